@@ -1,0 +1,55 @@
+/**
+ * Errors. Two channels, on purpose:
+ * - Caller mistakes (bad configuration, invalid attribute values, a statement the holder cannot
+ *   prove) throw a {@link MedzkError} with a stable `code`.
+ * - Untrusted input reaching a verifier (presentations from the wire) never throws: `verify`
+ *   returns `{ ok: false, error: { code, message } }` with a {@link VerifyErrorCode}.
+ */
+
+/** Codes of errors thrown for caller mistakes. */
+export type MedzkErrorCode =
+  | "INVALID_ARGUMENT"
+  | "INVALID_DATE"
+  | "INVALID_ATTRIBUTE"
+  | "UNKNOWN_SCHEMA"
+  | "UNKNOWN_STATEMENT"
+  | "INVALID_KEY"
+  | "INVALID_CREDENTIAL"
+  | "HOLDER_MISMATCH"
+  | "STATEMENT_NOT_SATISFIED"
+  | "REQUEST_EXPIRED"
+  | "ARTIFACT_INTEGRITY"
+  | "PROVING_FAILED";
+
+export class MedzkError extends Error {
+  override readonly name = "MedzkError";
+  readonly code: MedzkErrorCode;
+
+  constructor(code: MedzkErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Codes a verifier returns for presentations it refuses. Stable: clients may switch on them. */
+export type VerifyErrorCode =
+  | "MALFORMED_PRESENTATION"
+  | "UNKNOWN_REQUEST"
+  | "REQUEST_EXPIRED"
+  | "REQUEST_REPLAYED"
+  | "STATEMENT_MISMATCH"
+  | "PUBLIC_SIGNAL_COUNT"
+  | "NON_CANONICAL_SIGNAL"
+  | "UNTRUSTED_ISSUER"
+  | "AS_OF_MISMATCH"
+  | "CHALLENGE_MISMATCH"
+  | "SCOPE_MISMATCH"
+  | "MALFORMED_PROOF"
+  | "INVALID_PROOF"
+  | "STORE_UNAVAILABLE"
+  | "INTERNAL_ERROR";
+
+export interface VerifyError {
+  code: VerifyErrorCode;
+  message: string;
+}

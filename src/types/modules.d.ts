@@ -1,0 +1,53 @@
+// Minimal typings for the untyped dependencies, covering only what medzk calls.
+
+declare module "circomlibjs" {
+  export interface BabyJubField {
+    e(value: bigint | string | number): Uint8Array;
+    toObject(value: Uint8Array): bigint;
+  }
+  export interface Eddsa {
+    F: BabyJubField;
+    prv2pub(privateKey: Uint8Array): [Uint8Array, Uint8Array];
+    signPoseidon(privateKey: Uint8Array, message: Uint8Array): { R8: [Uint8Array, Uint8Array]; S: bigint };
+    verifyPoseidon(
+      message: Uint8Array,
+      signature: { R8: [Uint8Array, Uint8Array]; S: bigint },
+      publicKey: [Uint8Array, Uint8Array],
+    ): boolean;
+    babyJub: {
+      packPoint(point: [Uint8Array, Uint8Array]): Uint8Array;
+      unpackPoint(bytes: Uint8Array): [Uint8Array, Uint8Array] | null;
+    };
+  }
+  export function buildEddsa(): Promise<Eddsa>;
+  export function buildPoseidon(): Promise<((inputs: bigint[]) => Uint8Array) & { F: BabyJubField }>;
+}
+
+declare module "snarkjs" {
+  export interface SnarkjsProof {
+    pi_a: string[];
+    pi_b: string[][];
+    pi_c: string[];
+    protocol: string;
+    curve: string;
+  }
+  export const groth16: {
+    fullProve(
+      input: Record<string, unknown>,
+      wasm: string | Uint8Array | { type: "mem"; data: Uint8Array },
+      zkey: string | Uint8Array | { type: "mem"; data: Uint8Array },
+      logger?: unknown,
+      wtnsCalcOptions?: unknown,
+      proverOptions?: { singleThread?: boolean },
+    ): Promise<{ proof: SnarkjsProof; publicSignals: string[] }>;
+    verify(vk: unknown, publicSignals: unknown, proof: unknown): Promise<boolean>;
+  };
+  export const zKey: {
+    exportVerificationKey(zkey: string | Uint8Array | { type: "mem"; data: Uint8Array }): Promise<Record<string, unknown>>;
+  };
+}
+
+declare module "ffjavascript" {
+  // The curve object is large and dynamically shaped; medzk wraps it in src/groth16.ts.
+  export function buildBn128(singleThread?: boolean): Promise<any>;
+}
