@@ -35,6 +35,7 @@ export class MedzkError extends Error {
 export type VerifyErrorCode =
   | "MALFORMED_PRESENTATION"
   | "UNKNOWN_REQUEST"
+  | "REQUEST_MISMATCH"
   | "REQUEST_EXPIRED"
   | "REQUEST_REPLAYED"
   | "STATEMENT_MISMATCH"

@@ -1,0 +1,51 @@
+/**
+ * Single-use challenges. A verifier records each challenge it accepts; a second presentation for
+ * the same challenge is a replay. The interface is asynchronous and minimal (an atomic
+ * "set if absent, with expiry") so that a shared store such as Redis (`SET key 1 NX PXAT t`) can
+ * implement it and several verifier instances accept a presentation once between them.
+ */
+
+export interface ChallengeStore {
+  /**
+   * Records `challenge` as used until at least `expiresAt` (ms since epoch). Must be atomic: of
+   * concurrent calls for one challenge exactly one resolves true; later calls resolve false.
+   * Rejects (throws) when the store cannot be reached: the verifier then fails closed.
+   */
+  consume(challenge: string, expiresAt: number): Promise<boolean>;
+}
+
+/**
+ * In-process store, the default. Correct for a single verifier instance; several instances need
+ * a shared store.
+ */
+export class MemoryChallengeStore implements ChallengeStore {
+  readonly #used = new Map<string, number>();
+  readonly #now: () => number;
+  #nextSweep = 0;
+
+  constructor(options: { now?: () => number } = {}) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  async consume(challenge: string, expiresAt: number): Promise<boolean> {
+    const now = this.#now();
+    this.#sweep(now);
+    const until = this.#used.get(challenge);
+    // The check and the set below run without an await between them, so on Node's single
+    // thread no other consume() can interleave: exactly one caller wins.
+    if (until !== undefined && until >= now) return false;
+    this.#used.set(challenge, expiresAt);
+    return true;
+  }
+
+  /** Number of challenges currently remembered (for monitoring and tests). */
+  get size(): number {
+    return this.#used.size;
+  }
+
+  #sweep(now: number): void {
+    if (now < this.#nextSweep) return;
+    this.#nextSweep = now + 60_000;
+    for (const [challenge, until] of this.#used) if (until < now) this.#used.delete(challenge);
+  }
+}
