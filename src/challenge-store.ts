@@ -17,11 +17,15 @@ export interface ChallengeStore {
 /**
  * In-process store, the default. Correct for a single verifier instance; several instances need
  * a shared store.
+ * NOTE: forgetting a challenge is safe only once the verifier refuses its request as expired, so
+ * the store's clock (`now`) should be the verifier's; the default verifier store uses it.
  */
 export class MemoryChallengeStore implements ChallengeStore {
   readonly #used = new Map<string, number>();
   readonly #now: () => number;
   #nextSweep = 0;
+  /** How long past its expiry a challenge is still remembered (absorbs clock skew). */
+  static readonly GRACE_MS = 10 * 60 * 1000;
 
   constructor(options: { now?: () => number } = {}) {
     this.#now = options.now ?? Date.now;
@@ -30,10 +34,10 @@ export class MemoryChallengeStore implements ChallengeStore {
   async consume(challenge: string, expiresAt: number): Promise<boolean> {
     const now = this.#now();
     this.#sweep(now);
-    const until = this.#used.get(challenge);
     // The check and the set below run without an await between them, so on Node's single
-    // thread no other consume() can interleave: exactly one caller wins.
-    if (until !== undefined && until >= now) return false;
+    // thread no other consume() can interleave: exactly one caller wins. A remembered challenge
+    // is never accepted again, whatever the clocks say; only the sweep forgets it.
+    if (this.#used.has(challenge)) return false;
     this.#used.set(challenge, expiresAt);
     return true;
   }
@@ -46,6 +50,7 @@ export class MemoryChallengeStore implements ChallengeStore {
   #sweep(now: number): void {
     if (now < this.#nextSweep) return;
     this.#nextSweep = now + 60_000;
-    for (const [challenge, until] of this.#used) if (until < now) this.#used.delete(challenge);
+    const cutoff = now - MemoryChallengeStore.GRACE_MS;
+    for (const [challenge, until] of this.#used) if (until < cutoff) this.#used.delete(challenge);
   }
 }

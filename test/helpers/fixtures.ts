@@ -1,0 +1,92 @@
+/** Shared setup for library-level tests: a fixed verifier clock and one-call presentations. */
+import {
+  type Credential,
+  type Holder,
+  type IssuerKey,
+  type Presentation,
+  type Statement,
+  type VerifierPolicy,
+  createHolder,
+  createVerifier,
+  generateIssuerKey,
+  issueCredential,
+  prove,
+} from "../../src/index.js";
+
+/** A settable clock: tests move time explicitly. */
+export function fixedClock(iso: string): { now: () => Date; set: (iso: string) => void; advance: (ms: number) => void } {
+  let t = Date.parse(iso);
+  return {
+    now: () => new Date(t),
+    set: (next) => {
+      t = Date.parse(next);
+    },
+    advance: (ms) => {
+      t += ms;
+    },
+  };
+}
+
+export const SCOPE = "acme-health/claims";
+
+export interface World {
+  hospital: IssuerKey;
+  insurerKey: IssuerKey;
+  patient: Holder;
+  record: Credential;
+  coverage: Credential;
+}
+
+export async function makeWorld(dateOfBirth = "2000-02-29"): Promise<World> {
+  const hospital = generateIssuerKey();
+  const insurerKey = generateIssuerKey();
+  const patient = createHolder();
+  const issuedAt = new Date("2025-12-01T09:00:00Z");
+  const record = await issueCredential(hospital, {
+    schema: "patient-record/v1",
+    holder: patient.commitment,
+    attributes: { dateOfBirth },
+    now: issuedAt,
+  });
+  const coverage = await issueCredential(insurerKey, {
+    schema: "insurance-coverage/v1",
+    holder: patient.commitment,
+    attributes: {
+      insurerId: "acme-health",
+      memberId: "M-0042-7731",
+      plan: "gold",
+      coverageStart: "2026-01-01",
+      coverageEnd: "2026-12-31",
+    },
+    now: issuedAt,
+  });
+  return { hospital, insurerKey, patient, record, coverage };
+}
+
+export function verifierFor(world: World, clock: { now: () => Date }, extra: Partial<VerifierPolicy> = {}) {
+  return createVerifier({
+    trustedIssuers: [world.hospital.publicKey, world.insurerKey.publicKey],
+    scope: SCOPE,
+    clock: clock.now,
+    ...extra,
+  });
+}
+
+/** Creates a request on `verifier` at the clock's time and proves it with the holder's credential. */
+export async function present(
+  verifier: ReturnType<typeof createVerifier>,
+  credential: Credential,
+  holder: Holder,
+  statement: Statement,
+  now: Date,
+): Promise<Presentation> {
+  const request = verifier.createRequest({ statement });
+  return prove({ credential, holder, request, now });
+}
+
+/** A deep copy, for tampering without touching the original. */
+export function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+export { generateIssuerKey };
