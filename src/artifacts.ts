@@ -58,9 +58,8 @@ export function checkHash(bytes: Uint8Array, file: ArtifactFile): void {
 }
 
 /**
- * The pinned verification key of a circuit. Refuses a key whose bundled bytes differ from the
- * manifest, whose shape is off, or that never had a phase-2 contribution (gamma == delta: with
- * such a key anyone can forge proofs).
+ * The pinned verification key of a circuit, refused unless its bundled bytes match the manifest
+ * and it passes {@link assertUsableKey}.
  */
 export function verificationKey(circuit: string): VerificationKey {
   const entry = circuitManifest(circuit);
@@ -68,11 +67,25 @@ export function verificationKey(circuit: string): VerificationKey {
   if (!vkey) throw new MedzkError("ARTIFACT_INTEGRITY", `no verification key bundled for "${circuit}"`);
   // The file on disk is JSON.stringify(vkey, null, 1) + "\n" (scripts/build-circuits.mjs).
   checkHash(utf8ToBytes(JSON.stringify(vkey, null, 1) + "\n"), entry.files.vkey);
-  if (vkey.protocol !== "groth16" || vkey.curve !== "bn128" || vkey.nPublic !== entry.publicSignals || vkey.IC.length !== vkey.nPublic + 1) {
-    throw new MedzkError("ARTIFACT_INTEGRITY", `verification key of "${circuit}" does not match its manifest entry`);
+  assertUsableKey(vkey, entry);
+  return vkey;
+}
+
+/**
+ * Refuses a key whose shape does not match its circuit, or that never had a phase-2 contribution
+ * (gamma == delta: with such a key anyone can forge proofs).
+ */
+export function assertUsableKey(vkey: VerificationKey, entry: CircuitManifest): void {
+  if (
+    vkey.protocol !== "groth16" ||
+    vkey.curve !== "bn128" ||
+    vkey.nPublic !== entry.publicSignals ||
+    !Array.isArray(vkey.IC) ||
+    vkey.IC.length !== vkey.nPublic + 1
+  ) {
+    throw new MedzkError("ARTIFACT_INTEGRITY", `verification key of "${entry.name}" does not match its manifest entry`);
   }
   if (JSON.stringify(vkey.vk_gamma_2) === JSON.stringify(vkey.vk_delta_2)) {
-    throw new MedzkError("ARTIFACT_INTEGRITY", `verification key of "${circuit}" has no phase-2 contribution (gamma == delta)`);
+    throw new MedzkError("ARTIFACT_INTEGRITY", `verification key of "${entry.name}" has no phase-2 contribution (gamma == delta)`);
   }
-  return vkey;
 }

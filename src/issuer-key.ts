@@ -36,6 +36,10 @@ const HALF = (P - 1n) / 2n;
 // circomlib's Base8, the generator of the prime-order subgroup that EdDSA uses.
 const BASE8 = Point.BASE.multiply(8n);
 const HEX64 = /^[0-9a-f]{64}$/;
+// Order l of the prime-order subgroup (circomlibjs babyJub.subOrder).
+// NOTE: noble's babyjubjub CURVE.n is the full curve order 8l, so its isTorsionFree() is true
+// for every curve point; the subgroup check below multiplies by l itself.
+const SUBGROUP_ORDER = 2736030358979909402780800718157159386076813972158567259200215660948447373041n;
 
 function leBytesToBigInt(bytes: Uint8Array): bigint {
   let n = 0n;
@@ -85,7 +89,7 @@ export function tryUnpackPublicKey(publicKey: unknown): IssuerPoint | undefined 
   try {
     const point = Point.fromAffine({ x, y });
     point.assertValidity();
-    if (point.is0() || !point.isTorsionFree()) return undefined;
+    if (point.is0() || !point.multiplyUnsafe(SUBGROUP_ORDER).is0()) return undefined;
   } catch {
     return undefined;
   }

@@ -1,0 +1,1 @@
+export declare function checkArtifacts(options?: { verifyZkey?: boolean; log?: (message: string) => void }): Promise<string[]>;
