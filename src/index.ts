@@ -5,7 +5,7 @@
 export { generateIssuerKey, derivePublicKey, type IssuerKey } from "./issuer-key.js";
 export { createHolder, type Holder } from "./holder.js";
 export { issueCredential, checkCredential, type Credential, type IssueOptions } from "./credential.js";
-export { prove, type ProveOptions, type ProveStage } from "./prove.js";
+export { prove, buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProgress, type ProveStage } from "./prove.js";
 export {
   createVerifier,
   type Verifier,

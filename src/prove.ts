@@ -11,12 +11,18 @@ import { MedzkError } from "./errors.js";
 import { parseHolder, holderCommitment, type Holder } from "./holder.js";
 import { PRESENTATION_FORMAT, type Presentation } from "./presentation.js";
 import { type ArtifactSource, provingArtifacts } from "./prover-artifacts.js";
-import { scopeField, tryParseRequest } from "./request.js";
+import { type ProofRequest, scopeField, tryParseRequest } from "./request.js";
 import { PARAMETER_INPUT, statementDefinition } from "./statements.js";
 import type { Credential } from "./credential.js";
 import type { Groth16Proof } from "./groth16.js";
 
 export type ProveStage = "checking" | "loading-artifacts" | "proving" | "done";
+
+export interface ProveProgress {
+  stage: ProveStage;
+  /** Milliseconds since `prove` was called. */
+  elapsedMs: number;
+}
 
 export interface ProveOptions {
   credential: Credential;
@@ -24,20 +30,28 @@ export interface ProveOptions {
   /** The verifier's request, as received. */
   request: unknown;
   /** Called as proving moves through its stages (for a wallet's progress display). */
-  onProgress?: (event: { stage: ProveStage; circuit: string }) => void;
+  onProgress?: (event: ProveProgress) => void;
   /** Directory (or file: URL) of the artifacts; defaults to the ones shipped in this package. */
   artifacts?: ArtifactSource;
   /** Holder clock, injectable for tests. */
   now?: Date;
 }
 
-export async function prove(options: ProveOptions): Promise<Presentation> {
+/** What a circuit needs to prove a request: the circuit name and its input signals (decimal strings). */
+export interface CircuitInput {
+  circuit: string;
+  request: ProofRequest;
+  input: Record<string, string>;
+}
+
+/**
+ * Runs every check `prove` makes and returns the circuit input, without proving. For wallets
+ * that run the Groth16 prover elsewhere (a worker, a native prover) on the shipped artifacts.
+ */
+export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress" | "artifacts">): Promise<CircuitInput> {
   const request = tryParseRequest(options?.request);
   if (!request) throw new MedzkError("INVALID_ARGUMENT", `"request" is not a well-formed medzk request`);
   const def = statementDefinition(request.statement.type);
-  const progress = (stage: ProveStage) => options.onProgress?.({ stage, circuit: def.circuit });
-  progress("checking");
-
   const now = options.now ?? new Date();
   if (Date.parse(request.expiresAt) <= now.getTime()) {
     throw new MedzkError("REQUEST_EXPIRED", `the request expired at ${request.expiresAt}; ask the verifier for a new one`);
@@ -72,9 +86,17 @@ export async function prove(options: ProveOptions): Promise<Presentation> {
     sigS: credential.signature.S.toString(),
   };
   for (const [name, value] of Object.entries(def.attributeInputs(credential))) input[name] = value.toString();
+  return { circuit: def.circuit, request, input };
+}
 
+/** Proves a verifier's request with a credential; returns a JSON-safe presentation. */
+export async function prove(options: ProveOptions): Promise<Presentation> {
+  const started = Date.now();
+  const progress = (stage: ProveStage) => options?.onProgress?.({ stage, elapsedMs: Date.now() - started });
+  progress("checking");
+  const { circuit, request, input } = await buildCircuitInput(options);
   progress("loading-artifacts");
-  const artifacts = await provingArtifacts(def.circuit, options.artifacts);
+  const artifacts = await provingArtifacts(circuit, options.artifacts);
   progress("proving");
   let result: { proof: snarkjs.SnarkjsProof; publicSignals: string[] };
   try {
@@ -94,4 +116,3 @@ export async function prove(options: ProveOptions): Promise<Presentation> {
     publicSignals: result.publicSignals,
   };
 }
-

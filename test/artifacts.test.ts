@@ -39,7 +39,7 @@ describe("artifacts", () => {
     await expect(provingArtifacts("age_at_least", dir)).resolves.toBeDefined();
     const zkeyPath = join(dir, "insurance_active.zkey");
     const bytes = await readFile(zkeyPath);
-    bytes[bytes.length - 100] ^= 1;
+    bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 1;
     await writeFile(zkeyPath, bytes);
     await expect(provingArtifacts("insurance_active", dir)).rejects.toMatchObject({ code: "ARTIFACT_INTEGRITY" });
     await expect(provingArtifacts("age_at_least", join(dir, "missing"))).rejects.toMatchObject({ code: "ARTIFACT_INTEGRITY" });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FIELD_ORDER } from "../src/field.js";
-import { type ChallengeStore, MemoryChallengeStore, type Presentation, createVerifier, issueCredential } from "../src/index.js";
+import { type ChallengeStore, MemoryChallengeStore, type Presentation, issueCredential, prove } from "../src/index.js";
 import { clone, fixedClock, generateIssuerKey, makeWorld, present, SCOPE, verifierFor, type World } from "./helpers/fixtures.js";
 
 const NOW = "2026-06-15T12:00:00Z";
@@ -51,6 +51,15 @@ describe("honest presentations", () => {
     const p = await present(other, world.record, world.patient, AGE, new Date(NOW));
     const c = await other.verify(p);
     expect(c.ok && a.ok && c.nullifier !== a.nullifier).toBe(true);
+  });
+
+  it("reports proving progress in order", async () => {
+    const stages: string[] = [];
+    const v = freshVerifier();
+    const request = v.createRequest({ statement: AGE });
+    const p = await prove({ credential: world.record, holder: world.patient, request, now: new Date(NOW), onProgress: (e) => stages.push(e.stage) });
+    expect(stages).toEqual(["checking", "loading-artifacts", "proving", "done"]);
+    expect((await v.verify(p)).ok).toBe(true);
   });
 
   it("survives a JSON round trip (presentations are plain JSON)", async () => {
