@@ -7,6 +7,7 @@ it("the public API is exactly this", () => {
       "BUILTIN_SCHEMAS",
       "MedzkError",
       "MemoryChallengeStore",
+      "buildCircuitInput",
       "checkCredential",
       "createHolder",
       "createVerifier",
