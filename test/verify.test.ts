@@ -323,11 +323,3 @@ describe("tampered proofs and hostile input", () => {
     }
   });
 });
-
-describe("process lifetime", () => {
-  it("the end-to-end demo exits by itself after proving and verifying", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ["examples/demo.mjs"], { timeout: 90_000 });
-    expect(stdout).toContain('"ok":true');
-    expect(stdout).not.toContain("ACCEPTED (bug!)");
-  });
-});

@@ -1,0 +1,15 @@
+// The README's quick start, verbatim (test/examples.test.ts runs it).
+import { generateIssuerKey, issueCredential, createHolder, prove, createVerifier } from "medzk";
+
+const hospital = generateIssuerKey();                  // EdDSA-Poseidon key on BabyJubJub
+const patient  = createHolder();                       // holder secret + public commitment
+const record   = await issueCredential(hospital, {
+  schema: "patient-record/v1",
+  holder: patient.commitment,
+  attributes: { dateOfBirth: "2008-02-29" },
+});
+const insurer  = createVerifier({ trustedIssuers: [hospital.publicKey], scope: "acme-health/claims" });
+const request  = insurer.createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });
+const presentation = await prove({ credential: record, holder: patient, request });   // JSON-safe
+const result   = await insurer.verify(presentation);
+console.log(JSON.stringify(result));
