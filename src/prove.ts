@@ -11,6 +11,7 @@ import { MedzkError } from "./errors.js";
 import { parseHolder, holderCommitment, type Holder } from "./holder.js";
 import { PRESENTATION_FORMAT, type Presentation } from "./presentation.js";
 import { type ArtifactSource, provingArtifacts } from "./prover-artifacts.js";
+import { proverOptions } from "./prover-curve.js";
 import { type ProofRequest, scopeField, tryParseRequest } from "./request.js";
 import { PARAMETER_INPUT, statementDefinition } from "./statements.js";
 import type { Credential } from "./credential.js";
@@ -100,10 +101,7 @@ export async function prove(options: ProveOptions): Promise<Presentation> {
   progress("proving");
   let result: { proof: snarkjs.SnarkjsProof; publicSignals: string[] };
   try {
-    // singleThread: no worker threads, so the process exits by itself once proving is done.
-    result = await snarkjs.groth16.fullProve(input, artifacts.wasm, artifacts.zkey, undefined, undefined, {
-      singleThread: true,
-    });
+    result = await snarkjs.groth16.fullProve(input, artifacts.wasm, artifacts.zkey, undefined, undefined, await proverOptions());
   } catch (cause) {
     throw new MedzkError("PROVING_FAILED", `proving ${request.statement.type} failed`, { cause });
   }

@@ -17,6 +17,11 @@ describe("examples", () => {
     expect(stdout.match(/-> REQUEST_REPLAYED/g)).toHaveLength(2);
   });
 
+  it("a process mixing medzk and direct snarkjs proofs completes both and exits", async () => {
+    const { stdout } = await run("test/scripts/prove-then-snarkjs.mjs");
+    expect(stdout).toContain("direct snarkjs proof verifies: true");
+  });
+
   it("the CommonJS build works too", async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [
       "-e",

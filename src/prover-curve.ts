@@ -1,0 +1,79 @@
+/**
+ * The BN254 curve the Groth16 prover runs on.
+ *
+ * snarkjs proves fastest on ffjavascript's multi-threaded curve (one worker thread per core,
+ * cached in globalThis.curve_bn128), but those worker threads keep a Node process alive forever
+ * (snarkjs #152, #363). medzk makes the cached curve hold its threads only while they work: each
+ * worker is ref'd when a task is posted to it and unref'd when it is idle again. Every user of
+ * the shared curve (medzk, or snarkjs called directly) keeps the process alive while a task is
+ * in flight, and an idle curve no longer does, so scripts exit by themselves and proofs after
+ * the first reuse the warm curve and its threads.
+ *
+ * NOTE: this reaches into two internals: ffjavascript's thread manager (`curve.tm.workers`,
+ * `postAction`, `working`) and the web-worker package's `Symbol.for("worker")` handle on the
+ * worker_threads Worker. If either is not as expected, proving falls back to snarkjs's
+ * single-threaded mode (slower, never hangs). test/examples.test.ts checks that proving
+ * processes exit by themselves, and bench/run.mjs mixes medzk and direct snarkjs proofs.
+ */
+import { buildBn128 } from "ffjavascript";
+
+const WORKER = Symbol.for("worker");
+const PATCHED = Symbol.for("medzk.idleUnref");
+
+interface ThreadHandle {
+  ref(): void;
+  unref(): void;
+}
+
+interface ThreadManager {
+  workers: unknown[];
+  working: boolean[];
+  postAction: (workerId: number, ...rest: unknown[]) => Promise<unknown>;
+  [PATCHED]?: true;
+}
+
+function threadHandles(tm: ThreadManager): ThreadHandle[] | undefined {
+  const handles = tm.workers.map((w) => (w as Record<symbol, ThreadHandle> | undefined)?.[WORKER]);
+  return handles.every((h) => typeof h?.ref === "function" && typeof h?.unref === "function")
+    ? (handles as ThreadHandle[])
+    : undefined;
+}
+
+/** Makes the shared curve's workers keep the process alive only while they have work. */
+function installIdleUnref(tm: ThreadManager, handles: ThreadHandle[]): void {
+  const post = tm.postAction.bind(tm);
+  tm.postAction = (workerId, ...rest) => {
+    handles[workerId]!.ref();
+    const done = post(workerId, ...rest);
+    // The worker's message handler marks it idle and may post the next queued task to it in the
+    // same tick; only a worker that is still idle afterwards is released.
+    const release = () => {
+      if (!tm.working[workerId]) handles[workerId]!.unref();
+    };
+    done.then(release, release);
+    return done;
+  };
+  tm[PATCHED] = true;
+  handles.forEach((h, i) => {
+    if (!tm.working[i]) h.unref();
+  });
+}
+
+let ready: Promise<{ singleThread: boolean }> | undefined;
+
+/** The prover options to pass to snarkjs, after preparing the shared curve once. */
+export function proverOptions(): Promise<{ singleThread: boolean }> {
+  ready ??= (async () => {
+    const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
+    if (!isNode) return { singleThread: false }; // browser workers keep nothing alive
+    const tm = (await buildBn128())?.tm as ThreadManager | undefined;
+    if (tm?.[PATCHED]) return { singleThread: false };
+    const handles = tm && Array.isArray(tm.workers) && Array.isArray(tm.working) && typeof tm.postAction === "function"
+      ? threadHandles(tm)
+      : undefined;
+    if (!tm || !handles) return { singleThread: true };
+    installIdleUnref(tm, handles);
+    return { singleThread: false };
+  })();
+  return ready;
+}
