@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILD_DIR, compileCircuit } from "../../scripts/circuits.mjs";
 import {
   buildOracle,
-  credentialHints,
   INSURANCE_SCHEMA,
   insuranceAttrs,
   insuranceInput,
@@ -17,8 +16,8 @@ import {
   type InsuranceRecord,
   type Issuer,
   type Oracle,
-  type SCheckHint,
 } from "../helpers/circuit-credential.js";
+import { type ComparatorHint, cheater, expectRejectedBy as rejectedBy } from "../helpers/cheater.js";
 import { Circuit, escapeRegExp, failuresOutside, mod, P, terminateCurves, type Hint } from "../helpers/r1cs.js";
 
 const NAME = "insurance_active";
@@ -69,7 +68,6 @@ function honest(asOfDate: bigint, record: Partial<InsuranceRecord> = {}, issuer 
   return circuit.witness(insuranceInput(oracle, issuer, { ...HOLDER, ...RECORD, ...record }, { ...PUB, asOfDate }));
 }
 
-type ComparatorHint = "honest" | "claim-true";
 
 /**
  * The statement's hints, recomputed from the current inputs: for each AssertLessEqThan(27)
@@ -105,29 +103,8 @@ function statementHints(comparator: ComparatorHint): Hint[] {
   });
 }
 
-/**
- * The cheating prover: sets the given circuit inputs, then recomputes every other wire (outputs
- * included) from the constraints and the hints above. Insists the recomputation is complete.
- */
-function cheat(
-  w: bigint[],
-  edits: Record<string, bigint>,
-  opts: { comparator?: ComparatorHint; sCheck?: SCheckHint } = {},
-): bigint[] {
-  const out = circuit.with(w, Object.fromEntries(Object.entries(edits).map(([k, v]) => [`main.${k}`, v])));
-  const hints = [...credentialHints(circuit, oracle, opts.sCheck), ...statementHints(opts.comparator ?? "honest")];
-  const unresolved = circuit.rederive(out, circuit.derivedWires(), hints);
-  expect(unresolved.map((x) => circuit.nameOf(x))).toEqual([]);
-  return out;
-}
-
-/** Rejected; every violated constraint touches a signal matching `by`, none one matching `notBy`. */
-function expectRejectedBy(w: bigint[], by: RegExp, notBy?: RegExp) {
-  const failures = circuit.check(w);
-  expect(failures.length).toBeGreaterThan(0);
-  expect(failuresOutside(failures, by)).toEqual([]);
-  if (notBy) expect(failures.filter((f) => f.signals.some((s) => notBy.test(s)))).toEqual([]);
-}
+const cheat = cheater(() => circuit, () => oracle, statementHints);
+const expectRejectedBy = (w: bigint[], by: RegExp, notBy?: RegExp) => rejectedBy(circuit, w, by, notBy);
 
 describe("insurance_active: the R1CS checker", () => {
   it("accepts the honest witness, whose public signals match the independent oracle", async () => {
