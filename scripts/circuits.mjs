@@ -18,6 +18,7 @@ export const PTAU_FILE = join(CEREMONY_DIR, `pot${PTAU_POWER}_final.ptau`);
 export const CIRCUITS = [
   { name: "age_at_least", statement: "ageAtLeast" },
   { name: "insurance_active", statement: "insuranceActive" },
+  { name: "query", statement: "query" },
 ];
 
 const require = createRequire(import.meta.url);

@@ -4,27 +4,33 @@ pragma circom 2.1.5;
 //
 // A medzk credential is an EdDSA-Poseidon signature (BabyJubJub) by an issuer over
 //
-//   commitment = Poseidon(schemaId, holderCommitment, salt, attr[0], ..., attr[N-1])
+//   commitment = Poseidon(schemaId, holderCommitment, salt, revocationSlot, expiresOn,
+//                         attr[0], ..., attr[7])
 //   holderCommitment = Poseidon(holderSecret)
 //
-// The commitment never leaves the circuit: it is a private intermediate value, so no per-credential
-// constant becomes public. The salt (248 random bits) keeps a leaked commitment from being
-// brute-forced back to a low-entropy attribute such as a date of birth.
+// The same layout (8 attribute slots, unused ones 0) serves every schema and circuit, so one
+// credential works with the dedicated statement circuits and the generic query circuit alike.
+// The commitment never leaves the circuit: it is a private intermediate value, so no
+// per-credential constant becomes public. The salt (248 random bits) keeps a leaked commitment
+// from being brute-forced back to a low-entropy attribute such as a date of birth.
 
 include "circomlib/circuits/poseidon.circom";
 include "circomlib/circuits/eddsaposeidon.circom";
 include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
+include "revocation.circom";
+include "dates.circom";
 
-// Proves that the prover knows an issuer signature over a credential of schema SCHEMA_ID whose
-// holder commitment opens to `holderSecret`.
+function ATTRIBUTE_SLOTS() { return 8; }
+
+// Proves that the prover knows an issuer signature over a credential whose holder commitment
+// opens to `holderSecret`.
 //
-// NOTE: SCHEMA_ID is a compile-time constant inside the signed preimage, so a credential of one
-// schema can never be presented to a circuit written for another.
 // NOTE: the issuer key (Ax, Ay) is not checked to be on the curve here. The verifier compares it
 // with a trusted issuer key it holds (which is a valid subgroup point), and that comparison is
 // what makes the signature meaningful.
-template SignedHolderCredential(SCHEMA_ID, N) {
+template SignedHolderCredential() {
+    signal input schemaId;
     signal input issuerAx;
     signal input issuerAy;
     signal input sigR8x;
@@ -32,16 +38,20 @@ template SignedHolderCredential(SCHEMA_ID, N) {
     signal input sigS;
     signal input holderSecret;
     signal input salt;
-    signal input attr[N];
+    signal input revocationSlot;
+    signal input expiresOn;
+    signal input attr[ATTRIBUTE_SLOTS()];
 
     signal holderCommitment <== Poseidon(1)([holderSecret]);
 
-    component commitment = Poseidon(3 + N);
-    commitment.inputs[0] <== SCHEMA_ID;
+    component commitment = Poseidon(5 + ATTRIBUTE_SLOTS());
+    commitment.inputs[0] <== schemaId;
     commitment.inputs[1] <== holderCommitment;
     commitment.inputs[2] <== salt;
-    for (var i = 0; i < N; i++) {
-        commitment.inputs[3 + i] <== attr[i];
+    commitment.inputs[3] <== revocationSlot;
+    commitment.inputs[4] <== expiresOn;
+    for (var i = 0; i < ATTRIBUTE_SLOTS(); i++) {
+        commitment.inputs[5 + i] <== attr[i];
     }
 
     // Signature check is hard-wired on: `enabled` is the constant 1, not a signal a prover sets.
@@ -81,4 +91,44 @@ template AssertLessEqThan(NBITS) {
 template BindChallenge() {
     signal input challenge;
     signal challengeSquare <== challenge * challenge;
+}
+
+// Everything every statement proves about the credential itself: issuer signature, holder
+// binding, not revoked under `revocationRoot`, not expired on `asOfDate`, the verifier's challenge
+// and the scoped nullifier. Statement circuits add their predicate over `attr`.
+template HolderCredential() {
+    signal input schemaId;
+    signal input issuerAx;
+    signal input issuerAy;
+    signal input revocationRoot;
+    signal input asOfDate;
+    signal input challenge;
+    signal input scope;
+
+    signal input holderSecret;
+    signal input salt;
+    signal input revocationSlot;
+    signal input expiresOn;
+    signal input attr[ATTRIBUTE_SLOTS()];
+    signal input sigR8x;
+    signal input sigR8y;
+    signal input sigS;
+    signal input revLeaf;
+    signal input revPathBits[2 * REVOCATION_DEPTH()];
+    signal input revBitIndex;
+    signal input revSiblings[REVOCATION_DEPTH()][3];
+
+    signal output nullifier;
+
+    SignedHolderCredential()(
+        schemaId, issuerAx, issuerAy, sigR8x, sigR8y, sigS, holderSecret, salt, revocationSlot, expiresOn, attr
+    );
+    RevocationCheck(REVOCATION_DEPTH(), REVOCATION_LEAF_BITS())(
+        revocationRoot, revocationSlot, revLeaf, revPathBits, revBitIndex, revSiblings
+    );
+    // Not expired: asOfDate <= expiresOn (both YYYYMMDD, range-checked inside).
+    AssertLessEqThan(DATE_BITS())([asOfDate, expiresOn]);
+
+    BindChallenge()(challenge);
+    nullifier <== ScopedNullifier()(holderSecret, scope);
 }
