@@ -10,6 +10,7 @@ import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils";
 import manifestJson from "../artifacts/manifest.json" with { type: "json" };
 import ageVkey from "../artifacts/age_at_least.vkey.json" with { type: "json" };
 import insuranceVkey from "../artifacts/insurance_active.vkey.json" with { type: "json" };
+import queryVkey from "../artifacts/query.vkey.json" with { type: "json" };
 import { MedzkError } from "./errors.js";
 
 export interface ArtifactFile {
@@ -39,7 +40,7 @@ export interface VerificationKey {
 
 export const MANIFEST = manifestJson as { circuits: Record<string, CircuitManifest> };
 
-const BUNDLED_VKEYS: Record<string, unknown> = { age_at_least: ageVkey, insurance_active: insuranceVkey };
+const BUNDLED_VKEYS: Record<string, unknown> = { age_at_least: ageVkey, insurance_active: insuranceVkey, query: queryVkey };
 
 export function circuitManifest(circuit: string): CircuitManifest {
   const entry = MANIFEST.circuits[circuit];

@@ -1,42 +1,54 @@
 /**
  * Credentials: an issuer's EdDSA-Poseidon signature over a salted Poseidon commitment of
- * (schema id, holder commitment, salt, attributes...). The credential itself is plain JSON that
- * the holder keeps; only the holder's proofs leave the wallet.
+ *
+ *   (schema id, holder commitment, salt, revocation slot, expiry date, attribute slots 0..7)
+ *
+ * (circuits/lib/credential.circom). The credential itself is plain JSON that the holder keeps;
+ * only the holder's proofs leave the wallet.
  */
 import { buildEddsa, type Eddsa } from "circomlibjs";
-import {
-  poseidon4, poseidon5, poseidon6, poseidon7, poseidon8, poseidon9, poseidon10,
-  poseidon11, poseidon12, poseidon13, poseidon14, poseidon15, poseidon16,
-} from "poseidon-lite";
+import { poseidon13 } from "poseidon-lite";
 import { parseDate, utcDate } from "./dates.js";
 import { MedzkError } from "./errors.js";
 import { parseCanonical, randomFieldElement } from "./field.js";
 import { type IssuerKey, type IssuerPoint, packPoint, parsePrivateKey, tryUnpackPublicKey } from "./issuer-key.js";
-import { encodeAttributes, getSchema, schemaIdField, type SchemaDefinition } from "./schemas.js";
+import type { RevocationRegistry } from "./revocation.js";
+import { type AttributeValue, type SchemaDefinition, encodeAttributes, resolveSchema, schemaIdField } from "./schemas.js";
 
-export const CREDENTIAL_FORMAT = "medzk-credential/v1";
+export const CREDENTIAL_FORMAT = "medzk-credential/v2";
+/** Expiry of a credential issued without one. */
+export const NEVER_EXPIRES = "9999-12-31";
 
 export interface Credential {
   format: typeof CREDENTIAL_FORMAT;
-  schema: string;
+  /** The full schema definition (its hash is signed, so it cannot be swapped). */
+  schema: SchemaDefinition;
   /** Packed issuer public key (hex). */
   issuer: string;
   /** Holder commitment (decimal). */
   holder: string;
-  /** Attribute values as the issuer wrote them (dates "YYYY-MM-DD"). */
-  attributes: Record<string, string>;
+  attributes: Record<string, AttributeValue>;
   /** 248-bit random salt (decimal). */
   salt: string;
   /** UTC calendar day of issuance, "YYYY-MM-DD". */
   issuedAt: string;
+  /** Last UTC calendar day on which the credential is valid, "YYYY-MM-DD". */
+  expiresAt: string;
+  /** Slot in the issuer's revocation bitmap (0 when the issuer keeps no registry). */
+  revocationSlot: number;
   /** EdDSA-Poseidon signature over the commitment (decimal strings). */
   signature: { R8x: string; R8y: string; S: string };
 }
 
 export interface IssueOptions {
-  schema: string;
+  /** A built-in schema id ("patient-record/v1", "insurance-coverage/v1") or a schema definition. */
+  schema: string | SchemaDefinition;
   holder: string;
-  attributes: Record<string, string>;
+  attributes: Record<string, AttributeValue>;
+  /** Last valid day "YYYY-MM-DD"; default: never expires. */
+  expiresAt?: string;
+  /** The issuer's revocation registry: the credential gets the next free slot. */
+  revocation?: RevocationRegistry;
   /** Issuer clock, injectable for tests. Defaults to now. */
   now?: Date;
 }
@@ -47,46 +59,53 @@ function eddsa(): Promise<Eddsa> {
   return eddsaPromise;
 }
 
-const POSEIDON_BY_ARITY = [
-  undefined, undefined, undefined, undefined, poseidon4, poseidon5, poseidon6, poseidon7, poseidon8, poseidon9,
-  poseidon10, poseidon11, poseidon12, poseidon13, poseidon14, poseidon15, poseidon16,
-] as const;
-
-/** The signed message: Poseidon(schemaId, holder, salt, attributes...), as in circuits/lib/credential.circom. */
-export function credentialCommitment(schema: SchemaDefinition, holder: bigint, salt: bigint, fields: bigint[]): bigint {
-  const inputs = [schemaIdField(schema.id), holder, salt, ...fields];
-  const hash = POSEIDON_BY_ARITY[inputs.length];
-  if (!hash) throw new MedzkError("UNKNOWN_SCHEMA", `schema ${schema.id} has too many attributes`);
-  return hash(inputs);
+/** The signed message, as circuits/lib/credential.circom computes it. */
+export function credentialCommitment(
+  schema: SchemaDefinition,
+  holder: bigint,
+  salt: bigint,
+  revocationSlot: number,
+  expiresOn: number,
+  fields: readonly bigint[],
+): bigint {
+  return poseidon13([schemaIdField(schema), holder, salt, BigInt(revocationSlot), BigInt(expiresOn), ...fields]);
 }
 
 /** Signs a credential for a holder. Throws MedzkError for invalid keys, schemas or attributes. */
 export async function issueCredential(issuer: IssuerKey, options: IssueOptions): Promise<Credential> {
   const privateKey = parsePrivateKey(issuer?.privateKey);
-  const schema = getSchema(options?.schema);
+  const schema = resolveSchema(options?.schema);
   const holder = parseCanonical(options.holder);
   if (holder === undefined) {
     throw new MedzkError("INVALID_ARGUMENT", `"holder" must be a holder commitment (canonical decimal field element)`);
   }
   const issuedAt = utcDate(options.now ?? new Date());
-  const { values, fields } = encodeAttributes(schema, options.attributes, parseDate(issuedAt, "now"));
-  const salt = randomFieldElement();
-  const commitment = credentialCommitment(schema, holder, salt, fields);
+  const issuedOn = parseDate(issuedAt, "now");
+  const { values, fields } = encodeAttributes(schema, options.attributes, issuedOn);
+  const expiresAt = options.expiresAt ?? NEVER_EXPIRES;
+  const expiresOn = parseDate(expiresAt, "expiresAt");
+  if (expiresOn < issuedOn) throw new MedzkError("INVALID_ARGUMENT", `"expiresAt" lies before the issuance date`);
 
   const ed = await eddsa();
   const publicKey = packPoint(toPoint(ed, ed.prv2pub(privateKey)));
   if (issuer.publicKey !== undefined && issuer.publicKey !== publicKey) {
     throw new MedzkError("INVALID_KEY", `"publicKey" does not belong to "privateKey"`);
   }
+  // Allocate the slot last: a credential that fails validation must not consume one.
+  const revocationSlot = options.revocation ? options.revocation.allocateSlot() : 0;
+  const salt = randomFieldElement();
+  const commitment = credentialCommitment(schema, holder, salt, revocationSlot, expiresOn, fields);
   const sig = ed.signPoseidon(privateKey, ed.F.e(commitment));
   return {
     format: CREDENTIAL_FORMAT,
-    schema: schema.id,
+    schema,
     issuer: publicKey,
     holder: holder.toString(),
     attributes: values,
     salt: salt.toString(),
     issuedAt,
+    expiresAt,
+    revocationSlot,
     signature: {
       R8x: ed.F.toObject(sig.R8[0]).toString(),
       R8y: ed.F.toObject(sig.R8[1]).toString(),
@@ -106,7 +125,9 @@ export interface CheckedCredential {
   issuer: IssuerPoint;
   holder: bigint;
   salt: bigint;
-  encoded: Record<string, number | bigint>;
+  expiresOn: number;
+  /** The 8 attribute slot encodings. */
+  fields: bigint[];
   signature: { R8x: bigint; R8y: bigint; S: bigint };
 }
 
@@ -121,24 +142,28 @@ export async function checkCredential(credential: unknown): Promise<CheckedCrede
   };
   if (typeof c !== "object" || c === null) return fail("must be an object");
   if (c.format !== CREDENTIAL_FORMAT) fail(`"format" must be "${CREDENTIAL_FORMAT}"`);
-  const schema = getSchema(c.schema);
+  let schema: SchemaDefinition;
+  try {
+    schema = resolveSchema(c.schema);
+  } catch (cause) {
+    return fail(`"schema": ${(cause as Error).message}`);
+  }
   const issuer = tryUnpackPublicKey(c.issuer) ?? fail(`"issuer" is not a valid public key`);
   const holder = parseCanonical(c.holder) ?? fail(`"holder" is not a canonical field element`);
   const salt = parseCanonical(c.salt) ?? fail(`"salt" is not a canonical field element`);
   const issuedOn = parseDate(c.issuedAt, "issuedAt");
+  const expiresOn = parseDate(c.expiresAt, "expiresAt");
+  const slot = c.revocationSlot;
+  if (typeof slot !== "number" || !Number.isSafeInteger(slot) || slot < 0) fail(`"revocationSlot" must be a non-negative integer`);
   const sig = c.signature ?? fail(`"signature" is missing`);
   const R8x = parseCanonical(sig.R8x) ?? fail(`"signature.R8x" is not a canonical field element`);
   const R8y = parseCanonical(sig.R8y) ?? fail(`"signature.R8y" is not a canonical field element`);
   const S = parseCanonical(sig.S) ?? fail(`"signature.S" is not a canonical field element`);
-  const { encoded, fields } = encodeAttributes(schema, c.attributes, issuedOn);
+  const { fields } = encodeAttributes(schema, c.attributes, issuedOn);
 
   const ed = await eddsa();
-  const message = ed.F.e(credentialCommitment(schema, holder, salt, fields));
-  const valid = ed.verifyPoseidon(
-    message,
-    { R8: [ed.F.e(R8x), ed.F.e(R8y)], S },
-    [ed.F.e(issuer.x), ed.F.e(issuer.y)],
-  );
+  const message = ed.F.e(credentialCommitment(schema, holder, salt, slot!, expiresOn, fields));
+  const valid = ed.verifyPoseidon(message, { R8: [ed.F.e(R8x), ed.F.e(R8y)], S }, [ed.F.e(issuer.x), ed.F.e(issuer.y)]);
   if (!valid) fail("the issuer signature does not verify");
-  return { credential: c as Credential, schema, issuer, holder, salt, encoded, signature: { R8x, R8y, S } };
+  return { credential: c as Credential, schema, issuer, holder, salt, expiresOn, fields, signature: { R8x, R8y, S } };
 }

@@ -4,7 +4,18 @@
  */
 export { generateIssuerKey, derivePublicKey, type IssuerKey } from "./issuer-key.js";
 export { createHolder, type Holder } from "./holder.js";
-export { issueCredential, checkCredential, type Credential, type IssueOptions } from "./credential.js";
+export { issueCredential, checkCredential, NEVER_EXPIRES, type Credential, type IssueOptions } from "./credential.js";
+export { RevocationRegistry, EMPTY_REVOCATION_ROOT, REVOCATION_CAPACITY, type RevocationStatus } from "./revocation.js";
+export {
+  MemoryIssuerRegistry,
+  JsonFileIssuerRegistry,
+  type IssuerRegistry,
+  type IssuerRecord,
+  type IssuerKeyEntry,
+  type KeyStatus,
+  type RevocationRoots,
+} from "./issuer-registry.js";
+export { BUILTIN_SCHEMAS, defineSchema, encodeString, type SchemaDefinition, type AttributeDefinition, type AttributeValue } from "./schemas.js";
 export { prove, buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProgress, type ProveStage } from "./prove.js";
 export {
   createVerifier,
@@ -17,8 +28,8 @@ export {
 } from "./verifier.js";
 export { MemoryChallengeStore, type ChallengeStore } from "./challenge-store.js";
 export { MedzkError, type MedzkErrorCode, type VerifyErrorCode, type VerifyError } from "./errors.js";
-export { BUILTIN_SCHEMAS, type SchemaDefinition } from "./schemas.js";
 export type { Statement, StatementType } from "./statements.js";
+export type { QueryStatement, Predicate, Operator } from "./query.js";
 export type { ProofRequest } from "./request.js";
 export type { Presentation } from "./presentation.js";
 export type { Groth16Proof } from "./groth16.js";

@@ -6,14 +6,16 @@
  */
 import * as snarkjs from "snarkjs";
 import { checkCredential } from "./credential.js";
-import { parseDate } from "./dates.js";
+import { parseDate, utcDate } from "./dates.js";
 import { MedzkError } from "./errors.js";
 import { parseHolder, holderCommitment, type Holder } from "./holder.js";
 import { PRESENTATION_FORMAT, type Presentation } from "./presentation.js";
 import { type ArtifactSource, provingArtifacts } from "./prover-artifacts.js";
 import { proverOptions } from "./prover-curve.js";
 import { type ProofRequest, scopeField, tryParseRequest } from "./request.js";
-import { PARAMETER_INPUT, statementDefinition } from "./statements.js";
+import { EMPTY_REVOCATION_ROOT, type RevocationStatus, revocationWitness } from "./revocation.js";
+import { schemaIdField } from "./schemas.js";
+import { builtinSchemas, normaliseStatement, statementDefinition, toDecimal } from "./statements.js";
 import type { Credential } from "./credential.js";
 import type { Groth16Proof } from "./groth16.js";
 
@@ -30,6 +32,14 @@ export interface ProveOptions {
   holder: Holder;
   /** The verifier's request, as received. */
   request: unknown;
+  /**
+   * The issuer's published revocation status (RevocationRegistry#publish). The holder rebuilds
+   * the tree from it locally, so nobody learns which credential it checks. Omit only for issuers
+   * that keep no revocation registry.
+   */
+  revocation?: RevocationStatus;
+  /** Attribute names the holder agrees to disclose. A request asking for others is refused. */
+  allowDisclosure?: readonly string[];
   /** Called as proving moves through its stages (for a wallet's progress display). */
   onProgress?: (event: ProveProgress) => void;
   /** Directory (or file: URL) of the artifacts; defaults to the ones shipped in this package. */
@@ -42,7 +52,8 @@ export interface ProveOptions {
 export interface CircuitInput {
   circuit: string;
   request: ProofRequest;
-  input: Record<string, string>;
+  /** snarkjs input: decimal strings and (nested) arrays of them. */
+  input: Record<string, unknown>;
 }
 
 /**
@@ -52,41 +63,79 @@ export interface CircuitInput {
 export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress" | "artifacts">): Promise<CircuitInput> {
   const request = tryParseRequest(options?.request);
   if (!request) throw new MedzkError("INVALID_ARGUMENT", `"request" is not a well-formed medzk request`);
-  const def = statementDefinition(request.statement.type);
   const now = options.now ?? new Date();
   if (Date.parse(request.expiresAt) <= now.getTime()) {
     throw new MedzkError("REQUEST_EXPIRED", `the request expired at ${request.expiresAt}; ask the verifier for a new one`);
   }
+  // Holder protection: a verifier must not probe the record with as-of dates of its choosing
+  // (for example stepping a date to find a birthday), so the as-of date must be the holder's
+  // own UTC day, give or take one day for time zones and requests made around midnight.
+  const asOf = parseDate(request.asOf, "request.asOf");
+  const today = parseDate(utcDate(now), "now");
+  const dayMs = 86_400_000;
+  const near = [-dayMs, 0, dayMs].map((d) => parseDate(utcDate(new Date(now.getTime() + d)), "now"));
+  if (!near.includes(asOf)) {
+    throw new MedzkError("REQUEST_REFUSED", `the request's as-of date ${request.asOf} is not within a day of today (${today}); refusing to prove`);
+  }
   const secret = parseHolder(options.holder);
   const credential = await checkCredential(options.credential);
-  if (credential.schema.id !== def.schema) {
-    throw new MedzkError(
-      "INVALID_ARGUMENT",
-      `statement ${request.statement.type} needs a ${def.schema} credential, got ${credential.schema.id}`,
-    );
+  const wanted = (request.statement as { schema?: unknown }).schema;
+  if (request.statement.type === "query" && wanted !== credential.schema.id) {
+    throw new MedzkError("INVALID_ARGUMENT", `the query is over ${JSON.stringify(wanted)} credentials, this one is ${credential.schema.id}`);
+  }
+  const schemas = (id: string) => (id === credential.schema.id ? credential.schema : builtinSchemas(id));
+  const statement = normaliseStatement(request.statement, schemas);
+  const def = statementDefinition(statement.type);
+  const schema = def.schema(statement, schemas);
+  if (schemaIdField(credential.schema) !== schemaIdField(schema)) {
+    throw new MedzkError("INVALID_ARGUMENT", `statement ${statement.type} needs a ${schema.id} credential, got ${credential.schema.id}`);
+  }
+  if (statement.type === "query") {
+    const refused = (statement.disclose ?? []).filter((name) => !(options.allowDisclosure ?? []).includes(name));
+    if (refused.length > 0) {
+      throw new MedzkError("REQUEST_REFUSED", `the request asks to disclose ${refused.join(", ")}, which the holder did not allow`);
+    }
   }
   if (holderCommitment(secret) !== credential.holder) {
     throw new MedzkError("HOLDER_MISMATCH", `the credential is bound to another holder`);
   }
-  const asOf = parseDate(request.asOf, "request.asOf");
-  if (!def.holds(request.statement, credential, asOf)) {
-    throw new MedzkError("STATEMENT_NOT_SATISFIED", `the credential does not satisfy ${request.statement.type} on ${request.asOf}`);
+  if (asOf > credential.expiresOn) {
+    throw new MedzkError("STATEMENT_NOT_SATISFIED", `the credential expired on ${credential.credential.expiresAt}`);
   }
+  if (!def.holds(statement, schema, credential.fields, asOf)) {
+    throw new MedzkError("STATEMENT_NOT_SATISFIED", `the credential does not satisfy ${statement.type} on ${request.asOf}`);
+  }
+  const revocation = revocationWitness(
+    options.revocation ?? {
+      format: "medzk-revocation/v1",
+      issuer: credential.credential.issuer,
+      root: EMPTY_REVOCATION_ROOT,
+      revoked: [],
+      updatedAt: new Date(0).toISOString(),
+      nextSlot: credential.credential.revocationSlot + 1,
+    },
+    credential.credential.revocationSlot,
+  );
 
-  const input: Record<string, string> = {
+  const input: Record<string, unknown> = {
     issuerAx: credential.issuer.x.toString(),
     issuerAy: credential.issuer.y.toString(),
+    revocationRoot: (options.revocation?.root ?? EMPTY_REVOCATION_ROOT).toString(),
     asOfDate: asOf.toString(),
-    [PARAMETER_INPUT[request.statement.type]]: def.parameter(request.statement).toString(),
     challenge: request.challenge,
     scope: scopeField(request.scope).toString(),
     holderSecret: secret.toString(),
     salt: credential.salt.toString(),
+    revocationSlot: credential.credential.revocationSlot.toString(),
+    expiresOn: credential.expiresOn.toString(),
     sigR8x: credential.signature.R8x.toString(),
     sigR8y: credential.signature.R8y.toString(),
     sigS: credential.signature.S.toString(),
+    ...revocation,
   };
-  for (const [name, value] of Object.entries(def.attributeInputs(credential))) input[name] = value.toString();
+  for (const [name, value] of Object.entries({ ...def.publicInputs(statement, schema), ...def.attributeInputs(credential.fields) })) {
+    input[name] = toDecimal(value);
+  }
   return { circuit: def.circuit, request, input };
 }
 

@@ -1,36 +1,60 @@
 /**
- * Credential schemas: which attributes a credential of a schema carries, how each is validated,
- * and how it is encoded as a field element for the signed commitment. The attribute order here
- * is the order of the circuit's commitment preimage (circuits/lib/*.circom).
+ * Credential schemas: plain-JSON definitions of the attributes a credential carries, their types,
+ * and cross-attribute rules. The attribute order is the slot order of the signed commitment
+ * (up to 8 slots, circuits/lib/credential.circom).
+ *
+ * Types and their field encodings (what the circuits compare):
+ * - "date": "YYYY-MM-DD" -> the integer YYYYMMDD (order-preserving; years 0001-9999)
+ * - "integer" with `bits` (1..64): a non-negative integer below 2^bits, as itself
+ * - "boolean": 0 or 1
+ * - "enum" with `values`: one of the listed strings, hashed like a string (so the verifier can
+ *   decode a disclosed value by hashing the list)
+ * - "string": any string of 1..1024 characters -> the first 248 bits of
+ *   SHA-256("medzk/string\0" + value) (domain-separated from scopes and schema ids)
+ *
+ * A schema's field id is the hash of its whole canonical definition, so two different
+ * definitions can never share an id, and a verifier that pins a definition pins its meaning.
  */
 import { parseDate } from "./dates.js";
 import { MedzkError } from "./errors.js";
 import { hashToField } from "./field.js";
 
-export type AttributeType = "date" | "string";
+export type AttributeType =
+  | { type: "date" }
+  | { type: "integer"; bits: number }
+  | { type: "boolean" }
+  | { type: "enum"; values: string[] }
+  | { type: "string" };
 
-export interface AttributeDefinition {
-  name: string;
-  type: AttributeType;
+export type AttributeDefinition = { name: string } & AttributeType;
+
+/** `notAfter`: the attribute's date must not lie after another date attribute or "$issuedAt". */
+export interface SchemaRule {
+  attribute: string;
+  notAfter: string;
 }
 
 export interface SchemaDefinition {
-  /** Schema name, e.g. "patient-record/v1". */
+  /** Name and version, e.g. "patient-record/v1". */
   id: string;
-  attributes: readonly AttributeDefinition[];
-  /** Cross-attribute rules, run after each attribute parsed. `issuedOn` is YYYYMMDD. */
-  check?: (encoded: Record<string, number | bigint>, issuedOn: number) => void;
+  attributes: AttributeDefinition[];
+  rules?: SchemaRule[];
 }
+
+/** An attribute value as written in a credential. */
+export type AttributeValue = string | number | boolean;
+
+export const MAX_ATTRIBUTES = 8;
+export const MAX_INTEGER_BITS = 64;
+const MAX_STRING_LENGTH = 1024;
+const MAX_ENUM_VALUES = 256;
+const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 export const BUILTIN_SCHEMAS: Readonly<Record<string, SchemaDefinition>> = {
   "patient-record/v1": {
     id: "patient-record/v1",
     attributes: [{ name: "dateOfBirth", type: "date" }],
-    check: (a, issuedOn) => {
-      if ((a["dateOfBirth"] as number) > issuedOn) {
-        throw new MedzkError("INVALID_ATTRIBUTE", `"dateOfBirth" lies in the future of the issuance date`);
-      }
-    },
+    rules: [{ attribute: "dateOfBirth", notAfter: "$issuedAt" }],
   },
   "insurance-coverage/v1": {
     id: "insurance-coverage/v1",
@@ -41,71 +65,179 @@ export const BUILTIN_SCHEMAS: Readonly<Record<string, SchemaDefinition>> = {
       { name: "coverageStart", type: "date" },
       { name: "coverageEnd", type: "date" },
     ],
-    check: (a) => {
-      if ((a["coverageStart"] as number) > (a["coverageEnd"] as number)) {
-        throw new MedzkError("INVALID_ATTRIBUTE", `"coverageStart" must not be after "coverageEnd"`);
-      }
-    },
+    rules: [{ attribute: "coverageStart", notAfter: "coverageEnd" }],
   },
 };
 
-export function getSchema(id: unknown): SchemaDefinition {
-  const schema = typeof id === "string" ? BUILTIN_SCHEMAS[id] : undefined;
-  if (!schema) {
-    throw new MedzkError(
-      "UNKNOWN_SCHEMA",
-      `unknown schema ${JSON.stringify(id)}; known: ${Object.keys(BUILTIN_SCHEMAS).join(", ")}`,
-    );
+const invalid = (message: string): never => {
+  throw new MedzkError("INVALID_ARGUMENT", `schema: ${message}`);
+};
+
+/**
+ * Validates a schema definition and returns a normalised deep copy (only known fields, in a
+ * fixed order), so that its canonical JSON, and therefore its id, is well defined.
+ */
+export function defineSchema(definition: unknown): SchemaDefinition {
+  const d = definition as Partial<SchemaDefinition> | null;
+  if (typeof d !== "object" || d === null) return invalid("must be an object");
+  if (typeof d.id !== "string" || d.id.length === 0 || d.id.length > 128) invalid(`"id" must be a string of 1 to 128 characters`);
+  if (!Array.isArray(d.attributes) || d.attributes.length === 0 || d.attributes.length > MAX_ATTRIBUTES) {
+    invalid(`"attributes" must list 1 to ${MAX_ATTRIBUTES} attributes`);
   }
-  return schema;
+  const names = new Set<string>();
+  const attributes = d.attributes!.map((a, i): AttributeDefinition => {
+    const name = a?.name;
+    if (typeof name !== "string" || !NAME.test(name)) return invalid(`attributes[${i}].name must match ${NAME}`);
+    if (names.has(name)) invalid(`duplicate attribute "${name}"`);
+    names.add(name);
+    switch (a.type) {
+      case "date":
+      case "boolean":
+      case "string":
+        return { name, type: a.type };
+      case "integer": {
+        const bits = (a as { bits?: unknown }).bits;
+        if (typeof bits !== "number" || !Number.isInteger(bits) || bits < 1 || bits > MAX_INTEGER_BITS) {
+          return invalid(`attribute "${name}": "bits" must be an integer from 1 to ${MAX_INTEGER_BITS}`);
+        }
+        return { name, type: "integer", bits };
+      }
+      case "enum": {
+        const values = (a as { values?: unknown }).values;
+        if (!Array.isArray(values) || values.length === 0 || values.length > MAX_ENUM_VALUES) {
+          return invalid(`attribute "${name}": "values" must list 1 to ${MAX_ENUM_VALUES} strings`);
+        }
+        if (values.some((v) => typeof v !== "string" || v.length === 0 || v.length > MAX_STRING_LENGTH) || new Set(values).size !== values.length) {
+          return invalid(`attribute "${name}": enum values must be distinct non-empty strings`);
+        }
+        return { name, type: "enum", values: [...(values as string[])] };
+      }
+      default:
+        return invalid(`attribute "${name}": unknown type ${JSON.stringify((a as { type?: unknown }).type)}`);
+    }
+  });
+  const rules = (d.rules ?? []).map((r, i): SchemaRule => {
+    const attr = attributes.find((a) => a.name === r?.attribute);
+    const other = r?.notAfter === "$issuedAt" ? { type: "date" } : attributes.find((a) => a.name === r?.notAfter);
+    if (attr?.type !== "date" || other?.type !== "date") invalid(`rules[${i}] must relate two date attributes (or "$issuedAt")`);
+    return { attribute: r.attribute, notAfter: r.notAfter };
+  });
+  return rules.length > 0 ? { id: d.id!, attributes, rules } : { id: d.id!, attributes };
 }
 
-/** The field element a schema id contributes to the commitment (pinned in the circuits). */
-export function schemaIdField(id: string): bigint {
-  return hashToField("schema", id);
+/** A built-in schema by id, or a validated user-defined definition. */
+export function resolveSchema(schema: unknown): SchemaDefinition {
+  if (typeof schema === "string") {
+    const builtin = BUILTIN_SCHEMAS[schema];
+    if (!builtin) {
+      throw new MedzkError("UNKNOWN_SCHEMA", `unknown schema ${JSON.stringify(schema)}; built-in: ${Object.keys(BUILTIN_SCHEMAS).join(", ")}`);
+    }
+    return builtin;
+  }
+  return defineSchema(schema);
 }
 
-/** Field encoding of a free string attribute (also used for statement parameters like insurerId). */
+/** The field element identifying a schema definition (the commitment's first input). */
+export function schemaIdField(schema: SchemaDefinition): bigint {
+  return hashToField("schema", JSON.stringify(defineSchema(schema)));
+}
+
+/** Field encoding of a string attribute or statement parameter (insurerId, enum values). */
 export function encodeString(value: string): bigint {
   return hashToField("string", value);
 }
 
-const MAX_STRING_LENGTH = 1024;
+/** Encodes one attribute value, or throws INVALID_ATTRIBUTE / INVALID_DATE naming it. */
+export function encodeValue(attribute: AttributeDefinition, value: unknown): { value: AttributeValue; field: bigint } {
+  const name = attribute.name;
+  const fail = (why: string): never => {
+    throw new MedzkError("INVALID_ATTRIBUTE", `attribute "${name}" ${why}, got ${JSON.stringify(value)}`);
+  };
+  switch (attribute.type) {
+    case "date":
+      return { value: value as string, field: BigInt(parseDate(value, name)) };
+    case "integer": {
+      const n = typeof value === "number" && Number.isSafeInteger(value) ? BigInt(value)
+        : typeof value === "string" && /^(0|[1-9][0-9]{0,19})$/.test(value) ? BigInt(value)
+        : fail("must be a non-negative integer (number or decimal string)");
+      if (n < 0n || n >= 1n << BigInt(attribute.bits)) fail(`must be below 2^${attribute.bits}`);
+      return { value: n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString(), field: n };
+    }
+    case "boolean":
+      return typeof value === "boolean" ? { value, field: value ? 1n : 0n } : fail("must be true or false");
+    case "enum":
+      if (typeof value !== "string" || !attribute.values.includes(value)) fail(`must be one of ${attribute.values.join(", ")}`);
+      return { value: value as string, field: encodeString(value as string) };
+    case "string":
+      if (typeof value !== "string" || value.length === 0 || value.length > MAX_STRING_LENGTH) {
+        fail(`must be a string of 1 to ${MAX_STRING_LENGTH} characters`);
+      }
+      return { value: value as string, field: encodeString(value as string) };
+  }
+}
+
+/** Decodes a disclosed field value back to an attribute value where the encoding allows it. */
+export function decodeValue(attribute: AttributeDefinition, field: bigint): AttributeValue | { encoded: string } {
+  switch (attribute.type) {
+    case "date": {
+      const n = Number(field);
+      const s = `${String(Math.floor(n / 10000)).padStart(4, "0")}-${String(Math.floor(n / 100) % 100).padStart(2, "0")}-${String(n % 100).padStart(2, "0")}`;
+      return s;
+    }
+    case "integer":
+      return field <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(field) : field.toString();
+    case "boolean":
+      return field === 1n;
+    case "enum":
+      return attribute.values.find((v) => encodeString(v) === field) ?? { encoded: field.toString() };
+    case "string":
+      // A hash cannot be inverted: the verifier can only compare it with candidates (encodeString).
+      return { encoded: field.toString() };
+  }
+}
 
 /**
- * Validates the attributes of a credential against its schema and returns them with their field
- * encodings (dates as YYYYMMDD numbers, strings hashed). Throws INVALID_ATTRIBUTE / INVALID_DATE.
+ * Validates a credential's attributes against its schema (all present, none extra, each valid,
+ * the rules hold) and returns their values and the 8 slot encodings (unused slots 0).
+ * `issuedOn` is YYYYMMDD.
  */
 export function encodeAttributes(
   schema: SchemaDefinition,
   attributes: unknown,
   issuedOn: number,
-): { values: Record<string, string>; encoded: Record<string, number | bigint>; fields: bigint[] } {
+): { values: Record<string, AttributeValue>; fields: bigint[] } {
   if (typeof attributes !== "object" || attributes === null || Array.isArray(attributes)) {
     throw new MedzkError("INVALID_ATTRIBUTE", `"attributes" must be an object`);
   }
   const given = attributes as Record<string, unknown>;
-  const known = new Set(schema.attributes.map((a) => a.name));
   for (const key of Object.keys(given)) {
-    if (!known.has(key)) throw new MedzkError("INVALID_ATTRIBUTE", `schema ${schema.id} has no attribute "${key}"`);
-  }
-  const values: Record<string, string> = {};
-  const encoded: Record<string, number | bigint> = {};
-  for (const { name, type } of schema.attributes) {
-    const value = given[name];
-    if (typeof value !== "string") {
-      throw new MedzkError("INVALID_ATTRIBUTE", `attribute "${name}" must be a string, got ${typeof value}`);
+    if (!schema.attributes.some((a) => a.name === key)) {
+      throw new MedzkError("INVALID_ATTRIBUTE", `schema ${schema.id} has no attribute "${key}"`);
     }
-    if (type === "date") {
-      encoded[name] = parseDate(value, name);
-    } else {
-      if (value.length === 0 || value.length > MAX_STRING_LENGTH) {
-        throw new MedzkError("INVALID_ATTRIBUTE", `attribute "${name}" must have 1 to ${MAX_STRING_LENGTH} characters`);
-      }
-      encoded[name] = encodeString(value);
-    }
-    values[name] = value;
   }
-  schema.check?.(encoded, issuedOn);
-  return { values, encoded, fields: schema.attributes.map((a) => BigInt(encoded[a.name]!)) };
+  const values: Record<string, AttributeValue> = {};
+  const fields: bigint[] = new Array<bigint>(MAX_ATTRIBUTES).fill(0n);
+  schema.attributes.forEach((attribute, slot) => {
+    if (!Object.hasOwn(given, attribute.name)) {
+      throw new MedzkError("INVALID_ATTRIBUTE", `attribute "${attribute.name}" is missing`);
+    }
+    const encoded = encodeValue(attribute, given[attribute.name]);
+    values[attribute.name] = encoded.value;
+    fields[slot] = encoded.field;
+  });
+  for (const rule of schema.rules ?? []) {
+    const slot = schema.attributes.findIndex((a) => a.name === rule.attribute);
+    const bound = rule.notAfter === "$issuedAt" ? BigInt(issuedOn) : fields[schema.attributes.findIndex((a) => a.name === rule.notAfter)]!;
+    if (fields[slot]! > bound) {
+      const what = rule.notAfter === "$issuedAt" ? "the issuance date" : `"${rule.notAfter}"`;
+      throw new MedzkError("INVALID_ATTRIBUTE", `"${rule.attribute}" must not lie after ${what}`);
+    }
+  }
+  return { values, fields };
+}
+
+/** The slot of a named attribute, or undefined. */
+export function slotOf(schema: SchemaDefinition, name: string): number | undefined {
+  const i = schema.attributes.findIndex((a) => a.name === name);
+  return i < 0 ? undefined : i;
 }

@@ -1,90 +1,130 @@
 /**
  * Statements a holder can prove, each backed by one circuit. A statement definition says which
- * credential schema it reads, how its parameters are validated and encoded as public signals,
- * whether a credential satisfies it, and which private inputs its circuit takes. Both the prover
- * and the verifier derive public signals from here, so the two sides cannot drift apart.
+ * credential schema it reads, how its parameters are validated, which public inputs they become,
+ * whether a credential satisfies it, and which private attribute inputs its circuit takes. Both
+ * the prover and the verifier derive public signals from here, so the two sides cannot drift.
  */
-import type { CheckedCredential } from "./credential.js";
 import { MedzkError } from "./errors.js";
-import { encodeString } from "./schemas.js";
+import { type CompiledQuery, type QueryStatement, compileQuery, normaliseQuery, queryHolds } from "./query.js";
+import { BUILTIN_SCHEMAS, type SchemaDefinition, encodeString, schemaIdField } from "./schemas.js";
 
 export type Statement =
   | { type: "ageAtLeast"; minAge: number }
-  | { type: "insuranceActive"; insurerId: string };
+  | { type: "insuranceActive"; insurerId: string }
+  | QueryStatement;
 
 export type StatementType = Statement["type"];
 
-/** Public-signal layout shared by every circuit; `parameter` is the statement's own signal. */
-export const PUBLIC_SIGNALS = ["nullifier", "issuerAx", "issuerAy", "asOfDate", "parameter", "challenge", "scope"] as const;
-export type PublicSignalName = (typeof PUBLIC_SIGNALS)[number];
-export const SIGNAL_INDEX = Object.fromEntries(PUBLIC_SIGNALS.map((n, i) => [n, i])) as Record<PublicSignalName, number>;
+/** Finds a schema definition by id (built-ins plus whatever a verifier or holder pinned). */
+export type SchemaResolver = (id: string) => SchemaDefinition | undefined;
+export const builtinSchemas: SchemaResolver = (id) => BUILTIN_SCHEMAS[id];
+
+/** A circuit input value in snarkjs's shape: a number, or (nested) arrays of them. */
+export type InputValue = bigint | InputValue[];
+
+const flat = (name: string, ...dims: number[]): string[] => {
+  let names = [name];
+  for (const d of dims) names = names.flatMap((n) => Array.from({ length: d }, (_, i) => `${n}[${i}]`));
+  return names;
+};
+
+/** Public signals common to every circuit, in the order they follow the statement outputs. */
+const HEAD = ["issuerAx", "issuerAy", "revocationRoot", "asOfDate"] as const;
 
 interface StatementDefinition {
-  /** Artifact name (circuits/main/<circuit>.circom). */
   circuit: string;
-  schema: string;
-  /** Validates caller-supplied parameters; returns a normalised copy or throws INVALID_ARGUMENT. */
-  normalise(statement: Record<string, unknown>): Statement;
-  /** The value of the "parameter" public signal. */
-  parameter(statement: Statement): bigint;
-  /** Whether the credential satisfies the statement on `asOf` (YYYYMMDD). */
-  holds(statement: Statement, credential: CheckedCredential, asOf: number): boolean;
-  /** The circuit's private attribute inputs. */
-  attributeInputs(credential: CheckedCredential): Record<string, bigint>;
+  /** The circuit's public signals in order; `outputs` are produced by the circuit, not compared. */
+  signals: readonly string[];
+  outputs: readonly string[];
+  schema(statement: Statement, schemas: SchemaResolver): SchemaDefinition;
+  normalise(raw: Record<string, unknown>, schemas: SchemaResolver): Statement;
+  /** The statement's own public inputs (besides issuer, root, as-of date, challenge, scope). */
+  publicInputs(statement: Statement, schema: SchemaDefinition): Record<string, InputValue>;
+  holds(statement: Statement, schema: SchemaDefinition, fields: readonly bigint[], asOf: number): boolean;
+  /** The circuit's private attribute inputs from the 8 slot encodings. */
+  attributeInputs(fields: readonly bigint[]): Record<string, InputValue>;
 }
 
 const MAX_MIN_AGE = 255; // the circuit range-checks minAge to 8 bits
 const MAX_INSURER_ID = 256;
+type Of<T extends StatementType> = Extract<Statement, { type: T }>;
+
+function builtin(id: string): SchemaDefinition {
+  return BUILTIN_SCHEMAS[id]!;
+}
+
+function compiled(statement: Statement, schema: SchemaDefinition): CompiledQuery {
+  return compileQuery(statement as QueryStatement, schema);
+}
 
 const DEFINITIONS: Record<StatementType, StatementDefinition> = {
   ageAtLeast: {
     circuit: "age_at_least",
-    schema: "patient-record/v1",
+    signals: ["nullifier", ...HEAD, "minAge", "challenge", "scope"],
+    outputs: ["nullifier"],
+    schema: () => builtin("patient-record/v1"),
     normalise(s) {
       const minAge = s["minAge"];
       if (typeof minAge !== "number" || !Number.isInteger(minAge) || minAge < 0 || minAge > MAX_MIN_AGE) {
         throw new MedzkError("INVALID_ARGUMENT", `"minAge" must be an integer from 0 to ${MAX_MIN_AGE}, got ${JSON.stringify(minAge)}`);
       }
+      onlyFields(s, ["type", "minAge"]);
       return { type: "ageAtLeast", minAge };
     },
-    parameter: (s) => BigInt((s as Extract<Statement, { type: "ageAtLeast" }>).minAge),
-    holds(s, c, asOf) {
-      const { minAge } = s as Extract<Statement, { type: "ageAtLeast" }>;
-      return (c.encoded["dateOfBirth"] as number) + minAge * 10000 <= asOf;
-    },
-    attributeInputs: (c) => ({ dateOfBirth: BigInt(c.encoded["dateOfBirth"]!) }),
+    publicInputs: (s) => ({ minAge: BigInt((s as Of<"ageAtLeast">).minAge) }),
+    holds: (s, _schema, fields, asOf) => fields[0]! + BigInt((s as Of<"ageAtLeast">).minAge) * 10000n <= BigInt(asOf),
+    attributeInputs: (fields) => ({ attr: [...fields] }),
   },
   insuranceActive: {
     circuit: "insurance_active",
-    schema: "insurance-coverage/v1",
+    signals: ["nullifier", ...HEAD, "insurerId", "challenge", "scope"],
+    outputs: ["nullifier"],
+    schema: () => builtin("insurance-coverage/v1"),
     normalise(s) {
       const insurerId = s["insurerId"];
       if (typeof insurerId !== "string" || insurerId.length === 0 || insurerId.length > MAX_INSURER_ID) {
         throw new MedzkError("INVALID_ARGUMENT", `"insurerId" must be a string of 1 to ${MAX_INSURER_ID} characters`);
       }
+      onlyFields(s, ["type", "insurerId"]);
       return { type: "insuranceActive", insurerId };
     },
-    parameter: (s) => encodeString((s as Extract<Statement, { type: "insuranceActive" }>).insurerId),
-    holds(s, c, asOf) {
-      const { insurerId } = s as Extract<Statement, { type: "insuranceActive" }>;
-      return (
-        c.credential.attributes["insurerId"] === insurerId &&
-        (c.encoded["coverageStart"] as number) <= asOf &&
-        asOf <= (c.encoded["coverageEnd"] as number)
-      );
+    publicInputs: (s) => ({ insurerId: encodeString((s as Of<"insuranceActive">).insurerId) }),
+    holds(s, _schema, fields, asOf) {
+      const a = BigInt(asOf);
+      return fields[0] === encodeString((s as Of<"insuranceActive">).insurerId) && fields[3]! <= a && a <= fields[4]!;
     },
-    // insurerId is not here: the circuit takes the public "parameter" signal as the signed insurerId.
-    attributeInputs: (c) => ({
-      memberId: BigInt(c.encoded["memberId"]!),
-      plan: BigInt(c.encoded["plan"]!),
-      coverageStart: BigInt(c.encoded["coverageStart"]!),
-      coverageEnd: BigInt(c.encoded["coverageEnd"]!),
-    }),
+    // Slot 0 (insurerId) is not an input: the circuit takes the public insurerId in its place.
+    attributeInputs: (fields) => ({ attr: fields.slice(1) }),
+  },
+  query: {
+    circuit: "query",
+    signals: [
+      "nullifier", ...flat("disclosed", 2), ...HEAD, "schemaId", "challenge", "scope",
+      ...flat("predSlot", 4), ...flat("predOp", 4), ...flat("predLo", 4), ...flat("predHi", 4),
+      ...flat("predSet", 4, 16), ...flat("discloseSlot", 2),
+    ],
+    outputs: ["nullifier", ...flat("disclosed", 2)],
+    schema(s, schemas) {
+      const id = (s as QueryStatement).schema;
+      const schema = typeof id === "string" ? schemas(id) : undefined;
+      if (!schema) throw new MedzkError("UNKNOWN_SCHEMA", `query schema ${JSON.stringify(id)} is not known here; pin its definition`);
+      return schema;
+    },
+    normalise(s, schemas) {
+      return normaliseQuery(s, DEFINITIONS.query.schema(s as unknown as Statement, schemas));
+    },
+    publicInputs(s, schema) {
+      return { schemaId: schemaIdField(schema), ...compiled(s, schema) };
+    },
+    holds: (s, schema, fields) => queryHolds(compiled(s, schema), fields),
+    attributeInputs: (fields) => ({ attr: [...fields] }),
   },
 };
 
-/** Circuit input name of the "parameter" signal per statement. */
-export const PARAMETER_INPUT: Record<StatementType, string> = { ageAtLeast: "minAge", insuranceActive: "insurerId" };
+function onlyFields(s: Record<string, unknown>, allowed: string[]): void {
+  const extra = Object.keys(s).filter((k) => !allowed.includes(k));
+  if (extra.length > 0) throw new MedzkError("INVALID_ARGUMENT", `statement ${String(s["type"])} has no field "${extra[0]}"`);
+}
 
 export const STATEMENT_TYPES = Object.keys(DEFINITIONS) as StatementType[];
 
@@ -92,8 +132,8 @@ export function statementDefinition(type: StatementType): StatementDefinition {
   return DEFINITIONS[type];
 }
 
-/** Validates a statement given by a caller (throws UNKNOWN_STATEMENT / INVALID_ARGUMENT). */
-export function normaliseStatement(statement: unknown): Statement {
+/** Validates a statement given by a caller (throws UNKNOWN_STATEMENT / INVALID_ARGUMENT / UNKNOWN_SCHEMA). */
+export function normaliseStatement(statement: unknown, schemas: SchemaResolver = builtinSchemas): Statement {
   if (typeof statement !== "object" || statement === null || Array.isArray(statement)) {
     throw new MedzkError("INVALID_ARGUMENT", `"statement" must be an object`);
   }
@@ -102,12 +142,21 @@ export function normaliseStatement(statement: unknown): Statement {
   if (typeof type !== "string" || !Object.hasOwn(DEFINITIONS, type)) {
     throw new MedzkError("UNKNOWN_STATEMENT", `unknown statement type ${JSON.stringify(type)}; known: ${STATEMENT_TYPES.join(", ")}`);
   }
-  const extra = Object.keys(s).filter((k) => k !== "type" && k !== PARAMETER_INPUT[type as StatementType]);
-  if (extra.length > 0) throw new MedzkError("INVALID_ARGUMENT", `statement ${type} has no field "${extra[0]}"`);
-  return DEFINITIONS[type as StatementType].normalise(s);
+  return DEFINITIONS[type as StatementType].normalise(s, schemas);
 }
 
-/** Equality of two normalised statements. */
-export function sameStatement(a: Statement, b: Statement): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/** Flattens named (nested) inputs into "name[i][j]" -> value, the naming of `signals`. */
+export function flattenInputs(inputs: Record<string, InputValue>): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  const walk = (name: string, v: InputValue) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(`${name}[${i}]`, x));
+    else out.set(name, v);
+  };
+  for (const [name, v] of Object.entries(inputs)) walk(name, v);
+  return out;
+}
+
+/** snarkjs wants decimal strings. */
+export function toDecimal(v: InputValue): string | unknown[] {
+  return Array.isArray(v) ? v.map(toDecimal) : v.toString();
 }

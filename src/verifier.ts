@@ -5,8 +5,11 @@
  * with a stable code. It checks, in order: shape; that the echoed request carries this verifier's
  * MAC (so the statement, as-of date, scope, challenge and expiry are the verifier's own); expiry;
  * the exact count and canonical form of the public signals; each public signal against the value
- * the verifier expects (trusted issuer, as-of date, statement parameter, challenge, scope); the
- * Groth16 proof under the pinned verification key; and last, that the challenge was not used.
+ * the verifier expects (as-of date, statement parameters, challenge, scope); the issuer key
+ * (trusted, valid on the as-of date, not retired or compromised, allowed to issue the schema);
+ * the revocation root (the issuer's current one, or one replaced less than `maxRootAgeSeconds`
+ * ago); the Groth16 proof under the pinned verification key; and last, that the challenge was
+ * not used before.
  */
 import { hexToBytes, randomBytes } from "@noble/hashes/utils";
 import { verificationKey } from "./artifacts.js";
@@ -15,7 +18,10 @@ import { parseDate, utcDate } from "./dates.js";
 import { MedzkError, type VerifyError, type VerifyErrorCode } from "./errors.js";
 import { parseCanonical, randomFieldElement } from "./field.js";
 import { parseProof, prepareKey, proofPointsValid, type PreparedKey, verifyGroth16 } from "./groth16.js";
-import { unpackPublicKey } from "./issuer-key.js";
+import { packPoint, tryUnpackPublicKey, unpackPublicKey } from "./issuer-key.js";
+import { type IssuerRegistry, MemoryIssuerRegistry, type RevocationRoots, keyRefusal, rootAcceptable } from "./issuer-registry.js";
+import { EMPTY_REVOCATION_ROOT } from "./revocation.js";
+import { type AttributeValue, BUILTIN_SCHEMAS, type SchemaDefinition, decodeValue, defineSchema, slotOf } from "./schemas.js";
 import { PRESENTATION_FORMAT } from "./presentation.js";
 import {
   type ProofRequest,
@@ -27,22 +33,31 @@ import {
   validScope,
 } from "./request.js";
 import {
-  PUBLIC_SIGNALS,
-  SIGNAL_INDEX,
+  type SchemaResolver,
   type Statement,
   STATEMENT_TYPES,
   type StatementType,
+  flattenInputs,
   normaliseStatement,
   statementDefinition,
 } from "./statements.js";
 
 export interface VerifierPolicy {
-  /** Packed public keys of the issuers whose credentials this verifier accepts. */
-  trustedIssuers: readonly string[];
+  /**
+   * Packed public keys of issuers that keep no revocation registry: their credentials are
+   * accepted only against the empty revocation root. Use `issuers` for anything richer.
+   */
+  trustedIssuers?: readonly string[];
+  /** Issuers with keys, validity periods, schema pins and revocation roots. */
+  issuers?: IssuerRegistry;
+  /** Definitions of user-defined schemas this verifier queries (built-ins are always known). */
+  schemas?: readonly SchemaDefinition[];
   /** This verifier's scope, e.g. "acme-health/claims". Nullifiers are per scope. */
   scope: string;
   /** Lifetime of a request in seconds. Default 300. */
   requestTtlSeconds?: number;
+  /** How long a replaced revocation root stays acceptable, in seconds. Default 3600. */
+  maxRootAgeSeconds?: number;
   /**
    * HMAC key (hex, at least 32 bytes) authenticating requests. Instances that share it can verify
    * each other's requests. Default: a random key per verifier object.
@@ -59,8 +74,12 @@ export interface VerifySuccess {
   statement: Statement;
   /** Poseidon(holder secret, scope): the same for one holder within this scope. */
   nullifier: string;
-  /** Packed key of the trusted issuer that signed the credential. */
+  /** Packed key of the trusted issuer key that signed the credential. */
   issuer: string;
+  /** The issuer's id in the registry (the key itself for `trustedIssuers`). */
+  issuerId: string;
+  /** Attributes the query asked to disclose (dates "YYYY-MM-DD", integers, booleans, enum values; free strings as `{ encoded }`). */
+  disclosed?: Record<string, AttributeValue | { encoded: string }>;
   asOf: string;
   scope: string;
   challenge: string;
@@ -99,15 +118,12 @@ const refuse: (code: VerifyErrorCode, message: string) => never = (code, message
 export function createVerifier(policy: VerifierPolicy): Verifier {
   if (typeof policy !== "object" || policy === null) throw new MedzkError("INVALID_ARGUMENT", `"policy" must be an object`);
   if (!validScope(policy.scope)) throw new MedzkError("INVALID_ARGUMENT", `"scope" must be a string of 1 to 256 characters`);
-  if (!Array.isArray(policy.trustedIssuers) || policy.trustedIssuers.length === 0) {
-    throw new MedzkError("INVALID_ARGUMENT", `"trustedIssuers" must list at least one issuer public key`);
+  const registry = issuerRegistryOf(policy);
+  const schemas = schemaResolver(policy.schemas);
+  const maxRootAgeMs = 1000 * (policy.maxRootAgeSeconds ?? DEFAULT_MAX_ROOT_AGE_SECONDS);
+  if (!Number.isFinite(maxRootAgeMs) || maxRootAgeMs < 0) {
+    throw new MedzkError("INVALID_ARGUMENT", `"maxRootAgeSeconds" must be a non-negative number`);
   }
-  // Affine coordinates "x,y" -> packed key, to match the issuerAx/issuerAy public signals.
-  const trusted = new Map<string, string>();
-  policy.trustedIssuers.forEach((key, i) => {
-    const point = unpackPublicKey(key, `trustedIssuers[${i}]`);
-    trusted.set(`${point.x},${point.y}`, key);
-  });
   const ttl = policy.requestTtlSeconds ?? DEFAULT_TTL_SECONDS;
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > 86_400) {
     throw new MedzkError("INVALID_ARGUMENT", `"requestTtlSeconds" must be an integer from 1 to 86400`);
@@ -132,7 +148,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
   };
 
   function createRequest(options: { statement: Statement }): ProofRequest {
-    const statement = normaliseStatement(options?.statement);
+    const statement = normaliseStatement(options?.statement, schemas);
     const now = clock();
     const unsigned = {
       format: REQUEST_FORMAT,
@@ -159,36 +175,63 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     if (!macEquals(requestMac(macKey, request), request.mac) || request.scope !== scope) {
       refuse("UNKNOWN_REQUEST", "the request was not issued by this verifier or was altered");
     }
-    const expected = options?.expected;
-    if (expected !== undefined) {
-      const challenge = typeof expected === "string" ? expected : expected?.challenge;
+    const awaited = options?.expected;
+    if (awaited !== undefined) {
+      const challenge = typeof awaited === "string" ? awaited : awaited?.challenge;
       if (request.challenge !== challenge) refuse("REQUEST_MISMATCH", "the presentation answers a different request");
     }
     const expiresAt = Date.parse(request.expiresAt);
     if (clock().getTime() >= expiresAt) refuse("REQUEST_EXPIRED", `the request expired at ${request.expiresAt}`);
 
-    const type = request.statement.type;
-    const key = keys.get(type)!;
+    const statement = request.statement;
+    const def = statementDefinition(statement.type);
+    const schema = def.schema(statement, schemas);
+    const key = keys.get(statement.type)!;
     const values = signals as unknown[];
-    if (values.length !== key.nPublic) {
+    if (values.length !== key.nPublic || values.length !== def.signals.length) {
       refuse("PUBLIC_SIGNAL_COUNT", `expected ${key.nPublic} public signals, got ${values.length}`);
     }
     const parsed = values.map((v, i) =>
-      parseCanonical(v) ?? refuse("NON_CANONICAL_SIGNAL", `public signal ${i} (${PUBLIC_SIGNALS[i]}) is not a canonical decimal below the field order`),
+      parseCanonical(v) ?? refuse("NON_CANONICAL_SIGNAL", `public signal ${i} (${def.signals[i]}) is not a canonical decimal below the field order`),
     );
-    const signal = (name: keyof typeof SIGNAL_INDEX) => parsed[SIGNAL_INDEX[name]]!;
+    const byName = new Map(def.signals.map((name, i) => [name, parsed[i]!]));
 
-    const issuer = trusted.get(`${signal("issuerAx")},${signal("issuerAy")}`) ?? refuse("UNTRUSTED_ISSUER", "the credential's issuer is not trusted by this verifier");
-    if (signal("asOfDate") !== BigInt(parseDate(request.asOf, "asOf"))) refuse("AS_OF_MISMATCH", "the proof is for another as-of date");
-    if (signal("parameter") !== statementDefinition(type).parameter(request.statement)) {
-      refuse("STATEMENT_MISMATCH", "the proof is for other statement parameters");
+    // Every input signal but the issuer key and the revocation root is the verifier's own value.
+    const expected = flattenInputs({
+      asOfDate: BigInt(parseDate(request.asOf, "asOf")),
+      challenge: BigInt(request.challenge),
+      scope: scopeSignal,
+      ...def.publicInputs(statement, schema),
+    });
+    for (const [name, value] of expected) {
+      if (byName.get(name) !== value) {
+        const code = MISMATCH_CODES[name] ?? "STATEMENT_MISMATCH";
+        refuse(code, `public signal ${name} differs from the request`);
+      }
     }
-    if (signal("challenge") !== BigInt(request.challenge)) refuse("CHALLENGE_MISMATCH", "the proof answers another challenge");
-    if (signal("scope") !== scopeSignal) refuse("SCOPE_MISMATCH", "the proof is for another scope");
+
+    const asOf = parseDate(request.asOf, "asOf");
+    // The packed form keeps only y and the sign of x, so the signals must be exactly the key's
+    // coordinates, not merely pack to the same string.
+    const [ax, ay] = [byName.get("issuerAx")!, byName.get("issuerAy")!];
+    const publicKey = packPoint({ x: ax, y: ay });
+    const point = tryUnpackPublicKey(publicKey);
+    const issuer = point && point.x === ax && point.y === ay ? await registryCall(() => registry.lookupKey(publicKey)) : undefined;
+    if (!issuer) refuse("UNTRUSTED_ISSUER", "the credential's issuer is not trusted by this verifier");
+    const refusal = registryData(() => keyRefusal(issuer!.key, asOf));
+    if (refusal) refuse(KEY_REFUSAL_CODES[refusal], `the issuer key is refused: ${refusal.toLowerCase().replaceAll("_", " ")}`);
+    if (issuer!.issuer.schemas && !issuer!.issuer.schemas.includes(schema.id)) {
+      refuse("SCHEMA_NOT_ALLOWED", `issuer ${issuer!.issuer.id} is not allowed to issue ${schema.id}`);
+    }
+    const root = byName.get("revocationRoot")!.toString();
+    const roots = (await registryCall(() => registry.revocationRoots(issuer!.issuer.id))) ?? EMPTY_ROOTS;
+    const rootStatus = registryData(() => rootAcceptable(roots, root, clock(), maxRootAgeMs));
+    if (rootStatus === "stale") refuse("STALE_REVOCATION_ROOT", "the proof uses a revocation root that was replaced too long ago");
+    if (rootStatus === "unknown") refuse("UNKNOWN_REVOCATION_ROOT", "the proof uses a revocation root the issuer never published");
 
     const proof = parseProof(p["proof"]) ?? refuse("MALFORMED_PROOF", "the proof is not a canonical Groth16 proof");
     if (!proofPointsValid(proof)) refuse("INVALID_PROOF", "a proof point is not a valid curve point");
-    if (!(await verifyGroth16(await preparedKey(type), parsed, proof))) refuse("INVALID_PROOF", "the proof does not verify");
+    if (!(await verifyGroth16(await preparedKey(statement.type), parsed, proof))) refuse("INVALID_PROOF", "the proof does not verify");
 
     let fresh: boolean;
     try {
@@ -198,15 +241,22 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     }
     if (!fresh) refuse("REQUEST_REPLAYED", "this request was already answered");
 
-    return {
+    const result: VerifySuccess = {
       ok: true,
-      statement: request.statement,
-      nullifier: signal("nullifier").toString(),
-      issuer,
+      statement,
+      nullifier: byName.get("nullifier")!.toString(),
+      issuer: publicKey,
+      issuerId: issuer!.issuer.id,
       asOf: request.asOf,
       scope,
       challenge: request.challenge,
     };
+    if (statement.type === "query" && statement.disclose) {
+      result.disclosed = Object.fromEntries(
+        statement.disclose.map((name, d) => [name, decodeValue(schema.attributes[slotOf(schema, name)!]!, byName.get(`disclosed[${d}]`)!)]),
+      );
+    }
+    return result;
   }
 
   async function verify(presentation: unknown, options?: VerifyOptions): Promise<VerifyResult> {
@@ -220,6 +270,78 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
   }
 
   return { scope, createRequest, verify };
+}
+
+const DEFAULT_MAX_ROOT_AGE_SECONDS = 3600;
+const EMPTY_ROOTS: RevocationRoots = { current: EMPTY_REVOCATION_ROOT, previous: [] };
+
+const MISMATCH_CODES: Record<string, VerifyErrorCode> = {
+  asOfDate: "AS_OF_MISMATCH",
+  challenge: "CHALLENGE_MISMATCH",
+  scope: "SCOPE_MISMATCH",
+};
+
+const KEY_REFUSAL_CODES: Record<NonNullable<ReturnType<typeof keyRefusal>>, VerifyErrorCode> = {
+  KEY_RETIRED: "ISSUER_KEY_RETIRED",
+  KEY_COMPROMISED: "ISSUER_KEY_COMPROMISED",
+  KEY_NOT_YET_VALID: "ISSUER_KEY_NOT_VALID",
+  KEY_EXPIRED: "ISSUER_KEY_NOT_VALID",
+};
+
+/** Registry failures (a file, a network service) refuse the presentation: fail closed. */
+async function registryCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch {
+    return refuse("REGISTRY_UNAVAILABLE", "the issuer registry could not be read; nothing was accepted");
+  }
+}
+
+/** Malformed data from a (custom) registry refuses the presentation too. */
+function registryData<T>(read: () => T): T {
+  try {
+    return read();
+  } catch {
+    return refuse("REGISTRY_UNAVAILABLE", "the issuer registry returned malformed data; nothing was accepted");
+  }
+}
+
+/**
+ * The verifier's issuer registry: `issuers` if given, with each `trustedIssuers` key added as an
+ * issuer of its own that publishes no revocation root (so only the empty root is accepted).
+ */
+function issuerRegistryOf(policy: VerifierPolicy): IssuerRegistry {
+  const keys = policy.trustedIssuers ?? [];
+  if (!Array.isArray(keys)) throw new MedzkError("INVALID_ARGUMENT", `"trustedIssuers" must be an array of public keys`);
+  if (keys.length === 0 && !policy.issuers) {
+    throw new MedzkError("INVALID_ARGUMENT", `give "trustedIssuers" (at least one key) or an "issuers" registry`);
+  }
+  keys.forEach((key, i) => unpackPublicKey(key, `trustedIssuers[${i}]`));
+  const static_ = new MemoryIssuerRegistry([...new Set(keys)].map((publicKey) => ({ id: publicKey, keys: [{ publicKey }] })));
+  const dynamic = policy.issuers;
+  if (!dynamic) return static_;
+  return {
+    async lookupKey(publicKey) {
+      return (await static_.lookupKey(publicKey)) ?? dynamic.lookupKey(publicKey);
+    },
+    async revocationRoots(issuerId) {
+      return (await static_.lookupKey(issuerId)) ? undefined : dynamic.revocationRoots(issuerId);
+    },
+  };
+}
+
+/** Built-in schemas plus the verifier's pinned definitions, by id. */
+function schemaResolver(pinned: readonly SchemaDefinition[] | undefined): SchemaResolver {
+  const byId = new Map<string, SchemaDefinition>();
+  for (const definition of pinned ?? []) {
+    const schema = defineSchema(definition);
+    const builtin = BUILTIN_SCHEMAS[schema.id];
+    if (byId.has(schema.id) || (builtin && JSON.stringify(builtin) !== JSON.stringify(schema))) {
+      throw new MedzkError("INVALID_ARGUMENT", `schema id "${schema.id}" is defined twice`);
+    }
+    byId.set(schema.id, schema);
+  }
+  return (id) => BUILTIN_SCHEMAS[id] ?? byId.get(id);
 }
 
 function parseRequestKey(key: unknown): Uint8Array {

@@ -12,15 +12,16 @@ describe("artifacts", () => {
     expect(await checkArtifacts({ verifyZkey: true })).toEqual([]);
   }, 240_000);
 
-  it("pins constraint counts (the age proof must leave room for revocation under 8,000)", () => {
-    expect(MANIFEST.circuits["age_at_least"]!.constraints).toBe(5074);
-    expect(MANIFEST.circuits["insurance_active"]!.constraints).toBe(5222);
+  it("pins constraint counts (age with revocation under 8,000; 4 predicates + revocation + disclosure under 11,000)", () => {
+    expect(MANIFEST.circuits["age_at_least"]!.constraints).toBe(7761);
+    expect(MANIFEST.circuits["insurance_active"]!.constraints).toBe(7804);
+    expect(MANIFEST.circuits["query"]!.constraints).toBe(9135);
   });
 
   it("bundled verification keys pass their pins and the phase-2 check", () => {
-    for (const name of ["age_at_least", "insurance_active"]) {
+    for (const [name, nPublic] of [["age_at_least", 8], ["insurance_active", 8], ["query", 92]] as const) {
       const vk = verificationKey(name);
-      expect(vk.nPublic).toBe(7);
+      expect(vk.nPublic).toBe(nPublic);
       expect(vk.vk_gamma_2).not.toEqual(vk.vk_delta_2);
     }
   });
@@ -30,7 +31,7 @@ describe("artifacts", () => {
     const entry = MANIFEST.circuits["age_at_least"]!;
     expect(() => assertUsableKey({ ...vk, vk_delta_2: vk.vk_gamma_2 }, entry)).toThrow(/gamma == delta/);
     expect(() => assertUsableKey({ ...vk, IC: vk.IC.slice(1) }, entry)).toThrow(/manifest/);
-    expect(() => assertUsableKey({ ...vk, nPublic: 6 }, entry)).toThrow(/manifest/);
+    expect(() => assertUsableKey({ ...vk, nPublic: 7 }, entry)).toThrow(/manifest/);
   });
 
   it("refuses a proving key or wasm whose bytes differ from the pin", async () => {

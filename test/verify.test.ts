@@ -243,24 +243,24 @@ describe("tampered public signals", () => {
   };
 
   it("refuses each signal changed by one", async () => {
-    const codes = ["INVALID_PROOF", "UNTRUSTED_ISSUER", "UNTRUSTED_ISSUER", "AS_OF_MISMATCH", "STATEMENT_MISMATCH", "CHALLENGE_MISMATCH", "SCOPE_MISMATCH"];
-    for (let i = 0; i < 7; i++) {
+    const codes = ["INVALID_PROOF", "UNTRUSTED_ISSUER", "UNTRUSTED_ISSUER", "UNKNOWN_REVOCATION_ROOT", "AS_OF_MISMATCH", "STATEMENT_MISMATCH", "CHALLENGE_MISMATCH", "SCOPE_MISMATCH"];
+    for (let i = 0; i < 8; i++) {
       await expectCode(withSignals((s) => s.map((v, j) => (j === i ? ((BigInt(v) + 1n) % FIELD_ORDER).toString() : v))), codes[i]!);
     }
   });
 
   it("refuses aliased signals (value + r) and every non-canonical spelling", async () => {
-    for (let i = 0; i < 7; i++) {
+    for (let i = 0; i < 8; i++) {
       await expectCode(withSignals((s) => s.map((v, j) => (j === i ? (BigInt(v) + FIELD_ORDER).toString() : v))), "NON_CANONICAL_SIGNAL");
     }
-    const minAge = agePresentation.publicSignals[4]!;
+    const minAge = agePresentation.publicSignals[5]!;
     for (const spelled of [`0${minAge}`, `0x${BigInt(minAge).toString(16)}`, ` ${minAge}`, `+${minAge}`, `${minAge}.0`, Number(minAge), null, [minAge]]) {
-      await expectCode(withSignals((s) => s.map((v, j) => (j === 4 ? spelled : v))), "NON_CANONICAL_SIGNAL");
+      await expectCode(withSignals((s) => s.map((v, j) => (j === 5 ? spelled : v))), "NON_CANONICAL_SIGNAL");
     }
   });
 
   it("refuses a wrong number of signals", async () => {
-    await expectCode(withSignals((s) => s.slice(0, 6)), "PUBLIC_SIGNAL_COUNT");
+    await expectCode(withSignals((s) => s.slice(0, 7)), "PUBLIC_SIGNAL_COUNT");
     await expectCode(withSignals((s) => [...s, "0"]), "PUBLIC_SIGNAL_COUNT");
     await expectCode(withSignals(() => []), "PUBLIC_SIGNAL_COUNT");
   });
