@@ -11,10 +11,12 @@ describe("examples", () => {
     expect(JSON.parse(stdout)).toMatchObject({ ok: true, statement: { type: "ageAtLeast", minAge: 18 }, scope: "acme-health/claims" });
   });
 
-  it("the end-to-end demo proves and verifies both statements, refuses the replay, and exits by itself", async () => {
+  it("the end-to-end demo proves and verifies three statements, refuses replays and a revoked record, and exits by itself", async () => {
     const { stdout } = await run("examples/demo.mjs");
-    expect(stdout.match(/"ok":true/g)).toHaveLength(2);
-    expect(stdout.match(/-> REQUEST_REPLAYED/g)).toHaveLength(2);
+    expect(stdout.match(/"ok":true/g)).toHaveLength(3);
+    expect(stdout.match(/-> REQUEST_REPLAYED/g)).toHaveLength(3);
+    expect(stdout).toContain('"disclosed":{"coverageEnd":"2026-12-31"}');
+    expect(stdout).toContain("proving -> CREDENTIAL_REVOKED");
   });
 
   it("a process mixing medzk and direct snarkjs proofs completes both and exits", async () => {
