@@ -279,8 +279,12 @@ export class RevocationRegistry {
     return this.next++;
   }
 
-  /** Revokes an allocated slot. Revoking it again changes nothing (not even updatedAt). */
-  revoke(slot: number): void {
+  /**
+   * Revokes a credential (or its allocated slot). Revoking it again changes nothing (not even
+   * updatedAt).
+   */
+  revoke(credentialOrSlot: number | { revocationSlot: number }): void {
+    const slot = typeof credentialOrSlot === "number" ? credentialOrSlot : credentialOrSlot?.revocationSlot;
     checkSlot(slot);
     if (slot >= this.next) throw invalid(`slot ${slot} has not been allocated (next slot is ${this.next})`);
     if (!this.tree.set(slot)) return;

@@ -74,7 +74,7 @@ describe("revocation", () => {
     // A presentation made against the root before the revocation.
     const early = await prove({ credential: record, holder: patient, request: v.createRequest({ statement: AGE }), revocation: before, now: new Date(NOW) });
 
-    revocations.revoke(record.revocationSlot);
+    revocations.revoke(record);
     registry.setRevocationRoot("st-mary", revocations.root, new Date(NOW));
     await expect(presentTo(v)).rejects.toMatchObject({ code: "CREDENTIAL_REVOKED" });
     expect(await v.verify(await presentTo(v, otherRecord, other))).toMatchObject({ ok: true });
