@@ -27,6 +27,7 @@ export {
   type VerifyFailure,
 } from "./verifier.js";
 export { MemoryChallengeStore, type ChallengeStore } from "./challenge-store.js";
+export { RedisChallengeStore, type RedisLikeClient } from "./redis-challenge-store.js";
 export { MedzkError, type MedzkErrorCode, type VerifyErrorCode, type VerifyError } from "./errors.js";
 export type { Statement, StatementType } from "./statements.js";
 export type { QueryStatement, Predicate, Operator } from "./query.js";

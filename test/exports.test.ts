@@ -12,6 +12,7 @@ it("the public API is exactly this", () => {
       "MemoryIssuerRegistry",
       "NEVER_EXPIRES",
       "REVOCATION_CAPACITY",
+      "RedisChallengeStore",
       "RevocationRegistry",
       "buildCircuitInput",
       "checkCredential",
