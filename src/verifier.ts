@@ -18,6 +18,7 @@ import { parseDate, utcDate } from "./dates.js";
 import { MedzkError, type VerifyError, type VerifyErrorCode } from "./errors.js";
 import { parseCanonical, randomFieldElement } from "./field.js";
 import { parseProof, prepareKey, proofPointsValid, type PreparedKey, verifyGroth16 } from "./groth16.js";
+import { verifyGroth16Batch } from "./groth16-batch.js";
 import { packPoint, tryUnpackPublicKey, unpackPublicKey } from "./issuer-key.js";
 import { type IssuerRegistry, MemoryIssuerRegistry, type RevocationRoots, keyRefusal, rootAcceptable } from "./issuer-registry.js";
 import { EMPTY_REVOCATION_ROOT } from "./revocation.js";
@@ -104,6 +105,13 @@ export interface Verifier {
   readonly scope: string;
   createRequest(options: { statement: Statement }): ProofRequest;
   verify(presentation: unknown, options?: VerifyOptions): Promise<VerifyResult>;
+  /**
+   * Verifies many presentations: one result per presentation, in order, each exactly what
+   * `verify` would return. All per-item checks run on every item; the Groth16 pairing checks of
+   * items with the same verification key are done together (random linear combination, one final
+   * exponentiation), falling back to finding exactly which items are bad.
+   */
+  verifyBatch(presentations: readonly unknown[]): Promise<VerifyResult[]>;
 }
 
 const DEFAULT_TTL_SECONDS = 300;
@@ -161,7 +169,8 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     return { ...unsigned, mac: requestMac(macKey, unsigned) };
   }
 
-  async function check(presentation: unknown, options: VerifyOptions | undefined): Promise<VerifySuccess> {
+  /** Everything but the pairing check and the challenge consumption. */
+  async function precheck(presentation: unknown, options: VerifyOptions | undefined): Promise<Checked> {
     if (typeof presentation !== "object" || presentation === null || Array.isArray(presentation)) {
       refuse("MALFORMED_PRESENTATION", "a presentation must be a JSON object");
     }
@@ -231,15 +240,6 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
 
     const proof = parseProof(p["proof"]) ?? refuse("MALFORMED_PROOF", "the proof is not a canonical Groth16 proof");
     if (!proofPointsValid(proof)) refuse("INVALID_PROOF", "a proof point is not a valid curve point");
-    if (!(await verifyGroth16(await preparedKey(statement.type), parsed, proof))) refuse("INVALID_PROOF", "the proof does not verify");
-
-    let fresh: boolean;
-    try {
-      fresh = await store.consume(request.challenge, expiresAt);
-    } catch {
-      return refuse("STORE_UNAVAILABLE", "the challenge store is unreachable; nothing was accepted");
-    }
-    if (!fresh) refuse("REQUEST_REPLAYED", "this request was already answered");
 
     const result: VerifySuccess = {
       ok: true,
@@ -256,20 +256,79 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
         statement.disclose.map((name, d) => [name, decodeValue(schema.attributes[slotOf(schema, name)!]!, byName.get(`disclosed[${d}]`)!)]),
       );
     }
-    return result;
+    return { type: statement.type, signals: parsed, proof, challenge: request.challenge, expiresAt, result };
+  }
+
+  /** Consumes the challenge of a presentation whose proof verified: the last step, by design. */
+  async function accept(checked: Checked): Promise<VerifySuccess> {
+    let fresh: boolean;
+    try {
+      fresh = await store.consume(checked.challenge, checked.expiresAt);
+    } catch {
+      return refuse("STORE_UNAVAILABLE", "the challenge store is unreachable; nothing was accepted");
+    }
+    if (!fresh) refuse("REQUEST_REPLAYED", "this request was already answered");
+    return checked.result;
   }
 
   async function verify(presentation: unknown, options?: VerifyOptions): Promise<VerifyResult> {
-    try {
-      return await check(presentation, options);
-    } catch (err) {
-      if (err instanceof Refusal) return { ok: false, error: { code: err.code, message: err.message } };
-      // Not reachable by design; if it is, refuse rather than throw at the caller.
-      return { ok: false, error: { code: "INTERNAL_ERROR", message: "verification failed unexpectedly" } };
-    }
+    return settle(async () => {
+      const checked = await precheck(presentation, options);
+      if (!(await verifyGroth16(await preparedKey(checked.type), checked.signals, checked.proof))) {
+        refuse("INVALID_PROOF", "the proof does not verify");
+      }
+      return accept(checked);
+    });
   }
 
-  return { scope, createRequest, verify };
+  async function verifyBatch(presentations: readonly unknown[]): Promise<VerifyResult[]> {
+    if (!Array.isArray(presentations)) throw new MedzkError("INVALID_ARGUMENT", `"presentations" must be an array`);
+    // Every per-item check runs for every item; only the pairing checks are batched, one random
+    // linear combination per verification key.
+    const checked = await Promise.all(presentations.map((p) => settle(() => precheck(p, undefined))));
+    const valid = new Map<number, boolean>();
+    for (const type of STATEMENT_TYPES) {
+      const indices = checked.flatMap((c, i) => (!isFailure(c) && c.type === type ? [i] : []));
+      if (indices.length === 0) continue;
+      const items = indices.map((i) => checked[i] as Checked);
+      const ok = await verifyGroth16Batch(await preparedKey(type), items.map((c) => ({ signals: c.signals, proof: c.proof })));
+      indices.forEach((i, k) => valid.set(i, ok[k]!));
+    }
+    const results: VerifyResult[] = [];
+    // Consumed in order, so of two copies of one presentation in a batch the first is accepted.
+    for (const [i, c] of checked.entries()) {
+      if (isFailure(c)) results.push(c);
+      else if (!valid.get(i)) results.push({ ok: false, error: { code: "INVALID_PROOF", message: "the proof does not verify" } });
+      else results.push(await settle(() => accept(c)));
+    }
+    return results;
+  }
+
+  return { scope, createRequest, verify, verifyBatch };
+}
+
+interface Checked {
+  type: StatementType;
+  signals: bigint[];
+  proof: NonNullable<ReturnType<typeof parseProof>>;
+  challenge: string;
+  expiresAt: number;
+  result: VerifySuccess;
+}
+
+function isFailure(value: unknown): value is VerifyFailure {
+  return (value as VerifyFailure).ok === false;
+}
+
+/** Runs a check, turning refusals (and anything unexpected) into typed results: never throws. */
+async function settle<T>(check: () => Promise<T>): Promise<T | VerifyFailure> {
+  try {
+    return await check();
+  } catch (err) {
+    if (err instanceof Refusal) return { ok: false, error: { code: err.code, message: err.message } };
+    // Not reachable by design; if it is, refuse rather than throw at the caller.
+    return { ok: false, error: { code: "INTERNAL_ERROR", message: "verification failed unexpectedly" } };
+  }
 }
 
 const DEFAULT_MAX_ROOT_AGE_SECONDS = 3600;
