@@ -1,25 +1,33 @@
 #!/usr/bin/env node
-// Benchmarks medzk against plain snarkjs on the same artifacts, in one process, side by side:
-//   - proving (warm): medzk.prove (all checks + single-threaded prover) vs snarkjs.groth16.fullProve
-//     (default multi-threaded curve) and fullProve with singleThread;
-//   - verification (warm): medzk verifier.verify (all policy checks + pairing) vs
-//     snarkjs.groth16.verify;
-// Prints a table and writes bench/results/latest.json. Ratios are medzk / baseline (lower is better).
-// Usage: npm run bench [-- --iterations N]
+// medzk benchmarks, each against a baseline measured in the same run on the same machine:
+//   - batch verification throughput at n = 1, 10, 100: verifier.verifyBatch (all policy checks)
+//     vs snarkjs.groth16.verify called serially on the same proofs;
+//   - single verification, warm: verifier.verify vs snarkjs.groth16.verify; cold: a fresh
+//     process importing medzk and verifying once;
+//   - proving per statement, warm: medzk.prove (all holder checks) vs snarkjs.groth16.fullProve on
+//     the same artifacts and witness input; cold: a fresh process proving once;
+//   - peak RSS of a proving process and of a verifier handling a batch of 100;
+//   - constraint counts beside iden3's credentialAtomicQueryV3 and Semaphore (depth 20).
+// Prints tables and writes bench/results/latest.json. Usage: npm run bench [-- --quick]
+import { execFile } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import * as snarkjs from "snarkjs";
-import { buildCircuitInput, createHolder, createVerifier, generateIssuerKey, issueCredential, prove } from "../dist/index.js";
+import { buildCircuitInput, prove } from "../dist/index.js";
+import { NOW, STATEMENTS, verifierFor, world } from "./_fixtures.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const argIndex = process.argv.indexOf("--iterations");
-const N = argIndex > 0 ? Number(process.argv[argIndex + 1]) : 5;
-const VERIFY_N = 50;
+const QUICK = process.argv.includes("--quick");
+const PROVE_RUNS = QUICK ? 3 : 7;
+const BATCH_SIZES = QUICK ? [1, 10] : [1, 10, 100];
+const CIRCUIT = { ageAtLeast: "age_at_least", insuranceActive: "insurance_active", query: "query" };
+const run = promisify(execFile);
 
 async function timeIt(n, fn) {
-  await fn(); // warm-up
+  await fn(0); // warm-up
   const samples = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
@@ -27,66 +35,90 @@ async function timeIt(n, fn) {
     samples.push(performance.now() - t0);
   }
   samples.sort((a, b) => a - b);
-  return { median: samples[Math.floor(samples.length / 2)], min: samples[0], max: samples.at(-1), n };
+  return samples[Math.floor(samples.length / 2)];
 }
 
-const hospital = generateIssuerKey();
-const insurerKey = generateIssuerKey();
-const patient = createHolder();
-const now = new Date("2026-06-15T12:00:00Z");
-const record = await issueCredential(hospital, { schema: "patient-record/v1", holder: patient.commitment, attributes: { dateOfBirth: "1990-05-17" }, now });
-const coverage = await issueCredential(insurerKey, {
-  schema: "insurance-coverage/v1",
-  holder: patient.commitment,
-  attributes: { insurerId: "acme-health", memberId: "M-1", plan: "gold", coverageStart: "2026-01-01", coverageEnd: "2026-12-31" },
-  now,
-});
-const verifier = createVerifier({ trustedIssuers: [hospital.publicKey, insurerKey.publicKey], scope: "bench", clock: () => now, requestTtlSeconds: 86400 });
-
-const rows = [];
-for (const [statement, credential, circuit] of [
-  [{ type: "ageAtLeast", minAge: 18 }, record, "age_at_least"],
-  [{ type: "insuranceActive", insurerId: "acme-health" }, coverage, "insurance_active"],
-]) {
-  const wasm = await readFile(join(ROOT, "artifacts", `${circuit}.wasm`));
-  const zkey = await readFile(join(ROOT, "artifacts", `${circuit}.zkey`));
-  const vkey = JSON.parse(await readFile(join(ROOT, "artifacts", `${circuit}.vkey.json`), "utf8"));
-
-  const presentations = [];
-  for (let i = 0; i < VERIFY_N + 1; i++) {
-    presentations.push(await prove({ credential, holder: patient, request: verifier.createRequest({ statement }), now }));
-  }
-  const request = verifier.createRequest({ statement });
-  const medzkProve = await timeIt(N, () => prove({ credential, holder: patient, request, now }));
-  // The baseline proves exactly the witness medzk proves, on the same artifacts.
-  const { input } = await buildCircuitInput({ credential, holder: patient, request, now });
-  const snarkjsProveMT = await timeIt(N, () => snarkjs.groth16.fullProve(input, wasm, zkey));
-  const snarkjsProveST = await timeIt(N, () => snarkjs.groth16.fullProve(input, wasm, zkey, undefined, undefined, { singleThread: true }));
-  const { proof, publicSignals } = presentations[0];
-
-  let k = 1;
-  const medzkVerify = await timeIt(VERIFY_N - 1, async () => {
-    const r = await verifier.verify(presentations[k++]);
-    if (!r.ok) throw new Error(`verify failed: ${r.error.code}`);
-  });
-  const snarkjsVerify = await timeIt(VERIFY_N, async () => {
-    if (!(await snarkjs.groth16.verify(vkey, publicSignals, proof))) throw new Error("snarkjs verify failed");
-  });
-  rows.push(
-    { statement: statement.type, operation: "prove (warm)", medzk: medzkProve, baseline: "snarkjs fullProve, multi-threaded", base: snarkjsProveMT },
-    { statement: statement.type, operation: "prove (warm)", medzk: medzkProve, baseline: "snarkjs fullProve, singleThread", base: snarkjsProveST },
-    { statement: statement.type, operation: "verify (warm)", medzk: medzkVerify, baseline: "snarkjs groth16.verify", base: snarkjsVerify },
-  );
+async function child(mode, input) {
+  const file = join(ROOT, "bench", "results", `_${mode}.json`);
+  await writeFile(file, JSON.stringify(input));
+  const { stdout } = await run(process.execPath, [join(ROOT, "bench", "_child.mjs"), mode, file], { maxBuffer: 1 << 26 });
+  return JSON.parse(stdout.trim().split("\n").at(-1));
 }
 
-const fmt = (x) => x.toFixed(1).padStart(9);
-console.log(`\nmedzk benchmark — ${os.cpus()[0]?.model ?? "cpu"} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
-console.log(`${"statement".padEnd(16)} ${"operation".padEnd(14)} ${"medzk ms".padStart(9)} ${"base ms".padStart(9)} ${"ratio".padStart(6)}  baseline`);
-for (const r of rows) {
-  console.log(`${r.statement.padEnd(16)} ${r.operation.padEnd(14)} ${fmt(r.medzk.median)} ${fmt(r.base.median)} ${(r.medzk.median / r.base.median).toFixed(2).padStart(6)}  ${r.baseline}`);
-}
 await mkdir(join(ROOT, "bench", "results"), { recursive: true });
+const w = await world();
+const verifier = verifierFor(w.publicKey);
+const artifacts = {};
+for (const [statement, circuit] of Object.entries(CIRCUIT)) {
+  artifacts[statement] = {
+    wasm: await readFile(join(ROOT, "artifacts", `${circuit}.wasm`)),
+    zkey: await readFile(join(ROOT, "artifacts", `${circuit}.zkey`)),
+    vkey: JSON.parse(await readFile(join(ROOT, "artifacts", `${circuit}.vkey.json`), "utf8")),
+  };
+}
+const credentialFor = (s) => (s === "ageAtLeast" ? w.record : w.coverage);
+const proveOnce = (s) =>
+  prove({ credential: credentialFor(s), holder: w.holder, request: verifier.createRequest({ statement: STATEMENTS[s] }), now: NOW, allowDisclosure: ["coverageEnd"] });
+
+// ---- proving ----
+const proving = [];
+for (const s of Object.keys(STATEMENTS)) {
+  const medzk = await timeIt(PROVE_RUNS, () => proveOnce(s));
+  const { input } = await buildCircuitInput({ credential: credentialFor(s), holder: w.holder, request: verifier.createRequest({ statement: STATEMENTS[s] }), now: NOW, allowDisclosure: ["coverageEnd"] });
+  const base = await timeIt(PROVE_RUNS, () => snarkjs.groth16.fullProve(input, artifacts[s].wasm, artifacts[s].zkey));
+  const cold = await child("prove-cold", { credential: credentialFor(s), holder: w.holder, request: verifier.createRequest({ statement: STATEMENTS[s] }), publicKey: w.publicKey });
+  proving.push({ statement: s, warmMs: medzk, baselineWarmMs: base, ratio: medzk / base, coldMs: cold.ms, coldUptimeMs: cold.uptimeMs, peakRssMb: cold.maxRssMb });
+}
+
+// ---- verification ----
+const maxN = Math.max(...BATCH_SIZES);
+const presentations = [];
+for (let i = 0; i < maxN; i++) presentations.push(await proveOnce("ageAtLeast"));
+const vk = artifacts.ageAtLeast.vkey;
+const single = {
+  warmMs: await timeIt(50, (i) => verifierFor(w.publicKey).verify(presentations[i % presentations.length])),
+  baselineWarmMs: await timeIt(50, (i) => snarkjs.groth16.verify(vk, presentations[i % presentations.length].publicSignals, presentations[i % presentations.length].proof)),
+};
+single.ratio = single.warmMs / single.baselineWarmMs;
+const colds = [];
+for (let i = 0; i < 3; i++) colds.push(await child("verify-cold", { presentation: presentations[i], publicKey: w.publicKey }));
+colds.sort((a, b) => a.ms - b.ms);
+single.coldMs = colds[1].ms;
+single.coldUptimeMs = colds[1].uptimeMs;
+
+const batches = [];
+for (const n of BATCH_SIZES) {
+  const items = presentations.slice(0, n);
+  const medzk = await timeIt(5, async () => {
+    const results = await verifierFor(w.publicKey).verifyBatch(items);
+    if (!results.every((r) => r.ok)) throw new Error("batch refused a valid presentation");
+  });
+  const base = await timeIt(3, async () => {
+    for (const p of items) if (!(await snarkjs.groth16.verify(vk, p.publicSignals, p.proof))) throw new Error("snarkjs refused");
+  });
+  batches.push({ n, medzkMs: medzk, baselineMs: base, medzkPerSecond: (n * 1000) / medzk, baselinePerSecond: (n * 1000) / base, speedup: base / medzk });
+}
+const batchRss = await child("verify-batch", { presentations: presentations.slice(0, maxN), publicKey: w.publicKey });
+
+// ---- constraints ----
+const manifest = JSON.parse(await readFile(join(ROOT, "artifacts", "manifest.json"), "utf8"));
+const constraints = Object.values(manifest.circuits).map((c) => ({ circuit: c.name, constraints: c.constraints }));
+constraints.push({ circuit: "iden3 credentialAtomicQueryV3 (one predicate)", constraints: 56215 }, { circuit: "Semaphore v4, depth 20", constraints: 6431 });
+
+// ---- report ----
+const f = (x, d = 1) => x.toFixed(d).padStart(9);
+console.log(`\nmedzk benchmark: ${os.cpus()[0]?.model ?? "cpu"} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString()}`);
+console.log("\nproving (warm = median of " + PROVE_RUNS + "; baseline snarkjs.groth16.fullProve, same artifacts and input)");
+console.log(`${"statement".padEnd(16)}${"warm ms".padStart(9)}${"base ms".padStart(9)}${"ratio".padStart(7)}${"cold ms".padStart(9)}${"RSS MB".padStart(9)}`);
+for (const p of proving) console.log(`${p.statement.padEnd(16)}${f(p.warmMs, 0)}${f(p.baselineWarmMs, 0)}${p.ratio.toFixed(2).padStart(7)}${f(p.coldMs, 0)}${f(p.peakRssMb, 0)}`);
+console.log(`\nsingle verification (ageAtLeast): warm ${single.warmMs.toFixed(1)} ms vs snarkjs.groth16.verify ${single.baselineWarmMs.toFixed(1)} ms (ratio ${single.ratio.toFixed(2)}); cold ${single.coldMs.toFixed(0)} ms from script start (import + first verify), ${single.coldUptimeMs.toFixed(0)} ms including Node start-up`);
+console.log("\nbatch verification (ageAtLeast; baseline snarkjs.groth16.verify serially)");
+console.log(`${"n".padStart(5)}${"medzk ms".padStart(10)}${"base ms".padStart(10)}${"medzk/s".padStart(10)}${"base/s".padStart(10)}${"speed-up".padStart(10)}`);
+for (const b of batches) console.log(`${String(b.n).padStart(5)}${f(b.medzkMs)} ${f(b.baselineMs)} ${f(b.medzkPerSecond, 0)} ${f(b.baselinePerSecond, 0)} ${b.speedup.toFixed(2).padStart(9)}`);
+console.log(`verifier process handling a batch of ${maxN}: peak RSS ${batchRss.maxRssMb.toFixed(0)} MB`);
+console.log("\nconstraints");
+for (const c of constraints) console.log(`${c.circuit.padEnd(48)}${String(c.constraints).padStart(8)}`);
+
 const out = join(ROOT, "bench", "results", "latest.json");
-await writeFile(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, rows }, null, 2));
+await writeFile(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, proving, single, batches, batchPeakRssMb: batchRss.maxRssMb, constraints }, null, 2));
 console.log(`\nwrote ${out}`);
-await globalThis.curve_bn128?.terminate();

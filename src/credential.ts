@@ -6,8 +6,8 @@
  * (circuits/lib/credential.circom). The credential itself is plain JSON that the holder keeps;
  * only the holder's proofs leave the wallet.
  */
-import { buildEddsa, type Eddsa } from "circomlibjs";
-import { poseidon13 } from "poseidon-lite";
+import type { Eddsa } from "circomlibjs";
+import { poseidon13 } from "poseidon-lite/poseidon13";
 import { parseDate, utcDate } from "./dates.js";
 import { MedzkError } from "./errors.js";
 import { parseCanonical, randomFieldElement } from "./field.js";
@@ -54,8 +54,9 @@ export interface IssueOptions {
 }
 
 let eddsaPromise: Promise<Eddsa> | undefined;
+/** circomlibjs is loaded on first use: verifiers, which never sign, do not pay its start-up. */
 function eddsa(): Promise<Eddsa> {
-  eddsaPromise ??= buildEddsa();
+  eddsaPromise ??= import("circomlibjs").then((m) => m.buildEddsa());
   return eddsaPromise;
 }
 

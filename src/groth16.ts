@@ -6,7 +6,6 @@
  * Proof points are parsed strictly (canonical affine coordinates below the base field, on the
  * curve, pi_b in the prime-order subgroup of G2) before any pairing is computed.
  */
-import { bn254 } from "@noble/curves/bn254";
 import { buildBn128 } from "ffjavascript";
 import type { VerificationKey } from "./artifacts.js";
 import { BASE_FIELD_ORDER, parseCanonical } from "./field.js";
@@ -59,21 +58,16 @@ export function parseProof(proof: unknown): ParsedProof | undefined {
   return { a, b: [bx, by], c };
 }
 
-/** On-curve checks for G1 and on-curve + subgroup for G2 (G1 of BN254 has cofactor 1). */
-export function proofPointsValid(p: ParsedProof): boolean {
-  try {
-    bn254.G1.ProjectivePoint.fromAffine({ x: p.a[0], y: p.a[1] }).assertValidity();
-    bn254.G1.ProjectivePoint.fromAffine({ x: p.c[0], y: p.c[1] }).assertValidity();
-    const Fp2 = bn254.fields.Fp2;
-    const b = bn254.G2.ProjectivePoint.fromAffine({
-      x: Fp2.fromBigTuple(p.b[0]),
-      y: Fp2.fromBigTuple(p.b[1]),
-    });
-    b.assertValidity();
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * On-curve checks for A and C (G1 of BN254 has cofactor 1, so on the curve means in the group)
+ * and on-curve plus prime-order-subgroup for B (G2 has a large cofactor: B must satisfy r*B = 0).
+ */
+export async function proofPointsValid(p: ParsedProof): Promise<boolean> {
+  const c = await curve();
+  const a = c.G1.fromObject([p.a[0], p.a[1], 1n]);
+  const cc = c.G1.fromObject([p.c[0], p.c[1], 1n]);
+  const b = c.G2.fromObject([p.b[0], p.b[1], [1n, 0n]]);
+  return c.G1.isValid(a) && c.G1.isValid(cc) && c.G2.isValid(b) && c.G2.isZero(c.G2.timesScalar(b, c.r));
 }
 
 // biome-ignore lint: ffjavascript's curve is untyped.

@@ -3,7 +3,8 @@
  * commitment), and proofs show knowledge of the secret. The same secret also derives the
  * per-verifier nullifier Poseidon(secret, scope).
  */
-import { poseidon1, poseidon2 } from "poseidon-lite";
+import { poseidon1 } from "poseidon-lite/poseidon1";
+import { poseidon2 } from "poseidon-lite/poseidon2";
 import { MedzkError } from "./errors.js";
 import { parseCanonical, randomFieldElement } from "./field.js";
 

@@ -7,10 +7,10 @@
  *   circomlibjs `eddsa.prv2pub`; written as the 32-byte circomlib packed point (y little-endian,
  *   top bit set when x > (p-1)/2), hex. The same format iden3 uses for compressed BJJ keys.
  *
- * Key derivation and (un)packing use @noble/curves' babyjubjub so that they are synchronous
+ * Key derivation and (un)packing use noble's Edwards arithmetic (src/babyjubjub.ts) so that they are synchronous
  * (circomlibjs needs an async build). test/issuer-key.test.ts cross-checks both against circomlibjs.
  */
-import { babyjubjub } from "@noble/curves/misc";
+import { babyjubjub } from "./babyjubjub.js";
 import { blake512 } from "@noble/hashes/blake1";
 import { bytesToHex, hexToBytes, randomBytes } from "@noble/hashes/utils";
 import { MedzkError } from "./errors.js";

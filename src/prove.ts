@@ -4,7 +4,7 @@
  * that the statement is true), so mistakes surface as a MedzkError with a code rather than as a
  * witness-calculator assertion.
  */
-import * as snarkjs from "snarkjs";
+import type * as Snarkjs from "snarkjs";
 import { checkCredential } from "./credential.js";
 import { parseDate, utcDate } from "./dates.js";
 import { MedzkError } from "./errors.js";
@@ -148,8 +148,10 @@ export async function prove(options: ProveOptions): Promise<Presentation> {
   progress("loading-artifacts");
   const artifacts = await provingArtifacts(circuit, options.artifacts);
   progress("proving");
-  let result: { proof: snarkjs.SnarkjsProof; publicSignals: string[] };
+  let result: { proof: Snarkjs.SnarkjsProof; publicSignals: string[] };
   try {
+    // snarkjs is loaded on first use, so importing medzk (for example to verify) stays fast.
+    const snarkjs = await import("snarkjs");
     result = await snarkjs.groth16.fullProve(input, artifacts.wasm, artifacts.zkey, undefined, undefined, await proverOptions());
   } catch (cause) {
     throw new MedzkError("PROVING_FAILED", `proving ${request.statement.type} failed`, { cause });

@@ -17,7 +17,7 @@
  * A status is not authenticated here: whoever checks a proof must get the root it accepts from
  * the issuer through a channel it trusts, and decide how old a root it accepts.
  */
-import { poseidon4 } from "poseidon-lite";
+import { poseidon4 } from "poseidon-lite/poseidon4";
 import { MedzkError } from "./errors.js";
 import { parseCanonical } from "./field.js";
 

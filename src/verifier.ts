@@ -239,7 +239,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     if (rootStatus === "unknown") refuse("UNKNOWN_REVOCATION_ROOT", "the proof uses a revocation root the issuer never published");
 
     const proof = parseProof(p["proof"]) ?? refuse("MALFORMED_PROOF", "the proof is not a canonical Groth16 proof");
-    if (!proofPointsValid(proof)) refuse("INVALID_PROOF", "a proof point is not a valid curve point");
+    if (!(await proofPointsValid(proof))) refuse("INVALID_PROOF", "a proof point is not a valid curve point");
 
     const result: VerifySuccess = {
       ok: true,

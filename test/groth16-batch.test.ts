@@ -35,7 +35,7 @@ beforeAll(async () => {
     const request = verifier.createRequest({ statement: AGE });
     const presentation = await prove({ credential: record, holder: patient, request, now: new Date(NOW) });
     const proof = parseProof(presentation.proof);
-    if (!proof || !proofPointsValid(proof)) throw new Error("fixture proof does not parse");
+    if (!proof || !(await proofPointsValid(proof))) throw new Error("fixture proof does not parse");
     valid.push({ signals: presentation.publicSignals.map(BigInt), proof });
   }
 });

@@ -278,6 +278,16 @@ describe("tampered proofs and hostile input", () => {
     offCurve.proof.pi_a[0] = (BigInt(offCurve.proof.pi_a[0]) + 1n).toString();
     expect(await verify(offCurve)).toMatchObject({ ok: false, error: { code: "INVALID_PROOF" } });
 
+    // A point on the G2 curve that is not in the prime-order subgroup (the twist's cofactor is huge).
+    const { bn254 } = await import("@noble/curves/bn254");
+    const Fp2 = bn254.fields.Fp2;
+    const x = Fp2.fromBigTuple([2n, 1n]);
+    const y = Fp2.sqrt(Fp2.add(Fp2.mul(Fp2.sqr(x), x), bn254.G2.CURVE.b));
+    expect(bn254.G2.ProjectivePoint.fromAffine({ x, y }).isTorsionFree()).toBe(false);
+    const outside = clone(agePresentation);
+    outside.proof.pi_b = [[x.c0.toString(), x.c1.toString()], [y.c0.toString(), y.c1.toString()], ["1", "0"]];
+    expect(await verify(outside)).toMatchObject({ ok: false, error: { code: "INVALID_PROOF", message: expect.stringContaining("curve point") } });
+
     const bSwapped = clone(agePresentation);
     bSwapped.proof.pi_b[0] = [bSwapped.proof.pi_b[0][1], bSwapped.proof.pi_b[0][0]];
     expect(await verify(bSwapped)).toMatchObject({ ok: false, error: { code: "INVALID_PROOF" } });

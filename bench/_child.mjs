@@ -1,0 +1,26 @@
+// One measurement in a fresh process (cold start or peak RSS), reported as JSON on stdout.
+// Usage: node bench/_child.mjs <verify-cold|prove-cold|verify-batch> <input.json>
+import { readFile } from "node:fs/promises";
+
+const [mode, file] = process.argv.slice(2);
+const input = JSON.parse(await readFile(file, "utf8"));
+const t0 = performance.now();
+const medzk = await import("../dist/index.js");
+const { NOW, REQUEST_KEY } = await import("./_fixtures.mjs");
+const verifier = () =>
+  medzk.createVerifier({ trustedIssuers: [input.publicKey], scope: "bench", clock: () => NOW, requestKey: REQUEST_KEY, requestTtlSeconds: 86400 });
+let ms;
+if (mode === "verify-cold") {
+  const r = await verifier().verify(input.presentation);
+  if (!r.ok) throw new Error(r.error.code);
+  ms = performance.now() - t0;
+} else if (mode === "prove-cold") {
+  await medzk.prove({ credential: input.credential, holder: input.holder, request: input.request, now: NOW, allowDisclosure: ["coverageEnd"] });
+  ms = performance.now() - t0;
+} else if (mode === "verify-batch") {
+  const results = await verifier().verifyBatch(input.presentations);
+  if (!results.every((r) => r.ok)) throw new Error("batch item refused");
+  ms = performance.now() - t0;
+}
+// Including the Node start-up itself: process uptime when done.
+console.log(JSON.stringify({ ms, uptimeMs: process.uptime() * 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
