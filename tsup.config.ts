@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts" },
+  // pairing-worker: the worker-thread entry for batch verification across cores.
+  entry: { index: "src/index.ts", "pairing-worker": "src/pairing-worker.ts" },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

@@ -19,7 +19,7 @@ export interface Groth16Proof {
   curve: "bn128";
 }
 
-interface ParsedProof {
+export interface ParsedProof {
   a: [bigint, bigint];
   b: [[bigint, bigint], [bigint, bigint]];
   c: [bigint, bigint];
