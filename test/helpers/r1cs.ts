@@ -28,7 +28,11 @@ const { WitnessCalculatorBuilder } = require("circom_runtime") as {
 /** BN254 scalar field order: the prime of every circom signal. */
 export const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
-export const mod = (x: bigint): bigint => ((x % P) + P) % P;
+export const mod = (x: bigint): bigint => {
+  if (x >= 0n && x < P) return x;
+  const r = x % P;
+  return r < 0n ? r + P : r;
+};
 
 /** Modular inverse (extended Euclid); inv(0) throws. */
 export function inv(x: bigint): bigint {
@@ -44,6 +48,20 @@ export function inv(x: bigint): bigint {
 /** Little-endian bits of `value`, `n` of them. */
 export const bitsOf = (value: bigint, n: number): bigint[] =>
   Array.from({ length: n }, (_, i) => (value >> BigInt(i)) & 1n);
+
+/** A circuit input or signal value: a field element or a (nested) array of them. */
+export type Signal = bigint | readonly Signal[];
+
+/** {"a": [[1, 2]]} -> {"a[0][0]": 1, "a[0][1]": 2}: the names circom gives array elements. */
+export function flatten(values: Record<string, Signal>): Record<string, bigint> {
+  const out: Record<string, bigint> = {};
+  const walk = (name: string, v: Signal): void => {
+    if (typeof v === "bigint") out[name] = v;
+    else v.forEach((x, i) => walk(`${name}[${i}]`, x));
+  };
+  for (const [name, v] of Object.entries(values)) walk(name, v);
+  return out;
+}
 
 /** One linear combination: parallel arrays of wire indices and coefficients. */
 interface Lc {
@@ -72,9 +90,21 @@ export class Circuit {
     /** Outputs, then public inputs, then private inputs follow the constant wire 0. */
     readonly nOutputs: number,
     readonly nPublic: number,
+    /** Circuit inputs declared (the r1cs header counts them whether or not they kept a wire). */
     readonly nInputs: number,
+    /** Wires of the circuit inputs. */
+    private readonly inputWires: ReadonlySet<number>,
+    /**
+     * Inputs --O2 eliminated: an input fixed by a linear constraint is replaced by its
+     * expression in other wires, so the R1CS never sees the value the prover passed in.
+     */
+    readonly eliminatedInputs: readonly string[],
     private readonly constraints: [Lc, Lc, Lc][],
-    /** wire index -> every signal name that the optimiser mapped onto it */
+    /**
+     * wire index -> the signal names the .sym file gives it. circom names each surviving wire by
+     * one signal; every alias (a component input or output connected to it, e.g. Num2Bits.out[i]
+     * behind RevocationCheck.leafBits[i]) is listed with wire -1, like an eliminated signal.
+     */
     private readonly wireNames: string[][],
     private readonly byName: Map<string, number>,
     private readonly calculator: WitnessCalculator,
@@ -102,18 +132,23 @@ export class Circuit {
       ([a, b, c]) => [toLc(a!), toLc(b!), toLc(c!)] as [Lc, Lc, Lc],
     );
 
-    // .sym lines are "labelIdx,wireIdx,componentIdx,name"; wireIdx -1 = optimised away.
+    // .sym lines are "labelIdx,wireIdx,componentIdx,name"; wireIdx -1 = optimised away (or an
+    // alias). Labels 1..nOutputs + nInputs are main's outputs and inputs in declaration order.
     const wireNames: string[][] = Array.from({ length: r1cs.nVars }, () => []);
     const byName = new Map<string, number>();
+    const mainSignals = r1cs.nOutputs + r1cs.nPubInputs + r1cs.nPrvInputs;
+    const inputs: { name: string; wire: number }[] = [];
     for (const line of (await readFile(files.sym, "utf8")).split("\n")) {
       if (!line) continue;
-      const [, wireText, , ...rest] = line.split(",");
+      const [labelText, wireText, , ...rest] = line.split(",");
       const name = rest.join(",");
-      const wire = Number(wireText);
+      const [label, wire] = [Number(labelText), Number(wireText)];
       byName.set(name, wire);
       if (wire >= 0) wireNames[wire]!.push(name);
+      if (label > r1cs.nOutputs && label <= mainSignals) inputs.push({ name, wire });
     }
     wireNames[0]!.push("one");
+    if (inputs.length !== r1cs.nPubInputs + r1cs.nPrvInputs) throw new Error("unexpected .sym layout");
 
     const calculator = await WitnessCalculatorBuilder(await readFile(files.wasm));
     return new Circuit(
@@ -122,6 +157,8 @@ export class Circuit {
       r1cs.nOutputs,
       r1cs.nOutputs + r1cs.nPubInputs,
       r1cs.nPubInputs + r1cs.nPrvInputs,
+      new Set(inputs.filter((x) => x.wire >= 0).map((x) => x.wire)),
+      inputs.filter((x) => x.wire < 0).map((x) => x.name),
       constraints,
       wireNames,
       byName,
@@ -130,7 +167,7 @@ export class Circuit {
   }
 
   /** The honest witness (throws if the generator's own assertions fail). */
-  async witness(input: Record<string, bigint | bigint[]>): Promise<bigint[]> {
+  async witness(input: Record<string, Signal>): Promise<bigint[]> {
     const w = await this.calculator.calculateWitness(input, true);
     if (w.length !== this.nWires) throw new Error(`witness has ${w.length} wires, r1cs has ${this.nWires}`);
     return w.map((x) => BigInt(x));
@@ -147,8 +184,7 @@ export class Circuit {
    * constant wire, not the circuit inputs).
    */
   derivedWires(): number[] {
-    const firstIntermediate = 1 + this.nOutputs + this.nInputs;
-    return [...this.wireNames.keys()].filter((x) => (x >= 1 && x <= this.nOutputs) || x >= firstIntermediate);
+    return [...this.wireNames.keys()].filter((x) => x >= 1 && !this.inputWires.has(x));
   }
 
   /** Public signals as a verifier sees them: wires 1..nPublic (wire 0 is the constant 1). */
@@ -161,17 +197,65 @@ export class Circuit {
     if (w.length !== this.nWires || w[0] !== 1n) throw new Error("malformed witness");
     for (const x of w) if (x < 0n || x >= P) throw new Error(`witness value out of field: ${x}`);
     const failures: Failure[] = [];
-    this.constraints.forEach(([a, b, c], i) => {
-      if (mod(evalLc(a, w) * evalLc(b, w)) !== evalLc(c, w)) {
-        failures.push({ constraint: i, signals: this.signalsOf(i) });
-      }
+    this.constraints.forEach((_, i) => {
+      if (!this.holds(i, w)) failures.push({ constraint: i, signals: this.signalsOf(i) });
     });
     return failures;
+  }
+
+  /** Whether constraint i holds for w. */
+  private holds(i: number, w: bigint[]): boolean {
+    const [a, b, c] = this.constraints[i]!;
+    return mod(evalLc(a, w) * evalLc(b, w)) === evalLc(c, w);
+  }
+
+  /** wire -> the constraints whose A, B or C mentions it (built once). */
+  private touchingIndex?: number[][];
+
+  /** The constraints in which `wire` occurs. */
+  touching(wire: number): readonly number[] {
+    if (!this.touchingIndex) {
+      const index: number[][] = Array.from({ length: this.nWires }, () => []);
+      this.constraints.forEach((abc, i) => {
+        for (const x of new Set(abc.flatMap((lc) => lc.wires))) index[x]!.push(i);
+      });
+      this.touchingIndex = index;
+    }
+    return this.touchingIndex[wire]!;
+  }
+
+  /**
+   * Witness mutation: for each of `wires`, sets that one wire of the (satisfying) witness `w` to
+   * value + delta for each delta, and returns the wires for which some mutation still satisfies
+   * every constraint, i.e. values the constraints do not pin down. Only the constraints touching
+   * the mutated wire are evaluated: the others see the same values as in `w`, which check()
+   * found satisfied (asserted here first), so this is exactly check(mutated).length === 0.
+   */
+  mutationSurvivors(w: bigint[], wires: Iterable<number> = this.derivedWires(), deltas: bigint[] = [1n]): number[] {
+    if (this.check(w).length > 0) throw new Error("mutation needs a satisfying witness");
+    const m = [...w];
+    const survivors: number[] = [];
+    for (const wire of wires) {
+      const original = m[wire]!;
+      const touched = this.touching(wire);
+      const survives = deltas.some((delta) => {
+        m[wire] = mod(original + delta);
+        return touched.every((i) => this.holds(i, m));
+      });
+      m[wire] = original;
+      if (survives) survivors.push(wire);
+    }
+    return survivors;
   }
 
   private signalsOf(constraint: number): string[] {
     const wires = new Set(this.constraints[constraint]!.flatMap((lc) => lc.wires));
     return [...wires].sort((x, y) => x - y).flatMap((wire) => this.wireNames[wire]!);
+  }
+
+  /** Wire index of a signal, -1 if it was optimised away or is an alias, undefined if unknown. */
+  maybeWire(name: string): number | undefined {
+    return this.byName.get(name);
   }
 
   /** Wire index of a signal; throws if it does not exist or was optimised away (no silent no-ops). */
@@ -197,18 +281,28 @@ export class Circuit {
    * main.AssertLessEqThan_41_1480.Num2Bits_72_2918, so tests match by regex), in declaration order.
    */
   components(pattern: RegExp): string[] {
-    const seen = new Set<string>();
-    for (const name of this.byName.keys()) {
-      const path = name.slice(0, name.lastIndexOf("."));
-      if (pattern.test(path)) seen.add(path);
+    if (!this.componentPaths) {
+      const paths = new Set<string>();
+      for (const name of this.byName.keys()) paths.add(name.slice(0, name.lastIndexOf(".")));
+      this.componentPaths = [...paths];
     }
-    return [...seen];
+    const key = `${pattern.source}/${pattern.flags}`;
+    let found = this.componentCache.get(key);
+    if (!found) {
+      found = this.componentPaths.filter((path) => pattern.test(path));
+      this.componentCache.set(key, found);
+    }
+    return [...found];
   }
 
-  /** Copy of `w` with the named signals set. */
-  with(w: bigint[], edits: Record<string, bigint>): bigint[] {
+  /** Every component path, in declaration order, and components() results by pattern. */
+  private componentPaths?: string[];
+  private readonly componentCache = new Map<string, string[]>();
+
+  /** Copy of `w` with the named signals set (array values set name[i], name[i][j], ...). */
+  with(w: bigint[], edits: Record<string, Signal>): bigint[] {
     const out = [...w];
-    for (const [name, value] of Object.entries(edits)) out[this.wire(name)] = mod(value);
+    for (const [name, value] of Object.entries(flatten(edits))) out[this.wire(name)] = mod(value);
     return out;
   }
 
@@ -249,47 +343,137 @@ export class Circuit {
    * into constraints over dozens of round outputs at once, so single-unknown propagation is not
    * enough), and a wire is learnt once its row has no other unknown. Wires that no constraint
    * determines (bit decompositions, circom `<--` hints) come from `hints`, each applied once its
-   * inputs are known. Returns the wires left unknown (they keep their old values).
+   * inputs are known; a hint's wires are never learnt from constraints, even where these would
+   * determine them (the cheater's choice stands, and the constraints are checked against it).
+   * Returns the wires left unknown (they keep their old values).
    */
   rederive(w: bigint[], free: Iterable<number>, hints: Hint[] = []): number[] {
+    return this.solve(w, free, hints);
+  }
+
+  /** rederive, optionally tracking for every learnt wire the sources its value came from. */
+  private solve(w: bigint[], free: Iterable<number>, hints: Hint[], deps?: bigint[], hintBits?: bigint[]): number[] {
     const unknown = new Uint8Array(this.nWires);
     for (const wire of free) unknown[wire] = 1;
     for (const hint of hints) for (const wire of hint.sets) unknown[wire] = 1;
     unknown[0] = 0;
 
-    const touching: number[][] = Array.from({ length: this.nWires }, () => []);
-    this.constraints.forEach((abc, i) => {
-      for (const x of new Set(abc.flatMap((lc) => lc.wires))) touching[x]!.push(i);
-    });
+    const touching = (wire: number) => this.touching(wire);
     const consumed = new Uint8Array(this.constraints.length);
     const queue = new Set<number>();
     const revisit = (wires: Iterable<number>) => {
-      for (const x of wires) for (const i of touching[x]!) if (!consumed[i]) queue.add(i);
+      for (const x of wires) for (const i of touching(x)) if (!consumed[i]) queue.add(i);
     };
-    const system = new RowEchelon(w, unknown, (wires) => revisit(wires));
+    // Hint wires are the cheater's choice: constraints never settle them (a relation that would
+    // is kept and checked against the hint's value once the hint is applied).
+    const reserved = new Uint8Array(this.nWires);
+    for (const hint of hints) for (const wire of hint.sets) reserved[wire] = 1;
+    const system = new RowEchelon(w, unknown, (wires) => revisit(wires), reserved, deps);
     revisit([...unknown.keys()].filter((x) => unknown[x]));
 
-    const pending = [...hints];
+    const pending = hints.map((hint, k) => ({ hint, bit: hintBits?.[k] ?? 0n }));
     for (;;) {
       for (const i of queue) {
         queue.delete(i);
-        const [a, b, c] = this.constraints[i]!.map((lc) => system.reduce(lcForm(lc, w, unknown)));
-        if (a!.coeffs.size > 0 && b!.coeffs.size > 0) continue; // still quadratic: wait
+        const [lcA, lcB, lcC] = this.constraints[i]!;
+        // Cheap exact test first: an LC whose unknowns include none with a row stays non-constant
+        // (reduce only substitutes rows), so A * B is still quadratic if both are such LCs.
+        if (system.surelyUnknown(lcA, unknown) && system.surelyUnknown(lcB, unknown)) continue;
+        const a = system.reduce(lcForm(lcA, w, unknown, deps));
+        const b = system.reduce(lcForm(lcB, w, unknown, deps));
+        if (a.coeffs.size > 0 && b.coeffs.size > 0) continue; // still quadratic: wait
+        // Tracing dependencies, a factor that is 0 in this witness would hide the other factor's
+        // unknowns (a selector or bit that is 1 in another witness makes them matter): wait until
+        // they are known, so that their sources are counted. (Wires this leaves undetermined
+        // count as depending on everything.)
+        if (deps && ((a.coeffs.size > 0 && b.constant === 0n) || (b.coeffs.size > 0 && a.constant === 0n))) continue;
+        const c = system.reduce(lcForm(lcC, w, unknown, deps));
         consumed[i] = 1;
         // A*B - C, linear because A or B is a constant
-        const form = combine([[a!, b!.constant], [b!, a!.constant], [c!, -1n]]);
-        form.constant = mod(a!.constant * b!.constant - c!.constant);
+        const form = combine([[a, b.constant], [b, a.constant], [c, -1n]]);
+        form.constant = mod(a.constant * b.constant - c.constant);
+        form.deps = a.deps | b.deps | c.deps;
         system.add(form);
       }
-      const ready = pending.findIndex((hint) => hint.needs.every((x) => !unknown[x]));
+      const ready = pending.findIndex(({ hint }) => hint.needs.every((x) => !unknown[x]));
       if (ready < 0) break;
-      const [hint] = pending.splice(ready, 1);
-      const values = hint!.compute(w);
-      hint!.sets.forEach((wire, i) => system.assign(wire, mod(values[i]!)));
+      const [{ hint, bit }] = pending.splice(ready, 1) as [{ hint: Hint; bit: bigint }];
+      const values = hint.compute(w);
+      const source = deps ? hint.needs.reduce((acc, x) => acc | deps[x]!, bit) : 0n;
+      hint.sets.forEach((wire, i) => system.assign(wire, mod(values[i]!), source));
     }
     // A wire that no constraint touches (e.g. an IsZero inverse whose check --O2 folded into a
     // linear equality) cannot affect acceptance, so it does not count as unresolved.
-    return [...unknown.keys()].filter((x) => unknown[x] && touching[x]!.length > 0);
+    return [...unknown.keys()].filter((x) => unknown[x] && touching(x).length > 0);
+  }
+
+  /** Cached dependency maps, by hint structure. */
+  private readonly dependencyCache = new Map<string, bigint[]>();
+
+  /**
+   * For every wire, the sources its value is computed from when a prover re-derives every
+   * derived wire with `hints`, as a bit mask: bit i for the i-th circuit input wire, bit
+   * (inputs + k) for hints[k]. Tracked through one re-derivation of the satisfying witness `w`
+   * (its own hint values kept); the masks over-approximate (every known wire of a constraint
+   * counts). A wire that re-derivation leaves undetermined depends on everything.
+   */
+  dependencies(w: bigint[], hints: Hint[]): bigint[] {
+    const key = hints.map((h) => `${h.sets.join(",")}<${h.needs.join(",")}`).join(";");
+    const cached = this.dependencyCache.get(key);
+    if (cached) return cached;
+    const inputs = [...this.inputWires].sort((x, y) => x - y);
+    const deps: bigint[] = Array(this.nWires).fill(0n);
+    inputs.forEach((wire, i) => (deps[wire] = 1n << BigInt(i)));
+    const hintBits = hints.map((_, k) => 1n << BigInt(inputs.length + k));
+    const keep = hints.map((h) => ({ ...h, compute: (x: bigint[]) => h.sets.map((wire) => x[wire]!) }));
+    const unresolved = this.solve([...w], this.derivedWires(), keep, deps, hintBits);
+    for (const wire of unresolved) deps[wire] = -1n; // all bits
+    this.dependencyCache.set(key, deps);
+    return deps;
+  }
+
+  /**
+   * rederive for `w`, a copy of the satisfying witness `original` whose circuit inputs `edited`
+   * were changed, recomputing only what can change: the wires that depend (see dependencies(),
+   * traced on `original`) on an edited input or on an "active" hint, i.e. one whose needs
+   * changed or whose strategy yields other values than `w` holds. Everything else keeps its
+   * value, which a full re-derivation would reproduce: its derivation only involves unchanged
+   * values. For an edit that keeps the constraints consistent the result equals rederive over
+   * every derived wire; for an inconsistent one (a false statement), a wire that the
+   * constraints then over-determine may come out of another constraint than in a full
+   * re-derivation (which one is a matter of solving order), but it is still recomputed.
+   */
+  rederiveEdited(w: bigint[], original: bigint[], edited: number[], hints: Hint[]): number[] {
+    const inputs = [...this.inputWires].sort((x, y) => x - y);
+    const deps = this.dependencies(original, hints);
+    let affected = 0n;
+    for (const wire of edited) {
+      if (!this.inputWires.has(wire)) throw new Error(`${this.nameOf(wire)} is not a circuit input`);
+      affected |= deps[wire]!;
+    }
+    const active = new Set<number>();
+    const sameValues = new Map<number, boolean>();
+    for (let changed = true; changed; ) {
+      changed = false;
+      hints.forEach((h, k) => {
+        if (active.has(k)) return;
+        let act = h.needs.some((x) => (deps[x]! & affected) !== 0n);
+        if (!act) {
+          if (!sameValues.has(k)) {
+            const values = h.compute(w);
+            sameValues.set(k, h.sets.every((x, i) => mod(values[i]!) === w[x]));
+          }
+          act = !sameValues.get(k);
+        }
+        if (act) {
+          active.add(k);
+          affected |= 1n << BigInt(inputs.length + k);
+          changed = true;
+        }
+      });
+    }
+    const free = this.derivedWires().filter((x) => (deps[x]! & affected) !== 0n);
+    return this.solve(w, free, hints.filter((_, k) => active.has(k)));
   }
 }
 
@@ -297,27 +481,40 @@ export class Circuit {
 interface Form {
   coeffs: Map<number, bigint>;
   constant: bigint;
+  /** Sources of the known values folded in (dependency tracking only, else 0). */
+  deps: bigint;
 }
 
 /** A linear combination with its known wires evaluated. */
-function lcForm(lc: Lc, w: bigint[], unknown: Uint8Array): Form {
+function lcForm(lc: Lc, w: bigint[], unknown: Uint8Array, deps?: bigint[]): Form {
   const coeffs = new Map<number, bigint>();
   let constant = 0n;
-  lc.wires.forEach((x, i) => {
+  let sources = 0n;
+  for (let i = 0; i < lc.wires.length; i++) {
+    const x = lc.wires[i]!;
     if (unknown[x]) coeffs.set(x, (coeffs.get(x) ?? 0n) + lc.coeffs[i]!);
-    else constant += lc.coeffs[i]! * w[x]!;
-  });
-  return { coeffs, constant: mod(constant) };
+    else {
+      constant += lc.coeffs[i]! * w[x]!;
+      if (deps) sources |= deps[x]!;
+    }
+  }
+  for (const [x, c] of coeffs) coeffs.set(x, mod(c));
+  return { coeffs, constant: mod(constant), deps: sources };
 }
 
 /** sum(k * form) over the terms (coefficients only; the caller sets the constant). */
 function combine(terms: [Form, bigint][]): Form {
   const coeffs = new Map<number, bigint>();
   for (const [form, k] of terms) {
-    for (const [x, c] of form.coeffs) coeffs.set(x, mod((coeffs.get(x) ?? 0n) + k * c));
+    if (k === 0n) continue;
+    for (const [x, c] of form.coeffs) coeffs.set(x, (coeffs.get(x) ?? 0n) + k * c);
   }
-  for (const [x, c] of coeffs) if (c === 0n) coeffs.delete(x);
-  return { coeffs, constant: 0n };
+  for (const [x, c] of coeffs) {
+    const r = mod(c);
+    if (r === 0n) coeffs.delete(x);
+    else coeffs.set(x, r);
+  }
+  return { coeffs, constant: 0n, deps: 0n };
 }
 
 /**
@@ -332,31 +529,59 @@ class RowEchelon {
     private readonly w: bigint[],
     private readonly unknown: Uint8Array,
     private readonly changed: (wires: Iterable<number>) => void,
+    /** wires only a hint may set (cleared by assign) */
+    private readonly reserved: Uint8Array,
+    /** wire -> sources of its value, maintained when given */
+    private readonly deps?: bigint[],
   ) {}
+
+  /** Whether `lc` has an unknown wire and none of its unknown wires is a pivot. */
+  surelyUnknown(lc: Lc, unknown: Uint8Array): boolean {
+    let any = false;
+    for (const x of lc.wires) {
+      if (!unknown[x]) continue;
+      if (this.rows.has(x)) return false;
+      any = true;
+    }
+    return any;
+  }
 
   /** `form` with every pivot replaced by its expression in the remaining unknowns. */
   reduce(form: Form): Form {
-    const out: Form = { coeffs: new Map(), constant: form.constant };
+    // Sums are accumulated unreduced and reduced once at the end (mod dominates the cost).
+    const out: Form = { coeffs: new Map(), constant: form.constant, deps: form.deps };
     for (const [x, k] of form.coeffs) {
       const row = this.rows.get(x);
       if (!row) {
-        out.coeffs.set(x, mod((out.coeffs.get(x) ?? 0n) + k));
+        out.coeffs.set(x, (out.coeffs.get(x) ?? 0n) + k);
         continue;
       }
-      for (const [y, c] of row.coeffs) out.coeffs.set(y, mod((out.coeffs.get(y) ?? 0n) - k * c));
+      for (const [y, c] of row.coeffs) out.coeffs.set(y, (out.coeffs.get(y) ?? 0n) - k * c);
       out.constant -= k * row.constant;
+      out.deps |= row.deps;
     }
-    for (const [x, c] of out.coeffs) if (c === 0n) out.coeffs.delete(x);
+    for (const [x, c] of out.coeffs) {
+      const r = mod(c);
+      if (r === 0n) out.coeffs.delete(x);
+      else out.coeffs.set(x, r);
+    }
     out.constant = mod(out.constant);
     return out;
   }
 
+  /** Relations among reserved wires only, kept until a hint assigns one of them. */
+  private stash: Form[] = [];
+
   /** Adds the relation form = 0 (an inconsistent one is dropped: check() will report it). */
   add(relation: Form): void {
     const form = this.reduce(relation);
-    const first = form.coeffs.entries().next().value;
-    if (!first) return;
-    const [pivot, k] = first;
+    // A reserved (hint) wire is never a pivot: it stays a free variable until its hint sets it.
+    const pivot = [...form.coeffs.keys()].find((x) => !this.reserved[x]);
+    if (pivot === undefined) {
+      if (form.coeffs.size > 0) this.stash.push(form);
+      return;
+    }
+    const k = form.coeffs.get(pivot)!;
     const scale = inv(k);
     form.coeffs.delete(pivot);
     for (const [y, c] of form.coeffs) form.coeffs.set(y, mod(c * scale));
@@ -372,6 +597,7 @@ class RowEchelon {
         else row.coeffs.set(y, v);
       }
       row.constant = mod(row.constant - c * form.constant);
+      row.deps |= form.deps;
       touched.push(other);
     }
     this.rows.set(pivot, form);
@@ -379,9 +605,11 @@ class RowEchelon {
     this.changed(touched);
   }
 
-  /** Learns a wire from outside (a hint). */
-  assign(wire: number, value: bigint): void {
+  /** Learns a wire from outside (a hint), whose value comes from `sources`. */
+  assign(wire: number, value: bigint, sources = 0n): void {
     this.w[wire] = value;
+    if (this.deps) this.deps[wire] = sources;
+    this.reserved[wire] = 0;
     if (!this.unknown[wire]) return;
     this.unknown[wire] = 0;
     const own = this.rows.get(wire);
@@ -392,19 +620,31 @@ class RowEchelon {
       if (c === undefined) continue;
       row.coeffs.delete(wire);
       row.constant = mod(row.constant + c * value);
+      row.deps |= sources;
       touched.push(pivot);
+    }
+    const stashed = this.stash;
+    this.stash = [];
+    for (const form of stashed) {
+      const c = form.coeffs.get(wire);
+      if (c === undefined) continue;
+      form.coeffs.delete(wire);
+      form.constant = mod(form.constant + c * value);
+      form.deps |= sources;
     }
     this.settle();
     this.changed(touched);
     // Its own row now relates the other wires: value + sum(coeffs * others) + constant = 0.
-    if (own) this.add({ coeffs: own.coeffs, constant: mod(own.constant + value) });
+    if (own) this.add({ coeffs: own.coeffs, constant: mod(own.constant + value), deps: own.deps | sources });
+    for (const form of stashed) this.add(form);
   }
 
   /** Writes every pivot whose row has no other unknown left. */
   private settle(): void {
     for (const [pivot, row] of this.rows) {
-      if (row.coeffs.size > 0) continue;
+      if (row.coeffs.size > 0 || this.reserved[pivot]) continue;
       this.w[pivot] = mod(-row.constant);
+      if (this.deps) this.deps[pivot] = row.deps;
       this.unknown[pivot] = 0;
       this.rows.delete(pivot);
     }
