@@ -52,7 +52,8 @@ describe("verifyBatch", () => {
 
   it("spreads large batches over worker threads (built package) with the same results", async () => {
     // The worker entry exists only in the build (npm test builds before running vitest).
-    const built = await import("../dist/index.js");
+    const dist = "../dist/index.js"; // a variable: the build does not exist when tsc runs
+    const built = (await import(dist)) as typeof import("../src/index.js");
     const v = built.createVerifier({ trustedIssuers: [issuer.publicKey], scope: "batch", clock: () => NOW, requestKey, batchWorkers: 2 });
     const ages = presentations.slice(0, 4);
     const items: unknown[] = [];
