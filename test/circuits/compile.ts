@@ -10,7 +10,7 @@
 // while its own tests run; afterAll waits for that work (see prepareCircuit).
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { open, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { BUILD_DIR, CIRCUITS, compileCircuit, ROOT } from "../../scripts/circuits.mjs";
@@ -90,6 +90,7 @@ async function compiled(name: string, onlyIfFree = false): Promise<CircuitFiles 
   const key = await sourceKey();
   const dir = join(SOUNDNESS_DIR, `${name}-${key}`);
   const lock = `${dir}.lock`;
+  await mkdir(SOUNDNESS_DIR, { recursive: true }); // a clean clone has no build/ yet
   const deadline = Date.now() + 280_000;
   for (;;) {
     const done = await readDone(dir);
