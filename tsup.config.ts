@@ -1,8 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  // pairing-worker: the worker-thread entry for batch verification across cores.
-  entry: { index: "src/index.ts", "pairing-worker": "src/pairing-worker.ts" },
+  entry: { index: "src/index.ts" },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

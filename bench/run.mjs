@@ -60,9 +60,12 @@ const credentialFor = (s) => (s === "ageAtLeast" ? w.record : w.coverage);
 const proveOnce = (s) =>
   prove({ credential: credentialFor(s), holder: w.holder, request: verifier.createRequest({ statement: STATEMENTS[s] }), now: NOW, allowDisclosure: ["coverageEnd"] });
 
+const step = (m) => process.stderr.write(`[bench] ${m}\n`);
+process.on("exit", (code) => step(`exit ${code}`));
 // ---- proving ----
 const proving = [];
 for (const s of Object.keys(STATEMENTS)) {
+  step(`proving ${s}`);
   const medzk = await timeIt(PROVE_RUNS, () => proveOnce(s));
   const { input } = await buildCircuitInput({ credential: credentialFor(s), holder: w.holder, request: verifier.createRequest({ statement: STATEMENTS[s] }), now: NOW, allowDisclosure: ["coverageEnd"] });
   const base = await timeIt(PROVE_RUNS, () => snarkjs.groth16.fullProve(input, artifacts[s].wasm, artifacts[s].zkey));
@@ -71,6 +74,7 @@ for (const s of Object.keys(STATEMENTS)) {
 }
 
 // ---- verification ----
+step("verification");
 const maxN = Math.max(...BATCH_SIZES);
 const presentations = [];
 for (let i = 0; i < maxN; i++) presentations.push(await proveOnce("ageAtLeast"));
@@ -89,11 +93,9 @@ single.coldUptimeMs = colds[1].uptimeMs;
 const batches = [];
 // Repeated runs over the same presentations: a store that never refuses isolates the
 // verification cost from single-use bookkeeping.
-const reusable = (batchWorkers) =>
-  createVerifier({ trustedIssuers: [w.publicKey], scope: "bench", clock: () => NOW, requestKey: REQUEST_KEY, requestTtlSeconds: 86400, batchWorkers, challengeStore: { consume: async () => true } });
-const inProcess = reusable(0);
-const pooled = reusable(os.cpus().length);
+const inProcess = createVerifier({ trustedIssuers: [w.publicKey], scope: "bench", clock: () => NOW, requestKey: REQUEST_KEY, requestTtlSeconds: 86400, challengeStore: { consume: async () => true } });
 for (const n of BATCH_SIZES) {
+  step(`batch ${n}`);
   const items = presentations.slice(0, n);
   const timeBatch = (v) =>
     timeIt(5, async () => {
@@ -101,15 +103,10 @@ for (const n of BATCH_SIZES) {
       if (!results.every((r) => r.ok)) throw new Error("batch refused a valid presentation");
     });
   const medzk = await timeBatch(inProcess);
-  const withWorkers = await timeBatch(pooled);
   const base = await timeIt(3, async () => {
     for (const p of items) if (!(await snarkjs.groth16.verify(vk, p.publicSignals, p.proof))) throw new Error("snarkjs refused");
   });
-  batches.push({
-    n, medzkMs: medzk, workersMs: withWorkers, baselineMs: base,
-    medzkPerSecond: (n * 1000) / medzk, workersPerSecond: (n * 1000) / withWorkers, baselinePerSecond: (n * 1000) / base,
-    speedup: base / medzk, workersSpeedup: base / withWorkers,
-  });
+  batches.push({ n, medzkMs: medzk, baselineMs: base, medzkPerSecond: (n * 1000) / medzk, baselinePerSecond: (n * 1000) / base, speedup: base / medzk });
 }
 const batchRss = await child("verify-batch", { presentations: presentations.slice(0, maxN), publicKey: w.publicKey });
 
@@ -125,9 +122,9 @@ console.log("\nproving (warm = median of " + PROVE_RUNS + "; baseline snarkjs.gr
 console.log(`${"statement".padEnd(16)}${"warm ms".padStart(9)}${"base ms".padStart(9)}${"ratio".padStart(7)}${"cold ms".padStart(9)}${"RSS MB".padStart(9)}`);
 for (const p of proving) console.log(`${p.statement.padEnd(16)}${f(p.warmMs, 0)}${f(p.baselineWarmMs, 0)}${p.ratio.toFixed(2).padStart(7)}${f(p.coldMs, 0)}${f(p.peakRssMb, 0)}`);
 console.log(`\nsingle verification (ageAtLeast): warm ${single.warmMs.toFixed(1)} ms vs snarkjs.groth16.verify ${single.baselineWarmMs.toFixed(1)} ms (ratio ${single.ratio.toFixed(2)}); cold ${single.coldMs.toFixed(0)} ms from script start (import + first verify), ${single.coldUptimeMs.toFixed(0)} ms including Node start-up`);
-console.log(`\nbatch verification (ageAtLeast; baseline snarkjs.groth16.verify serially; workers = ${os.cpus().length} worker threads)`);
-console.log(`${"n".padStart(5)}${"medzk ms".padStart(10)}${"workers ms".padStart(11)}${"base ms".padStart(10)}${"medzk/s".padStart(10)}${"workers/s".padStart(10)}${"base/s".padStart(10)}${"speed-up".padStart(10)}${"w/ workers".padStart(11)}`);
-for (const b of batches) console.log(`${String(b.n).padStart(5)}${f(b.medzkMs)} ${f(b.workersMs)}  ${f(b.baselineMs)} ${f(b.medzkPerSecond, 0)} ${f(b.workersPerSecond, 0)} ${f(b.baselinePerSecond, 0)} ${b.speedup.toFixed(2).padStart(9)} ${b.workersSpeedup.toFixed(2).padStart(10)}`);
+console.log("\nbatch verification (ageAtLeast; baseline snarkjs.groth16.verify serially)");
+console.log(`${"n".padStart(5)}${"medzk ms".padStart(10)}${"base ms".padStart(10)}${"medzk/s".padStart(10)}${"base/s".padStart(10)}${"speed-up".padStart(10)}`);
+for (const b of batches) console.log(`${String(b.n).padStart(5)}${f(b.medzkMs)} ${f(b.baselineMs)} ${f(b.medzkPerSecond, 0)} ${f(b.baselinePerSecond, 0)} ${b.speedup.toFixed(2).padStart(9)}`);
 console.log(`verifier process handling a batch of ${maxN}: peak RSS ${batchRss.maxRssMb.toFixed(0)} MB`);
 console.log("\nconstraints");
 for (const c of constraints) console.log(`${c.circuit.padEnd(48)}${String(c.constraints).padStart(8)}`);

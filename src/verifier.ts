@@ -19,7 +19,6 @@ import { MedzkError, type VerifyError, type VerifyErrorCode } from "./errors.js"
 import { parseCanonical, randomFieldElement } from "./field.js";
 import { parseProof, prepareKey, proofPointsValid, type PreparedKey, verifyGroth16 } from "./groth16.js";
 import { verifyGroth16Batch } from "./groth16-batch.js";
-import { PairingPool } from "./pairing-pool.js";
 import { packPoint, tryUnpackPublicKey, unpackPublicKey } from "./issuer-key.js";
 import { type IssuerRegistry, MemoryIssuerRegistry, type RevocationRoots, keyRefusal, rootAcceptable } from "./issuer-registry.js";
 import { EMPTY_REVOCATION_ROOT } from "./revocation.js";
@@ -69,11 +68,6 @@ export interface VerifierPolicy {
   challengeStore?: ChallengeStore;
   /** The verifier's clock, injectable for tests. The as-of date is its UTC calendar day. */
   clock?: () => Date;
-  /**
-   * Worker threads for the pairing checks of large batches (`verifyBatch` with at least
-   * 4 x batchWorkers items of one statement). Default 0: everything in-process.
-   */
-  batchWorkers?: number;
 }
 
 export interface VerifySuccess {
@@ -147,22 +141,6 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
   const store = policy.challengeStore ?? new MemoryChallengeStore({ now: () => clock().getTime() });
   const scope = policy.scope;
   const scopeSignal = scopeField(scope);
-  const workers = policy.batchWorkers ?? 0;
-  if (!Number.isInteger(workers) || workers < 0 || workers > 64) {
-    throw new MedzkError("INVALID_ARGUMENT", `"batchWorkers" must be an integer from 0 to 64`);
-  }
-  const pool = workers > 0 && PairingPool.entry() ? new PairingPool(workers) : undefined;
-  const pairings = async (type: StatementType, items: Array<{ signals: bigint[]; proof: Checked["proof"] }>) => {
-    if (pool && items.length >= 4 * workers) {
-      try {
-        return await pool.verify(statementDefinition(type).circuit, items);
-      } catch {
-        // A worker failure must not fail the batch: fall back to the in-process check.
-      }
-    }
-    return verifyGroth16Batch(await preparedKey(type), items);
-  };
-
   // Pinned keys are checked now (a broken install fails at configuration time, not per request)
   // and prepared for the curve on first use.
   const keys = new Map(STATEMENT_TYPES.map((t) => [t, verificationKey(statementDefinition(t).circuit)]));
@@ -312,7 +290,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
       const indices = checked.flatMap((c, i) => (!isFailure(c) && c.type === type ? [i] : []));
       if (indices.length === 0) continue;
       const items = indices.map((i) => checked[i] as Checked);
-      const ok = await pairings(type, items.map((c) => ({ signals: c.signals, proof: c.proof })));
+      const ok = await verifyGroth16Batch(await preparedKey(type), items.map((c) => ({ signals: c.signals, proof: c.proof })));
       indices.forEach((i, k) => valid.set(i, ok[k]!));
     }
     const results: VerifyResult[] = [];
