@@ -62,13 +62,18 @@ export function checkHash(bytes: Uint8Array, file: ArtifactFile): void {
  * The pinned verification key of a circuit, refused unless its bundled bytes match the manifest
  * and it passes {@link assertUsableKey}.
  */
+const checkedKeys = new Map<string, VerificationKey>();
+
 export function verificationKey(circuit: string): VerificationKey {
+  const checked = checkedKeys.get(circuit);
+  if (checked) return checked;
   const entry = circuitManifest(circuit);
   const vkey = BUNDLED_VKEYS[circuit] as VerificationKey | undefined;
   if (!vkey) throw new MedzkError("ARTIFACT_INTEGRITY", `no verification key bundled for "${circuit}"`);
   // The file on disk is JSON.stringify(vkey, null, 1) + "\n" (scripts/build-circuits.mjs).
   checkHash(utf8ToBytes(JSON.stringify(vkey, null, 1) + "\n"), entry.files.vkey);
   assertUsableKey(vkey, entry);
+  checkedKeys.set(circuit, vkey);
   return vkey;
 }
 

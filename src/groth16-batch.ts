@@ -22,14 +22,7 @@
  */
 import { randomBytes as cryptoRandomBytes } from "@noble/hashes/utils";
 import { FIELD_ORDER } from "./field.js";
-import { type PreparedKey, curve, verifyGroth16 } from "./groth16.js";
-
-/** Structurally identical to the (module-private) parsed proof of groth16.ts / {@link parseProof}. */
-export interface ParsedProof {
-  a: [bigint, bigint];
-  b: [[bigint, bigint], [bigint, bigint]];
-  c: [bigint, bigint];
-}
+import { type ParsedProof, type PreparedKey, curve, verifyGroth16 } from "./groth16.js";
 
 export interface BatchItem {
   signals: readonly bigint[];

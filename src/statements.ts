@@ -4,6 +4,7 @@
  * whether a credential satisfies it, and which private attribute inputs its circuit takes. Both
  * the prover and the verifier derive public signals from here, so the two sides cannot drift.
  */
+import { ageOn } from "./dates.js";
 import { MedzkError } from "./errors.js";
 import { type CompiledQuery, type QueryStatement, compileQuery, normaliseQuery, queryHolds } from "./query.js";
 import { BUILTIN_SCHEMAS, type SchemaDefinition, encodeString, schemaIdField } from "./schemas.js";
@@ -72,7 +73,8 @@ const DEFINITIONS: Record<StatementType, StatementDefinition> = {
       return { type: "ageAtLeast", minAge };
     },
     publicInputs: (s) => ({ minAge: BigInt((s as Of<"ageAtLeast">).minAge) }),
-    holds: (s, _schema, fields, asOf) => fields[0]! + BigInt((s as Of<"ageAtLeast">).minAge) * 10000n <= BigInt(asOf),
+    // The documented birthday rule (dates.ts), exactly what the circuit enforces.
+    holds: (s, _schema, fields, asOf) => ageOn(Number(fields[0]), asOf) >= (s as Of<"ageAtLeast">).minAge,
     attributeInputs: (fields) => ({ attr: [...fields] }),
   },
   insuranceActive: {
