@@ -94,6 +94,8 @@ const batches = [];
 // Repeated runs over the same presentations: a store that never refuses isolates the
 // verification cost from single-use bookkeeping.
 const inProcess = createVerifier({ trustedIssuers: [w.publicKey], scope: "bench", clock: () => NOW, requestKey: REQUEST_KEY, requestTtlSeconds: 86400, challengeStore: { consume: async () => true } });
+// The same with the curve work spread over worker threads (one per core).
+const inParallel = createVerifier({ trustedIssuers: [w.publicKey], scope: "bench", clock: () => NOW, requestKey: REQUEST_KEY, requestTtlSeconds: 86400, challengeStore: { consume: async () => true }, parallel: { minBatch: 2 } });
 for (const n of BATCH_SIZES) {
   step(`batch ${n}`);
   const items = presentations.slice(0, n);
@@ -103,10 +105,21 @@ for (const n of BATCH_SIZES) {
       if (!results.every((r) => r.ok)) throw new Error("batch refused a valid presentation");
     });
   const medzk = await timeBatch(inProcess);
+  const threaded = await timeBatch(inParallel);
   const base = await timeIt(3, async () => {
     for (const p of items) if (!(await snarkjs.groth16.verify(vk, p.publicSignals, p.proof))) throw new Error("snarkjs refused");
   });
-  batches.push({ n, medzkMs: medzk, baselineMs: base, medzkPerSecond: (n * 1000) / medzk, baselinePerSecond: (n * 1000) / base, speedup: base / medzk });
+  batches.push({
+    n,
+    medzkMs: medzk,
+    parallelMs: threaded,
+    baselineMs: base,
+    medzkPerSecond: (n * 1000) / medzk,
+    parallelPerSecond: (n * 1000) / threaded,
+    baselinePerSecond: (n * 1000) / base,
+    speedup: base / medzk,
+    parallelSpeedup: base / threaded,
+  });
 }
 const batchRss = await child("verify-batch", { presentations: presentations.slice(0, maxN), publicKey: w.publicKey });
 
@@ -122,9 +135,13 @@ console.log("\nproving (warm = median of " + PROVE_RUNS + "; baseline snarkjs.gr
 console.log(`${"statement".padEnd(16)}${"warm ms".padStart(9)}${"base ms".padStart(9)}${"ratio".padStart(7)}${"cold ms".padStart(9)}${"RSS MB".padStart(9)}`);
 for (const p of proving) console.log(`${p.statement.padEnd(16)}${f(p.warmMs, 0)}${f(p.baselineWarmMs, 0)}${p.ratio.toFixed(2).padStart(7)}${f(p.coldMs, 0)}${f(p.peakRssMb, 0)}`);
 console.log(`\nsingle verification (ageAtLeast): warm ${single.warmMs.toFixed(1)} ms vs snarkjs.groth16.verify ${single.baselineWarmMs.toFixed(1)} ms (ratio ${single.ratio.toFixed(2)}); cold ${single.coldMs.toFixed(0)} ms from script start (import + first verify), ${single.coldUptimeMs.toFixed(0)} ms including Node start-up`);
-console.log("\nbatch verification (ageAtLeast; baseline snarkjs.groth16.verify serially)");
-console.log(`${"n".padStart(5)}${"medzk ms".padStart(10)}${"base ms".padStart(10)}${"medzk/s".padStart(10)}${"base/s".padStart(10)}${"speed-up".padStart(10)}`);
-for (const b of batches) console.log(`${String(b.n).padStart(5)}${f(b.medzkMs)} ${f(b.baselineMs)} ${f(b.medzkPerSecond, 0)} ${f(b.baselinePerSecond, 0)} ${b.speedup.toFixed(2).padStart(9)}`);
+console.log(`\nbatch verification (ageAtLeast; baseline snarkjs.groth16.verify serially; "all cores" = parallel: ${os.availableParallelism()} worker threads)`);
+console.log(`${"n".padStart(5)}${"1 thread ms".padStart(13)}${"all cores ms".padStart(14)}${"base ms".padStart(10)}${"1 thread/s".padStart(12)}${"cores/s".padStart(9)}${"base/s".padStart(8)}${"x 1 thread".padStart(12)}${"x cores".padStart(9)}`);
+for (const b of batches) {
+  console.log(
+    `${String(b.n).padStart(5)}${f(b.medzkMs).padStart(13)}${f(b.parallelMs).padStart(14)}${f(b.baselineMs).padStart(10)}${f(b.medzkPerSecond, 0).padStart(12)}${f(b.parallelPerSecond, 0).padStart(9)}${f(b.baselinePerSecond, 0).padStart(8)}${b.speedup.toFixed(2).padStart(12)}${b.parallelSpeedup.toFixed(2).padStart(9)}`,
+  );
+}
 console.log(`verifier process handling a batch of ${maxN}: peak RSS ${batchRss.maxRssMb.toFixed(0)} MB`);
 console.log("\nconstraints");
 for (const c of constraints) console.log(`${c.circuit.padEnd(48)}${String(c.constraints).padStart(8)}`);

@@ -1,6 +1,7 @@
 /**
  * Batch verification of Groth16 proofs under one key: n proofs in n + 3 Miller loops and a single
- * final exponentiation, instead of 4n Miller loops and n final exponentiations.
+ * final exponentiation, instead of 4n Miller loops and n final exponentiations; the n per-proof
+ * loops can run on every core.
  *
  * Each proof i (signals s_i, points A_i, B_i, C_i) is valid iff
  *   X_i = e(A_i, B_i) · e(−L_i, γ) · e(−C_i, δ) · e(−α, β) = 1,   L_i = IC_0 + Σ_j s_ij·IC_j.
@@ -22,7 +23,19 @@
  */
 import { randomBytes as cryptoRandomBytes } from "@noble/hashes/utils";
 import { FIELD_ORDER } from "./field.js";
-import { type ParsedProof, type PreparedKey, curve, verifyGroth16 } from "./groth16.js";
+import {
+  type Curve,
+  type ParsedProof,
+  type PreparedKey,
+  chunks,
+  curve,
+  fixedMillerLoop,
+  g1,
+  g2,
+  publicInputPoint,
+  verifyGroth16,
+} from "./groth16.js";
+import { type MillerTerm, millerProduct } from "./pairing-tasks.js";
 
 export interface BatchItem {
   signals: readonly bigint[];
@@ -32,34 +45,14 @@ export interface BatchItem {
 export interface BatchOptions {
   /** CSPRNG returning n uniformly random bytes. Default: `randomBytes` of @noble/hashes. Inject only in tests. */
   randomBytes?: (n: number) => Uint8Array;
+  /** A multi-threaded curve whose workers run the per-proof Miller loops. Default: this thread. */
+  pool?: Curve;
 }
 
 /** Bytes per weight: 128-bit weights. */
 const WEIGHT_BYTES = 16;
 /** Redraws of a zero weight before giving up on the random source (2^-512 odds for a real CSPRNG). */
 const MAX_ZERO_REDRAWS = 4;
-
-// biome-ignore lint: ffjavascript's curve is untyped.
-type Curve = any;
-
-/** Per-key precomputation: the three fixed G2 points prepared for the Miller loop. */
-interface PreparedG2 {
-  beta: Uint8Array;
-  gamma: Uint8Array;
-  delta: Uint8Array;
-}
-
-const preparedG2 = new WeakMap<PreparedKey, PreparedG2>();
-
-function keyG2(c: Curve, key: PreparedKey): PreparedG2 {
-  let p = preparedG2.get(key);
-  if (!p) {
-    const prep = (q: Uint8Array): Uint8Array => c.prepareG2(c.G2.toJacobian(q));
-    p = { beta: prep(key.beta), gamma: prep(key.gamma), delta: prep(key.delta) };
-    preparedG2.set(key, p);
-  }
-  return p;
-}
 
 /** Little-endian bytes of a non-negative bigint into `out` at `offset` (width bytes). */
 function writeLE(out: Uint8Array, offset: number, width: number, v: bigint): void {
@@ -97,11 +90,13 @@ function drawWeights(n: number, rand: (n: number) => Uint8Array): bigint[] {
 /**
  * One randomized check of the items at `idx`: true iff Π X_i^{r_i} = 1 for fresh weights r_i.
  * Always true if all those items are valid; false with probability ≥ 1 − 2^-128 otherwise.
+ * The n per-item Miller loops (r_i·A_i scaled in the same task) run on `pool`'s workers when given,
+ * in one task per worker; the three fixed terms run here, on prepared β, γ, δ.
  */
 async function batchCheck(
   c: Curve,
+  pool: Curve | undefined,
   key: PreparedKey,
-  g2: PreparedG2,
   items: ReadonlyArray<BatchItem>,
   idx: readonly number[],
   rand: (n: number) => Uint8Array,
@@ -111,42 +106,39 @@ async function batchCheck(
   const n8r: number = c.Fr.n8;
   const g1Affine: number = c.G1.F.n8 * 2;
 
-  let acc: Uint8Array = c.Gt.one;
-  const addTerm = (p: Uint8Array, preQ: Uint8Array): void => {
-    // e(O, Q) = 1: a zero G1 point contributes nothing (and is skipped, not fed to the loop).
-    if (c.G1.isZero(p)) return;
-    acc = c.Gt.mul(acc, c.millerLoop(c.prepareG1(c.G1.toJacobian(p)), preQ));
-  };
-
   // Σ r_i, and per public input j the aggregated scalar Σ_i r_i·s_ij, all mod r.
   let sumR = 0n;
   const agg = new Array<bigint>(key.nPublic).fill(0n);
   const cPoints = new Uint8Array(g1Affine * n);
   const rBytes = new Uint8Array(WEIGHT_BYTES * n);
+  const terms: MillerTerm[] = [];
   for (let k = 0; k < n; k++) {
     const item = items[idx[k]!]!;
     const w = r[k]!;
     sumR += w;
     for (let j = 0; j < key.nPublic; j++) agg[j] = agg[j]! + w * item.signals[j]!;
     writeLE(rBytes, k * WEIGHT_BYTES, WEIGHT_BYTES, w);
-    cPoints.set(c.G1.fromObject([item.proof.c[0], item.proof.c[1], 1n]), k * g1Affine);
-
+    cPoints.set(g1(c, item.proof.c), k * g1Affine);
     // e(r_i·A_i, B_i): B_i differs per proof, so this is one Miller loop per item.
-    const a = c.G1.fromObject([item.proof.a[0], item.proof.a[1], 1n]);
-    const b = c.G2.fromObject([item.proof.b[0], item.proof.b[1], [1n, 0n]]);
-    addTerm(c.G1.timesScalar(a, rBytes.subarray(k * WEIGHT_BYTES, (k + 1) * WEIGHT_BYTES)), c.prepareG2(c.G2.toJacobian(b)));
+    terms.push({
+      p: c.G1.toJacobian(g1(c, item.proof.a)),
+      scalar: rBytes.slice(k * WEIGHT_BYTES, (k + 1) * WEIGHT_BYTES),
+      q: c.G2.toJacobian(g2(c, item.proof.b)),
+    });
   }
   sumR %= FIELD_ORDER;
   const aggBytes = new Uint8Array(n8r * key.nPublic);
   for (let j = 0; j < key.nPublic; j++) writeLE(aggBytes, j * n8r, n8r, agg[j]! % FIELD_ORDER);
 
-  // e(−Σ r_i·L_i, γ)
-  const lSum = c.G1.add(await c.G1.multiExpAffine(key.ic, aggBytes), c.G1.timesScalar(key.ic0, sumR));
-  addTerm(c.G1.neg(lSum), g2.gamma);
-  // e(−Σ r_i·C_i, δ)
-  addTerm(c.G1.neg(await c.G1.multiExpAffine(cPoints, rBytes)), g2.delta);
-  // e(−(Σ r_i)·α, β)
-  addTerm(c.G1.neg(c.G1.timesScalar(key.alpha, sumR)), g2.beta);
+  const partial = pool
+    ? Promise.all(chunks(terms, pool.tm.concurrency as number).map((part) => millerProduct(pool, part)))
+    : millerProduct(c, terms).then((f) => [f]);
+
+  // While the workers run: e(−Σ r_i·L_i, γ) · e(−Σ r_i·C_i, δ) · e(−(Σ r_i)·α, β).
+  let acc: Uint8Array = fixedMillerLoop(c, c.G1.neg(await publicInputPoint(c, key, aggBytes, sumR)), key.gammaPre);
+  acc = c.Gt.mul(acc, fixedMillerLoop(c, c.G1.neg(await c.G1.multiExpAffine(cPoints, rBytes)), key.deltaPre));
+  acc = c.Gt.mul(acc, fixedMillerLoop(c, c.G1.neg(c.G1.timesScalar(key.alpha, sumR)), key.betaPre));
+  for (const f of await partial) acc = c.Gt.mul(acc, f);
 
   return c.Gt.eq(c.finalExponentiation(acc), c.Gt.one);
 }
@@ -171,7 +163,6 @@ export async function verifyGroth16Batch(
   if (items.length === 0) return results;
   const rand = options.randomBytes ?? cryptoRandomBytes;
   const c = await curve();
-  const g2 = keyG2(c, key);
 
   /**
    * Settles results for `idx` and says whether all of them are valid. `knownBad`: the caller
@@ -185,7 +176,7 @@ export async function verifyGroth16Batch(
       results[i] = await verifyGroth16(key, item.signals, item.proof);
       return results[i];
     }
-    if (!knownBad && (await batchCheck(c, key, g2, items, idx, rand))) {
+    if (!knownBad && (await batchCheck(c, options.pool, key, items, idx, rand))) {
       for (const i of idx) results[i] = true;
       return true;
     }

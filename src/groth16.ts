@@ -1,14 +1,18 @@
 /**
  * Groth16 verification on BN254 with pinned keys.
  *
- * Uses ffjavascript's curve in single-threaded mode, built once and kept: a 4-pairing check gains
- * nothing from worker threads, and without workers the Node process exits by itself.
+ * Uses ffjavascript's curve in single-threaded mode, built once (from pre-generated wasm) and kept:
+ * a 3-Miller-loop check gains nothing from worker threads, and without workers the Node process
+ * exits by itself.
  * Proof points are parsed strictly (canonical affine coordinates below the base field, on the
  * curve, pi_b in the prime-order subgroup of G2) before any pairing is computed.
  */
-import { buildBn128 } from "ffjavascript";
 import type { VerificationKey } from "./artifacts.js";
+import { buildCurve, type Curve } from "./bn254-engine.js";
 import { BASE_FIELD_ORDER, parseCanonical } from "./field.js";
+import { inG2Subgroup, millerProduct } from "./pairing-tasks.js";
+
+export type { Curve };
 
 /** A Groth16 proof as snarkjs writes it (affine points with z = 1), all strings. */
 export interface Groth16Proof {
@@ -58,25 +62,53 @@ export function parseProof(proof: unknown): ParsedProof | undefined {
   return { a, b: [bx, by], c };
 }
 
-/**
- * On-curve checks for A and C (G1 of BN254 has cofactor 1, so on the curve means in the group)
- * and on-curve plus prime-order-subgroup for B (G2 has a large cofactor: B must satisfy r*B = 0).
- */
-export async function proofPointsValid(p: ParsedProof): Promise<boolean> {
+/** On-curve checks: A and C on G1 (cofactor 1, so on the curve means in the group), B on the twist. */
+export async function pointsOnCurve(p: ParsedProof): Promise<boolean> {
   const c = await curve();
-  const a = c.G1.fromObject([p.a[0], p.a[1], 1n]);
-  const cc = c.G1.fromObject([p.c[0], p.c[1], 1n]);
-  const b = c.G2.fromObject([p.b[0], p.b[1], [1n, 0n]]);
-  return c.G1.isValid(a) && c.G1.isValid(cc) && c.G2.isValid(b) && c.G2.isZero(c.G2.timesScalar(b, c.r));
+  return c.G1.isValid(g1(c, p.a)) && c.G1.isValid(g1(c, p.c)) && c.G2.isValid(g2(c, p.b));
 }
 
-// biome-ignore lint: ffjavascript's curve is untyped.
-type Curve = any;
+/**
+ * Whether each proof's B lies in the prime-order subgroup of G2 (the twist has a large cofactor).
+ * Callers must have checked {@link pointsOnCurve}. With `pool` (a multi-threaded curve) the checks
+ * are spread over its workers.
+ */
+export async function g2SubgroupChecks(proofs: readonly ParsedProof[], pool?: Curve): Promise<boolean[]> {
+  const c = await curve();
+  const points = proofs.map((p) => c.G2.toJacobian(g2(c, p.b)));
+  if (!pool) return inG2Subgroup(c, points);
+  const parts = await Promise.all(chunks(points, pool.tm.concurrency as number).map((part) => inG2Subgroup(pool, part)));
+  return parts.flat();
+}
+
+/** On the curve, and B in G2's prime-order subgroup: everything a proof's points must satisfy. */
+export async function proofPointsValid(p: ParsedProof): Promise<boolean> {
+  return (await pointsOnCurve(p)) && (await g2SubgroupChecks([p]))[0]!;
+}
+
+/** Splits items into at most `n` contiguous, near-equal parts (none empty). */
+export function chunks<T>(items: readonly T[], n: number): T[][] {
+  const parts = Math.max(1, Math.min(n, items.length));
+  const out: T[][] = [];
+  for (let i = 0; i < parts; i++) out.push(items.slice(Math.floor((i * items.length) / parts), Math.floor(((i + 1) * items.length) / parts)));
+  return out.filter((part) => part.length > 0);
+}
+
+/** The G1 point of affine coordinates, in the curve's internal affine form. */
+export function g1(c: Curve, xy: readonly [bigint, bigint]): Uint8Array {
+  return c.G1.fromObject([xy[0], xy[1], 1n]);
+}
+
+/** The G2 point of affine coordinates, in the curve's internal affine form. */
+export function g2(c: Curve, xy: readonly [readonly [bigint, bigint], readonly [bigint, bigint]]): Uint8Array {
+  return c.G2.fromObject([xy[0], xy[1], [1n, 0n]]);
+}
+
 let curvePromise: Promise<Curve> | undefined;
 
 /** The shared single-threaded curve (no worker threads: nothing keeps the process alive). */
 export function curve(): Promise<Curve> {
-  curvePromise ??= buildBn128(true);
+  curvePromise ??= buildCurve(true);
   return curvePromise;
 }
 
@@ -84,35 +116,56 @@ export function curve(): Promise<Curve> {
 export interface PreparedKey {
   nPublic: number;
   alpha: Uint8Array;
-  beta: Uint8Array;
-  gamma: Uint8Array;
-  delta: Uint8Array;
+  /** β, γ and δ prepared for the Miller loop (their line coefficients), computed once per key. */
+  betaPre: Uint8Array;
+  gammaPre: Uint8Array;
+  deltaPre: Uint8Array;
+  /** e(α, β): the constant side of the verification equation. */
+  alphaBeta: Uint8Array;
   ic0: Uint8Array;
+  /** IC_1..IC_n in affine form, for multiExpAffine. */
   ic: Uint8Array;
 }
 
 export async function prepareKey(vk: VerificationKey): Promise<PreparedKey> {
   const c = await curve();
   const big = (xs: string[]) => xs.map(BigInt);
-  const g2 = (xs: string[][]) => c.G2.fromObject(xs.map(big));
+  const point2 = (xs: string[][]) => c.G2.fromObject(xs.map(big));
+  const prepare = (q: Uint8Array): Uint8Array => c.prepareG2(c.G2.toJacobian(q));
   const ic = new Uint8Array(c.G1.F.n8 * 2 * vk.nPublic);
   for (let i = 0; i < vk.nPublic; i++) {
     // fromObject of an [x, y, 1] point gives the affine form multiExpAffine wants.
     ic.set(c.G1.fromObject(big(vk.IC[i + 1]!)), i * c.G1.F.n8 * 2);
   }
+  const alpha = c.G1.fromObject(big(vk.vk_alpha_1));
+  const beta = point2(vk.vk_beta_2);
   return {
     nPublic: vk.nPublic,
-    alpha: c.G1.fromObject(big(vk.vk_alpha_1)),
-    beta: g2(vk.vk_beta_2),
-    gamma: g2(vk.vk_gamma_2),
-    delta: g2(vk.vk_delta_2),
+    alpha,
+    betaPre: prepare(beta),
+    gammaPre: prepare(point2(vk.vk_gamma_2)),
+    deltaPre: prepare(point2(vk.vk_delta_2)),
+    alphaBeta: c.pairing(alpha, beta),
     ic0: c.G1.fromObject(big(vk.IC[0]!)),
     ic,
   };
 }
 
+/** f_{P,Q} for a G1 point and a prepared G2 point; 1 for P = O (e(O, Q) = 1, and O must not enter the loop). */
+export function fixedMillerLoop(c: Curve, p: Uint8Array, preQ: Uint8Array): Uint8Array {
+  return c.G1.isZero(p) ? c.Gt.one : c.millerLoop(c.prepareG1(c.G1.toJacobian(p)), preQ);
+}
+
+/** L = IC_0 + Σ_j s_j·IC_j for little-endian scalars s (n8r bytes each). */
+export async function publicInputPoint(c: Curve, key: PreparedKey, scalars: Uint8Array, ic0Times: bigint | undefined): Promise<Uint8Array> {
+  const sum = await c.G1.multiExpAffine(key.ic, scalars);
+  return c.G1.add(sum, ic0Times === undefined ? key.ic0 : c.G1.timesScalar(key.ic0, ic0Times));
+}
+
 /**
- * Checks e(A, B) = e(alpha, beta) * e(sum_i s_i IC_i, gamma) * e(C, delta).
+ * Checks e(A, B) = e(α, β)·e(L, γ)·e(C, δ), L = IC_0 + Σ_i s_i·IC_i, as
+ * FE(f_{A,B} · f_{−L,γ} · f_{−C,δ}) = e(α, β): three Miller loops (two on prepared points) and
+ * one final exponentiation, against a precomputed e(α, β).
  * NOTE: callers must pass canonical signals (< r) of exactly key.nPublic entries and a proof
  * from {@link parseProof} that passed {@link proofPointsValid}; this function only does the
  * arithmetic.
@@ -124,9 +177,9 @@ export async function verifyGroth16(key: PreparedKey, signals: readonly bigint[]
     let s = signals[i]!;
     for (let j = 0; j < c.Fr.n8; j++, s >>= 8n) w[i * c.Fr.n8 + j] = Number(s & 0xffn);
   }
-  const cpub = c.G1.add(await c.G1.multiExpAffine(key.ic, w), key.ic0);
-  const a = c.G1.fromObject([proof.a[0], proof.a[1], 1n]);
-  const b = c.G2.fromObject([proof.b[0], proof.b[1], [1n, 0n]]);
-  const cc = c.G1.fromObject([proof.c[0], proof.c[1], 1n]);
-  return c.pairingEq(c.G1.neg(a), b, cpub, key.gamma, cc, key.delta, key.alpha, key.beta);
+  const l = await publicInputPoint(c, key, w, undefined);
+  let f = await millerProduct(c, [{ p: c.G1.toJacobian(g1(c, proof.a)), q: c.G2.toJacobian(g2(c, proof.b)) }]);
+  f = c.Gt.mul(f, fixedMillerLoop(c, c.G1.neg(l), key.gammaPre));
+  f = c.Gt.mul(f, fixedMillerLoop(c, c.G1.neg(g1(c, proof.c)), key.deltaPre));
+  return c.Gt.eq(c.finalExponentiation(f), key.alphaBeta);
 }

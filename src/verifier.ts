@@ -12,12 +12,13 @@
  * not used before.
  */
 import { hexToBytes, randomBytes } from "@noble/hashes/utils";
-import { verificationKey } from "./artifacts.js";
+import { type VerificationKey, verificationKey } from "./artifacts.js";
 import { type ChallengeStore, MemoryChallengeStore } from "./challenge-store.js";
 import { parseDate, utcDate } from "./dates.js";
 import { MedzkError, type VerifyError, type VerifyErrorCode } from "./errors.js";
 import { parseCanonical, randomFieldElement } from "./field.js";
-import { parseProof, prepareKey, proofPointsValid, type PreparedKey, verifyGroth16 } from "./groth16.js";
+import { g2SubgroupChecks, parseProof, pointsOnCurve, prepareKey, type PreparedKey, verifyGroth16 } from "./groth16.js";
+import { parallelCurve } from "./bn254-engine.js";
 import { verifyGroth16Batch } from "./groth16-batch.js";
 import { packPoint, tryUnpackPublicKey, unpackPublicKey } from "./issuer-key.js";
 import { type IssuerRegistry, MemoryIssuerRegistry, type RevocationRoots, keyRefusal, rootAcceptable } from "./issuer-registry.js";
@@ -68,6 +69,12 @@ export interface VerifierPolicy {
   challengeStore?: ChallengeStore;
   /** The verifier's clock, injectable for tests. The as-of date is its UTC calendar day. */
   clock?: () => Date;
+  /**
+   * Spread the curve work of `verifyBatch` over worker threads, one per core (ffjavascript's
+   * thread pool, shared with the prover). Batches smaller than `minBatch` (default 8) stay in
+   * this thread. Idle workers do not keep the process alive. Default: off (one thread).
+   */
+  parallel?: boolean | { minBatch?: number };
 }
 
 export interface VerifySuccess {
@@ -116,6 +123,32 @@ export interface Verifier {
 
 const DEFAULT_TTL_SECONDS = 300;
 
+/**
+ * Keys prepared for the curve (β, γ, δ line coefficients, e(α, β)), shared by every verifier in
+ * the process: they come from the pinned artifacts, so they are the same for all of them.
+ */
+const preparedKeys = new Map<StatementType, Promise<PreparedKey>>();
+function preparedKeyOf(t: StatementType, vk: VerificationKey): Promise<PreparedKey> {
+  let p = preparedKeys.get(t);
+  if (!p) {
+    p = prepareKey(vk);
+    // A failure is not kept: the next verification retries.
+    p.catch(() => preparedKeys.delete(t));
+    preparedKeys.set(t, p);
+  }
+  return p;
+}
+const DEFAULT_MIN_PARALLEL_BATCH = 8;
+const POINT_INVALID = "a proof point is not a valid curve point";
+
+function parallelThreshold(parallel: VerifierPolicy["parallel"]): number {
+  if (parallel === undefined || parallel === false) return Number.POSITIVE_INFINITY;
+  if (parallel === true) return DEFAULT_MIN_PARALLEL_BATCH;
+  const min = typeof parallel === "object" && parallel !== null ? (parallel.minBatch ?? DEFAULT_MIN_PARALLEL_BATCH) : Number.NaN;
+  if (!Number.isInteger(min) || min < 1) throw new MedzkError("INVALID_ARGUMENT", `"parallel" must be a boolean or { minBatch: positive integer }`);
+  return min;
+}
+
 class Refusal {
   constructor(readonly code: VerifyErrorCode, readonly message: string) {}
 }
@@ -136,6 +169,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > 86_400) {
     throw new MedzkError("INVALID_ARGUMENT", `"requestTtlSeconds" must be an integer from 1 to 86400`);
   }
+  const minParallelBatch = parallelThreshold(policy.parallel);
   const macKey = policy.requestKey === undefined ? randomBytes(32) : parseRequestKey(policy.requestKey);
   const clock = policy.clock ?? (() => new Date());
   const store = policy.challengeStore ?? new MemoryChallengeStore({ now: () => clock().getTime() });
@@ -144,15 +178,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
   // Pinned keys are checked now (a broken install fails at configuration time, not per request)
   // and prepared for the curve on first use.
   const keys = new Map(STATEMENT_TYPES.map((t) => [t, verificationKey(statementDefinition(t).circuit)]));
-  const prepared = new Map<StatementType, Promise<PreparedKey>>();
-  const preparedKey = (t: StatementType) => {
-    let p = prepared.get(t);
-    if (!p) {
-      p = prepareKey(keys.get(t)!);
-      prepared.set(t, p);
-    }
-    return p;
-  };
+  const preparedKey = (t: StatementType) => preparedKeyOf(t, keys.get(t)!);
 
   function createRequest(options: { statement: Statement }): ProofRequest {
     const statement = normaliseStatement(options?.statement, schemas);
@@ -238,7 +264,8 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     if (rootStatus === "unknown") refuse("UNKNOWN_REVOCATION_ROOT", "the proof uses a revocation root the issuer never published");
 
     const proof = parseProof(p["proof"]) ?? refuse("MALFORMED_PROOF", "the proof is not a canonical Groth16 proof");
-    if (!(await proofPointsValid(proof))) refuse("INVALID_PROOF", "a proof point is not a valid curve point");
+    // The G2 subgroup check of B comes after precheck, batched with the other items' checks.
+    if (!(await pointsOnCurve(proof))) refuse("INVALID_PROOF", POINT_INVALID);
 
     const result: VerifySuccess = {
       ok: true,
@@ -273,6 +300,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
   async function verify(presentation: unknown, options?: VerifyOptions): Promise<VerifyResult> {
     return settle(async () => {
       const checked = await precheck(presentation, options);
+      if (!(await g2SubgroupChecks([checked.proof]))[0]) refuse("INVALID_PROOF", POINT_INVALID);
       if (!(await verifyGroth16(await preparedKey(checked.type), checked.signals, checked.proof))) {
         refuse("INVALID_PROOF", "the proof does not verify");
       }
@@ -284,13 +312,19 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     if (!Array.isArray(presentations)) throw new MedzkError("INVALID_ARGUMENT", `"presentations" must be an array`);
     // Every per-item check runs for every item; only the pairing checks are batched, one random
     // linear combination per verification key.
-    const checked = await Promise.all(presentations.map((p) => settle(() => precheck(p, undefined))));
+    const checked: Array<Checked | VerifyFailure> = await Promise.all(presentations.map((p) => settle(() => precheck(p, undefined))));
+    const pending = checked.flatMap((c, i) => (isFailure(c) ? [] : [i]));
+    const pool = pending.length >= minParallelBatch ? await parallelCurve() : undefined;
+    const inSubgroup = await g2SubgroupChecks(pending.map((i) => (checked[i] as Checked).proof), pool);
+    pending.forEach((i, k) => {
+      if (!inSubgroup[k]) checked[i] = { ok: false, error: { code: "INVALID_PROOF", message: POINT_INVALID } };
+    });
     const valid = new Map<number, boolean>();
     for (const type of STATEMENT_TYPES) {
       const indices = checked.flatMap((c, i) => (!isFailure(c) && c.type === type ? [i] : []));
       if (indices.length === 0) continue;
       const items = indices.map((i) => checked[i] as Checked);
-      const ok = await verifyGroth16Batch(await preparedKey(type), items.map((c) => ({ signals: c.signals, proof: c.proof })));
+      const ok = await verifyGroth16Batch(await preparedKey(type), items.map((c) => ({ signals: c.signals, proof: c.proof })), { pool });
       indices.forEach((i, k) => valid.set(i, ok[k]!));
     }
     const results: VerifyResult[] = [];

@@ -1,5 +1,11 @@
 /** verifier.verifyBatch: one result per item, exactly what verify would say, with batched pairings. */
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { buildCurve } from "../src/bn254-engine.js";
 import { type Presentation, createHolder, createVerifier, generateIssuerKey, issueCredential, prove } from "../src/index.js";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
@@ -48,6 +54,43 @@ describe("verifyBatch", () => {
       const single = await verifier().verify(item);
       expect(single.ok ? "ok" : single.error.code).toBe(results[i]!.ok ? "ok" : (results[i] as { error: { code: string } }).error.code);
     }
+  });
+
+  it("spread over worker threads (parallel), gives the same results, incl. a B point outside G2's subgroup", async () => {
+    const c = await buildCurve(true);
+    // A point of the twist outside the order-r subgroup (a random twist point is in it with probability ~2^-254).
+    let offGroup: Uint8Array;
+    for (;;) {
+      const x = c.F2.random();
+      const rhs = c.F2.add(c.F2.mul(c.F2.square(x), x), c.G2.b);
+      if (!c.F2.isSquare(rhs)) continue;
+      offGroup = new Uint8Array(128);
+      offGroup.set(x);
+      offGroup.set(c.F2.sqrt(rhs), 64);
+      break;
+    }
+    const [bx, by] = c.G2.toObject(offGroup) as [[bigint, bigint], [bigint, bigint]];
+    const badPoint = structuredClone(presentations[2]!);
+    badPoint.proof.pi_b = [bx.map(String), by.map(String), ["1", "0"]] as never;
+    const badProof = structuredClone(presentations[1]!);
+    badProof.proof = structuredClone(presentations[0]!.proof);
+    const items = [presentations[0], badProof, badPoint, presentations[3], presentations[4], presentations[5]];
+    const codes = (rs: Awaited<ReturnType<ReturnType<typeof verifier>["verifyBatch"]>>) => rs.map((r) => (r.ok ? "ok" : r.error.code));
+    const parallel = createVerifier({ trustedIssuers: [issuer.publicKey], scope: "batch", clock: () => NOW, requestKey, parallel: { minBatch: 2 } });
+    const expected = ["ok", "INVALID_PROOF", "INVALID_PROOF", "ok", "ok", "ok"];
+    expect(codes(await parallel.verifyBatch(items))).toEqual(expected);
+    expect(codes(await verifier().verifyBatch(items))).toEqual(expected);
+    expect(await verifier().verify(badPoint)).toMatchObject({ ok: false, error: { code: "INVALID_PROOF" } });
+    expect(() => createVerifier({ trustedIssuers: [issuer.publicKey], scope: "batch", parallel: { minBatch: 0 } })).toThrow(/parallel/);
+  });
+
+  it("a process that verified a batch on worker threads exits by itself", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "medzk-batch-"));
+    const file = join(dir, "batch.json");
+    writeFileSync(file, JSON.stringify({ issuer: issuer.publicKey, requestKey, now: NOW.toISOString(), presentations }));
+    const script = new URL("./scripts/verify-batch-parallel.mjs", import.meta.url);
+    const { stdout } = await promisify(execFile)(process.execPath, [script.pathname, file], { timeout: 60_000 });
+    expect(JSON.parse(stdout)).toEqual({ ok: presentations.map(() => true), threads: true });
   });
 
   it("an empty batch gives no results; a non-array is a caller mistake", async () => {

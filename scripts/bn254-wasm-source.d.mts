@@ -1,0 +1,1 @@
+export function bn254WasmSource(): string;
