@@ -5,7 +5,8 @@ import { readFile } from "node:fs/promises";
 const [mode, file] = process.argv.slice(2);
 const input = JSON.parse(await readFile(file, "utf8"));
 const t0 = performance.now();
-const medzk = await import("../dist/index.js");
+// A verifier service imports the verifier-only entry (what an insurer deploys); the rest the full package.
+const medzk = await import(mode === "prove-cold" ? "../dist/index.js" : "../dist/verifier.js");
 const { NOW, REQUEST_KEY } = await import("./_fixtures.mjs");
 const verifier = () =>
   medzk.createVerifier({ trustedIssuers: [input.publicKey], scope: "bench", clock: () => NOW, requestKey: REQUEST_KEY, requestTtlSeconds: 86400 });

@@ -33,8 +33,10 @@ const Point = babyjubjub.Point;
 const Fp = Point.Fp;
 const P = Fp.ORDER;
 const HALF = (P - 1n) / 2n;
-// circomlib's Base8, the generator of the prime-order subgroup that EdDSA uses.
-const BASE8 = Point.BASE.multiply(8n);
+// circomlib's Base8, the generator of the prime-order subgroup that EdDSA uses. Three doublings,
+// not multiply(8n): multiply() would build the base point's precomputation table (~100 ms) at
+// import, in every verifier process, for a point only issuers use.
+const BASE8 = Point.BASE.double().double().double();
 const HEX64 = /^[0-9a-f]{64}$/;
 // Order l of the prime-order subgroup (circomlibjs babyJub.subOrder).
 // NOTE: noble's babyjubjub CURVE.n is the full curve order 8l, so its isTorsionFree() is true
@@ -71,6 +73,19 @@ export function packPoint(point: IssuerPoint): string {
  */
 export function tryUnpackPublicKey(publicKey: unknown): IssuerPoint | undefined {
   if (typeof publicKey !== "string" || !HEX64.test(publicKey)) return undefined;
+  // A verifier sees the same few issuer keys on every request; the subgroup check is a 251-bit
+  // scalar multiplication in BigInt arithmetic (~1-25 ms), so results are kept (bounded).
+  if (unpacked.has(publicKey)) return unpacked.get(publicKey);
+  const point = unpack(publicKey);
+  if (unpacked.size >= UNPACK_CACHE_SIZE) unpacked.clear();
+  unpacked.set(publicKey, point);
+  return point;
+}
+
+const UNPACK_CACHE_SIZE = 1024;
+const unpacked = new Map<string, IssuerPoint | undefined>();
+
+function unpack(publicKey: string): IssuerPoint | undefined {
   const bytes = hexToBytes(publicKey);
   const negative = (bytes[31]! & 0x80) !== 0;
   bytes[31]! &= 0x7f;
@@ -95,7 +110,7 @@ export function tryUnpackPublicKey(publicKey: unknown): IssuerPoint | undefined 
   }
   // A set sign bit on x = 0 would be a second encoding of the same point.
   if (negative && x === 0n) return undefined;
-  return { x, y };
+  return Object.freeze({ x, y });
 }
 
 /** Caller-facing unpack: throws INVALID_KEY naming the parameter. */

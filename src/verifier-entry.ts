@@ -1,0 +1,33 @@
+/**
+ * `medzk/verifier`: everything an insurer's or provider's service needs to verify presentations,
+ * and nothing else. It does not load the prover (snarkjs), the circuit tooling, circomlibjs or
+ * issuer key generation, so a verifier starts fast and stays small.
+ */
+export {
+  createVerifier,
+  type Verifier,
+  type VerifierPolicy,
+  type VerifyOptions,
+  type VerifyResult,
+  type VerifySuccess,
+  type VerifyFailure,
+} from "./verifier.js";
+export {
+  MemoryIssuerRegistry,
+  JsonFileIssuerRegistry,
+  type IssuerRegistry,
+  type IssuerRecord,
+  type IssuerKeyEntry,
+  type KeyStatus,
+  type RevocationRoots,
+} from "./issuer-registry.js";
+export { EMPTY_REVOCATION_ROOT } from "./revocation.js";
+export { BUILTIN_SCHEMAS, defineSchema, type SchemaDefinition, type AttributeDefinition, type AttributeValue } from "./schemas.js";
+export { MemoryChallengeStore, type ChallengeStore } from "./challenge-store.js";
+export { RedisChallengeStore, type RedisLikeClient } from "./redis-challenge-store.js";
+export { MedzkError, type MedzkErrorCode, type VerifyErrorCode, type VerifyError } from "./errors.js";
+export type { Statement, StatementType } from "./statements.js";
+export type { QueryStatement, Predicate, Operator } from "./query.js";
+export type { ProofRequest } from "./request.js";
+export type { Presentation } from "./presentation.js";
+export type { Groth16Proof } from "./groth16.js";
