@@ -27,3 +27,20 @@ it("the public API is exactly this", () => {
     ]
   `);
 });
+
+it("medzk/verifier exports the verifier side only, each the same object as the root entry's", async () => {
+  const verifierApi = await import("../src/verifier-entry.js");
+  const names = Object.keys(verifierApi).sort();
+  expect(names).toEqual([
+    "BUILTIN_SCHEMAS",
+    "EMPTY_REVOCATION_ROOT",
+    "JsonFileIssuerRegistry",
+    "MedzkError",
+    "MemoryChallengeStore",
+    "MemoryIssuerRegistry",
+    "RedisChallengeStore",
+    "createVerifier",
+    "defineSchema",
+  ]);
+  for (const name of names) expect((verifierApi as Record<string, unknown>)[name]).toBe((api as Record<string, unknown>)[name]);
+});

@@ -1,0 +1,57 @@
+/**
+ * The published package: what `npm pack` ships, publint and are-the-types-wrong on the packed
+ * tarball, and that the verifier-only entry does not reach the prover, the circuit tooling or
+ * circomlibjs. Runs on the build made by `npm test` (tsup before vitest).
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { publint } from "publint";
+import { describe, expect, it } from "vitest";
+import { entryFootprint } from "../scripts/entry-footprint.mjs";
+import pkg from "../package.json" with { type: "json" };
+
+const run = promisify(execFile);
+const ROOT = new URL("..", import.meta.url).pathname;
+
+describe("the npm package", () => {
+  it("ships the builds, types, pinned artifacts and docs, and no sources, tests, circuits or ceremony files", async () => {
+    const { stdout } = await run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, maxBuffer: 1 << 24 });
+    const files: string[] = JSON.parse(stdout)[0].files.map((f: { path: string }) => f.path);
+    for (const [subpath, conditions] of Object.entries(pkg.exports)) {
+      if (typeof conditions === "string") continue;
+      for (const target of Object.values(conditions as Record<string, Record<string, string>>)) {
+        for (const file of Object.values(target)) expect(files, `${subpath} -> ${file}`).toContain(file.replace(/^\.\//, ""));
+      }
+    }
+    for (const circuit of ["age_at_least", "insurance_active", "query"]) {
+      for (const ext of ["wasm", "zkey", "vkey.json"]) expect(files).toContain(`artifacts/${circuit}.${ext}`);
+    }
+    expect(files).toEqual(expect.arrayContaining(["artifacts/manifest.json", "README.md", "SECURITY.md", "LICENSE", "package.json"]));
+    const unwanted = files.filter((f) => /^(src|test|circuits|ceremony|scripts|bench|scratch|examples|node_modules)\/|\.map$|\.r1cs$|\.ptau$/.test(f));
+    expect(unwanted).toEqual([]);
+  });
+
+  it("passes publint", async () => {
+    const { messages } = await publint({ pkgDir: ROOT, level: "suggestion" });
+    expect(messages).toEqual([]);
+  });
+
+  it("passes are-the-types-wrong for ESM and CommonJS consumers (node16 and bundler resolution)", async () => {
+    const bin = new URL("../node_modules/.bin/attw", import.meta.url).pathname;
+    const { stdout } = await run(bin, ["--pack", ".", "--profile", "node16", "--format", "json"], { cwd: ROOT, maxBuffer: 1 << 24 }).catch((e) => e);
+    const report = JSON.parse(stdout);
+    // node10 resolution predates "exports" (subpaths cannot resolve there); medzk requires Node >= 20.
+    const problems = (report.analysis.problems ?? []).filter((p: { resolutionKind?: string }) => p.resolutionKind !== "node10");
+    expect(problems).toEqual([]);
+    expect(report.analysis.entrypoints["."]).toBeDefined();
+  }, 120_000);
+
+  it("medzk/verifier reaches neither the prover nor circomlibjs nor the circuit tooling", async () => {
+    const footprint = await entryFootprint("verifier");
+    const names = footprint.packages.map((p) => p.name);
+    for (const heavy of ["snarkjs", "circomlibjs", "circom2", "circom_runtime", "r1csfile", "fastify", "blake-hash"]) expect(names).not.toContain(heavy);
+    expect(names).toContain("ffjavascript");
+    // The full entry does load the prover: the comparison is meaningful.
+    expect((await entryFootprint("index")).packages.map((p) => p.name)).toContain("snarkjs");
+  }, 60_000);
+});
