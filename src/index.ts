@@ -2,9 +2,9 @@
  * medzk: zero-knowledge proofs over signed health records.
  * Issuers sign credentials, holders prove statements about them, verifiers check presentations.
  */
-export { generateIssuerKey, derivePublicKey, type IssuerKey } from "./issuer-key.js";
+export { generateIssuerKey, derivePublicKey, type IssuerKey, type IssuerPoint } from "./issuer-key.js";
 export { createHolder, type Holder } from "./holder.js";
-export { issueCredential, checkCredential, NEVER_EXPIRES, type Credential, type IssueOptions } from "./credential.js";
+export { issueCredential, checkCredential, NEVER_EXPIRES, type Credential, type CheckedCredential, type IssueOptions } from "./credential.js";
 export { RevocationRegistry, EMPTY_REVOCATION_ROOT, REVOCATION_CAPACITY, type RevocationStatus } from "./revocation.js";
 export {
   MemoryIssuerRegistry,
@@ -15,7 +15,16 @@ export {
   type KeyStatus,
   type RevocationRoots,
 } from "./issuer-registry.js";
-export { BUILTIN_SCHEMAS, defineSchema, encodeString, type SchemaDefinition, type AttributeDefinition, type AttributeValue } from "./schemas.js";
+export {
+  BUILTIN_SCHEMAS,
+  defineSchema,
+  encodeString,
+  type SchemaDefinition,
+  type SchemaRule,
+  type AttributeDefinition,
+  type AttributeType,
+  type AttributeValue,
+} from "./schemas.js";
 export { prove, buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProgress, type ProveStage } from "./prove.js";
 export {
   createVerifier,
@@ -34,3 +43,4 @@ export type { QueryStatement, Predicate, Operator } from "./query.js";
 export type { ProofRequest } from "./request.js";
 export type { Presentation } from "./presentation.js";
 export type { Groth16Proof } from "./groth16.js";
+export type { ArtifactSource } from "./prover-artifacts.js";

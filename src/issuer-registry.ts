@@ -193,7 +193,7 @@ export class MemoryIssuerRegistry implements IssuerRegistry {
 
   /**
    * Publishes a new current root for an issuer. The old current root moves to the front of
-   * `previous` with replacedAt = `at` (default now); at most {@link MAX_PREVIOUS_ROOTS} previous
+   * `previous` with replacedAt = `at` (default now); at most 32 previous
    * roots are kept, oldest dropped. Setting the current root again changes nothing.
    */
   setRevocationRoot(issuerId: string, root: string, at: Date = new Date()): void {

@@ -22,7 +22,15 @@ export {
   type RevocationRoots,
 } from "./issuer-registry.js";
 export { EMPTY_REVOCATION_ROOT } from "./revocation.js";
-export { BUILTIN_SCHEMAS, defineSchema, type SchemaDefinition, type AttributeDefinition, type AttributeValue } from "./schemas.js";
+export {
+  BUILTIN_SCHEMAS,
+  defineSchema,
+  type SchemaDefinition,
+  type SchemaRule,
+  type AttributeDefinition,
+  type AttributeType,
+  type AttributeValue,
+} from "./schemas.js";
 export { MemoryChallengeStore, type ChallengeStore } from "./challenge-store.js";
 export { RedisChallengeStore, type RedisLikeClient } from "./redis-challenge-store.js";
 export { MedzkError, type MedzkErrorCode, type VerifyErrorCode, type VerifyError } from "./errors.js";

@@ -55,3 +55,11 @@ describe("the npm package", () => {
     expect((await entryFootprint("index")).packages.map((p) => p.name)).toContain("snarkjs");
   }, 60_000);
 });
+
+describe("API reference", () => {
+  it("typedoc builds it from the TSDoc comments with no warnings (broken links, unexported referenced types)", async () => {
+    const bin = new URL("../node_modules/.bin/typedoc", import.meta.url).pathname;
+    const { stdout, stderr } = await run(bin, ["--emit", "none"], { cwd: ROOT, maxBuffer: 1 << 24 });
+    expect(`${stdout}${stderr}`).not.toMatch(/warning|error/i);
+  }, 120_000);
+});
