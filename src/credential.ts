@@ -19,7 +19,12 @@ export const CREDENTIAL_FORMAT = "medzk-credential/v2";
 /** Expiry of a credential issued without one. */
 export const NEVER_EXPIRES = "9999-12-31";
 
+/**
+ * A signed credential, as {@link issueCredential} returns it: plain JSON that the holder keeps.
+ * It never goes to a verifier; only proofs about it do.
+ */
 export interface Credential {
+  /** Always "medzk-credential/v2"; {@link checkCredential} refuses any other format. */
   format: typeof CREDENTIAL_FORMAT;
   /** The full schema definition (its hash is signed, so it cannot be swapped). */
   schema: SchemaDefinition;
@@ -27,6 +32,10 @@ export interface Credential {
   issuer: string;
   /** Holder commitment (decimal). */
   holder: string;
+  /**
+   * Attribute values by name, exactly the schema's attributes: dates "YYYY-MM-DD", integers as
+   * numbers (decimal strings above 2^53), booleans, strings.
+   */
   attributes: Record<string, AttributeValue>;
   /** 248-bit random salt (decimal). */
   salt: string;
@@ -37,13 +46,23 @@ export interface Credential {
   /** Slot in the issuer's revocation bitmap (0 when the issuer keeps no registry). */
   revocationSlot: number;
   /** EdDSA-Poseidon signature over the commitment (decimal strings). */
-  signature: { R8x: string; R8y: string; S: string };
+  signature: {
+    /** x coordinate of the point R8. */
+    R8x: string;
+    /** y coordinate of the point R8. */
+    R8y: string;
+    /** The scalar S. */
+    S: string
+  };
 }
 
+/** What {@link issueCredential} signs, besides the issuer key. */
 export interface IssueOptions {
   /** A built-in schema id ("patient-record/v1", "insurance-coverage/v1") or a schema definition. */
   schema: string | SchemaDefinition;
+  /** The holder's commitment (`Holder.commitment`): a canonical decimal field element. */
   holder: string;
+  /** Every attribute of the schema and no other, each valid for its type; the schema's rules must hold. */
   attributes: Record<string, AttributeValue>;
   /** Last valid day "YYYY-MM-DD"; default: never expires. */
   expiresAt?: string;
@@ -121,15 +140,29 @@ function toPoint(ed: Eddsa, p: [Uint8Array, Uint8Array]): IssuerPoint {
 
 /** A credential checked for shape and signature, with everything a circuit needs. */
 export interface CheckedCredential {
+  /** The credential object that was checked (not a copy). */
   credential: Credential;
+  /** Its schema definition, validated and normalised. */
   schema: SchemaDefinition;
+  /** The issuer public key, unpacked: on the curve and in the prime-order subgroup. */
   issuer: IssuerPoint;
+  /** The holder commitment Poseidon(secret). */
   holder: bigint;
+  /** The commitment salt. */
   salt: bigint;
+  /** The expiry date as the integer YYYYMMDD (the circuit's `expiresOn`). */
   expiresOn: number;
   /** The 8 attribute slot encodings. */
   fields: bigint[];
-  signature: { R8x: bigint; R8y: bigint; S: bigint };
+  /** The issuer's signature over the commitment, verified against `issuer`. */
+  signature: {
+    /** x coordinate of the point R8. */
+    R8x: bigint;
+    /** y coordinate of the point R8. */
+    R8y: bigint;
+    /** The scalar S. */
+    S: bigint
+  };
 }
 
 /**

@@ -23,8 +23,14 @@ export type MedzkErrorCode =
   | "ARTIFACT_INTEGRITY"
   | "PROVING_FAILED";
 
+/**
+ * The error medzk throws for caller mistakes and configuration errors. Switch on `code`; the
+ * message is for people. A wrapped failure (e.g. snarkjs's) is the `cause`.
+ */
 export class MedzkError extends Error {
+  /** Always "MedzkError". */
   override readonly name = "MedzkError";
+  /** Stable reason for the error; clients may switch on it. */
   readonly code: MedzkErrorCode;
 
   constructor(code: MedzkErrorCode, message: string, options?: { cause?: unknown }) {
@@ -59,7 +65,10 @@ export type VerifyErrorCode =
   | "STORE_UNAVAILABLE"
   | "INTERNAL_ERROR";
 
+/** Why a verifier refused a presentation: the `error` of a failed verification result. */
 export interface VerifyError {
+  /** Stable reason; clients may switch on it. */
   code: VerifyErrorCode;
+  /** What was wrong, for logs and people; the wording may change between versions. */
   message: string;
 }

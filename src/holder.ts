@@ -8,6 +8,10 @@ import { poseidon2 } from "poseidon-lite/poseidon2";
 import { MedzkError } from "./errors.js";
 import { parseCanonical, randomFieldElement } from "./field.js";
 
+/**
+ * A holder's identity, from {@link createHolder}. Keep it in the wallet; only `commitment` goes
+ * to issuers, and losing `secret` makes every credential bound to it unusable.
+ */
 export interface Holder {
   /** Decimal field element. Never leaves the holder's device. */
   secret: string;

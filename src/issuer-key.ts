@@ -25,7 +25,9 @@ export interface IssuerKey {
 
 /** Affine coordinates of a public key, as the circuits see them (public signals issuerAx, issuerAy). */
 export interface IssuerPoint {
+  /** x coordinate: an element of the BabyJubJub base field (the BN254 scalar field). */
   x: bigint;
+  /** y coordinate: an element of the BabyJubJub base field (the BN254 scalar field). */
   y: bigint;
 }
 

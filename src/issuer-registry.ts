@@ -31,6 +31,7 @@ import { tryUnpackPublicKey } from "./issuer-key.js";
  */
 export type KeyStatus = "active" | "retired" | "compromised";
 
+/** One signing key of an issuer, with the days on which a verifier accepts presentations under it. */
 export interface IssuerKeyEntry {
   /** Packed BabyJubJub public key: 64 lowercase hex characters. */
   publicKey: string;
@@ -42,9 +43,11 @@ export interface IssuerKeyEntry {
   status?: KeyStatus;
 }
 
+/** An issuer as a verifier knows it: its keys and, optionally, the schemas it may issue. */
 export interface IssuerRecord {
   /** 1 to 128 characters, unique in a registry. */
   id: string;
+  /** Display name, for people; verification ignores it. */
   name?: string;
   /** At least one. A key belongs to one issuer only. */
   keys: IssuerKeyEntry[];
@@ -52,16 +55,34 @@ export interface IssuerRecord {
   schemas?: string[];
 }
 
+/**
+ * An issuer's revocation roots. A verifier accepts proofs against the current root, and against a
+ * replaced one for `maxRootAgeSeconds` after its replacement.
+ */
 export interface RevocationRoots {
   /** Canonical decimal field element. */
   current: string;
   /** Recently replaced roots with the instant (ISO 8601) they stopped being current. */
-  previous: Array<{ root: string; replacedAt: string }>;
+  previous: Array<{
+    /** A replaced root: canonical decimal field element. */
+    root: string;
+    /** When it stopped being current: ISO 8601 instant with a zone, e.g. "2026-01-31T12:00:00Z". */
+    replacedAt: string
+  }>;
 }
 
+/**
+ * Where a verifier looks up issuer keys and revocation roots. Implement it over a database or a
+ * service: a rejected promise or malformed data makes the verifier refuse (REGISTRY_UNAVAILABLE).
+ */
 export interface IssuerRegistry {
   /** The issuer owning this key, and the key entry, or undefined. */
-  lookupKey(publicKey: string): Promise<{ issuer: IssuerRecord; key: IssuerKeyEntry } | undefined>;
+  lookupKey(publicKey: string): Promise<{
+    /** The issuer that owns the key. */
+    issuer: IssuerRecord;
+    /** The key's entry: its status and validity days. */
+    key: IssuerKeyEntry
+  } | undefined>;
   /** The issuer's current revocation root and recently replaced ones; undefined if the issuer publishes none. */
   revocationRoots(issuerId: string): Promise<RevocationRoots | undefined>;
 }
@@ -152,7 +173,12 @@ export class MemoryIssuerRegistry implements IssuerRegistry {
     issuers.forEach((record, i) => this.#state.addIssuer(validateRecord(record, `issuers[${i}]`), `issuers[${i}]`));
   }
 
-  async lookupKey(publicKey: string): Promise<{ issuer: IssuerRecord; key: IssuerKeyEntry } | undefined> {
+  async lookupKey(publicKey: string): Promise<{
+    /** The issuer that owns the key. */
+    issuer: IssuerRecord;
+    /** The key's entry: its status and validity days. */
+    key: IssuerKeyEntry
+  } | undefined> {
     return this.#state.lookupKey(publicKey);
   }
 
@@ -227,6 +253,7 @@ export class MemoryIssuerRegistry implements IssuerRegistry {
  * never see half of it.
  */
 export class JsonFileIssuerRegistry implements IssuerRegistry {
+  /** The registry file, as given to the constructor. */
   readonly path: string;
   #state: RegistryState;
   #signature: string;
@@ -257,7 +284,12 @@ export class JsonFileIssuerRegistry implements IssuerRegistry {
     return this.#lastError;
   }
 
-  async lookupKey(publicKey: string): Promise<{ issuer: IssuerRecord; key: IssuerKeyEntry } | undefined> {
+  async lookupKey(publicKey: string): Promise<{
+    /** The issuer that owns the key. */
+    issuer: IssuerRecord;
+    /** The key's entry: its status and validity days. */
+    key: IssuerKeyEntry
+  } | undefined> {
     await this.refresh();
     return this.#state.lookupKey(publicKey);
   }

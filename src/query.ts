@@ -21,19 +21,55 @@ export const MAX_DISCLOSED = 2;
 /** discloseSlot value meaning "nothing" (the circuit outputs 0). */
 export const NO_SLOT = 8;
 
+/**
+ * A predicate operator. EQ, NE, IN and NOT_IN work on every attribute type; LT, LTE, GT, GTE
+ * and BETWEEN need a date, integer or boolean attribute.
+ */
 export type Operator = "EQ" | "NE" | "LT" | "LTE" | "GT" | "GTE" | "BETWEEN" | "IN" | "NOT_IN";
 const OPERATORS: readonly Operator[] = ["EQ", "NE", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN"];
 
+/** A condition on one attribute of the credential; values are written as in a credential. */
 export type Predicate =
-  | { attribute: string; op: "EQ" | "NE" | "LT" | "LTE" | "GT" | "GTE"; value: AttributeValue }
-  | { attribute: string; op: "BETWEEN"; values: [AttributeValue, AttributeValue] }
-  | { attribute: string; op: "IN" | "NOT_IN"; values: AttributeValue[] };
+  | {
+      /** An attribute of the query's schema. */
+      attribute: string;
+      /** Compares the attribute with `value`. */
+      op: "EQ" | "NE" | "LT" | "LTE" | "GT" | "GTE";
+      /** The value compared with. */
+      value: AttributeValue
+    }
+  | {
+      /** An attribute of the query's schema. */
+      attribute: string;
+      /** low <= attribute <= high, inclusive. */
+      op: "BETWEEN";
+      /** [low, high], low not above high. */
+      values: [AttributeValue, AttributeValue]
+    }
+  | {
+      /** An attribute of the query's schema. */
+      attribute: string;
+      /** The attribute is (not) one of `values`. */
+      op: "IN" | "NOT_IN";
+      /** 1 to 16 values. */
+      values: AttributeValue[]
+    };
 
+/**
+ * A query over one credential of `schema`: up to 4 predicates, all of which must hold, and up to
+ * 2 attributes to disclose. It needs at least one predicate or disclosure.
+ */
 export interface QueryStatement {
+  /** Always "query". */
   type: "query";
   /** Schema id; the verifier must know (pin) its definition. */
   schema: string;
+  /** Up to 4 predicates, all of which must hold. */
   where: Predicate[];
+  /**
+   * Up to 2 attribute names whose values the verifier learns (free strings only as hashes). A
+   * holder proves only if it allowed each of them (`allowDisclosure`).
+   */
   disclose?: string[];
 }
 

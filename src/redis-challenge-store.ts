@@ -12,10 +12,16 @@
  */
 import type { ChallengeStore } from "./challenge-store.js";
 
+/** The one Redis command {@link RedisChallengeStore} needs; an ioredis client fits as it is. */
 export interface RedisLikeClient {
+  /**
+   * `SET key value PXAT expiresAt NX` (`expiresAt` in ms since the epoch): resolves "OK" when the
+   * key was set and null when it existed; rejects when Redis cannot be reached.
+   */
   set(key: string, value: string, px: "PXAT", expiresAt: number, nx: "NX"): Promise<string | null>;
 }
 
+/** A {@link ChallengeStore} in Redis, shared by several verifier instances. Fails closed. */
 export class RedisChallengeStore implements ChallengeStore {
   readonly #client: RedisLikeClient;
   readonly #prefix: string;

@@ -17,7 +17,12 @@ import type { Statement } from "./statements.js";
 
 export const REQUEST_FORMAT = "medzk-request/v1";
 
+/**
+ * A verifier's request, from `Verifier.createRequest`. The holder proves its statement and echoes
+ * it unchanged; the verifier accepts it only with its own valid `mac` and before `expiresAt`.
+ */
 export interface ProofRequest {
+  /** Always "medzk-request/v1". */
   format: typeof REQUEST_FORMAT;
   /** 248-bit random decimal field element; answered at most once. */
   challenge: string;
@@ -25,6 +30,7 @@ export interface ProofRequest {
   scope: string;
   /** UTC calendar day the statement is evaluated on, chosen by the verifier: "YYYY-MM-DD". */
   asOf: string;
+  /** What the holder is asked to prove, as normalised by the verifier. */
   statement: Statement;
   /** ISO 8601 instant after which the verifier refuses presentations for this request. */
   expiresAt: string;

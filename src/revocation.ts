@@ -29,6 +29,7 @@ export const REVOCATION_FORMAT = "medzk-revocation/v1";
 
 /** What an issuer publishes. JSON-safe: field elements are decimal strings, slots numbers. */
 export interface RevocationStatus {
+  /** Always "medzk-revocation/v1". */
   format: typeof REVOCATION_FORMAT;
   /** Issuer id or packed public key; opaque to this module. */
   issuer: string;
@@ -237,6 +238,7 @@ function instant(now: () => Date): Date {
 
 /** The issuer side: allocates slots, revokes them, publishes the status. */
 export class RevocationRegistry {
+  /** Issuer id or packed public key, as given to the constructor; copied into each published status. */
   readonly issuer: string;
   private readonly now: () => Date;
   private tree: BitmapTree;

@@ -19,25 +19,57 @@ import { parseDate } from "./dates.js";
 import { MedzkError } from "./errors.js";
 import { hashToField } from "./field.js";
 
+/** An attribute's type, which fixes how its value is encoded as a field element. */
 export type AttributeType =
-  | { type: "date" }
-  | { type: "integer"; bits: number }
-  | { type: "boolean" }
-  | { type: "enum"; values: string[] }
-  | { type: "string" };
+  | {
+      /** A UTC calendar date "YYYY-MM-DD" (years 0001-9999), encoded as the integer YYYYMMDD. */
+      type: "date"
+    }
+  | {
+      /** A non-negative integer below 2^bits, encoded as itself. */
+      type: "integer";
+      /** Bit width, 1 to 64. */
+      bits: number
+    }
+  | {
+      /** true or false, encoded as 1 or 0. */
+      type: "boolean"
+    }
+  | {
+      /** One of `values`, hashed like a string; a verifier decodes a disclosed value. */
+      type: "enum";
+      /** 1 to 256 distinct non-empty strings. */
+      values: string[]
+    }
+  | {
+      /** 1 to 1024 characters, hashed to 248 bits: disclosed only as its hash. */
+      type: "string"
+    };
 
-export type AttributeDefinition = { name: string } & AttributeType;
+/** One attribute of a schema. Its position in the schema's `attributes` is its slot in the commitment. */
+export type AttributeDefinition = {
+  /** A letter, then up to 63 letters, digits or "_"; unique in the schema. */
+  name: string
+} & AttributeType;
 
 /** `notAfter`: the attribute's date must not lie after another date attribute or "$issuedAt". */
 export interface SchemaRule {
+  /** Name of a date attribute. */
   attribute: string;
+  /** Name of another date attribute, or "$issuedAt" for the issuance date. */
   notAfter: string;
 }
 
+/**
+ * A credential schema. The hash of the whole normalised definition is signed into every
+ * credential, so a verifier that pins a definition pins its meaning.
+ */
 export interface SchemaDefinition {
   /** Name and version, e.g. "patient-record/v1". */
   id: string;
+  /** 1 to 8 attributes, in slot order. */
   attributes: AttributeDefinition[];
+  /** Date-order rules, enforced when a credential is issued or checked (not by the circuits). */
   rules?: SchemaRule[];
 }
 
@@ -50,6 +82,10 @@ const MAX_STRING_LENGTH = 1024;
 const MAX_ENUM_VALUES = 256;
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
+/**
+ * The built-in schemas by id, known to every verifier: "patient-record/v1" (dateOfBirth) and
+ * "insurance-coverage/v1" (insurerId, memberId, plan, coverageStart, coverageEnd).
+ */
 export const BUILTIN_SCHEMAS: Readonly<Record<string, SchemaDefinition>> = {
   "patient-record/v1": {
     id: "patient-record/v1",

@@ -9,11 +9,26 @@ import { MedzkError } from "./errors.js";
 import { type CompiledQuery, type QueryStatement, compileQuery, normaliseQuery, queryHolds } from "./query.js";
 import { BUILTIN_SCHEMAS, type SchemaDefinition, encodeString, schemaIdField } from "./schemas.js";
 
+/**
+ * What a holder proves about one credential on the request's as-of date. Every statement also
+ * proves the issuer signature, the holder binding, non-revocation and non-expiry.
+ */
 export type Statement =
-  | { type: "ageAtLeast"; minAge: number }
-  | { type: "insuranceActive"; insurerId: string }
+  | {
+      /** At least `minAge` whole years old, from a "patient-record/v1" credential's dateOfBirth. */
+      type: "ageAtLeast";
+      /** Whole years, an integer from 0 to 255. */
+      minAge: number
+    }
+  | {
+      /** Covered (coverageStart <= as-of date <= coverageEnd) by an "insurance-coverage/v1" credential. */
+      type: "insuranceActive";
+      /** The credential's insurerId, exactly: 1 to 256 characters. */
+      insurerId: string
+    }
   | QueryStatement;
 
+/** The statement kinds: "ageAtLeast", "insuranceActive" and "query". */
 export type StatementType = Statement["type"];
 
 /** Finds a schema definition by id (built-ins plus whatever a verifier or holder pinned). */

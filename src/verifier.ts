@@ -44,6 +44,7 @@ import {
   statementDefinition,
 } from "./statements.js";
 
+/** What a verifier accepts. Give `scope` and `trustedIssuers` or `issuers` (or both). */
 export interface VerifierPolicy {
   /**
    * Packed public keys of issuers that keep no revocation registry: their credentials are
@@ -74,11 +75,17 @@ export interface VerifierPolicy {
    * thread pool, shared with the prover). Batches smaller than `minBatch` (default 8) stay in
    * this thread. Idle workers do not keep the process alive. Default: off (one thread).
    */
-  parallel?: boolean | { minBatch?: number };
+  parallel?: boolean | {
+    /** Smallest batch (a positive integer) whose curve work goes to the workers. */
+    minBatch?: number
+  };
 }
 
+/** An accepted presentation: what it proved, for which request. Its challenge is now used up. */
 export interface VerifySuccess {
+  /** Always true. */
   ok: true;
+  /** The statement proven: the verifier's own, from the request it issued. */
   statement: Statement;
   /** Poseidon(holder secret, scope): the same for one holder within this scope. */
   nullifier: string;
@@ -87,19 +94,30 @@ export interface VerifySuccess {
   /** The issuer's id in the registry (the key itself for `trustedIssuers`). */
   issuerId: string;
   /** Attributes the query asked to disclose (dates "YYYY-MM-DD", integers, booleans, enum values; free strings as `{ encoded }`). */
-  disclosed?: Record<string, AttributeValue | { encoded: string }>;
+  disclosed?: Record<string, AttributeValue | {
+    /** The field encoding (decimal): compare it with `encodeString(candidate)`. */
+    encoded: string
+  }>;
+  /** The UTC calendar day "YYYY-MM-DD" the statement was proven on (the request's as-of date). */
   asOf: string;
+  /** This verifier's scope. */
   scope: string;
+  /** The answered request's challenge (decimal); a second presentation for it is refused. */
   challenge: string;
 }
 
+/** A refused presentation: nothing about it was accepted. */
 export interface VerifyFailure {
+  /** Always false. */
   ok: false;
+  /** Why it was refused: a stable code and a message. */
   error: VerifyError;
 }
 
+/** The outcome of a verification; check `ok` before reading anything else. */
 export type VerifyResult = VerifySuccess | VerifyFailure;
 
+/** Options of `Verifier.verify`. */
 export interface VerifyOptions {
   /**
    * The request (or its challenge) the caller is waiting for. Without it, any unexpired request
@@ -108,9 +126,19 @@ export interface VerifyOptions {
   expected?: ProofRequest | string;
 }
 
+/** A verifier for one policy, from {@link createVerifier}: issues requests and checks the answers. */
 export interface Verifier {
+  /** The policy's scope, carried by every request this verifier issues. */
   readonly scope: string;
+  /**
+   * A new request for `statement`: fresh challenge, the clock's UTC day as the as-of date, expiry
+   * `requestTtlSeconds` ahead, MAC. Throws MedzkError for an invalid statement or unknown schema.
+   */
   createRequest(options: { statement: Statement }): ProofRequest;
+  /**
+   * Checks a presentation from a holder (untrusted JSON). Never throws: refusals are
+   * `{ ok: false, error }`. A success uses up the request's challenge.
+   */
   verify(presentation: unknown, options?: VerifyOptions): Promise<VerifyResult>;
   /**
    * Verifies many presentations: one result per presentation, in order, each exactly what
@@ -156,6 +184,10 @@ const refuse: (code: VerifyErrorCode, message: string) => never = (code, message
   throw new Refusal(code, message);
 };
 
+/**
+ * Creates a verifier. Checks the policy and the bundled verification keys at once: throws
+ * MedzkError (INVALID_ARGUMENT, INVALID_KEY, ARTIFACT_INTEGRITY) for configuration mistakes.
+ */
 export function createVerifier(policy: VerifierPolicy): Verifier {
   if (typeof policy !== "object" || policy === null) throw new MedzkError("INVALID_ARGUMENT", `"policy" must be an object`);
   if (!validScope(policy.scope)) throw new MedzkError("INVALID_ARGUMENT", `"scope" must be a string of 1 to 256 characters`);
