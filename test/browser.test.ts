@@ -14,9 +14,11 @@ import { builtinModules, createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { extname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadProvingArtifacts } from "../src/artifact-loader.js";
 import * as browserApi from "../src/browser.js";
+import { provingArtifacts } from "../src/prover-artifacts.js";
 import createBlakeHash from "../src/shims/blake-hash.js";
 import { createHolder, createVerifier, generateIssuerKey, issueCredential, type VerifierPolicy } from "../src/index.js";
 
@@ -174,6 +176,19 @@ describe("browser entry (Node side)", () => {
     await expect(browserApi.prove({ artifacts: "::not a url" } as never)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
   });
 
+  it("Node reads artifacts from an http artifact host too, and any source is held to the pins", async () => {
+    const host = await startStaticServer(() => "default-src 'none'");
+    try {
+      const { wasm, zkey } = await provingArtifacts("age_at_least", `${host.url}/artifacts`);
+      expect([wasm.length, zkey.length]).toEqual([(await readFile(join(ROOT, "artifacts/age_at_least.wasm"))).length, (await readFile(join(ROOT, "artifacts/age_at_least.zkey"))).length]);
+      await expect(provingArtifacts("age_at_least", `${host.url}/nowhere/`)).rejects.toMatchObject({ code: "ARTIFACT_INTEGRITY", message: expect.stringContaining("cannot read") });
+    } finally {
+      await host.close();
+    }
+    const hostile = { base: new URL("https://artifacts.example/"), read: async () => new Uint8Array(64) };
+    await expect(loadProvingArtifacts("insurance_active", hostile)).rejects.toMatchObject({ code: "ARTIFACT_INTEGRITY", message: expect.stringContaining("manifest pins") });
+  });
+
   it("the blake-hash replacement of the bundle gives blake-hash's digests", async () => {
     // blake-hash is CommonJS without types; this is all of it the comparison uses.
     const original = createRequire(import.meta.url)("blake-hash") as (algorithm: string) => {
@@ -198,11 +213,30 @@ describe("browser entry (Node side)", () => {
   });
 });
 
+/** prove()'s elapsed time at the start of each stage, read off the page: "proving (1234 ms)". */
+async function stageTimes(page: Page): Promise<Record<string, number>> {
+  const texts = await page.$$eval("#progress li", (items) => items.map((li) => li.textContent ?? ""));
+  return Object.fromEntries(texts.flatMap((text) => {
+    const m = /^([\w-]+) \((\d+) ms\)$/.exec(text);
+    return m ? [[m[1]!, Number(m[2])]] : [];
+  }));
+}
+
+function describeTimes(at: Record<string, number>): string {
+  return `checks ${at["loading-artifacts"]} ms, artifacts ${at["proving"]! - at["loading-artifacts"]!} ms, Groth16 ${at["done"]! - at["proving"]!} ms, prove() ${at["done"]} ms`;
+}
+
 describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", () => {
   let browser: Browser;
+  let page: Page;
   let site: { url: string; close(): Promise<void> };
   let verifierEndpoint: { url: string; close(): Promise<void> };
   const hospital = generateIssuerKey();
+  // Everything the page did, for the assertions on what it loaded and logged.
+  const requested: string[] = [];
+  const failed: string[] = [];
+  const consoleLines: string[] = [];
+  const presentations: string[] = [];
 
   beforeAll(async () => {
     expect(CHROMIUM, "MEDZK_REQUIRE_BROWSER is set but no chromium binary was found (apt-get install chromium)").toBeDefined();
@@ -220,6 +254,18 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
       // to reach Google's services at start-up.
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
+    page = await browser.newPage();
+    page.on("request", (request) => {
+      requested.push(request.url());
+      if (request.url().endsWith("/v1/verify")) presentations.push(request.postData() ?? "");
+    });
+    page.on("response", (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    });
+    // CSP violations, failed loads and uncaught errors all show up here.
+    page.on("console", (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+    page.on("pageerror", (error) => consoleLines.push(`pageerror: ${error.message}`));
+    await page.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url + "/")}`);
   });
 
   afterAll(async () => {
@@ -228,6 +274,16 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     await verifierEndpoint?.close();
   });
 
+  /** Fills the wallet form and submits it; resolves when the page shows a result. */
+  async function submit(credential: unknown, holder: unknown): Promise<{ status: string | null; result: string | null; wallMs: number }> {
+    await page.fill("#credential", JSON.stringify(credential));
+    await page.fill("#holder", JSON.stringify(holder));
+    const started = Date.now();
+    await page.click("#prove");
+    await page.waitForSelector("#result:not([data-status=working])[data-status]", { timeout: 60_000 });
+    return { status: await page.getAttribute("#result", "data-status"), result: await page.textContent("#result"), wallMs: Date.now() - started };
+  }
+
   it("proves with progress shown, the verifier accepts once and refuses the replay, and nothing leaves localhost", async () => {
     const patient = createHolder();
     const credential = await issueCredential(hospital, {
@@ -235,46 +291,17 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
       holder: patient.commitment,
       attributes: { dateOfBirth: "1990-04-01" },
     });
-    const page = await browser.newPage();
-    const requested: string[] = [];
-    const consoleLines: string[] = [];
-    const presentations: string[] = [];
-    const failed: string[] = [];
-    page.on("response", (response) => {
-      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
-    });
-    page.on("request", (request) => {
-      requested.push(request.url());
-      if (request.url().endsWith("/v1/verify")) presentations.push(request.postData() ?? "");
-    });
-    page.on("console", (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
-    page.on("pageerror", (error) => consoleLines.push(`pageerror: ${error.message}`));
-
-    await page.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url + "/")}`);
-    await page.fill("#credential", JSON.stringify(credential));
-    await page.fill("#holder", JSON.stringify(patient));
     let peakRss = await rendererRss();
     const sampler = setInterval(() => void rendererRss().then((rss) => (peakRss = Math.max(peakRss, rss))), 100);
-    const started = Date.now();
-    await page.click("#prove");
-    await page.waitForSelector("#result:not([data-status=working])[data-status]", { timeout: 60_000 });
-    const wallMs = Date.now() - started;
-    clearInterval(sampler);
+    const shown = await submit(credential, patient).finally(() => clearInterval(sampler));
 
-    const result = await page.textContent("#result");
-    expect({ status: await page.getAttribute("#result", "data-status"), result, console: consoleLines, failed }).toMatchObject({
-      status: "accepted",
-      console: [],
-      failed: [],
-    });
-    expect(result).toMatch(/^accepted: age ≥ 18 on \d{4}-\d{2}-\d{2}$/);
+    expect({ ...shown, console: consoleLines, failed }).toMatchObject({ status: "accepted", console: [], failed: [] });
+    expect(shown.result).toMatch(/^accepted: age ≥ 18 on \d{4}-\d{2}-\d{2}$/);
     const stages = await page.$$eval("#progress li", (items) => items.map((li) => (li as HTMLElement).dataset["stage"]));
     expect(stages).toEqual(["request", "checking", "loading-artifacts", "proving", "done", "send"]);
-    const proveMs = Number(/\((\d+) ms\)/.exec((await page.textContent("#progress li[data-stage=done]")) ?? "")?.[1]);
-    expect(proveMs).toBeGreaterThan(0);
-    console.info(
-      `browser proof (ageAtLeast): prove() ${proveMs} ms, click to verified ${wallMs} ms, peak renderer RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
-    );
+    const at = await stageTimes(page);
+    expect(at["done"]).toBeGreaterThan(at["proving"]!);
+    console.info(`browser proof (ageAtLeast), cold: ${describeTimes(at)}; click to verified ${shown.wallMs} ms; peak renderer RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
 
     // The page loaded the bundle and the artifacts from its own origin and talked to the verifier,
     // and nothing else: no CDN, no other host.
@@ -290,23 +317,55 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     const replay = await fetch(`${verifierEndpoint.url}/v1/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: presentations[0] });
     expect(replay.status).toBe(200);
     expect(await replay.json()).toMatchObject({ result: { ok: false, error: { code: "REQUEST_REPLAYED" } } });
-    await page.close();
   });
 
-  it("the page shows the verifier's refusal code (credential from an issuer the verifier does not trust)", async () => {
+  it("shows the verifier's refusal code (a credential from an issuer the verifier does not trust)", async () => {
     const patient = createHolder();
     const credential = await issueCredential(generateIssuerKey(), {
       schema: "patient-record/v1",
       holder: patient.commitment,
       attributes: { dateOfBirth: "1990-04-01" },
     });
-    const page = await browser.newPage();
-    await page.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url + "/")}`);
-    await page.fill("#credential", JSON.stringify(credential));
-    await page.fill("#holder", JSON.stringify(patient));
-    await page.click("#prove");
-    await page.waitForSelector("#result:not([data-status=working])[data-status]", { timeout: 60_000 });
-    expect(await page.textContent("#result")).toBe("refused: UNTRUSTED_ISSUER");
-    await page.close();
+    const shown = await submit(credential, patient);
+    expect({ ...shown, console: consoleLines }).toMatchObject({ status: "refused", result: "refused: UNTRUSTED_ISSUER", console: [] });
+    // Same page: curve, workers and artifacts are warm now.
+    console.info(`browser proof (ageAtLeast), warm: ${describeTimes(await stageTimes(page))}`);
+  });
+
+  it("a page served a tampered proving key refuses to prove (ARTIFACT_INTEGRITY)", async () => {
+    const patient = createHolder();
+    const credential = await issueCredential(hospital, {
+      schema: "patient-record/v1",
+      holder: patient.commitment,
+      attributes: { dateOfBirth: "1990-04-01" },
+    });
+    // A fresh page: the first one has the genuine artifacts cached.
+    const tampered = await browser.newPage();
+    const lines: string[] = [];
+    tampered.on("console", (message) => lines.push(`${message.type()}: ${message.text()}`));
+    await tampered.route("**/artifacts/age_at_least.zkey", async (route) => {
+      const body = Buffer.from(await (await route.fetch()).body());
+      body[body.length - 100] = body[body.length - 100]! ^ 1;
+      await route.fulfill({ body, contentType: "application/octet-stream" });
+    });
+    await tampered.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url + "/")}`);
+    await tampered.fill("#credential", JSON.stringify(credential));
+    await tampered.fill("#holder", JSON.stringify(patient));
+    await tampered.click("#prove");
+    await tampered.waitForSelector("#result:not([data-status=working])[data-status]", { timeout: 60_000 });
+    expect(await tampered.textContent("#result")).toMatch(/^error: ARTIFACT_INTEGRITY: artifact age_at_least\.zkey has SHA-256 [0-9a-f]{64}, the manifest pins /);
+    expect(lines).toEqual([]);
+    await tampered.close();
+  });
+
+  it("shows a prover-side error code without proving (the credential is bound to another holder)", async () => {
+    const credential = await issueCredential(hospital, {
+      schema: "patient-record/v1",
+      holder: createHolder().commitment,
+      attributes: { dateOfBirth: "1990-04-01" },
+    });
+    const shown = await submit(credential, createHolder());
+    expect(shown).toMatchObject({ status: "error", result: expect.stringMatching(/^error: HOLDER_MISMATCH: /) });
+    expect(await page.$$eval("#progress li", (items) => items.map((li) => (li as HTMLElement).dataset["stage"]))).toEqual(["request", "checking"]);
   });
 });
