@@ -232,6 +232,9 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
   let site: { url: string; close(): Promise<void> };
   let verifierEndpoint: { url: string; close(): Promise<void> };
   const hospital = generateIssuerKey();
+  // The policy of docs/browser.md; a test below takes parts out to show each is needed.
+  const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self' <verifier>";
+  let csp = CSP;
   // Everything the page did, for the assertions on what it loaded and logged.
   const requested: string[] = [];
   const failed: string[] = [];
@@ -242,9 +245,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     expect(CHROMIUM, "MEDZK_REQUIRE_BROWSER is set but no chromium binary was found (apt-get install chromium)").toBeDefined();
     expect(existsSync(BUNDLE), "dist/browser/medzk.js is missing: run npm run build").toBe(true);
     let verifierOrigin = "";
-    site = await startStaticServer(
-      () => `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self' ${verifierOrigin}`,
-    );
+    site = await startStaticServer(() => csp.replace("<verifier>", verifierOrigin));
     verifierEndpoint = await startVerifierEndpoint({ trustedIssuers: [hospital.publicKey], scope: "acme-health/claims" }, { corsOrigins: [site.url] });
     verifierOrigin = verifierEndpoint.url;
     browser = await chromium.launch({
@@ -356,6 +357,40 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     expect(await tampered.textContent("#result")).toMatch(/^error: ARTIFACT_INTEGRITY: artifact age_at_least\.zkey has SHA-256 [0-9a-f]{64}, the manifest pins /);
     expect(lines).toEqual([]);
     await tampered.close();
+  });
+
+  it("the policy is enforced: without 'wasm-unsafe-eval' the page cannot prove; without blob: workers it proves on one thread", async () => {
+    const patient = createHolder();
+    const credential = await issueCredential(hospital, {
+      schema: "patient-record/v1",
+      holder: patient.commitment,
+      attributes: { dateOfBirth: "1990-04-01" },
+    });
+    const outcomes: Array<{ result: string | null; console: string }> = [];
+    for (const weaker of [CSP.replace(" 'wasm-unsafe-eval'", ""), CSP.replace(" blob:", "")]) {
+      csp = weaker;
+      const restricted = await browser.newPage();
+      const lines: string[] = [];
+      restricted.on("console", (message) => lines.push(message.text()));
+      try {
+        await restricted.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url + "/")}`);
+        await restricted.fill("#credential", JSON.stringify(credential));
+        await restricted.fill("#holder", JSON.stringify(patient));
+        await restricted.click("#prove");
+        await restricted.waitForSelector("#result:not([data-status=working])[data-status]", { timeout: 60_000 });
+        outcomes.push({ result: await restricted.textContent("#result"), console: lines.join("\n") });
+      } finally {
+        csp = CSP;
+        await restricted.close();
+      }
+    }
+    // Compiling WebAssembly (the witness calculator, ffjavascript's curves) needs 'wasm-unsafe-eval'.
+    // ffjavascript's prover threads are workers from blob: URLs; when the policy refuses them,
+    // medzk proves single-threaded rather than waiting for threads that never start.
+    expect(outcomes).toMatchObject([
+      { result: expect.stringMatching(/^error: .*WebAssembly.*Content Security Policy/) },
+      { result: expect.stringMatching(/^accepted: /), console: expect.stringMatching(/worker.*Content Security Policy|Content Security Policy.*worker/is) },
+    ]);
   });
 
   it("shows a prover-side error code without proving (the credential is bound to another holder)", async () => {
