@@ -49,4 +49,9 @@ export default defineConfig({
   splitting: false,
   noExternal: [/.*/],
   esbuildPlugins: [browserShims],
+  // Minifying drops the license headers of most inlined packages (esbuild keeps only /*! and
+  // @license comments), so the bundle says what it is and where its parts come from.
+  banner: {
+    js: "/*! medzk browser bundle, GPL-3.0-only. Inlines snarkjs, ffjavascript, circomlibjs and their dependencies (GPL-3.0, Apache-2.0, MIT, ISC licenses); sources on npm. */",
+  },
 });

@@ -266,7 +266,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     // CSP violations, failed loads and uncaught errors all show up here.
     page.on("console", (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
     page.on("pageerror", (error) => consoleLines.push(`pageerror: ${error.message}`));
-    await page.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url + "/")}`);
+    await page.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url)}`);
   });
 
   afterAll(async () => {
@@ -350,7 +350,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
       body[body.length - 100] = body[body.length - 100]! ^ 1;
       await route.fulfill({ body, contentType: "application/octet-stream" });
     });
-    await tampered.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url + "/")}`);
+    await tampered.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url)}`);
     await tampered.fill("#credential", JSON.stringify(credential));
     await tampered.fill("#holder", JSON.stringify(patient));
     await tampered.click("#prove");
@@ -374,7 +374,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
       const lines: string[] = [];
       restricted.on("console", (message) => lines.push(message.text()));
       try {
-        await restricted.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url + "/")}`);
+        await restricted.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url)}`);
         await restricted.fill("#credential", JSON.stringify(credential));
         await restricted.fill("#holder", JSON.stringify(patient));
         await restricted.click("#prove");

@@ -18,7 +18,8 @@ $("wallet").addEventListener("submit", async (event) => {
   $("progress").replaceChildren();
   show("working", "working…");
   try {
-    const verifier = new URL($("verifier").value);
+    // A directory URL, so that "v1/…" resolves below any path prefix the service is mounted at.
+    const verifier = new URL($("verifier").value.replace(/\/*$/, "/"));
     const credential = parseJson("credential");
     const holder = parseJson("holder");
     localStorage.setItem("medzk.verifier", verifier.href);
