@@ -1,50 +1,45 @@
 /**
- * Loading the proving artifacts (witness-calculator wasm and proving key) of a circuit, checked
- * against the SHA-256 pins of the bundled manifest before use and cached per process.
+ * Where the Node entry reads proving artifacts from: the package's own artifacts/ folder by
+ * default, or a directory path, a file: URL, or an http(s) URL of an artifact host. Loading,
+ * hash-checking and caching are shared with the browser entry (artifact-loader.ts).
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { checkHash, circuitManifest, type ArtifactFile } from "./artifacts.js";
 import { MedzkError } from "./errors.js";
+import { type ArtifactLocation, type ProvingArtifacts, directoryUrl, fetchBytes, loadProvingArtifacts } from "./artifact-loader.js";
 
-export interface ProvingArtifacts {
-  wasm: Uint8Array;
-  zkey: Uint8Array;
-}
+export type { ProvingArtifacts } from "./artifact-loader.js";
 
-/** Where to read artifacts from: a directory path or file: URL. Defaults to the package's own. */
+/**
+ * Where to read artifacts from: a directory path, or a file:, http: or https: URL (as a string or
+ * URL object) of the directory holding them. Defaults to the package's own.
+ */
 export type ArtifactSource = string | URL;
 
 const DEFAULT_DIR = new URL("../artifacts/", import.meta.url);
-const cache = new Map<string, Promise<ProvingArtifacts>>();
 
-async function load(dir: URL, file: ArtifactFile): Promise<Uint8Array> {
-  let bytes: Uint8Array;
+async function readBytes(url: URL): Promise<Uint8Array> {
+  return url.protocol === "file:" ? new Uint8Array(await readFile(fileURLToPath(url))) : fetchBytes(url);
+}
+
+/** The location `source` names, for {@link loadProvingArtifacts}. */
+export function nodeArtifactLocation(source?: ArtifactSource): ArtifactLocation {
+  return { base: directoryUrl(source === undefined ? DEFAULT_DIR : toUrl(source)), read: readBytes };
+}
+
+function toUrl(source: ArtifactSource): URL {
+  if (source instanceof URL) return source;
+  // Only these schemes count as URLs: anything else, "C:\\artifacts" included, is a path.
+  if (typeof source !== "string") throw new MedzkError("INVALID_ARGUMENT", `"artifacts" must be a directory path or URL`);
+  if (!/^(file|https?):/i.test(source)) return pathToFileURL(resolve(source));
   try {
-    bytes = new Uint8Array(await readFile(fileURLToPath(new URL(file.path, dir))));
-  } catch (cause) {
-    throw new MedzkError("ARTIFACT_INTEGRITY", `cannot read artifact ${file.path} from ${dir.href}`, { cause });
+    return new URL(source);
+  } catch {
+    throw new MedzkError("INVALID_ARGUMENT", `"artifacts" is not a valid URL: ${JSON.stringify(source)}`);
   }
-  checkHash(bytes, file);
-  return bytes;
 }
 
 export function provingArtifacts(circuit: string, source?: ArtifactSource): Promise<ProvingArtifacts> {
-  const dir = source === undefined ? DEFAULT_DIR : toDirUrl(source);
-  const key = `${dir.href}#${circuit}`;
-  let entry = cache.get(key);
-  if (!entry) {
-    const { files } = circuitManifest(circuit);
-    entry = Promise.all([load(dir, files.wasm), load(dir, files.zkey)]).then(([wasm, zkey]) => ({ wasm, zkey }));
-    // A failed load is not cached: the next call retries (for example after a reinstall).
-    entry.catch(() => cache.delete(key));
-    cache.set(key, entry);
-  }
-  return entry;
-}
-
-function toDirUrl(source: ArtifactSource): URL {
-  const href = source instanceof URL ? source.href : pathToFileURL(resolve(source)).href;
-  return new URL(href.endsWith("/") ? href : `${href}/`);
+  return loadProvingArtifacts(circuit, nodeArtifactLocation(source));
 }

@@ -9,6 +9,9 @@
  * in flight, and an idle curve no longer does, so scripts exit by themselves and proofs after
  * the first reuse the warm curve and its threads.
  *
+ * In browsers there is nothing to release, but a page's Content-Security-Policy may forbid the
+ * blob: workers ffjavascript starts its threads from; medzk then proves single-threaded.
+ *
  * NOTE: this reaches into two internals: ffjavascript's thread manager (`curve.tm.workers`,
  * `postAction`, `working`) and the web-worker package's `Symbol.for("worker")` handle on the
  * worker_threads Worker. If either is not as expected, proving falls back to snarkjs's
@@ -59,13 +62,43 @@ function installIdleUnref(tm: ThreadManager, handles: ThreadHandle[]): void {
   });
 }
 
+/**
+ * Whether this browser context can run workers from blob: URLs, which is how ffjavascript starts
+ * its prover threads. A Content-Security-Policy whose worker-src (or script-src) leaves out blob:
+ * blocks them, and then ffjavascript waits forever for threads that never start: proving would
+ * hang instead of running single-threaded.
+ */
+async function blobWorkersStart(timeoutMs = 5_000): Promise<boolean> {
+  if (typeof Worker !== "function" || typeof Blob !== "function" || typeof URL.createObjectURL !== "function") return false;
+  const url = URL.createObjectURL(new Blob(["postMessage(0)"], { type: "text/javascript" }));
+  let worker: Worker | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    worker = new Worker(url);
+    const started = worker;
+    return await new Promise<boolean>((done) => {
+      started.onmessage = () => done(true);
+      started.onerror = () => done(false);
+      // Neither event may come on some engines; a slow start only costs the threads, not the proof.
+      timer = setTimeout(() => done(false), timeoutMs);
+    });
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+    worker?.terminate();
+    URL.revokeObjectURL(url);
+  }
+}
+
 let ready: Promise<{ singleThread: boolean }> | undefined;
 
 /** The prover options to pass to snarkjs, after preparing the shared curve once. */
 export function proverOptions(): Promise<{ singleThread: boolean }> {
   ready ??= (async () => {
     const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
-    if (!isNode) return { singleThread: false }; // browser workers keep nothing alive
+    // Browser workers keep nothing alive; they only have to be allowed to start.
+    if (!isNode) return { singleThread: !(await blobWorkersStart()) };
     const tm = (await buildBn128())?.tm as ThreadManager | undefined;
     if (tm?.[PATCHED]) return { singleThread: false };
     const handles = tm && Array.isArray(tm.workers) && Array.isArray(tm.working) && typeof tm.postAction === "function"

@@ -1,0 +1,69 @@
+// A patient wallet in plain ESM: asks the verifier for a proof request, proves it in the browser
+// and sends the presentation back. medzk and the circuit artifacts are served from this page's
+// own origin (paths relative to this file, as laid out in the medzk repository and package).
+import { MedzkError, prove } from "../../dist/browser/medzk.js";
+
+const ARTIFACTS = new URL("../../artifacts/", import.meta.url);
+const STATEMENT = { type: "ageAtLeast", minAge: 18 };
+const $ = (id) => document.getElementById(id);
+
+// Where the verifier is: ?verifier=… on the page URL, else what was used last time.
+$("verifier").value = new URLSearchParams(location.search).get("verifier") ?? localStorage.getItem("medzk.verifier") ?? "";
+$("credential").value = localStorage.getItem("medzk.credential") ?? "";
+$("holder").value = localStorage.getItem("medzk.holder") ?? "";
+
+$("wallet").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  $("prove").disabled = true;
+  $("progress").replaceChildren();
+  show("working", "working…");
+  try {
+    // A directory URL, so that "v1/…" resolves below any path prefix the service is mounted at.
+    const verifier = new URL($("verifier").value.replace(/\/*$/, "/"));
+    const credential = parseJson("credential");
+    const holder = parseJson("holder");
+    localStorage.setItem("medzk.verifier", verifier.href);
+    localStorage.setItem("medzk.credential", $("credential").value);
+    localStorage.setItem("medzk.holder", $("holder").value);
+
+    step("request", "asking the verifier for a proof request");
+    const { request } = await post(new URL("v1/requests", verifier), { statement: STATEMENT }, 201);
+    const presentation = await prove({ credential, holder, request, artifacts: ARTIFACTS, onProgress: ({ stage, elapsedMs }) => step(stage, `${stage} (${elapsedMs} ms)`) });
+    step("send", "sending the presentation");
+    const { result } = await post(new URL("v1/verify", verifier), { presentation }, 200);
+    if (result.ok) show("accepted", `accepted: age ≥ ${result.statement.minAge} on ${result.asOf}`);
+    else show("refused", `refused: ${result.error.code}`);
+  } catch (error) {
+    // Only the error code and message: never the credential, the secret or the proof.
+    show("error", error instanceof MedzkError ? `error: ${error.code}: ${error.message}` : `error: ${error.message}`);
+  } finally {
+    $("prove").disabled = false;
+  }
+});
+
+function parseJson(id) {
+  try {
+    return JSON.parse($(id).value);
+  } catch {
+    throw new Error(`the ${id} is not valid JSON`);
+  }
+}
+
+async function post(url, body, expectedStatus) {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const json = await response.json().catch(() => ({}));
+  if (response.status !== expectedStatus) throw new Error(`${url.pathname}: HTTP ${response.status} ${json.error?.code ?? ""}`.trim());
+  return json;
+}
+
+function step(stage, text) {
+  const item = document.createElement("li");
+  item.dataset.stage = stage;
+  item.textContent = text;
+  $("progress").append(item);
+}
+
+function show(status, text) {
+  $("result").dataset.status = status;
+  $("result").textContent = text;
+}

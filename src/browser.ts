@@ -1,0 +1,46 @@
+/**
+ * medzk for browsers (the `medzk/browser` entry, bundled as dist/browser/medzk.js): what a
+ * patient wallet needs to hold credentials and prove. Verifying and issuing stay on servers, so
+ * they are not here. The only difference from the Node entry is where proving artifacts come
+ * from: a URL, fetched, instead of the package folder; they are checked against the same
+ * SHA-256 pins, which are bundled into this file.
+ */
+import { type ArtifactLocation, directoryUrl, fetchBytes } from "./artifact-loader.js";
+import { MedzkError } from "./errors.js";
+import type { Presentation } from "./presentation.js";
+import { type ProveOptions, proveWith } from "./proving.js";
+
+export { createHolder, type Holder } from "./holder.js";
+export { checkCredential, NEVER_EXPIRES, type Credential } from "./credential.js";
+export { BUILTIN_SCHEMAS, defineSchema, encodeString, type SchemaDefinition, type AttributeDefinition, type AttributeValue } from "./schemas.js";
+export { buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProgress, type ProveStage } from "./proving.js";
+export { MedzkError, type MedzkErrorCode, type VerifyErrorCode, type VerifyError } from "./errors.js";
+export type { RevocationStatus } from "./revocation.js";
+export type { Statement, StatementType } from "./statements.js";
+export type { QueryStatement, Predicate, Operator } from "./query.js";
+export type { ProofRequest } from "./request.js";
+export type { Presentation } from "./presentation.js";
+export type { Groth16Proof } from "./groth16.js";
+
+function browserArtifactLocation(source: string | URL | undefined): ArtifactLocation {
+  // A browser has no package folder to default to, and guessing one from the bundle's own URL
+  // breaks as soon as an application re-bundles it: the page must say where it serves them.
+  if (source === undefined) {
+    throw new MedzkError("INVALID_ARGUMENT", `"artifacts" is required in the browser: the URL of the directory serving the .wasm and .zkey files`);
+  }
+  let url: URL;
+  try {
+    url = new URL(source, globalThis.location?.href);
+  } catch {
+    throw new MedzkError("INVALID_ARGUMENT", `"artifacts" is not a valid URL: ${JSON.stringify(String(source))}`);
+  }
+  return { base: directoryUrl(url), read: fetchBytes };
+}
+
+/**
+ * Proves a verifier's request with a credential, fetching the circuit's artifacts from
+ * `options.artifacts` (e.g. "/artifacts/"); returns a JSON-safe presentation.
+ */
+export function prove(options: ProveOptions): Promise<Presentation> {
+  return proveWith(options, browserArtifactLocation);
+}
