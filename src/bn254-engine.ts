@@ -65,12 +65,35 @@ export async function buildCurve(singleThread: boolean): Promise<Curve> {
   return curve;
 }
 
+type CurveCache = { curve_bn128?: Curve | null };
+let threaded: Promise<Curve | undefined> | undefined;
+
 /**
- * The multi-threaded curve for spreading verification work over every core: snarkjs's cached
- * curve, shared with the prover, whose idle workers do not keep the process alive (see
- * prover-curve.ts). Undefined where worker threads cannot be used.
+ * The multi-threaded curve, one worker thread per core, shared by the prover and parallel batch
+ * verification: snarkjs looks it up as ffjavascript's cached `globalThis.curve_bn128`, which
+ * medzk fills with a curve built from the pre-generated wasm (saving ~270 ms on the first proof)
+ * unless one is already there. Idle workers do not keep the process alive (prover-curve.ts).
+ * Undefined where worker threads cannot be used.
  */
-export async function parallelCurve(): Promise<Curve | undefined> {
-  const { singleThread } = await proverOptions();
-  return singleThread ? undefined : buildBn128();
+export function threadedCurve(): Promise<Curve | undefined> {
+  threaded ??= (async () => {
+    const cache = globalThis as CurveCache;
+    if (!cache.curve_bn128) {
+      const curve = await buildCurve(false);
+      if (cache.curve_bn128) {
+        await curve.terminate(); // built concurrently by someone else: keep theirs
+      } else {
+        const terminate = curve.terminate;
+        curve.terminate = async () => {
+          if (cache.curve_bn128 === curve) cache.curve_bn128 = null;
+          threaded = undefined;
+          await terminate();
+        };
+        cache.curve_bn128 = curve;
+      }
+    }
+    const { singleThread } = await proverOptions();
+    return singleThread ? undefined : (cache.curve_bn128 ?? undefined);
+  })();
+  return threaded;
 }

@@ -2,6 +2,7 @@
  * `prove` for Node: artifacts are read from the package's artifacts/ folder unless the caller
  * names another directory or an artifact host (prover-artifacts.ts).
  */
+import { threadedCurve } from "./bn254-engine.js";
 import type { Presentation } from "./presentation.js";
 import { nodeArtifactLocation } from "./prover-artifacts.js";
 import { type ProveOptions, proveWith } from "./proving.js";
@@ -9,6 +10,9 @@ import { type ProveOptions, proveWith } from "./proving.js";
 export { buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProgress, type ProveStage } from "./proving.js";
 
 /** Proves a verifier's request with a credential; returns a JSON-safe presentation. */
-export function prove(options: ProveOptions): Promise<Presentation> {
+export async function prove(options: ProveOptions): Promise<Presentation> {
+  // Starts snarkjs's shared threaded curve from medzk's pre-generated wasm before snarkjs would
+  // build it the slow way; proving falls back to one thread by itself if workers cannot start.
+  await threadedCurve();
   return proveWith(options, nodeArtifactLocation);
 }

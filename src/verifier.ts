@@ -18,7 +18,7 @@ import { parseDate, utcDate } from "./dates.js";
 import { MedzkError, type VerifyError, type VerifyErrorCode } from "./errors.js";
 import { parseCanonical, randomFieldElement } from "./field.js";
 import { g2SubgroupChecks, parseProof, pointsOnCurve, prepareKey, type PreparedKey, verifyGroth16 } from "./groth16.js";
-import { parallelCurve } from "./bn254-engine.js";
+import { threadedCurve } from "./bn254-engine.js";
 import { verifyGroth16Batch } from "./groth16-batch.js";
 import { packPoint, tryUnpackPublicKey, unpackPublicKey } from "./issuer-key.js";
 import { type IssuerRegistry, MemoryIssuerRegistry, type RevocationRoots, keyRefusal, rootAcceptable } from "./issuer-registry.js";
@@ -346,7 +346,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     // linear combination per verification key.
     const checked: Array<Checked | VerifyFailure> = await Promise.all(presentations.map((p) => settle(() => precheck(p, undefined))));
     const pending = checked.flatMap((c, i) => (isFailure(c) ? [] : [i]));
-    const pool = pending.length >= minParallelBatch ? await parallelCurve() : undefined;
+    const pool = pending.length >= minParallelBatch ? await threadedCurve() : undefined;
     const inSubgroup = await g2SubgroupChecks(pending.map((i) => (checked[i] as Checked).proof), pool);
     pending.forEach((i, k) => {
       if (!inSubgroup[k]) checked[i] = { ok: false, error: { code: "INVALID_PROOF", message: POINT_INVALID } };
