@@ -20,6 +20,7 @@ export interface RedisConnection {
   quit(): Promise<unknown>;
   disconnect(): void;
   on(event: "error" | "ready", listener: (arg?: unknown) => void): unknown;
+  once(event: "ready", listener: () => void): unknown;
 }
 
 export interface ConfiguredVerifier {
@@ -97,5 +98,18 @@ async function connectRedis(url: string, hooks: VerifierHooks): Promise<RedisCon
     down = false;
     hooks.onRedisState?.("up");
   });
+  // Give the first connection a moment, so that a service's first requests (and a CLI run)
+  // find it ready; if Redis is down the service starts anyway and /readyz says why.
+  if (client.status !== "ready") {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, FIRST_CONNECT_WAIT_MS);
+      client.once("ready", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
   return client;
 }
+
+const FIRST_CONNECT_WAIT_MS = 2000;
