@@ -11,7 +11,7 @@
  *   code, presentation counts, refusal codes). Bodies, results, disclosed values, proofs and keys
  *   are never logged; pino's `redact` guards the same names in case a future log call slips.
  */
-import { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, fastify } from "fastify";
+import { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController, fastify } from "fastify";
 import { pino } from "pino";
 import packageJson from "../../package.json" with { type: "json" };
 import { MedzkError } from "../errors.js";
@@ -103,7 +103,8 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
 
   const app = fastify({
     ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false }),
-    disableRequestLogging: true,
+    // Fastify's own request lines would log URLs and headers; the onResponse hook below logs instead.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.limits.bodyBytes,
     requestTimeout: REQUEST_TIMEOUT_MS,
     // Ajv must not rewrite the body: coercing 1 to "1" or dropping unknown properties would make
