@@ -39,6 +39,23 @@ describe("examples", () => {
     expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { code: "MALFORMED_PRESENTATION" } });
   });
 
+  it("medzk/server loads from the CommonJS build and answers over HTTP", async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      "-e",
+      `const { parseServiceConfig, createVerifierService } = require("medzk/server");
+       const { generateIssuerKey } = require("medzk");
+       (async () => {
+         const config = parseServiceConfig({ scope: "cjs", trustedIssuers: [generateIssuerKey().publicKey], listen: { port: 0 } });
+         const service = await createVerifierService(config, { logger: false });
+         const url = await service.listen();
+         const res = await fetch(url + "/v1/verify", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ presentation: {} }) });
+         console.log(JSON.stringify(await res.json()));
+         await service.close();
+       })();`,
+    ]);
+    expect(JSON.parse(stdout)).toMatchObject({ result: { ok: false, error: { code: "MALFORMED_PRESENTATION" } } });
+  });
+
   it("the issuer script writes keys, credentials, a revocation and a verifier config that the insurer service runs on", async () => {
     const dir = await mkdtemp(join(tmpdir(), "medzk-examples-"));
     const { stdout } = await run2("examples/issuer.mjs", dir);

@@ -147,6 +147,30 @@ describe("verifier service", () => {
     expect((await fetch(base + "/healthz")).status).toBe(200);
   });
 
+  it("survives deeply nested and oddly typed bodies", async () => {
+    const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+    // Within limits.bodyBytes (64 KiB), as deep as that allows.
+    const nested = '{"a":'.repeat(4_000) + "1" + "}".repeat(4_000);
+    const bodies = [
+      `{"presentation":${deep(30_000)}}`,
+      `{"presentation":{"format":"medzk-presentation/v1","request":${nested}}}`,
+      `{"presentations":[${Array(2).fill(`{"request":${nested}}`).join(",")}]}`,
+      JSON.stringify({ presentation: { ...pQuery, publicSignals: pQuery.publicSignals.map(Number) } }),
+      JSON.stringify({ presentation: { ...pQuery, proof: { pi_a: [[[["1"]]]] } } }),
+      JSON.stringify({ presentation: { ...pQuery, request: { ...pQuery.request, statement: { type: "query", where: "x" } } } }),
+    ];
+    for (const body of bodies) {
+      const path = body.startsWith('{"presentations"') ? "/v1/verify-batch" : "/v1/verify";
+      const res = await fetch(base + path, { method: "POST", headers: { "content-type": "application/json" }, body });
+      expect([200, 400]).toContain(res.status);
+      const answer = (await res.json()) as { result?: { ok: boolean }; results?: Array<{ ok: boolean }>; error?: { code: string } };
+      if (res.status === 400) expect(answer.error!.code).toBe("BAD_REQUEST");
+      else for (const r of answer.results ?? [answer.result!]) expect(r.ok).toBe(false);
+    }
+    // pQuery itself is still unused: nothing above consumed its challenge.
+    expect((await fetch(base + "/healthz")).status).toBe(200);
+  });
+
   it("passes presentation content to the library, which refuses it with a typed code", async () => {
     const tampered = clone(pQuery);
     tampered.publicSignals[0] = "01";
