@@ -233,6 +233,11 @@ describe("verifier service", () => {
     const simple = await fetch(base + "/healthz", { headers: { origin: ORIGIN } });
     expect(simple.headers.get("access-control-allow-origin")).toBe(ORIGIN);
     expect((await fetch(base + "/healthz", { headers: { origin: "https://evil.example" } })).headers.get("access-control-allow-origin")).toBeNull();
+    // A wallet must be able to read error bodies too.
+    const error = await fetch(base + "/v1/verify", { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json" }, body: "{}" });
+    expect(error.status).toBe(400);
+    expect(error.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    expect(error.headers.get("vary")).toContain("Origin");
   });
 
   it("serves an OpenAPI 3.1 document built from the validation schemas", async () => {
