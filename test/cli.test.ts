@@ -3,7 +3,7 @@
  * temporary directory through the whole flow, with its exit codes and error lines.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, copyFile, cp, mkdir, mkdtemp, readFile, readdir, stat, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -207,6 +207,33 @@ describe("medzk CLI", () => {
     expectError(await medzk(["circuits", "build"], { cli }), 3, "INPUT", "needs a medzk repository checkout");
     expectError(await medzk(["circuits", "build", "nope"], { cli }), 2, "USAGE", '"nope"');
   });
+
+  it("rebuilds a circuit's artifacts in a checkout, with progress on stderr", async () => {
+    // A copy of the checkout, so the committed artifacts stay untouched.
+    const checkout = join(dir, "checkout");
+    await mkdir(join(checkout, "dist"), { recursive: true });
+    for (const d of ["scripts", "circuits", "ceremony", "artifacts"]) await cp(d, join(checkout, d), { recursive: true });
+    await copyFile("package.json", join(checkout, "package.json"));
+    await copyFile(CLI, join(checkout, "dist", "cli.js"));
+    // Node follows symlinks into the real node_modules; circom2's WASI sandbox does not, so the
+    // circuit library it includes is copied.
+    await mkdir(join(checkout, "node_modules"));
+    for (const entry of await readdir("node_modules")) {
+      if (entry === "circomlib") await cp(join("node_modules", entry), join(checkout, "node_modules", entry), { recursive: true });
+      else await symlink(resolve("node_modules", entry), join(checkout, "node_modules", entry));
+    }
+    const before = JSON.parse(await readFile(join(checkout, "artifacts", "manifest.json"), "utf8"));
+    const run = await medzk(["circuits", "build", "age_at_least"], { cli: join(checkout, "dist", "cli.js") });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("[build-circuits] age_at_least: compile");
+    expect(run.stdout).toContain("rebuilt age_at_least");
+    const after = JSON.parse(await readFile(join(checkout, "artifacts", "manifest.json"), "utf8"));
+    // Same circuit, so the same r1cs and wasm; a fresh phase-2 contribution, so a new proving key.
+    expect(after.circuits.age_at_least.r1cs).toBe(before.circuits.age_at_least.r1cs);
+    expect(after.circuits.age_at_least.files.wasm).toEqual(before.circuits.age_at_least.files.wasm);
+    expect(after.circuits.age_at_least.files.zkey.sha256).not.toBe(before.circuits.age_at_least.files.zkey.sha256);
+    expect(after.circuits.query).toEqual(before.circuits.query);
+  }, 300_000);
 
   it("recompiles and checks the artifacts in this checkout", async () => {
     const run = await medzk(["artifacts", "check", "--fast"], { cwd: process.cwd() });
