@@ -3,11 +3,11 @@
  * temporary directory through the whole flow, with its exit codes and error lines.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { chmod, copyFile, cp, mkdir, mkdtemp, readFile, readdir, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, copyFile, cp, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import packageJson from "../package.json" with { type: "json" };
 
 const CLI = resolve("dist/cli.js");
@@ -43,6 +43,9 @@ beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error("dist/cli.js is missing: build first (npx tsup), or run npm test");
   dir = await mkdtemp(join(tmpdir(), "medzk-cli-"));
 });
+
+// The checkout copy holds ~60 MB of artifacts.
+afterAll(() => (dir ? rm(dir, { recursive: true, force: true }) : undefined));
 
 describe("medzk CLI", () => {
   let publicKey: string;

@@ -1,6 +1,6 @@
 /** The shipped examples run against the built package (`npm test` builds first) and exit by themselves. */
 import { execFile, spawn } from "node:child_process";
-import { mkdtemp, readFile, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -84,5 +84,6 @@ describe("examples", () => {
     service.kill("SIGTERM");
     expect(await exit).toBe(0);
     expect(logs).toContain('"route":"/v1/verify"');
+    await rm(dir, { recursive: true, force: true });
   });
 });
