@@ -98,6 +98,19 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       state === "down" ? logger?.warn({ redis: "down", reason }, "redis unreachable") : logger?.info({ redis: "up" }, "redis reachable"),
   });
   const { verifier } = configured;
+  // What an operator needs to confirm the deployment, and nothing secret (no key, no Redis URL).
+  logger?.info(
+    {
+      scope: config.scope,
+      trustedIssuerCount: config.trustedIssuers.length,
+      issuerRegistry: config.issuersFile !== undefined,
+      sharedRequestKey: config.requestKey !== undefined,
+      redisStore: config.redis !== undefined,
+      corsOriginCount: config.corsOrigins.length,
+      limits: config.limits,
+    },
+    "verifier configured",
+  );
   const schemas = serviceSchemas(config.limits);
   const openapi = openApiDocument(schemas, { version: packageJson.version, scope: config.scope });
 
