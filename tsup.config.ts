@@ -1,12 +1,25 @@
 import { defineConfig } from "tsup";
 
-export default defineConfig({
-  entry: { index: "src/index.ts", verifier: "src/verifier-entry.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "node20",
-  // import.meta.url (used to find the shipped artifacts/) also works in the CommonJS build.
-  shims: true,
-});
+export default defineConfig([
+  {
+    entry: { index: "src/index.ts", verifier: "src/verifier-entry.ts", server: "src/server/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    // The CLI build below writes into the same folder at the same time: keep its files.
+    clean: ["!cli.js", "!cli.js.map"],
+    target: "node20",
+    // import.meta.url (used to find the shipped artifacts/) also works in the CommonJS build.
+    shims: true,
+  },
+  {
+    // The `medzk` command: one ESM file (no shared chunks, so the build above cannot clean them
+    // away), made executable by tsup because src/cli/main.ts starts with a #! line.
+    entry: { cli: "src/cli/main.ts" },
+    format: ["esm"],
+    sourcemap: true,
+    splitting: false,
+    clean: false,
+    target: "node20",
+  },
+]);

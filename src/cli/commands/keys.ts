@@ -1,0 +1,49 @@
+/** `medzk keygen` and `medzk holder`: new issuer keys and holder secrets. */
+import { createHolder } from "../../holder.js";
+import { generateIssuerKey } from "../../issuer-key.js";
+import { type Command, optional, writeJson } from "../io.js";
+
+export const keygen: Command = {
+  name: "keygen",
+  summary: "create an issuer signing key",
+  help: `Usage: medzk keygen [--out issuer.json]
+
+Creates an EdDSA-Poseidon issuer key { privateKey, publicKey } (hex). With --out the key is
+written to a new owner-only file (never overwritten) and the public key is printed; without it
+the whole key is printed. Publish the public key; verifiers list it in "trustedIssuers" or in
+their issuer registry.
+
+Options:
+  --out <file>   where to write the key (must not exist)
+  -h, --help     show this help`,
+  options: { out: { type: "string" } },
+  async run(args) {
+    const key = generateIssuerKey();
+    const out = optional(args, "out");
+    await writeJson(out, key, { secret: true });
+    if (out !== undefined) process.stdout.write(`${key.publicKey}\n`);
+    return 0;
+  },
+};
+
+export const holder: Command = {
+  name: "holder",
+  summary: "create a holder secret and its commitment",
+  help: `Usage: medzk holder [--out holder.json]
+
+Creates a holder { secret, commitment }. The secret never leaves the holder's device; the
+commitment is what an issuer binds credentials to (medzk issue --holder-commitment). With --out
+the holder is written to a new owner-only file and the commitment is printed.
+
+Options:
+  --out <file>   where to write the holder (must not exist)
+  -h, --help     show this help`,
+  options: { out: { type: "string" } },
+  async run(args) {
+    const h = createHolder();
+    const out = optional(args, "out");
+    await writeJson(out, h, { secret: true });
+    if (out !== undefined) process.stdout.write(`${h.commitment}\n`);
+    return 0;
+  },
+};

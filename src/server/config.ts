@@ -1,0 +1,236 @@
+/**
+ * Verifier service configuration: the `verifier.json` an operator writes, parsed into a resolved
+ * {@link ServiceConfig}. Parsing is strict (unknown properties are refused, since a misspelt
+ * `maxRootAgeSeconds` would otherwise silently keep the default) and every error names the field
+ * and says what to write instead.
+ *
+ * Secrets are referenced, not written: `requestKey` is `{ "env": "VAR" }` or `{ "file": "path" }`.
+ * `{ "hex": "…" }` exists for tests and throwaway setups only: a config file gets copied into
+ * repositories, tickets and container images, and a request key found there lets anyone mint
+ * requests this verifier accepts.
+ */
+import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { MedzkError } from "../errors.js";
+import { tryUnpackPublicKey } from "../issuer-key.js";
+import { validScope } from "../request.js";
+import { defineSchema, type SchemaDefinition } from "../schemas.js";
+
+/** A resolved configuration: paths absolute, the request key read. JSON-safe. */
+export interface ServiceConfig {
+  listen: { host: string; port: number };
+  scope: string;
+  /** Packed public keys of issuers without a revocation registry. */
+  trustedIssuers: string[];
+  /** Absolute path of a JsonFileIssuerRegistry file (`medzk-issuers/v1`). */
+  issuersFile?: string;
+  /** User-defined schemas the verifier may query (built-ins are always known). */
+  schemas?: SchemaDefinition[];
+  /**
+   * The HMAC request key, lowercase hex (>= 32 bytes). Absent: a random key per process, so
+   * requests do not survive a restart and no other instance can verify them.
+   */
+  requestKey?: string;
+  redis?: { url: string; keyPrefix: string };
+  requestTtlSeconds: number;
+  maxRootAgeSeconds: number;
+  limits: { bodyBytes: number; batchSize: number };
+  /** Exact origins (scheme://host[:port]) allowed to call the service from a browser. */
+  corsOrigins: string[];
+}
+
+export const CONFIG_DEFAULTS = {
+  host: "127.0.0.1",
+  port: 8080,
+  requestTtlSeconds: 300,
+  maxRootAgeSeconds: 3600,
+  bodyBytes: 256 * 1024,
+  batchSize: 100,
+  redisKeyPrefix: "medzk:challenge:",
+} as const;
+
+/** The largest batch the service accepts whatever the config says: a batch is held in memory and checked in one go. */
+export const MAX_BATCH_SIZE = 1000;
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const KEY_HEX = /^([0-9a-f]{2}){32,}$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ORIGIN = /^https?:\/\/[^/\s?#]+$/;
+
+export interface ParseOptions {
+  /** Where `{ "env": … }` references are looked up. Default: process.env. */
+  env?: Record<string, string | undefined>;
+  /** Directory that relative paths (`issuersFile`, `requestKey.file`) are resolved against. Default: the working directory. */
+  baseDir?: string;
+}
+
+/** Validates a parsed `verifier.json`. Throws MedzkError("INVALID_ARGUMENT") naming the field to fix. */
+export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): ServiceConfig {
+  const env = opts.env ?? process.env;
+  const baseDir = opts.baseDir ?? process.cwd();
+  const c = object(json, "config", [
+    "listen",
+    "scope",
+    "trustedIssuers",
+    "issuersFile",
+    "schemas",
+    "requestKey",
+    "redis",
+    "requestTtlSeconds",
+    "maxRootAgeSeconds",
+    "limits",
+    "corsOrigins",
+  ]);
+
+  const listen = c.listen === undefined ? {} : object(c.listen, "listen", ["host", "port"]);
+  const host = listen.host ?? CONFIG_DEFAULTS.host;
+  if (typeof host !== "string" || host.length === 0) fail(`"listen.host" must be a host name or IP address, e.g. "127.0.0.1"`);
+  const port = integer(listen.port ?? CONFIG_DEFAULTS.port, "listen.port", 0, 65535);
+
+  if (!validScope(c.scope)) fail(`"scope" must be a string of 1 to 256 characters naming this verifier, e.g. "acme-health/claims"`);
+
+  const trustedIssuers = c.trustedIssuers ?? [];
+  if (!Array.isArray(trustedIssuers)) fail(`"trustedIssuers" must be an array of packed issuer public keys (64 hex characters)`);
+  (trustedIssuers as unknown[]).forEach((key, i) => {
+    if (tryUnpackPublicKey(key) === undefined) {
+      fail(`"trustedIssuers[${i}]" must be a packed issuer public key (64 lowercase hex characters, as printed by "medzk keygen")`);
+    }
+  });
+  let issuersFile: string | undefined;
+  if (c.issuersFile !== undefined) {
+    if (typeof c.issuersFile !== "string" || c.issuersFile.length === 0) fail(`"issuersFile" must be a path to a medzk-issuers/v1 file`);
+    issuersFile = resolve(baseDir, c.issuersFile as string);
+  }
+  if ((trustedIssuers as unknown[]).length === 0 && issuersFile === undefined) {
+    fail(`give "trustedIssuers" (at least one public key) or "issuersFile" (an issuer registry file): a verifier that trusts nobody accepts nothing`);
+  }
+
+  let schemas: SchemaDefinition[] | undefined;
+  if (c.schemas !== undefined) {
+    if (!Array.isArray(c.schemas)) fail(`"schemas" must be an array of schema definitions`);
+    schemas = (c.schemas as unknown[]).map((definition, i) => {
+      try {
+        return defineSchema(definition);
+      } catch (error) {
+        return fail(`"schemas[${i}]": ${(error as Error).message}`);
+      }
+    });
+  }
+
+  const requestKey = c.requestKey === undefined ? undefined : readRequestKey(c.requestKey, env, baseDir);
+
+  let redis: ServiceConfig["redis"];
+  if (c.redis !== undefined) {
+    const r = object(c.redis, "redis", ["url", "keyPrefix"]);
+    if (typeof r.url !== "string" || !/^rediss?:\/\//.test(r.url)) fail(`"redis.url" must be a redis:// or rediss:// URL, e.g. "redis://127.0.0.1:6379"`);
+    const keyPrefix = r.keyPrefix ?? CONFIG_DEFAULTS.redisKeyPrefix;
+    if (typeof keyPrefix !== "string" || keyPrefix.length === 0) fail(`"redis.keyPrefix" must be a non-empty string`);
+    // Instances sharing Redis must also share the request key, or none can verify another's requests.
+    if (requestKey === undefined) fail(`"redis" needs "requestKey" too: every instance sharing Redis must use the same request key`);
+    redis = { url: r.url as string, keyPrefix: keyPrefix as string };
+  }
+
+  const requestTtlSeconds = integer(c.requestTtlSeconds ?? CONFIG_DEFAULTS.requestTtlSeconds, "requestTtlSeconds", 1, 86_400);
+  const maxRootAgeSeconds = integer(c.maxRootAgeSeconds ?? CONFIG_DEFAULTS.maxRootAgeSeconds, "maxRootAgeSeconds", 0, 365 * 86_400);
+
+  const limits = c.limits === undefined ? {} : object(c.limits, "limits", ["bodyBytes", "batchSize"]);
+  const bodyBytes = integer(limits.bodyBytes ?? CONFIG_DEFAULTS.bodyBytes, "limits.bodyBytes", 1024, MAX_BODY_BYTES);
+  const batchSize = integer(limits.batchSize ?? CONFIG_DEFAULTS.batchSize, "limits.batchSize", 1, MAX_BATCH_SIZE);
+
+  const corsOrigins = c.corsOrigins ?? [];
+  if (!Array.isArray(corsOrigins)) fail(`"corsOrigins" must be an array of origins such as "https://wallet.example"`);
+  (corsOrigins as unknown[]).forEach((origin, i) => {
+    // Exact origins only: "*" would let any web page drive the verifier from a user's browser.
+    if (typeof origin !== "string" || !ORIGIN.test(origin) || origin.endsWith("/")) {
+      fail(`"corsOrigins[${i}]" must be an exact origin such as "https://wallet.example" (scheme and host, no path, no "*")`);
+    }
+  });
+
+  const config: ServiceConfig = {
+    listen: { host: host as string, port },
+    scope: c.scope as string,
+    trustedIssuers: [...(trustedIssuers as string[])],
+    requestTtlSeconds,
+    maxRootAgeSeconds,
+    limits: { bodyBytes, batchSize },
+    corsOrigins: [...(corsOrigins as string[])],
+  };
+  if (issuersFile !== undefined) config.issuersFile = issuersFile;
+  if (schemas !== undefined) config.schemas = schemas;
+  if (requestKey !== undefined) config.requestKey = requestKey;
+  if (redis !== undefined) config.redis = redis;
+  return config;
+}
+
+/** Reads and parses a `verifier.json`; relative paths in it are relative to the file. */
+export async function loadServiceConfig(path: string, opts: Omit<ParseOptions, "baseDir"> = {}): Promise<ServiceConfig> {
+  if (typeof path !== "string" || path.length === 0) fail(`"path" must be the path of a verifier config file`);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (cause) {
+    throw new MedzkError("INVALID_ARGUMENT", `cannot read verifier config ${path}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { cause });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new MedzkError("INVALID_ARGUMENT", `verifier config ${path} is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+  try {
+    return parseServiceConfig(json, { ...opts, baseDir: dirname(resolve(path)) });
+  } catch (error) {
+    if (error instanceof MedzkError) throw new MedzkError(error.code, `verifier config ${path}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+function readRequestKey(value: unknown, env: Record<string, string | undefined>, baseDir: string): string {
+  const ref = object(value, "requestKey", ["env", "file", "hex"]);
+  const given = Object.keys(ref);
+  if (given.length !== 1) fail(`"requestKey" must be exactly one of { "env": "VAR_NAME" } or { "file": "path" }`);
+  let hex: string;
+  let where: string;
+  if (ref.env !== undefined) {
+    if (typeof ref.env !== "string" || !ENV_NAME.test(ref.env)) fail(`"requestKey.env" must be an environment variable name`);
+    where = `environment variable ${ref.env}`;
+    const v = env[ref.env as string];
+    if (v === undefined || v === "") fail(`"requestKey": ${where} is not set; set it to at least 32 random bytes of hex (e.g. openssl rand -hex 32)`);
+    hex = v!.trim();
+  } else if (ref.file !== undefined) {
+    if (typeof ref.file !== "string" || ref.file.length === 0) fail(`"requestKey.file" must be a path`);
+    const path = resolve(baseDir, ref.file as string);
+    where = `file ${path}`;
+    try {
+      hex = readFileSync(path, "utf8").trim();
+    } catch (cause) {
+      throw new MedzkError("INVALID_ARGUMENT", `"requestKey": cannot read ${where}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { cause });
+    }
+  } else {
+    if (typeof ref.hex !== "string") fail(`"requestKey.hex" must be a hex string`);
+    where = `"requestKey.hex"`;
+    hex = ref.hex as string;
+  }
+  // Never echo the value: it is a secret, and error messages end up in logs.
+  if (!KEY_HEX.test(hex)) fail(`"requestKey": ${where} must hold at least 32 bytes of lowercase hex (e.g. openssl rand -hex 32)`);
+  return hex;
+}
+
+function object(value: unknown, name: string, allowed: readonly string[]): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(`"${name}" must be a JSON object`);
+  for (const key of Object.keys(value as object)) {
+    if (!allowed.includes(key)) fail(`"${name}" has unknown property ${JSON.stringify(key)}; allowed: ${allowed.join(", ")}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function integer(value: unknown, name: string, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    fail(`"${name}" must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return value as number;
+}
+
+function fail(message: string): never {
+  throw new MedzkError("INVALID_ARGUMENT", message);
+}

@@ -1,0 +1,115 @@
+/**
+ * Builds the library verifier a {@link ServiceConfig} describes, with the resources it holds (the
+ * issuer registry file, the Redis connection). Shared by the HTTP service and the CLI, so a
+ * request made by `medzk request` verifies in `medzk serve` and the other way round.
+ *
+ * ioredis is imported only when Redis is configured: it is an optional peer dependency, so the
+ * library and single-instance services install without it.
+ */
+import { MedzkError } from "../errors.js";
+import { JsonFileIssuerRegistry } from "../issuer-registry.js";
+import { RedisChallengeStore } from "../redis-challenge-store.js";
+import { createVerifier, type Verifier, type VerifierPolicy } from "../verifier.js";
+import type { ServiceConfig } from "./config.js";
+
+/** The subset of an ioredis client this module uses. */
+export interface RedisConnection {
+  readonly status: string;
+  set(key: string, value: string, px: "PXAT", expiresAt: number, nx: "NX"): Promise<string | null>;
+  ping(): Promise<string>;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+  on(event: "error" | "ready", listener: (arg?: unknown) => void): unknown;
+  once(event: "ready", listener: () => void): unknown;
+}
+
+export interface ConfiguredVerifier {
+  verifier: Verifier;
+  registry?: JsonFileIssuerRegistry;
+  redis?: RedisConnection;
+  /** Closes the Redis connection (pending commands finish first). */
+  close(): Promise<void>;
+}
+
+export interface VerifierHooks {
+  /** Called when the Redis connection fails and when it recovers (for logging). */
+  onRedisState?: (state: "down" | "up", reason?: string) => void;
+}
+
+export async function configuredVerifier(config: ServiceConfig, hooks: VerifierHooks = {}): Promise<ConfiguredVerifier> {
+  const registry = config.issuersFile === undefined ? undefined : new JsonFileIssuerRegistry(config.issuersFile);
+  const redis = config.redis === undefined ? undefined : await connectRedis(config.redis.url, hooks);
+  const policy: VerifierPolicy = {
+    scope: config.scope,
+    trustedIssuers: config.trustedIssuers,
+    requestTtlSeconds: config.requestTtlSeconds,
+    maxRootAgeSeconds: config.maxRootAgeSeconds,
+  };
+  if (registry) policy.issuers = registry;
+  if (config.schemas) policy.schemas = config.schemas;
+  if (config.requestKey !== undefined) policy.requestKey = config.requestKey;
+  if (redis) policy.challengeStore = new RedisChallengeStore(redis, { prefix: config.redis!.keyPrefix });
+  let verifier: Verifier;
+  try {
+    verifier = createVerifier(policy);
+  } catch (error) {
+    redis?.disconnect();
+    throw error;
+  }
+  return {
+    verifier,
+    ...(registry ? { registry } : {}),
+    ...(redis ? { redis } : {}),
+    async close() {
+      if (!redis) return;
+      // quit() lets queued commands finish; on a connection that is down it would wait for a
+      // reconnect that may never come, so drop it instead.
+      if (redis.status === "ready") await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
+    },
+  };
+}
+
+async function connectRedis(url: string, hooks: VerifierHooks): Promise<RedisConnection> {
+  let Redis: new (url: string, options: object) => RedisConnection;
+  try {
+    ({ Redis } = (await import("ioredis")) as unknown as { Redis: typeof Redis });
+  } catch (cause) {
+    throw new MedzkError("INVALID_ARGUMENT", `"redis" is configured but the ioredis package is not installed: run npm install ioredis`, { cause });
+  }
+  const client = new Redis(url, {
+    // Fail fast while disconnected: a command queued until Redis returns would hold an HTTP
+    // request open; refusing at once (STORE_UNAVAILABLE) is the fail-closed answer.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    // Reconnect forever, at most every 2 s: /readyz reports the outage meanwhile.
+    retryStrategy: (times: number) => Math.min(times * 200, 2000),
+  });
+  let down = false;
+  // Without an error listener ioredis reports every failed reconnect as an unhandled error event.
+  client.on("error", (error) => {
+    if (down) return;
+    down = true;
+    hooks.onRedisState?.("down", (error as Error)?.message ?? String(error));
+  });
+  client.on("ready", () => {
+    if (!down) return;
+    down = false;
+    hooks.onRedisState?.("up");
+  });
+  // Give the first connection a moment, so that a service's first requests (and a CLI run)
+  // find it ready; if Redis is down the service starts anyway and /readyz says why.
+  if (client.status !== "ready") {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, FIRST_CONNECT_WAIT_MS);
+      client.once("ready", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+  return client;
+}
+
+const FIRST_CONNECT_WAIT_MS = 2000;

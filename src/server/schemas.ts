@@ -1,0 +1,288 @@
+/**
+ * JSON schemas of the verifier service's bodies, and the OpenAPI 3.1 document built from them.
+ *
+ * Request schemas check the envelope only (a JSON object with the right top-level fields, bounded
+ * sizes): the library checks everything inside a statement or presentation and answers with a
+ * typed code (`MALFORMED_PRESENTATION`, `NON_CANONICAL_SIGNAL`, …), which tells a client more than
+ * a schema error would. The same objects are handed to Fastify for validation and copied into
+ * `/openapi.json`, so the document cannot drift from what the service enforces. They stay within
+ * the JSON Schema subset that draft-07 (Fastify's Ajv) and 2020-12 (OpenAPI 3.1) read alike.
+ */
+import type { VerifyErrorCode } from "../errors.js";
+
+type Schema = Record<string, unknown>;
+
+/** Stable codes of the service's own errors (`{ "error": { code, message } }`). */
+export const HTTP_ERROR_CODES = [
+  "BAD_REQUEST",
+  "NOT_FOUND",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "ORIGIN_NOT_ALLOWED",
+  "SERVICE_UNAVAILABLE",
+  "INTERNAL_ERROR",
+  // Library codes for a statement the verifier cannot ask for (POST /v1/requests).
+  "INVALID_ARGUMENT",
+  "INVALID_DATE",
+  "INVALID_ATTRIBUTE",
+  "UNKNOWN_SCHEMA",
+  "UNKNOWN_STATEMENT",
+] as const;
+export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
+
+const VERIFY_ERROR_CODES: readonly VerifyErrorCode[] = [
+  "MALFORMED_PRESENTATION",
+  "UNKNOWN_REQUEST",
+  "REQUEST_MISMATCH",
+  "REQUEST_EXPIRED",
+  "REQUEST_REPLAYED",
+  "STATEMENT_MISMATCH",
+  "PUBLIC_SIGNAL_COUNT",
+  "NON_CANONICAL_SIGNAL",
+  "UNTRUSTED_ISSUER",
+  "ISSUER_KEY_RETIRED",
+  "ISSUER_KEY_COMPROMISED",
+  "ISSUER_KEY_NOT_VALID",
+  "SCHEMA_NOT_ALLOWED",
+  "STALE_REVOCATION_ROOT",
+  "UNKNOWN_REVOCATION_ROOT",
+  "REGISTRY_UNAVAILABLE",
+  "AS_OF_MISMATCH",
+  "CHALLENGE_MISMATCH",
+  "SCOPE_MISMATCH",
+  "MALFORMED_PROOF",
+  "INVALID_PROOF",
+  "STORE_UNAVAILABLE",
+  "INTERNAL_ERROR",
+];
+
+const decimal = { type: "string", pattern: "^[0-9]{1,78}$" };
+const day = { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" };
+
+const Statement: Schema = {
+  type: "object",
+  description: "What to prove: ageAtLeast { minAge }, insuranceActive { insurerId } or query { schema, where, disclose? }. Parameters are checked by the library.",
+  required: ["type"],
+  properties: {
+    type: { type: "string", enum: ["ageAtLeast", "insuranceActive", "query"] },
+    minAge: { type: "integer" },
+    insurerId: { type: "string" },
+    schema: { type: "string" },
+    where: { type: "array", maxItems: 16 },
+    disclose: { type: "array", maxItems: 8 },
+  },
+};
+
+const ProofRequest: Schema = {
+  type: "object",
+  description: "A request for the holder's wallet; echoed verbatim in the presentation. Authenticated by the verifier's HMAC, so it needs no server-side state.",
+  required: ["format", "challenge", "scope", "asOf", "statement", "expiresAt", "mac"],
+  properties: {
+    format: { type: "string", enum: ["medzk-request/v1"] },
+    challenge: decimal,
+    scope: { type: "string" },
+    asOf: day,
+    statement: Statement,
+    expiresAt: { type: "string", format: "date-time" },
+    mac: { type: "string", pattern: "^[0-9a-f]{64}$" },
+  },
+};
+
+// Only the envelope: the verifier refuses anything else inside with a typed code.
+const Presentation: Schema = {
+  type: "object",
+  description: "A wallet's answer to a request (medzk-presentation/v1). Its content is checked by the verifier, which refuses with a typed code rather than a 400.",
+  properties: {
+    format: { type: "string", maxLength: 64 },
+    request: { type: "object" },
+    proof: { type: "object" },
+    publicSignals: { type: "array", maxItems: 256 },
+  },
+};
+
+const VerifyResult: Schema = {
+  description: "ok: true with what was proven, or ok: false with the library's refusal code.",
+  oneOf: [
+    {
+      type: "object",
+      required: ["ok", "statement", "nullifier", "issuer", "issuerId", "asOf", "scope", "challenge"],
+      properties: {
+        ok: { type: "boolean", enum: [true] },
+        statement: Statement,
+        nullifier: { ...decimal, description: "Poseidon(holder secret, scope): stable per holder within this scope." },
+        issuer: { type: "string", pattern: "^[0-9a-f]{64}$" },
+        issuerId: { type: "string" },
+        disclosed: { type: "object", description: "Attributes the query asked to disclose." },
+        asOf: day,
+        scope: { type: "string" },
+        challenge: decimal,
+      },
+    },
+    {
+      type: "object",
+      required: ["ok", "error"],
+      properties: {
+        ok: { type: "boolean", enum: [false] },
+        error: {
+          type: "object",
+          required: ["code", "message"],
+          properties: { code: { type: "string", enum: VERIFY_ERROR_CODES }, message: { type: "string" } },
+        },
+      },
+    },
+  ],
+};
+
+const Error_: Schema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: { code: { type: "string", enum: HTTP_ERROR_CODES }, message: { type: "string" } },
+    },
+  },
+};
+
+const Readiness: Schema = {
+  type: "object",
+  required: ["ready", "checks"],
+  properties: {
+    ready: { type: "boolean" },
+    checks: {
+      type: "object",
+      description: "One entry per dependency: \"ok\" or why it is not usable.",
+      additionalProperties: { type: "string" },
+    },
+  },
+};
+
+/** The named schemas, with the batch limit of this service's configuration. */
+export function serviceSchemas(limits: { batchSize: number }): Record<string, Schema> {
+  return {
+    Statement,
+    ProofRequest,
+    Presentation,
+    VerifyResult,
+    Error: Error_,
+    Readiness,
+    CreateRequestBody: {
+      type: "object",
+      required: ["statement"],
+      additionalProperties: false,
+      properties: { statement: Statement },
+    },
+    VerifyBody: {
+      type: "object",
+      required: ["presentation"],
+      additionalProperties: false,
+      properties: {
+        presentation: Presentation,
+        expected: { ...decimal, description: "Optional: the challenge of the request the caller waits for (REQUEST_MISMATCH otherwise)." },
+      },
+    },
+    VerifyBatchBody: {
+      type: "object",
+      required: ["presentations"],
+      additionalProperties: false,
+      properties: { presentations: { type: "array", minItems: 1, maxItems: limits.batchSize, items: Presentation } },
+    },
+    CreateRequestResponse: { type: "object", required: ["request"], properties: { request: ProofRequest } },
+    VerifyResponse: { type: "object", required: ["result"], properties: { result: VerifyResult } },
+    VerifyBatchResponse: { type: "object", required: ["results"], properties: { results: { type: "array", items: VerifyResult } } },
+  };
+}
+
+/** One route of the service: the single table both Fastify and the OpenAPI document read. */
+export interface RouteSpec {
+  method: "GET" | "POST";
+  url: string;
+  operationId: string;
+  summary: string;
+  /** Name of the body schema in {@link serviceSchemas}. */
+  body?: string;
+  /** Status → [description, schema name]. */
+  responses: Record<number, [string, string?]>;
+}
+
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    method: "POST",
+    url: "/v1/requests",
+    operationId: "createRequest",
+    summary: "Create a proof request for a wallet",
+    body: "CreateRequestBody",
+    responses: {
+      201: ["The request", "CreateRequestResponse"],
+      400: ["Malformed body or a statement this verifier cannot ask for", "Error"],
+      413: ["Body larger than limits.bodyBytes", "Error"],
+      415: ["Content type is not application/json", "Error"],
+    },
+  },
+  {
+    method: "POST",
+    url: "/v1/verify",
+    operationId: "verify",
+    summary: "Verify one presentation (a refused presentation is still 200, with result.ok false)",
+    body: "VerifyBody",
+    responses: {
+      200: ["The verification result", "VerifyResponse"],
+      400: ["Malformed body", "Error"],
+      413: ["Body larger than limits.bodyBytes", "Error"],
+      415: ["Content type is not application/json", "Error"],
+    },
+  },
+  {
+    method: "POST",
+    url: "/v1/verify-batch",
+    operationId: "verifyBatch",
+    summary: "Verify several presentations: one result per item, in order",
+    body: "VerifyBatchBody",
+    responses: {
+      200: ["One result per presentation", "VerifyBatchResponse"],
+      400: ["Malformed body, or more than limits.batchSize presentations", "Error"],
+      413: ["Body larger than limits.bodyBytes", "Error"],
+      415: ["Content type is not application/json", "Error"],
+    },
+  },
+  { method: "GET", url: "/healthz", operationId: "health", summary: "The process is alive", responses: { 200: ["Alive"] } },
+  {
+    method: "GET",
+    url: "/readyz",
+    operationId: "ready",
+    summary: "The verifier can verify: pinned keys loaded, issuer registry readable, Redis reachable",
+    responses: { 200: ["Ready", "Readiness"], 503: ["Not ready, with the failing checks", "Readiness"] },
+  },
+  { method: "GET", url: "/openapi.json", operationId: "openapi", summary: "This document", responses: { 200: ["OpenAPI 3.1 document"] } },
+];
+
+/** The OpenAPI 3.1 document of a service with these schemas. */
+export function openApiDocument(schemas: Record<string, Schema>, info: { version: string; scope: string }): Schema {
+  const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+  const paths: Record<string, Record<string, Schema>> = {};
+  for (const route of ROUTES) {
+    const operation: Schema = {
+      operationId: route.operationId,
+      summary: route.summary,
+      responses: Object.fromEntries(
+        Object.entries(route.responses).map(([status, [description, schema]]) => [
+          status,
+          schema ? { description, content: { "application/json": { schema: ref(schema) } } } : { description },
+        ]),
+      ),
+    };
+    if (route.body) operation.requestBody = { required: true, content: { "application/json": { schema: ref(route.body) } } };
+    (paths[route.url] ??= {})[route.method.toLowerCase()] = operation;
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "medzk verifier",
+      version: info.version,
+      description: `Verifies medzk zero-knowledge presentations for scope ${JSON.stringify(info.scope)}. Errors are { "error": { "code", "message" } }.`,
+    },
+    paths,
+    components: { schemas },
+  };
+}

@@ -1,0 +1,293 @@
+/**
+ * The verifier HTTP service: a Fastify app around one library verifier.
+ *
+ * - Bodies are JSON, validated against the envelope schemas of ./schemas.ts; the library checks
+ *   the rest and answers with typed codes. A refused presentation is a successful call (200 with
+ *   `result.ok === false`): the HTTP status says whether the service did its job, the result says
+ *   what it found, and clients switch on one field (`result.error.code`) for every refusal.
+ * - Every error is `{ "error": { "code", "message" } }` with a stable code, and never carries a
+ *   stack trace or a fragment of the body (JSON parse errors quote the input, so they are replaced).
+ * - One log line per request with fields chosen here (method, route, status, duration, error
+ *   code, presentation counts, refusal codes). Bodies, results, disclosed values, proofs and keys
+ *   are never logged; pino's `redact` guards the same names in case a future log call slips.
+ */
+import { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController, fastify } from "fastify";
+import { pino } from "pino";
+import packageJson from "../../package.json" with { type: "json" };
+import { MedzkError } from "../errors.js";
+import type { VerifyResult } from "../verifier.js";
+import type { ServiceConfig } from "./config.js";
+import { type ConfiguredVerifier, configuredVerifier } from "./configured-verifier.js";
+import { type HttpErrorCode, ROUTES, openApiDocument, serviceSchemas } from "./schemas.js";
+
+export interface VerifierService {
+  app: FastifyInstance;
+  /** Starts listening on `config.listen`; resolves to the base URL, e.g. "http://127.0.0.1:8080". */
+  listen(): Promise<string>;
+  /** Stops accepting connections, lets in-flight requests finish, then closes Redis. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Where JSON log lines go (default: stdout); false for no logs. */
+  logger?: pino.DestinationStream | false;
+}
+
+/** What the onResponse log line reports about a request, filled in by the handlers. */
+interface RequestFacts {
+  errorCode?: string;
+  presentations?: number;
+  accepted?: number;
+  refusals?: Record<string, number>;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    medzk: RequestFacts | null;
+  }
+}
+
+// Field names that must never reach a log line, whatever a future log call passes.
+const REDACT = [
+  "body",
+  "presentation",
+  "presentations",
+  "proof",
+  "publicSignals",
+  "disclosed",
+  "result",
+  "results",
+  "requestKey",
+  "secret",
+  "holder",
+  "config",
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "*.body",
+  "*.presentation",
+  "*.presentations",
+  "*.proof",
+  "*.disclosed",
+  "*.requestKey",
+  "*.secret",
+];
+
+// Generous for a batch of limits.batchSize presentations, but a client trickling a body in
+// cannot hold a connection forever.
+const REQUEST_TIMEOUT_MS = 30_000;
+const REDIS_PING_TIMEOUT_MS = 1000;
+
+export async function createVerifierService(config: ServiceConfig, options: ServiceOptions = {}): Promise<VerifierService> {
+  if (typeof config !== "object" || config === null || typeof config.listen !== "object") {
+    throw new MedzkError("INVALID_ARGUMENT", `"config" must be a ServiceConfig (use parseServiceConfig or loadServiceConfig)`);
+  }
+  const logger =
+    options.logger === false
+      ? undefined
+      : pino(
+          {
+            level: "info",
+            base: { service: "medzk-verifier" },
+            timestamp: pino.stdTimeFunctions.isoTime,
+            redact: { paths: REDACT, censor: "[redacted]" },
+          },
+          options.logger ?? pino.destination({ dest: 1, sync: false }),
+        );
+  const configured: ConfiguredVerifier = await configuredVerifier(config, {
+    onRedisState: (state, reason) =>
+      state === "down" ? logger?.warn({ redis: "down", reason }, "redis unreachable") : logger?.info({ redis: "up" }, "redis reachable"),
+  });
+  const { verifier } = configured;
+  // What an operator needs to confirm the deployment, and nothing secret (no key, no Redis URL).
+  logger?.info(
+    {
+      scope: config.scope,
+      trustedIssuerCount: config.trustedIssuers.length,
+      issuerRegistry: config.issuersFile !== undefined,
+      sharedRequestKey: config.requestKey !== undefined,
+      redisStore: config.redis !== undefined,
+      corsOriginCount: config.corsOrigins.length,
+      limits: config.limits,
+    },
+    "verifier configured",
+  );
+  const schemas = serviceSchemas(config.limits);
+  const openapi = openApiDocument(schemas, { version: packageJson.version, scope: config.scope });
+
+  const app = fastify({
+    ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false }),
+    // Fastify's own request lines would log URLs and headers; the onResponse hook below logs instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.limits.bodyBytes,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // Ajv must not rewrite the body: coercing 1 to "1" or dropping unknown properties would make
+    // the library see a different presentation from the one the client sent.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
+  });
+  // JSON only. Fastify also parses text/plain by default, which is what a cross-site form can
+  // send without a CORS preflight: without a parser it gets 415 before reaching a handler.
+  app.removeContentTypeParser("text/plain");
+  app.decorateRequest("medzk", null);
+  app.addHook("onRequest", async (request) => {
+    request.medzk = {};
+  });
+
+  // CORS for browser wallets: exact origins only, answered here rather than by a plugin so the
+  // whole policy is these few lines.
+  const origins = new Set(config.corsOrigins);
+  if (origins.size > 0) {
+    app.addHook("onRequest", async (request, reply) => {
+      reply.header("vary", "Origin");
+      const origin = request.headers.origin;
+      if (origin !== undefined && origins.has(origin)) reply.header("access-control-allow-origin", origin);
+    });
+    app.options("/*", async (request, reply) => {
+      const origin = request.headers.origin;
+      if (origin === undefined || !origins.has(origin)) {
+        return sendError(request, reply, 403, "ORIGIN_NOT_ALLOWED", "this origin may not call the verifier");
+      }
+      reply
+        .header("access-control-allow-methods", "GET, POST")
+        .header("access-control-allow-headers", "content-type")
+        .header("access-control-max-age", "600");
+      return reply.code(204).send();
+    });
+  }
+
+  app.addHook("onResponse", async (request, reply) => {
+    const facts = request.medzk ?? {};
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? "(none)",
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        ...(facts.errorCode ? { errorCode: facts.errorCode } : {}),
+        ...(facts.presentations !== undefined ? { presentationCount: facts.presentations, accepted: facts.accepted } : {}),
+        ...(facts.refusals && Object.keys(facts.refusals).length > 0 ? { refusals: facts.refusals } : {}),
+      },
+      "request",
+    );
+  });
+
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, "NOT_FOUND", `no route ${request.method} ${new URL(request.url, "http://x").pathname}`));
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const [status, code, message] = classify(error);
+    if (status >= 500) request.log.error({ err: { type: error.name, code: error.code, message: error.message, stack: error.stack } }, "internal error");
+    return sendError(request, reply, status, code, message);
+  });
+
+  const routeSchema = (name: string | undefined) => (name ? { body: schemas[name] } : {});
+  const handlers: Record<string, (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>> = {
+    createRequest: async (request, reply) => {
+      const { statement } = request.body as { statement: unknown };
+      // The library validates the statement's parameters and throws MedzkError for a caller mistake.
+      const proofRequest = verifier.createRequest({ statement: statement as never });
+      return reply.code(201).send({ request: proofRequest });
+    },
+    verify: async (request) => {
+      const { presentation, expected } = request.body as { presentation: unknown; expected?: string };
+      const result = await verifier.verify(presentation, expected === undefined ? undefined : { expected });
+      record(request, [result]);
+      return { result };
+    },
+    verifyBatch: async (request) => {
+      const { presentations } = request.body as { presentations: unknown[] };
+      const results = await verifier.verifyBatch(presentations);
+      record(request, results);
+      return { results };
+    },
+    health: async () => ({ status: "alive" }),
+    ready: async (_request, reply) => {
+      const checks = await readiness(configured);
+      const ready = Object.values(checks).every((v) => v === "ok");
+      return reply.code(ready ? 200 : 503).send({ ready, checks });
+    },
+    openapi: async () => openapi,
+  };
+  for (const route of ROUTES) {
+    app.route({ method: route.method, url: route.url, schema: routeSchema(route.body), handler: handlers[route.operationId]! });
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    async listen() {
+      return app.listen({ host: config.listen.host, port: config.listen.port });
+    },
+    close() {
+      closing ??= (async () => {
+        try {
+          await app.close();
+        } finally {
+          await configured.close();
+          logger?.flush();
+        }
+      })();
+      return closing;
+    },
+  };
+
+  function record(request: FastifyRequest, results: VerifyResult[]): void {
+    const facts = request.medzk!;
+    facts.presentations = results.length;
+    facts.accepted = results.filter((r) => r.ok).length;
+    facts.refusals = {};
+    for (const r of results) if (!r.ok) facts.refusals[r.error.code] = (facts.refusals[r.error.code] ?? 0) + 1;
+  }
+}
+
+/** Readiness of each dependency: "ok" or the reason it cannot be used. */
+async function readiness({ registry, redis }: ConfiguredVerifier): Promise<Record<string, string>> {
+  // The pinned verification keys were hash-checked when the verifier was created: a service
+  // with broken keys never starts, so a running one has them.
+  const checks: Record<string, string> = { keys: "ok" };
+  if (registry) {
+    await registry.refresh();
+    checks["registry"] = registry.lastError ? `issuer registry not usable: ${registry.lastError.message}` : "ok";
+  }
+  if (redis) {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${REDIS_PING_TIMEOUT_MS} ms`)), REDIS_PING_TIMEOUT_MS);
+      });
+      const reply = await Promise.race([redis.ping(), timeout]);
+      checks["redis"] = reply === "PONG" ? "ok" : `unexpected PING reply`;
+    } catch (error) {
+      checks["redis"] = `redis unreachable: ${(error as Error).message}`;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  return checks;
+}
+
+/** HTTP status, stable code and client-safe message of an error raised while handling a request. */
+function classify(error: FastifyError): [number, HttpErrorCode, string] {
+  if (error instanceof MedzkError) {
+    // Thrown by createRequest for a statement this verifier cannot ask for: the caller's mistake.
+    const code = (["INVALID_ARGUMENT", "INVALID_DATE", "INVALID_ATTRIBUTE", "UNKNOWN_SCHEMA", "UNKNOWN_STATEMENT"] as const).find((c) => c === error.code);
+    return code ? [400, code, error.message] : [500, "INTERNAL_ERROR", "internal error"];
+  }
+  if (error.validation) return [400, "BAD_REQUEST", `invalid body: ${error.message}`];
+  switch (error.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return [413, "PAYLOAD_TOO_LARGE", "the body is larger than this service accepts (limits.bodyBytes)"];
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return [415, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json"];
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return [400, "BAD_REQUEST", "the body is empty; send a JSON object"];
+  }
+  const status = error.statusCode ?? 500;
+  if (status === 503) return [503, "SERVICE_UNAVAILABLE", "the service is shutting down"];
+  // Parse errors carry a quote of the body in their message; it may hold personal data.
+  if (error instanceof SyntaxError || error.code === "FST_ERR_CTP_INVALID_JSON_BODY") return [400, "BAD_REQUEST", "the body is not valid JSON"];
+  if (status >= 400 && status < 500) return [400, "BAD_REQUEST", "the request could not be processed"];
+  return [500, "INTERNAL_ERROR", "internal error"];
+}
+
+function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: HttpErrorCode, message: string): FastifyReply {
+  if (request.medzk) request.medzk.errorCode = code;
+  return reply.code(status).type("application/json").send({ error: { code, message } });
+}
