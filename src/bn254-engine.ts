@@ -66,34 +66,32 @@ export async function buildCurve(singleThread: boolean): Promise<Curve> {
 }
 
 type CurveCache = { curve_bn128?: Curve | null };
-let threaded: Promise<Curve | undefined> | undefined;
+let building: Promise<void> | undefined;
 
 /**
  * The multi-threaded curve, one worker thread per core, shared by the prover and parallel batch
  * verification: snarkjs looks it up as ffjavascript's cached `globalThis.curve_bn128`, which
  * medzk fills with a curve built from the pre-generated wasm (saving ~270 ms on the first proof)
- * unless one is already there. Idle workers do not keep the process alive (prover-curve.ts).
- * Undefined where worker threads cannot be used.
+ * when it is empty. Idle workers do not keep the process alive (prover-curve.ts). Undefined
+ * where worker threads cannot be used.
+ * NOTE: the first load of snarkjs or circomlibjs empties that cache again (see prover-curve.ts);
+ * callers that are about to prove load snarkjs first.
  */
-export function threadedCurve(): Promise<Curve | undefined> {
-  threaded ??= (async () => {
-    const cache = globalThis as CurveCache;
-    if (!cache.curve_bn128) {
-      const curve = await buildCurve(false);
-      if (cache.curve_bn128) {
-        await curve.terminate(); // built concurrently by someone else: keep theirs
-      } else {
-        const terminate = curve.terminate;
-        curve.terminate = async () => {
-          if (cache.curve_bn128 === curve) cache.curve_bn128 = null;
-          threaded = undefined;
-          await terminate();
-        };
-        cache.curve_bn128 = curve;
-      }
-    }
-    const { singleThread } = await proverOptions();
-    return singleThread ? undefined : (cache.curve_bn128 ?? undefined);
-  })();
-  return threaded;
+export async function threadedCurve(): Promise<Curve | undefined> {
+  const cache = globalThis as CurveCache;
+  if (!cache.curve_bn128) {
+    building ??= buildCurve(false).then(async (curve) => {
+      building = undefined;
+      if (cache.curve_bn128) return curve.terminate(); // filled meanwhile (by snarkjs): keep that one
+      const terminate = curve.terminate;
+      curve.terminate = async () => {
+        if (cache.curve_bn128 === curve) cache.curve_bn128 = null;
+        await terminate();
+      };
+      cache.curve_bn128 = curve;
+    });
+    await building;
+  }
+  const { singleThread } = await proverOptions();
+  return singleThread ? undefined : (cache.curve_bn128 ?? undefined);
 }

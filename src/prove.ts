@@ -13,6 +13,8 @@ export { buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProg
 export async function prove(options: ProveOptions): Promise<Presentation> {
   // Starts snarkjs's shared threaded curve from medzk's pre-generated wasm before snarkjs would
   // build it the slow way; proving falls back to one thread by itself if workers cannot start.
+  // snarkjs is loaded first because its first load empties that cache (see bn254-engine.ts).
+  await import("snarkjs");
   await threadedCurve();
   return proveWith(options, nodeArtifactLocation);
 }

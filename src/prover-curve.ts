@@ -91,22 +91,28 @@ async function blobWorkersStart(timeoutMs = 5_000): Promise<boolean> {
   }
 }
 
-let ready: Promise<{ singleThread: boolean }> | undefined;
+let browserReady: Promise<{ singleThread: boolean }> | undefined;
 
-/** The prover options to pass to snarkjs, after preparing the shared curve once. */
-export function proverOptions(): Promise<{ singleThread: boolean }> {
-  ready ??= (async () => {
-    const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
-    // Browser workers keep nothing alive; they only have to be allowed to start.
-    if (!isNode) return { singleThread: !(await blobWorkersStart()) };
-    const tm = (await buildBn128())?.tm as ThreadManager | undefined;
-    if (tm?.[PATCHED]) return { singleThread: false };
-    const handles = tm && Array.isArray(tm.workers) && Array.isArray(tm.working) && typeof tm.postAction === "function"
-      ? threadHandles(tm)
-      : undefined;
-    if (!tm || !handles) return { singleThread: true };
-    installIdleUnref(tm, handles);
-    return { singleThread: false };
-  })();
-  return ready;
+/**
+ * The prover options to pass to snarkjs, after preparing the shared curve.
+ * NOTE: in Node this looks at the cached curve on every call, not once: loading snarkjs or
+ * circomlibjs for the first time resets ffjavascript's cache (their CommonJS copies run
+ * `globalThis.curve_bn128 = null`), after which snarkjs builds a new curve that must be patched
+ * too, or its workers would keep the process alive.
+ */
+export async function proverOptions(): Promise<{ singleThread: boolean }> {
+  const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
+  // Browser workers keep nothing alive; they only have to be allowed to start.
+  if (!isNode) {
+    browserReady ??= blobWorkersStart().then((ok) => ({ singleThread: !ok }));
+    return browserReady;
+  }
+  const tm = (await buildBn128())?.tm as ThreadManager | undefined;
+  if (tm?.[PATCHED]) return { singleThread: false };
+  const handles = tm && Array.isArray(tm.workers) && Array.isArray(tm.working) && typeof tm.postAction === "function"
+    ? threadHandles(tm)
+    : undefined;
+  if (!tm || !handles) return { singleThread: true };
+  installIdleUnref(tm, handles);
+  return { singleThread: false };
 }

@@ -9,7 +9,7 @@
  */
 import { existsSync } from "node:fs";
 import { readFile, readdir } from "node:fs/promises";
-import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import { createServer } from "node:http";
 import { builtinModules, createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { extname, join, sep } from "node:path";
@@ -20,7 +20,8 @@ import { loadProvingArtifacts } from "../src/artifact-loader.js";
 import * as browserApi from "../src/browser.js";
 import { provingArtifacts } from "../src/prover-artifacts.js";
 import createBlakeHash from "../src/shims/blake-hash.js";
-import { createHolder, createVerifier, generateIssuerKey, issueCredential, type VerifierPolicy } from "../src/index.js";
+import { createHolder, generateIssuerKey, issueCredential } from "../src/index.js";
+import { createVerifierService, parseServiceConfig } from "../src/server/index.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BUNDLE = join(ROOT, "dist/browser/medzk.js");
@@ -30,56 +31,20 @@ const CHROMIUM = [process.env["MEDZK_CHROMIUM"], "/usr/bin/chromium", "/usr/lib/
 const REQUIRED = !!process.env["MEDZK_REQUIRE_BROWSER"];
 if (!CHROMIUM && !REQUIRED) console.warn("test/browser.test.ts: no chromium binary found, skipping the browser tests");
 
-/**
- * The verifier service the wallet talks to: POST /v1/requests `{ statement }` → 201 `{ request }`,
- * POST /v1/verify `{ presentation }` → 200 `{ result }`, CORS for `corsOrigins`.
- * NOTE: a stand-in on node:http for createVerifierService (src/server), which is being written
- * on another branch; swap this one function for it when merging.
- */
+/** The real verifier HTTP service (medzk/server) on a free loopback port, accepting the wallet page's origin. */
 async function startVerifierEndpoint(
-  policy: VerifierPolicy,
+  policy: { trustedIssuers: string[]; scope: string },
   options: { corsOrigins: readonly string[] },
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const verifier = createVerifier(policy);
-  const send = (res: ServerResponse, status: number, body?: unknown) => {
-    res.writeHead(status, body === undefined ? {} : { "content-type": "application/json" }).end(body === undefined ? undefined : JSON.stringify(body));
-  };
-  const server = createServer(async (req, res) => {
-    const origin = req.headers.origin;
-    if (origin && options.corsOrigins.includes(origin)) {
-      res.setHeader("access-control-allow-origin", origin);
-      res.setHeader("vary", "origin");
-    }
-    if (req.method === "OPTIONS") {
-      res.setHeader("access-control-allow-methods", "POST");
-      res.setHeader("access-control-allow-headers", "content-type");
-      return send(res, 204);
-    }
-    let body: { statement?: unknown; presentation?: unknown };
-    try {
-      body = JSON.parse(await readBody(req));
-    } catch {
-      return send(res, 400, { error: { code: "BAD_REQUEST", message: "the body is not JSON" } });
-    }
-    if (req.method === "POST" && req.url === "/v1/requests") {
-      try {
-        return send(res, 201, { request: verifier.createRequest({ statement: body.statement as never }) });
-      } catch (error) {
-        return send(res, 400, { error: { code: (error as { code?: string }).code ?? "BAD_REQUEST", message: (error as Error).message } });
-      }
-    }
-    if (req.method === "POST" && req.url === "/v1/verify") return send(res, 200, { result: await verifier.verify(body.presentation) });
-    return send(res, 404, { error: { code: "NOT_FOUND", message: `${req.method} ${req.url}` } });
+  const config = parseServiceConfig({
+    listen: { host: "127.0.0.1", port: 0 },
+    scope: policy.scope,
+    trustedIssuers: policy.trustedIssuers,
+    corsOrigins: [...options.corsOrigins],
   });
-  const url = await listen(server);
-  return { url, close: () => new Promise((done) => server.close(() => done())) };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((done, fail) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk)).on("end", () => done(Buffer.concat(chunks).toString("utf8"))).on("error", fail);
-  });
+  const service = await createVerifierService(config, { logger: false });
+  const url = await service.listen();
+  return { url, close: () => service.close() };
 }
 
 async function listen(server: ReturnType<typeof createServer>): Promise<string> {
