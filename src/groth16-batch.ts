@@ -29,7 +29,8 @@ import {
   type PreparedKey,
   chunks,
   curve,
-  fixedMillerLoop,
+  type PairingTerm,
+  pairingProductIs,
   g1,
   g2,
   publicInputPoint,
@@ -134,13 +135,13 @@ async function batchCheck(
     ? Promise.all(chunks(terms, pool.tm.concurrency as number).map((part) => millerProduct(pool, part)))
     : millerProduct(c, terms).then((f) => [f]);
 
-  // While the workers run: e(−Σ r_i·L_i, γ) · e(−Σ r_i·C_i, δ) · e(−(Σ r_i)·α, β).
-  let acc: Uint8Array = fixedMillerLoop(c, c.G1.neg(await publicInputPoint(c, key, aggBytes, sumR)), key.gammaPre);
-  acc = c.Gt.mul(acc, fixedMillerLoop(c, c.G1.neg(await c.G1.multiExpAffine(cPoints, rBytes)), key.deltaPre));
-  acc = c.Gt.mul(acc, fixedMillerLoop(c, c.G1.neg(c.G1.timesScalar(key.alpha, sumR)), key.betaPre));
-  for (const f of await partial) acc = c.Gt.mul(acc, f);
-
-  return c.Gt.eq(c.finalExponentiation(acc), c.Gt.one);
+  // While the workers run: the fixed terms e(−Σ r_i·L_i, γ) · e(−Σ r_i·C_i, δ) · e(−(Σ r_i)·α, β).
+  const fixed: PairingTerm[] = [
+    { p: c.G1.neg(await publicInputPoint(c, key, aggBytes, sumR)), preparedQ: key.resident.gamma },
+    { p: c.G1.neg(await c.G1.multiExpAffine(cPoints, rBytes)), preparedQ: key.resident.delta },
+    { p: c.G1.neg(c.G1.timesScalar(key.alpha, sumR)), preparedQ: key.resident.beta },
+  ];
+  return pairingProductIs(c, fixed, await partial);
 }
 
 /**

@@ -10,7 +10,7 @@
 import type { VerificationKey } from "./artifacts.js";
 import { buildCurve, type Curve } from "./bn254-engine.js";
 import { BASE_FIELD_ORDER, parseCanonical } from "./field.js";
-import { inG2Subgroup, millerProduct } from "./pairing-tasks.js";
+import { inG2Subgroup } from "./pairing-tasks.js";
 
 export type { Curve };
 
@@ -121,15 +121,22 @@ export function curve(): Promise<Curve> {
 export interface PreparedKey {
   nPublic: number;
   alpha: Uint8Array;
-  /** β, γ and δ prepared for the Miller loop (their line coefficients), computed once per key. */
-  betaPre: Uint8Array;
-  gammaPre: Uint8Array;
-  deltaPre: Uint8Array;
-  /** e(α, β): the constant side of the verification equation. */
-  alphaBeta: Uint8Array;
+  /**
+   * β, γ and δ prepared for the Miller loop (their line coefficients, ~19 KB each) and e(α, β),
+   * kept resident in the verifier curve's wasm memory: pointers, computed and copied in once per
+   * key, so a verification does not copy them in again.
+   */
+  resident: { beta: number; gamma: number; delta: number; alphaBeta: number; ic: number };
   ic0: Uint8Array;
-  /** IC_1..IC_n in affine form, for multiExpAffine. */
-  ic: Uint8Array;
+}
+
+/** Copies `bytes` into the verifier curve's wasm memory for good; returns the pointer. */
+function resident(c: Curve, bytes: Uint8Array): number {
+  // NOTE: a permanent bump allocation on the main instance (as ffjavascript's own field objects
+  // make for their operands): only a few per key, never freed, never inside a sync operation.
+  const ptr: number = c.tm.alloc(bytes.length);
+  c.tm.setBuff(ptr, bytes);
+  return ptr;
 }
 
 export async function prepareKey(vk: VerificationKey): Promise<PreparedKey> {
@@ -139,7 +146,7 @@ export async function prepareKey(vk: VerificationKey): Promise<PreparedKey> {
   const prepare = (q: Uint8Array): Uint8Array => c.prepareG2(c.G2.toJacobian(q));
   const ic = new Uint8Array(c.G1.F.n8 * 2 * vk.nPublic);
   for (let i = 0; i < vk.nPublic; i++) {
-    // fromObject of an [x, y, 1] point gives the affine form multiExpAffine wants.
+    // fromObject of an [x, y, 1] point gives the affine form the multiexp wants.
     ic.set(c.G1.fromObject(big(vk.IC[i + 1]!)), i * c.G1.F.n8 * 2);
   }
   const alpha = c.G1.fromObject(big(vk.vk_alpha_1));
@@ -147,30 +154,91 @@ export async function prepareKey(vk: VerificationKey): Promise<PreparedKey> {
   return {
     nPublic: vk.nPublic,
     alpha,
-    betaPre: prepare(beta),
-    gammaPre: prepare(point2(vk.vk_gamma_2)),
-    deltaPre: prepare(point2(vk.vk_delta_2)),
-    alphaBeta: c.pairing(alpha, beta),
+    resident: {
+      beta: resident(c, prepare(beta)),
+      gamma: resident(c, prepare(point2(vk.vk_gamma_2))),
+      delta: resident(c, prepare(point2(vk.vk_delta_2))),
+      alphaBeta: resident(c, c.pairing(alpha, beta)),
+      ic: resident(c, ic),
+    },
     ic0: c.G1.fromObject(big(vk.IC[0]!)),
-    ic,
   };
 }
 
-/** f_{P,Q} for a G1 point and a prepared G2 point; 1 for P = O (e(O, Q) = 1, and O must not enter the loop). */
-export function fixedMillerLoop(c: Curve, p: Uint8Array, preQ: Uint8Array): Uint8Array {
-  return c.G1.isZero(p) ? c.Gt.one : c.millerLoop(c.prepareG1(c.G1.toJacobian(p)), preQ);
+/** A G1 point (affine or Jacobian) with a G2 point: resident prepared coefficients, or a Jacobian point to prepare. */
+export type PairingTerm = { p: Uint8Array; preparedQ: number } | { p: Uint8Array; q: Uint8Array };
+
+/**
+ * Whether FE(Π_k f_{p_k, q_k} · Π factors) equals the resident G_T element `target` (default 1):
+ * the Miller loops, their product and the final exponentiation run in one pass on the verifier
+ * curve's own wasm instance, without copying prepared coefficients in and out.
+ * Terms whose G1 point is zero are skipped (e(O, Q) = 1, and O must not enter the loop).
+ */
+export function pairingProductIs(c: Curve, terms: readonly PairingTerm[], factors: readonly Uint8Array[], target?: number): boolean {
+  const live = terms.filter((t) => !c.G1.isZero(t.p)).map((t) => ({ ...t, p: c.G1.toJacobian(t.p) as Uint8Array }));
+  const tm = c.tm;
+  const wasm = tm.instance.exports;
+  tm.startSyncOp();
+  try {
+    const f = tm.alloc(c.Gt.n8);
+    const t = tm.alloc(c.Gt.n8);
+    const p = tm.alloc(c.G1.F.n8 * 3);
+    const preP = tm.alloc(c.prePSize);
+    let q = 0;
+    let preQ = 0;
+    wasm.ftm_one(f);
+    for (const term of live) {
+      tm.setBuff(p, term.p);
+      wasm.bn128_prepareG1(p, preP);
+      let coefficients: number;
+      if ("preparedQ" in term) {
+        coefficients = term.preparedQ;
+      } else {
+        q ||= tm.alloc(c.G2.F.n8 * 3);
+        preQ ||= tm.alloc(c.preQSize);
+        tm.setBuff(q, term.q);
+        wasm.bn128_prepareG2(q, preQ);
+        coefficients = preQ;
+      }
+      wasm.bn128_millerLoop(preP, coefficients, t);
+      wasm.ftm_mul(f, t, f);
+    }
+    for (const factor of factors) {
+      tm.setBuff(t, factor);
+      wasm.ftm_mul(f, t, f);
+    }
+    wasm.bn128_finalExponentiation(f, f);
+    if (target === undefined) wasm.ftm_one(t);
+    return !!wasm.ftm_eq(f, target ?? t);
+  } finally {
+    tm.endSyncOp();
+  }
 }
 
-/** L = IC_0 + Σ_j s_j·IC_j for little-endian scalars s (n8r bytes each). */
+/**
+ * L = IC_0 + Σ_j s_j·IC_j for little-endian scalars s (n8r bytes each); IC_0 scaled by `ic0Times`
+ * if given. One call into the wasm multiexp over the resident IC points: for the few public
+ * inputs of a proof, ffjavascript's chunked multiExpAffine spends more in JavaScript than in wasm.
+ */
 export async function publicInputPoint(c: Curve, key: PreparedKey, scalars: Uint8Array, ic0Times: bigint | undefined): Promise<Uint8Array> {
-  const sum = await c.G1.multiExpAffine(key.ic, scalars);
+  const tm = c.tm;
+  let sum: Uint8Array;
+  tm.startSyncOp();
+  try {
+    const pScalars = tm.allocBuff(scalars);
+    const pSum = tm.alloc(c.G1.F.n8 * 3);
+    tm.instance.exports.g1m_multiexpAffine(key.resident.ic, pScalars, c.Fr.n8, key.nPublic, pSum);
+    sum = tm.getBuff(pSum, c.G1.F.n8 * 3);
+  } finally {
+    tm.endSyncOp();
+  }
   return c.G1.add(sum, ic0Times === undefined ? key.ic0 : c.G1.timesScalar(key.ic0, ic0Times));
 }
 
 /**
  * Checks e(A, B) = e(α, β)·e(L, γ)·e(C, δ), L = IC_0 + Σ_i s_i·IC_i, as
- * FE(f_{A,B} · f_{−L,γ} · f_{−C,δ}) = e(α, β): three Miller loops (two on prepared points) and
- * one final exponentiation, against a precomputed e(α, β).
+ * FE(f_{A,B} · f_{−L,γ} · f_{−C,δ}) = e(α, β): three Miller loops (two on resident prepared
+ * points) and one final exponentiation, against a precomputed e(α, β).
  * NOTE: callers must pass canonical signals (< r) of exactly key.nPublic entries and a proof
  * from {@link parseProof} that passed {@link proofPointsValid}; this function only does the
  * arithmetic.
@@ -183,8 +251,14 @@ export async function verifyGroth16(key: PreparedKey, signals: readonly bigint[]
     for (let j = 0; j < c.Fr.n8; j++, s >>= 8n) w[i * c.Fr.n8 + j] = Number(s & 0xffn);
   }
   const l = await publicInputPoint(c, key, w, undefined);
-  let f = await millerProduct(c, [{ p: c.G1.toJacobian(g1(c, proof.a)), q: c.G2.toJacobian(g2(c, proof.b)) }]);
-  f = c.Gt.mul(f, fixedMillerLoop(c, c.G1.neg(l), key.gammaPre));
-  f = c.Gt.mul(f, fixedMillerLoop(c, c.G1.neg(g1(c, proof.c)), key.deltaPre));
-  return c.Gt.eq(c.finalExponentiation(f), key.alphaBeta);
+  return pairingProductIs(
+    c,
+    [
+      { p: g1(c, proof.a), q: c.G2.toJacobian(g2(c, proof.b)) },
+      { p: c.G1.neg(l), preparedQ: key.resident.gamma },
+      { p: c.G1.neg(g1(c, proof.c)), preparedQ: key.resident.delta },
+    ],
+    [],
+    key.resident.alphaBeta,
+  );
 }
