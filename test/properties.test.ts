@@ -7,7 +7,6 @@
 import { readFile } from "node:fs/promises";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error circom_runtime ships no types
 import { WitnessCalculatorBuilder } from "circom_runtime";
 import { buildCircuitInput, createHolder, createVerifier, generateIssuerKey, issueCredential, prove } from "../src/index.js";
 import type { Presentation } from "../src/index.js";

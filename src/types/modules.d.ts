@@ -40,6 +40,12 @@ declare module "snarkjs" {
       wtnsCalcOptions?: unknown,
       proverOptions?: { singleThread?: boolean },
     ): Promise<{ proof: SnarkjsProof; publicSignals: string[] }>;
+    prove(
+      zkey: string | Uint8Array | { type: "mem"; data: Uint8Array },
+      witness: string | Uint8Array | { type: "mem"; data: Uint8Array },
+      logger?: unknown,
+      proverOptions?: { singleThread?: boolean },
+    ): Promise<{ proof: SnarkjsProof; publicSignals: string[] }>;
     verify(vk: unknown, publicSignals: unknown, proof: unknown): Promise<boolean>;
   };
   export const zKey: {
@@ -50,4 +56,14 @@ declare module "snarkjs" {
 declare module "ffjavascript" {
   // The curve object is large and dynamically shaped; medzk wraps it in src/groth16.ts.
   export function buildBn128(singleThread?: boolean): Promise<any>;
+}
+
+declare module "circom_runtime" {
+  export interface WitnessCalculator {
+    /** The witness in snarkjs's .wtns format, for `groth16.prove`. */
+    calculateWTNSBin(input: Record<string, unknown>, sanityCheck?: boolean): Promise<Uint8Array>;
+    /** The witness as field elements (tests use it to check constraints directly). */
+    calculateWitness(input: unknown, sanityCheck?: boolean): Promise<bigint[]>;
+  }
+  export function WitnessCalculatorBuilder(code: Uint8Array, options?: unknown): Promise<WitnessCalculator>;
 }
