@@ -1,5 +1,6 @@
 // One measurement in a fresh process (cold start or peak RSS), reported as JSON on stdout.
 // Usage: node bench/_child.mjs <verify-cold|prove-cold|verify-batch> <input.json>
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 
 const [mode, file] = process.argv.slice(2);
@@ -24,4 +25,15 @@ if (mode === "verify-cold") {
   ms = performance.now() - t0;
 }
 // Including the Node start-up itself: process uptime when done.
-console.log(JSON.stringify({ ms, uptimeMs: process.uptime() * 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ ms, uptimeMs: process.uptime() * 1000, maxRssMb: peakRssMb() }));
+
+// Peak RSS of this process. NOTE: not process.resourceUsage().maxRSS, which on Linux keeps the
+// high-water mark of the parent it was forked from (the bench process, a few hundred MB after
+// proving) across exec; /proc's VmHWM belongs to this process's own address space.
+function peakRssMb() {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (match) return Number(match[1]) / 1024;
+  } catch {}
+  return process.resourceUsage().maxRSS / 1024;
+}
