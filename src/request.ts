@@ -62,6 +62,20 @@ export function macEquals(a: string, b: string): boolean {
 }
 
 const MAC_PATTERN = /^[0-9a-f]{64}$/;
+/** Deepest nesting of objects and arrays accepted in an echoed statement (medzk's own are ≤ 4). */
+const MAX_STATEMENT_DEPTH = 16;
+
+/** Whether every object or array inside `value` is nested at most `max` levels deep (iterative: no recursion). */
+function nestedWithin(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== "object" || node === null) continue;
+    if (depth > max) return false;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
 const MAX_SCOPE_LENGTH = 256;
 
 export function validScope(scope: unknown): scope is string {
@@ -86,5 +100,8 @@ export function tryParseRequest(value: unknown): ProofRequest | undefined {
   const statement = r["statement"];
   if (typeof statement !== "object" || statement === null || Array.isArray(statement)) return undefined;
   if (typeof (statement as { type?: unknown }).type !== "string") return undefined;
+  // The MAC serialises the statement recursively: a hostile, deeply nested one would overflow the
+  // stack there. No statement medzk writes is deeper than a few levels.
+  if (!nestedWithin(statement, MAX_STATEMENT_DEPTH)) return undefined;
   return { format, challenge: challenge as string, scope, asOf: asOf as string, statement: statement as Statement, expiresAt, mac };
 }

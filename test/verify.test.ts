@@ -332,4 +332,21 @@ describe("tampered proofs and hostile input", () => {
       expect(typeof (!result.ok && result.error.code)).toBe("string");
     }
   });
+
+  it("refuses an echoed statement nested too deeply as malformed, before hashing it (no stack overflow)", async () => {
+    const nest = (depth: number): Record<string, unknown> => {
+      let node: Record<string, unknown> = { leaf: 1 };
+      for (let i = 1; i < depth; i++) node = { inner: node };
+      return { type: "ageAtLeast", minAge: 18, ...node };
+    };
+    for (const depth of [17, 50_000]) {
+      const p = clone(agePresentation) as unknown as { request: { statement: unknown } };
+      p.request.statement = nest(depth);
+      expect(await verify(p)).toMatchObject({ ok: false, error: { code: "MALFORMED_PRESENTATION" } });
+    }
+    // A shallow extra field still reaches the MAC check (and fails it there).
+    const shallow = clone(agePresentation) as unknown as { request: { statement: unknown } };
+    shallow.request.statement = nest(3);
+    expect(await verify(shallow)).toMatchObject({ ok: false, error: { code: "UNKNOWN_REQUEST" } });
+  });
 });
