@@ -80,17 +80,24 @@ let building: Promise<void> | undefined;
 export async function threadedCurve(): Promise<Curve | undefined> {
   const cache = globalThis as CurveCache;
   if (!cache.curve_bn128) {
-    building ??= buildCurve(false).then(async (curve) => {
-      building = undefined;
-      if (cache.curve_bn128) return curve.terminate(); // filled meanwhile (by snarkjs): keep that one
-      const terminate = curve.terminate;
-      curve.terminate = async () => {
-        if (cache.curve_bn128 === curve) cache.curve_bn128 = null;
-        await terminate();
-      };
-      cache.curve_bn128 = curve;
-    });
-    await building;
+    building ??= buildCurve(false)
+      .then(async (curve) => {
+        if (cache.curve_bn128) return curve.terminate(); // filled meanwhile (by snarkjs): keep that one
+        const terminate = curve.terminate;
+        curve.terminate = async () => {
+          if (cache.curve_bn128 === curve) cache.curve_bn128 = null;
+          await terminate();
+        };
+        cache.curve_bn128 = curve;
+      })
+      .finally(() => {
+        building = undefined;
+      });
+    try {
+      await building;
+    } catch {
+      return undefined; // no worker threads here: callers work in their own thread
+    }
   }
   const { singleThread } = await proverOptions();
   return singleThread ? undefined : (cache.curve_bn128 ?? undefined);
