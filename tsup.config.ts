@@ -2,7 +2,7 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: { index: "src/index.ts", verifier: "src/verifier-entry.ts", server: "src/server/index.ts" },
+    entry: { index: "src/index.ts", verifier: "src/verifier.ts", server: "src/server.ts" },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,

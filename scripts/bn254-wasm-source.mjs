@@ -1,4 +1,4 @@
-/** The source text of src/generated/bn254-wasm.ts, generated from the installed wasmcurves. */
+/** The source text of src/groth16/generated/bn254-wasm.ts, generated from the installed wasmcurves. */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { buildBn128 } from "wasmcurves";

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Writes src/generated/bn254-wasm.ts: the BN254 arithmetic module that ffjavascript generates at
+ * Writes src/groth16/generated/bn254-wasm.ts: the BN254 arithmetic module that ffjavascript generates at
  * run time (wasmcurves + wasmbuilder, ~270 ms of BigInt-heavy code generation on every start),
  * generated once here and shipped as bytes, so a verifier process only compiles it (~40 ms).
  *
@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { bn254WasmSource } from "./bn254-wasm-source.mjs";
 
-const out = fileURLToPath(new URL("../src/generated/bn254-wasm.ts", import.meta.url));
+const out = fileURLToPath(new URL("../src/groth16/generated/bn254-wasm.ts", import.meta.url));
 const fresh = bn254WasmSource();
 if (process.argv.includes("--check")) {
   let current = "";
@@ -21,10 +21,10 @@ if (process.argv.includes("--check")) {
     current = readFileSync(out, "utf8");
   } catch {}
   if (current !== fresh) {
-    console.error("src/generated/bn254-wasm.ts is out of date: run node scripts/gen-bn254-wasm.mjs");
+    console.error("src/groth16/generated/bn254-wasm.ts is out of date: run node scripts/gen-bn254-wasm.mjs");
     process.exit(1);
   }
-  console.log("src/generated/bn254-wasm.ts matches the installed wasmcurves");
+  console.log("src/groth16/generated/bn254-wasm.ts matches the installed wasmcurves");
 } else {
   writeFileSync(out, fresh);
   console.log(`wrote ${out} (sha256 ${createHash("sha256").update(fresh).digest("hex").slice(0, 16)}…)`);

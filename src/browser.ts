@@ -5,22 +5,22 @@
  * from: a URL, fetched, instead of the package folder; they are checked against the same
  * SHA-256 pins, which are bundled into this file.
  */
-import { type ArtifactLocation, directoryUrl, fetchBytes } from "./artifact-loader.js";
-import { MedzkError } from "./errors.js";
-import type { Presentation } from "./presentation.js";
-import { type ProveOptions, proveWith } from "./proving.js";
+import { type ArtifactLocation, directoryUrl, fetchBytes } from "./artifacts/loader.js";
+import { MedzkError } from "./core/errors.js";
+import type { Presentation } from "./core/presentation.js";
+import { type ProveOptions, proveWith } from "./prover/prove.js";
 
-export { createHolder, type Holder } from "./holder.js";
-export { checkCredential, NEVER_EXPIRES, type Credential } from "./credential.js";
-export { BUILTIN_SCHEMAS, defineSchema, encodeString, type SchemaDefinition, type AttributeDefinition, type AttributeValue } from "./schemas.js";
-export { buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProgress, type ProveStage } from "./proving.js";
-export { MedzkError, type MedzkErrorCode, type VerifyErrorCode, type VerifyError } from "./errors.js";
-export type { RevocationStatus } from "./revocation.js";
-export type { Statement, StatementType } from "./statements.js";
-export type { QueryStatement, Predicate, Operator } from "./query.js";
-export type { ProofRequest } from "./request.js";
-export type { Presentation } from "./presentation.js";
-export type { Groth16Proof } from "./groth16.js";
+export { createHolder, type Holder } from "./prover/holder.js";
+export { checkCredential, NEVER_EXPIRES, type Credential } from "./core/credential.js";
+export { BUILTIN_SCHEMAS, defineSchema, encodeString, type SchemaDefinition, type AttributeDefinition, type AttributeValue } from "./core/schemas.js";
+export { buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProgress, type ProveStage } from "./prover/prove.js";
+export { MedzkError, type MedzkErrorCode, type VerifyErrorCode, type VerifyError } from "./core/errors.js";
+export type { RevocationStatus } from "./core/revocation.js";
+export type { Statement, StatementType } from "./statements/registry.js";
+export type { QueryStatement, Predicate, Operator } from "./statements/query.js";
+export type { ProofRequest } from "./core/request.js";
+export type { Presentation } from "./core/presentation.js";
+export type { Groth16Proof } from "./groth16/verify.js";
 
 function browserArtifactLocation(source: string | URL | undefined): ArtifactLocation {
   // A browser has no package folder to default to, and guessing one from the bundle's own URL

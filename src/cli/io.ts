@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { MedzkError } from "../errors.js";
+import { MedzkError } from "../core/errors.js";
 import { CliError, EXIT, inputError, usageError } from "./cli-error.js";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;

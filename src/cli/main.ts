@@ -4,7 +4,7 @@
  * and the verifier service. docs/cli.md documents the commands and exit codes.
  */
 import packageJson from "../../package.json" with { type: "json" };
-import { MedzkError } from "../errors.js";
+import { MedzkError } from "../core/errors.js";
 import { CliError, EXIT, usageError } from "./cli-error.js";
 import { artifactsCheck, circuitsBuild } from "./commands/artifacts.js";
 import { issue, revocationInit, revocationRevoke } from "./commands/issue.js";

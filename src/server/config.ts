@@ -12,10 +12,10 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { MedzkError } from "../errors.js";
-import { tryUnpackPublicKey } from "../issuer-key.js";
-import { validScope } from "../request.js";
-import { defineSchema, type SchemaDefinition } from "../schemas.js";
+import { MedzkError } from "../core/errors.js";
+import { tryUnpackPublicKey } from "../issuer/issuer-key.js";
+import { validScope } from "../core/request.js";
+import { defineSchema, type SchemaDefinition } from "../core/schemas.js";
 
 /** A resolved configuration: paths absolute, the request key read. JSON-safe. */
 export interface ServiceConfig {

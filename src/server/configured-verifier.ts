@@ -6,10 +6,10 @@
  * ioredis is imported only when Redis is configured: it is an optional peer dependency, so the
  * library and single-instance services install without it.
  */
-import { MedzkError } from "../errors.js";
-import { JsonFileIssuerRegistry } from "../issuer-registry.js";
-import { RedisChallengeStore } from "../redis-challenge-store.js";
-import { createVerifier, type Verifier, type VerifierPolicy } from "../verifier.js";
+import { MedzkError } from "../core/errors.js";
+import { JsonFileIssuerRegistry } from "../verifier/issuer-registry.js";
+import { RedisChallengeStore } from "../verifier/redis-challenge-store.js";
+import { createVerifier, type Verifier, type VerifierPolicy } from "../verifier/create-verifier.js";
 import type { ServiceConfig } from "./config.js";
 
 /** The subset of an ioredis client this module uses. */

@@ -8,7 +8,7 @@
  * `/openapi.json`, so the document cannot drift from what the service enforces. They stay within
  * the JSON Schema subset that draft-07 (Fastify's Ajv) and 2020-12 (OpenAPI 3.1) read alike.
  */
-import type { VerifyErrorCode } from "../errors.js";
+import type { VerifyErrorCode } from "../core/errors.js";
 
 type Schema = Record<string, unknown>;
 

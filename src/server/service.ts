@@ -14,8 +14,8 @@
 import { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController, fastify } from "fastify";
 import { pino } from "pino";
 import packageJson from "../../package.json" with { type: "json" };
-import { MedzkError } from "../errors.js";
-import type { VerifyResult } from "../verifier.js";
+import { MedzkError } from "../core/errors.js";
+import type { VerifyResult } from "../verifier/create-verifier.js";
 import type { ServiceConfig } from "./config.js";
 import { type ConfiguredVerifier, configuredVerifier } from "./configured-verifier.js";
 import { type HttpErrorCode, ROUTES, openApiDocument, serviceSchemas } from "./schemas.js";

@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex } from "@noble/hashes/utils";
-import { MANIFEST } from "../../artifacts.js";
+import { MANIFEST } from "../../artifacts/manifest.js";
 import { CliError, EXIT, inputError, usageError } from "../cli-error.js";
 import type { Command } from "../io.js";
 

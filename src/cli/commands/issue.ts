@@ -1,8 +1,8 @@
 /** `medzk issue` and `medzk revocation init|revoke`: the issuer's side. */
 import { existsSync } from "node:fs";
-import { issueCredential, type IssueOptions } from "../../credential.js";
-import { RevocationRegistry } from "../../revocation.js";
-import { BUILTIN_SCHEMAS } from "../../schemas.js";
+import { issueCredential, type IssueOptions } from "../../core/credential.js";
+import { RevocationRegistry } from "../../core/revocation.js";
+import { BUILTIN_SCHEMAS } from "../../core/schemas.js";
 import { usageError } from "../cli-error.js";
 import { type Command, fromInput, inlineOrFile, optional, readJson, required, writeJson } from "../io.js";
 

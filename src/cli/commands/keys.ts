@@ -1,6 +1,6 @@
 /** `medzk keygen` and `medzk holder`: new issuer keys and holder secrets. */
-import { createHolder } from "../../holder.js";
-import { generateIssuerKey } from "../../issuer-key.js";
+import { createHolder } from "../../prover/holder.js";
+import { generateIssuerKey } from "../../issuer/issuer-key.js";
 import { type Command, optional, writeJson } from "../io.js";
 
 export const keygen: Command = {

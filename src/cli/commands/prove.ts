@@ -1,5 +1,5 @@
 /** `medzk prove`: the holder's side. */
-import { prove as proveRequest, type ProveOptions } from "../../prove.js";
+import { prove as proveRequest, type ProveOptions } from "../../prover/node.js";
 import { type Command, fromInput, optional, readJson, required, writeJson } from "../io.js";
 
 export const prove: Command = {

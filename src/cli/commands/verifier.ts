@@ -2,7 +2,7 @@
  * `medzk request` and `medzk verify`: the verifier's side, configured by the same verifier.json
  * as `medzk serve`, so requests made here verify there and the other way round.
  */
-import { MedzkError } from "../../errors.js";
+import { MedzkError } from "../../core/errors.js";
 import { loadServiceConfig, type ServiceConfig } from "../../server/config.js";
 import { configuredVerifier } from "../../server/configured-verifier.js";
 import { CliError, EXIT, inputError } from "../cli-error.js";

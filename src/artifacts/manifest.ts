@@ -1,0 +1,97 @@
+/**
+ * Pinned circuit artifacts. The manifest (artifacts/manifest.json, written by
+ * scripts/build-circuits.mjs) and the verification keys are bundled into the library at build
+ * time, so a verifier reads no key from disk or from the wire: the keys it uses are the ones this
+ * package was built with, checked against their SHA-256 pins on first use. Proving keys and
+ * witness-calculator wasm are read from the package's artifacts/ folder and hash-checked too.
+ */
+import { sha256 } from "@noble/hashes/sha2";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils";
+import manifestJson from "../../artifacts/manifest.json" with { type: "json" };
+import ageVkey from "../../artifacts/age_at_least.vkey.json" with { type: "json" };
+import insuranceVkey from "../../artifacts/insurance_active.vkey.json" with { type: "json" };
+import queryVkey from "../../artifacts/query.vkey.json" with { type: "json" };
+import { MedzkError } from "../core/errors.js";
+
+export interface ArtifactFile {
+  path: string;
+  sha256: string;
+}
+
+export interface CircuitManifest {
+  name: string;
+  statement: string;
+  constraints: number;
+  publicSignals: number;
+  r1cs: string;
+  files: { wasm: ArtifactFile; zkey: ArtifactFile; vkey: ArtifactFile };
+}
+
+export interface VerificationKey {
+  protocol: "groth16";
+  curve: "bn128";
+  nPublic: number;
+  vk_alpha_1: string[];
+  vk_beta_2: string[][];
+  vk_gamma_2: string[][];
+  vk_delta_2: string[][];
+  IC: string[][];
+}
+
+export const MANIFEST = manifestJson as { circuits: Record<string, CircuitManifest> };
+
+const BUNDLED_VKEYS: Record<string, unknown> = { age_at_least: ageVkey, insurance_active: insuranceVkey, query: queryVkey };
+
+export function circuitManifest(circuit: string): CircuitManifest {
+  const entry = MANIFEST.circuits[circuit];
+  if (!entry) throw new MedzkError("ARTIFACT_INTEGRITY", `no artifacts for circuit "${circuit}" in the manifest`);
+  return entry;
+}
+
+export function checkHash(bytes: Uint8Array, file: ArtifactFile): void {
+  const actual = bytesToHex(sha256(bytes));
+  if (actual !== file.sha256) {
+    throw new MedzkError(
+      "ARTIFACT_INTEGRITY",
+      `artifact ${file.path} has SHA-256 ${actual}, the manifest pins ${file.sha256}: reinstall medzk or rebuild the artifacts`,
+    );
+  }
+}
+
+/**
+ * The pinned verification key of a circuit, refused unless its bundled bytes match the manifest
+ * and it passes {@link assertUsableKey}.
+ */
+const checkedKeys = new Map<string, VerificationKey>();
+
+export function verificationKey(circuit: string): VerificationKey {
+  const checked = checkedKeys.get(circuit);
+  if (checked) return checked;
+  const entry = circuitManifest(circuit);
+  const vkey = BUNDLED_VKEYS[circuit] as VerificationKey | undefined;
+  if (!vkey) throw new MedzkError("ARTIFACT_INTEGRITY", `no verification key bundled for "${circuit}"`);
+  // The file on disk is JSON.stringify(vkey, null, 1) + "\n" (scripts/build-circuits.mjs).
+  checkHash(utf8ToBytes(JSON.stringify(vkey, null, 1) + "\n"), entry.files.vkey);
+  assertUsableKey(vkey, entry);
+  checkedKeys.set(circuit, vkey);
+  return vkey;
+}
+
+/**
+ * Refuses a key whose shape does not match its circuit, or that never had a phase-2 contribution
+ * (gamma == delta: with such a key anyone can forge proofs).
+ */
+export function assertUsableKey(vkey: VerificationKey, entry: CircuitManifest): void {
+  if (
+    vkey.protocol !== "groth16" ||
+    vkey.curve !== "bn128" ||
+    vkey.nPublic !== entry.publicSignals ||
+    !Array.isArray(vkey.IC) ||
+    vkey.IC.length !== vkey.nPublic + 1
+  ) {
+    throw new MedzkError("ARTIFACT_INTEGRITY", `verification key of "${entry.name}" does not match its manifest entry`);
+  }
+  if (JSON.stringify(vkey.vk_gamma_2) === JSON.stringify(vkey.vk_delta_2)) {
+    throw new MedzkError("ARTIFACT_INTEGRITY", `verification key of "${entry.name}" has no phase-2 contribution (gamma == delta)`);
+  }
+}

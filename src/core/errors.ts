@@ -1,0 +1,93 @@
+/**
+ * Errors. Two channels, on purpose:
+ * - Caller mistakes (bad configuration, invalid attribute values, a statement the holder cannot
+ *   prove) throw a {@link MedzkError} with a stable `code`.
+ * - Untrusted input reaching a verifier (presentations from the wire) never throws: `verify`
+ *   returns `{ ok: false, error: { code, message } }` with a {@link VerifyErrorCode}.
+ */
+
+/** Codes of errors thrown for caller mistakes. */
+export type MedzkErrorCode =
+  /** An argument has the wrong type or is out of range (the message names it). */
+  | "INVALID_ARGUMENT"
+  /** A statement (from createRequest, a request, a config) is malformed or out of range. */
+  | "INVALID_STATEMENT"
+  /** A schema definition is malformed. */
+  | "INVALID_SCHEMA"
+  /** A proof request handed to the prover is malformed. */
+  | "INVALID_REQUEST"
+  /** A published revocation status is malformed or inconsistent. */
+  | "INVALID_REVOCATION_STATUS"
+  /** An issuer registry (file or records) is malformed. */
+  | "INVALID_REGISTRY"
+  /** An issuer registry file cannot be read. */
+  | "REGISTRY_UNREADABLE"
+  /** A key is both listed in `trustedIssuers` and held by an issuer registry. */
+  | "TRUST_CONFLICT"
+  /** A revocation registry has allocated every slot it has. */
+  | "REVOCATION_REGISTRY_FULL"
+  /** An optional peer dependency (e.g. ioredis) is needed but not installed. */
+  | "MISSING_DEPENDENCY"
+  | "INVALID_DATE"
+  | "INVALID_ATTRIBUTE"
+  | "UNKNOWN_SCHEMA"
+  | "UNKNOWN_STATEMENT"
+  | "INVALID_KEY"
+  | "INVALID_CREDENTIAL"
+  | "HOLDER_MISMATCH"
+  | "STATEMENT_NOT_SATISFIED"
+  | "CREDENTIAL_REVOKED"
+  | "REQUEST_REFUSED"
+  | "REQUEST_EXPIRED"
+  | "ARTIFACT_INTEGRITY"
+  | "PROVING_FAILED";
+
+/**
+ * The error medzk throws for caller mistakes and configuration errors. Switch on `code`; the
+ * message is for people. A wrapped failure (e.g. snarkjs's) is the `cause`.
+ */
+export class MedzkError extends Error {
+  /** Always "MedzkError". */
+  override readonly name = "MedzkError";
+  /** Stable reason for the error; clients may switch on it. */
+  readonly code: MedzkErrorCode;
+
+  constructor(code: MedzkErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Codes a verifier returns for presentations it refuses. Stable: clients may switch on them. */
+export type VerifyErrorCode =
+  | "MALFORMED_PRESENTATION"
+  | "UNKNOWN_REQUEST"
+  | "REQUEST_MISMATCH"
+  | "REQUEST_EXPIRED"
+  | "REQUEST_REPLAYED"
+  | "STATEMENT_MISMATCH"
+  | "PUBLIC_SIGNAL_COUNT"
+  | "NON_CANONICAL_SIGNAL"
+  | "UNTRUSTED_ISSUER"
+  | "ISSUER_KEY_RETIRED"
+  | "ISSUER_KEY_COMPROMISED"
+  | "ISSUER_KEY_NOT_VALID"
+  | "SCHEMA_NOT_ALLOWED"
+  | "STALE_REVOCATION_ROOT"
+  | "UNKNOWN_REVOCATION_ROOT"
+  | "REGISTRY_UNAVAILABLE"
+  | "AS_OF_MISMATCH"
+  | "CHALLENGE_MISMATCH"
+  | "SCOPE_MISMATCH"
+  | "MALFORMED_PROOF"
+  | "INVALID_PROOF"
+  | "STORE_UNAVAILABLE"
+  | "INTERNAL_ERROR";
+
+/** Why a verifier refused a presentation: the `error` of a failed verification result. */
+export interface VerifyError {
+  /** Stable reason; clients may switch on it. */
+  code: VerifyErrorCode;
+  /** What was wrong, for logs and people; the wording may change between versions. */
+  message: string;
+}

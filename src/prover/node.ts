@@ -1,0 +1,20 @@
+/**
+ * `prove` for Node: artifacts are read from the package's artifacts/ folder unless the caller
+ * names another directory or an artifact host (prover-artifacts.ts).
+ */
+import { threadedCurve } from "../groth16/curve.js";
+import type { Presentation } from "../core/presentation.js";
+import { nodeArtifactLocation } from "../artifacts/node-source.js";
+import { type ProveOptions, proveWith } from "./prove.js";
+
+export { buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProgress, type ProveStage } from "./prove.js";
+
+/** Proves a verifier's request with a credential; returns a JSON-safe presentation. */
+export async function prove(options: ProveOptions): Promise<Presentation> {
+  // Starts snarkjs's shared threaded curve from medzk's pre-generated wasm before snarkjs would
+  // build it the slow way; proving falls back to one thread by itself if workers cannot start.
+  // snarkjs is loaded first because its first load empties that cache (see bn254-engine.ts).
+  await import("snarkjs");
+  await threadedCurve();
+  return proveWith(options, nodeArtifactLocation);
+}

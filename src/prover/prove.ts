@@ -1,0 +1,204 @@
+/**
+ * Proving: turns a credential, the holder's secret and a verifier's request into a presentation.
+ * Everything is checked before the prover runs (signature, holder binding, schema, expiry, and
+ * that the statement is true), so mistakes surface as a MedzkError with a code rather than as a
+ * witness-calculator assertion.
+ *
+ * Platform-neutral: the entries (prove.ts for Node, browser.ts) only say where the proving
+ * artifacts come from, so the browser bundle never pulls in node:fs.
+ */
+import type { WitnessCalculator } from "circom_runtime";
+import type * as Snarkjs from "snarkjs";
+import { checkCredential } from "../core/credential.js";
+import { parseDate, utcDate } from "../core/dates.js";
+import { MedzkError } from "../core/errors.js";
+import { parseHolder, holderCommitment, type Holder } from "./holder.js";
+import { PRESENTATION_FORMAT, type Presentation } from "../core/presentation.js";
+import { type ArtifactLocation, loadProvingArtifacts } from "../artifacts/loader.js";
+import { proverOptions } from "../groth16/worker-threads.js";
+import { type ProofRequest, scopeField, tryParseRequest } from "../core/request.js";
+import { EMPTY_REVOCATION_ROOT, type RevocationStatus, revocationWitness } from "../core/revocation.js";
+import { schemaIdField } from "../core/schemas.js";
+import { builtinSchemas, normaliseStatement, statementDefinition, toDecimal } from "../statements/registry.js";
+import type { Credential } from "../core/credential.js";
+import type { Groth16Proof } from "../groth16/verify.js";
+
+export type ProveStage = "checking" | "loading-artifacts" | "proving" | "done";
+
+export interface ProveProgress {
+  stage: ProveStage;
+  /** Milliseconds since `prove` was called. */
+  elapsedMs: number;
+}
+
+export interface ProveOptions {
+  credential: Credential;
+  holder: Holder;
+  /** The verifier's request, as received. */
+  request: unknown;
+  /**
+   * The issuer's published revocation status (RevocationRegistry#publish). The holder rebuilds
+   * the tree from it locally, so nobody learns which credential it checks. Omit only for issuers
+   * that keep no revocation registry.
+   */
+  revocation?: RevocationStatus;
+  /** Attribute names the holder agrees to disclose. A request asking for others is refused. */
+  allowDisclosure?: readonly string[];
+  /** Called as proving moves through its stages (for a wallet's progress display). */
+  onProgress?: (event: ProveProgress) => void;
+  /**
+   * Where the circuit artifacts (wasm, zkey) are. Node: a directory path or a file:, http: or
+   * https: URL, by default the package's own artifacts/. Browser: the URL of the directory
+   * serving them (absolute, or relative to the page); required. Either way each file is
+   * checked against the SHA-256 pins bundled into the library before use.
+   */
+  artifacts?: string | URL;
+  /** Holder clock, injectable for tests. */
+  now?: Date;
+}
+
+/** What a circuit needs to prove a request: the circuit name and its input signals (decimal strings). */
+export interface CircuitInput {
+  circuit: string;
+  request: ProofRequest;
+  /** snarkjs input: decimal strings and (nested) arrays of them. */
+  input: Record<string, unknown>;
+}
+
+/**
+ * Runs every check `prove` makes and returns the circuit input, without proving. For wallets
+ * that run the Groth16 prover elsewhere (a worker, a native prover) on the shipped artifacts.
+ */
+export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress" | "artifacts">): Promise<CircuitInput> {
+  const request = tryParseRequest(options?.request);
+  if (!request) throw new MedzkError("INVALID_ARGUMENT", `"request" is not a well-formed medzk request`);
+  const now = options.now ?? new Date();
+  if (Date.parse(request.expiresAt) <= now.getTime()) {
+    throw new MedzkError("REQUEST_EXPIRED", `the request expired at ${request.expiresAt}; ask the verifier for a new one`);
+  }
+  // Holder protection: a verifier must not probe the record with as-of dates of its choosing
+  // (for example stepping a date to find a birthday), so the as-of date must be the holder's
+  // own UTC day, give or take one day for time zones and requests made around midnight.
+  const asOf = parseDate(request.asOf, "request.asOf");
+  const today = parseDate(utcDate(now), "now");
+  const dayMs = 86_400_000;
+  const near = [-dayMs, 0, dayMs].map((d) => parseDate(utcDate(new Date(now.getTime() + d)), "now"));
+  if (!near.includes(asOf)) {
+    throw new MedzkError("REQUEST_REFUSED", `the request's as-of date ${request.asOf} is not within a day of today (${today}); refusing to prove`);
+  }
+  const secret = parseHolder(options.holder);
+  const credential = await checkCredential(options.credential);
+  const wanted = (request.statement as { schema?: unknown }).schema;
+  if (request.statement.type === "query" && wanted !== credential.schema.id) {
+    throw new MedzkError("INVALID_ARGUMENT", `the query is over ${JSON.stringify(wanted)} credentials, this one is ${credential.schema.id}`);
+  }
+  const schemas = (id: string) => (id === credential.schema.id ? credential.schema : builtinSchemas(id));
+  const statement = normaliseStatement(request.statement, schemas);
+  const def = statementDefinition(statement.type);
+  const schema = def.schema(statement, schemas);
+  if (schemaIdField(credential.schema) !== schemaIdField(schema)) {
+    throw new MedzkError("INVALID_ARGUMENT", `statement ${statement.type} needs a ${schema.id} credential, got ${credential.schema.id}`);
+  }
+  if (statement.type === "query") {
+    const refused = (statement.disclose ?? []).filter((name) => !(options.allowDisclosure ?? []).includes(name));
+    if (refused.length > 0) {
+      throw new MedzkError("REQUEST_REFUSED", `the request asks to disclose ${refused.join(", ")}, which the holder did not allow`);
+    }
+  }
+  if (holderCommitment(secret) !== credential.holder) {
+    throw new MedzkError("HOLDER_MISMATCH", `the credential is bound to another holder`);
+  }
+  if (asOf > credential.expiresOn) {
+    throw new MedzkError("STATEMENT_NOT_SATISFIED", `the credential expired on ${credential.credential.expiresAt}`);
+  }
+  if (!def.holds(statement, schema, credential.fields, asOf)) {
+    throw new MedzkError("STATEMENT_NOT_SATISFIED", `the credential does not satisfy ${statement.type} on ${request.asOf}`);
+  }
+  const revocation = revocationWitness(
+    options.revocation ?? {
+      format: "medzk-revocation/v1",
+      issuer: credential.credential.issuer,
+      root: EMPTY_REVOCATION_ROOT,
+      revoked: [],
+      updatedAt: new Date(0).toISOString(),
+      nextSlot: credential.credential.revocationSlot + 1,
+    },
+    credential.credential.revocationSlot,
+  );
+
+  const input: Record<string, unknown> = {
+    issuerAx: credential.issuer.x.toString(),
+    issuerAy: credential.issuer.y.toString(),
+    revocationRoot: (options.revocation?.root ?? EMPTY_REVOCATION_ROOT).toString(),
+    asOfDate: asOf.toString(),
+    challenge: request.challenge,
+    scope: scopeField(request.scope).toString(),
+    holderSecret: secret.toString(),
+    salt: credential.salt.toString(),
+    revocationSlot: credential.credential.revocationSlot.toString(),
+    expiresOn: credential.expiresOn.toString(),
+    sigR8x: credential.signature.R8x.toString(),
+    sigR8y: credential.signature.R8y.toString(),
+    sigS: credential.signature.S.toString(),
+    ...revocation,
+  };
+  for (const [name, value] of Object.entries({ ...def.publicInputs(statement, schema), ...def.attributeInputs(credential.fields) })) {
+    input[name] = toDecimal(value);
+  }
+  return { circuit: def.circuit, request, input };
+}
+
+const calculators = new WeakMap<Uint8Array, Promise<WitnessCalculator>>();
+
+/**
+ * The circuit's witness calculator, compiled once per (cached, hash-checked) wasm artifact.
+ * NOTE: one instance serves concurrent proofs safely: calculateWTNSBin does all its work in one
+ * synchronous run (it awaits nothing between writing inputs and reading the witness).
+ */
+function witnessCalculator(wasm: Uint8Array): Promise<WitnessCalculator> {
+  let calculator = calculators.get(wasm);
+  if (!calculator) {
+    calculator = import("circom_runtime").then((m) => m.WitnessCalculatorBuilder(wasm));
+    calculator.catch(() => calculators.delete(wasm));
+    calculators.set(wasm, calculator);
+  }
+  return calculator;
+}
+
+/**
+ * Proves a verifier's request with a credential, reading artifacts from the location `locate`
+ * gives for `options.artifacts`; returns a JSON-safe presentation.
+ */
+export async function proveWith(
+  options: ProveOptions,
+  locate: (source: string | URL | undefined) => ArtifactLocation,
+): Promise<Presentation> {
+  const started = Date.now();
+  const progress = (stage: ProveStage) => options?.onProgress?.({ stage, elapsedMs: Date.now() - started });
+  // Before the checks: a misplaced artifact directory is a configuration error, reported at once.
+  const location = locate(options?.artifacts);
+  progress("checking");
+  const { circuit, request, input } = await buildCircuitInput(options);
+  progress("loading-artifacts");
+  const artifacts = await loadProvingArtifacts(circuit, location);
+  progress("proving");
+  let result: { proof: Snarkjs.SnarkjsProof; publicSignals: string[] };
+  try {
+    // snarkjs is loaded on first use, so importing medzk (for example to verify) stays fast.
+    // fullProve would compile the witness calculator and copy the witness through a memory
+    // file on every proof (~190 ms of a ~1 s age proof); the calculator is kept per circuit.
+    const [snarkjs, calculator] = await Promise.all([import("snarkjs"), witnessCalculator(artifacts.wasm)]);
+    const witness = await calculator.calculateWTNSBin(input);
+    result = await snarkjs.groth16.prove(artifacts.zkey, witness, undefined, await proverOptions());
+  } catch (cause) {
+    throw new MedzkError("PROVING_FAILED", `proving ${request.statement.type} failed`, { cause });
+  }
+  progress("done");
+  const { pi_a, pi_b, pi_c } = result.proof;
+  return {
+    format: PRESENTATION_FORMAT,
+    request,
+    proof: { pi_a, pi_b, pi_c, protocol: "groth16", curve: "bn128" } as Groth16Proof,
+    publicSignals: result.publicSignals,
+  };
+}

@@ -1,6 +1,0 @@
-/**
- * medzk/server: the verifier as an HTTP service (Fastify), configured by a `verifier.json`.
- * docs/service.md describes the configuration, the endpoints and the error codes.
- */
-export { parseServiceConfig, loadServiceConfig, type ServiceConfig, type ParseOptions } from "./config.js";
-export { createVerifierService, type VerifierService, type ServiceOptions } from "./service.js";

@@ -1,0 +1,212 @@
+/**
+ * The query language: a plain-JSON statement of up to 4 predicates over the attributes of one
+ * credential of a named schema, all of which must hold, plus up to 2 attributes to disclose.
+ *
+ *   { "type": "query", "schema": "insurance-coverage/v1",
+ *     "where": [ { "attribute": "plan", "op": "IN", "values": ["gold", "platinum"] },
+ *                { "attribute": "coverageEnd", "op": "GTE", "value": "2026-12-31" } ],
+ *     "disclose": ["plan"] }
+ *
+ * Operators: EQ, NE, LT, LTE, GT, GTE and BETWEEN (inclusive, `values: [low, high]`) on dates,
+ * integers and booleans; EQ, NE, IN and NOT_IN (`values`: 1 to 16) on every type. This module
+ * compiles a query to the public inputs of circuits/lib/query.circom and evaluates it in TS with
+ * exactly the circuit's semantics (the prover checks a query holds before proving).
+ */
+import { MedzkError } from "../core/errors.js";
+import { type AttributeDefinition, type AttributeValue, type SchemaDefinition, encodeValue, slotOf } from "../core/schemas.js";
+
+export const MAX_PREDICATES = 4;
+export const SET_SIZE = 16;
+export const MAX_DISCLOSED = 2;
+/** discloseSlot value meaning "nothing" (the circuit outputs 0). */
+export const NO_SLOT = 8;
+
+/**
+ * A predicate operator. EQ, NE, IN and NOT_IN work on every attribute type; LT, LTE, GT, GTE
+ * and BETWEEN need a date, integer or boolean attribute.
+ */
+export type Operator = "EQ" | "NE" | "LT" | "LTE" | "GT" | "GTE" | "BETWEEN" | "IN" | "NOT_IN";
+const OPERATORS: readonly Operator[] = ["EQ", "NE", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN"];
+
+/** A condition on one attribute of the credential; values are written as in a credential. */
+export type Predicate =
+  | {
+      /** An attribute of the query's schema. */
+      attribute: string;
+      /** Compares the attribute with `value`. */
+      op: "EQ" | "NE" | "LT" | "LTE" | "GT" | "GTE";
+      /** The value compared with. */
+      value: AttributeValue
+    }
+  | {
+      /** An attribute of the query's schema. */
+      attribute: string;
+      /** low <= attribute <= high, inclusive. */
+      op: "BETWEEN";
+      /** [low, high], low not above high. */
+      values: [AttributeValue, AttributeValue]
+    }
+  | {
+      /** An attribute of the query's schema. */
+      attribute: string;
+      /** The attribute is (not) one of `values`. */
+      op: "IN" | "NOT_IN";
+      /** 1 to 16 values. */
+      values: AttributeValue[]
+    };
+
+/**
+ * A query over one credential of `schema`: up to 4 predicates, all of which must hold, and up to
+ * 2 attributes to disclose. It needs at least one predicate or disclosure.
+ */
+export interface QueryStatement {
+  /** Always "query". */
+  type: "query";
+  /** Schema id; the verifier must know (pin) its definition. */
+  schema: string;
+  /** Up to 4 predicates, all of which must hold. */
+  where: Predicate[];
+  /**
+   * Up to 2 attribute names whose values the verifier learns (free strings only as hashes). A
+   * holder proves only if it allowed each of them (`allowDisclosure`).
+   */
+  disclose?: string[];
+}
+
+/** Circuit op codes (circuits/lib/query.circom). */
+const OP = { none: 0n, range: 1n, in: 2n, notIn: 3n } as const;
+
+export interface CompiledQuery {
+  predSlot: bigint[];
+  predOp: bigint[];
+  predLo: bigint[];
+  predHi: bigint[];
+  predSet: bigint[][];
+  discloseSlot: bigint[];
+}
+
+const invalid = (message: string): never => {
+  throw new MedzkError("INVALID_ARGUMENT", `query: ${message}`);
+};
+
+function numericBounds(a: AttributeDefinition): [bigint, bigint] | undefined {
+  switch (a.type) {
+    case "date":
+      return [10101n, 99991231n];
+    case "integer":
+      return [0n, (1n << BigInt(a.bits)) - 1n];
+    case "boolean":
+      return [0n, 1n];
+    default:
+      return undefined;
+  }
+}
+
+const encode = (a: AttributeDefinition, v: unknown) => encodeValue(a, v).field;
+
+/** Validates a query against its schema and returns a normalised copy. */
+export function normaliseQuery(q: Record<string, unknown>, schema: SchemaDefinition): QueryStatement {
+  const where = q["where"] ?? [];
+  const disclose = q["disclose"] ?? [];
+  if (!Array.isArray(where) || where.length > MAX_PREDICATES) invalid(`"where" must list at most ${MAX_PREDICATES} predicates`);
+  if (!Array.isArray(disclose) || disclose.length > MAX_DISCLOSED) invalid(`"disclose" must list at most ${MAX_DISCLOSED} attributes`);
+  if ((where as unknown[]).length + (disclose as unknown[]).length === 0) invalid("a query needs a predicate or a disclosure");
+  const extra = Object.keys(q).filter((k) => !["type", "schema", "where", "disclose"].includes(k));
+  if (extra.length > 0) invalid(`unknown field "${extra[0]}"`);
+  const predicates = (where as unknown[]).map((p, i) => normalisePredicate(p, schema, i));
+  const disclosed = (disclose as unknown[]).map((name) => {
+    if (typeof name !== "string" || slotOf(schema, name) === undefined) return invalid(`cannot disclose unknown attribute ${JSON.stringify(name)}`);
+    return name;
+  });
+  if (new Set(disclosed).size !== disclosed.length) invalid("an attribute is disclosed twice");
+  const out: QueryStatement = { type: "query", schema: schema.id, where: predicates };
+  if (disclosed.length > 0) out.disclose = disclosed;
+  return out;
+}
+
+function normalisePredicate(p: unknown, schema: SchemaDefinition, i: number): Predicate {
+  const r = p as Record<string, unknown> | null;
+  if (typeof r !== "object" || r === null) return invalid(`where[${i}] must be an object`);
+  const name = r["attribute"];
+  const slot = typeof name === "string" ? slotOf(schema, name) : undefined;
+  if (slot === undefined) return invalid(`where[${i}]: schema ${schema.id} has no attribute ${JSON.stringify(name)}`);
+  const attribute = schema.attributes[slot]!;
+  const op = r["op"] as Operator;
+  if (!OPERATORS.includes(op)) return invalid(`where[${i}]: unknown operator ${JSON.stringify(r["op"])}`);
+  const numeric = numericBounds(attribute) !== undefined;
+  const allowed = op === "EQ" || op === "NE" || op === "IN" || op === "NOT_IN" || numeric;
+  if (!allowed) invalid(`where[${i}]: ${op} needs a date, integer or boolean attribute; "${name}" is ${attribute.type}`);
+  const keys = Object.keys(r).sort().join(",");
+  const value = (v: unknown) => encodeValue(attribute, v).value;
+  switch (op) {
+    case "BETWEEN": {
+      const vs = r["values"];
+      if (keys !== "attribute,op,values" || !Array.isArray(vs) || vs.length !== 2) return invalid(`where[${i}]: BETWEEN takes "values": [low, high]`);
+      if (encode(attribute, vs[0]) > encode(attribute, vs[1])) invalid(`where[${i}]: BETWEEN low is above high`);
+      return { attribute: name as string, op, values: [value(vs[0]), value(vs[1])] };
+    }
+    case "IN":
+    case "NOT_IN": {
+      const vs = r["values"];
+      if (keys !== "attribute,op,values" || !Array.isArray(vs) || vs.length === 0 || vs.length > SET_SIZE) {
+        return invalid(`where[${i}]: ${op} takes "values" with 1 to ${SET_SIZE} entries`);
+      }
+      return { attribute: name as string, op, values: vs.map(value) };
+    }
+    default: {
+      if (keys !== "attribute,op,value") return invalid(`where[${i}]: ${op} takes "value"`);
+      const v = encode(attribute, r["value"]);
+      const [min, max] = numericBounds(attribute) ?? [0n, 0n];
+      if ((op === "LT" && v <= min) || (op === "GT" && v >= max)) invalid(`where[${i}]: ${op} ${String(r["value"])} can never hold`);
+      return { attribute: name as string, op, value: value(r["value"]) };
+    }
+  }
+}
+
+/** The query circuit's statement inputs for a normalised query. */
+export function compileQuery(q: QueryStatement, schema: SchemaDefinition): CompiledQuery {
+  const c: CompiledQuery = { predSlot: [], predOp: [], predLo: [], predHi: [], predSet: [], discloseSlot: [] };
+  const push = (slot: number, op: bigint, lo: bigint, hi: bigint, set: bigint[]) => {
+    c.predSlot.push(BigInt(slot));
+    c.predOp.push(op);
+    c.predLo.push(lo);
+    c.predHi.push(hi);
+    // Padding repeats the first element, never 0: a zero attribute must not match padding.
+    c.predSet.push(Array.from({ length: SET_SIZE }, (_, j) => set[j] ?? set[0] ?? 0n));
+  };
+  for (const p of q.where) {
+    const slot = slotOf(schema, p.attribute)!;
+    const a = schema.attributes[slot]!;
+    const bounds = numericBounds(a);
+    if (p.op === "IN" || p.op === "NOT_IN") {
+      push(slot, p.op === "IN" ? OP.in : OP.notIn, 0n, 0n, p.values.map((v) => encode(a, v)));
+    } else if (p.op === "BETWEEN") {
+      push(slot, OP.range, encode(a, p.values[0]), encode(a, p.values[1]), []);
+    } else if (!bounds) {
+      push(slot, p.op === "EQ" ? OP.in : OP.notIn, 0n, 0n, [encode(a, (p as { value: AttributeValue }).value)]);
+    } else {
+      const v = encode(a, (p as { value: AttributeValue }).value);
+      const [min, max] = bounds;
+      if (p.op === "NE") push(slot, OP.notIn, 0n, 0n, [v]);
+      else {
+        const [lo, hi] = { EQ: [v, v], LT: [min, v - 1n], LTE: [min, v], GT: [v + 1n, max], GTE: [v, max] }[p.op];
+        push(slot, OP.range, lo!, hi!, []);
+      }
+    }
+  }
+  while (c.predSlot.length < MAX_PREDICATES) push(0, OP.none, 0n, 0n, [0n]);
+  const disclose = q.disclose ?? [];
+  for (let d = 0; d < MAX_DISCLOSED; d++) c.discloseSlot.push(BigInt(d < disclose.length ? slotOf(schema, disclose[d]!)! : NO_SLOT));
+  return c;
+}
+
+/** Whether the 8 attribute slot encodings satisfy the compiled query (the circuit's semantics). */
+export function queryHolds(c: CompiledQuery, fields: readonly bigint[]): boolean {
+  return c.predOp.every((op, p) => {
+    const v = fields[Number(c.predSlot[p])]!;
+    if (op === OP.none) return true;
+    if (op === OP.range) return v < 1n << 64n && c.predLo[p]! <= v && v <= c.predHi[p]!;
+    const member = c.predSet[p]!.includes(v);
+    return op === OP.in ? member : !member;
+  });
+}

@@ -1,0 +1,556 @@
+/**
+ * Issuer registry: where a verifier learns which issuer keys it trusts and for which days, which
+ * schemas each issuer may issue, and each issuer's current revocation root.
+ *
+ * A fixed `trustedIssuers` list cannot express key rotation (old key still accepted until a date,
+ * new key from a date), a compromised key (refused at once, whatever its dates) or a revocation
+ * root that changes while the verifier runs. The registry interface is asynchronous and minimal
+ * so that a database or remote service can implement it; two implementations ship here:
+ * - {@link MemoryIssuerRegistry}, configured in code and updated through its methods;
+ * - {@link JsonFileIssuerRegistry}, a JSON file re-read when it changes.
+ *
+ * Registry content is configuration: anything malformed throws a {@link MedzkError} naming the
+ * field. Unknown properties are refused too, because a misspelt `validUntil` would otherwise
+ * silently leave a key valid forever.
+ *
+ * Returned objects never alias internal state: lookups return deeply frozen snapshots (cheap, and
+ * a write throws instead of corrupting the registry); `listIssuers` returns plain deep copies.
+ */
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { tryParseDate } from "../core/dates.js";
+import { MedzkError } from "../core/errors.js";
+import { parseCanonical } from "../core/field.js";
+import { tryUnpackPublicKey } from "../issuer/issuer-key.js";
+
+/**
+ * - active: usable within its validity period.
+ * - retired: replaced by a newer key; refused on every day. To keep accepting credentials signed
+ *   by an old key for a while after rotating, leave it active and set `validUntil` instead.
+ * - compromised: refused on every day; never returns to another status.
+ */
+export type KeyStatus = "active" | "retired" | "compromised";
+
+/** One signing key of an issuer, with the days on which a verifier accepts presentations under it. */
+export interface IssuerKeyEntry {
+  /** Packed BabyJubJub public key: 64 lowercase hex characters. */
+  publicKey: string;
+  /** First day (UTC, "YYYY-MM-DD", inclusive) on which presentations under this key are accepted. */
+  validFrom?: string;
+  /** Last day (UTC, "YYYY-MM-DD", inclusive) on which presentations under this key are accepted. */
+  validUntil?: string;
+  /** Defaults to "active". */
+  status?: KeyStatus;
+}
+
+/** An issuer as a verifier knows it: its keys and, optionally, the schemas it may issue. */
+export interface IssuerRecord {
+  /** 1 to 128 characters, unique in a registry. */
+  id: string;
+  /** Display name, for people; verification ignores it. */
+  name?: string;
+  /** At least one. A key belongs to one issuer only. */
+  keys: IssuerKeyEntry[];
+  /** If present, the only schema ids this issuer may issue; absent means any schema. */
+  schemas?: string[];
+}
+
+/**
+ * An issuer's revocation roots. A verifier accepts proofs against the current root, and against a
+ * replaced one for `maxRootAgeSeconds` after its replacement.
+ */
+export interface RevocationRoots {
+  /** Canonical decimal field element. */
+  current: string;
+  /** Recently replaced roots with the instant (ISO 8601) they stopped being current. */
+  previous: Array<{
+    /** A replaced root: canonical decimal field element. */
+    root: string;
+    /** When it stopped being current: ISO 8601 instant with a zone, e.g. "2026-01-31T12:00:00Z". */
+    replacedAt: string
+  }>;
+}
+
+/**
+ * Where a verifier looks up issuer keys and revocation roots. Implement it over a database or a
+ * service: a rejected promise or malformed data makes the verifier refuse (REGISTRY_UNAVAILABLE).
+ */
+export interface IssuerRegistry {
+  /** The issuer owning this key, and the key entry, or undefined. */
+  lookupKey(publicKey: string): Promise<{
+    /** The issuer that owns the key. */
+    issuer: IssuerRecord;
+    /** The key's entry: its status and validity days. */
+    key: IssuerKeyEntry
+  } | undefined>;
+  /** The issuer's current revocation root and recently replaced ones; undefined if the issuer publishes none. */
+  revocationRoots(issuerId: string): Promise<RevocationRoots | undefined>;
+}
+
+export type KeyRefusal = "KEY_RETIRED" | "KEY_COMPROMISED" | "KEY_NOT_YET_VALID" | "KEY_EXPIRED";
+
+/** How many replaced roots {@link MemoryIssuerRegistry.setRevocationRoot} keeps per issuer. */
+export const MAX_PREVIOUS_ROOTS = 32;
+
+/** Format tag of the file {@link JsonFileIssuerRegistry} reads. */
+export const ISSUER_REGISTRY_FORMAT = "medzk-issuers/v1";
+
+const MAX_ISSUER_ID = 128;
+const KEY_STATUSES: readonly string[] = ["active", "retired", "compromised"];
+// An instant with an explicit zone: "2026-01-31T12:00:00Z", "...12:00:00.5+01:00". Date.parse
+// alone would accept (and roll over) "2026-02-30T00:00:00Z", hence the field checks.
+const INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * Why a key may not be used on a UTC day (YYYYMMDD, as produced by `parseDate`), or undefined if
+ * it may. Status wins over dates: a compromised key is reported as compromised even when expired.
+ * Throws (INVALID_DATE / INVALID_ARGUMENT) on a malformed day or key entry, e.g. one from a
+ * custom registry: refusing loudly beats guessing.
+ */
+export function keyRefusal(key: IssuerKeyEntry, asOf: number): KeyRefusal | undefined {
+  if (!isDayNumber(asOf)) {
+    throw new MedzkError("INVALID_DATE", `"asOf" must be a calendar day as a YYYYMMDD number, got ${JSON.stringify(asOf)}`);
+  }
+  const status = key.status ?? "active";
+  if (!KEY_STATUSES.includes(status)) {
+    throw new MedzkError("INVALID_ARGUMENT", `"status" must be one of ${KEY_STATUSES.join(", ")}, got ${JSON.stringify(status)}`);
+  }
+  if (status === "compromised") return "KEY_COMPROMISED";
+  if (status === "retired") return "KEY_RETIRED";
+  const from = optionalDay(key.validFrom, "validFrom");
+  const until = optionalDay(key.validUntil, "validUntil");
+  if (from !== undefined && asOf < from) return "KEY_NOT_YET_VALID";
+  if (until !== undefined && asOf > until) return "KEY_EXPIRED";
+  return undefined;
+}
+
+/**
+ * Whether a revocation root is acceptable at `now`:
+ * - "current": it is the current root;
+ * - "recent": it was replaced less than `maxAgeMs` ago (replacedAt > now - maxAgeMs, strictly, so
+ *   a root replaced exactly `maxAgeMs` ago is stale). This lets holders who fetched the root just
+ *   before a rotation still present;
+ * - "stale": it was replaced longer ago;
+ * - "unknown": the issuer never published it (as far as the history reaches).
+ * Roots compare as strings; registries hold canonical decimals, so a non-canonical spelling of a
+ * known root is "unknown".
+ */
+export function rootAcceptable(
+  roots: RevocationRoots,
+  root: string,
+  now: Date,
+  maxAgeMs: number,
+): "current" | "recent" | "stale" | "unknown" {
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+    throw new MedzkError("INVALID_ARGUMENT", `"now" must be a valid Date`);
+  }
+  if (typeof maxAgeMs !== "number" || !(maxAgeMs >= 0) || !Number.isFinite(maxAgeMs)) {
+    throw new MedzkError("INVALID_ARGUMENT", `"maxAgeMs" must be a finite number >= 0, got ${JSON.stringify(maxAgeMs)}`);
+  }
+  if (root === roots.current) return "current";
+  const cutoff = now.getTime() - maxAgeMs;
+  let seen = false;
+  // The same root may have been current more than once: any recent replacement counts.
+  for (const [i, entry] of roots.previous.entries()) {
+    if (entry.root !== root) continue;
+    const replacedAt = parseInstant(entry.replacedAt);
+    if (replacedAt === undefined) {
+      throw new MedzkError("INVALID_ARGUMENT", `"previous[${i}].replacedAt" must be an ISO 8601 instant, got ${JSON.stringify(entry.replacedAt)}`);
+    }
+    if (replacedAt > cutoff) return "recent";
+    seen = true;
+  }
+  return seen ? "stale" : "unknown";
+}
+
+/** A registry held in memory, configured in code. */
+export class MemoryIssuerRegistry implements IssuerRegistry {
+  #state = new RegistryState();
+
+  /** Validates every record; throws INVALID_ARGUMENT / INVALID_KEY naming the offending field. */
+  constructor(issuers: IssuerRecord[] = []) {
+    if (!Array.isArray(issuers)) throw new MedzkError("INVALID_ARGUMENT", `"issuers" must be an array of issuer records`);
+    issuers.forEach((record, i) => this.#state.addIssuer(validateRecord(record, `issuers[${i}]`), `issuers[${i}]`));
+  }
+
+  async lookupKey(publicKey: string): Promise<{
+    /** The issuer that owns the key. */
+    issuer: IssuerRecord;
+    /** The key's entry: its status and validity days. */
+    key: IssuerKeyEntry
+  } | undefined> {
+    return this.#state.lookupKey(publicKey);
+  }
+
+  async revocationRoots(issuerId: string): Promise<RevocationRoots | undefined> {
+    return this.#state.roots.get(issuerId);
+  }
+
+  /** Adds an issuer; its id and keys must be new to the registry. */
+  addIssuer(record: IssuerRecord): void {
+    this.#state.addIssuer(validateRecord(record, "record"), "record");
+  }
+
+  /**
+   * Changes a key's status: "retired" on rotation, "compromised" on compromise. A compromised key
+   * stays compromised (throws INVALID_ARGUMENT): nothing it signed can be trusted again, and a
+   * rotation script that retires "all old keys" must not erase the record of a compromise.
+   */
+  setKeyStatus(publicKey: string, status: KeyStatus): void {
+    const found = this.#state.requireKey(publicKey, "publicKey");
+    if (!KEY_STATUSES.includes(status)) {
+      throw new MedzkError("INVALID_ARGUMENT", `"status" must be one of ${KEY_STATUSES.join(", ")}, got ${JSON.stringify(status)}`);
+    }
+    if (found.key.status === "compromised" && status !== "compromised") {
+      throw new MedzkError("INVALID_ARGUMENT", `key ${publicKey} is compromised and cannot become ${status}; add a new key instead`);
+    }
+    const issuer = found.issuer;
+    const keys = issuer.keys.map((key) => (key.publicKey === publicKey ? { ...key, status } : key));
+    this.#state.replaceIssuer(deepFreeze({ ...issuer, keys }));
+  }
+
+  /** Adds a key to an existing issuer (rotation: add the new key, then retire or expire the old one). */
+  addKey(issuerId: string, key: IssuerKeyEntry): void {
+    const issuer = this.#state.requireIssuer(issuerId);
+    const entry = validateKey(key, "key");
+    this.#state.assertKeyFree(entry.publicKey, "key.publicKey");
+    this.#state.replaceIssuer(deepFreeze({ ...issuer, keys: [...issuer.keys, entry] }));
+  }
+
+  /**
+   * Publishes a new current root for an issuer. The old current root moves to the front of
+   * `previous` with replacedAt = `at` (default now); at most 32 previous
+   * roots are kept, oldest dropped. Setting the current root again changes nothing.
+   */
+  setRevocationRoot(issuerId: string, root: string, at: Date = new Date()): void {
+    this.#state.requireIssuer(issuerId);
+    if (parseCanonical(root) === undefined) {
+      throw new MedzkError("INVALID_ARGUMENT", `"root" must be a canonical decimal field element, got ${JSON.stringify(root)}`);
+    }
+    if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new MedzkError("INVALID_ARGUMENT", `"at" must be a valid Date`);
+    const old = this.#state.roots.get(issuerId);
+    if (old?.current === root) return;
+    const previous = old ? [{ root: old.current, replacedAt: at.toISOString() }, ...old.previous] : [];
+    this.#state.roots.set(issuerId, deepFreeze({ current: root, previous: previous.slice(0, MAX_PREVIOUS_ROOTS) }));
+  }
+
+  /** All issuers, as deep copies the caller may modify freely. */
+  listIssuers(): IssuerRecord[] {
+    return [...this.#state.issuers.values()].map((record) => structuredClone(record));
+  }
+}
+
+/**
+ * A registry read from a JSON file:
+ * `{ "format": "medzk-issuers/v1", "issuers": IssuerRecord[], "revocation": { [issuerId]: RevocationRoots } }`
+ * ("revocation" optional; in it, "previous" may be omitted).
+ *
+ * Each lookup checks the file's modification time, size and inode (one stat; concurrent lookups
+ * share it) and re-reads the file when they change, so an operator can rotate keys or publish
+ * roots without restarting. A re-read file that is unreadable or invalid does not take effect:
+ * the registry keeps serving the last valid content and exposes the error as `lastError` until a
+ * valid version is read. Write the file atomically (write elsewhere, then rename) so readers
+ * never see half of it.
+ */
+export class JsonFileIssuerRegistry implements IssuerRegistry {
+  /** The registry file, as given to the constructor. */
+  readonly path: string;
+  #state: RegistryState;
+  #signature: string;
+  #lastError: Error | undefined;
+  #checking: Promise<void> | undefined;
+
+  /** Reads the file now; throws a MedzkError if it is missing or invalid. */
+  constructor(path: string) {
+    if (typeof path !== "string" || path.length === 0) throw new MedzkError("INVALID_ARGUMENT", `"path" must be a file path`);
+    this.path = path;
+    let fd: number;
+    try {
+      fd = openSync(path, "r");
+    } catch (cause) {
+      throw new MedzkError("INVALID_ARGUMENT", `cannot read issuer registry ${path}: ${(cause as Error).message}`, { cause });
+    }
+    try {
+      // The signature is taken before reading: a change during the read then shows on the next check.
+      this.#signature = signature(fstatSync(fd, { bigint: true }));
+      this.#state = parseRegistryFile(readFileSync(fd, "utf8"), path);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Why the latest version of the file was not taken into use, or undefined if it was. */
+  get lastError(): Error | undefined {
+    return this.#lastError;
+  }
+
+  async lookupKey(publicKey: string): Promise<{
+    /** The issuer that owns the key. */
+    issuer: IssuerRecord;
+    /** The key's entry: its status and validity days. */
+    key: IssuerKeyEntry
+  } | undefined> {
+    await this.refresh();
+    return this.#state.lookupKey(publicKey);
+  }
+
+  async revocationRoots(issuerId: string): Promise<RevocationRoots | undefined> {
+    await this.refresh();
+    return this.#state.roots.get(issuerId);
+  }
+
+  /** Re-reads the file if it changed. Never rejects: failures land in `lastError`. */
+  refresh(): Promise<void> {
+    this.#checking ??= this.#check().finally(() => {
+      this.#checking = undefined;
+    });
+    return this.#checking;
+  }
+
+  async #check(): Promise<void> {
+    try {
+      if (signature(await stat(this.path, { bigint: true })) === this.#signature) return;
+      const handle = await open(this.path, "r");
+      try {
+        const current = signature(await handle.stat({ bigint: true }));
+        const text = await handle.readFile("utf8");
+        // Remember this version even if invalid, so that it is not re-parsed on every lookup.
+        this.#signature = current;
+        this.#state = parseRegistryFile(text, this.path);
+        this.#lastError = undefined;
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      this.#lastError = error instanceof Error ? error : new Error(String(error));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface KeyBinding {
+  issuer: IssuerRecord;
+  key: IssuerKeyEntry;
+}
+
+/** Validated, deeply frozen records with a key index. */
+class RegistryState {
+  readonly issuers = new Map<string, IssuerRecord>();
+  readonly roots = new Map<string, RevocationRoots>();
+  readonly #byKey = new Map<string, KeyBinding>();
+
+  lookupKey(publicKey: string): KeyBinding | undefined {
+    return typeof publicKey === "string" ? this.#byKey.get(publicKey) : undefined;
+  }
+
+  /** Adds a validated record, checking its id and keys are new (all checks before any change). */
+  addIssuer(record: IssuerRecord, name: string): void {
+    if (this.issuers.has(record.id)) {
+      throw new MedzkError("INVALID_ARGUMENT", `"${name}.id": issuer ${JSON.stringify(record.id)} is already registered`);
+    }
+    record.keys.forEach((key, i) => this.assertKeyFree(key.publicKey, `${name}.keys[${i}].publicKey`));
+    this.replaceIssuer(record);
+  }
+
+  /** Stores a record (new or updated) and points each of its keys at it. */
+  replaceIssuer(record: IssuerRecord): void {
+    this.issuers.set(record.id, record);
+    for (const key of record.keys) this.#byKey.set(key.publicKey, Object.freeze({ issuer: record, key }));
+  }
+
+  assertKeyFree(publicKey: string, name: string): void {
+    const owner = this.#byKey.get(publicKey);
+    if (owner) {
+      throw new MedzkError("INVALID_KEY", `"${name}": key ${publicKey} already belongs to issuer ${JSON.stringify(owner.issuer.id)}`);
+    }
+  }
+
+  requireIssuer(issuerId: string): IssuerRecord {
+    const issuer = typeof issuerId === "string" ? this.issuers.get(issuerId) : undefined;
+    if (!issuer) throw new MedzkError("INVALID_ARGUMENT", `unknown issuer ${JSON.stringify(issuerId)}`);
+    return issuer;
+  }
+
+  requireKey(publicKey: string, name: string): KeyBinding {
+    if (tryUnpackPublicKey(publicKey) === undefined) {
+      throw new MedzkError("INVALID_KEY", `"${name}" must be a packed BabyJubJub public key (64 lowercase hex characters)`);
+    }
+    const found = this.#byKey.get(publicKey);
+    if (!found) throw new MedzkError("INVALID_ARGUMENT", `"${name}": key ${publicKey} is not registered`);
+    return found;
+  }
+}
+
+function parseRegistryFile(text: string, path: string): RegistryState {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new MedzkError("INVALID_ARGUMENT", `issuer registry ${path} is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+  try {
+    return buildState(json);
+  } catch (error) {
+    if (error instanceof MedzkError) {
+      throw new MedzkError(error.code, `issuer registry ${path}: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function buildState(json: unknown): RegistryState {
+  const file = plainObject(json, "file", ["format", "issuers", "revocation"]);
+  if (file.format !== ISSUER_REGISTRY_FORMAT) {
+    throw new MedzkError("INVALID_ARGUMENT", `"format" must be ${JSON.stringify(ISSUER_REGISTRY_FORMAT)}, got ${JSON.stringify(file.format)}`);
+  }
+  if (!Array.isArray(file.issuers)) throw new MedzkError("INVALID_ARGUMENT", `"issuers" must be an array of issuer records`);
+  const state = new RegistryState();
+  file.issuers.forEach((record, i) => state.addIssuer(validateRecord(record, `issuers[${i}]`), `issuers[${i}]`));
+  if (file.revocation !== undefined) {
+    const revocation = plainObject(file.revocation, "revocation");
+    for (const [issuerId, roots] of Object.entries(revocation)) {
+      const name = `revocation[${JSON.stringify(issuerId)}]`;
+      // A root for an issuer that is not listed is most likely a misspelt id.
+      if (!state.issuers.has(issuerId)) throw new MedzkError("INVALID_ARGUMENT", `"${name}": unknown issuer ${JSON.stringify(issuerId)}`);
+      state.roots.set(issuerId, validateRoots(roots, name));
+    }
+  }
+  return state;
+}
+
+/** A deeply frozen copy of a valid record, holding only the known properties. */
+function validateRecord(value: unknown, name: string): IssuerRecord {
+  const record = plainObject(value, name, ["id", "name", "keys", "schemas"]);
+  if (typeof record.id !== "string" || record.id.length === 0 || record.id.length > MAX_ISSUER_ID) {
+    throw new MedzkError("INVALID_ARGUMENT", `"${name}.id" must be a string of 1 to ${MAX_ISSUER_ID} characters`);
+  }
+  const out: IssuerRecord = { id: record.id, keys: [] };
+  if (record.name !== undefined) {
+    if (typeof record.name !== "string") throw new MedzkError("INVALID_ARGUMENT", `"${name}.name" must be a string`);
+    out.name = record.name;
+  }
+  if (!Array.isArray(record.keys) || record.keys.length === 0) {
+    throw new MedzkError("INVALID_ARGUMENT", `"${name}.keys" must be an array of at least one key`);
+  }
+  const seen = new Set<string>();
+  record.keys.forEach((key: unknown, i: number) => {
+    const entry = validateKey(key, `${name}.keys[${i}]`);
+    if (seen.has(entry.publicKey)) {
+      throw new MedzkError("INVALID_KEY", `"${name}.keys[${i}].publicKey": key ${entry.publicKey} is listed twice`);
+    }
+    seen.add(entry.publicKey);
+    out.keys.push(entry);
+  });
+  if (record.schemas !== undefined) {
+    // An empty list would let the issuer issue nothing; more likely meant as "no restriction",
+    // which is spelt by omitting the property.
+    if (!Array.isArray(record.schemas) || record.schemas.length === 0) {
+      throw new MedzkError("INVALID_ARGUMENT", `"${name}.schemas" must be a non-empty array of schema ids (omit it to allow any schema)`);
+    }
+    record.schemas.forEach((schema: unknown, i: number) => {
+      if (typeof schema !== "string" || schema.length === 0) {
+        throw new MedzkError("INVALID_ARGUMENT", `"${name}.schemas[${i}]" must be a non-empty string`);
+      }
+    });
+    out.schemas = [...(record.schemas as string[])];
+  }
+  return deepFreeze(out);
+}
+
+function validateKey(value: unknown, name: string): IssuerKeyEntry {
+  const key = plainObject(value, name, ["publicKey", "validFrom", "validUntil", "status"]);
+  if (tryUnpackPublicKey(key.publicKey) === undefined) {
+    throw new MedzkError("INVALID_KEY", `"${name}.publicKey" must be a packed BabyJubJub public key (64 lowercase hex characters)`);
+  }
+  const out: IssuerKeyEntry = { publicKey: key.publicKey as string };
+  const from = optionalDay(key.validFrom, `${name}.validFrom`);
+  const until = optionalDay(key.validUntil, `${name}.validUntil`);
+  if (from !== undefined && until !== undefined && from > until) {
+    throw new MedzkError("INVALID_DATE", `"${name}.validFrom" (${key.validFrom}) is after "${name}.validUntil" (${key.validUntil})`);
+  }
+  if (from !== undefined) out.validFrom = key.validFrom as string;
+  if (until !== undefined) out.validUntil = key.validUntil as string;
+  if (key.status !== undefined) {
+    if (typeof key.status !== "string" || !KEY_STATUSES.includes(key.status)) {
+      throw new MedzkError("INVALID_ARGUMENT", `"${name}.status" must be one of ${KEY_STATUSES.join(", ")}, got ${JSON.stringify(key.status)}`);
+    }
+    out.status = key.status as KeyStatus;
+  }
+  return deepFreeze(out);
+}
+
+function validateRoots(value: unknown, name: string): RevocationRoots {
+  const roots = plainObject(value, name, ["current", "previous"]);
+  if (parseCanonical(roots.current) === undefined) {
+    throw new MedzkError("INVALID_ARGUMENT", `"${name}.current" must be a canonical decimal field element, got ${JSON.stringify(roots.current)}`);
+  }
+  const previous = roots.previous ?? [];
+  if (!Array.isArray(previous)) throw new MedzkError("INVALID_ARGUMENT", `"${name}.previous" must be an array`);
+  const out: RevocationRoots = { current: roots.current as string, previous: [] };
+  previous.forEach((item: unknown, i: number) => {
+    const entry = plainObject(item, `${name}.previous[${i}]`, ["root", "replacedAt"]);
+    if (parseCanonical(entry.root) === undefined) {
+      throw new MedzkError("INVALID_ARGUMENT", `"${name}.previous[${i}].root" must be a canonical decimal field element, got ${JSON.stringify(entry.root)}`);
+    }
+    if (parseInstant(entry.replacedAt) === undefined) {
+      throw new MedzkError("INVALID_ARGUMENT", `"${name}.previous[${i}].replacedAt" must be an ISO 8601 instant with a zone, got ${JSON.stringify(entry.replacedAt)}`);
+    }
+    out.previous.push({ root: entry.root as string, replacedAt: entry.replacedAt as string });
+  });
+  return deepFreeze(out);
+}
+
+/** A non-array object with no properties beyond `allowed` (when given). */
+function plainObject(value: unknown, name: string, allowed?: readonly string[]): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new MedzkError("INVALID_ARGUMENT", `"${name}" must be an object`);
+  }
+  const object = value as Record<string, unknown>;
+  if (allowed) {
+    for (const property of Object.keys(object)) {
+      if (!allowed.includes(property)) {
+        throw new MedzkError("INVALID_ARGUMENT", `"${name}" has unknown property ${JSON.stringify(property)}; allowed: ${allowed.join(", ")}`);
+      }
+    }
+  }
+  return object;
+}
+
+function optionalDay(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const day = tryParseDate(value);
+  if (day === undefined) {
+    throw new MedzkError("INVALID_DATE", `"${name}" must be a calendar date "YYYY-MM-DD", got ${JSON.stringify(value)}`);
+  }
+  return day;
+}
+
+function isDayNumber(value: unknown): value is number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) return false;
+  const text = String(value).padStart(8, "0");
+  return tryParseDate(`${text.slice(0, -4)}-${text.slice(-4, -2)}-${text.slice(-2)}`) === value;
+}
+
+/** Milliseconds since the epoch of a zoned ISO 8601 instant, or undefined. */
+function parseInstant(value: unknown): number | undefined {
+  if (typeof value !== "string") return undefined;
+  const m = INSTANT.exec(value);
+  if (!m || tryParseDate(m[1]) === undefined) return undefined;
+  if (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4]) > 59) return undefined;
+  if (m[5] !== undefined && (Number(m[5]) > 23 || Number(m[6]) > 59)) return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+function signature(stats: { mtimeNs: bigint; size: bigint; ino: bigint; dev: bigint }): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

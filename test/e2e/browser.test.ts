@@ -1,0 +1,372 @@
+/**
+ * End to end in a real browser: the patient-wallet example (examples/wallet) loads the browser
+ * bundle and the artifacts from a local static server under a strict Content-Security-Policy,
+ * asks a verifier for a request, proves in headless Chromium (Debian's, driven by playwright-core)
+ * and sends the presentation, which the verifier accepts once and refuses as a replay after.
+ *
+ * Needs `npm run build` (dist/browser). Skipped with a warning when no Chromium is installed,
+ * unless MEDZK_REQUIRE_BROWSER is set (CI sets it), in which case it fails.
+ */
+import { existsSync } from "node:fs";
+import { readFile, readdir } from "node:fs/promises";
+import { createServer } from "node:http";
+import { builtinModules, createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { extname, join, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, type Page, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadProvingArtifacts } from "../../src/artifacts/loader.js";
+import * as browserApi from "../../src/browser.js";
+import { provingArtifacts } from "../../src/artifacts/node-source.js";
+import createBlakeHash from "../../src/shims/blake-hash.js";
+import { createHolder, generateIssuerKey, issueCredential } from "../../src/index.js";
+import { createVerifierService, parseServiceConfig } from "../../src/server.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const BUNDLE = join(ROOT, "dist/browser/medzk.js");
+const CHROMIUM = [process.env["MEDZK_CHROMIUM"], "/usr/bin/chromium", "/usr/lib/chromium/chromium"].find(
+  (path): path is string => !!path && existsSync(path),
+);
+const REQUIRED = !!process.env["MEDZK_REQUIRE_BROWSER"];
+if (!CHROMIUM && !REQUIRED) console.warn("test/browser.test.ts: no chromium binary found, skipping the browser tests");
+
+/** The real verifier HTTP service (medzk/server) on a free loopback port, accepting the wallet page's origin. */
+async function startVerifierEndpoint(
+  policy: { trustedIssuers: string[]; scope: string },
+  options: { corsOrigins: readonly string[] },
+): Promise<{ url: string; close(): Promise<void> }> {
+  const config = parseServiceConfig({
+    listen: { host: "127.0.0.1", port: 0 },
+    scope: policy.scope,
+    trustedIssuers: policy.trustedIssuers,
+    corsOrigins: [...options.corsOrigins],
+  });
+  const service = await createVerifierService(config, { logger: false });
+  const url = await service.listen();
+  return { url, close: () => service.close() };
+}
+
+async function listen(server: ReturnType<typeof createServer>): Promise<string> {
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const MIME: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".map": "application/json",
+  ".json": "application/json",
+  ".wasm": "application/wasm",
+  ".zkey": "application/octet-stream",
+};
+
+/**
+ * A static server for the three folders a wallet deployment serves, with the CSP of
+ * docs/browser.md. URL paths are repository paths, so the page's relative imports work as they
+ * would from the package.
+ */
+async function startStaticServer(csp: () => string): Promise<{ url: string; close(): Promise<void> }> {
+  const served = ["examples/wallet", "dist/browser", "artifacts"].map((dir) => join(ROOT, dir) + sep);
+  const server = createServer(async (req, res) => {
+    const pathname = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    // Browsers ask for an icon the page does not declare; a real site would have one.
+    if (pathname === "/favicon.ico") {
+      res.writeHead(204).end();
+      return;
+    }
+    const path = join(ROOT, pathname);
+    const file = path.endsWith(sep) ? join(path, "index.html") : path;
+    const type = MIME[extname(file)];
+    if (req.method !== "GET" || !type || !served.some((dir) => file.startsWith(dir))) {
+      res.writeHead(404).end();
+      return;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": type, "content-security-policy": csp(), "x-content-type-options": "nosniff" }).end(bytes);
+  });
+  const url = await listen(server);
+  return { url, close: () => new Promise((done) => server.close(() => done())) };
+}
+
+/** Resident memory of the Chromium renderer processes started by this process, in bytes. */
+async function rendererRss(): Promise<number> {
+  const procs = new Map<number, { ppid: number; renderer: boolean; rss: number }>();
+  for (const name of await readdir("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const status = await readFile(`/proc/${name}/status`, "utf8");
+      const cmdline = await readFile(`/proc/${name}/cmdline`, "utf8");
+      procs.set(Number(name), {
+        ppid: Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]),
+        renderer: cmdline.includes("--type=renderer"),
+        rss: 1024 * Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0),
+      });
+    } catch {
+      // The process exited while we looked.
+    }
+  }
+  const ours = (pid: number): boolean => {
+    for (let p = procs.get(pid)?.ppid; p; p = procs.get(p)?.ppid) if (p === process.pid) return true;
+    return false;
+  };
+  return [...procs].filter(([pid, p]) => p.renderer && ours(pid)).reduce((sum, [, p]) => sum + p.rss, 0);
+}
+
+describe("browser entry (Node side)", () => {
+  it("exports what a wallet needs and nothing of the verifier or issuer", () => {
+    expect(Object.keys(browserApi).sort()).toMatchInlineSnapshot(`
+      [
+        "BUILTIN_SCHEMAS",
+        "MedzkError",
+        "NEVER_EXPIRES",
+        "buildCircuitInput",
+        "checkCredential",
+        "createHolder",
+        "defineSchema",
+        "encodeString",
+        "prove",
+      ]
+    `);
+  });
+
+  it("requires an artifact URL in the browser and refuses a malformed one", async () => {
+    await expect(browserApi.prove({} as never)).rejects.toMatchObject({ code: "INVALID_ARGUMENT", message: expect.stringContaining("required") });
+    await expect(browserApi.prove({ artifacts: "::not a url" } as never)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+  });
+
+  it("Node reads artifacts from an http artifact host too, and any source is held to the pins", async () => {
+    const host = await startStaticServer(() => "default-src 'none'");
+    try {
+      const { wasm, zkey } = await provingArtifacts("age_at_least", `${host.url}/artifacts`);
+      expect([wasm.length, zkey.length]).toEqual([(await readFile(join(ROOT, "artifacts/age_at_least.wasm"))).length, (await readFile(join(ROOT, "artifacts/age_at_least.zkey"))).length]);
+      await expect(provingArtifacts("age_at_least", `${host.url}/nowhere/`)).rejects.toMatchObject({ code: "ARTIFACT_INTEGRITY", message: expect.stringContaining("cannot read") });
+    } finally {
+      await host.close();
+    }
+    const hostile = { base: new URL("https://artifacts.example/"), read: async () => new Uint8Array(64) };
+    await expect(loadProvingArtifacts("insurance_active", hostile)).rejects.toMatchObject({ code: "ARTIFACT_INTEGRITY", message: expect.stringContaining("manifest pins") });
+  });
+
+  it("the blake-hash replacement of the bundle gives blake-hash's digests", async () => {
+    // blake-hash is CommonJS without types; this is all of it the comparison uses.
+    const original = createRequire(import.meta.url)("blake-hash") as (algorithm: string) => {
+      update(data: string | Buffer): { digest(): Buffer };
+    };
+    for (const algorithm of ["blake224", "blake256", "blake384", "blake512"]) {
+      for (const data of ["", "PedersenGenerator_0_1", "ünïcode", new Uint8Array(200).map((_, i) => i * 7)]) {
+        const expected = original(algorithm).update(typeof data === "string" ? data : Buffer.from(data)).digest();
+        expect(Buffer.from(createBlakeHash(algorithm).update(data).digest())).toEqual(expected);
+      }
+    }
+  });
+
+  it("the bundle is one self-contained ESM file without Node built-ins", async () => {
+    const source = await readFile(BUNDLE, "utf8");
+    const builtins = builtinModules.filter((m) => !m.startsWith("_")).map((m) => m.replace(/[/]/g, "\\/"));
+    const nodeImport = new RegExp(`(?:\\bfrom|\\bimport\\s*\\(|\\brequire\\s*\\()\\s*["'\`](?:node:[\\w/]+|(?:${builtins.join("|")}))["'\`]`);
+    expect(source.match(nodeImport)).toBeNull();
+    expect(source).not.toMatch(/["'`]node:[a-z_]+(?:\/[a-z_]+)?["'`]/);
+    // No import of anything at all: a page can load it with no import map and no bundler.
+    expect(source).not.toMatch(/(?:^|[;\n}])\s*import\s*(?:[\w${},*\s]+from\s*)?["']/);
+  });
+});
+
+/** prove()'s elapsed time at the start of each stage, read off the page: "proving (1234 ms)". */
+async function stageTimes(page: Page): Promise<Record<string, number>> {
+  const texts = await page.$$eval("#progress li", (items) => items.map((li) => li.textContent ?? ""));
+  return Object.fromEntries(texts.flatMap((text) => {
+    const m = /^([\w-]+) \((\d+) ms\)$/.exec(text);
+    return m ? [[m[1]!, Number(m[2])]] : [];
+  }));
+}
+
+function describeTimes(at: Record<string, number>): string {
+  return `checks ${at["loading-artifacts"]} ms, artifacts ${at["proving"]! - at["loading-artifacts"]!} ms, Groth16 ${at["done"]! - at["proving"]!} ms, prove() ${at["done"]} ms`;
+}
+
+describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", () => {
+  let browser: Browser;
+  let page: Page;
+  let site: { url: string; close(): Promise<void> };
+  let verifierEndpoint: { url: string; close(): Promise<void> };
+  const hospital = generateIssuerKey();
+  // The policy of docs/browser.md; a test below takes parts out to show each is needed.
+  const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self' <verifier>";
+  let csp = CSP;
+  // Everything the page did, for the assertions on what it loaded and logged.
+  const requested: string[] = [];
+  const failed: string[] = [];
+  const consoleLines: string[] = [];
+  const presentations: string[] = [];
+
+  beforeAll(async () => {
+    expect(CHROMIUM, "MEDZK_REQUIRE_BROWSER is set but no chromium binary was found (apt-get install chromium)").toBeDefined();
+    expect(existsSync(BUNDLE), "dist/browser/medzk.js is missing: run npm run build").toBe(true);
+    let verifierOrigin = "";
+    site = await startStaticServer(() => csp.replace("<verifier>", verifierOrigin));
+    verifierEndpoint = await startVerifierEndpoint({ trustedIssuers: [hospital.publicKey], scope: "acme-health/claims" }, { corsOrigins: [site.url] });
+    verifierOrigin = verifierEndpoint.url;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM!,
+      headless: true,
+      // The network is closed: without the background-networking flags Chromium keeps trying
+      // to reach Google's services at start-up.
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    page = await browser.newPage();
+    page.on("request", (request) => {
+      requested.push(request.url());
+      if (request.url().endsWith("/v1/verify")) presentations.push(request.postData() ?? "");
+    });
+    page.on("response", (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    });
+    // CSP violations, failed loads and uncaught errors all show up here.
+    page.on("console", (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+    page.on("pageerror", (error) => consoleLines.push(`pageerror: ${error.message}`));
+    await page.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url)}`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await verifierEndpoint?.close();
+  });
+
+  /** Fills the wallet form and submits it; resolves when the page shows a result. */
+  async function submit(credential: unknown, holder: unknown): Promise<{ status: string | null; result: string | null; wallMs: number }> {
+    await page.fill("#credential", JSON.stringify(credential));
+    await page.fill("#holder", JSON.stringify(holder));
+    const started = Date.now();
+    await page.click("#prove");
+    await page.waitForSelector("#result:not([data-status=working])[data-status]", { timeout: 60_000 });
+    return { status: await page.getAttribute("#result", "data-status"), result: await page.textContent("#result"), wallMs: Date.now() - started };
+  }
+
+  it("proves with progress shown, the verifier accepts once and refuses the replay, and nothing leaves localhost", async () => {
+    const patient = createHolder();
+    const credential = await issueCredential(hospital, {
+      schema: "patient-record/v1",
+      holder: patient.commitment,
+      attributes: { dateOfBirth: "1990-04-01" },
+    });
+    const idleRss = await rendererRss();
+    let peakRss = idleRss;
+    const sampler = setInterval(() => void rendererRss().then((rss) => (peakRss = Math.max(peakRss, rss))), 100);
+    const shown = await submit(credential, patient).finally(() => clearInterval(sampler));
+
+    expect({ ...shown, console: consoleLines, failed }).toMatchObject({ status: "accepted", console: [], failed: [] });
+    expect(shown.result).toMatch(/^accepted: age ≥ 18 on \d{4}-\d{2}-\d{2}$/);
+    const stages = await page.$$eval("#progress li", (items) => items.map((li) => (li as HTMLElement).dataset["stage"]));
+    expect(stages).toEqual(["request", "checking", "loading-artifacts", "proving", "done", "send"]);
+    const at = await stageTimes(page);
+    expect(at["done"]).toBeGreaterThan(at["proving"]!);
+    console.info(`browser proof (ageAtLeast), cold: ${describeTimes(at)}; click to verified ${shown.wallMs} ms; renderer RSS ${(idleRss / 2 ** 20).toFixed(0)} MiB before, peak ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+
+    // The page loaded the bundle and the artifacts from its own origin and talked to the verifier,
+    // and nothing else: no CDN, no other host.
+    const origins = new Set(requested.map((url) => new URL(url.startsWith("blob:") ? url.slice(5) : url).origin));
+    expect([...origins].sort()).toEqual([site.url, verifierEndpoint.url].sort());
+    for (const path of ["/dist/browser/medzk.js", "/artifacts/age_at_least.wasm", "/artifacts/age_at_least.zkey"]) {
+      expect(requested).toContain(site.url + path);
+    }
+
+    // Nothing personal on the console, and the same presentation sent again is a replay.
+    expect(consoleLines.join("\n")).not.toContain(patient.secret);
+    expect(presentations).toHaveLength(1);
+    const replay = await fetch(`${verifierEndpoint.url}/v1/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: presentations[0] });
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toMatchObject({ result: { ok: false, error: { code: "REQUEST_REPLAYED" } } });
+  });
+
+  it("shows the verifier's refusal code (a credential from an issuer the verifier does not trust)", async () => {
+    const patient = createHolder();
+    const credential = await issueCredential(generateIssuerKey(), {
+      schema: "patient-record/v1",
+      holder: patient.commitment,
+      attributes: { dateOfBirth: "1990-04-01" },
+    });
+    const shown = await submit(credential, patient);
+    expect({ ...shown, console: consoleLines }).toMatchObject({ status: "refused", result: "refused: UNTRUSTED_ISSUER", console: [] });
+    // Same page: curve, workers and artifacts are warm now.
+    console.info(`browser proof (ageAtLeast), warm: ${describeTimes(await stageTimes(page))}`);
+  });
+
+  it("a page served a tampered proving key refuses to prove (ARTIFACT_INTEGRITY)", async () => {
+    const patient = createHolder();
+    const credential = await issueCredential(hospital, {
+      schema: "patient-record/v1",
+      holder: patient.commitment,
+      attributes: { dateOfBirth: "1990-04-01" },
+    });
+    // A fresh page: the first one has the genuine artifacts cached.
+    const tampered = await browser.newPage();
+    const lines: string[] = [];
+    tampered.on("console", (message) => lines.push(`${message.type()}: ${message.text()}`));
+    await tampered.route("**/artifacts/age_at_least.zkey", async (route) => {
+      const body = Buffer.from(await (await route.fetch()).body());
+      body[body.length - 100] = body[body.length - 100]! ^ 1;
+      await route.fulfill({ body, contentType: "application/octet-stream" });
+    });
+    await tampered.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url)}`);
+    await tampered.fill("#credential", JSON.stringify(credential));
+    await tampered.fill("#holder", JSON.stringify(patient));
+    await tampered.click("#prove");
+    await tampered.waitForSelector("#result:not([data-status=working])[data-status]", { timeout: 60_000 });
+    expect(await tampered.textContent("#result")).toMatch(/^error: ARTIFACT_INTEGRITY: artifact age_at_least\.zkey has SHA-256 [0-9a-f]{64}, the manifest pins /);
+    expect(lines).toEqual([]);
+    await tampered.close();
+  });
+
+  it("the policy is enforced: without 'wasm-unsafe-eval' the page cannot prove; without blob: workers it proves on one thread", async () => {
+    const patient = createHolder();
+    const credential = await issueCredential(hospital, {
+      schema: "patient-record/v1",
+      holder: patient.commitment,
+      attributes: { dateOfBirth: "1990-04-01" },
+    });
+    const outcomes: Array<{ result: string | null; console: string }> = [];
+    for (const weaker of [CSP.replace(" 'wasm-unsafe-eval'", ""), CSP.replace(" blob:", "")]) {
+      csp = weaker;
+      const restricted = await browser.newPage();
+      const lines: string[] = [];
+      restricted.on("console", (message) => lines.push(message.text()));
+      try {
+        await restricted.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url)}`);
+        await restricted.fill("#credential", JSON.stringify(credential));
+        await restricted.fill("#holder", JSON.stringify(patient));
+        await restricted.click("#prove");
+        await restricted.waitForSelector("#result:not([data-status=working])[data-status]", { timeout: 60_000 });
+        outcomes.push({ result: await restricted.textContent("#result"), console: lines.join("\n") });
+      } finally {
+        csp = CSP;
+        await restricted.close();
+      }
+    }
+    // Compiling WebAssembly (the witness calculator, ffjavascript's curves) needs 'wasm-unsafe-eval'.
+    // ffjavascript's prover threads are workers from blob: URLs; when the policy refuses them,
+    // medzk proves single-threaded rather than waiting for threads that never start.
+    expect(outcomes).toMatchObject([
+      { result: expect.stringMatching(/^error: .*WebAssembly.*Content Security Policy/) },
+      { result: expect.stringMatching(/^accepted: /), console: expect.stringMatching(/worker.*Content Security Policy|Content Security Policy.*worker/is) },
+    ]);
+  });
+
+  it("shows a prover-side error code without proving (the credential is bound to another holder)", async () => {
+    const credential = await issueCredential(hospital, {
+      schema: "patient-record/v1",
+      holder: createHolder().commitment,
+      attributes: { dateOfBirth: "1990-04-01" },
+    });
+    const shown = await submit(credential, createHolder());
+    expect(shown).toMatchObject({ status: "error", result: expect.stringMatching(/^error: HOLDER_MISMATCH: /) });
+    expect(await page.$$eval("#progress li", (items) => items.map((li) => (li as HTMLElement).dataset["stage"]))).toEqual(["request", "checking"]);
+  });
+});

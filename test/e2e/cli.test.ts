@@ -1,0 +1,247 @@
+/**
+ * The built `medzk` command (dist/cli.js; `npm test` builds first), run as a child process in a
+ * temporary directory through the whole flow, with its exit codes and error lines.
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { chmod, copyFile, cp, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import packageJson from "../../package.json" with { type: "json" };
+
+const CLI = resolve("dist/cli.js");
+let dir: string;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function medzk(args: string[], options: { cwd?: string; cli?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  return new Promise((done) => {
+    execFile(process.execPath, [options.cli ?? CLI, ...args], { cwd: options.cwd ?? dir, timeout: 120_000, env: { ...process.env, MEDZK_DEBUG: "", ...options.env } }, (error, stdout, stderr) => {
+      done({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const json = async (file: string) => JSON.parse(await readFile(join(dir, file), "utf8")) as Record<string, unknown>;
+
+/** An error run: the given exit code and exactly one `medzk: CODE: message` line, no stack. */
+function expectError(run: Run, exitCode: number, code: string, mentions: string): void {
+  expect(run.code, run.stderr).toBe(exitCode);
+  const lines = run.stderr.trim().split("\n").filter((l) => !l.startsWith("medzk: prove: "));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^medzk: ${code}: `));
+  expect(lines[0]).toContain(mentions);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+}
+
+beforeAll(async () => {
+  if (!existsSync(CLI)) throw new Error("dist/cli.js is missing: build first (npx tsup), or run npm test");
+  dir = await mkdtemp(join(tmpdir(), "medzk-cli-"));
+});
+
+// The checkout copy holds ~60 MB of artifacts.
+afterAll(() => (dir ? rm(dir, { recursive: true, force: true }) : undefined));
+
+describe("medzk CLI", () => {
+  let publicKey: string;
+  let root: string;
+
+  it("prints its version and help", async () => {
+    expect(await medzk(["--version"])).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: "" });
+    const help = await medzk(["--help"]);
+    expect(help.code).toBe(0);
+    const names = ["keygen", "holder", "issue", "revocation init", "revocation revoke", "request", "prove", "verify", "serve", "artifacts check", "circuits build"];
+    for (const name of names) {
+      expect(help.stdout).toContain(`  ${name} `);
+      const own = await medzk([...name.split(" "), "--help"]);
+      expect(own.code, name).toBe(0);
+      expect(own.stdout).toMatch(new RegExp(`^Usage: medzk ${name}\\b`));
+      expect(own.stdout).toContain("-h, --help");
+    }
+    expect((await medzk(["help", "verify"])).stdout).toMatch(/^Usage: medzk verify/);
+    expect(await medzk([])).toMatchObject({ code: 2, stdout: "" });
+  });
+
+  it("makes keys and a holder, owner-only, and never overwrites them", async () => {
+    const keygen = await medzk(["keygen", "--out", "issuer.json"]);
+    expect(keygen.code).toBe(0);
+    publicKey = keygen.stdout.trim();
+    expect(publicKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(await json("issuer.json")).toMatchObject({ publicKey, privateKey: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await stat(join(dir, "issuer.json"))).mode & 0o777).toBe(0o600);
+    expectError(await medzk(["keygen", "--out", "issuer.json"]), 3, "INPUT", "issuer.json already exists");
+    const holder = await medzk(["holder", "--out", "holder.json"]);
+    expect(holder.code).toBe(0);
+    expect(holder.stdout.trim()).toBe((await json("holder.json"))["commitment"]);
+  });
+
+  it("issues credentials with revocation slots and revokes one", async () => {
+    expect((await medzk(["revocation", "init", "--issuer-id", "st-mary", "--out", "status.json"])).code).toBe(0);
+    await writeFile(join(dir, "attrs.json"), JSON.stringify({ dateOfBirth: "1990-04-01" }));
+    const common = ["--issuer", "issuer.json", "--holder-commitment", "holder.json", "--schema", "patient-record/v1", "--revocation", "status.json"];
+    expect((await medzk(["issue", ...common, "--attributes", "attrs.json", "--expires", "2099-12-31", "--out", "credential.json"])).code).toBe(0);
+    const revoked = await medzk(["issue", ...common, "--attributes", '{"dateOfBirth":"1985-01-02"}', "--out", "revoked.json"]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(await json("credential.json")).toMatchObject({ issuer: publicKey, revocationSlot: 0, expiresAt: "2099-12-31", attributes: { dateOfBirth: "1990-04-01" } });
+    expect(await json("revoked.json")).toMatchObject({ revocationSlot: 1 });
+    const revoke = await medzk(["revocation", "revoke", "--status", "status.json", "1"]);
+    expect(revoke.code).toBe(0);
+    root = revoke.stdout.trim();
+    expect(await json("status.json")).toMatchObject({ issuer: "st-mary", root, revoked: [1], nextSlot: 2 });
+    // A bad attribute is refused before anything is signed, naming the issue.
+    expectError(await medzk(["issue", ...common, "--attributes", '{"dateOfBirth":"1990-02-30"}']), 3, "INVALID_DATE", "issuing with issuer.json");
+    expect(await json("status.json")).toMatchObject({ nextSlot: 2 });
+  });
+
+  it("requests, proves and verifies with the verifier's config; refuses a tampered presentation", async () => {
+    await writeFile(join(dir, "request.key"), "42".repeat(32));
+    await writeFile(
+      join(dir, "issuers.json"),
+      JSON.stringify({ format: "medzk-issuers/v1", issuers: [{ id: "st-mary", keys: [{ publicKey }] }], revocation: { "st-mary": { current: root } } }),
+    );
+    await writeFile(join(dir, "verifier.json"), JSON.stringify({ scope: "acme-health/claims", issuersFile: "issuers.json", requestKey: { file: "request.key" }, listen: { port: 0 } }));
+    const req = await medzk(["request", "--config", "verifier.json", "--statement", '{"type":"ageAtLeast","minAge":18}', "--out", "request.json"]);
+    expect(req.code, req.stderr).toBe(0);
+    expect(await json("request.json")).toMatchObject({ format: "medzk-request/v1", scope: "acme-health/claims", statement: { type: "ageAtLeast", minAge: 18 } });
+
+    const proof = await medzk(["prove", "--credential", "credential.json", "--holder", "holder.json", "--request", "request.json", "--revocation", "status.json", "--out", "presentation.json"]);
+    expect(proof.code, proof.stderr).toBe(0);
+    expect(proof.stderr).toMatch(/medzk: prove: checking .*\nmedzk: prove: loading-artifacts .*\nmedzk: prove: proving .*\nmedzk: prove: done/);
+    // The revoked credential is refused before proving.
+    expectError(
+      await medzk(["prove", "--credential", "revoked.json", "--holder", "holder.json", "--request", "request.json", "--revocation", "status.json"]),
+      3,
+      "CREDENTIAL_REVOKED",
+      "revoked.json",
+    );
+
+    const ok = await medzk(["verify", "--config", "verifier.json", "presentation.json"]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ file: "presentation.json", result: { ok: true, issuerId: "st-mary", statement: { type: "ageAtLeast", minAge: 18 } } });
+
+    const tampered = await json("presentation.json");
+    (tampered["publicSignals"] as string[])[0] = "1";
+    await writeFile(join(dir, "tampered.json"), JSON.stringify(tampered));
+    const refused = await medzk(["verify", "--config", "verifier.json", "tampered.json"]);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ file: "tampered.json", result: { ok: false } });
+
+    // Several files are one batch: one line each, exit 1 because one is refused.
+    const batch = await medzk(["verify", "--config", "verifier.json", "presentation.json", "tampered.json"]);
+    expect(batch.code).toBe(1);
+    const lines = batch.stdout.trim().split("\n").map((l) => JSON.parse(l) as { file: string; result: { ok: boolean } });
+    expect(lines.map((l) => [l.file, l.result.ok])).toEqual([["presentation.json", true], ["tampered.json", false]]);
+  });
+
+  it("exits 2 on usage errors", async () => {
+    expectError(await medzk(["frobnicate"]), 2, "USAGE", '"frobnicate"');
+    expectError(await medzk(["verify", "--config", "verifier.json", "--frob", "p.json"]), 2, "USAGE", "--frob");
+    expectError(await medzk(["verify", "presentation.json"]), 2, "USAGE", "--config");
+    expectError(await medzk(["verify", "--config", "verifier.json"]), 2, "USAGE", "presentation file");
+    expectError(await medzk(["keygen", "extra"]), 2, "USAGE", "extra");
+    expectError(await medzk(["artifacts"]), 2, "USAGE", "check");
+    expectError(await medzk(["revocation", "revoke", "--status", "status.json", "x"]), 2, "USAGE", '"x"');
+  });
+
+  it("exits 3 on missing files, invalid JSON and invalid content, naming the file", async () => {
+    await writeFile(join(dir, "broken.json"), "{ not json");
+    expectError(await medzk(["verify", "--config", "verifier.json", "missing.json"]), 3, "INPUT", "missing.json: no such file");
+    expectError(await medzk(["verify", "--config", "verifier.json", "broken.json"]), 3, "INPUT", "broken.json is not valid JSON");
+    expectError(await medzk(["verify", "--config", "broken.json", "presentation.json"]), 3, "INVALID_ARGUMENT", "broken.json is not valid JSON");
+    expectError(await medzk(["request", "--config", "nope.json", "--statement", '{"type":"ageAtLeast","minAge":18}']), 3, "INVALID_ARGUMENT", "nope.json");
+    expectError(await medzk(["request", "--config", "verifier.json", "--statement", '{"type":"ageAtLeast","minAge":"x"}']), 3, "INVALID_ARGUMENT", "--statement");
+    expectError(await medzk(["prove", "--credential", "attrs.json", "--holder", "holder.json", "--request", "request.json"]), 3, "INVALID_CREDENTIAL", "attrs.json");
+    expectError(await medzk(["issue", "--issuer", "holder.json", "--holder-commitment", "1", "--schema", "patient-record/v1", "--attributes", "attrs.json"]), 3, "INVALID_KEY", "holder.json");
+    await writeFile(join(dir, "nokey.json"), JSON.stringify({ scope: "s", trustedIssuers: [publicKey] }));
+    expectError(await medzk(["request", "--config", "nokey.json", "--statement", '{"type":"ageAtLeast","minAge":18}']), 3, "INPUT", 'no "requestKey"');
+    // MEDZK_DEBUG=1 adds the stack for bug reports.
+    expect((await medzk(["verify", "--config", "verifier.json", "broken.json"], { env: { MEDZK_DEBUG: "1" } })).stderr).toMatch(/\n\s+at /);
+  });
+
+  it("serves until SIGTERM, then exits 0", async () => {
+    const child: ChildProcess = spawn(process.execPath, [CLI, "serve", "--config", "verifier.json"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    let stdout = "";
+    child.stdout!.on("data", (d: Buffer) => (stdout += d));
+    const url = await new Promise<string>((done, fail) => {
+      child.stderr!.on("data", (d: Buffer) => {
+        stderr += d;
+        const m = /listening on (http:\/\/\S+)/.exec(stderr);
+        if (m) done(m[1]!);
+      });
+      child.on("exit", () => fail(new Error(`serve exited: ${stderr}`)));
+    });
+    const res = await fetch(url + "/v1/requests", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ statement: { type: "ageAtLeast", minAge: 21 } }) });
+    expect(res.status).toBe(201);
+    expect((await fetch(url + "/readyz")).status).toBe(200);
+    const exit = new Promise<number | null>((done) => child.on("exit", done));
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+    expect(stderr).toContain("medzk: serve: stopped");
+    const logged = stdout.trim().split("\n").map((l) => JSON.parse(l) as { route?: string; status?: number });
+    expect(logged).toContainEqual(expect.objectContaining({ route: "/v1/requests", status: 201 }));
+  });
+
+  it("checks the shipped artifacts by hash when there is no checkout, and refuses to build circuits", async () => {
+    // An installed package's layout: package.json, dist/cli.js, artifacts/; dependencies reachable.
+    const pkg = join(dir, "installed", "node_modules", "medzk");
+    await mkdir(join(pkg, "dist"), { recursive: true });
+    await mkdir(join(pkg, "artifacts"));
+    await copyFile("package.json", join(pkg, "package.json"));
+    await copyFile(CLI, join(pkg, "dist", "cli.js"));
+    for (const f of await readdir("artifacts")) await copyFile(join("artifacts", f), join(pkg, "artifacts", f));
+    await symlink(resolve("node_modules"), join(pkg, "node_modules"));
+    const cli = join(pkg, "dist", "cli.js");
+    const ok = await medzk(["artifacts", "check"], { cli });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain("checking the shipped files against their SHA-256 pins only");
+    expect(ok.stdout).toContain("OK: the shipped artifacts match their pins");
+    const wasm = join(pkg, "artifacts", "age_at_least.wasm");
+    await chmod(wasm, 0o644);
+    await writeFile(wasm, Buffer.concat([await readFile(wasm), Buffer.from([0])]));
+    const bad = await medzk(["artifacts", "check"], { cli });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("age_at_least: artifacts/age_at_least.wasm does not match its pin");
+    expectError(await medzk(["circuits", "build"], { cli }), 3, "INPUT", "needs a medzk repository checkout");
+    expectError(await medzk(["circuits", "build", "nope"], { cli }), 2, "USAGE", '"nope"');
+  });
+
+  it("rebuilds a circuit's artifacts in a checkout, with progress on stderr", async () => {
+    // A copy of the checkout, so the committed artifacts stay untouched.
+    const checkout = join(dir, "checkout");
+    await mkdir(join(checkout, "dist"), { recursive: true });
+    for (const d of ["scripts", "circuits", "ceremony", "artifacts"]) await cp(d, join(checkout, d), { recursive: true });
+    await copyFile("package.json", join(checkout, "package.json"));
+    await copyFile(CLI, join(checkout, "dist", "cli.js"));
+    // Node follows symlinks into the real node_modules; circom2's WASI sandbox does not, so the
+    // circuit library it includes is copied.
+    await mkdir(join(checkout, "node_modules"));
+    for (const entry of await readdir("node_modules")) {
+      if (entry === "circomlib") await cp(join("node_modules", entry), join(checkout, "node_modules", entry), { recursive: true });
+      else await symlink(resolve("node_modules", entry), join(checkout, "node_modules", entry));
+    }
+    const before = JSON.parse(await readFile(join(checkout, "artifacts", "manifest.json"), "utf8"));
+    const run = await medzk(["circuits", "build", "age_at_least"], { cli: join(checkout, "dist", "cli.js") });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("[build-circuits] age_at_least: compile");
+    expect(run.stdout).toContain("rebuilt age_at_least");
+    const after = JSON.parse(await readFile(join(checkout, "artifacts", "manifest.json"), "utf8"));
+    // Same circuit, so the same r1cs and wasm; a fresh phase-2 contribution, so a new proving key.
+    expect(after.circuits.age_at_least.r1cs).toBe(before.circuits.age_at_least.r1cs);
+    expect(after.circuits.age_at_least.files.wasm).toEqual(before.circuits.age_at_least.files.wasm);
+    expect(after.circuits.age_at_least.files.zkey.sha256).not.toBe(before.circuits.age_at_least.files.zkey.sha256);
+    expect(after.circuits.query).toEqual(before.circuits.query);
+  }, 300_000);
+
+  it("recompiles and checks the artifacts in this checkout", async () => {
+    const run = await medzk(["artifacts", "check", "--fast"], { cwd: process.cwd() });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("OK: artifacts match the circuit sources");
+    expect(run.stderr).toContain("medzk: artifacts: query: compile");
+  }, 300_000);
+});

@@ -1,0 +1,89 @@
+/** The shipped examples run against the built package (`npm test` builds first) and exit by themselves. */
+import { execFile, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { prove } from "../../src/index.js";
+
+const run = (file: string) => promisify(execFile)(process.execPath, [file], { timeout: 90_000 });
+const run2 = (file: string, ...args: string[]) => promisify(execFile)(process.execPath, [file, ...args], { timeout: 90_000 });
+
+describe("examples", () => {
+  it("the README quick start verifies", async () => {
+    const { stdout } = await run("examples/quickstart.mjs");
+    expect(JSON.parse(stdout)).toMatchObject({ ok: true, statement: { type: "ageAtLeast", minAge: 18 }, scope: "acme-health/claims" });
+  });
+
+  it("the end-to-end demo proves and verifies three statements, refuses replays and a revoked record, and exits by itself", async () => {
+    const { stdout } = await run("examples/demo.mjs");
+    expect(stdout.match(/"ok":true/g)).toHaveLength(3);
+    expect(stdout.match(/-> REQUEST_REPLAYED/g)).toHaveLength(3);
+    expect(stdout).toContain('"disclosed":{"coverageEnd":"2026-12-31"}');
+    expect(stdout).toContain("proving -> CREDENTIAL_REVOKED");
+  });
+
+  it("a process mixing medzk and direct snarkjs proofs completes both and exits", async () => {
+    const { stdout } = await run("test/scripts/prove-then-snarkjs.mjs");
+    expect(stdout).toContain("direct snarkjs proof verifies: true");
+  });
+
+  it("the CommonJS build works too", async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      "-e",
+      `const m = require("./dist/index.cjs");
+       const v = m.createVerifier({ trustedIssuers: [m.generateIssuerKey().publicKey], scope: "cjs" });
+       v.verify({}).then((r) => console.log(JSON.stringify(r)));`,
+    ]);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { code: "MALFORMED_PRESENTATION" } });
+  });
+
+  it("medzk/server loads from the CommonJS build and answers over HTTP", async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      "-e",
+      `const { parseServiceConfig, createVerifierService } = require("medzk/server");
+       const { generateIssuerKey } = require("medzk");
+       (async () => {
+         const config = parseServiceConfig({ scope: "cjs", trustedIssuers: [generateIssuerKey().publicKey], listen: { port: 0 } });
+         const service = await createVerifierService(config, { logger: false });
+         const url = await service.listen();
+         const res = await fetch(url + "/v1/verify", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ presentation: {} }) });
+         console.log(JSON.stringify(await res.json()));
+         await service.close();
+       })();`,
+    ]);
+    expect(JSON.parse(stdout)).toMatchObject({ result: { ok: false, error: { code: "MALFORMED_PRESENTATION" } } });
+  });
+
+  it("the issuer script writes keys, credentials, a revocation and a verifier config that the insurer service runs on", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "medzk-examples-"));
+    const { stdout } = await run2("examples/issuer.mjs", dir);
+    const summary = JSON.parse(stdout) as { publicKey: string; revocationRoot: string; revokedSlots: number[] };
+    expect(summary.revokedSlots).toEqual([1]);
+    const read = async (name: string) => JSON.parse(await readFile(join(dir, name), "utf8"));
+    expect(await read("revoked-credential.json")).toMatchObject({ revocationSlot: 1 });
+    expect(await read("issuers.json")).toMatchObject({ revocation: { "st-mary": { current: summary.revocationRoot } } });
+    expect((await stat(join(dir, "issuer.json"))).mode & 0o777).toBe(0o600);
+
+    const service = spawn(process.execPath, ["examples/insurer-service.mjs", join(dir, "verifier.json")], { stdio: ["ignore", "pipe", "pipe"] });
+    let logs = "";
+    service.stderr.on("data", (d: Buffer) => (logs += d));
+    const url = await new Promise<string>((resolve, reject) => {
+      service.stdout.once("data", (d: Buffer) => resolve(d.toString().trim()));
+      service.once("exit", () => reject(new Error(`service exited: ${logs}`)));
+    });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const post = async (path: string, body: unknown) =>
+      (await fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json() as Promise<Record<string, any>>;
+    const { request } = await post("/v1/requests", { statement: { type: "ageAtLeast", minAge: 18 } });
+    const presentation = await prove({ credential: await read("credential.json"), holder: await read("holder.json"), request, revocation: await read("revocation.json") });
+    expect(await post("/v1/verify", { presentation })).toMatchObject({ result: { ok: true, issuerId: "st-mary" } });
+    await expect(prove({ credential: await read("revoked-credential.json"), holder: await read("holder.json"), request, revocation: await read("revocation.json") })).rejects.toMatchObject({ code: "CREDENTIAL_REVOKED" });
+    const exit = new Promise((resolve) => service.once("exit", resolve));
+    service.kill("SIGTERM");
+    expect(await exit).toBe(0);
+    expect(logs).toContain('"route":"/v1/verify"');
+    await rm(dir, { recursive: true, force: true });
+  });
+});

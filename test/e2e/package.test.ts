@@ -1,0 +1,76 @@
+/**
+ * The published package: what `npm pack` ships, publint and are-the-types-wrong on the packed
+ * tarball, and that the verifier-only entry does not reach the prover, the circuit tooling or
+ * circomlibjs. Runs on the build made by `npm test` (tsup before vitest).
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { publint } from "publint";
+import { describe, expect, it } from "vitest";
+import { entryFootprint } from "../../scripts/entry-footprint.mjs";
+import pkg from "../../package.json" with { type: "json" };
+
+const run = promisify(execFile);
+const ROOT = new URL("../..", import.meta.url).pathname;
+
+describe("the npm package", () => {
+  it("ships the builds, types, pinned artifacts and docs, and no sources, tests, circuits or ceremony files", async () => {
+    const { stdout } = await run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, maxBuffer: 1 << 24 });
+    const files: string[] = JSON.parse(stdout)[0].files.map((f: { path: string }) => f.path);
+    // Every file any export condition points to, and the bin.
+    const targets = (value: unknown): string[] =>
+      typeof value === "string" ? [value] : Object.values(value as Record<string, unknown>).flatMap(targets);
+    for (const [subpath, conditions] of Object.entries(pkg.exports)) {
+      for (const file of targets(conditions)) expect(files, `${subpath} -> ${file}`).toContain(file.replace(/^\.\//, ""));
+    }
+    expect(files).toContain(pkg.bin.medzk.replace(/^\.\//, ""));
+    for (const circuit of ["age_at_least", "insurance_active", "query"]) {
+      for (const ext of ["wasm", "zkey", "vkey.json"]) expect(files).toContain(`artifacts/${circuit}.${ext}`);
+    }
+    expect(files).toEqual(expect.arrayContaining(["artifacts/manifest.json", "README.md", "SECURITY.md", "LICENSE", "package.json"]));
+    const unwanted = files.filter((f) => /^(src|test|circuits|ceremony|scripts|bench|scratch|examples|node_modules)\/|\.map$|\.r1cs$|\.ptau$/.test(f));
+    expect(unwanted).toEqual([]);
+  });
+
+  it("passes publint", async () => {
+    const { messages } = await publint({ pkgDir: ROOT, level: "suggestion" });
+    expect(messages).toEqual([]);
+  });
+
+  it("passes are-the-types-wrong for ESM and CommonJS consumers (node16 and bundler resolution)", async () => {
+    const bin = new URL("../../node_modules/.bin/attw", import.meta.url).pathname;
+    // Through a file: attw exits before a large JSON report is flushed to a pipe.
+    const out = join(mkdtempSync(join(tmpdir(), "medzk-attw-")), "report.json");
+    await run("sh", ["-c", `"${bin}" --pack . --profile node16 --format json > "${out}"`], { cwd: ROOT }).catch(() => undefined);
+    const report = JSON.parse(readFileSync(out, "utf8"));
+    const problems = (report.analysis.problems ?? []).filter(
+      (p: { kind: string; entrypoint: string; resolutionKind?: string }) =>
+        // node10 resolution predates "exports" (subpaths cannot resolve there); medzk requires Node >= 20.
+        p.resolutionKind !== "node10" &&
+        // medzk/browser is an ES module bundle for browsers by design: require() of it is not offered.
+        !(p.entrypoint === "./browser" && p.kind === "CJSResolvesToESM"),
+    );
+    expect(problems).toEqual([]);
+    expect(Object.keys(report.analysis.entrypoints)).toEqual(expect.arrayContaining([".", "./verifier", "./server", "./browser"]));
+  }, 120_000);
+
+  it("medzk/verifier reaches neither the prover nor circomlibjs nor the circuit tooling", async () => {
+    const footprint = await entryFootprint("verifier");
+    const names = footprint.packages.map((p) => p.name);
+    for (const heavy of ["snarkjs", "circomlibjs", "circom2", "circom_runtime", "r1csfile", "fastify", "pino", "blake-hash"]) expect(names).not.toContain(heavy);
+    expect(names).toContain("ffjavascript");
+    // The full entry does load the prover: the comparison is meaningful.
+    expect((await entryFootprint("index")).packages.map((p) => p.name)).toContain("snarkjs");
+  }, 60_000);
+});
+
+describe("API reference", () => {
+  it("typedoc builds it from the TSDoc comments with no warnings (broken links, unexported referenced types)", async () => {
+    const bin = new URL("../../node_modules/.bin/typedoc", import.meta.url).pathname;
+    const { stdout, stderr } = await run(bin, ["--emit", "none"], { cwd: ROOT, maxBuffer: 1 << 24 });
+    expect(`${stdout}${stderr}`).not.toMatch(/warning|error/i);
+  }, 120_000);
+});

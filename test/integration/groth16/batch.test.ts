@@ -1,0 +1,238 @@
+/**
+ * Batch Groth16 verification: agreement with single verification, bisection to the exact bad
+ * items, the cancellation attack that random weights defeat, injectable randomness, and timing.
+ * Eight real ageAtLeast proofs are generated once and reused (repeated for larger batches).
+ */
+import { bn254 } from "@noble/curves/bn254";
+import { sha256 } from "@noble/hashes/sha2";
+import { beforeAll, describe, expect, it } from "vitest";
+import { verificationKey } from "../../../src/artifacts/manifest.js";
+import { FIELD_ORDER } from "../../../src/core/field.js";
+import { type BatchItem, verifyGroth16Batch } from "../../../src/groth16/batch.js";
+import { type PreparedKey, parseProof, prepareKey, proofPointsValid, verifyGroth16 } from "../../../src/groth16/verify.js";
+import { createHolder, createVerifier, generateIssuerKey, issueCredential, prove } from "../../../src/index.js";
+
+const NOW = "2026-06-15T12:00:00Z";
+const AGE = { type: "ageAtLeast", minAge: 18 } as const;
+const N_PROOFS = 8;
+
+let key: PreparedKey;
+let valid: BatchItem[];
+
+beforeAll(async () => {
+  const hospital = generateIssuerKey();
+  const patient = createHolder();
+  const record = await issueCredential(hospital, {
+    schema: "patient-record/v1",
+    holder: patient.commitment,
+    attributes: { dateOfBirth: "1990-01-01" },
+    now: new Date("2026-06-15T00:00:00Z"),
+  });
+  const verifier = createVerifier({ trustedIssuers: [hospital.publicKey], scope: "acme-health/claims", clock: () => new Date(NOW) });
+  key = await prepareKey(verificationKey("age_at_least"));
+  valid = [];
+  for (let i = 0; i < N_PROOFS; i++) {
+    const request = verifier.createRequest({ statement: AGE });
+    const presentation = await prove({ credential: record, holder: patient, request, now: new Date(NOW) });
+    const proof = parseProof(presentation.proof);
+    if (!proof || !(await proofPointsValid(proof))) throw new Error("fixture proof does not parse");
+    valid.push({ signals: presentation.publicSignals.map(BigInt), proof });
+  }
+});
+
+/** `n` items cycling through the valid proofs. */
+const repeat = (n: number): BatchItem[] => Array.from({ length: n }, (_, i) => valid[i % N_PROOFS]!);
+
+/** The item with public signal j moved by `delta` (mod r): a valid proof for other signals. */
+function shiftSignal(item: BatchItem, delta: bigint, j = 0): BatchItem {
+  const signals = [...item.signals];
+  signals[j] = (((signals[j]! + delta) % FIELD_ORDER) + FIELD_ORDER) % FIELD_ORDER;
+  return { signals, proof: item.proof };
+}
+
+/** The item with A and C exchanged. */
+const swapAC = (item: BatchItem): BatchItem => ({ signals: item.signals, proof: { ...item.proof, a: item.proof.c, c: item.proof.a } });
+
+/** Deterministic byte stream (SHA-256 in counter mode), logging each request. */
+function seeded(seed: string) {
+  let counter = 0;
+  const log: string[] = [];
+  const randomBytes = (n: number): Uint8Array => {
+    const out = new Uint8Array(n);
+    for (let off = 0; off < n; off += 32) {
+      const block = sha256(new TextEncoder().encode(`${seed}/${counter++}`));
+      out.set(block.subarray(0, Math.min(32, n - off)), off);
+    }
+    log.push(Buffer.from(out).toString("hex"));
+    return out;
+  };
+  return { randomBytes, log };
+}
+
+/** Every 128-bit weight equal to 1: the unweighted product of pairings. */
+const weightsOne = (n: number): Uint8Array => {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i += 16) out[i] = 1;
+  return out;
+};
+
+/** Counts batch checks (one randomBytes call per check, zero redraws aside). */
+function counting() {
+  const calls: number[] = [];
+  const { randomBytes } = seeded("count");
+  return {
+    calls,
+    randomBytes: (n: number) => {
+      calls.push(n);
+      return randomBytes(n);
+    },
+  };
+}
+
+async function singly(items: readonly BatchItem[]): Promise<boolean[]> {
+  const out: boolean[] = [];
+  for (const item of items) out.push(await verifyGroth16(key, item.signals, item.proof));
+  return out;
+}
+
+describe("verifyGroth16Batch on valid proofs", () => {
+  it("returns [] for an empty batch", async () => {
+    expect(await verifyGroth16Batch(key, [])).toEqual([]);
+  });
+
+  it.each([1, 2, 8])("accepts an all-valid batch of %i and agrees with verifyGroth16", async (n) => {
+    const items = repeat(n);
+    const batch = await verifyGroth16Batch(key, items);
+    expect(batch).toEqual(new Array(n).fill(true));
+    expect(batch).toEqual(await singly(items));
+  });
+
+  it("accepts 64 valid items (proofs repeated) in a single randomized check", async () => {
+    const items = repeat(64);
+    const rng = counting();
+    expect(await verifyGroth16Batch(key, items, rng)).toEqual(new Array(64).fill(true));
+    expect(rng.calls).toEqual([64 * 16]);
+    expect(await verifyGroth16Batch(key, items)).toEqual(await singly(items));
+  });
+});
+
+describe("verifyGroth16Batch finds the bad items", () => {
+  it("flags exactly the item with an altered public signal", async () => {
+    for (const j of [0, key.nPublic - 1]) {
+      const items = repeat(8);
+      items[5] = shiftSignal(items[5]!, 1n, j);
+      const expected = [true, true, true, true, true, false, true, true];
+      expect(await verifyGroth16Batch(key, items)).toEqual(expected);
+      expect(await singly(items)).toEqual(expected);
+    }
+  });
+
+  it("flags exactly two bad items", async () => {
+    const items = repeat(8);
+    items[1] = shiftSignal(items[1]!, 7n, 2);
+    items[6] = swapAC(items[6]!);
+    expect(await verifyGroth16Batch(key, items)).toEqual([true, false, true, true, true, true, false, true]);
+  });
+
+  it("rejects a proof with A and C swapped, alone and in a batch", async () => {
+    const bad = swapAC(valid[0]!);
+    expect(await verifyGroth16Batch(key, [bad])).toEqual([false]);
+    const items = repeat(8);
+    items[3] = bad;
+    expect(await verifyGroth16Batch(key, items)).toEqual([true, true, true, false, true, true, true, true]);
+  });
+
+  it("handles every item bad, and bad items in a large batch", async () => {
+    expect(await verifyGroth16Batch(key, repeat(5).map(swapAC))).toEqual(new Array(5).fill(false));
+    const items = repeat(64);
+    const badAt = [0, 17, 18, 63];
+    for (const i of badAt) items[i] = shiftSignal(items[i]!, -3n, 1);
+    const result = await verifyGroth16Batch(key, items);
+    expect(result.flatMap((ok, i) => (ok ? [] : [i]))).toEqual(badAt);
+  });
+});
+
+describe("random weights", () => {
+  // Same proof with signal s+1 and with s-1: L_1 + L_2 = 2·L, so with all weights 1 the product of
+  // the two pairing equations is exactly that of two copies of the valid proof.
+  const cancellingPair = (): BatchItem[] => [shiftSignal(valid[0]!, 1n), shiftSignal(valid[0]!, -1n)];
+
+  it("defeat the cancellation attack that fools the unweighted product", async () => {
+    const pair = cancellingPair();
+    expect(await singly(pair)).toEqual([false, false]);
+    // All weights 1: the batch check passes, so bisection never looks closer.
+    expect(await verifyGroth16Batch(key, pair, { randomBytes: weightsOne })).toEqual([true, true]);
+    expect(await verifyGroth16Batch(key, [...repeat(6), ...pair], { randomBytes: weightsOne })).toEqual(new Array(8).fill(true));
+    // Random weights: caught.
+    expect(await verifyGroth16Batch(key, pair)).toEqual([false, false]);
+    expect(await verifyGroth16Batch(key, [...repeat(6), ...pair])).toEqual([true, true, true, true, true, true, false, false]);
+  });
+
+  it("defeat a cancellation through the A points", async () => {
+    // Item 1 = (A + D, B, C), item 2 = (A − D, B, C) for some point D: both invalid, but with weights
+    // 1 the D terms cancel, e(A + D, B)·e(A − D, B) = e(A, B)^2, as for two copies of the valid proof.
+    const G1 = bn254.G1.ProjectivePoint;
+    const base = valid[1]!;
+    const a = G1.fromAffine({ x: base.proof.a[0], y: base.proof.a[1] });
+    const d = G1.BASE.multiply(123456789n);
+    const withA = (p: InstanceType<typeof G1>): BatchItem => {
+      const { x, y } = p.toAffine();
+      return { signals: base.signals, proof: { ...base.proof, a: [x, y] } };
+    };
+    const pair = [withA(a.add(d)), withA(a.subtract(d))];
+    expect(await singly(pair)).toEqual([false, false]);
+    expect(await verifyGroth16Batch(key, pair, { randomBytes: weightsOne })).toEqual([true, true]);
+    expect(await verifyGroth16Batch(key, pair)).toEqual([false, false]);
+  });
+
+  it("are reproducible with an injected deterministic source", async () => {
+    const items = repeat(16);
+    items[4] = shiftSignal(items[4]!, 1n);
+    items[11] = swapAC(items[11]!);
+    const r1 = seeded("fixed seed");
+    const r2 = seeded("fixed seed");
+    const out1 = await verifyGroth16Batch(key, items, r1);
+    const out2 = await verifyGroth16Batch(key, items, r2);
+    expect(out1).toEqual(out2);
+    expect(out1.flatMap((ok, i) => (ok ? [] : [i]))).toEqual([4, 11]);
+    expect(r1.log).toEqual(r2.log);
+    expect(r1.log.length).toBeGreaterThan(1);
+  });
+
+  it("redraw zero weights and refuse a broken source", async () => {
+    let first = true;
+    const zeroFirst = (n: number) => {
+      if (first) {
+        first = false;
+        return new Uint8Array(n);
+      }
+      return weightsOne(n);
+    };
+    expect(await verifyGroth16Batch(key, repeat(3), { randomBytes: zeroFirst })).toEqual([true, true, true]);
+    await expect(verifyGroth16Batch(key, repeat(2), { randomBytes: (n) => new Uint8Array(n) })).rejects.toThrow(/zero/);
+    await expect(verifyGroth16Batch(key, repeat(2), { randomBytes: (n) => new Uint8Array(n - 1) })).rejects.toThrow(/randomBytes/);
+  });
+});
+
+describe("throughput", () => {
+  it("measures batch against sequential verification (printed, not asserted)", async () => {
+    await verifyGroth16Batch(key, repeat(4)); // warm-up
+    await singly(repeat(4));
+    const lines: string[] = [];
+    for (const n of [1, 10, 100]) {
+      const items = repeat(n);
+      let t = performance.now();
+      const batch = await verifyGroth16Batch(key, items);
+      const tBatch = performance.now() - t;
+      t = performance.now();
+      const seq = await singly(items);
+      const tSeq = performance.now() - t;
+      expect(batch).toEqual(seq);
+      lines.push(
+        `n=${String(n).padStart(3)}: batch ${tBatch.toFixed(1)} ms, sequential ${tSeq.toFixed(1)} ms, ` +
+          `speed-up ${(tSeq / tBatch).toFixed(2)}x (${(tBatch / n).toFixed(2)} vs ${(tSeq / n).toFixed(2)} ms/proof)`,
+      );
+    }
+    console.log(`verifyGroth16Batch vs verifyGroth16:\n${lines.join("\n")}`);
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Two verifier services sharing one real redis-server (started here on a free loopback port, as
+ * in redis-store.test.ts) accept a presentation once between them; when Redis goes away /readyz
+ * turns 503 and verification fails closed.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Presentation, type ProofRequest, prove } from "../../../src/index.js";
+import { type VerifierService, createVerifierService, parseServiceConfig } from "../../../src/server.js";
+import { type World, makeWorld } from "../../helpers/fixtures.js";
+
+const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
+if (!hasRedis && process.env["MEDZK_REQUIRE_REDIS"] === "1") throw new Error("redis-server is required (MEDZK_REQUIRE_REDIS=1)");
+if (!hasRedis) console.warn("redis-server not found on PATH: skipping the verifier service Redis tests");
+
+let server: ChildProcess | undefined;
+let port: number;
+let world: World;
+let a: VerifierService;
+let b: VerifierService;
+let urlA: string;
+let urlB: string;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const post = (url: string, path: string, body: unknown) =>
+  fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+async function presentation(url: string): Promise<Presentation> {
+  const { request } = (await (await post(url, "/v1/requests", { statement: { type: "ageAtLeast", minAge: 18 } })).json()) as { request: ProofRequest };
+  return prove({ credential: world.record, holder: world.patient, request });
+}
+
+beforeAll(async () => {
+  if (!hasRedis) return;
+  port = await freePort();
+  const dir = await mkdtemp(`${tmpdir()}/medzk-redis-`);
+  server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+  world = await makeWorld("1980-01-01");
+  const config = parseServiceConfig({
+    listen: { host: "127.0.0.1", port: 0 },
+    scope: "acme-health/claims",
+    trustedIssuers: [world.hospital.publicKey],
+    requestKey: { hex: "7e".repeat(32) },
+    redis: { url: `redis://127.0.0.1:${port}`, keyPrefix: `test:${Date.now()}:` },
+  });
+  [a, b] = await Promise.all([createVerifierService(config, { logger: false }), createVerifierService(config, { logger: false })]);
+  [urlA, urlB] = await Promise.all([a.listen(), b.listen()]);
+  await waitFor(async () => (await fetch(urlA + "/readyz")).status === 200 && (await fetch(urlB + "/readyz")).status === 200, "both services ready");
+});
+
+afterAll(async () => {
+  await Promise.all([a?.close(), b?.close()]);
+  server?.kill("SIGTERM");
+});
+
+describe.skipIf(!hasRedis)("verifier services sharing Redis", () => {
+  it("report Redis in readiness", async () => {
+    expect(await (await fetch(urlA + "/readyz")).json()).toEqual({ ready: true, checks: { keys: "ok", redis: "ok" } });
+  });
+
+  it("accept a presentation once between two instances, under concurrent submissions", async () => {
+    const p = await presentation(urlA);
+    const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => post(i % 2 ? urlA : urlB, "/v1/verify", { presentation: p })));
+    const results = await Promise.all(responses.map(async (r) => ((await r.json()) as { result: { ok: boolean; error?: { code: string } } }).result));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => r.error?.code === "REQUEST_REPLAYED")).toHaveLength(9);
+  });
+
+  it("turn /readyz to 503 and refuse with STORE_UNAVAILABLE when Redis is down, and recover", async () => {
+    const p = await presentation(urlB);
+    server!.kill("SIGTERM");
+    await new Promise((resolve) => server!.once("exit", resolve));
+    const res = await fetch(urlA + "/readyz");
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ ready: false, checks: { keys: "ok", redis: expect.stringMatching(/^redis unreachable/) } });
+    const verify = await post(urlB, "/v1/verify", { presentation: p });
+    expect(verify.status).toBe(200);
+    expect(await verify.json()).toMatchObject({ result: { ok: false, error: { code: "STORE_UNAVAILABLE" } } });
+
+    // A restarted Redis is picked up again without restarting the services.
+    const dir = await mkdtemp(`${tmpdir()}/medzk-redis-`);
+    server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+    await waitFor(async () => (await fetch(urlA + "/readyz")).status === 200, "readiness after Redis restart");
+    await waitFor(async () => (await fetch(urlB + "/readyz")).status === 200, "readiness after Redis restart");
+    expect(await (await post(urlB, "/v1/verify", { presentation: p })).json()).toMatchObject({ result: { ok: true } });
+  });
+});

@@ -1,0 +1,363 @@
+/**
+ * The verifier HTTP service, started for real on 127.0.0.1 (port 0) and driven with fetch:
+ * request → prove → verify, replays, concurrent duplicates, hostile bodies, batches, CORS,
+ * OpenAPI, readiness, graceful shutdown and what reaches the logs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Presentation, type ProofRequest, type Statement, prove } from "../../../src/index.js";
+import { type ServiceConfig, type VerifierService, createVerifierService, loadServiceConfig, parseServiceConfig } from "../../../src/server.js";
+import { type World, clone, makeWorld } from "../../helpers/fixtures.js";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const REQUEST_KEY = "5a".repeat(32);
+const ORIGIN = "https://wallet.example";
+const QUERY: Statement = {
+  type: "query",
+  schema: "insurance-coverage/v1",
+  where: [{ attribute: "plan", op: "EQ", value: "gold" }],
+  disclose: ["coverageEnd"],
+};
+
+let world: World;
+let config: ServiceConfig;
+let service: VerifierService;
+let base: string;
+const logLines: string[] = [];
+
+const post = (path: string, body: unknown, init: RequestInit = {}) =>
+  fetch(base + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), ...init });
+
+async function requestFor(statement: Statement): Promise<ProofRequest> {
+  const res = await post("/v1/requests", { statement });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { request: ProofRequest }).request;
+}
+
+async function presentationFor(statement: Statement): Promise<Presentation> {
+  const request = await requestFor(statement);
+  const credential = statement.type === "ageAtLeast" ? world.record : world.coverage;
+  return prove({ credential, holder: world.patient, request, allowDisclosure: ["coverageEnd"] });
+}
+
+const age: Statement = { type: "ageAtLeast", minAge: 18 };
+let pAccept: Presentation;
+let pConcurrent: Presentation;
+let pBatch: Presentation;
+let pBatchTampered: Presentation;
+let pQuery: Presentation;
+
+beforeAll(async () => {
+  world = await makeWorld("1990-05-17");
+  config = parseServiceConfig(
+    {
+      listen: { host: "127.0.0.1", port: 0 },
+      scope: "acme-health/claims",
+      trustedIssuers: [world.hospital.publicKey, world.insurerKey.publicKey],
+      requestKey: { env: "TEST_REQUEST_KEY" },
+      limits: { bodyBytes: 64 * 1024, batchSize: 4 },
+      corsOrigins: [ORIGIN],
+    },
+    { env: { TEST_REQUEST_KEY: REQUEST_KEY } },
+  );
+  service = await createVerifierService(config, { logger: { write: (line: string) => void logLines.push(line) } });
+  base = await service.listen();
+  // Proving takes a second or two each: make the few presentations once.
+  pAccept = await presentationFor(age);
+  pConcurrent = await presentationFor(age);
+  pBatch = await presentationFor(age);
+  pBatchTampered = clone(await presentationFor(age));
+  pBatchTampered.proof.pi_a[0] = pBatch.proof.pi_a[0]!;
+  pQuery = await presentationFor(QUERY);
+});
+
+afterAll(async () => {
+  await service?.close();
+});
+
+describe("verifier service", () => {
+  it("reports its base URL on a real port", () => {
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it("creates requests the library prover accepts, and verifies the presentation once", async () => {
+    const res = await post("/v1/verify", { presentation: pAccept });
+    expect(res.status).toBe(200);
+    const { result } = (await res.json()) as { result: { ok: boolean; statement: Statement; scope: string; nullifier: string } };
+    expect(result).toMatchObject({ ok: true, statement: age, scope: "acme-health/claims" });
+    const replay = await post("/v1/verify", { presentation: pAccept });
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual({ result: { ok: false, error: { code: "REQUEST_REPLAYED", message: expect.any(String) } } });
+  });
+
+  it("accepts exactly one of 20 concurrent submissions of one presentation", async () => {
+    const responses = await Promise.all(Array.from({ length: 20 }, () => post("/v1/verify", { presentation: pConcurrent })));
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const results = await Promise.all(responses.map(async (r) => ((await r.json()) as { result: { ok: boolean; error?: { code: string } } }).result));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => r.error?.code === "REQUEST_REPLAYED")).toHaveLength(19);
+  });
+
+  it("verifies a batch with one result per item, bad items refused with their codes", async () => {
+    const res = await post("/v1/verify-batch", { presentations: [pBatch, pBatchTampered, { format: "nope" }] });
+    expect(res.status).toBe(200);
+    const { results } = (await res.json()) as { results: Array<{ ok: boolean; error?: { code: string } }> };
+    expect(results).toHaveLength(3);
+    expect(results[0]).toMatchObject({ ok: true });
+    expect(results[1]!.ok).toBe(false);
+    expect(["INVALID_PROOF", "MALFORMED_PROOF"]).toContain(results[1]!.error!.code);
+    expect(results[2]).toMatchObject({ ok: false, error: { code: "MALFORMED_PRESENTATION" } });
+  });
+
+  it("refuses a batch larger than limits.batchSize, and an empty one", async () => {
+    for (const presentations of [Array(5).fill({}), []]) {
+      const res = await post("/v1/verify-batch", { presentations });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("BAD_REQUEST");
+    }
+  });
+
+  it("answers hostile bodies with JSON errors and keeps serving", async () => {
+    const raw = (body: string, type = "application/json") => fetch(base + "/v1/verify", { method: "POST", headers: { "content-type": type }, body });
+    const cases: Array<[Promise<Response>, number, string]> = [
+      [raw('{"presentation": {"secret-value-123": '), 400, "BAD_REQUEST"],
+      [raw(""), 400, "BAD_REQUEST"],
+      [raw("[]"), 400, "BAD_REQUEST"],
+      [raw('{"presentation": 5}'), 400, "BAD_REQUEST"],
+      [raw("{}"), 400, "BAD_REQUEST"],
+      [raw('{"presentation": {}, "extra": 1}'), 400, "BAD_REQUEST"],
+      [raw('{"presentation": {"__proto__": {"ok": true}}}'), 400, "BAD_REQUEST"],
+      [raw(JSON.stringify({ presentation: pAccept }), "text/plain"), 415, "UNSUPPORTED_MEDIA_TYPE"],
+      [raw(JSON.stringify({ presentation: { pad: "x".repeat(70 * 1024) } })), 413, "PAYLOAD_TOO_LARGE"],
+      [post("/v1/requests", {}), 400, "BAD_REQUEST"],
+      [post("/v1/requests", { statement: { type: "ageAtLeast", minAge: -3 } }), 400, "INVALID_ARGUMENT"],
+      [post("/v1/nowhere", {}), 404, "NOT_FOUND"],
+      [fetch(base + "/v1/verify"), 404, "NOT_FOUND"],
+    ];
+    for (const [pending, status, code] of cases) {
+      const res = await pending;
+      expect(res.status, code).toBe(status);
+      expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe(code);
+      expect(body.error.message).not.toContain("secret-value-123");
+      expect(JSON.stringify(body)).not.toMatch(/at .*\.(js|ts):\d+/);
+    }
+    expect((await fetch(base + "/healthz")).status).toBe(200);
+  });
+
+  it("survives deeply nested and oddly typed bodies", async () => {
+    const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+    // Within limits.bodyBytes (64 KiB), as deep as that allows.
+    const nested = '{"a":'.repeat(4_000) + "1" + "}".repeat(4_000);
+    const bodies = [
+      `{"presentation":${deep(30_000)}}`,
+      `{"presentation":{"format":"medzk-presentation/v1","request":${nested}}}`,
+      `{"presentations":[${Array(2).fill(`{"request":${nested}}`).join(",")}]}`,
+      JSON.stringify({ presentation: { ...pQuery, publicSignals: pQuery.publicSignals.map(Number) } }),
+      JSON.stringify({ presentation: { ...pQuery, proof: { pi_a: [[[["1"]]]] } } }),
+      JSON.stringify({ presentation: { ...pQuery, request: { ...pQuery.request, statement: { type: "query", where: "x" } } } }),
+    ];
+    for (const body of bodies) {
+      const path = body.startsWith('{"presentations"') ? "/v1/verify-batch" : "/v1/verify";
+      const res = await fetch(base + path, { method: "POST", headers: { "content-type": "application/json" }, body });
+      expect([200, 400]).toContain(res.status);
+      const answer = (await res.json()) as { result?: { ok: boolean }; results?: Array<{ ok: boolean }>; error?: { code: string } };
+      if (res.status === 400) expect(answer.error!.code).toBe("BAD_REQUEST");
+      else for (const r of answer.results ?? [answer.result!]) expect(r.ok).toBe(false);
+    }
+    // pQuery itself is still unused: nothing above consumed its challenge.
+    expect((await fetch(base + "/healthz")).status).toBe(200);
+  });
+
+  it("passes presentation content to the library, which refuses it with a typed code", async () => {
+    const tampered = clone(pQuery);
+    tampered.publicSignals[0] = "01";
+    const res = await post("/v1/verify", { presentation: tampered });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ result: { ok: false, error: { code: "NON_CANONICAL_SIGNAL" } } });
+    const wrong = await post("/v1/verify", { presentation: pQuery, expected: "12345" });
+    expect(await wrong.json()).toMatchObject({ result: { ok: false, error: { code: "REQUEST_MISMATCH" } } });
+  });
+
+  it("logs one line per request without disclosed values, proofs, signals or keys", async () => {
+    logLines.length = 0;
+    const res = await post("/v1/verify", { presentation: pQuery });
+    const { result } = (await res.json()) as { result: { ok: boolean; disclosed: Record<string, string>; nullifier: string } };
+    expect(result).toMatchObject({ ok: true, disclosed: { coverageEnd: "2026-12-31" } });
+    await new Promise((r) => setTimeout(r, 50));
+    const lines = logLines.join("");
+    const entries = logLines.flatMap((l) => l.trim().split("\n")).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const line = entries.find((e) => e["route"] === "/v1/verify");
+    expect(line).toMatchObject({ method: "POST", route: "/v1/verify", status: 200, presentationCount: 1, accepted: 1 });
+    expect(typeof line!["durationMs"]).toBe("number");
+    const secrets = [
+      "2026-12-31", // the disclosed value
+      "20261231",
+      world.coverage.attributes["memberId"] as string,
+      result.nullifier,
+      pQuery.proof.pi_a[0]!,
+      pQuery.proof.pi_c[1]!,
+      pQuery.publicSignals[3]!,
+      pQuery.request.challenge,
+      pQuery.request.mac,
+      REQUEST_KEY,
+      world.patient.secret,
+      world.insurerKey.publicKey,
+    ];
+    for (const s of secrets) expect(lines, `log contains ${s}`).not.toContain(s);
+  });
+
+  it("logs the refusal code of a failed verification and the error code of a bad request", async () => {
+    logLines.length = 0;
+    await post("/v1/verify", { presentation: pAccept });
+    await fetch(base + "/v1/verify", { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    await new Promise((r) => setTimeout(r, 50));
+    const entries = logLines.flatMap((l) => l.trim().split("\n")).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries).toContainEqual(expect.objectContaining({ route: "/v1/verify", status: 200, accepted: 0, refusals: { REQUEST_REPLAYED: 1 } }));
+    expect(entries).toContainEqual(expect.objectContaining({ route: "/v1/verify", status: 400, errorCode: "BAD_REQUEST" }));
+    expect(logLines.join("")).not.toContain("nope");
+  });
+
+  it("serves CORS to configured origins only", async () => {
+    const preflight = (origin: string) =>
+      fetch(base + "/v1/verify", { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+    const ok = await preflight(ORIGIN);
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    expect(ok.headers.get("access-control-allow-headers")).toContain("content-type");
+    const refused = await preflight("https://evil.example");
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+    const simple = await fetch(base + "/healthz", { headers: { origin: ORIGIN } });
+    expect(simple.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    expect((await fetch(base + "/healthz", { headers: { origin: "https://evil.example" } })).headers.get("access-control-allow-origin")).toBeNull();
+    // A wallet must be able to read error bodies too.
+    const error = await fetch(base + "/v1/verify", { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json" }, body: "{}" });
+    expect(error.status).toBe(400);
+    expect(error.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    expect(error.headers.get("vary")).toContain("Origin");
+  });
+
+  it("serves an OpenAPI 3.1 document built from the validation schemas", async () => {
+    const doc = (await (await fetch(base + "/openapi.json")).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { requestBody?: { content: { "application/json": { schema: { $ref: string } } } } }>>;
+      components: { schemas: Record<string, { properties?: Record<string, { maxItems?: number }> }> };
+    };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths).sort()).toEqual(["/healthz", "/openapi.json", "/readyz", "/v1/requests", "/v1/verify", "/v1/verify-batch"]);
+    expect(doc.paths["/v1/verify"]!["post"]!.requestBody!.content["application/json"].schema.$ref).toBe("#/components/schemas/VerifyBody");
+    // The batch limit in the document is the configured one, the one the validator enforces.
+    expect(doc.components.schemas["VerifyBatchBody"]!.properties!["presentations"]!.maxItems).toBe(4);
+    for (const name of ["Presentation", "ProofRequest", "VerifyResult", "Statement", "Error"]) expect(doc.components.schemas).toHaveProperty(name);
+    const refs = JSON.stringify(doc).match(/#\/components\/schemas\/(\w+)/g) ?? [];
+    for (const r of refs) expect(doc.components.schemas).toHaveProperty(r.split("/").pop()!);
+  });
+
+  it("is alive and ready", async () => {
+    expect(await (await fetch(base + "/healthz")).json()).toEqual({ status: "alive" });
+    const ready = await fetch(base + "/readyz");
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true, checks: { keys: "ok" } });
+  });
+
+  it("finishes an in-flight verification when closed, then refuses connections", async () => {
+    // A second instance with the same request key: it verifies the first instance's requests.
+    const other = await createVerifierService(config, { logger: false });
+    const url = await other.listen();
+    const presentation = await presentationFor(age);
+    const pending = fetch(url + "/v1/verify", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ presentation }) });
+    await new Promise((r) => setTimeout(r, 20));
+    await other.close();
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { result: { ok: boolean } }).result.ok).toBe(true);
+    await expect(fetch(url + "/healthz")).rejects.toThrow();
+    await other.close(); // idempotent
+  });
+});
+
+describe("service configuration", () => {
+  const key = "11".repeat(32);
+  const valid = { scope: "s", trustedIssuers: ["0".repeat(64)], requestKey: { hex: key } };
+
+  it("fills in defaults", async () => {
+    const w = await makeWorld();
+    const c = parseServiceConfig({ scope: "s", trustedIssuers: [w.hospital.publicKey] });
+    expect(c).toEqual({
+      listen: { host: "127.0.0.1", port: 8080 },
+      scope: "s",
+      trustedIssuers: [w.hospital.publicKey],
+      requestTtlSeconds: 300,
+      maxRootAgeSeconds: 3600,
+      limits: { bodyBytes: 262144, batchSize: 100 },
+      corsOrigins: [],
+    });
+  });
+
+  it("refuses mistakes with a message naming the field", async () => {
+    const w = await makeWorld();
+    const ok = { ...valid, trustedIssuers: [w.hospital.publicKey] };
+    const cases: Array<[unknown, RegExp]> = [
+      [null, /"config" must be a JSON object/],
+      [{ ...ok, scope: "" }, /"scope"/],
+      [{ ...ok, trustedIssuers: ["abc"] }, /"trustedIssuers\[0\]"/],
+      [{ scope: "s" }, /give "trustedIssuers".*or "issuersFile"/],
+      [{ ...ok, maxRootAgeSecs: 1 }, /unknown property "maxRootAgeSecs"/],
+      [{ ...ok, listen: { port: 70000 } }, /"listen.port" must be an integer from 0 to 65535/],
+      [{ ...ok, requestKey: key }, /"requestKey" must be a JSON object/],
+      [{ ...ok, requestKey: { hex: "abcd" } }, /at least 32 bytes/],
+      [{ ...ok, requestKey: { env: "NOPE_NOT_SET" } }, /NOPE_NOT_SET is not set/],
+      [{ ...ok, requestKey: { file: "missing.key" } }, /cannot read file .*missing.key: ENOENT/],
+      [{ ...ok, requestKey: { env: "A", file: "b" } }, /exactly one of/],
+      [{ ...ok, requestKey: undefined, redis: { url: "redis://x" } }, /"redis" needs "requestKey"/],
+      [{ ...ok, redis: { url: "http://x" } }, /"redis.url"/],
+      [{ ...ok, corsOrigins: ["*"] }, /"corsOrigins\[0\]" must be an exact origin/],
+      [{ ...ok, corsOrigins: ["https://a.example/"] }, /"corsOrigins\[0\]"/],
+      [{ ...ok, limits: { batchSize: 0 } }, /"limits.batchSize"/],
+      [{ ...ok, schemas: [{ id: "x" }] }, /"schemas\[0\]"/],
+    ];
+    for (const [json, message] of cases) {
+      let error: unknown;
+      try {
+        parseServiceConfig(json, { env: {}, baseDir: tmpdir() });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, String(message)).toMatchObject({ name: "MedzkError", code: "INVALID_ARGUMENT", message: expect.stringMatching(message) });
+      // A secret given inline must never be echoed back in an error message.
+      expect((error as Error).message).not.toContain(key);
+    }
+  });
+
+  it("loads a file, resolving paths relative to it, and names the file in errors", async () => {
+    const w = await makeWorld();
+    const dir = await mkdtemp(join(tmpdir(), "medzk-config-"));
+    await writeFile(join(dir, "request.key"), key + "\n");
+    await writeFile(
+      join(dir, "issuers.json"),
+      JSON.stringify({ format: "medzk-issuers/v1", issuers: [{ id: "st-mary", keys: [{ publicKey: w.hospital.publicKey }] }] }),
+    );
+    await writeFile(join(dir, "verifier.json"), JSON.stringify({ scope: "s", issuersFile: "issuers.json", requestKey: { file: "request.key" } }));
+    const c = await loadServiceConfig(join(dir, "verifier.json"));
+    expect(c.issuersFile).toBe(join(dir, "issuers.json"));
+    expect(c.requestKey).toBe(key);
+    await writeFile(join(dir, "bad.json"), "{ nope");
+    await expect(loadServiceConfig(join(dir, "bad.json"))).rejects.toMatchObject({ code: "INVALID_ARGUMENT", message: expect.stringContaining("bad.json is not valid JSON") });
+    await expect(loadServiceConfig(join(dir, "none.json"))).rejects.toMatchObject({ message: expect.stringContaining("none.json: ENOENT") });
+    // The registry file is checked by readiness: break it and /readyz says so.
+    const service = await createVerifierService({ ...c, listen: { host: "127.0.0.1", port: 0 } }, { logger: false });
+    const url = await service.listen();
+    try {
+      expect((await fetch(url + "/readyz")).status).toBe(200);
+      await writeFile(join(dir, "issuers.json"), "{ broken");
+      const res = await fetch(url + "/readyz");
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ ready: false, checks: { keys: "ok", registry: expect.stringContaining("not valid JSON") } });
+    } finally {
+      await service.close();
+    }
+  });
+});

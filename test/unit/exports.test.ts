@@ -1,0 +1,46 @@
+import { expect, it } from "vitest";
+import * as api from "../../src/index.js";
+
+it("the public API is exactly this", () => {
+  expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
+    [
+      "BUILTIN_SCHEMAS",
+      "EMPTY_REVOCATION_ROOT",
+      "JsonFileIssuerRegistry",
+      "MedzkError",
+      "MemoryChallengeStore",
+      "MemoryIssuerRegistry",
+      "NEVER_EXPIRES",
+      "REVOCATION_CAPACITY",
+      "RedisChallengeStore",
+      "RevocationRegistry",
+      "buildCircuitInput",
+      "checkCredential",
+      "createHolder",
+      "createVerifier",
+      "defineSchema",
+      "derivePublicKey",
+      "encodeString",
+      "generateIssuerKey",
+      "issueCredential",
+      "prove",
+    ]
+  `);
+});
+
+it("medzk/verifier exports the verifier side only, each the same object as the root entry's", async () => {
+  const verifierApi = await import("../../src/verifier.js");
+  const names = Object.keys(verifierApi).sort();
+  expect(names).toEqual([
+    "BUILTIN_SCHEMAS",
+    "EMPTY_REVOCATION_ROOT",
+    "JsonFileIssuerRegistry",
+    "MedzkError",
+    "MemoryChallengeStore",
+    "MemoryIssuerRegistry",
+    "RedisChallengeStore",
+    "createVerifier",
+    "defineSchema",
+  ]);
+  for (const name of names) expect((verifierApi as Record<string, unknown>)[name]).toBe((api as Record<string, unknown>)[name]);
+});
