@@ -1,0 +1,122 @@
+/**
+ * The direction of dependencies between medzk's rooms (docs/architecture.md says the same in words).
+ * `npm run lint:deps` checks it and `npm test` runs that script, so an upward import fails CI.
+ *
+ *   core  <-  statements, groth16, artifacts  <-  issuer, prover, verifier  <-  server  <-  cli
+ *   entries (index, verifier, browser, server) sit on top and nothing in src imports them.
+ *
+ * Type-only imports count (tsPreCompilationDeps): a room that names another room's types
+ * depends on it as much as one that calls it.
+ */
+
+/** Every room under src/, so "to anything in src except …" can be written once. */
+const SRC = "^src/";
+const ENTRIES = "^src/(index|verifier|browser|server)\\.ts$";
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      severity: "error",
+      comment: "A cycle makes two modules one: neither can be read, tested or moved without the other.",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "core-is-the-floor",
+      severity: "error",
+      comment: "src/core holds the shared formats and rules; it imports no other room.",
+      from: { path: "^src/core/" },
+      to: { path: SRC, pathNot: "^src/core/" },
+    },
+    {
+      name: "groth16-artifacts-statements-on-core-only",
+      severity: "error",
+      comment:
+        "The Groth16 engine, the artifact loader and the statement modules build only on core " +
+        "(and on files in their own room).",
+      from: { path: "^src/(groth16|artifacts|statements)/" },
+      to: { path: SRC, pathNot: ["^src/core/", "^src/$1/"] },
+    },
+    {
+      name: "verifier-not-prover-or-issuer",
+      severity: "error",
+      comment: "A verifier holds no secrets and never proves: it must not import the prover or the issuer.",
+      from: { path: "^src/verifier/" },
+      to: { path: "^src/(prover|issuer)/" },
+    },
+    {
+      name: "issuer-prover-not-verifier-server-cli",
+      severity: "error",
+      comment: "The issuer and the prover sit below the verifier, the service and the command line.",
+      from: { path: "^src/(issuer|prover)/" },
+      to: { path: "^src/(verifier|server|cli)/" },
+    },
+    {
+      name: "server-not-prover-or-issuer",
+      severity: "error",
+      comment: "The verifier service verifies; it does not prove or issue.",
+      from: { path: "^src/server/" },
+      to: { path: "^src/(prover|issuer)/" },
+    },
+    {
+      name: "medzk-verifier-stays-light",
+      severity: "error",
+      comment:
+        "medzk/verifier (src/verifier.ts) and medzk/server load no prover, no issuer, and neither " +
+        "circomlibjs nor snarkjs, so a verifying service does not ship the proving stack.",
+      from: { path: "^src/(verifier|server)\\.ts$" },
+      to: {
+        path: ["^src/(prover|issuer)/", "(^|/)node_modules/(circomlibjs|snarkjs)/"],
+        reachable: true,
+      },
+    },
+    {
+      name: "entries-are-the-top",
+      severity: "error",
+      comment:
+        "src/index.ts, src/verifier.ts, src/browser.ts and src/server.ts are the package exports; " +
+        "only another entry (or a test) imports one.",
+      from: { path: SRC, pathNot: ENTRIES },
+      to: { path: ENTRIES },
+    },
+    {
+      name: "src-not-test",
+      severity: "error",
+      comment: "Shipped code never imports test helpers or fixtures.",
+      from: { path: SRC },
+      to: { path: "^test/" },
+    },
+    {
+      name: "not-to-unresolvable",
+      severity: "error",
+      comment: "An import that resolves to nothing fails at run time.",
+      from: {},
+      to: { couldNotResolve: true },
+    },
+    {
+      name: "not-to-dev-dep",
+      severity: "error",
+      comment:
+        "Shipped code imports only dependencies (or optional peers, like ioredis); a devDependency " +
+        "is absent in a consumer's install.",
+      from: { path: SRC },
+      to: { dependencyTypes: ["npm-dev"], dependencyTypesNot: ["npm-peer", "type-only"] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      extensions: [".ts", ".d.ts", ".js", ".mjs", ".cjs", ".json"],
+      mainFields: ["module", "main", "types", "typings"],
+    },
+    reporterOptions: {
+      text: { highlightFocused: true },
+    },
+  },
+};
