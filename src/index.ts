@@ -5,10 +5,13 @@
  * adds issuers, holders and the prover.
  */
 export * from "./verifier.js";
-export { generateIssuerKey, derivePublicKey, type IssuerKey, type IssuerPoint } from "./issuer/issuer-key.js";
+export { generateIssuerKey, derivePublicKey, type IssuerKey } from "./issuer/keys.js";
+export type { IssuerPoint } from "./core/public-key.js";
 export { createHolder, type Holder } from "./prover/holder.js";
-export { issueCredential, checkCredential, NEVER_EXPIRES, type Credential, type CheckedCredential, type IssueOptions } from "./core/credential.js";
-export { RevocationRegistry, REVOCATION_CAPACITY, type RevocationStatus } from "./core/revocation.js";
+export { checkCredential, NEVER_EXPIRES, type Credential, type CheckedCredential } from "./core/credential.js";
+export { issueCredential, type IssueOptions } from "./issuer/issue-credential.js";
+export { RevocationRegistry } from "./issuer/revocation-registry.js";
+export { REVOCATION_CAPACITY, type RevocationStatus } from "./core/revocation.js";
 export { encodeString } from "./core/schemas.js";
 export { prove, buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProgress, type ProveStage } from "./prover/node.js";
 export type { ArtifactSource } from "./artifacts/node-source.js";

@@ -1,26 +1,32 @@
 /**
  * Credentials: an issuer's EdDSA-Poseidon signature over a salted Poseidon commitment of
  *
- *   (schema id, holder commitment, salt, revocation slot, expiry date, attribute slots 0..7)
+ *   (schema id, holder commitment, salt, revocation slot, expiry day, attribute slots 0..7)
  *
  * (circuits/lib/credential.circom). The credential itself is plain JSON that the holder keeps;
- * only the holder's proofs leave the wallet.
+ * only the holder's proofs leave the wallet. Issuing is the issuer's (issuer/issue-credential.ts);
+ * the format and its check live here because the prover and the browser wallet need them.
+ *
+ * Names. The wire format medzk-credential/v2 is kept as it is, so every credential already issued
+ * stays readable: its JSON key `holder` holds the holder commitment, and `issuedAt`/`expiresAt`
+ * hold calendar days "YYYY-MM-DD" (not instants). Those three keys are frozen by the format; in
+ * code, a commitment is named `holderCommitment` and a day `…On` (e.g. {@link CheckedCredential}'s
+ * `expiresOn`). Renaming the keys would be a new format (v3), not worth breaking wallets for.
  */
-import type { Eddsa } from "circomlibjs";
 import { poseidon13 } from "poseidon-lite/poseidon13";
-import { parseDate, utcDate } from "./dates.js";
 import { MedzkError } from "./errors.js";
-import { parseCanonical, randomFieldElement } from "./field.js";
-import { type IssuerKey, type IssuerPoint, packPoint, parsePrivateKey, tryUnpackPublicKey } from "../issuer/issuer-key.js";
-import type { RevocationRegistry } from "./revocation.js";
+import { loadEddsa } from "./eddsa.js";
+import { type IssuerPoint, tryUnpackPublicKey } from "./public-key.js";
+import { REVOCATION_CAPACITY } from "./revocation.js";
 import { type AttributeValue, type SchemaDefinition, encodeAttributes, resolveSchema, schemaIdField } from "./schemas.js";
+import { assertCalendarDate, assertFieldElement, assertInteger, assertObject } from "./validate.js";
 
 export const CREDENTIAL_FORMAT = "medzk-credential/v2";
-/** Expiry of a credential issued without one. */
+/** Expiry day of a credential issued without one. */
 export const NEVER_EXPIRES = "9999-12-31";
 
 /**
- * A signed credential, as {@link issueCredential} returns it: plain JSON that the holder keeps.
+ * A signed credential, as `issueCredential` returns it: plain JSON that the holder keeps.
  * It never goes to a verifier; only proofs about it do.
  */
 export interface Credential {
@@ -30,7 +36,7 @@ export interface Credential {
   schema: SchemaDefinition;
   /** Packed issuer public key (hex). */
   issuer: string;
-  /** Holder commitment (decimal). */
+  /** The holder commitment Poseidon(secret), decimal (the v2 format's key for it; see the module header). */
   holder: string;
   /**
    * Attribute values by name, exactly the schema's attributes: dates "YYYY-MM-DD", integers as
@@ -39,9 +45,9 @@ export interface Credential {
   attributes: Record<string, AttributeValue>;
   /** 248-bit random salt (decimal). */
   salt: string;
-  /** UTC calendar day of issuance, "YYYY-MM-DD". */
+  /** UTC calendar day of issuance, "YYYY-MM-DD" (a day, despite the name: see the module header). */
   issuedAt: string;
-  /** Last UTC calendar day on which the credential is valid, "YYYY-MM-DD". */
+  /** Last UTC calendar day on which the credential is valid, "YYYY-MM-DD" (a day: see the module header). */
   expiresAt: string;
   /** Slot in the issuer's revocation bitmap (0 when the issuer keeps no registry). */
   revocationSlot: number;
@@ -56,86 +62,21 @@ export interface Credential {
   };
 }
 
-/** What {@link issueCredential} signs, besides the issuer key. */
-export interface IssueOptions {
-  /** A built-in schema id ("patient-record/v1", "insurance-coverage/v1") or a schema definition. */
-  schema: string | SchemaDefinition;
-  /** The holder's commitment (`Holder.commitment`): a canonical decimal field element. */
-  holder: string;
-  /** Every attribute of the schema and no other, each valid for its type; the schema's rules must hold. */
-  attributes: Record<string, AttributeValue>;
-  /** Last valid day "YYYY-MM-DD"; default: never expires. */
-  expiresAt?: string;
-  /** The issuer's revocation registry: the credential gets the next free slot. */
-  revocation?: RevocationRegistry;
-  /** Issuer clock, injectable for tests. Defaults to now. */
-  now?: Date;
-}
-
-let eddsaPromise: Promise<Eddsa> | undefined;
-/** circomlibjs is loaded on first use: verifiers, which never sign, do not pay its start-up. */
-function eddsa(): Promise<Eddsa> {
-  eddsaPromise ??= import("circomlibjs").then((m) => m.buildEddsa());
-  return eddsaPromise;
-}
+const CREDENTIAL_KEYS = {
+  required: ["format", "schema", "issuer", "holder", "attributes", "salt", "issuedAt", "expiresAt", "revocationSlot", "signature"],
+} as const;
+const SIGNATURE_KEYS = { required: ["R8x", "R8y", "S"] } as const;
 
 /** The signed message, as circuits/lib/credential.circom computes it. */
 export function credentialCommitment(
   schema: SchemaDefinition,
-  holder: bigint,
+  holderCommitment: bigint,
   salt: bigint,
   revocationSlot: number,
   expiresOn: number,
   fields: readonly bigint[],
 ): bigint {
-  return poseidon13([schemaIdField(schema), holder, salt, BigInt(revocationSlot), BigInt(expiresOn), ...fields]);
-}
-
-/** Signs a credential for a holder. Throws MedzkError for invalid keys, schemas or attributes. */
-export async function issueCredential(issuer: IssuerKey, options: IssueOptions): Promise<Credential> {
-  const privateKey = parsePrivateKey(issuer?.privateKey);
-  const schema = resolveSchema(options?.schema);
-  const holder = parseCanonical(options.holder);
-  if (holder === undefined) {
-    throw new MedzkError("INVALID_ARGUMENT", `"holder" must be a holder commitment (canonical decimal field element)`);
-  }
-  const issuedAt = utcDate(options.now ?? new Date());
-  const issuedOn = parseDate(issuedAt, "now");
-  const { values, fields } = encodeAttributes(schema, options.attributes, issuedOn);
-  const expiresAt = options.expiresAt ?? NEVER_EXPIRES;
-  const expiresOn = parseDate(expiresAt, "expiresAt");
-  if (expiresOn < issuedOn) throw new MedzkError("INVALID_ARGUMENT", `"expiresAt" lies before the issuance date`);
-
-  const ed = await eddsa();
-  const publicKey = packPoint(toPoint(ed, ed.prv2pub(privateKey)));
-  if (issuer.publicKey !== undefined && issuer.publicKey !== publicKey) {
-    throw new MedzkError("INVALID_KEY", `"publicKey" does not belong to "privateKey"`);
-  }
-  // Allocate the slot last: a credential that fails validation must not consume one.
-  const revocationSlot = options.revocation ? options.revocation.allocateSlot() : 0;
-  const salt = randomFieldElement();
-  const commitment = credentialCommitment(schema, holder, salt, revocationSlot, expiresOn, fields);
-  const sig = ed.signPoseidon(privateKey, ed.F.e(commitment));
-  return {
-    format: CREDENTIAL_FORMAT,
-    schema,
-    issuer: publicKey,
-    holder: holder.toString(),
-    attributes: values,
-    salt: salt.toString(),
-    issuedAt,
-    expiresAt,
-    revocationSlot,
-    signature: {
-      R8x: ed.F.toObject(sig.R8[0]).toString(),
-      R8y: ed.F.toObject(sig.R8[1]).toString(),
-      S: sig.S.toString(),
-    },
-  };
-}
-
-function toPoint(ed: Eddsa, p: [Uint8Array, Uint8Array]): IssuerPoint {
-  return { x: ed.F.toObject(p[0]), y: ed.F.toObject(p[1]) };
+  return poseidon13([schemaIdField(schema), holderCommitment, salt, BigInt(revocationSlot), BigInt(expiresOn), ...fields]);
 }
 
 /** A credential checked for shape and signature, with everything a circuit needs. */
@@ -147,10 +88,12 @@ export interface CheckedCredential {
   /** The issuer public key, unpacked: on the curve and in the prime-order subgroup. */
   issuer: IssuerPoint;
   /** The holder commitment Poseidon(secret). */
+  holderCommitment: bigint;
+  /** @deprecated Use `holderCommitment` (the same value); removed in the next major release. */
   holder: bigint;
   /** The commitment salt. */
   salt: bigint;
-  /** The expiry date as the integer YYYYMMDD (the circuit's `expiresOn`). */
+  /** The expiry day as the integer YYYYMMDD (the circuit's `expiresOn`). */
   expiresOn: number;
   /** The 8 attribute slot encodings. */
   fields: bigint[];
@@ -167,37 +110,48 @@ export interface CheckedCredential {
 
 /**
  * Validates a credential (for example one loaded from a wallet's storage) and its issuer
- * signature. Throws INVALID_CREDENTIAL naming what is wrong.
+ * signature. Strict: exactly the keys of {@link Credential} (and of its `signature`), no more, no
+ * fewer. Throws INVALID_CREDENTIAL naming what is wrong (INVALID_ATTRIBUTE for an attribute value
+ * the schema refuses).
  */
 export async function checkCredential(credential: unknown): Promise<CheckedCredential> {
-  const c = credential as Partial<Credential> | null;
-  const fail = (what: string): never => {
-    throw new MedzkError("INVALID_CREDENTIAL", `credential: ${what}`);
-  };
-  if (typeof c !== "object" || c === null) return fail("must be an object");
-  if (c.format !== CREDENTIAL_FORMAT) fail(`"format" must be "${CREDENTIAL_FORMAT}"`);
+  const code = "INVALID_CREDENTIAL";
+  const c = assertObject(credential, "credential", CREDENTIAL_KEYS, code);
+  if (c.format !== CREDENTIAL_FORMAT) {
+    throw new MedzkError(code, `"credential.format" must be "${CREDENTIAL_FORMAT}", got ${JSON.stringify(c.format)}`);
+  }
   let schema: SchemaDefinition;
   try {
     schema = resolveSchema(c.schema);
   } catch (cause) {
-    return fail(`"schema": ${(cause as Error).message}`);
+    throw new MedzkError(code, `"credential.schema": ${(cause as Error).message}`, { cause });
   }
-  const issuer = tryUnpackPublicKey(c.issuer) ?? fail(`"issuer" is not a valid public key`);
-  const holder = parseCanonical(c.holder) ?? fail(`"holder" is not a canonical field element`);
-  const salt = parseCanonical(c.salt) ?? fail(`"salt" is not a canonical field element`);
-  const issuedOn = parseDate(c.issuedAt, "issuedAt");
-  const expiresOn = parseDate(c.expiresAt, "expiresAt");
-  const slot = c.revocationSlot;
-  if (typeof slot !== "number" || !Number.isSafeInteger(slot) || slot < 0) fail(`"revocationSlot" must be a non-negative integer`);
-  const sig = c.signature ?? fail(`"signature" is missing`);
-  const R8x = parseCanonical(sig.R8x) ?? fail(`"signature.R8x" is not a canonical field element`);
-  const R8y = parseCanonical(sig.R8y) ?? fail(`"signature.R8y" is not a canonical field element`);
-  const S = parseCanonical(sig.S) ?? fail(`"signature.S" is not a canonical field element`);
+  const issuer = tryUnpackPublicKey(c.issuer);
+  if (!issuer) throw new MedzkError(code, `"credential.issuer" is not a valid packed issuer public key`);
+  const holderCommitment = assertFieldElement(c.holder, "credential.holder", code);
+  const salt = assertFieldElement(c.salt, "credential.salt", code);
+  const issuedOn = assertCalendarDate(c.issuedAt, "credential.issuedAt", code);
+  const expiresOn = assertCalendarDate(c.expiresAt, "credential.expiresAt", code);
+  const slot = assertInteger(c.revocationSlot, "credential.revocationSlot", 0, REVOCATION_CAPACITY - 1, code);
+  const sig = assertObject(c.signature, "credential.signature", SIGNATURE_KEYS, code);
+  const R8x = assertFieldElement(sig.R8x, "credential.signature.R8x", code);
+  const R8y = assertFieldElement(sig.R8y, "credential.signature.R8y", code);
+  const S = assertFieldElement(sig.S, "credential.signature.S", code);
   const { fields } = encodeAttributes(schema, c.attributes, issuedOn);
 
-  const ed = await eddsa();
-  const message = ed.F.e(credentialCommitment(schema, holder, salt, slot!, expiresOn, fields));
+  const ed = await loadEddsa();
+  const message = ed.F.e(credentialCommitment(schema, holderCommitment, salt, slot, expiresOn, fields));
   const valid = ed.verifyPoseidon(message, { R8: [ed.F.e(R8x), ed.F.e(R8y)], S }, [ed.F.e(issuer.x), ed.F.e(issuer.y)]);
-  if (!valid) fail("the issuer signature does not verify");
-  return { credential: c as Credential, schema, issuer, holder, salt, expiresOn, fields, signature: { R8x, R8y, S } };
+  if (!valid) throw new MedzkError(code, "credential: the issuer signature does not verify");
+  return {
+    credential: c as unknown as Credential,
+    schema,
+    issuer,
+    holderCommitment,
+    holder: holderCommitment,
+    salt,
+    expiresOn,
+    fields,
+    signature: { R8x, R8y, S },
+  };
 }

@@ -6,7 +6,8 @@
  *   Slot s is bit s % 248 of leaf floor(s / 248); a leaf is the field element sum of 2^i over its
  *   revoked bits i (so below 2^248), an empty leaf is 0. 4^6 = 4,096 leaves: 1,015,808 slots.
  * - A node is poseidon4 of its four children; level 0 holds the leaves, level 6 the root.
- * - The issuer publishes a {@link RevocationStatus}: the sorted list of revoked slots and the root.
+ * - The issuer publishes a {@link RevocationStatus} (issuer/revocation-registry.ts keeps it): the
+ *   sorted list of revoked slots and the root.
  *   Holders rebuild the tree from the list (so nobody learns which slot they check) and take the
  *   circuit inputs from it with {@link revocationWitness}.
  *
@@ -19,7 +20,7 @@
  */
 import { poseidon4 } from "poseidon-lite/poseidon4";
 import { MedzkError } from "./errors.js";
-import { parseCanonical } from "./field.js";
+import { assertArray, assertFieldElement, assertInstant, assertInteger, assertObject, assertString } from "./validate.js";
 
 export const REVOCATION_DEPTH = 6;
 export const REVOCATION_LEAF_BITS = 248;
@@ -68,19 +69,16 @@ const ZERO: readonly bigint[] = (() => {
 /** Root of the tree with no revoked slot (decimal). */
 export const EMPTY_REVOCATION_ROOT: string = ZERO[REVOCATION_DEPTH]!.toString();
 
-function invalid(message: string): MedzkError {
-  return new MedzkError("INVALID_ARGUMENT", message);
+/** A revocation slot (caller input): an integer from 0 to REVOCATION_CAPACITY - 1, else INVALID_ARGUMENT. */
+export function checkSlot(slot: unknown, name = "slot"): number {
+  return assertInteger(slot, name, 0, REVOCATION_CAPACITY - 1);
 }
 
-function checkSlot(slot: unknown, name = "slot"): number {
-  if (typeof slot !== "number" || !Number.isInteger(slot) || slot < 0 || slot >= REVOCATION_CAPACITY) {
-    throw invalid(`${name} must be an integer from 0 to ${REVOCATION_CAPACITY - 1}, got ${String(slot)}`);
-  }
-  return slot;
-}
-
-/** The bitmap tree. Levels map a node index to its value, holding only values that differ from ZERO. */
-class BitmapTree {
+/**
+ * The bitmap tree. Levels map a node index to its value, holding only values that differ from
+ * ZERO. Shared with the issuer's registry (issuer/revocation-registry.ts); not a public API.
+ */
+export class BitmapTree {
   private readonly levels: Map<number, bigint>[] = Array.from({ length: REVOCATION_DEPTH + 1 }, () => new Map());
   /** Leaves whose ancestors are stale. */
   private stale = new Set<number>();
@@ -155,7 +153,8 @@ class BitmapTree {
   }
 }
 
-function treeOf(slots: Iterable<number>): BitmapTree {
+/** The tree in which exactly `slots` are revoked (each already checked). */
+export function treeOf(slots: Iterable<number>): BitmapTree {
   const tree = new BitmapTree();
   for (const slot of slots) tree.set(slot);
   return tree;
@@ -166,156 +165,53 @@ function treeOf(slots: Iterable<number>): BitmapTree {
  * matter; each slot must be an integer in range.
  */
 export function revocationRootOf(revoked: readonly number[]): string {
-  if (!Array.isArray(revoked)) throw invalid("revoked must be an array of slots");
+  assertArray(revoked, "revoked");
   revoked.forEach((slot, i) => checkSlot(slot, `revoked[${i}]`));
   return treeOf(revoked).root().toString();
 }
 
-const STATUS_KEYS = ["format", "issuer", "root", "revoked", "updatedAt", "nextSlot"];
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+const STATUS_SHAPE = { required: ["format", "issuer", "root", "revoked", "updatedAt", "nextSlot"] } as const;
+/** Longest `issuer` a status may name. */
+export const MAX_STATUS_ISSUER_LENGTH = 1024;
 
-function validInstant(value: unknown): value is string {
-  if (typeof value !== "string" || !ISO_INSTANT.test(value)) return false;
-  const date = new Date(value);
-  // Round trip: refuses impossible dates such as February 30 that Date would roll over.
-  return !Number.isNaN(date.getTime()) && date.toISOString() === (value.length === 20 ? `${value.slice(0, 19)}.000Z` : value);
-}
-
-/** Validates a status's shape (not its root); throws INVALID_ARGUMENT saying what is wrong. */
-function checkStatusShape(status: unknown): RevocationStatus {
-  if (typeof status !== "object" || status === null || Array.isArray(status)) {
-    throw invalid("revocation status must be an object");
-  }
-  const record = status as Record<string, unknown>;
-  const extra = Object.keys(record).filter((key) => !STATUS_KEYS.includes(key));
-  if (extra.length > 0) throw invalid(`revocation status has unknown fields: ${extra.join(", ")}`);
+/**
+ * Parses a published status strictly: exactly its six keys, each well-formed; revoked slots
+ * ascending, unique and allocated; `updatedAt` an instant in core/validate's one form. Its root
+ * is not checked against the list here (see {@link verifiedTree}). Throws
+ * MedzkError("INVALID_REVOCATION_STATUS") saying what is wrong.
+ */
+export function parseRevocationStatus(status: unknown, name = "revocation status"): RevocationStatus {
+  const code = "INVALID_REVOCATION_STATUS";
+  const record = assertObject(status, name, STATUS_SHAPE, code);
   if (record.format !== REVOCATION_FORMAT) {
-    throw invalid(`revocation status format must be "${REVOCATION_FORMAT}", got ${JSON.stringify(record.format)}`);
+    throw new MedzkError(code, `"${name}.format" must be "${REVOCATION_FORMAT}", got ${JSON.stringify(record.format)}`);
   }
-  if (typeof record.issuer !== "string" || record.issuer === "") {
-    throw invalid("revocation status issuer must be a non-empty string");
-  }
-  if (parseCanonical(record.root) === undefined) {
-    throw invalid("revocation status root must be a canonical decimal field element");
-  }
-  if (!validInstant(record.updatedAt)) {
-    throw invalid("revocation status updatedAt must be an ISO 8601 UTC instant (YYYY-MM-DDTHH:MM:SS[.sss]Z)");
-  }
-  const nextSlot = record.nextSlot;
-  if (typeof nextSlot !== "number" || !Number.isInteger(nextSlot) || nextSlot < 0 || nextSlot > REVOCATION_CAPACITY) {
-    throw invalid(`revocation status nextSlot must be an integer from 0 to ${REVOCATION_CAPACITY}`);
-  }
-  const revoked = record.revoked;
-  if (!Array.isArray(revoked)) throw invalid("revocation status revoked must be an array of slots");
+  const issuer = assertString(record.issuer, `${name}.issuer`, { max: MAX_STATUS_ISSUER_LENGTH }, code);
+  const root = assertFieldElement(record.root, `${name}.root`, code).toString();
+  assertInstant(record.updatedAt, `${name}.updatedAt`, code);
+  const nextSlot = assertInteger(record.nextSlot, `${name}.nextSlot`, 0, REVOCATION_CAPACITY, code);
+  const revoked = assertArray(record.revoked, `${name}.revoked`, REVOCATION_CAPACITY, code);
   let previous = -1;
   for (let i = 0; i < revoked.length; i++) {
-    const slot: unknown = revoked[i];
+    const slot = revoked[i];
     if (typeof slot !== "number" || !Number.isInteger(slot) || slot < 0 || slot >= nextSlot) {
-      throw invalid(`revocation status revoked[${i}] must be an allocated slot (integer below nextSlot ${nextSlot})`);
+      throw new MedzkError(code, `"${name}.revoked[${i}]" must be an allocated slot (integer below nextSlot ${nextSlot})`);
     }
     if (slot <= previous) {
-      throw invalid(`revocation status revoked must be ascending without duplicates (revoked[${i}] = ${slot})`);
+      throw new MedzkError(code, `"${name}.revoked" must be ascending without duplicates (revoked[${i}] = ${slot})`);
     }
     previous = slot;
   }
-  return record as unknown as RevocationStatus;
+  return { format: REVOCATION_FORMAT, issuer, root, revoked: revoked as number[], updatedAt: record.updatedAt as string, nextSlot };
 }
 
-/** Builds the tree of a shape-checked status and refuses it unless its root matches. */
-function verifiedTree(status: RevocationStatus): BitmapTree {
+/** Builds the tree of a parsed status and refuses it (INVALID_REVOCATION_STATUS) unless its root matches its revoked list. */
+export function verifiedTree(status: RevocationStatus): BitmapTree {
   const tree = treeOf(status.revoked);
   if (tree.root().toString() !== status.root) {
-    throw invalid("revocation status root does not match its revoked list");
+    throw new MedzkError("INVALID_REVOCATION_STATUS", "revocation status root does not match its revoked list");
   }
   return tree;
-}
-
-function instant(now: () => Date): Date {
-  const date = now();
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw invalid("now() must return a valid Date");
-  return date;
-}
-
-/** The issuer side: allocates slots, revokes them, publishes the status. */
-export class RevocationRegistry {
-  /** Issuer id or packed public key, as given to the constructor; copied into each published status. */
-  readonly issuer: string;
-  private readonly now: () => Date;
-  private tree: BitmapTree;
-  private revoked: Set<number>;
-  private next: number;
-  private updatedAt: Date;
-
-  constructor(options: { issuer: string; now?: () => Date }) {
-    if (typeof options !== "object" || options === null) throw invalid("RevocationRegistry needs options { issuer }");
-    if (typeof options.issuer !== "string" || options.issuer === "") throw invalid("issuer must be a non-empty string");
-    if (options.now !== undefined && typeof options.now !== "function") throw invalid("now must be a function returning a Date");
-    this.issuer = options.issuer;
-    this.now = options.now ?? (() => new Date());
-    this.tree = new BitmapTree();
-    this.revoked = new Set();
-    this.next = 0;
-    this.updatedAt = instant(this.now);
-  }
-
-  /**
-   * Restores a registry from its last published status. Validates it fully and refuses it
-   * (INVALID_ARGUMENT) when its root does not match its revoked list.
-   */
-  static fromStatus(status: unknown, options: { now?: () => Date } = {}): RevocationRegistry {
-    const checked = checkStatusShape(status);
-    const tree = verifiedTree(checked);
-    const registry = new RevocationRegistry({ issuer: checked.issuer, ...(options.now ? { now: options.now } : {}) });
-    registry.tree = tree;
-    registry.revoked = new Set(checked.revoked);
-    registry.next = checked.nextSlot;
-    registry.updatedAt = new Date(checked.updatedAt);
-    return registry;
-  }
-
-  /** The next free slot, sequentially from 0. Throws INVALID_ARGUMENT once all slots are taken. */
-  allocateSlot(): number {
-    if (this.next >= REVOCATION_CAPACITY) {
-      throw invalid(`revocation registry of ${this.issuer} is full: all ${REVOCATION_CAPACITY} slots are allocated`);
-    }
-    return this.next++;
-  }
-
-  /**
-   * Revokes a credential (or its allocated slot). Revoking it again changes nothing (not even
-   * updatedAt).
-   */
-  revoke(credentialOrSlot: number | { revocationSlot: number }): void {
-    const slot = typeof credentialOrSlot === "number" ? credentialOrSlot : credentialOrSlot?.revocationSlot;
-    checkSlot(slot);
-    if (slot >= this.next) throw invalid(`slot ${slot} has not been allocated (next slot is ${this.next})`);
-    if (!this.tree.set(slot)) return;
-    this.revoked.add(slot);
-    this.updatedAt = instant(this.now);
-  }
-
-  /** Whether a slot is revoked (false for a slot not allocated yet). */
-  isRevoked(slot: number): boolean {
-    checkSlot(slot);
-    return this.tree.has(slot);
-  }
-
-  /** Current root (decimal). */
-  get root(): string {
-    return this.tree.root().toString();
-  }
-
-  /** A snapshot to publish; later revocations do not change it. */
-  publish(): RevocationStatus {
-    return {
-      format: REVOCATION_FORMAT,
-      issuer: this.issuer,
-      root: this.root,
-      revoked: Array.from(this.revoked).sort((a, b) => a - b),
-      updatedAt: this.updatedAt.toISOString(),
-      nextSlot: this.next,
-    };
-  }
 }
 
 // Holders typically ask for witnesses against the same status again and again: keep the last tree.
@@ -329,14 +225,15 @@ function sameSlots(a: readonly number[], b: readonly number[]): boolean {
 
 /**
  * Holder side: rebuilds the tree from a published status and returns the RevocationCheck inputs
- * for `slot`. Throws INVALID_ARGUMENT for a malformed status, one whose root does not match its
- * revoked list, or a slot out of range; CREDENTIAL_REVOKED when the slot is revoked.
+ * for `slot`. Throws INVALID_REVOCATION_STATUS for a malformed status or one whose root does not
+ * match its revoked list, INVALID_ARGUMENT for a slot out of range, CREDENTIAL_REVOKED when the
+ * slot is revoked.
  * A slot at or above the status's nextSlot is accepted: a status older than the credential still
  * proves it unrevoked at that root.
  */
-export function revocationWitness(status: RevocationStatus | unknown, slot: number): RevocationWitness {
+export function revocationWitness(status: unknown, slot: number): RevocationWitness {
   checkSlot(slot);
-  const checked = checkStatusShape(status);
+  const checked = parseRevocationStatus(status);
   let tree: BitmapTree;
   if (lastTree && lastTree.root === checked.root && sameSlots(lastTree.revoked, checked.revoked)) {
     tree = lastTree.tree;

@@ -1,6 +1,6 @@
 /**
  * `prove` for Node: artifacts are read from the package's artifacts/ folder unless the caller
- * names another directory or an artifact host (prover-artifacts.ts).
+ * names another directory or an artifact host (artifacts/node-source.ts).
  */
 import { threadedCurve } from "../groth16/curve.js";
 import type { Presentation } from "../core/presentation.js";
@@ -13,7 +13,7 @@ export { buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProg
 export async function prove(options: ProveOptions): Promise<Presentation> {
   // Starts snarkjs's shared threaded curve from medzk's pre-generated wasm before snarkjs would
   // build it the slow way; proving falls back to one thread by itself if workers cannot start.
-  // snarkjs is loaded first because its first load empties that cache (see bn254-engine.ts).
+  // snarkjs is loaded first because its first load empties that cache (see groth16/curve.ts).
   await import("snarkjs");
   await threadedCurve();
   return proveWith(options, nodeArtifactLocation);

@@ -105,7 +105,7 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
       throw new MedzkError("REQUEST_REFUSED", `the request asks to disclose ${refused.join(", ")}, which the holder did not allow`);
     }
   }
-  if (holderCommitment(secret) !== credential.holder) {
+  if (holderCommitment(secret) !== credential.holderCommitment) {
     throw new MedzkError("HOLDER_MISMATCH", `the credential is bound to another holder`);
   }
   if (asOf > credential.expiresOn) {

@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { MedzkError } from "../core/errors.js";
-import { tryUnpackPublicKey } from "../issuer/issuer-key.js";
+import { tryUnpackPublicKey } from "../core/public-key.js";
 import { validScope } from "../core/request.js";
 import { defineSchema, type SchemaDefinition } from "../core/schemas.js";
 

@@ -21,7 +21,7 @@ import { open, stat } from "node:fs/promises";
 import { tryParseDate } from "../core/dates.js";
 import { MedzkError } from "../core/errors.js";
 import { parseCanonical } from "../core/field.js";
-import { tryUnpackPublicKey } from "../issuer/issuer-key.js";
+import { tryUnpackPublicKey } from "../core/public-key.js";
 
 /**
  * - active: usable within its validity period.

@@ -1,7 +1,8 @@
 /** `medzk issue` and `medzk revocation init|revoke`: the issuer's side. */
 import { existsSync } from "node:fs";
-import { issueCredential, type IssueOptions } from "../../core/credential.js";
-import { RevocationRegistry } from "../../core/revocation.js";
+import { issueCredential, type IssueOptions } from "../../issuer/issue-credential.js";
+import { parseIssuerKey } from "../../issuer/keys.js";
+import { RevocationRegistry } from "../../issuer/revocation-registry.js";
 import { BUILTIN_SCHEMAS } from "../../core/schemas.js";
 import { usageError } from "../cli-error.js";
 import { type Command, fromInput, inlineOrFile, optional, readJson, required, writeJson } from "../io.js";
@@ -37,7 +38,8 @@ Options:
   },
   async run(args) {
     const issuerFile = required(args, "issuer", this);
-    const key = await readJson(issuerFile, "issuer key");
+    const keyJson = await readJson(issuerFile, "issuer key");
+    const key = await fromInput(issuerFile, () => parseIssuerKey(keyJson));
     const holderArg = required(args, "holder-commitment", this);
     const schemaArg = required(args, "schema", this);
     const attributesArg = required(args, "attributes", this);
@@ -45,9 +47,9 @@ Options:
     if (typeof commitment !== "string") throw usageError(`--holder-commitment must be a decimal commitment or a file with a "commitment" field`);
     const schema = BUILTIN_SCHEMAS[schemaArg] || !existsSync(schemaArg) ? schemaArg : ((await readJson(schemaArg, "schema definition")) as IssueOptions["schema"]);
     const attributes = (await inlineOrFile(attributesArg, "--attributes")) as IssueOptions["attributes"];
-    const options: IssueOptions = { schema, holder: commitment, attributes };
+    const options: IssueOptions = { schema, holderCommitment: commitment, attributes };
     const expires = optional(args, "expires");
-    if (expires !== undefined) options.expiresAt = expires;
+    if (expires !== undefined) options.expiresOn = expires;
     const statusFile = optional(args, "revocation");
     let registry: RevocationRegistry | undefined;
     if (statusFile !== undefined) {
@@ -55,7 +57,7 @@ Options:
       registry = await fromInput(statusFile, () => RevocationRegistry.fromStatus(status));
       options.revocation = registry;
     }
-    const credential = await fromInput(`issuing with ${issuerFile}`, () => issueCredential(key as never, options));
+    const credential = await fromInput(`issuing with ${issuerFile}`, () => issueCredential(key, options));
     await writeJson(optional(args, "out"), credential);
     // Written after the credential: if that write failed, the slot stays free.
     if (registry && statusFile) await writeJson(statusFile, registry.publish());

@@ -1,6 +1,6 @@
 /** `medzk keygen` and `medzk holder`: new issuer keys and holder secrets. */
 import { createHolder } from "../../prover/holder.js";
-import { generateIssuerKey } from "../../issuer/issuer-key.js";
+import { generateIssuerKey } from "../../issuer/keys.js";
 import { type Command, optional, writeJson } from "../io.js";
 
 export const keygen: Command = {

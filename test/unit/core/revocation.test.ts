@@ -7,12 +7,12 @@ import {
   REVOCATION_CAPACITY,
   REVOCATION_DEPTH,
   REVOCATION_LEAF_BITS,
-  RevocationRegistry,
   type RevocationStatus,
   type RevocationWitness,
   revocationRootOf,
   revocationWitness,
 } from "../../../src/core/revocation.js";
+import { RevocationRegistry } from "../../../src/issuer/revocation-registry.js";
 
 const CAP = REVOCATION_CAPACITY;
 const LEAVES = 4 ** REVOCATION_DEPTH;
@@ -216,7 +216,7 @@ describe("revocation tree", () => {
 describe("RevocationRegistry", () => {
   it("allocates slots sequentially, revokes idempotently, changes the root", () => {
     let t = Date.parse("2025-03-01T00:00:00Z");
-    const registry = new RevocationRegistry({ issuer: "issuer-1", now: () => new Date((t += 1000)) });
+    const registry = new RevocationRegistry({ issuer: "issuer-1", clock: () => new Date((t += 1000)) });
     expect([registry.allocateSlot(), registry.allocateSlot(), registry.allocateSlot()]).toEqual([0, 1, 2]);
     const created = registry.publish();
     expect(created.updatedAt).toBe("2025-03-01T00:00:01.000Z");
@@ -248,6 +248,9 @@ describe("RevocationRegistry", () => {
     }
     expect(codeOf(() => registry.isRevoked(CAP))).toBe("INVALID_ARGUMENT");
     expect(codeOf(() => new RevocationRegistry({ issuer: "" }))).toBe("INVALID_ARGUMENT");
+    expect(codeOf(() => new RevocationRegistry({ issuer: "i", extra: 1 } as unknown as { issuer: string }))).toBe("INVALID_ARGUMENT");
+    expect(codeOf(() => new RevocationRegistry({ issuer: "i", clock: () => new Date(Number.NaN) }))).toBe("INVALID_ARGUMENT");
+    expect(codeOf(() => new RevocationRegistry({ issuer: "i", clock: () => new Date(), now: () => new Date() }))).toBe("INVALID_ARGUMENT");
   });
 
   it("publish -> JSON -> fromStatus round-trips and continues where it left off", () => {
@@ -276,10 +279,10 @@ describe("RevocationRegistry", () => {
     for (let i = 0; i < CAP; i++) registry.allocateSlot();
     registry.revoke(CAP - 1);
     expect(() => registry.allocateSlot()).toThrow(/full: all 1015808 slots/);
-    expect(codeOf(() => registry.allocateSlot())).toBe("INVALID_ARGUMENT");
+    expect(codeOf(() => registry.allocateSlot())).toBe("REVOCATION_REGISTRY_FULL");
 
     const full = RevocationRegistry.fromStatus({ ...statusOf([]), nextSlot: CAP });
-    expect(codeOf(() => full.allocateSlot())).toBe("INVALID_ARGUMENT");
+    expect(codeOf(() => full.allocateSlot())).toBe("REVOCATION_REGISTRY_FULL");
   });
 });
 
@@ -315,23 +318,35 @@ describe("status validation", () => {
   });
 
   for (const [name, status] of Object.entries(tampered)) {
-    it(`refuses ${name} (INVALID_ARGUMENT)`, () => {
-      expect(codeOf(() => revocationWitness(status, 4))).toBe("INVALID_ARGUMENT");
-      expect(codeOf(() => RevocationRegistry.fromStatus(status))).toBe("INVALID_ARGUMENT");
+    it(`refuses ${name} (INVALID_REVOCATION_STATUS)`, () => {
+      expect(codeOf(() => revocationWitness(status, 4))).toBe("INVALID_REVOCATION_STATUS");
+      expect(codeOf(() => RevocationRegistry.fromStatus(status))).toBe("INVALID_REVOCATION_STATUS");
     });
   }
+
+  it("refuses each key removed and an unknown key added, naming the key (INVALID_REVOCATION_STATUS)", () => {
+    for (const key of Object.keys(good)) {
+      const { [key]: _removed, ...rest } = good as unknown as Record<string, unknown>;
+      expect(codeOf(() => revocationWitness(rest, 4)), key).toBe("INVALID_REVOCATION_STATUS");
+      expect(() => RevocationRegistry.fromStatus(rest)).toThrow(new RegExp(key));
+    }
+    expect(() => revocationWitness({ ...good, valid: true }, 4)).toThrow(/"valid"/);
+    for (const [key, value] of [["issuer", 7], ["root", 5], ["updatedAt", Date.now()], ["nextSlot", "10000"], ["revoked", {}]] as const) {
+      expect(codeOf(() => revocationWitness({ ...good, [key]: value }, 4)), key).toBe("INVALID_REVOCATION_STATUS");
+    }
+  });
 
   it("does not let the witness cache skip validation", () => {
     const first = revocationWitness(good, 4);
     expect(revocationWitness(JSON.parse(JSON.stringify(good)), 4)).toEqual(first); // cache hit
     // Same root, different list: must be rebuilt and refused, not served from the cache.
-    expect(codeOf(() => revocationWitness({ ...good, revoked: [3, 500] }, 4))).toBe("INVALID_ARGUMENT");
-    expect(codeOf(() => revocationWitness({ ...good, revoked: [3, 500, 9000, 9001] }, 4))).toBe("INVALID_ARGUMENT");
+    expect(codeOf(() => revocationWitness({ ...good, revoked: [3, 500] }, 4))).toBe("INVALID_REVOCATION_STATUS");
+    expect(codeOf(() => revocationWitness({ ...good, revoked: [3, 500, 9000, 9001] }, 4))).toBe("INVALID_REVOCATION_STATUS");
     // A caller mutating its status object after use does not poison the cache.
     const mutable = structuredClone(good);
     revocationWitness(mutable, 4);
     mutable.revoked.push(9999);
-    expect(codeOf(() => revocationWitness(mutable, 4))).toBe("INVALID_ARGUMENT");
+    expect(codeOf(() => revocationWitness(mutable, 4))).toBe("INVALID_REVOCATION_STATUS");
     expect(revocationWitness(good, 9999)).toEqual(revocationWitness(statusOf([3, 500, 9000]), 9999));
   });
 

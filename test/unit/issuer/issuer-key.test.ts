@@ -1,7 +1,8 @@
 import { buildEddsa, type Eddsa } from "circomlibjs";
 import { hexToBytes } from "@noble/hashes/utils";
 import { beforeAll, describe, expect, it } from "vitest";
-import { derivePublicKey, generateIssuerKey, packPoint, tryUnpackPublicKey, unpackPublicKey } from "../../../src/issuer/issuer-key.js";
+import { packPoint, tryUnpackPublicKey, unpackPublicKey } from "../../../src/core/public-key.js";
+import { derivePublicKey, generateIssuerKey } from "../../../src/issuer/keys.js";
 
 let eddsa: Eddsa;
 beforeAll(async () => {

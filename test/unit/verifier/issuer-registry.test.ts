@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseDate } from "../../../src/core/dates.js";
 import { MedzkError } from "../../../src/core/errors.js";
 import { FIELD_ORDER } from "../../../src/core/field.js";
-import { generateIssuerKey } from "../../../src/issuer/issuer-key.js";
+import { generateIssuerKey } from "../../../src/issuer/keys.js";
 import {
   JsonFileIssuerRegistry,
   MAX_PREVIOUS_ROOTS,
