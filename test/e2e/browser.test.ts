@@ -29,7 +29,7 @@ const CHROMIUM = [process.env["MEDZK_CHROMIUM"], "/usr/bin/chromium", "/usr/lib/
   (path): path is string => !!path && existsSync(path),
 );
 const REQUIRED = !!process.env["MEDZK_REQUIRE_BROWSER"];
-if (!CHROMIUM && !REQUIRED) console.warn("test/browser.test.ts: no chromium binary found, skipping the browser tests");
+if (!CHROMIUM && !REQUIRED) console.warn("test/e2e/browser.test.ts: no chromium binary found, skipping the browser tests");
 
 /** The real verifier HTTP service (medzk/server) on a free loopback port, accepting the wallet page's origin. */
 async function startVerifierEndpoint(
