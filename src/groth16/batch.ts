@@ -18,29 +18,22 @@
  * L_1 + L_2 = 2·L, so the unweighted product is 1 although both items are invalid.
  *
  * If a batch check fails, the batch is bisected (halves re-checked with fresh weights) down to
- * single items, which are checked exactly with {@link verifyGroth16}. A batch that passes is
+ * single items, which are checked exactly with {@link pairingCheck}. A batch that passes is
  * reported all valid; completeness is exact (a batch of valid proofs always passes).
  */
 import { randomBytes as cryptoRandomBytes } from "@noble/hashes/utils";
 import { FIELD_ORDER } from "../core/field.js";
-import {
-  type Curve,
-  type ParsedProof,
-  type PreparedKey,
-  chunks,
-  curve,
-  type PairingTerm,
-  pairingProductIs,
-  g1,
-  g2,
-  publicInputPoint,
-  verifyGroth16,
-} from "./verify.js";
-import { type MillerTerm, millerProduct } from "./pairing.js";
+import { type Curve, verifierCurve } from "./curve.js";
+import { type MillerTerm, type PairingTerm, millerProduct, pairingCheck, pairingProductIs } from "./pairing.js";
+import { chunks, g1, g2 } from "./points.js";
+import { type PreparedKey, publicInputPoint } from "./prepared-key.js";
+import type { ProofPoints } from "./proof.js";
+import { le } from "./thread-task.js";
 
+/** One proof of a batch with its public signals. */
 export interface BatchItem {
   signals: readonly bigint[];
-  proof: ParsedProof;
+  proof: ProofPoints;
 }
 
 export interface BatchOptions {
@@ -54,11 +47,6 @@ export interface BatchOptions {
 const WEIGHT_BYTES = 16;
 /** Redraws of a zero weight before giving up on the random source (2^-512 odds for a real CSPRNG). */
 const MAX_ZERO_REDRAWS = 4;
-
-/** Little-endian bytes of a non-negative bigint into `out` at `offset` (width bytes). */
-function writeLE(out: Uint8Array, offset: number, width: number, v: bigint): void {
-  for (let j = 0; j < width; j++, v >>= 8n) out[offset + j] = Number(v & 0xffn);
-}
 
 function readLE(bytes: Uint8Array, offset: number, width: number): bigint {
   let v = 0n;
@@ -104,8 +92,8 @@ async function batchCheck(
 ): Promise<boolean> {
   const n = idx.length;
   const r = drawWeights(n, rand);
-  const n8r: number = c.Fr.n8;
-  const g1Affine: number = c.G1.F.n8 * 2;
+  const n8r = c.Fr.n8;
+  const g1Affine = c.G1.F.n8 * 2;
 
   // Σ r_i, and per public input j the aggregated scalar Σ_i r_i·s_ij, all mod r.
   let sumR = 0n;
@@ -118,7 +106,7 @@ async function batchCheck(
     const w = r[k]!;
     sumR += w;
     for (let j = 0; j < key.nPublic; j++) agg[j] = agg[j]! + w * item.signals[j]!;
-    writeLE(rBytes, k * WEIGHT_BYTES, WEIGHT_BYTES, w);
+    rBytes.set(le(w, WEIGHT_BYTES), k * WEIGHT_BYTES);
     cPoints.set(g1(c, item.proof.c), k * g1Affine);
     // e(r_i·A_i, B_i): B_i differs per proof, so this is one Miller loop per item.
     terms.push({
@@ -129,15 +117,15 @@ async function batchCheck(
   }
   sumR %= FIELD_ORDER;
   const aggBytes = new Uint8Array(n8r * key.nPublic);
-  for (let j = 0; j < key.nPublic; j++) writeLE(aggBytes, j * n8r, n8r, agg[j]! % FIELD_ORDER);
+  for (let j = 0; j < key.nPublic; j++) aggBytes.set(le(agg[j]! % FIELD_ORDER, n8r), j * n8r);
 
   const partial = pool
-    ? Promise.all(chunks(terms, pool.tm.concurrency as number).map((part) => millerProduct(pool, part)))
+    ? Promise.all(chunks(terms, pool.tm.concurrency).map((part) => millerProduct(pool, part)))
     : millerProduct(c, terms).then((f) => [f]);
 
   // While the workers run: the fixed terms e(−Σ r_i·L_i, γ) · e(−Σ r_i·C_i, δ) · e(−(Σ r_i)·α, β).
   const fixed: PairingTerm[] = [
-    { p: c.G1.neg(await publicInputPoint(c, key, aggBytes, sumR)), preparedQ: key.resident.gamma },
+    { p: c.G1.neg(publicInputPoint(c, key, aggBytes, sumR)), preparedQ: key.resident.gamma },
     { p: c.G1.neg(await c.G1.multiExpAffine(cPoints, rBytes)), preparedQ: key.resident.delta },
     { p: c.G1.neg(c.G1.timesScalar(key.alpha, sumR)), preparedQ: key.resident.beta },
   ];
@@ -145,17 +133,18 @@ async function batchCheck(
 }
 
 /**
- * Verifies many Groth16 proofs under one key; returns one boolean per item, in order (exactly
- * what {@link verifyGroth16} would return per item, except with probability ≤ 2^-128 per check).
- * All items are checked at once with random weights; if that fails the batch is bisected to find
- * exactly the invalid items. Empty input gives [].
+ * The pairing equations of many Groth16 proofs under one key; returns one boolean per item, in
+ * order (exactly what {@link pairingCheck} would return per item, except with probability
+ * ≤ 2^-128 per check). All items are checked at once with random weights; if that fails the
+ * batch is bisected to find exactly the invalid items. Empty input gives [].
  *
- * NOTE: like {@link verifyGroth16}, this only does the arithmetic. Callers must pass, for every
- * item, canonical signals (each < r) of exactly key.nPublic entries and a proof from parseProof
- * that passed proofPointsValid (A, C on the curve; B on the twist and in the order-r subgroup:
- * the weighting argument needs every point in a prime-order group).
+ * NOTE: like {@link pairingCheck}, this only does the arithmetic. Callers must pass, for every
+ * item, canonical signals (each < r) of exactly key.nPublic entries and points that passed
+ * ./points.ts (A, C on the curve; B on the twist and in the order-r subgroup; none the point at
+ * infinity: the weighting argument needs every point in a prime-order group). `checkProofs` in
+ * ./verify.ts guarantees both.
  */
-export async function verifyGroth16Batch(
+export async function batchPairingCheck(
   key: PreparedKey,
   items: ReadonlyArray<BatchItem>,
   options: BatchOptions = {},
@@ -163,7 +152,7 @@ export async function verifyGroth16Batch(
   const results = new Array<boolean>(items.length).fill(false);
   if (items.length === 0) return results;
   const rand = options.randomBytes ?? cryptoRandomBytes;
-  const c = await curve();
+  const c = await verifierCurve();
 
   /**
    * Settles results for `idx` and says whether all of them are valid. `knownBad`: the caller
@@ -174,7 +163,7 @@ export async function verifyGroth16Batch(
     if (idx.length === 1) {
       const i = idx[0]!;
       const item = items[i]!;
-      results[i] = await verifyGroth16(key, item.signals, item.proof);
+      results[i] = await pairingCheck(key, item.signals, item.proof);
       return results[i];
     }
     if (!knownBad && (await batchCheck(c, options.pool, key, items, idx, rand))) {

@@ -1,12 +1,14 @@
 /**
- * ffjavascript's BN254 engine, started from pre-generated wasm.
+ * ffjavascript's BN254 curve: its typed surface ({@link Curve}, exactly what medzk calls), the
+ * engine started from pre-generated wasm, the verifier's single-threaded curve and the shared
+ * multi-threaded one.
  *
- * `buildBn128()` generates its wasm module with BigInt-heavy JavaScript on every start (~270 ms on
- * the 2-core development machine, most of a verifier's cold start) before compiling it (~40 ms).
- * The module is a pure function of wasmcurves and wasmbuilder, which ffjavascript pins exactly,
- * so medzk generates it once (scripts/gen-bn254-wasm.mjs -> src/groth16/generated/bn254-wasm.ts, checked
- * against a fresh generation by test/bn254-engine.test.ts) and hands the bytes to ffjavascript's
- * own engine builder.
+ * `buildBn128()` generates its wasm module with BigInt-heavy JavaScript on every start, which is
+ * most of a verifier's cold start, before compiling it. The module is a pure function of wasmcurves
+ * and wasmbuilder, which ffjavascript pins exactly, so medzk generates it once
+ * (scripts/gen-bn254-wasm.mjs -> src/groth16/generated/bn254-wasm.ts, checked against a fresh
+ * generation by test/unit/groth16/curve.test.ts) and hands the bytes to ffjavascript's own engine
+ * builder.
  *
  * NOTE: the engine builder is not in ffjavascript's export map, so it is imported by file path
  * next to the package's resolved entry. If that fails (a different layout), medzk falls back to
@@ -19,8 +21,102 @@ import { buildBn128 } from "ffjavascript";
 import { BN254_WASM_BASE64, BN254_WASM_LAYOUT } from "./generated/bn254-wasm.js";
 import { proverOptions } from "./worker-threads.js";
 
-// biome-ignore lint: ffjavascript's curve is untyped.
-export type Curve = any;
+/** A point in ffjavascript's internal form: affine (2 coordinates) or Jacobian (3), Montgomery limbs. */
+export type PointBytes = Uint8Array;
+
+/** A scalar as ffjavascript takes it: little-endian bytes, or a (non-negative) bigint. */
+export type Scalar = Uint8Array | bigint;
+
+/** A prime field of the curve (Fq, Fq2, Fr), as far as medzk uses it. */
+export interface CurveField {
+  /** Bytes per element. */
+  readonly n8: number;
+  readonly one: Uint8Array;
+  fromObject(value: unknown): Uint8Array;
+  toObject(a: Uint8Array): unknown;
+  add(a: Uint8Array, b: Uint8Array): Uint8Array;
+  mul(a: Uint8Array, b: Uint8Array): Uint8Array;
+  square(a: Uint8Array): Uint8Array;
+  exp(a: Uint8Array, e: bigint): Uint8Array;
+  isSquare(a: Uint8Array): boolean;
+  sqrt(a: Uint8Array): Uint8Array;
+  random(): Uint8Array;
+}
+
+/** G1 or G2 of BN254 (ffjavascript's WasmCurve plus the multiexp engine). */
+export interface CurveGroup {
+  /** The coordinate field: Fq for G1, Fq2 for G2. */
+  readonly F: CurveField;
+  /** The generator (Jacobian). */
+  readonly g: PointBytes;
+  /** The curve coefficient b of y² = x³ + b. */
+  readonly b: Uint8Array;
+  /** `[x, y, z]` (bigints, or pairs of bigints for G2) to the internal form; z = 1 gives affine bytes. */
+  fromObject(xyz: unknown): PointBytes;
+  toObject(p: PointBytes): unknown;
+  toAffine(p: PointBytes): PointBytes;
+  toJacobian(p: PointBytes): PointBytes;
+  /** NOTE: true for the point at infinity (ffjavascript encodes it as all-zero coordinates). */
+  isValid(p: PointBytes): boolean;
+  isZero(p: PointBytes): boolean;
+  add(a: PointBytes, b: PointBytes): PointBytes;
+  neg(p: PointBytes): PointBytes;
+  timesScalar(p: PointBytes, s: Scalar): PointBytes;
+  /** Σ s_i·P_i over affine points and little-endian scalars (the width is inferred per point). */
+  multiExpAffine(points: Uint8Array, scalars: Uint8Array): Promise<PointBytes>;
+}
+
+/** The exports of the BN254 wasm module that medzk calls directly (pointers into its memory). */
+export interface Bn254Wasm {
+  ftm_one(out: number): void;
+  ftm_mul(a: number, b: number, out: number): void;
+  ftm_eq(a: number, b: number): number;
+  bn128_prepareG1(p: number, out: number): void;
+  bn128_prepareG2(q: number, out: number): void;
+  bn128_millerLoop(preP: number, preQ: number, out: number): void;
+  bn128_finalExponentiation(f: number, out: number): void;
+  g1m_multiexpAffine(points: number, scalars: number, scalarBytes: number, n: number, out: number): void;
+}
+
+/** ffjavascript's thread manager: the wasm instance's memory in this thread, and the worker queue. */
+export interface ThreadManager {
+  /** Worker threads (1 for a single-threaded curve). */
+  readonly concurrency: number;
+  readonly instance: { readonly exports: Bn254Wasm };
+  alloc(length: number): number;
+  allocBuff(bytes: Uint8Array): number;
+  setBuff(pointer: number, bytes: Uint8Array): void;
+  getBuff(pointer: number, length: number): Uint8Array;
+  /** Brackets scratch allocations: memory allocated between them is released by endSyncOp. */
+  startSyncOp(): void;
+  endSyncOp(): void;
+  /** Runs a task (see ./thread-task.ts) on a free worker, or in this thread; resolves to its outputs. */
+  queueAction(task: readonly unknown[]): Promise<Uint8Array[]>;
+}
+
+/** What medzk uses of ffjavascript's BN254 curve object; nothing else of it is touched. */
+export interface Curve {
+  /** The base field order. */
+  readonly q: bigint;
+  /** The group order. */
+  readonly r: bigint;
+  readonly G1: CurveGroup;
+  readonly G2: CurveGroup;
+  readonly F2: CurveField;
+  /** G_T, inside F12. */
+  readonly Gt: CurveField;
+  readonly Fr: CurveField;
+  /** Bytes of a G1 point prepared for the Miller loop. */
+  readonly prePSize: number;
+  /** Bytes of a G2 point's line coefficients prepared for the Miller loop. */
+  readonly preQSize: number;
+  readonly tm: ThreadManager;
+  /** Line coefficients of a (Jacobian) G2 point for the Miller loop. */
+  prepareG2(q: PointBytes): Uint8Array;
+  pairing(p: PointBytes, q: PointBytes): Uint8Array;
+  /** Stops the worker threads (nothing for a single-threaded curve). */
+  terminate(): Promise<void>;
+}
 
 const Q = "21888242871839275222246405745257275088696311157297823662689037894645226208583";
 const R = "21888242871839275222246405745257275088548364400416034343698204186575808495617";
@@ -48,7 +144,7 @@ function wasmBytes(): Uint8Array {
 /** Builds a BN254 curve; `singleThread: false` starts one worker thread per core. */
 export async function buildCurve(singleThread: boolean): Promise<Curve> {
   const build = await engineBuilder();
-  if (!build) return buildBn128(singleThread);
+  if (!build) return (await buildBn128(singleThread)) as Curve;
   const curve = await build({
     name: "bn128",
     wasm: { ...BN254_WASM_LAYOUT, code: wasmBytes(), n8q: 32, n8r: 32, q: Q, r: R },
@@ -59,10 +155,23 @@ export async function buildCurve(singleThread: boolean): Promise<Curve> {
     cofactorG2: COFACTOR_G2,
     singleThread,
   });
+  const tm = curve.tm as ThreadManager & { terminate(): Promise<void> };
   curve.terminate = async () => {
-    if (!singleThread) await curve.tm.terminate();
+    if (!singleThread) await tm.terminate();
   };
   return curve;
+}
+
+let verifier: Promise<Curve> | undefined;
+
+/**
+ * The verifier's curve: single-threaded, built once and kept. A handful of Miller loops per proof
+ * gains nothing from a round trip to a worker, and without workers the Node process exits by
+ * itself. Batches may add the multi-threaded {@link threadedCurve} for their per-proof work.
+ */
+export function verifierCurve(): Promise<Curve> {
+  verifier ??= buildCurve(true);
+  return verifier;
 }
 
 type CurveCache = { curve_bn128?: Curve | null };
@@ -71,10 +180,10 @@ let building: Promise<void> | undefined;
 /**
  * The multi-threaded curve, one worker thread per core, shared by the prover and parallel batch
  * verification: snarkjs looks it up as ffjavascript's cached `globalThis.curve_bn128`, which
- * medzk fills with a curve built from the pre-generated wasm (saving ~270 ms on the first proof)
- * when it is empty. Idle workers do not keep the process alive (prover-curve.ts). Undefined
- * where worker threads cannot be used.
- * NOTE: the first load of snarkjs or circomlibjs empties that cache again (see prover-curve.ts);
+ * medzk fills with a curve built from the pre-generated wasm (skipping the wasm generation on the
+ * first proof) when it is empty. Idle workers do not keep the process alive (./worker-threads.ts).
+ * Undefined where worker threads cannot be used.
+ * NOTE: the first load of snarkjs or circomlibjs empties that cache again (see ./worker-threads.ts);
  * callers that are about to prove load snarkjs first.
  */
 export async function threadedCurve(): Promise<Curve | undefined> {

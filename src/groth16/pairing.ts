@@ -1,129 +1,23 @@
 /**
- * The per-proof curve work of Groth16 verification, written as ffjavascript thread-manager tasks
- * (lists of calls into the BN254 wasm module). The same task runs in-thread on a single-threaded
- * curve or on any worker of a multi-threaded one, so single verification, batches and batches
- * spread over every core share one implementation.
- */
-import type { Curve } from "./curve.js";
-
-/** One step of a thread-manager task (see ffjavascript's threadman_thread.js). */
-type Step =
-  | { cmd: "ALLOC"; var: number; len: number }
-  | { cmd: "SET"; var: number; buff: Uint8Array }
-  | { cmd: "CALL"; fnName: string; params: Array<{ var: number; offset?: number } | { val: number }> }
-  | { cmd: "GET"; out: number; var: number; len: number };
-
-const G1_JAC = 96;
-const G2_JAC = 192;
-const FP = 32;
-const FP2 = 64;
-const GT = 384;
-
-/** The BN254 seed u (the curve's parameter x): 63 bits, positive. */
-export const BN254_SEED = 4965661367192848881n;
-
-function le(v: bigint, width: number): Uint8Array {
-  const out = new Uint8Array(width);
-  for (let i = 0; i < width; i++, v >>= 8n) out[i] = Number(v & 0xffn);
-  return out;
-}
-
-const v = (index: number, offset = 0) => ({ var: index, offset });
-const call = (fnName: string, ...params: Array<{ var: number; offset?: number } | { val: number }>): Step => ({ cmd: "CALL", fnName, params });
-
-interface PsiConstants {
-  cx: Uint8Array;
-  cy: Uint8Array;
-}
-const psiCache = new WeakMap<object, PsiConstants>();
-
-/**
- * ψ = twist⁻¹ ∘ Frobenius ∘ twist on G2: ψ(x, y) = (cx·x̄, cy·ȳ) with cx = ξ^((p−1)/3),
- * cy = ξ^((p−1)/2), ξ = 9 + u. On Jacobian coordinates Frobenius applies to Z too (x = X/Z²
- * gives x^p = X^p/(Z^p)²), so ψ(X : Y : Z) = (cx·X̄ : cy·Ȳ : Z̄).
- */
-function psiConstants(c: Curve): PsiConstants {
-  let k = psiCache.get(c);
-  if (!k) {
-    const q = c.q as bigint;
-    const xi = c.F2.fromObject([9n, 1n]);
-    k = { cx: c.F2.exp(xi, (q - 1n) / 3n), cy: c.F2.exp(xi, (q - 1n) / 2n) };
-    psiCache.set(c, k);
-  }
-  return k;
-}
-
-/** Steps computing dst = ψ(src) for Jacobian G2 points (vars); cx and cy are vars too. */
-function psi(src: number, dst: number, cx: number, cy: number): Step[] {
-  return [
-    call("f2m_conjugate", v(src, 0), v(dst, 0)),
-    call("f2m_mul", v(dst, 0), v(cx), v(dst, 0)),
-    call("f2m_conjugate", v(src, FP2), v(dst, FP2)),
-    call("f2m_mul", v(dst, FP2), v(cy), v(dst, FP2)),
-    call("f2m_conjugate", v(src, 2 * FP2), v(dst, 2 * FP2)),
-  ];
-}
-
-/**
- * A task whose output k is D_k = [u+1]P + ψ([u]P) + ψ²([u]P) − ψ³([2u]P) for the k-th Jacobian
- * point: P is in the order-r subgroup of G2 iff D_k is the point at infinity.
+ * The Groth16 pairing equation on BN254: Miller loops, their product and one final
+ * exponentiation, in the verifier curve's wasm memory or as a task on any worker.
  *
- * NOTE (soundness): this is the membership test of Dai, Lin, Zhao and Zhou (eprint 2022/348,
- * §5, as also used by Ethereum's research implementation for BN254): for BN curves whose seed
- * satisfies u ≢ 4 (mod 13) and u ≢ 92 (mod 97), [u+1]P + ψ([u]P) + ψ²([u]P) = ψ³([2u]P) holds
- * exactly for the points of E'(Fp2) in G2. BN254's u = 4965661367192848881 meets both conditions
- * (test/g2-subgroup.test.ts checks them, and cross-checks the test against r·P = O on subgroup
- * points, on random twist points and on subgroup points shifted by cofactor-order components).
- * It costs one 63-bit scalar multiplication instead of the 254-bit r·P.
+ * Everything here is arithmetic only. NOTE (soundness): callers must pass points that passed
+ * ./points.ts (on the curve, B in G2's prime-order subgroup, none the point at infinity) and
+ * canonical signals (each < r) of exactly key.nPublic entries; `checkProof` in ./verify.ts is the
+ * call that guarantees both.
  */
-export function g2SubgroupTask(c: Curve, points: readonly Uint8Array[]): Step[] {
-  const { cx, cy } = psiConstants(c);
-  const [P, UP, T, Q, D, U, CX, CY] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const task: Step[] = [
-    { cmd: "ALLOC", var: P, len: G2_JAC },
-    { cmd: "ALLOC", var: UP, len: G2_JAC },
-    { cmd: "ALLOC", var: T, len: G2_JAC },
-    { cmd: "ALLOC", var: Q, len: G2_JAC },
-    { cmd: "ALLOC", var: D, len: G2_JAC },
-    { cmd: "ALLOC", var: U, len: 8 },
-    { cmd: "SET", var: U, buff: le(BN254_SEED, 8) },
-    { cmd: "ALLOC", var: CX, len: FP2 },
-    { cmd: "SET", var: CX, buff: cx },
-    { cmd: "ALLOC", var: CY, len: FP2 },
-    { cmd: "SET", var: CY, buff: cy },
-  ];
-  points.forEach((point, k) => {
-    task.push(
-      { cmd: "SET", var: P, buff: point },
-      call("g2m_timesScalar", v(P), v(U), { val: 8 }, v(UP)), // [u]P
-      call("g2m_add", v(UP), v(P), v(T)), // [u+1]P
-      ...psi(UP, Q, CX, CY), // ψ([u]P)
-      call("g2m_add", v(T), v(Q), v(T)),
-      ...psi(Q, D, CX, CY), // ψ²([u]P)
-      call("g2m_add", v(T), v(D), v(T)),
-      call("g2m_double", v(UP), v(D)), // [2u]P
-      ...psi(D, Q, CX, CY),
-      ...psi(Q, D, CX, CY),
-      ...psi(D, Q, CX, CY), // ψ³([2u]P)
-      call("g2m_sub", v(T), v(Q), v(D)),
-      { cmd: "GET", out: k, var: D, len: G2_JAC },
-    );
-  });
-  return task;
-}
-
-/** Runs {@link g2SubgroupTask}: one boolean per Jacobian point, true iff it is in G2's subgroup. */
-export async function inG2Subgroup(c: Curve, points: readonly Uint8Array[]): Promise<boolean[]> {
-  if (points.length === 0) return [];
-  const out = (await c.tm.queueAction(g2SubgroupTask(c, points))) as Uint8Array[];
-  return out.map((d) => c.G2.isZero(d) as boolean);
-}
+import { type Curve, type PointBytes, verifierCurve } from "./curve.js";
+import { g1, g2 } from "./points.js";
+import { type PreparedKey, publicInputPoint } from "./prepared-key.js";
+import type { ProofPoints } from "./proof.js";
+import { FP, G1_JAC, G2_JAC, GT, type Step, call, le, v } from "./thread-task.js";
 
 /** A Miller-loop term: G1 point p (Jacobian), optionally scaled by a little-endian scalar, and G2 point q (Jacobian). */
 export interface MillerTerm {
-  p: Uint8Array;
+  p: PointBytes;
   scalar?: Uint8Array;
-  q: Uint8Array;
+  q: PointBytes;
 }
 
 /**
@@ -170,6 +64,85 @@ export function millerProductTask(terms: readonly MillerTerm[], prePSize: number
 
 /** Runs {@link millerProductTask} on `c` (in-thread, or on a worker of a multi-threaded curve). */
 export async function millerProduct(c: Curve, terms: readonly MillerTerm[]): Promise<Uint8Array> {
-  const out = (await c.tm.queueAction(millerProductTask(terms, c.prePSize, c.preQSize))) as Uint8Array[];
+  const out = await c.tm.queueAction(millerProductTask(terms, c.prePSize, c.preQSize));
   return out[0]!;
+}
+
+/** A G1 point (affine or Jacobian) with a G2 point: resident prepared coefficients, or a Jacobian point to prepare. */
+export type PairingTerm = { p: PointBytes; preparedQ: number } | { p: PointBytes; q: PointBytes };
+
+/**
+ * Whether FE(Π_k f_{p_k, q_k} · Π factors) equals the resident G_T element `target` (default 1):
+ * the Miller loops, their product and the final exponentiation run in one pass on the verifier
+ * curve's own wasm instance, without copying prepared coefficients in and out.
+ * Terms whose G1 point is zero are skipped (e(O, Q) = 1, and O must not enter the loop).
+ */
+export function pairingProductIs(c: Curve, terms: readonly PairingTerm[], factors: readonly Uint8Array[], target?: number): boolean {
+  const live = terms.filter((t) => !c.G1.isZero(t.p)).map((t) => ({ ...t, p: c.G1.toJacobian(t.p) }));
+  const tm = c.tm;
+  const wasm = tm.instance.exports;
+  tm.startSyncOp();
+  try {
+    const f = tm.alloc(c.Gt.n8);
+    const t = tm.alloc(c.Gt.n8);
+    const p = tm.alloc(c.G1.F.n8 * 3);
+    const preP = tm.alloc(c.prePSize);
+    let q = 0;
+    let preQ = 0;
+    wasm.ftm_one(f);
+    for (const term of live) {
+      tm.setBuff(p, term.p);
+      wasm.bn128_prepareG1(p, preP);
+      let coefficients: number;
+      if ("preparedQ" in term) {
+        coefficients = term.preparedQ;
+      } else {
+        q ||= tm.alloc(c.G2.F.n8 * 3);
+        preQ ||= tm.alloc(c.preQSize);
+        tm.setBuff(q, term.q);
+        wasm.bn128_prepareG2(q, preQ);
+        coefficients = preQ;
+      }
+      wasm.bn128_millerLoop(preP, coefficients, t);
+      wasm.ftm_mul(f, t, f);
+    }
+    for (const factor of factors) {
+      tm.setBuff(t, factor);
+      wasm.ftm_mul(f, t, f);
+    }
+    wasm.bn128_finalExponentiation(f, f);
+    if (target === undefined) wasm.ftm_one(t);
+    return !!wasm.ftm_eq(f, target ?? t);
+  } finally {
+    tm.endSyncOp();
+  }
+}
+
+/** Little-endian scalars of the signals, n8r bytes each. */
+export function signalBytes(c: Curve, signals: readonly bigint[]): Uint8Array {
+  const out = new Uint8Array(c.Fr.n8 * signals.length);
+  signals.forEach((s, i) => out.set(le(s, c.Fr.n8), i * c.Fr.n8));
+  return out;
+}
+
+/**
+ * Whether e(A, B) = e(α, β)·e(L, γ)·e(C, δ), L = IC_0 + Σ_i s_i·IC_i, computed as
+ * FE(f_{A,B} · f_{−L,γ} · f_{−C,δ}) = e(α, β): three Miller loops (two on resident prepared
+ * points) and one final exponentiation on the verifier curve (which holds the key's resident
+ * points), against the key's precomputed e(α, β).
+ * Arithmetic only: see the module NOTE for what the caller must have checked.
+ */
+export async function pairingCheck(key: PreparedKey, signals: readonly bigint[], proof: ProofPoints): Promise<boolean> {
+  const c = await verifierCurve();
+  const l = publicInputPoint(c, key, signalBytes(c, signals.slice(0, key.nPublic)), undefined);
+  return pairingProductIs(
+    c,
+    [
+      { p: g1(c, proof.a), q: c.G2.toJacobian(g2(c, proof.b)) },
+      { p: c.G1.neg(l), preparedQ: key.resident.gamma },
+      { p: c.G1.neg(g1(c, proof.c)), preparedQ: key.resident.delta },
+    ],
+    [],
+    key.resident.alphaBeta,
+  );
 }

@@ -17,10 +17,11 @@ import { type ChallengeStore, MemoryChallengeStore } from "./challenge-store.js"
 import { parseDate, utcDate } from "../core/dates.js";
 import { MedzkError, type VerifyError, type VerifyErrorCode } from "../core/errors.js";
 import { parseCanonical, randomFieldElement } from "../core/field.js";
-import { g2SubgroupChecks, parseProof, pointsOnCurve, prepareKey, type PreparedKey, verifyGroth16 } from "../groth16/verify.js";
 import { threadedCurve } from "../groth16/curve.js";
-import { verifyGroth16Batch } from "../groth16/batch.js";
-import { packPoint, tryUnpackPublicKey, unpackPublicKey } from "../issuer/issuer-key.js";
+import { type PreparedKey, prepareKey } from "../groth16/prepared-key.js";
+import { type ParsedProof, parseProof } from "../groth16/proof.js";
+import { checkProof, checkProofs } from "../groth16/verify.js";
+import { packPoint, tryUnpackPublicKey, unpackPublicKey } from "../core/public-key.js";
 import { type IssuerRegistry, MemoryIssuerRegistry, type RevocationRoots, keyRefusal, rootAcceptable } from "./issuer-registry.js";
 import { EMPTY_REVOCATION_ROOT } from "../core/revocation.js";
 import { type AttributeValue, BUILTIN_SCHEMAS, type SchemaDefinition, decodeValue, defineSchema, slotOf } from "../core/schemas.js";
@@ -167,7 +168,6 @@ function preparedKeyOf(t: StatementType, vk: VerificationKey): Promise<PreparedK
   return p;
 }
 const DEFAULT_MIN_PARALLEL_BATCH = 8;
-const POINT_INVALID = "a proof point is not a valid curve point";
 
 function parallelThreshold(parallel: VerifierPolicy["parallel"]): number {
   if (parallel === undefined || parallel === false) return Number.POSITIVE_INFINITY;
@@ -296,8 +296,6 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     if (rootStatus === "unknown") refuse("UNKNOWN_REVOCATION_ROOT", "the proof uses a revocation root the issuer never published");
 
     const proof = parseProof(p["proof"]) ?? refuse("MALFORMED_PROOF", "the proof is not a canonical Groth16 proof");
-    // The G2 subgroup check of B comes after precheck, batched with the other items' checks.
-    if (!(await pointsOnCurve(proof))) refuse("INVALID_PROOF", POINT_INVALID);
 
     const result: VerifySuccess = {
       ok: true,
@@ -332,10 +330,8 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
   async function verify(presentation: unknown, options?: VerifyOptions): Promise<VerifyResult> {
     return settle(async () => {
       const checked = await precheck(presentation, options);
-      if (!(await g2SubgroupChecks([checked.proof]))[0]) refuse("INVALID_PROOF", POINT_INVALID);
-      if (!(await verifyGroth16(await preparedKey(checked.type), checked.signals, checked.proof))) {
-        refuse("INVALID_PROOF", "the proof does not verify");
-      }
+      const outcome = await checkProof(await preparedKey(checked.type), checked.signals, checked.proof);
+      if (!outcome.ok) refuse(outcome.reason, outcome.message);
       return accept(checked);
     });
   }
@@ -347,25 +343,19 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     const checked: Array<Checked | VerifyFailure> = await Promise.all(presentations.map((p) => settle(() => precheck(p, undefined))));
     const pending = checked.flatMap((c, i) => (isFailure(c) ? [] : [i]));
     const pool = pending.length >= minParallelBatch ? await threadedCurve() : undefined;
-    const inSubgroup = await g2SubgroupChecks(pending.map((i) => (checked[i] as Checked).proof), pool);
-    pending.forEach((i, k) => {
-      if (!inSubgroup[k]) checked[i] = { ok: false, error: { code: "INVALID_PROOF", message: POINT_INVALID } };
-    });
-    const valid = new Map<number, boolean>();
     for (const type of STATEMENT_TYPES) {
       const indices = checked.flatMap((c, i) => (!isFailure(c) && c.type === type ? [i] : []));
       if (indices.length === 0) continue;
       const items = indices.map((i) => checked[i] as Checked);
-      const ok = await verifyGroth16Batch(await preparedKey(type), items.map((c) => ({ signals: c.signals, proof: c.proof })), { pool });
-      indices.forEach((i, k) => valid.set(i, ok[k]!));
+      const outcomes = await checkProofs(await preparedKey(type), items.map((c) => ({ signals: c.signals, proof: c.proof })), pool ? { pool } : {});
+      indices.forEach((i, k) => {
+        const outcome = outcomes[k]!;
+        if (!outcome.ok) checked[i] = { ok: false, error: { code: outcome.reason, message: outcome.message } };
+      });
     }
     const results: VerifyResult[] = [];
     // Consumed in order, so of two copies of one presentation in a batch the first is accepted.
-    for (const [i, c] of checked.entries()) {
-      if (isFailure(c)) results.push(c);
-      else if (!valid.get(i)) results.push({ ok: false, error: { code: "INVALID_PROOF", message: "the proof does not verify" } });
-      else results.push(await settle(() => accept(c)));
-    }
+    for (const c of checked) results.push(isFailure(c) ? c : await settle(() => accept(c)));
     return results;
   }
 
@@ -375,7 +365,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
 interface Checked {
   type: StatementType;
   signals: bigint[];
-  proof: NonNullable<ReturnType<typeof parseProof>>;
+  proof: ParsedProof;
   challenge: string;
   expiresAt: number;
   result: VerifySuccess;

@@ -1,5 +1,5 @@
 // Verifies a batch with worker threads and prints the outcome; it must then exit by itself
-// (idle workers are unref'd). Run by test/verify-batch.test.ts with a timeout.
+// (idle workers are unref'd). Run by test/integration/verifier/verify-batch.test.ts (after a build) with a timeout.
 import { readFileSync } from "node:fs";
 import { createVerifier } from "../../dist/index.js";
 

@@ -8,8 +8,11 @@ import { sha256 } from "@noble/hashes/sha2";
 import { beforeAll, describe, expect, it } from "vitest";
 import { verificationKey } from "../../../src/artifacts/manifest.js";
 import { FIELD_ORDER } from "../../../src/core/field.js";
-import { type BatchItem, verifyGroth16Batch } from "../../../src/groth16/batch.js";
-import { type PreparedKey, parseProof, prepareKey, proofPointsValid, verifyGroth16 } from "../../../src/groth16/verify.js";
+import { type BatchItem, batchPairingCheck } from "../../../src/groth16/batch.js";
+import { pairingCheck } from "../../../src/groth16/pairing.js";
+import { type PreparedKey, prepareKey } from "../../../src/groth16/prepared-key.js";
+import { parseProof } from "../../../src/groth16/proof.js";
+import { type Groth16Proof, checkProof, checkProofs } from "../../../src/groth16/verify.js";
 import { createHolder, createVerifier, generateIssuerKey, issueCredential, prove } from "../../../src/index.js";
 
 const NOW = "2026-06-15T12:00:00Z";
@@ -18,6 +21,8 @@ const N_PROOFS = 8;
 
 let key: PreparedKey;
 let valid: BatchItem[];
+/** The same proofs as received: JSON with their signals. */
+let wire: Array<{ signals: bigint[]; proof: Groth16Proof }>;
 
 beforeAll(async () => {
   const hospital = generateIssuerKey();
@@ -31,12 +36,14 @@ beforeAll(async () => {
   const verifier = createVerifier({ trustedIssuers: [hospital.publicKey], scope: "acme-health/claims", clock: () => new Date(NOW) });
   key = await prepareKey(verificationKey("age_at_least"));
   valid = [];
+  wire = [];
   for (let i = 0; i < N_PROOFS; i++) {
     const request = verifier.createRequest({ statement: AGE });
     const presentation = await prove({ credential: record, holder: patient, request, now: new Date(NOW) });
     const proof = parseProof(presentation.proof);
-    if (!proof || !(await proofPointsValid(proof))) throw new Error("fixture proof does not parse");
+    if (!proof || !(await checkProof(key, presentation.publicSignals.map(BigInt), proof)).ok) throw new Error("fixture proof does not verify");
     valid.push({ signals: presentation.publicSignals.map(BigInt), proof });
+    wire.push({ signals: presentation.publicSignals.map(BigInt), proof: presentation.proof });
   }
 });
 
@@ -91,18 +98,18 @@ function counting() {
 
 async function singly(items: readonly BatchItem[]): Promise<boolean[]> {
   const out: boolean[] = [];
-  for (const item of items) out.push(await verifyGroth16(key, item.signals, item.proof));
+  for (const item of items) out.push(await pairingCheck(key, item.signals, item.proof));
   return out;
 }
 
-describe("verifyGroth16Batch on valid proofs", () => {
+describe("batchPairingCheck on valid proofs", () => {
   it("returns [] for an empty batch", async () => {
-    expect(await verifyGroth16Batch(key, [])).toEqual([]);
+    expect(await batchPairingCheck(key, [])).toEqual([]);
   });
 
-  it.each([1, 2, 8])("accepts an all-valid batch of %i and agrees with verifyGroth16", async (n) => {
+  it.each([1, 2, 8])("accepts an all-valid batch of %i and agrees with pairingCheck", async (n) => {
     const items = repeat(n);
-    const batch = await verifyGroth16Batch(key, items);
+    const batch = await batchPairingCheck(key, items);
     expect(batch).toEqual(new Array(n).fill(true));
     expect(batch).toEqual(await singly(items));
   });
@@ -110,19 +117,19 @@ describe("verifyGroth16Batch on valid proofs", () => {
   it("accepts 64 valid items (proofs repeated) in a single randomized check", async () => {
     const items = repeat(64);
     const rng = counting();
-    expect(await verifyGroth16Batch(key, items, rng)).toEqual(new Array(64).fill(true));
+    expect(await batchPairingCheck(key, items, rng)).toEqual(new Array(64).fill(true));
     expect(rng.calls).toEqual([64 * 16]);
-    expect(await verifyGroth16Batch(key, items)).toEqual(await singly(items));
+    expect(await batchPairingCheck(key, items)).toEqual(await singly(items));
   });
 });
 
-describe("verifyGroth16Batch finds the bad items", () => {
+describe("batchPairingCheck finds the bad items", () => {
   it("flags exactly the item with an altered public signal", async () => {
     for (const j of [0, key.nPublic - 1]) {
       const items = repeat(8);
       items[5] = shiftSignal(items[5]!, 1n, j);
       const expected = [true, true, true, true, true, false, true, true];
-      expect(await verifyGroth16Batch(key, items)).toEqual(expected);
+      expect(await batchPairingCheck(key, items)).toEqual(expected);
       expect(await singly(items)).toEqual(expected);
     }
   });
@@ -131,23 +138,23 @@ describe("verifyGroth16Batch finds the bad items", () => {
     const items = repeat(8);
     items[1] = shiftSignal(items[1]!, 7n, 2);
     items[6] = swapAC(items[6]!);
-    expect(await verifyGroth16Batch(key, items)).toEqual([true, false, true, true, true, true, false, true]);
+    expect(await batchPairingCheck(key, items)).toEqual([true, false, true, true, true, true, false, true]);
   });
 
   it("rejects a proof with A and C swapped, alone and in a batch", async () => {
     const bad = swapAC(valid[0]!);
-    expect(await verifyGroth16Batch(key, [bad])).toEqual([false]);
+    expect(await batchPairingCheck(key, [bad])).toEqual([false]);
     const items = repeat(8);
     items[3] = bad;
-    expect(await verifyGroth16Batch(key, items)).toEqual([true, true, true, false, true, true, true, true]);
+    expect(await batchPairingCheck(key, items)).toEqual([true, true, true, false, true, true, true, true]);
   });
 
   it("handles every item bad, and bad items in a large batch", async () => {
-    expect(await verifyGroth16Batch(key, repeat(5).map(swapAC))).toEqual(new Array(5).fill(false));
+    expect(await batchPairingCheck(key, repeat(5).map(swapAC))).toEqual(new Array(5).fill(false));
     const items = repeat(64);
     const badAt = [0, 17, 18, 63];
     for (const i of badAt) items[i] = shiftSignal(items[i]!, -3n, 1);
-    const result = await verifyGroth16Batch(key, items);
+    const result = await batchPairingCheck(key, items);
     expect(result.flatMap((ok, i) => (ok ? [] : [i]))).toEqual(badAt);
   });
 });
@@ -161,11 +168,11 @@ describe("random weights", () => {
     const pair = cancellingPair();
     expect(await singly(pair)).toEqual([false, false]);
     // All weights 1: the batch check passes, so bisection never looks closer.
-    expect(await verifyGroth16Batch(key, pair, { randomBytes: weightsOne })).toEqual([true, true]);
-    expect(await verifyGroth16Batch(key, [...repeat(6), ...pair], { randomBytes: weightsOne })).toEqual(new Array(8).fill(true));
+    expect(await batchPairingCheck(key, pair, { randomBytes: weightsOne })).toEqual([true, true]);
+    expect(await batchPairingCheck(key, [...repeat(6), ...pair], { randomBytes: weightsOne })).toEqual(new Array(8).fill(true));
     // Random weights: caught.
-    expect(await verifyGroth16Batch(key, pair)).toEqual([false, false]);
-    expect(await verifyGroth16Batch(key, [...repeat(6), ...pair])).toEqual([true, true, true, true, true, true, false, false]);
+    expect(await batchPairingCheck(key, pair)).toEqual([false, false]);
+    expect(await batchPairingCheck(key, [...repeat(6), ...pair])).toEqual([true, true, true, true, true, true, false, false]);
   });
 
   it("defeat a cancellation through the A points", async () => {
@@ -181,8 +188,8 @@ describe("random weights", () => {
     };
     const pair = [withA(a.add(d)), withA(a.subtract(d))];
     expect(await singly(pair)).toEqual([false, false]);
-    expect(await verifyGroth16Batch(key, pair, { randomBytes: weightsOne })).toEqual([true, true]);
-    expect(await verifyGroth16Batch(key, pair)).toEqual([false, false]);
+    expect(await batchPairingCheck(key, pair, { randomBytes: weightsOne })).toEqual([true, true]);
+    expect(await batchPairingCheck(key, pair)).toEqual([false, false]);
   });
 
   it("are reproducible with an injected deterministic source", async () => {
@@ -191,8 +198,8 @@ describe("random weights", () => {
     items[11] = swapAC(items[11]!);
     const r1 = seeded("fixed seed");
     const r2 = seeded("fixed seed");
-    const out1 = await verifyGroth16Batch(key, items, r1);
-    const out2 = await verifyGroth16Batch(key, items, r2);
+    const out1 = await batchPairingCheck(key, items, r1);
+    const out2 = await batchPairingCheck(key, items, r2);
     expect(out1).toEqual(out2);
     expect(out1.flatMap((ok, i) => (ok ? [] : [i]))).toEqual([4, 11]);
     expect(r1.log).toEqual(r2.log);
@@ -208,21 +215,62 @@ describe("random weights", () => {
       }
       return weightsOne(n);
     };
-    expect(await verifyGroth16Batch(key, repeat(3), { randomBytes: zeroFirst })).toEqual([true, true, true]);
-    await expect(verifyGroth16Batch(key, repeat(2), { randomBytes: (n) => new Uint8Array(n) })).rejects.toThrow(/zero/);
-    await expect(verifyGroth16Batch(key, repeat(2), { randomBytes: (n) => new Uint8Array(n - 1) })).rejects.toThrow(/randomBytes/);
+    expect(await batchPairingCheck(key, repeat(3), { randomBytes: zeroFirst })).toEqual([true, true, true]);
+    await expect(batchPairingCheck(key, repeat(2), { randomBytes: (n) => new Uint8Array(n) })).rejects.toThrow(/zero/);
+    await expect(batchPairingCheck(key, repeat(2), { randomBytes: (n) => new Uint8Array(n - 1) })).rejects.toThrow(/randomBytes/);
+  });
+});
+
+describe("checkProofs on real proofs", () => {
+  const atInfinity: Array<(p: Groth16Proof) => unknown> = [
+    (p) => ({ ...p, pi_a: ["0", "0", "1"] }),
+    (p) => ({ ...p, pi_a: ["0", "1", "0"] }),
+    (p) => ({ ...p, pi_c: ["0", "0", "1"] }),
+    (p) => ({ ...p, pi_c: [p.pi_c[0], p.pi_c[1], "0"] }),
+    (p) => ({ ...p, pi_b: [["0", "0"], ["0", "0"], ["1", "0"]] }),
+    (p) => ({ ...p, pi_b: [["0", "0"], ["1", "0"], ["0", "0"]] }),
+    (p) => ({ ...p, nullifier: "1" }),
+  ];
+
+  it("accepts valid proofs from JSON, alone and in a batch", async () => {
+    expect(await checkProof(key, wire[0]!.signals, wire[0]!.proof)).toEqual({ ok: true });
+    expect((await checkProofs(key, wire)).every((r) => r.ok)).toBe(true);
+  });
+
+  it("refuses the point at infinity and non-canonical encodings in A, B, C as MALFORMED_PROOF, alone and in a batch", async () => {
+    for (const edit of atInfinity) {
+      const bad = { signals: wire[1]!.signals, proof: edit(wire[1]!.proof) };
+      expect(await checkProof(key, bad.signals, bad.proof)).toMatchObject({ ok: false, reason: "MALFORMED_PROOF" });
+      const weights: number[] = [];
+      const randomBytes = (n: number) => {
+        weights.push(n);
+        return crypto.getRandomValues(new Uint8Array(n));
+      };
+      const results = await checkProofs(key, [wire[0]!, bad, ...wire.slice(2)], { randomBytes });
+      expect(results.map((r) => (r.ok ? "ok" : r.reason))).toEqual(["ok", "MALFORMED_PROOF", ...wire.slice(2).map(() => "ok")]);
+      // One batch equation over the other seven items: the malformed one never reached a Miller loop.
+      expect(weights).toEqual([(N_PROOFS - 1) * 16]);
+    }
+  });
+
+  it("finds an invalid item among valid ones", async () => {
+    const items = [...wire];
+    items[3] = { signals: items[3]!.signals.map((s, j) => (j === 0 ? (s + 1n) % FIELD_ORDER : s)), proof: items[3]!.proof };
+    const results = await checkProofs(key, items);
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, false, true, true, true, true]);
+    expect(results[3]).toEqual({ ok: false, reason: "INVALID_PROOF", message: "the proof does not verify" });
   });
 });
 
 describe("throughput", () => {
   it("measures batch against sequential verification (printed, not asserted)", async () => {
-    await verifyGroth16Batch(key, repeat(4)); // warm-up
+    await batchPairingCheck(key, repeat(4)); // warm-up
     await singly(repeat(4));
     const lines: string[] = [];
     for (const n of [1, 10, 100]) {
       const items = repeat(n);
       let t = performance.now();
-      const batch = await verifyGroth16Batch(key, items);
+      const batch = await batchPairingCheck(key, items);
       const tBatch = performance.now() - t;
       t = performance.now();
       const seq = await singly(items);
@@ -233,6 +281,6 @@ describe("throughput", () => {
           `speed-up ${(tSeq / tBatch).toFixed(2)}x (${(tBatch / n).toFixed(2)} vs ${(tSeq / n).toFixed(2)} ms/proof)`,
       );
     }
-    console.log(`verifyGroth16Batch vs verifyGroth16:\n${lines.join("\n")}`);
+    console.log(`batchPairingCheck vs pairingCheck:\n${lines.join("\n")}`);
   });
 });

@@ -88,7 +88,7 @@ describe("verifyBatch", () => {
     const dir = mkdtempSync(join(tmpdir(), "medzk-batch-"));
     const file = join(dir, "batch.json");
     writeFileSync(file, JSON.stringify({ issuer: issuer.publicKey, requestKey, now: NOW.toISOString(), presentations }));
-    const script = new URL("./scripts/verify-batch-parallel.mjs", import.meta.url);
+    const script = new URL("../../scripts/verify-batch-parallel.mjs", import.meta.url);
     const { stdout } = await promisify(execFile)(process.execPath, [script.pathname, file], { timeout: 60_000 });
     expect(JSON.parse(stdout)).toEqual({ ok: presentations.map(() => true), threads: true });
   });

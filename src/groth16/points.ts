@@ -1,0 +1,142 @@
+/**
+ * Proof points in the curve's internal form and the group checks every proof point must pass
+ * before it enters a Miller loop: A and C on G1 (cofactor 1, so on the curve means in the group),
+ * B on the twist and in its prime-order subgroup (the twist has a large cofactor).
+ *
+ * NOTE: ffjavascript encodes the point at infinity as all-zero coordinates and its `isValid` is
+ * true for it, so every check here refuses zero points explicitly as well (parseProof already
+ * refuses their encodings).
+ */
+import type { Curve, PointBytes } from "./curve.js";
+import type { ProofPoints } from "./proof.js";
+import { FP2, G2_JAC, type Step, call, le, v } from "./thread-task.js";
+
+/** The G1 point of affine coordinates, in the curve's internal affine form. */
+export function g1(c: Curve, xy: readonly [bigint, bigint]): PointBytes {
+  return c.G1.fromObject([xy[0], xy[1], 1n]);
+}
+
+/** The G2 point of affine coordinates, in the curve's internal affine form. */
+export function g2(c: Curve, xy: readonly [readonly [bigint, bigint], readonly [bigint, bigint]]): PointBytes {
+  return c.G2.fromObject([xy[0], xy[1], [1n, 0n]]);
+}
+
+/** A and C on G1, B on the twist, none of them the point at infinity. */
+export function pointsOnCurve(c: Curve, p: ProofPoints): boolean {
+  const a = g1(c, p.a);
+  const b = g2(c, p.b);
+  const cc = g1(c, p.c);
+  return !c.G1.isZero(a) && !c.G1.isZero(cc) && !c.G2.isZero(b) && c.G1.isValid(a) && c.G1.isValid(cc) && c.G2.isValid(b);
+}
+
+/**
+ * Whether each proof's B lies in the prime-order subgroup of G2. Callers must have checked
+ * {@link pointsOnCurve}. With `pool` (a multi-threaded curve) the checks are spread over its
+ * workers; without it they run in this thread on `c`.
+ */
+export async function g2SubgroupChecks(c: Curve, proofs: readonly ProofPoints[], pool?: Curve): Promise<boolean[]> {
+  const points = proofs.map((p) => c.G2.toJacobian(g2(c, p.b)));
+  if (!pool) return inG2Subgroup(c, points);
+  const parts = await Promise.all(chunks(points, pool.tm.concurrency).map((part) => inG2Subgroup(pool, part)));
+  return parts.flat();
+}
+
+/** Splits items into at most `n` contiguous, near-equal parts (none empty). */
+export function chunks<T>(items: readonly T[], n: number): T[][] {
+  const parts = Math.max(1, Math.min(n, items.length));
+  const out: T[][] = [];
+  for (let i = 0; i < parts; i++) out.push(items.slice(Math.floor((i * items.length) / parts), Math.floor(((i + 1) * items.length) / parts)));
+  return out.filter((part) => part.length > 0);
+}
+
+// --- G2 subgroup membership ------------------------------------------------------------------
+
+/** The BN254 seed u (the curve's parameter x): 63 bits, positive. */
+export const BN254_SEED = 4965661367192848881n;
+
+interface PsiConstants {
+  cx: Uint8Array;
+  cy: Uint8Array;
+}
+const psiCache = new WeakMap<object, PsiConstants>();
+
+/**
+ * ψ = twist⁻¹ ∘ Frobenius ∘ twist on G2: ψ(x, y) = (cx·x̄, cy·ȳ) with cx = ξ^((p−1)/3),
+ * cy = ξ^((p−1)/2), ξ = 9 + u. On Jacobian coordinates Frobenius applies to Z too (x = X/Z²
+ * gives x^p = X^p/(Z^p)²), so ψ(X : Y : Z) = (cx·X̄ : cy·Ȳ : Z̄).
+ */
+function psiConstants(c: Curve): PsiConstants {
+  let k = psiCache.get(c);
+  if (!k) {
+    const xi = c.F2.fromObject([9n, 1n]);
+    k = { cx: c.F2.exp(xi, (c.q - 1n) / 3n), cy: c.F2.exp(xi, (c.q - 1n) / 2n) };
+    psiCache.set(c, k);
+  }
+  return k;
+}
+
+/** Steps computing dst = ψ(src) for Jacobian G2 points (vars); cx and cy are vars too. */
+function psi(src: number, dst: number, cx: number, cy: number): Step[] {
+  return [
+    call("f2m_conjugate", v(src, 0), v(dst, 0)),
+    call("f2m_mul", v(dst, 0), v(cx), v(dst, 0)),
+    call("f2m_conjugate", v(src, FP2), v(dst, FP2)),
+    call("f2m_mul", v(dst, FP2), v(cy), v(dst, FP2)),
+    call("f2m_conjugate", v(src, 2 * FP2), v(dst, 2 * FP2)),
+  ];
+}
+
+/**
+ * A task whose output k is D_k = [u+1]P + ψ([u]P) + ψ²([u]P) − ψ³([2u]P) for the k-th Jacobian
+ * point: P is in the order-r subgroup of G2 iff D_k is the point at infinity.
+ *
+ * NOTE (soundness): this is the membership test of Dai, Lin, Zhao and Zhou (eprint 2022/348,
+ * §5, as also used by Ethereum's research implementation for BN254): for BN curves whose seed
+ * satisfies u ≢ 4 (mod 13) and u ≢ 92 (mod 97), [u+1]P + ψ([u]P) + ψ²([u]P) = ψ³([2u]P) holds
+ * exactly for the points of E'(Fp2) in G2. BN254's u = 4965661367192848881 meets both conditions
+ * (test/unit/groth16/g2-subgroup.test.ts checks them, and cross-checks the test against r·P = O
+ * on subgroup points, on random twist points and on subgroup points shifted by cofactor-order
+ * components). It costs one 63-bit scalar multiplication instead of the 254-bit r·P.
+ */
+export function g2SubgroupTask(c: Curve, points: readonly Uint8Array[]): Step[] {
+  const { cx, cy } = psiConstants(c);
+  const [P, UP, T, Q, D, U, CX, CY] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const task: Step[] = [
+    { cmd: "ALLOC", var: P, len: G2_JAC },
+    { cmd: "ALLOC", var: UP, len: G2_JAC },
+    { cmd: "ALLOC", var: T, len: G2_JAC },
+    { cmd: "ALLOC", var: Q, len: G2_JAC },
+    { cmd: "ALLOC", var: D, len: G2_JAC },
+    { cmd: "ALLOC", var: U, len: 8 },
+    { cmd: "SET", var: U, buff: le(BN254_SEED, 8) },
+    { cmd: "ALLOC", var: CX, len: FP2 },
+    { cmd: "SET", var: CX, buff: cx },
+    { cmd: "ALLOC", var: CY, len: FP2 },
+    { cmd: "SET", var: CY, buff: cy },
+  ];
+  points.forEach((point, k) => {
+    task.push(
+      { cmd: "SET", var: P, buff: point },
+      call("g2m_timesScalar", v(P), v(U), { val: 8 }, v(UP)), // [u]P
+      call("g2m_add", v(UP), v(P), v(T)), // [u+1]P
+      ...psi(UP, Q, CX, CY), // ψ([u]P)
+      call("g2m_add", v(T), v(Q), v(T)),
+      ...psi(Q, D, CX, CY), // ψ²([u]P)
+      call("g2m_add", v(T), v(D), v(T)),
+      call("g2m_double", v(UP), v(D)), // [2u]P
+      ...psi(D, Q, CX, CY),
+      ...psi(Q, D, CX, CY),
+      ...psi(D, Q, CX, CY), // ψ³([2u]P)
+      call("g2m_sub", v(T), v(Q), v(D)),
+      { cmd: "GET", out: k, var: D, len: G2_JAC },
+    );
+  });
+  return task;
+}
+
+/** Runs {@link g2SubgroupTask}: one boolean per Jacobian point, true iff it is in G2's subgroup. */
+export async function inG2Subgroup(c: Curve, points: readonly Uint8Array[]): Promise<boolean[]> {
+  if (points.length === 0) return [];
+  const out = await c.tm.queueAction(g2SubgroupTask(c, points));
+  return out.map((d) => c.G2.isZero(d));
+}
