@@ -16,11 +16,10 @@ export { BUILTIN_SCHEMAS, defineSchema, encodeString, type SchemaDefinition, typ
 export { buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProgress, type ProveStage } from "./prover/prove.js";
 export { MedzkError, type MedzkErrorCode, type VerifyErrorCode, type VerifyError } from "./core/errors.js";
 export type { RevocationStatus } from "./core/revocation.js";
-export type { Statement, StatementType } from "./statements/registry.js";
-export type { QueryStatement, Predicate, Operator } from "./statements/query.js";
+export type { Statement, StatementType, QueryStatement, Predicate, Operator } from "./core/statement.js";
 export type { ProofRequest } from "./core/request.js";
 export type { Presentation } from "./core/presentation.js";
-export type { Groth16Proof } from "./groth16/verify.js";
+export type { Groth16Proof } from "./core/groth16-proof.js";
 
 function browserArtifactLocation(source: string | URL | undefined): ArtifactLocation {
   // A browser has no package folder to default to, and guessing one from the bundle's own URL

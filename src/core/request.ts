@@ -11,9 +11,19 @@
 import { hmac } from "@noble/hashes/hmac";
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils";
-import { tryParseDate } from "./dates.js";
-import { hashToField, parseCanonical } from "./field.js";
-import type { Statement } from "../statements/registry.js";
+import { hashToField } from "./field.js";
+import type { Statement } from "./statement.js";
+import {
+  type Checked,
+  checkCalendarDate,
+  checkFieldElement,
+  checkHex,
+  checkInstant,
+  checkObject,
+  checkString,
+  isPlainObject,
+  unwrap,
+} from "./validate.js";
 
 export const REQUEST_FORMAT = "medzk-request/v1";
 
@@ -32,7 +42,10 @@ export interface ProofRequest {
   asOf: string;
   /** What the holder is asked to prove, as normalised by the verifier. */
   statement: Statement;
-  /** ISO 8601 instant after which the verifier refuses presentations for this request. */
+  /**
+   * Instant after which the verifier refuses presentations for this request, in the one form
+   * core/validate accepts: "YYYY-MM-DDTHH:MM:SS.sssZ" (UTC).
+   */
   expiresAt: string;
   /** HMAC-SHA256 (hex) of the fields above under the verifier's request key. */
   mac: string;
@@ -61,9 +74,10 @@ export function macEquals(a: string, b: string): boolean {
   return diff === 0;
 }
 
-const MAC_PATTERN = /^[0-9a-f]{64}$/;
 /** Deepest nesting of objects and arrays accepted in an echoed statement (medzk's own are ≤ 4). */
 const MAX_STATEMENT_DEPTH = 16;
+/** Longest scope: a verifier names itself, it does not write prose. */
+export const MAX_SCOPE_LENGTH = 256;
 
 /** Whether every object or array inside `value` is nested at most `max` levels deep (iterative: no recursion). */
 function nestedWithin(value: unknown, max: number): boolean {
@@ -76,32 +90,73 @@ function nestedWithin(value: unknown, max: number): boolean {
   }
   return true;
 }
-const MAX_SCOPE_LENGTH = 256;
 
-export function validScope(scope: unknown): scope is string {
-  return typeof scope === "string" && scope.length > 0 && scope.length <= MAX_SCOPE_LENGTH;
+/** A verifier scope: a string of 1 to {@link MAX_SCOPE_LENGTH} characters. */
+export function checkScope(scope: unknown, name = "scope"): Checked<string> {
+  return checkString(scope, name, { min: 1, max: MAX_SCOPE_LENGTH });
 }
 
+/** @deprecated Use {@link checkScope} (`checkScope(scope).ok`); kept while callers move. */
+export function validScope(scope: unknown): scope is string {
+  return checkScope(scope).ok;
+}
+
+const REQUEST_SHAPE = { required: ["format", "challenge", "scope", "asOf", "statement", "expiresAt", "mac"] } as const;
+
 /**
- * Parses a request received from elsewhere (a verifier, or echoed back in a presentation).
- * Returns undefined unless every field is well-formed; the MAC is not checked here.
+ * Checks a request received from elsewhere (from a verifier, or echoed in a presentation),
+ * strictly: exactly the seven keys of {@link ProofRequest}, each well-formed; `statement` an
+ * object with a string `type`, nested at most 16 levels. Never throws. The MAC is not checked
+ * here (only the verifier holds the key), nor the statement's parameters: the verifier trusts a
+ * statement once the MAC checks out (it wrote it), and the holder validates it against its
+ * credential's schema before proving.
  */
-export function tryParseRequest(value: unknown): ProofRequest | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const r = value as Record<string, unknown>;
-  const { format, challenge, scope, asOf, expiresAt, mac } = r;
-  if (format !== REQUEST_FORMAT || parseCanonical(challenge) === undefined || !validScope(scope)) return undefined;
-  if (tryParseDate(asOf) === undefined) return undefined;
-  if (typeof expiresAt !== "string" || Number.isNaN(Date.parse(expiresAt))) return undefined;
-  if (typeof mac !== "string" || !MAC_PATTERN.test(mac)) return undefined;
-  if (Object.keys(r).length !== 7) return undefined;
-  // Only the shape is checked here: the verifier trusts the statement once the MAC checks out (it
-  // wrote it), and the holder validates it against its credential's schema before proving.
-  const statement = r["statement"];
-  if (typeof statement !== "object" || statement === null || Array.isArray(statement)) return undefined;
-  if (typeof (statement as { type?: unknown }).type !== "string") return undefined;
+export function checkRequest(value: unknown, name = "request"): Checked<ProofRequest> {
+  const shaped = checkObject(value, name, REQUEST_SHAPE);
+  if (!shaped.ok) return shaped;
+  const r = shaped.value;
+  if (r.format !== REQUEST_FORMAT) {
+    return { ok: false, message: `"${name}.format" must be "${REQUEST_FORMAT}", got ${JSON.stringify(r.format)}` };
+  }
+  for (const check of [
+    checkFieldElement(r.challenge, `${name}.challenge`),
+    checkScope(r.scope, `${name}.scope`),
+    checkCalendarDate(r.asOf, `${name}.asOf`),
+    checkInstant(r.expiresAt, `${name}.expiresAt`),
+    checkHex(r.mac, `${name}.mac`, 32),
+  ]) {
+    if (!check.ok) return check;
+  }
+  const statement = r.statement;
+  if (!isPlainObject(statement) || typeof statement["type"] !== "string") {
+    return { ok: false, message: `"${name}.statement" must be an object with a string "type"` };
+  }
   // The MAC serialises the statement recursively: a hostile, deeply nested one would overflow the
   // stack there. No statement medzk writes is deeper than a few levels.
-  if (!nestedWithin(statement, MAX_STATEMENT_DEPTH)) return undefined;
-  return { format, challenge: challenge as string, scope, asOf: asOf as string, statement: statement as Statement, expiresAt, mac };
+  if (!nestedWithin(statement, MAX_STATEMENT_DEPTH)) {
+    return { ok: false, message: `"${name}.statement" is nested more than ${MAX_STATEMENT_DEPTH} levels deep` };
+  }
+  return {
+    ok: true,
+    value: {
+      format: REQUEST_FORMAT,
+      challenge: r.challenge as string,
+      scope: r.scope as string,
+      asOf: r.asOf as string,
+      statement: statement as unknown as Statement,
+      expiresAt: r.expiresAt as string,
+      mac: r.mac as string,
+    },
+  };
+}
+
+/** {@link checkRequest}, throwing MedzkError("INVALID_REQUEST") naming what is wrong. */
+export function parseRequest(value: unknown, name = "request"): ProofRequest {
+  return unwrap(checkRequest(value, name), "INVALID_REQUEST");
+}
+
+/** {@link checkRequest} for code that only needs yes or no: the request, or undefined. */
+export function tryParseRequest(value: unknown): ProofRequest | undefined {
+  const checked = checkRequest(value);
+  return checked.ok ? checked.value : undefined;
 }

@@ -7,6 +7,7 @@ import { poseidon1 } from "poseidon-lite/poseidon1";
 import { poseidon2 } from "poseidon-lite/poseidon2";
 import { MedzkError } from "../core/errors.js";
 import { parseCanonical, randomFieldElement } from "../core/field.js";
+import { assertObject } from "../core/validate.js";
 
 /**
  * A holder's identity, from {@link createHolder}. Keep it in the wallet; only `commitment` goes
@@ -19,10 +20,12 @@ export interface Holder {
   commitment: string;
 }
 
+/** The holder commitment Poseidon(secret): what credentials are bound to. */
 export function holderCommitment(secret: bigint): bigint {
   return poseidon1([secret]);
 }
 
+/** The nullifier Poseidon(secret, scope): stable within a verifier's scope, unlinkable across scopes. */
 export function nullifierOf(secret: bigint, scope: bigint): bigint {
   return poseidon2([secret, scope]);
 }
@@ -33,14 +36,17 @@ export function createHolder(): Holder {
   return { secret: secret.toString(), commitment: holderCommitment(secret).toString() };
 }
 
-/** Validates a holder object supplied by a caller and returns its secret. */
+/**
+ * Validates a holder object supplied by a caller (`{ secret, commitment? }`, nothing else) and
+ * returns its secret. Throws INVALID_ARGUMENT naming what is wrong, never echoing the secret.
+ */
 export function parseHolder(holder: unknown): bigint {
-  const h = holder as Partial<Holder> | null;
-  const secret = parseCanonical(h?.secret);
+  const h = assertObject(holder, "holder", { required: ["secret"], optional: ["commitment"] });
+  const secret = parseCanonical(h.secret);
   if (secret === undefined || secret === 0n) {
     throw new MedzkError("INVALID_ARGUMENT", `"holder.secret" must be a non-zero canonical decimal field element`);
   }
-  if (h?.commitment !== undefined && h.commitment !== holderCommitment(secret).toString()) {
+  if (h.commitment !== undefined && h.commitment !== holderCommitment(secret).toString()) {
     throw new MedzkError("INVALID_ARGUMENT", `"holder.commitment" does not match "holder.secret"`);
   }
   return secret;

@@ -16,12 +16,13 @@ import { parseHolder, holderCommitment, type Holder } from "./holder.js";
 import { PRESENTATION_FORMAT, type Presentation } from "../core/presentation.js";
 import { type ArtifactLocation, loadProvingArtifacts } from "../artifacts/loader.js";
 import { proverOptions } from "../groth16/worker-threads.js";
-import { type ProofRequest, scopeField, tryParseRequest } from "../core/request.js";
-import { EMPTY_REVOCATION_ROOT, type RevocationStatus, revocationWitness } from "../core/revocation.js";
+import { type ProofRequest, parseRequest, scopeField } from "../core/request.js";
+import { EMPTY_REVOCATION_ROOT, type RevocationStatus, parseRevocationStatus, revocationWitness } from "../core/revocation.js";
+import { assertArray, assertClock, assertInstant, assertObject, assertString } from "../core/validate.js";
 import { schemaIdField } from "../core/schemas.js";
 import { builtinSchemas, normaliseStatement, statementDefinition, toDecimal } from "../statements/registry.js";
 import type { Credential } from "../core/credential.js";
-import type { Groth16Proof } from "../groth16/verify.js";
+import type { Groth16Proof } from "../core/groth16-proof.js";
 
 export type ProveStage = "checking" | "loading-artifacts" | "proving" | "done";
 
@@ -53,7 +54,9 @@ export interface ProveOptions {
    * checked against the SHA-256 pins bundled into the library before use.
    */
   artifacts?: string | URL;
-  /** Holder clock, injectable for tests. */
+  /** Holder clock, injectable for tests: today's UTC day and the request's expiry are read from it. Default: the system clock. */
+  clock?: () => Date;
+  /** @deprecated Use `clock: () => date`; removed in the next major release. */
   now?: Date;
 }
 
@@ -70,10 +73,10 @@ export interface CircuitInput {
  * that run the Groth16 prover elsewhere (a worker, a native prover) on the shipped artifacts.
  */
 export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress" | "artifacts">): Promise<CircuitInput> {
-  const request = tryParseRequest(options?.request);
-  if (!request) throw new MedzkError("INVALID_ARGUMENT", `"request" is not a well-formed medzk request`);
-  const now = options.now ?? new Date();
-  if (Date.parse(request.expiresAt) <= now.getTime()) {
+  const o = assertObject(options, "options", PROVE_OPTION_KEYS);
+  const request = parseRequest(o.request);
+  const now = holderClock(o)();
+  if (assertInstant(request.expiresAt, "request.expiresAt", "INVALID_REQUEST") <= now.getTime()) {
     throw new MedzkError("REQUEST_EXPIRED", `the request expired at ${request.expiresAt}; ask the verifier for a new one`);
   }
   // Holder protection: a verifier must not probe the record with as-of dates of its choosing
@@ -86,8 +89,9 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
   if (!near.includes(asOf)) {
     throw new MedzkError("REQUEST_REFUSED", `the request's as-of date ${request.asOf} is not within a day of today (${today}); refusing to prove`);
   }
-  const secret = parseHolder(options.holder);
-  const credential = await checkCredential(options.credential);
+  const secret = parseHolder(o.holder);
+  const credential = await checkCredential(o.credential);
+  const allowDisclosure = assertArray(o.allowDisclosure ?? [], "allowDisclosure").map((name, i) => assertString(name, `allowDisclosure[${i}]`));
   const wanted = (request.statement as { schema?: unknown }).schema;
   if (request.statement.type === "query" && wanted !== credential.schema.id) {
     throw new MedzkError("INVALID_ARGUMENT", `the query is over ${JSON.stringify(wanted)} credentials, this one is ${credential.schema.id}`);
@@ -100,7 +104,7 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
     throw new MedzkError("INVALID_ARGUMENT", `statement ${statement.type} needs a ${schema.id} credential, got ${credential.schema.id}`);
   }
   if (statement.type === "query") {
-    const refused = (statement.disclose ?? []).filter((name) => !(options.allowDisclosure ?? []).includes(name));
+    const refused = (statement.disclose ?? []).filter((name) => !allowDisclosure.includes(name));
     if (refused.length > 0) {
       throw new MedzkError("REQUEST_REFUSED", `the request asks to disclose ${refused.join(", ")}, which the holder did not allow`);
     }
@@ -114,8 +118,9 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
   if (!def.holds(statement, schema, credential.fields, asOf)) {
     throw new MedzkError("STATEMENT_NOT_SATISFIED", `the credential does not satisfy ${statement.type} on ${request.asOf}`);
   }
+  const status = o.revocation === undefined ? undefined : parseRevocationStatus(o.revocation, "revocation");
   const revocation = revocationWitness(
-    options.revocation ?? {
+    status ?? {
       format: "medzk-revocation/v1",
       issuer: credential.credential.issuer,
       root: EMPTY_REVOCATION_ROOT,
@@ -129,7 +134,7 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
   const input: Record<string, unknown> = {
     issuerAx: credential.issuer.x.toString(),
     issuerAy: credential.issuer.y.toString(),
-    revocationRoot: (options.revocation?.root ?? EMPTY_REVOCATION_ROOT).toString(),
+    revocationRoot: status?.root ?? EMPTY_REVOCATION_ROOT,
     asOfDate: asOf.toString(),
     challenge: request.challenge,
     scope: scopeField(request.scope).toString(),
@@ -146,6 +151,22 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
     input[name] = toDecimal(value);
   }
   return { circuit: def.circuit, request, input };
+}
+
+const PROVE_OPTION_KEYS = {
+  required: ["credential", "holder", "request"],
+  optional: ["revocation", "allowDisclosure", "onProgress", "artifacts", "clock", "now"],
+} as const;
+
+/** The holder's clock from `clock` or the deprecated `now`; both at once is a mistake. */
+function holderClock(o: { clock?: unknown; now?: unknown }): () => Date {
+  if (o.clock !== undefined && o.now !== undefined) {
+    throw new MedzkError("INVALID_ARGUMENT", `give "clock" or its deprecated alias "now", not both`);
+  }
+  if (o.now === undefined) return assertClock(o.clock);
+  const fixed = o.now;
+  if (!(fixed instanceof Date) || Number.isNaN(fixed.getTime())) throw new MedzkError("INVALID_ARGUMENT", `"now" must be a valid Date`);
+  return () => fixed;
 }
 
 const calculators = new WeakMap<Uint8Array, Promise<WitnessCalculator>>();

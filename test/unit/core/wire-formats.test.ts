@@ -1,0 +1,172 @@
+/**
+ * Mutation tests of every wire format's parser: an unknown key at each level, each key removed,
+ * wrong types; each refused with the format's stable code, never a crash.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { type Credential, checkCredential } from "../../../src/core/credential.js";
+import { MedzkError } from "../../../src/core/errors.js";
+import { FIELD_ORDER } from "../../../src/core/field.js";
+import { PRESENTATION_FORMAT, parsePresentation } from "../../../src/core/presentation.js";
+import { type ProofRequest, REQUEST_FORMAT, checkRequest, parseRequest, tryParseRequest } from "../../../src/core/request.js";
+import { issueCredential } from "../../../src/issuer/issue-credential.js";
+import { generateIssuerKey } from "../../../src/issuer/keys.js";
+import { createHolder } from "../../../src/prover/holder.js";
+
+const request: ProofRequest = {
+  format: REQUEST_FORMAT,
+  challenge: "12345",
+  scope: "acme/claims",
+  asOf: "2026-03-01",
+  statement: { type: "ageAtLeast", minAge: 18 },
+  expiresAt: "2026-03-01T12:05:00.000Z",
+  mac: "ab".repeat(32),
+};
+
+async function codeOf(f: () => unknown): Promise<string | undefined> {
+  try {
+    await f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(MedzkError);
+    return (e as MedzkError).code;
+  }
+  return undefined;
+}
+
+function without(value: Record<string, unknown>, key: string): Record<string, unknown> {
+  const { [key]: _removed, ...rest } = value;
+  return rest;
+}
+
+describe("request (INVALID_REQUEST)", () => {
+  it("parses a well-formed request to an equal value", () => {
+    expect(parseRequest(JSON.parse(JSON.stringify(request)))).toEqual(request);
+    expect(tryParseRequest(request)).toEqual(request);
+  });
+
+  it("refuses an unknown key and each missing key, naming it", async () => {
+    expect(await codeOf(() => parseRequest({ ...request, valid: 1 }))).toBe("INVALID_REQUEST");
+    expect(() => parseRequest({ ...request, valid: 1 })).toThrow(/"valid"/);
+    for (const key of Object.keys(request)) {
+      expect(await codeOf(() => parseRequest(without({ ...request }, key))), key).toBe("INVALID_REQUEST");
+      expect(() => parseRequest(without({ ...request }, key))).toThrow(new RegExp(`request\\.${key}`));
+      expect(tryParseRequest(without({ ...request }, key))).toBeUndefined();
+    }
+  });
+
+  const wrong: Record<string, unknown[]> = {
+    format: ["medzk-request/v2", 1, null],
+    challenge: [12345, "012345", FIELD_ORDER.toString(), "-1", "0x10"],
+    scope: ["", "x".repeat(257), 7, null],
+    asOf: ["2026-02-30", "2026-03-01T00:00:00Z", 20260301],
+    statement: [null, [], "ageAtLeast", { minAge: 18 }, { type: 1 }],
+    expiresAt: [
+      "2026-03-01T12:05:00+00:00", "2026-03-01T12:05:00", "2026-02-30T00:00:00Z", "Sun, 01 Mar 2026 12:05:00 GMT",
+      Date.parse("2026-03-01T12:05:00Z"), null,
+    ],
+    mac: ["AB".repeat(32), "ab".repeat(31), "ab".repeat(33), 5],
+  };
+  for (const [key, values] of Object.entries(wrong)) {
+    it(`refuses a wrong ${key}`, async () => {
+      for (const value of values) {
+        expect(await codeOf(() => parseRequest({ ...request, [key]: value })), `${key}=${String(value)}`).toBe("INVALID_REQUEST");
+        expect(checkRequest({ ...request, [key]: value }).ok).toBe(false);
+      }
+    });
+  }
+
+  it("refuses a statement nested deeper than 16 levels without overflowing", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(checkRequest({ ...request, statement: { type: "query", where: deep } }).ok).toBe(false);
+  });
+
+  it("refuses non-objects", () => {
+    for (const bad of [null, undefined, "x", 1, [request], new Map()]) expect(checkRequest(bad).ok).toBe(false);
+  });
+});
+
+describe("presentation envelope (MALFORMED_PRESENTATION, never throws)", () => {
+  const proof = { pi_a: ["1", "2", "1"], pi_b: [["1", "2"], ["3", "4"], ["1", "0"]], pi_c: ["1", "2", "1"], protocol: "groth16", curve: "bn128" };
+  const presentation = { format: PRESENTATION_FORMAT, request, proof, publicSignals: ["1", "2"] };
+
+  it("parses the envelope and passes the proof through untouched", () => {
+    const parsed = parsePresentation(JSON.parse(JSON.stringify(presentation)));
+    expect(parsed).toEqual({ ok: true, value: presentation });
+  });
+
+  it("refuses an unknown key at the top and inside the request, and each missing key", () => {
+    for (const bad of [
+      { ...presentation, valid: 1 },
+      { ...presentation, request: { ...request, nullifier: "1" } },
+      ...Object.keys(presentation).map((key) => without(presentation, key)),
+      ...Object.keys(request).map((key) => ({ ...presentation, request: without({ ...request }, key) })),
+    ]) {
+      const parsed = parsePresentation(bad);
+      expect(parsed.ok, JSON.stringify(bad).slice(0, 80)).toBe(false);
+      if (!parsed.ok) expect(parsed.code).toBe("MALFORMED_PRESENTATION");
+    }
+  });
+
+  it("refuses wrong types and never throws", () => {
+    for (const bad of [
+      null, undefined, 1, "x", [], [presentation],
+      { ...presentation, format: "medzk-presentation/v2" },
+      { ...presentation, publicSignals: "1,2" },
+      { ...presentation, publicSignals: { 0: "1" } },
+      { ...presentation, publicSignals: new Array(257).fill("1") },
+      { ...presentation, request: "x" },
+      { ...presentation, request: { ...request, statement: [] } },
+    ]) {
+      expect(() => parsePresentation(bad)).not.toThrow();
+      const parsed = parsePresentation(bad);
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(parsed.code).toBe("MALFORMED_PRESENTATION");
+    }
+  });
+});
+
+describe("credential (INVALID_CREDENTIAL)", () => {
+  let credential: Credential;
+  beforeAll(async () => {
+    const holder = createHolder();
+    credential = await issueCredential(generateIssuerKey(), {
+      schema: "patient-record/v1",
+      holderCommitment: holder.commitment,
+      attributes: { dateOfBirth: "1990-04-01" },
+      clock: () => new Date("2026-01-01T00:00:00Z"),
+    });
+  });
+
+  it("accepts the issued credential and its JSON round trip", async () => {
+    const checked = await checkCredential(JSON.parse(JSON.stringify(credential)));
+    expect(checked.holderCommitment.toString()).toBe(credential.holder);
+    expect(checked.holder).toBe(checked.holderCommitment);
+  });
+
+  it("refuses an unknown key at the top and in the signature, and each missing key", async () => {
+    const c = credential as unknown as Record<string, unknown>;
+    expect(await codeOf(() => checkCredential({ ...c, valid: true }))).toBe("INVALID_CREDENTIAL");
+    expect(await codeOf(() => checkCredential({ ...c, signature: { ...credential.signature, extra: "1" } }))).toBe("INVALID_CREDENTIAL");
+    for (const key of Object.keys(c)) {
+      expect(await codeOf(() => checkCredential(without(c, key))), key).toBe("INVALID_CREDENTIAL");
+    }
+    for (const key of Object.keys(credential.signature)) {
+      const signature = without(credential.signature as unknown as Record<string, unknown>, key);
+      expect(await codeOf(() => checkCredential({ ...c, signature })), key).toBe("INVALID_CREDENTIAL");
+    }
+  });
+
+  it("refuses wrong types", async () => {
+    const c = credential as unknown as Record<string, unknown>;
+    for (const [key, value] of [
+      ["format", "medzk-credential/v1"], ["issuer", "00".repeat(32)], ["holder", 5], ["salt", `0${credential.salt}`],
+      ["issuedAt", "2026-02-30"], ["expiresAt", "2026-01-01T00:00:00Z"], ["revocationSlot", -1], ["revocationSlot", "0"],
+      ["revocationSlot", 1_015_808], ["signature", null], ["signature", [1, 2, 3]], ["schema", "no-such-schema/v1"],
+    ] as const) {
+      expect(await codeOf(() => checkCredential({ ...c, [key]: value })), `${key}=${String(value)}`).toBe("INVALID_CREDENTIAL");
+    }
+    for (const bad of [null, undefined, "x", [credential]]) expect(await codeOf(() => checkCredential(bad))).toBe("INVALID_CREDENTIAL");
+    // A re-signed field fails the signature, not the shape.
+    expect(await codeOf(() => checkCredential({ ...c, revocationSlot: 1 }))).toBe("INVALID_CREDENTIAL");
+  });
+});
