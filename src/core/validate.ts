@@ -81,15 +81,15 @@ export function checkObject<R extends string, O extends string = never>(
   name: string,
   shape: ObjectShape<R, O>,
 ): Checked<ShapedObject<R, O>> {
-  if (!isPlainObject(value)) return no(`${quote(name)} must be an object, got ${describe(value)}`);
+  if (!isPlainObject(value)) return no(`${quote(name)} must be a JSON object, got ${describe(value)}`);
   const allowed = new Set<string>([...shape.required, ...(shape.optional ?? [])]);
   for (const key of Object.keys(value)) {
     if (!allowed.has(key)) {
-      return no(`${quote(name)} has unknown key ${JSON.stringify(key)}; allowed: ${[...allowed].join(", ")}`);
+      return no(`${quote(name)} has unknown property ${JSON.stringify(key)}; allowed: ${[...allowed].join(", ")}`);
     }
   }
   for (const key of shape.required) {
-    if (!Object.prototype.hasOwnProperty.call(value, key)) return no(`${quote(name)} is missing ${quote(`${name}.${key}`)}`);
+    if (!Object.prototype.hasOwnProperty.call(value, key)) return no(`${quote(name)} is missing property ${quote(`${name}.${key}`)}`);
   }
   return ok(value as ShapedObject<R, O>);
 }

@@ -12,10 +12,13 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { DEFAULT_MAX_ROOT_AGE_SECONDS, DEFAULT_REQUEST_TTL_SECONDS, MAX_REQUEST_TTL_SECONDS, REQUEST_KEY_MIN_BYTES } from "../core/defaults.js";
 import { MedzkError } from "../core/errors.js";
 import { tryUnpackPublicKey } from "../core/public-key.js";
-import { validScope } from "../core/request.js";
+import { checkScope } from "../core/request.js";
 import { defineSchema, type SchemaDefinition } from "../core/schemas.js";
+import { assertArray, assertInteger, assertObject, assertString, checkHex } from "../core/validate.js";
+import { JsonFileIssuerRegistry } from "../verifier/issuer-registry.js";
 
 /** A resolved configuration: paths absolute, the request key read. JSON-safe. */
 export interface ServiceConfig {
@@ -43,8 +46,8 @@ export interface ServiceConfig {
 export const CONFIG_DEFAULTS = {
   host: "127.0.0.1",
   port: 8080,
-  requestTtlSeconds: 300,
-  maxRootAgeSeconds: 3600,
+  requestTtlSeconds: DEFAULT_REQUEST_TTL_SECONDS,
+  maxRootAgeSeconds: DEFAULT_MAX_ROOT_AGE_SECONDS,
   bodyBytes: 256 * 1024,
   batchSize: 100,
   redisKeyPrefix: "medzk:challenge:",
@@ -53,7 +56,6 @@ export const CONFIG_DEFAULTS = {
 /** The largest batch the service accepts whatever the config says: a batch is held in memory and checked in one go. */
 export const MAX_BATCH_SIZE = 1000;
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
-const KEY_HEX = /^([0-9a-f]{2}){32,}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ORIGIN = /^https?:\/\/[^/\s?#]+$/;
 
@@ -64,30 +66,30 @@ export interface ParseOptions {
   baseDir?: string;
 }
 
-/** Validates a parsed `verifier.json`. Throws MedzkError("INVALID_ARGUMENT") naming the field to fix. */
+const CONFIG_SHAPE = {
+  required: [],
+  optional: [
+    "listen", "scope", "trustedIssuers", "issuersFile", "schemas", "requestKey", "redis",
+    "requestTtlSeconds", "maxRootAgeSeconds", "limits", "corsOrigins",
+  ],
+} as const;
+
+/**
+ * Validates a parsed `verifier.json`. Throws MedzkError("INVALID_ARGUMENT") naming the field to
+ * fix. The issuer registry file is not read here (see {@link loadServiceConfig} and
+ * `createVerifier`, which refuse a key both in `trustedIssuers` and in the registry).
+ */
 export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): ServiceConfig {
   const env = opts.env ?? process.env;
   const baseDir = opts.baseDir ?? process.cwd();
-  const c = object(json, "config", [
-    "listen",
-    "scope",
-    "trustedIssuers",
-    "issuersFile",
-    "schemas",
-    "requestKey",
-    "redis",
-    "requestTtlSeconds",
-    "maxRootAgeSeconds",
-    "limits",
-    "corsOrigins",
-  ]);
+  const c = assertObject(json, "config", CONFIG_SHAPE);
 
-  const listen = c.listen === undefined ? {} : object(c.listen, "listen", ["host", "port"]);
+  const listen = c.listen === undefined ? {} : assertObject(c.listen, "listen", { required: [], optional: ["host", "port"] });
   const host = listen.host ?? CONFIG_DEFAULTS.host;
   if (typeof host !== "string" || host.length === 0) fail(`"listen.host" must be a host name or IP address, e.g. "127.0.0.1"`);
-  const port = integer(listen.port ?? CONFIG_DEFAULTS.port, "listen.port", 0, 65535);
+  const port = assertInteger(listen.port ?? CONFIG_DEFAULTS.port, "listen.port", 0, 65535);
 
-  if (!validScope(c.scope)) fail(`"scope" must be a string of 1 to 256 characters naming this verifier, e.g. "acme-health/claims"`);
+  if (!checkScope(c.scope).ok) fail(`"scope" must be a string of 1 to 256 characters naming this verifier, e.g. "acme-health/claims"`);
 
   const trustedIssuers = c.trustedIssuers ?? [];
   if (!Array.isArray(trustedIssuers)) fail(`"trustedIssuers" must be an array of packed issuer public keys (64 hex characters)`);
@@ -95,11 +97,11 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
     if (tryUnpackPublicKey(key) === undefined) {
       fail(`"trustedIssuers[${i}]" must be a packed issuer public key (64 lowercase hex characters, as printed by "medzk keygen")`);
     }
+    if ((trustedIssuers as unknown[]).indexOf(key) !== i) fail(`"trustedIssuers[${i}]" repeats ${String(key)}`);
   });
   let issuersFile: string | undefined;
   if (c.issuersFile !== undefined) {
-    if (typeof c.issuersFile !== "string" || c.issuersFile.length === 0) fail(`"issuersFile" must be a path to a medzk-issuers/v1 file`);
-    issuersFile = resolve(baseDir, c.issuersFile as string);
+    issuersFile = resolve(baseDir, assertString(c.issuersFile, "issuersFile"));
   }
   if ((trustedIssuers as unknown[]).length === 0 && issuersFile === undefined) {
     fail(`give "trustedIssuers" (at least one public key) or "issuersFile" (an issuer registry file): a verifier that trusts nobody accepts nothing`);
@@ -107,8 +109,7 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
 
   let schemas: SchemaDefinition[] | undefined;
   if (c.schemas !== undefined) {
-    if (!Array.isArray(c.schemas)) fail(`"schemas" must be an array of schema definitions`);
-    schemas = (c.schemas as unknown[]).map((definition, i) => {
+    schemas = assertArray(c.schemas, "schemas").map((definition, i) => {
       try {
         return defineSchema(definition);
       } catch (error) {
@@ -121,21 +122,20 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
 
   let redis: ServiceConfig["redis"];
   if (c.redis !== undefined) {
-    const r = object(c.redis, "redis", ["url", "keyPrefix"]);
+    const r = assertObject(c.redis, "redis", { required: ["url"], optional: ["keyPrefix"] });
     if (typeof r.url !== "string" || !/^rediss?:\/\//.test(r.url)) fail(`"redis.url" must be a redis:// or rediss:// URL, e.g. "redis://127.0.0.1:6379"`);
-    const keyPrefix = r.keyPrefix ?? CONFIG_DEFAULTS.redisKeyPrefix;
-    if (typeof keyPrefix !== "string" || keyPrefix.length === 0) fail(`"redis.keyPrefix" must be a non-empty string`);
+    const keyPrefix = assertString(r.keyPrefix ?? CONFIG_DEFAULTS.redisKeyPrefix, "redis.keyPrefix");
     // Instances sharing Redis must also share the request key, or none can verify another's requests.
     if (requestKey === undefined) fail(`"redis" needs "requestKey" too: every instance sharing Redis must use the same request key`);
-    redis = { url: r.url as string, keyPrefix: keyPrefix as string };
+    redis = { url: r.url as string, keyPrefix };
   }
 
-  const requestTtlSeconds = integer(c.requestTtlSeconds ?? CONFIG_DEFAULTS.requestTtlSeconds, "requestTtlSeconds", 1, 86_400);
-  const maxRootAgeSeconds = integer(c.maxRootAgeSeconds ?? CONFIG_DEFAULTS.maxRootAgeSeconds, "maxRootAgeSeconds", 0, 365 * 86_400);
+  const requestTtlSeconds = assertInteger(c.requestTtlSeconds ?? CONFIG_DEFAULTS.requestTtlSeconds, "requestTtlSeconds", 1, MAX_REQUEST_TTL_SECONDS);
+  const maxRootAgeSeconds = assertInteger(c.maxRootAgeSeconds ?? CONFIG_DEFAULTS.maxRootAgeSeconds, "maxRootAgeSeconds", 0, 365 * 86_400);
 
-  const limits = c.limits === undefined ? {} : object(c.limits, "limits", ["bodyBytes", "batchSize"]);
-  const bodyBytes = integer(limits.bodyBytes ?? CONFIG_DEFAULTS.bodyBytes, "limits.bodyBytes", 1024, MAX_BODY_BYTES);
-  const batchSize = integer(limits.batchSize ?? CONFIG_DEFAULTS.batchSize, "limits.batchSize", 1, MAX_BATCH_SIZE);
+  const limits = c.limits === undefined ? {} : assertObject(c.limits, "limits", { required: [], optional: ["bodyBytes", "batchSize"] });
+  const bodyBytes = assertInteger(limits.bodyBytes ?? CONFIG_DEFAULTS.bodyBytes, "limits.bodyBytes", 1024, MAX_BODY_BYTES);
+  const batchSize = assertInteger(limits.batchSize ?? CONFIG_DEFAULTS.batchSize, "limits.batchSize", 1, MAX_BATCH_SIZE);
 
   const corsOrigins = c.corsOrigins ?? [];
   if (!Array.isArray(corsOrigins)) fail(`"corsOrigins" must be an array of origins such as "https://wallet.example"`);
@@ -162,6 +162,25 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
   return config;
 }
 
+/**
+ * Refuses (TRUST_CONFLICT, naming the key) a key listed in `trustedIssuers` that the issuer
+ * registry file also holds: the registry's status, validity days, schema pins and revocation
+ * roots must not be bypassable by a second listing. Reads the file as the service will.
+ */
+async function checkTrustConflicts(config: ServiceConfig): Promise<void> {
+  if (config.issuersFile === undefined || config.trustedIssuers.length === 0) return;
+  const registry = new JsonFileIssuerRegistry(config.issuersFile);
+  for (const key of config.trustedIssuers) {
+    const held = await registry.lookupKey(key);
+    if (held) {
+      throw new MedzkError(
+        "TRUST_CONFLICT",
+        `"trustedIssuers" lists ${key}, which the issuer registry ${config.issuersFile} holds for issuer ${JSON.stringify(held.issuer.id)}: list it in one place only (the registry, to keep its status, validity and revocation roots)`,
+      );
+    }
+  }
+}
+
 /** Reads and parses a `verifier.json`; relative paths in it are relative to the file. */
 export async function loadServiceConfig(path: string, opts: Omit<ParseOptions, "baseDir"> = {}): Promise<ServiceConfig> {
   if (typeof path !== "string" || path.length === 0) fail(`"path" must be the path of a verifier config file`);
@@ -178,7 +197,9 @@ export async function loadServiceConfig(path: string, opts: Omit<ParseOptions, "
     throw new MedzkError("INVALID_ARGUMENT", `verifier config ${path} is not valid JSON: ${(cause as Error).message}`, { cause });
   }
   try {
-    return parseServiceConfig(json, { ...opts, baseDir: dirname(resolve(path)) });
+    const config = parseServiceConfig(json, { ...opts, baseDir: dirname(resolve(path)) });
+    await checkTrustConflicts(config);
+    return config;
   } catch (error) {
     if (error instanceof MedzkError) throw new MedzkError(error.code, `verifier config ${path}: ${error.message}`, { cause: error });
     throw error;
@@ -186,7 +207,7 @@ export async function loadServiceConfig(path: string, opts: Omit<ParseOptions, "
 }
 
 function readRequestKey(value: unknown, env: Record<string, string | undefined>, baseDir: string): string {
-  const ref = object(value, "requestKey", ["env", "file", "hex"]);
+  const ref = assertObject(value, "requestKey", { required: [], optional: ["env", "file", "hex"] });
   const given = Object.keys(ref);
   if (given.length !== 1) fail(`"requestKey" must be exactly one of { "env": "VAR_NAME" } or { "file": "path" }`);
   let hex: string;
@@ -212,23 +233,10 @@ function readRequestKey(value: unknown, env: Record<string, string | undefined>,
     hex = ref.hex as string;
   }
   // Never echo the value: it is a secret, and error messages end up in logs.
-  if (!KEY_HEX.test(hex)) fail(`"requestKey": ${where} must hold at least 32 bytes of lowercase hex (e.g. openssl rand -hex 32)`);
+  if (!checkHex(hex, "requestKey", { min: REQUEST_KEY_MIN_BYTES }).ok) {
+    fail(`"requestKey": ${where} must hold at least ${REQUEST_KEY_MIN_BYTES} bytes of lowercase hex (e.g. openssl rand -hex 32)`);
+  }
   return hex;
-}
-
-function object(value: unknown, name: string, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(`"${name}" must be a JSON object`);
-  for (const key of Object.keys(value as object)) {
-    if (!allowed.includes(key)) fail(`"${name}" has unknown property ${JSON.stringify(key)}; allowed: ${allowed.join(", ")}`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function integer(value: unknown, name: string, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    fail(`"${name}" must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  return value as number;
 }
 
 function fail(message: string): never {
