@@ -18,6 +18,7 @@
 import { parseDate } from "./dates.js";
 import { MedzkError } from "./errors.js";
 import { hashToField } from "./field.js";
+import { checkObject, isPlainObject } from "./validate.js";
 
 /** An attribute's type, which fixes how its value is encoded as a field element. */
 export type AttributeType =
@@ -106,23 +107,32 @@ export const BUILTIN_SCHEMAS: Readonly<Record<string, SchemaDefinition>> = {
 };
 
 const invalid = (message: string): never => {
-  throw new MedzkError("INVALID_ARGUMENT", `schema: ${message}`);
+  throw new MedzkError("INVALID_SCHEMA", `schema: ${message}`);
 };
 
+/** The keys each attribute type allows, besides `name` and `type`. */
+const ATTRIBUTE_EXTRA_KEYS: Record<string, readonly string[]> = { integer: ["bits"], enum: ["values"] };
+
 /**
- * Validates a schema definition and returns a normalised deep copy (only known fields, in a
- * fixed order), so that its canonical JSON, and therefore its id, is well defined.
+ * Validates a schema definition and returns a normalised deep copy (keys in a fixed order), so
+ * that its canonical JSON, and therefore its id, is well defined. Strict: an unknown key at any
+ * level is refused, not dropped (a misspelt "rules" would otherwise silently vanish). Throws
+ * INVALID_SCHEMA.
  */
 export function defineSchema(definition: unknown): SchemaDefinition {
-  const d = definition as Partial<SchemaDefinition> | null;
-  if (typeof d !== "object" || d === null) return invalid("must be an object");
+  const checked = checkObject(definition, "schema", { required: ["id", "attributes"], optional: ["rules"] });
+  if (!checked.ok) return invalid(checked.message);
+  const d = checked.value as Partial<SchemaDefinition>;
   if (typeof d.id !== "string" || d.id.length === 0 || d.id.length > 128) invalid(`"id" must be a string of 1 to 128 characters`);
   if (!Array.isArray(d.attributes) || d.attributes.length === 0 || d.attributes.length > MAX_ATTRIBUTES) {
     invalid(`"attributes" must list 1 to ${MAX_ATTRIBUTES} attributes`);
   }
   const names = new Set<string>();
   const attributes = d.attributes!.map((a, i): AttributeDefinition => {
-    const name = a?.name;
+    const type = isPlainObject(a) && typeof a["type"] === "string" ? a["type"] : "";
+    const shape = checkObject(a, `attributes[${i}]`, { required: ["name", "type"], optional: Object.hasOwn(ATTRIBUTE_EXTRA_KEYS, type) ? ATTRIBUTE_EXTRA_KEYS[type]! : [] });
+    if (!shape.ok) return invalid(shape.message);
+    const name = a.name;
     if (typeof name !== "string" || !NAME.test(name)) return invalid(`attributes[${i}].name must match ${NAME}`);
     if (names.has(name)) invalid(`duplicate attribute "${name}"`);
     names.add(name);
@@ -152,7 +162,10 @@ export function defineSchema(definition: unknown): SchemaDefinition {
         return invalid(`attribute "${name}": unknown type ${JSON.stringify((a as { type?: unknown }).type)}`);
     }
   });
+  if (d.rules !== undefined && !Array.isArray(d.rules)) invalid(`"rules" must be an array`);
   const rules = (d.rules ?? []).map((r, i): SchemaRule => {
+    const shape = checkObject(r, `rules[${i}]`, { required: ["attribute", "notAfter"] });
+    if (!shape.ok) return invalid(shape.message);
     const attr = attributes.find((a) => a.name === r?.attribute);
     const other = r?.notAfter === "$issuedAt" ? { type: "date" } : attributes.find((a) => a.name === r?.notAfter);
     if (attr?.type !== "date" || other?.type !== "date") invalid(`rules[${i}] must relate two date attributes (or "$issuedAt")`);
