@@ -24,24 +24,24 @@ const today = new Date("2026-06-15T12:00:00Z");
 const hospital = generateIssuerKey();
 const insurerKey = generateIssuerKey();
 const patient = createHolder();
-const revocations = new RevocationRegistry({ issuer: "st-mary", now: () => today });
+const revocations = new RevocationRegistry({ issuer: "st-mary", clock: () => today });
 
 const record = await time("issue patient-record/v1", () =>
   issueCredential(hospital, {
     schema: "patient-record/v1",
-    holder: patient.commitment,
+    holderCommitment: patient.commitment,
     attributes: { dateOfBirth: "2000-02-29" },
     revocation: revocations,
-    now: today,
+    clock: () => today,
   }),
 );
 const coverage = await time("issue insurance-coverage/v1", () =>
   issueCredential(insurerKey, {
     schema: "insurance-coverage/v1",
-    holder: patient.commitment,
+    holderCommitment: patient.commitment,
     attributes: { insurerId: "acme-health", memberId: "M-0042-7731", plan: "gold", coverageStart: "2026-01-01", coverageEnd: "2026-12-31" },
-    expiresAt: "2027-01-31",
-    now: today,
+    expiresOn: "2027-01-31",
+    clock: () => today,
   }),
 );
 
@@ -78,7 +78,7 @@ for (const [statement, credential] of cases) {
       // Only the hospital keeps a revocation registry; the insurer's credentials use the empty root.
       revocation: credential === record ? revocations.publish() : undefined,
       allowDisclosure: ["coverageEnd"],
-      now: today,
+      clock: () => today,
     }),
   );
   const result = await time(`verify ${statement.type}`, () => insurer.verify(presentation));
@@ -95,7 +95,7 @@ const afterRevocation = await prove({
   holder: patient,
   request: insurer.createRequest({ statement: { type: "ageAtLeast", minAge: 18 } }),
   revocation: revocations.publish(),
-  now: today,
+  clock: () => today,
 }).catch((e) => e.code);
 console.log(`after the hospital revokes the record, proving -> ${afterRevocation}`);
 if (afterRevocation !== "CREDENTIAL_REVOKED") process.exitCode = 1;

@@ -30,14 +30,14 @@ const patient = createHolder();
 const revocations = new RevocationRegistry({ issuer: "st-mary" });
 const record = await issueCredential(hospital, {
   schema: "patient-record/v1",
-  holder: patient.commitment,
+  holderCommitment: patient.commitment,
   attributes: { dateOfBirth: "1990-04-01" },
-  expiresAt: "2036-12-31",
+  expiresOn: "2036-12-31",
   revocation: revocations,
 });
 const wrong = await issueCredential(hospital, {
   schema: "patient-record/v1",
-  holder: patient.commitment,
+  holderCommitment: patient.commitment,
   attributes: { dateOfBirth: "1990-01-04" },
   revocation: revocations,
 });
