@@ -63,13 +63,13 @@ describe("the circuit accepts whatever the encoder accepts", () => {
     const names = SCHEMA.attributes.map((a) => a.name);
     await fc.assert(
       fc.asyncProperty(attributesArb, fc.nat(7), fc.nat(7), async (attributes, eq, disclose) => {
-        const credential = await issueCredential(issuer, { schema: SCHEMA, holder: holder.commitment, attributes, now: NOW });
+        const credential = await issueCredential(issuer, { schema: SCHEMA, holderCommitment: holder.commitment, attributes, clock: () => NOW });
         const name = names[eq]!;
         const shown = [names[disclose]!, names[(disclose + 1) % 8]!];
         const request = verifier.createRequest({
           statement: { type: "query", schema: SCHEMA.id, where: [{ attribute: name, op: "EQ", value: credential.attributes[name]! }], disclose: shown },
         });
-        const { input } = await buildCircuitInput({ credential, holder, request, now: NOW, allowDisclosure: shown });
+        const { input } = await buildCircuitInput({ credential, holder, request, clock: () => NOW, allowDisclosure: shown });
         const witness = await calculator.calculateWitness(input, true);
         // Wires 1..3 are the outputs: nullifier, disclosed[0], disclosed[1].
         shown.forEach((n, k) => {
@@ -90,8 +90,8 @@ describe("verify refuses every mutation of a valid presentation and never throws
   let base: Presentation;
 
   beforeAll(async () => {
-    const credential = await issueCredential(issuer, { schema: "patient-record/v1", holder: holder.commitment, attributes: { dateOfBirth: "1980-01-01" }, now: NOW });
-    base = await prove({ credential, holder, request: fresh().createRequest({ statement: { type: "ageAtLeast", minAge: 21 } }), now: NOW });
+    const credential = await issueCredential(issuer, { schema: "patient-record/v1", holderCommitment: holder.commitment, attributes: { dateOfBirth: "1980-01-01" }, clock: () => NOW });
+    base = await prove({ credential, holder, request: fresh().createRequest({ statement: { type: "ageAtLeast", minAge: 21 } }), clock: () => NOW });
     expect((await fresh().verify(base)).ok).toBe(true);
   });
 
