@@ -7,6 +7,7 @@ import { loadServiceConfig, type ServiceConfig } from "../../server/config.js";
 import { configuredVerifier } from "../../server/configured-verifier.js";
 import { CliError, EXIT, inputError } from "../cli-error.js";
 import { type Command, fromInput, inlineOrFile, optional, readJson, required, writeJson } from "../io.js";
+import { isPlainObject } from "../../core/validate.js";
 
 export async function loadConfig(path: string): Promise<ServiceConfig> {
   try {
@@ -47,7 +48,11 @@ Options:
     const { redis: _redis, ...local } = config;
     const { verifier, close } = await fromInput(configFile, () => configuredVerifier(local));
     try {
-      const proofRequest = await fromInput("--statement", () => verifier.createRequest({ statement: statement as never }));
+      // The verifier validates the statement itself (INVALID_STATEMENT naming the field); only its outer shape is checked here.
+      const proofRequest = await fromInput("--statement", () => {
+        if (!isPlainObject(statement)) throw new MedzkError("INVALID_STATEMENT", `the statement must be a JSON object such as {"type":"ageAtLeast","minAge":18}`);
+        return verifier.createRequest({ statement });
+      });
       await writeJson(optional(args, "out"), proofRequest);
     } finally {
       await close();
