@@ -23,7 +23,6 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const QUICK = process.argv.includes("--quick");
 const PROVE_RUNS = QUICK ? 3 : 7;
 const BATCH_SIZES = QUICK ? [1, 10] : [1, 10, 100];
-const CIRCUIT = { ageAtLeast: "age_at_least", insuranceActive: "insurance_active", query: "query" };
 const run = promisify(execFile);
 
 async function timeIt(n, fn) {
@@ -45,6 +44,13 @@ async function child(mode, input) {
   return JSON.parse(stdout.trim().split("\n").at(-1));
 }
 
+// Every statement of the circuit registry, with the circuit serving it; each needs an example
+// statement in _fixtures.mjs.
+const registry = JSON.parse(await readFile(join(ROOT, "circuits", "circuits.json"), "utf8"));
+const CIRCUIT = Object.fromEntries(Object.entries(registry.circuits).flatMap(([name, c]) => c.statements.map((s) => [s, name])));
+const missing = Object.keys(CIRCUIT).filter((s) => !(s in STATEMENTS));
+if (missing.length > 0) throw new Error(`bench/_fixtures.mjs has no example statement for ${missing.join(", ")}`);
+
 await mkdir(join(ROOT, "bench", "results"), { recursive: true });
 const w = await world();
 const verifier = verifierFor(w.publicKey);
@@ -56,7 +62,11 @@ for (const [statement, circuit] of Object.entries(CIRCUIT)) {
     vkey: JSON.parse(await readFile(join(ROOT, "artifacts", `${circuit}.vkey.json`), "utf8")),
   };
 }
-const credentialFor = (s) => (s === "ageAtLeast" ? w.record : w.coverage);
+// The fixture credential of the schema the statement reads (fixed by its circuit, or the query's).
+const credentialFor = (s) => {
+  const schema = registry.circuits[CIRCUIT[s]].schema ?? STATEMENTS[s].schema;
+  return [w.record, w.coverage].find((c) => c.schema.id === schema);
+};
 const proveOnce = (s) =>
   prove({ credential: credentialFor(s), holder: w.holder, request: verifier.createRequest({ statement: STATEMENTS[s] }), now: NOW, allowDisclosure: ["coverageEnd"] });
 
@@ -64,7 +74,7 @@ const step = (m) => process.stderr.write(`[bench] ${m}\n`);
 process.on("exit", (code) => step(`exit ${code}`));
 // ---- proving ----
 const proving = [];
-for (const s of Object.keys(STATEMENTS)) {
+for (const s of Object.keys(CIRCUIT)) {
   step(`proving ${s}`);
   const medzk = await timeIt(PROVE_RUNS, () => proveOnce(s));
   const { input } = await buildCircuitInput({ credential: credentialFor(s), holder: w.holder, request: verifier.createRequest({ statement: STATEMENTS[s] }), now: NOW, allowDisclosure: ["coverageEnd"] });
@@ -125,7 +135,7 @@ const batchRss = await child("verify-batch", { presentations: presentations.slic
 
 // ---- constraints ----
 const manifest = JSON.parse(await readFile(join(ROOT, "artifacts", "manifest.json"), "utf8"));
-const constraints = Object.values(manifest.circuits).map((c) => ({ circuit: c.name, constraints: c.constraints }));
+const constraints = Object.keys(registry.circuits).map((name) => ({ circuit: name, constraints: manifest.circuits[name].constraints }));
 constraints.push({ circuit: "iden3 credentialAtomicQueryV3 (one predicate)", constraints: 56215 }, { circuit: "Semaphore v4, depth 20", constraints: 6431 });
 
 // ---- report ----

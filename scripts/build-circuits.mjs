@@ -1,22 +1,27 @@
 #!/usr/bin/env node
-// Rebuilds every circuit artifact from source:
-//   1. the powers of tau (ceremony/pot14_final.ptau), only if it is missing (takes ~8 minutes);
-//   2. per circuit: circom2 compile, Groth16 setup, one phase-2 contribution from local entropy
-//      plus a random beacon, verification key export;
-//   3. artifacts/<name>.{wasm,zkey,vkey.json} and artifacts/manifest.json (SHA-256 of everything).
+// Rebuilds the circuit artifacts from source, for every circuit of circuits/circuits.json:
+//   1. the powers of tau (ceremony/pot14_final.ptau), only if it is missing (the slow part:
+//      minutes);
+//   2. per circuit: circom2 compile (the content-keyed cache of scripts/circuits.mjs), Groth16
+//      setup, one phase-2 contribution from local entropy plus a random beacon, verification key
+//      export;
+//   3. <out>/<name>.{wasm,zkey,vkey.json} and <out>/manifest.json (SHA-256 of everything), where
+//      <out> is artifacts/ unless --out names another directory; entries of circuits not rebuilt
+//      are kept from the manifest already there.
+// Then `npm run build` bundles the new verification keys and manifest into the library.
 //
 // The keys are development keys: whoever runs this once knows nothing secret afterwards only if
 // the entropy is discarded, which it is (never written anywhere). SECURITY.md explains how a
 // production deployment runs its own multi-party phase 2 instead.
 //
-// Usage: node scripts/build-circuits.mjs [circuit-name ...]
+// Usage: node scripts/build-circuits.mjs [--out <dir>] [circuit-name ...]
 import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { readR1csHeader } from "./r1cs-header.mjs";
 import * as snarkjs from "snarkjs";
-import { ARTIFACTS_DIR, BUILD_DIR, CEREMONY_DIR, CIRCUITS, PTAU_FILE, PTAU_POWER, compileCircuit } from "./circuits.mjs";
+import { ARTIFACTS_DIR, BUILD_DIR, CEREMONY_DIR, CIRCUITS, PTAU_FILE, PTAU_POWER, compiledCircuit } from "./circuits.mjs";
 import { sha256File } from "./hash.mjs";
 
 const log = (msg) => console.log(`[build-circuits] ${msg}`);
@@ -46,48 +51,70 @@ async function curve() {
   return curvePromise;
 }
 
-async function buildCircuit({ name, statement }) {
+async function buildCircuit({ name, statements, publicSignals }, outDir) {
   const t0 = Date.now();
-  log(`${name}: compile`);
-  const out = await compileCircuit(name);
+  const out = await compiledCircuit(name, { log });
   const header = await readR1csHeader(out.r1cs);
-  log(`${name}: ${header.nConstraints} constraints, ${header.nPubInputs + header.nOutputs} public signals; groth16 setup`);
-  const z0 = join(BUILD_DIR, name, `${name}_0.zkey`);
-  const z1 = join(BUILD_DIR, name, `${name}_1.zkey`);
-  const zkey = join(ARTIFACTS_DIR, `${name}.zkey`);
+  const count = header.nPubInputs + header.nOutputs;
+  if (count !== publicSignals.length) throw new Error(`${name}: ${count} public signals, circuits/circuits.json lists ${publicSignals.length}`);
+  log(`${name}: ${header.nConstraints} constraints, ${count} public signals; groth16 setup`);
+  const work = join(BUILD_DIR, "setup", name);
+  await mkdir(work, { recursive: true });
+  const z0 = join(work, `${name}_0.zkey`);
+  const z1 = join(work, `${name}_1.zkey`);
+  const zkey = join(outDir, `${name}.zkey`);
   await snarkjs.zKey.newZKey(out.r1cs, PTAU_FILE, z0);
   log(`${name}: phase-2 contribution`);
   await snarkjs.zKey.contribute(z0, z1, "medzk-dev-1", entropy());
   await snarkjs.zKey.beacon(z1, zkey, "medzk-beacon", randomBytes(32).toString("hex"), 10);
   const vkey = await snarkjs.zKey.exportVerificationKey(zkey);
-  await writeFile(join(ARTIFACTS_DIR, `${name}.vkey.json`), JSON.stringify(vkey, null, 1) + "\n");
-  await copyFile(out.wasm, join(ARTIFACTS_DIR, `${name}.wasm`));
+  await writeFile(join(outDir, `${name}.vkey.json`), JSON.stringify(vkey, null, 1) + "\n");
+  await copyFile(out.wasm, join(outDir, `${name}.wasm`));
+  await rm(work, { recursive: true, force: true });
   log(`${name}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return {
     name,
-    statement,
+    // The manifest names one statement per circuit (its format predates the registry's list).
+    statement: statements[0],
     constraints: header.nConstraints,
-    publicSignals: header.nPubInputs + header.nOutputs,
+    publicSignals: count,
     r1cs: await sha256File(out.r1cs),
     files: {
-      wasm: { path: `${name}.wasm`, sha256: await sha256File(join(ARTIFACTS_DIR, `${name}.wasm`)) },
+      wasm: { path: `${name}.wasm`, sha256: await sha256File(join(outDir, `${name}.wasm`)) },
       zkey: { path: `${name}.zkey`, sha256: await sha256File(zkey) },
-      vkey: { path: `${name}.vkey.json`, sha256: await sha256File(join(ARTIFACTS_DIR, `${name}.vkey.json`)) },
+      vkey: { path: `${name}.vkey.json`, sha256: await sha256File(join(outDir, `${name}.vkey.json`)) },
     },
   };
 }
 
+function parseArgs(argv) {
+  let outDir = ARTIFACTS_DIR;
+  const only = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--out") {
+      if (!argv[i + 1]) throw new Error("--out needs a directory");
+      outDir = resolve(argv[++i]);
+    } else if (argv[i].startsWith("-")) throw new Error(`unknown option ${argv[i]}`);
+    else if (!CIRCUITS.some((c) => c.name === argv[i])) throw new Error(`unknown circuit "${argv[i]}"; known: ${CIRCUITS.map((c) => c.name).join(", ")}`);
+    else only.push(argv[i]);
+  }
+  return { outDir, only };
+}
+
 async function main() {
-  const only = process.argv.slice(2);
-  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  const { outDir, only } = parseArgs(process.argv.slice(2));
+  await mkdir(outDir, { recursive: true });
   await ensurePtau();
-  const manifestPath = join(ARTIFACTS_DIR, "manifest.json");
+  const manifestPath = join(outDir, "manifest.json");
   const previous = existsSync(manifestPath) ? JSON.parse(await readFile(manifestPath, "utf8")) : { circuits: {} };
-  const circuits = { ...previous.circuits };
+  // Registry order; circuits no longer in the registry are dropped.
+  const circuits = {};
   for (const c of CIRCUITS) {
-    if (only.length > 0 && !only.includes(c.name)) continue;
-    const entry = await buildCircuit(c);
-    circuits[c.name] = entry;
+    if (only.length > 0 && !only.includes(c.name)) {
+      if (previous.circuits[c.name]) circuits[c.name] = previous.circuits[c.name];
+      continue;
+    }
+    circuits[c.name] = await buildCircuit(c, outDir);
   }
   const manifest = {
     format: "medzk-artifacts/v1",

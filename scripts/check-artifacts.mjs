@@ -1,32 +1,70 @@
 #!/usr/bin/env node
 // Checks that the committed artifacts are exactly what the circuit sources produce:
-//   - recompiling each circuit gives the r1cs and wasm the manifest pins (circom2 is deterministic);
+//   - the manifest lists exactly the registry's circuits (circuits/circuits.json), each serving
+//     a statement its registry entry names, with the registry's number of public signals;
+//   - each circuit compiles to the r1cs and wasm the manifest pins (circom2 is deterministic),
+//     with the registry's public signals in the registry's order (.sym) and the pinned
+//     constraint count (r1cs header);
 //   - every shipped file has the SHA-256 the manifest pins, and so does the powers of tau;
 //   - each verification key is the one exported from its proving key, with gamma != delta;
 //   - each proving key descends from that r1cs and that powers of tau (snarkjs zkey verify).
-// Exits non-zero and lists every disagreement. Usage: node scripts/check-artifacts.mjs [--fast]
-// (--fast skips the ~12 s per circuit zkey verification).
+// Compiles come from the content-keyed cache shared with the circuit tests (scripts/circuits.mjs);
+// --fresh compiles into build/circuits/check/ instead. Exits non-zero and lists every
+// disagreement. Usage: node scripts/check-artifacts.mjs [--fast] [--fresh]
+// (--fast skips the zkey verification, the slow part).
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as snarkjs from "snarkjs";
-import { ARTIFACTS_DIR, BUILD_DIR, CIRCUITS, PTAU_FILE, ROOT, compileCircuit } from "./circuits.mjs";
+import { ARTIFACTS_DIR, BUILD_DIR, CIRCUITS, PTAU_FILE, ROOT, compileCircuit, compiledCircuit } from "./circuits.mjs";
 import { sha256File } from "./hash.mjs";
+import { readR1csHeader } from "./r1cs-header.mjs";
 
-export async function checkArtifacts({ verifyZkey = true, log = () => {} } = {}) {
+/**
+ * The names of a compiled circuit's public signals in order, from its .sym file: wires 1 to
+ * nOutputs + nPubInputs (wire 0 is the constant 1), without the "main." prefix.
+ */
+export async function publicSignalNames(files) {
+  const header = await readR1csHeader(files.r1cs);
+  const count = header.nOutputs + header.nPubInputs;
+  const names = new Array(count);
+  for (const line of (await readFile(files.sym, "utf8")).split("\n")) {
+    // "labelIdx,wireIdx,componentIdx,name"; public signals are never optimised away.
+    const [, wireText, , ...rest] = line.split(",");
+    const wire = Number(wireText);
+    const name = rest.join(",");
+    if (wire >= 1 && wire <= count && name.startsWith("main.") && !name.slice(5).includes(".")) names[wire - 1] ??= name.slice(5);
+  }
+  return { names, nOutputs: header.nOutputs, constraints: header.nConstraints };
+}
+
+export async function checkArtifacts({ verifyZkey = true, fresh = false, log = () => {} } = {}) {
   const problems = [];
   const manifest = JSON.parse(await readFile(join(ARTIFACTS_DIR, "manifest.json"), "utf8"));
   if ((await sha256File(PTAU_FILE)) !== manifest.ptau.sha256) problems.push(`ptau: ${manifest.ptau.path} does not match its pin`);
-  for (const { name } of CIRCUITS) {
+  for (const name of Object.keys(manifest.circuits)) {
+    if (!CIRCUITS.some((c) => c.name === name)) problems.push(`${name}: in the manifest but not in circuits/circuits.json`);
+  }
+  for (const circuit of CIRCUITS) {
+    const { name } = circuit;
     const entry = manifest.circuits[name];
     if (!entry) {
       problems.push(`${name}: missing from the manifest`);
       continue;
     }
-    log(`${name}: compile`);
-    const out = await compileCircuit(name, join(BUILD_DIR, "check", name));
+    if (!circuit.statements.includes(entry.statement)) problems.push(`${name}: the manifest says it serves "${entry.statement}", the registry ${circuit.statements.join(", ")}`);
+    if (entry.publicSignals !== circuit.publicSignals.length) {
+      problems.push(`${name}: the manifest pins ${entry.publicSignals} public signals, the registry lists ${circuit.publicSignals.length}`);
+    }
+    const out = fresh ? (log(`${name}: compile`), await compileCircuit(name, join(BUILD_DIR, "check", name))) : await compiledCircuit(name, { log });
     if ((await sha256File(out.r1cs)) !== entry.r1cs) problems.push(`${name}: the circuit source compiles to a different r1cs than the one the keys were made for`);
     if ((await sha256File(out.wasm)) !== entry.files.wasm.sha256) problems.push(`${name}: the circuit source compiles to a different wasm than the shipped one`);
+    const compiled = await publicSignalNames(out);
+    if (JSON.stringify(compiled.names) !== JSON.stringify(circuit.publicSignals)) {
+      problems.push(`${name}: the compiled public signals are [${compiled.names.join(", ")}], the registry lists [${circuit.publicSignals.join(", ")}]`);
+    }
+    if (compiled.nOutputs !== circuit.outputs.length) problems.push(`${name}: the circuit has ${compiled.nOutputs} outputs, the registry lists ${circuit.outputs.length}`);
+    if (compiled.constraints !== entry.constraints) problems.push(`${name}: ${compiled.constraints} constraints, the manifest pins ${entry.constraints}`);
     for (const file of Object.values(entry.files)) {
       if ((await sha256File(join(ARTIFACTS_DIR, file.path))) !== file.sha256) problems.push(`${name}: ${file.path} does not match its pin`);
     }
@@ -45,7 +83,11 @@ export async function checkArtifacts({ verifyZkey = true, log = () => {} } = {})
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const problems = await checkArtifacts({ verifyZkey: !process.argv.includes("--fast"), log: (m) => console.log(`[check-artifacts] ${m}`) });
+  const problems = await checkArtifacts({
+    verifyZkey: !process.argv.includes("--fast"),
+    fresh: process.argv.includes("--fresh"),
+    log: (m) => console.log(`[check-artifacts] ${m}`),
+  });
   if (problems.length > 0) {
     console.error(`[check-artifacts] ${problems.length} problem(s):\n  - ${problems.join("\n  - ")}\nRebuild with: npm run build:circuits`);
     process.exit(1);

@@ -1,9 +1,19 @@
-// The circuit registry and the circom2 compile step, shared by the artifact build, the
-// consistency check and the circuit tests, so all three compile exactly the same way.
+// The circuit registry (circuits/circuits.json) and the circom2 compile step, shared by the
+// artifact build, the artifact check and the circuit tests, so all of them compile exactly the
+// same way. Each circuit's main component is generated from its registry entry (circomkit's way:
+// template, params, public inputs), so the public-signal list is written once.
+//
+// Compiles are cached by content under build/circuits/cache/<name>-<key>: the key hashes every
+// .circom source, the registry, the circom2 and circomlib versions and this script, so a cached
+// build is exactly what compiling now would give. A lock file (holding the compiling process id)
+// keeps concurrent processes (vitest forks, a check run beside the tests) from compiling into
+// the same directory; done.json marks a finished build.
 import { execFile } from "node:child_process";
-import { mkdir } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, open, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
@@ -13,27 +23,124 @@ export const BUILD_DIR = join(ROOT, "build", "circuits");
 export const CEREMONY_DIR = join(ROOT, "ceremony");
 export const PTAU_POWER = 14;
 export const PTAU_FILE = join(CEREMONY_DIR, `pot${PTAU_POWER}_final.ptau`);
+export const REGISTRY_FILE = join(ROOT, "circuits", "circuits.json");
+const CACHE_DIR = join(BUILD_DIR, "cache");
 
-/** Every shipped circuit: `name` is the file stem under circuits/main and artifacts/. */
-export const CIRCUITS = [
-  { name: "age_at_least", statement: "ageAtLeast" },
-  { name: "insurance_active", statement: "insuranceActive" },
-  { name: "query", statement: "query" },
-];
-
+const SCRIPT = fileURLToPath(import.meta.url);
 const require = createRequire(import.meta.url);
 const circom2Cli = join(dirname(require.resolve("circom2/package.json")), "cli.js");
 
 /**
- * Compiles circuits/main/<name>.circom with circom2 (--O2) into outDir.
- * Returns the paths of the r1cs, wasm and sym files.
+ * Reads circuits/circuits.json strictly: a key it does not know, a missing key or an
+ * inconsistent entry (outputs not leading the public signals, a statement served twice, a
+ * parameter that is not an integer) throws, naming the circuit and the key.
+ */
+export function readRegistry(path = REGISTRY_FILE) {
+  const raw = JSON.parse(readFileSync(path, "utf8"));
+  const fail = (where, message) => {
+    throw new Error(`${relative(ROOT, path)}: ${where}: ${message}`);
+  };
+  const object = (value, where) => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) fail(where, "must be an object");
+  };
+  const keys = (value, where, required, optional = []) => {
+    object(value, where);
+    for (const k of Object.keys(value)) if (!required.includes(k) && !optional.includes(k)) fail(where, `unknown key "${k}"`);
+    for (const k of required) if (!(k in value)) fail(where, `missing "${k}"`);
+  };
+  const names = (value, where) => {
+    if (!Array.isArray(value) || value.some((n) => typeof n !== "string" || !/^[A-Za-z_]\w*(\[\d+\])*$/.test(n))) {
+      fail(where, "must be an array of signal names");
+    }
+    if (new Set(value).size !== value.length) fail(where, "names a signal twice");
+    return value;
+  };
+  keys(raw, "top level", ["format", "pragma", "circuits"], ["$comment"]);
+  if (raw.format !== "medzk-circuits/v1") fail("format", `must be "medzk-circuits/v1"`);
+  if (typeof raw.pragma !== "string" || !/^\d+\.\d+\.\d+$/.test(raw.pragma)) fail("pragma", "must be a circom version");
+  object(raw.circuits, "circuits");
+  const served = new Map();
+  const circuits = Object.entries(raw.circuits).map(([name, c]) => {
+    const at = (key) => `circuits.${name}${key ? `.${key}` : ""}`;
+    if (!/^[a-z][a-z0-9_]*$/.test(name)) fail(at(), "a circuit name is lowercase letters, digits and _");
+    keys(c, at(), ["template", "include", "params", "schema", "statements", "outputs", "publicSignals"]);
+    if (typeof c.template !== "string" || !/^[A-Za-z_]\w*$/.test(c.template)) fail(at("template"), "must be a template name");
+    if (typeof c.include !== "string" || !/^lib\/[\w-]+\.circom$/.test(c.include)) fail(at("include"), `must be "lib/<file>.circom"`);
+    if (!existsSync(join(ROOT, "circuits", c.include))) fail(at("include"), `circuits/${c.include} does not exist`);
+    object(c.params, at("params"));
+    // The template and its parameter names, as declared in the included file.
+    const declared = new RegExp(String.raw`^template\s+${c.template}\s*\(([^)]*)\)`, "m").exec(readFileSync(join(ROOT, "circuits", c.include), "utf8"));
+    if (!declared) fail(at("template"), `circuits/${c.include} declares no template ${c.template}`);
+    const paramNames = declared[1].split(",").map((p) => p.trim()).filter(Boolean);
+    if (paramNames.join(",") !== Object.keys(c.params).join(",")) fail(at("params"), `must be ${c.template}'s parameters in order: ${paramNames.join(", ") || "none"}`);
+    for (const [param, value] of Object.entries(c.params)) {
+      const integer = (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) || (typeof value === "string" && /^(0|[1-9]\d*)$/.test(value));
+      if (!integer) fail(at(`params.${param}`), "must be a non-negative integer (a decimal string above 2^53)");
+    }
+    if (c.schema !== null && typeof c.schema !== "string") fail(at("schema"), "must be a schema id or null");
+    if (!Array.isArray(c.statements) || c.statements.length === 0 || c.statements.some((s) => typeof s !== "string")) {
+      fail(at("statements"), "must list the statement types the circuit serves");
+    }
+    for (const s of c.statements) {
+      if (served.has(s)) fail(at("statements"), `"${s}" is already served by ${served.get(s)}`);
+      served.set(s, name);
+    }
+    const outputs = names(c.outputs, at("outputs"));
+    const publicSignals = names(c.publicSignals, at("publicSignals"));
+    // circom numbers the public signals outputs first, then the public inputs.
+    if (outputs.some((o, i) => publicSignals[i] !== o)) fail(at("outputs"), "must be the first public signals, in order");
+    return {
+      name,
+      template: c.template,
+      include: c.include,
+      params: c.params,
+      schema: c.schema,
+      statements: c.statements,
+      outputs,
+      publicSignals,
+      /** The main component's public inputs as declared ("predSet", not "predSet[0][0]"), in order. */
+      publicInputs: [...new Set(publicSignals.slice(outputs.length).map((n) => n.replace(/\[.*$/, "")))],
+    };
+  });
+  return { pragma: raw.pragma, circuits };
+}
+
+export const REGISTRY = readRegistry();
+
+/** Every shipped circuit, in registry order: `name` is the file stem under artifacts/. */
+export const CIRCUITS = REGISTRY.circuits;
+
+export function circuitEntry(name) {
+  const entry = CIRCUITS.find((c) => c.name === name);
+  if (!entry) throw new Error(`unknown circuit "${name}"; known: ${CIRCUITS.map((c) => c.name).join(", ")}`);
+  return entry;
+}
+
+/** The main component of `name`, generated from its registry entry. */
+export function mainSource(name) {
+  const c = circuitEntry(name);
+  return [
+    `pragma circom ${REGISTRY.pragma};`,
+    "",
+    "// Generated from circuits/circuits.json by scripts/circuits.mjs: edit the registry, not this file.",
+    `include "${c.include}";`,
+    "",
+    `component main {public [${c.publicInputs.join(", ")}]} = ${c.template}(${Object.values(c.params).join(", ")});`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * Compiles `name` with circom2 (--O2) into outDir, always (no cache): writes the generated main
+ * there as <name>.circom and returns the paths of the r1cs, wasm and sym files.
  */
 export async function compileCircuit(name, outDir = join(BUILD_DIR, name)) {
   await mkdir(outDir, { recursive: true });
-  const source = join(ROOT, "circuits", "main", `${name}.circom`);
+  const source = join(outDir, `${name}.circom`);
+  await writeFile(source, mainSource(name));
   await promisify(execFile)(
     process.execPath,
-    [circom2Cli, source, "--r1cs", "--wasm", "--sym", "--O2", "-l", join(ROOT, "node_modules"), "-o", outDir],
+    [circom2Cli, source, "--r1cs", "--wasm", "--sym", "--O2", "-l", join(ROOT, "circuits"), "-l", join(ROOT, "node_modules"), "-o", outDir],
     { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
   );
   return {
@@ -41,4 +148,108 @@ export async function compileCircuit(name, outDir = join(BUILD_DIR, name)) {
     wasm: join(outDir, `${name}_js`, `${name}.wasm`),
     sym: join(outDir, `${name}.sym`),
   };
+}
+
+let cachedKey;
+
+/** Hash of everything a compiled circuit depends on. */
+export function sourceKey() {
+  cachedKey ??= (async () => {
+    const hash = createHash("sha256");
+    const walk = async (dir) => {
+      const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+      for (const entry of entries) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(path);
+        else if (/\.(circom|json)$/.test(entry.name)) hash.update(`${relative(ROOT, path)}\0`).update(await readFile(path)).update("\0");
+      }
+    };
+    await walk(join(ROOT, "circuits"));
+    for (const pkg of ["circom2/package.json", "circomlib/package.json"]) hash.update(await readFile(require.resolve(pkg)));
+    hash.update(await readFile(SCRIPT));
+    return hash.digest("hex").slice(0, 16);
+  })();
+  return cachedKey;
+}
+
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+};
+
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+async function readDone(dir) {
+  try {
+    return JSON.parse(await readFile(join(dir, "done.json"), "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Takes the lock (true), or reports that a live process holds it (false). */
+async function tryLock(lock) {
+  for (;;) {
+    try {
+      const handle = await open(lock, "wx");
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return true;
+    } catch (e) {
+      if (e.code !== "EEXIST") throw e;
+      const pid = Number(await readFile(lock, "utf8").catch(() => ""));
+      if (pid && alive(pid)) return false;
+      if (!pid) {
+        await sleep(50); // being written right now
+        const again = Number(await readFile(lock, "utf8").catch(() => ""));
+        if (again && alive(again)) return false;
+      }
+      await unlink(lock).catch(() => {}); // stale: its process died mid-compile
+    }
+  }
+}
+
+/**
+ * The compiled circuit `name` from the content-keyed cache, compiled now if missing (waiting
+ * for another process that is compiling it). With `onlyIfFree`, returns undefined instead of
+ * waiting. `log` hears "compile" when this call compiles.
+ */
+export async function compiledCircuit(name, { onlyIfFree = false, log = () => {} } = {}) {
+  circuitEntry(name);
+  const key = await sourceKey();
+  const dir = join(CACHE_DIR, `${name}-${key}`);
+  const lock = `${dir}.lock`;
+  await mkdir(CACHE_DIR, { recursive: true }); // a clean clone has no build/ yet
+  const deadline = Date.now() + 280_000;
+  for (;;) {
+    const done = await readDone(dir);
+    if (done) return done;
+    if (await tryLock(lock)) {
+      try {
+        const again = await readDone(dir);
+        if (again) return again;
+        await rm(dir, { recursive: true, force: true }); // a crashed compile's leftovers
+        log(`${name}: compile`);
+        const files = await compileCircuit(name, dir);
+        await writeFile(join(dir, "done.json"), JSON.stringify(files));
+        // Builds of older sources are dropped (unless being written).
+        for (const entry of await readdir(CACHE_DIR)) {
+          const old = join(CACHE_DIR, entry);
+          if (entry.startsWith(`${name}-`) && !entry.endsWith(".lock") && old !== dir && !existsSync(`${old}.lock`)) {
+            await rm(old, { recursive: true, force: true });
+          }
+        }
+        return files;
+      } finally {
+        await unlink(lock).catch(() => {});
+      }
+    }
+    if (onlyIfFree) return undefined;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+    await sleep(250);
+  }
 }

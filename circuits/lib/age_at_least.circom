@@ -5,7 +5,7 @@ pragma circom 2.1.5;
 //
 // Public signals, in order: nullifier (output), issuerAx, issuerAy, revocationRoot, asOfDate,
 // minAge, challenge, scope. Every one of them is compared by the verifier with its own expected
-// value (src/statements.ts).
+// value (src/statements/age-at-least.ts).
 
 include "credential.circom";
 

@@ -1,7 +1,7 @@
 pragma circom 2.1.5;
 
 // Calendar dates inside circuits are the integers YYYYMMDD (for example 20260301), as produced and
-// calendar-validated by src/dates.ts. That encoding preserves order, so date comparisons are integer
+// calendar-validated by src/core/dates.ts. That encoding preserves order, so date comparisons are integer
 // comparisons, and "age in whole years >= N on date D" is exactly  birth + N * 10000 <= D:
 // a person born YYYYMMDD has their N-th birthday on (YYYY+N)MMDD, and someone born on 29 February
 // reaches (YYYY+N)0229, which in a non-leap year is passed on 1 March (0228 < 0229 < 0301).

@@ -10,7 +10,7 @@ pragma circom 2.1.5;
 include "credential.circom";
 
 // Attribute slots of insurance-coverage/v1: insurerId 0, memberId 1, plan 2, coverageStart 3,
-// coverageEnd 4 (src/schemas.ts).
+// coverageEnd 4 (src/core/schemas.ts).
 template InsuranceActive(SCHEMA_ID) {
     // ---- public inputs (order matters: it is the public-signal order) ----
     signal input issuerAx;

@@ -15,7 +15,7 @@ pragma circom 2.1.5;
 // Public signals, in order: nullifier, disclosed[N_DISCLOSED] (outputs), then issuerAx, issuerAy,
 // revocationRoot, asOfDate, schemaId, challenge, scope, predSlot[N], predOp[N], predLo[N],
 // predHi[N], predSet[N][SET_SIZE], discloseSlot[N_DISCLOSED]. The verifier derives every one of
-// them from its own request (src/query.ts) and compares.
+// them from its own request (src/statements/query.ts) and compares.
 
 include "credential.circom";
 include "circomlib/circuits/multiplexer.circom";

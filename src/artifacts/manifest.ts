@@ -2,12 +2,17 @@
  * Pinned circuit artifacts. The manifest (artifacts/manifest.json, written by
  * scripts/build-circuits.mjs) and the verification keys are bundled into the library at build
  * time, so a verifier reads no key from disk or from the wire: the keys it uses are the ones this
- * package was built with, checked against their SHA-256 pins on first use. Proving keys and
- * witness-calculator wasm are read from the package's artifacts/ folder and hash-checked too.
+ * package was built with, checked against their SHA-256 pins and against the circuit registry
+ * (circuits/circuits.json: which circuits exist, how many public signals each has) on first use.
+ * Proving keys and witness-calculator wasm are read from the package's artifacts/ folder (or an
+ * artifact host) and hash-checked too (loader.ts).
  */
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils";
+import registry from "../../circuits/circuits.json" with { type: "json" };
 import manifestJson from "../../artifacts/manifest.json" with { type: "json" };
+// One static import per circuit so the bundlers inline the keys; test/unit/artifacts checks that
+// every registry circuit has one.
 import ageVkey from "../../artifacts/age_at_least.vkey.json" with { type: "json" };
 import insuranceVkey from "../../artifacts/insurance_active.vkey.json" with { type: "json" };
 import queryVkey from "../../artifacts/query.vkey.json" with { type: "json" };
@@ -40,11 +45,26 @@ export interface VerificationKey {
 
 export const MANIFEST = manifestJson as { circuits: Record<string, CircuitManifest> };
 
-const BUNDLED_VKEYS: Record<string, unknown> = { age_at_least: ageVkey, insurance_active: insuranceVkey, query: queryVkey };
+/** The number of public signals the registry gives a circuit. */
+function registrySignalCount(circuit: string): number | undefined {
+  const circuits: Record<string, { publicSignals: readonly string[] }> = registry.circuits;
+  return Object.hasOwn(circuits, circuit) ? circuits[circuit]!.publicSignals.length : undefined;
+}
 
+const BUNDLED_VKEYS: Readonly<Record<string, unknown>> = { age_at_least: ageVkey, insurance_active: insuranceVkey, query: queryVkey };
+
+/**
+ * The manifest entry of a registry circuit. Refused (ARTIFACT_INTEGRITY) when the circuit is not
+ * in the registry or the manifest, or when the two disagree on its public-signal count (artifacts
+ * built from another version of the circuit).
+ */
 export function circuitManifest(circuit: string): CircuitManifest {
-  const entry = MANIFEST.circuits[circuit];
-  if (!entry) throw new MedzkError("ARTIFACT_INTEGRITY", `no artifacts for circuit "${circuit}" in the manifest`);
+  const entry = Object.hasOwn(MANIFEST.circuits, circuit) ? MANIFEST.circuits[circuit] : undefined;
+  const signals = registrySignalCount(circuit);
+  if (!entry || signals === undefined) throw new MedzkError("ARTIFACT_INTEGRITY", `no artifacts for circuit "${circuit}" in the manifest and the circuit registry`);
+  if (entry.publicSignals !== signals) {
+    throw new MedzkError("ARTIFACT_INTEGRITY", `the manifest gives circuit "${circuit}" ${entry.publicSignals} public signals, circuits/circuits.json ${signals}`);
+  }
   return entry;
 }
 
@@ -58,12 +78,12 @@ export function checkHash(bytes: Uint8Array, file: ArtifactFile): void {
   }
 }
 
+const checkedKeys = new Map<string, VerificationKey>();
+
 /**
  * The pinned verification key of a circuit, refused unless its bundled bytes match the manifest
  * and it passes {@link assertUsableKey}.
  */
-const checkedKeys = new Map<string, VerificationKey>();
-
 export function verificationKey(circuit: string): VerificationKey {
   const checked = checkedKeys.get(circuit);
   if (checked) return checked;

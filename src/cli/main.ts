@@ -6,7 +6,7 @@
 import packageJson from "../../package.json" with { type: "json" };
 import { MedzkError } from "../core/errors.js";
 import { CliError, EXIT, usageError } from "./cli-error.js";
-import { artifactsCheck, circuitsBuild } from "./commands/artifacts.js";
+import { artifactsCheck } from "./commands/artifacts.js";
 import { issue, revocationInit, revocationRevoke } from "./commands/issue.js";
 import { holder, keygen } from "./commands/keys.js";
 import { prove } from "./commands/prove.js";
@@ -25,7 +25,6 @@ const COMMANDS: readonly Command[] = [
   verify,
   serve,
   artifactsCheck,
-  circuitsBuild,
 ];
 // Commands spelt as two words ("artifacts check"): the first word alone is a group.
 const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(" ")).map((c) => c.name.split(" ")[0]!));

@@ -9,6 +9,7 @@
  * the JSON Schema subset that draft-07 (Fastify's Ajv) and 2020-12 (OpenAPI 3.1) read alike.
  */
 import type { VerifyErrorCode } from "../core/errors.js";
+import { statementModules } from "../statements/registry.js";
 
 type Schema = Record<string, unknown>;
 
@@ -23,6 +24,7 @@ export const HTTP_ERROR_CODES = [
   "INTERNAL_ERROR",
   // Library codes for a statement the verifier cannot ask for (POST /v1/requests).
   "INVALID_ARGUMENT",
+  "INVALID_STATEMENT",
   "INVALID_DATE",
   "INVALID_ATTRIBUTE",
   "UNKNOWN_SCHEMA",
@@ -59,17 +61,19 @@ const VERIFY_ERROR_CODES: readonly VerifyErrorCode[] = [
 const decimal = { type: "string", pattern: "^[0-9]{1,78}$" };
 const day = { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" };
 
+// Built from the statement modules (src/statements), so a new statement appears here by itself:
+// the type enum and each field's JSON type; the library checks every value.
+const modules = statementModules();
 const Statement: Schema = {
   type: "object",
-  description: "What to prove: ageAtLeast { minAge }, insuranceActive { insurerId } or query { schema, where, disclose? }. Parameters are checked by the library.",
+  description:
+    "What to prove: " +
+    modules.map((m) => `${m.type} { ${Object.keys(m.fields).map((f) => (m.optional?.includes(f) ? `${f}?` : f)).join(", ")} }`).join(", ") +
+    ". Parameters are checked by the library.",
   required: ["type"],
   properties: {
-    type: { type: "string", enum: ["ageAtLeast", "insuranceActive", "query"] },
-    minAge: { type: "integer" },
-    insurerId: { type: "string" },
-    schema: { type: "string" },
-    where: { type: "array", maxItems: 16 },
-    disclose: { type: "array", maxItems: 8 },
+    type: { type: "string", enum: modules.map((m) => m.type) },
+    ...Object.assign({}, ...modules.map((m) => m.fields)),
   },
 };
 

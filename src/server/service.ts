@@ -267,7 +267,7 @@ async function readiness({ registry, redis }: ConfiguredVerifier): Promise<Recor
 function classify(error: FastifyError): [number, HttpErrorCode, string] {
   if (error instanceof MedzkError) {
     // Thrown by createRequest for a statement this verifier cannot ask for: the caller's mistake.
-    const code = (["INVALID_ARGUMENT", "INVALID_DATE", "INVALID_ATTRIBUTE", "UNKNOWN_SCHEMA", "UNKNOWN_STATEMENT"] as const).find((c) => c === error.code);
+    const code = (["INVALID_ARGUMENT", "INVALID_STATEMENT", "INVALID_DATE", "INVALID_ATTRIBUTE", "UNKNOWN_SCHEMA", "UNKNOWN_STATEMENT"] as const).find((c) => c === error.code);
     return code ? [400, code, error.message] : [500, "INTERNAL_ERROR", "internal error"];
   }
   if (error.validation) return [400, "BAD_REQUEST", `invalid body: ${error.message}`];

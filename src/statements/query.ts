@@ -10,16 +10,22 @@
  * Operators: EQ, NE, LT, LTE, GT, GTE and BETWEEN (inclusive, `values: [low, high]`) on dates,
  * integers and booleans; EQ, NE, IN and NOT_IN (`values`: 1 to 16) on every type. This module
  * compiles a query to the public inputs of circuits/lib/query.circom and evaluates it in TS with
- * exactly the circuit's semantics (the prover checks a query holds before proving).
+ * exactly the circuit's semantics (the prover checks a query holds before proving); `query` at
+ * the end is the statement module the registry serves.
  */
+import registry from "../../circuits/circuits.json" with { type: "json" };
 import { MedzkError } from "../core/errors.js";
-import { type AttributeDefinition, type AttributeValue, type SchemaDefinition, encodeValue, slotOf } from "../core/schemas.js";
+import { type AttributeDefinition, type AttributeValue, MAX_ATTRIBUTES, type SchemaDefinition, encodeValue, schemaIdField, slotOf } from "../core/schemas.js";
+import { assertObject, checkObject } from "../core/validate.js";
+import type { SchemaResolver, StatementModule } from "./definition.js";
 
-export const MAX_PREDICATES = 4;
-export const SET_SIZE = 16;
-export const MAX_DISCLOSED = 2;
+// The sizes the query circuit was compiled with (circuits/circuits.json).
+const { N_PREDICATES, SET_SIZE: SET, N_DISCLOSED } = registry.circuits.query.params;
+export const MAX_PREDICATES: number = N_PREDICATES;
+export const SET_SIZE: number = SET;
+export const MAX_DISCLOSED: number = N_DISCLOSED;
 /** discloseSlot value meaning "nothing" (the circuit outputs 0). */
-export const NO_SLOT = 8;
+export const NO_SLOT: number = MAX_ATTRIBUTES;
 
 /**
  * A predicate operator. EQ, NE, IN and NOT_IN work on every attribute type; LT, LTE, GT, GTE
@@ -86,7 +92,7 @@ export interface CompiledQuery {
 }
 
 const invalid = (message: string): never => {
-  throw new MedzkError("INVALID_ARGUMENT", `query: ${message}`);
+  throw new MedzkError("INVALID_STATEMENT", `query: ${message}`);
 };
 
 function numericBounds(a: AttributeDefinition): [bigint, bigint] | undefined {
@@ -104,15 +110,14 @@ function numericBounds(a: AttributeDefinition): [bigint, bigint] | undefined {
 
 const encode = (a: AttributeDefinition, v: unknown) => encodeValue(a, v).field;
 
-/** Validates a query against its schema and returns a normalised copy. */
-export function normaliseQuery(q: Record<string, unknown>, schema: SchemaDefinition): QueryStatement {
-  const where = q["where"] ?? [];
-  const disclose = q["disclose"] ?? [];
+/** Validates a query against its schema and returns a normalised copy (throws INVALID_STATEMENT). */
+export function normaliseQuery(raw: Record<string, unknown>, schema: SchemaDefinition): QueryStatement {
+  const q = assertObject(raw, "statement", { required: ["type", "schema"], optional: ["where", "disclose"] }, "INVALID_STATEMENT");
+  const where = q.where ?? [];
+  const disclose = q.disclose ?? [];
   if (!Array.isArray(where) || where.length > MAX_PREDICATES) invalid(`"where" must list at most ${MAX_PREDICATES} predicates`);
   if (!Array.isArray(disclose) || disclose.length > MAX_DISCLOSED) invalid(`"disclose" must list at most ${MAX_DISCLOSED} attributes`);
   if ((where as unknown[]).length + (disclose as unknown[]).length === 0) invalid("a query needs a predicate or a disclosure");
-  const extra = Object.keys(q).filter((k) => !["type", "schema", "where", "disclose"].includes(k));
-  if (extra.length > 0) invalid(`unknown field "${extra[0]}"`);
   const predicates = (where as unknown[]).map((p, i) => normalisePredicate(p, schema, i));
   const disclosed = (disclose as unknown[]).map((name) => {
     if (typeof name !== "string" || slotOf(schema, name) === undefined) return invalid(`cannot disclose unknown attribute ${JSON.stringify(name)}`);
@@ -125,8 +130,9 @@ export function normaliseQuery(q: Record<string, unknown>, schema: SchemaDefinit
 }
 
 function normalisePredicate(p: unknown, schema: SchemaDefinition, i: number): Predicate {
-  const r = p as Record<string, unknown> | null;
-  if (typeof r !== "object" || r === null) return invalid(`where[${i}] must be an object`);
+  const shaped = checkObject(p, `where[${i}]`, { required: ["attribute", "op"], optional: ["value", "values"] });
+  if (!shaped.ok) return invalid(shaped.message);
+  const r: Record<string, unknown> = shaped.value;
   const name = r["attribute"];
   const slot = typeof name === "string" ? slotOf(schema, name) : undefined;
   if (slot === undefined) return invalid(`where[${i}]: schema ${schema.id} has no attribute ${JSON.stringify(name)}`);
@@ -210,3 +216,23 @@ export function queryHolds(c: CompiledQuery, fields: readonly bigint[]): boolean
     return op === OP.in ? member : !member;
   });
 }
+
+/** The schema a query names: built in, or pinned by the verifier (or the holder's credential). */
+function querySchema(s: { schema?: unknown }, schemas: SchemaResolver): SchemaDefinition {
+  const id = s.schema;
+  const schema = typeof id === "string" ? schemas(id) : undefined;
+  if (!schema) throw new MedzkError("UNKNOWN_SCHEMA", `query schema ${JSON.stringify(id)} is not known here; pin its definition`);
+  return schema;
+}
+
+/** The "query" statement: circuits/lib/query.circom (registry entry "query"), any schema. */
+export const query: StatementModule<QueryStatement> = {
+  type: "query",
+  fields: { schema: { type: "string" }, where: { type: "array", maxItems: 16 }, disclose: { type: "array", maxItems: 8 } },
+  optional: ["where", "disclose"],
+  parse: (raw, schemas) => normaliseQuery(raw, querySchema(raw, schemas)),
+  schema: querySchema,
+  publicInputs: (s, schema) => ({ schemaId: schemaIdField(schema), ...compileQuery(s, schema) }),
+  holds: (s, schema, fields) => queryHolds(compileQuery(s, schema), fields),
+  attributeInputs: (fields) => ({ attr: [...fields] }),
+};

@@ -3,7 +3,7 @@
  * temporary directory through the whole flow, with its exit codes and error lines.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { chmod, copyFile, cp, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -55,7 +55,7 @@ describe("medzk CLI", () => {
     expect(await medzk(["--version"])).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: "" });
     const help = await medzk(["--help"]);
     expect(help.code).toBe(0);
-    const names = ["keygen", "holder", "issue", "revocation init", "revocation revoke", "request", "prove", "verify", "serve", "artifacts check", "circuits build"];
+    const names = ["keygen", "holder", "issue", "revocation init", "revocation revoke", "request", "prove", "verify", "serve", "artifacts check"];
     for (const name of names) {
       expect(help.stdout).toContain(`  ${name} `);
       const own = await medzk([...name.split(" "), "--help"]);
@@ -65,6 +65,8 @@ describe("medzk CLI", () => {
     }
     expect((await medzk(["help", "verify"])).stdout).toMatch(/^Usage: medzk verify/);
     expect(await medzk([])).toMatchObject({ code: 2, stdout: "" });
+    // Rebuilding artifacts is the npm script build:circuits (it needs a checkout), not a command.
+    expect(help.stdout).not.toContain("circuits");
   });
 
   it("makes keys and a holder, owner-only, and never overwrites them", async () => {
@@ -145,6 +147,7 @@ describe("medzk CLI", () => {
     expectError(await medzk(["verify", "--config", "verifier.json"]), 2, "USAGE", "presentation file");
     expectError(await medzk(["keygen", "extra"]), 2, "USAGE", "extra");
     expectError(await medzk(["artifacts"]), 2, "USAGE", "check");
+    expectError(await medzk(["circuits", "build"]), 2, "USAGE", '"circuits"');
     expectError(await medzk(["revocation", "revoke", "--status", "status.json", "x"]), 2, "USAGE", '"x"');
   });
 
@@ -154,7 +157,7 @@ describe("medzk CLI", () => {
     expectError(await medzk(["verify", "--config", "verifier.json", "broken.json"]), 3, "INPUT", "broken.json is not valid JSON");
     expectError(await medzk(["verify", "--config", "broken.json", "presentation.json"]), 3, "INVALID_ARGUMENT", "broken.json is not valid JSON");
     expectError(await medzk(["request", "--config", "nope.json", "--statement", '{"type":"ageAtLeast","minAge":18}']), 3, "INVALID_ARGUMENT", "nope.json");
-    expectError(await medzk(["request", "--config", "verifier.json", "--statement", '{"type":"ageAtLeast","minAge":"x"}']), 3, "INVALID_ARGUMENT", "--statement");
+    expectError(await medzk(["request", "--config", "verifier.json", "--statement", '{"type":"ageAtLeast","minAge":"x"}']), 3, "INVALID_STATEMENT", "--statement");
     expectError(await medzk(["prove", "--credential", "attrs.json", "--holder", "holder.json", "--request", "request.json"]), 3, "INVALID_CREDENTIAL", "attrs.json");
     expectError(await medzk(["issue", "--issuer", "holder.json", "--holder-commitment", "1", "--schema", "patient-record/v1", "--attributes", "attrs.json"]), 3, "INVALID_KEY", "holder.json");
     await writeFile(join(dir, "nokey.json"), JSON.stringify({ scope: "s", trustedIssuers: [publicKey] }));
@@ -187,7 +190,7 @@ describe("medzk CLI", () => {
     expect(logged).toContainEqual(expect.objectContaining({ route: "/v1/requests", status: 201 }));
   });
 
-  it("checks the shipped artifacts by hash when there is no checkout, and refuses to build circuits", async () => {
+  it("checks the shipped artifacts by hash when there is no checkout", async () => {
     // An installed package's layout: package.json, dist/cli.js, artifacts/; dependencies reachable.
     const pkg = join(dir, "installed", "node_modules", "medzk");
     await mkdir(join(pkg, "dist"), { recursive: true });
@@ -207,41 +210,15 @@ describe("medzk CLI", () => {
     const bad = await medzk(["artifacts", "check"], { cli });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("age_at_least: artifacts/age_at_least.wasm does not match its pin");
-    expectError(await medzk(["circuits", "build"], { cli }), 3, "INPUT", "needs a medzk repository checkout");
-    expectError(await medzk(["circuits", "build", "nope"], { cli }), 2, "USAGE", '"nope"');
   });
 
-  it("rebuilds a circuit's artifacts in a checkout, with progress on stderr", async () => {
-    // A copy of the checkout, so the committed artifacts stay untouched.
-    const checkout = join(dir, "checkout");
-    await mkdir(join(checkout, "dist"), { recursive: true });
-    for (const d of ["scripts", "circuits", "ceremony", "artifacts"]) await cp(d, join(checkout, d), { recursive: true });
-    await copyFile("package.json", join(checkout, "package.json"));
-    await copyFile(CLI, join(checkout, "dist", "cli.js"));
-    // Node follows symlinks into the real node_modules; circom2's WASI sandbox does not, so the
-    // circuit library it includes is copied.
-    await mkdir(join(checkout, "node_modules"));
-    for (const entry of await readdir("node_modules")) {
-      if (entry === "circomlib") await cp(join("node_modules", entry), join(checkout, "node_modules", entry), { recursive: true });
-      else await symlink(resolve("node_modules", entry), join(checkout, "node_modules", entry));
-    }
-    const before = JSON.parse(await readFile(join(checkout, "artifacts", "manifest.json"), "utf8"));
-    const run = await medzk(["circuits", "build", "age_at_least"], { cli: join(checkout, "dist", "cli.js") });
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain("[build-circuits] age_at_least: compile");
-    expect(run.stdout).toContain("rebuilt age_at_least");
-    const after = JSON.parse(await readFile(join(checkout, "artifacts", "manifest.json"), "utf8"));
-    // Same circuit, so the same r1cs and wasm; a fresh phase-2 contribution, so a new proving key.
-    expect(after.circuits.age_at_least.r1cs).toBe(before.circuits.age_at_least.r1cs);
-    expect(after.circuits.age_at_least.files.wasm).toEqual(before.circuits.age_at_least.files.wasm);
-    expect(after.circuits.age_at_least.files.zkey.sha256).not.toBe(before.circuits.age_at_least.files.zkey.sha256);
-    expect(after.circuits.query).toEqual(before.circuits.query);
-  }, 300_000);
-
-  it("recompiles and checks the artifacts in this checkout", async () => {
+  // The compile comes from the checkout's content-keyed cache (scripts/circuits.mjs), shared with
+  // the circuit tests, so the toolchain runs once per suite; the zkey verification (--fast skips
+  // it) is test/circuits/artifacts.test.ts's.
+  it("checks the artifacts against the sources and the registry in this checkout", async () => {
     const run = await medzk(["artifacts", "check", "--fast"], { cwd: process.cwd() });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("OK: artifacts match the circuit sources");
-    expect(run.stderr).toContain("medzk: artifacts: query: compile");
+    expect(run.stderr).not.toContain("checking the shipped files against their SHA-256 pins only");
   }, 300_000);
 });

@@ -1,12 +1,12 @@
 /**
- * `medzk artifacts check` and `medzk circuits build`: the circuit artifacts.
+ * `medzk artifacts check`: the circuit artifacts against their sources and pins.
  *
- * In a repository checkout both run the repository's own scripts (scripts/check-artifacts.mjs,
- * scripts/build-circuits.mjs), so `npm run check:artifacts` and the CLI cannot disagree. An
- * installed package has no circuit sources or compiler: there `artifacts check` falls back to
- * hashing the shipped files against the manifest and says so, and `circuits build` refuses.
+ * In a repository checkout it runs the repository's own scripts/check-artifacts.mjs, so `npm run
+ * check:artifacts` and the CLI cannot disagree. An installed package has no circuit sources or
+ * compiler: there it falls back to hashing the shipped files against the manifest and says so.
+ * Rebuilding artifacts needs a checkout and is an npm script (`npm run build:circuits`), not a
+ * command.
  */
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex } from "@noble/hashes/utils";
 import { MANIFEST } from "../../artifacts/manifest.js";
-import { CliError, EXIT, inputError, usageError } from "../cli-error.js";
+import { CliError, EXIT, inputError } from "../cli-error.js";
 import type { Command } from "../io.js";
 
 /** The medzk package directory this CLI belongs to (a checkout or an installed package). */
@@ -37,8 +37,8 @@ export function packageRoot(): string {
 }
 
 /** Why the circuit tool chain is not usable here, or undefined if it is. */
-function missingToolchain(root: string, script: string): string | undefined {
-  for (const path of [join("scripts", script), join("circuits", "main")]) {
+function missingToolchain(root: string): string | undefined {
+  for (const path of [join("scripts", "check-artifacts.mjs"), join("circuits", "circuits.json"), "ceremony"]) {
     if (!existsSync(join(root, path))) return `${path} is missing (not a repository checkout)`;
   }
   try {
@@ -54,10 +54,11 @@ export const artifactsCheck: Command = {
   summary: "check the circuit artifacts against their sources and pins",
   help: `Usage: medzk artifacts check [--fast]
 
-In a repository checkout: recompiles every circuit and checks that the r1cs and wasm are the ones
-the manifest pins, that every artifact file matches its SHA-256, that each verification key is
-its proving key's, and (unless --fast) that each proving key descends from the r1cs and the
-powers of tau (snarkjs zkey verify). Takes about a minute.
+In a repository checkout: compiles every circuit of circuits/circuits.json (reusing the
+checkout's compile cache when the sources are unchanged) and checks that the r1cs and wasm are
+the ones the manifest pins, that the public signals are the registry's, that every artifact file
+matches its SHA-256, that each verification key is its proving key's, and (unless --fast) that
+each proving key descends from the r1cs and the powers of tau (snarkjs zkey verify).
 In an installed package (no circuits/ or compiler): checks the shipped artifact files against
 the manifest's SHA-256 pins only, and says so.
 
@@ -69,7 +70,7 @@ Options:
   options: { fast: { type: "boolean" } },
   async run(args) {
     const root = packageRoot();
-    const missing = missingToolchain(root, "check-artifacts.mjs") ?? (existsSync(join(root, "ceremony")) ? undefined : "ceremony/ is missing");
+    const missing = missingToolchain(root);
     let problems: string[];
     if (missing === undefined) {
       const script = pathToFileURL(join(root, "scripts", "check-artifacts.mjs")).href;
@@ -116,37 +117,3 @@ async function shippedFileProblems(root: string): Promise<string[]> {
   }
   return problems;
 }
-
-export const circuitsBuild: Command = {
-  name: "circuits build",
-  summary: "rebuild the circuit artifacts (repository checkout only)",
-  help: `Usage: medzk circuits build [<circuit> ...]
-
-Recompiles the circuits (all, or the ones named: ${Object.keys(MANIFEST.circuits).join(", ")}),
-runs a Groth16 setup with a fresh phase-2 contribution and rewrites artifacts/ and its manifest
-(scripts/build-circuits.mjs; ~45 s, plus ~8 minutes if the powers of tau must be made). Progress
-lines go to stderr. The new keys are development keys (SECURITY.md); rebuild the package
-afterwards (npm run build) so the bundled verification keys match.
-
-Needs a repository checkout with its devDependencies installed.
-
-Options:
-  -h, --help    show this help`,
-  options: {},
-  positionals: true,
-  async run(args) {
-    for (const name of args.positionals) {
-      if (!(name in MANIFEST.circuits)) throw usageError(`unknown circuit ${JSON.stringify(name)}; known: ${Object.keys(MANIFEST.circuits).join(", ")}`);
-    }
-    const root = packageRoot();
-    const missing = missingToolchain(root, "build-circuits.mjs");
-    if (missing !== undefined) throw inputError(`circuits build needs a medzk repository checkout: ${missing}`);
-    const child = spawn(process.execPath, [join(root, "scripts", "build-circuits.mjs"), ...args.positionals], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-    // The script's progress is not this command's output: pass it on to stderr.
-    child.stdout.on("data", (chunk: Buffer) => process.stderr.write(chunk));
-    const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    if (status !== 0) throw new CliError(EXIT.INTERNAL, "BUILD_FAILED", `scripts/build-circuits.mjs exited with status ${status}`);
-    process.stdout.write(`rebuilt ${args.positionals.length ? args.positionals.join(", ") : "all circuits"} in ${join(root, "artifacts")}; run npm run build next\n`);
-    return 0;
-  },
-};

@@ -131,7 +131,7 @@ describe("verifier service", () => {
       [raw(JSON.stringify({ presentation: pAccept }), "text/plain"), 415, "UNSUPPORTED_MEDIA_TYPE"],
       [raw(JSON.stringify({ presentation: { pad: "x".repeat(70 * 1024) } })), 413, "PAYLOAD_TOO_LARGE"],
       [post("/v1/requests", {}), 400, "BAD_REQUEST"],
-      [post("/v1/requests", { statement: { type: "ageAtLeast", minAge: -3 } }), 400, "INVALID_ARGUMENT"],
+      [post("/v1/requests", { statement: { type: "ageAtLeast", minAge: -3 } }), 400, "INVALID_STATEMENT"],
       [post("/v1/nowhere", {}), 404, "NOT_FOUND"],
       [fetch(base + "/v1/verify"), 404, "NOT_FOUND"],
     ];

@@ -154,23 +154,23 @@ describe("malformed queries are caller mistakes", () => {
   };
 
   it("refuses them with codes", () => {
-    expect(bad([{ attribute: "labId", op: "LT", value: "x" }])).toBe("INVALID_ARGUMENT"); // range op on a string
-    expect(bad([{ attribute: "nope", op: "EQ", value: 1 }])).toBe("INVALID_ARGUMENT");
-    expect(bad([{ attribute: "hba1c", op: "LIKE", value: 1 }])).toBe("INVALID_ARGUMENT");
-    expect(bad([{ attribute: "hba1c", op: "IN", values: Array.from({ length: 17 }, (_, i) => i) }])).toBe("INVALID_ARGUMENT");
+    expect(bad([{ attribute: "labId", op: "LT", value: "x" }])).toBe("INVALID_STATEMENT"); // range op on a string
+    expect(bad([{ attribute: "nope", op: "EQ", value: 1 }])).toBe("INVALID_STATEMENT");
+    expect(bad([{ attribute: "hba1c", op: "LIKE", value: 1 }])).toBe("INVALID_STATEMENT");
+    expect(bad([{ attribute: "hba1c", op: "IN", values: Array.from({ length: 17 }, (_, i) => i) }])).toBe("INVALID_STATEMENT");
     expect(bad([{ attribute: "hba1c", op: "IN", values: Array.from({ length: 16 }, (_, i) => i) }])).toBe("accepted");
-    expect(bad([{ attribute: "hba1c", op: "BETWEEN", values: [9, 3] }])).toBe("INVALID_ARGUMENT");
-    expect(bad([{ attribute: "hba1c", op: "LT", value: 0 }])).toBe("INVALID_ARGUMENT"); // can never hold
+    expect(bad([{ attribute: "hba1c", op: "BETWEEN", values: [9, 3] }])).toBe("INVALID_STATEMENT");
+    expect(bad([{ attribute: "hba1c", op: "LT", value: 0 }])).toBe("INVALID_STATEMENT"); // can never hold
     expect(bad([{ attribute: "testedOn", op: "EQ", value: "2026-02-30" }])).toBe("INVALID_DATE");
     expect(bad([{ attribute: "bloodType", op: "EQ", value: "Z" }])).toBe("INVALID_ATTRIBUTE");
-    expect(bad(Array.from({ length: 5 }, () => ({ attribute: "hba1c", op: "EQ", value: 1 })))).toBe("INVALID_ARGUMENT");
-    expect(bad([], { disclose: ["hba1c", "born", "labId"] })).toBe("INVALID_ARGUMENT");
-    expect(bad([])).toBe("INVALID_ARGUMENT");
-    expect(bad([{ attribute: "hba1c", op: "EQ", value: 1, extra: 2 }])).toBe("INVALID_ARGUMENT");
-    try {
-      verifier.createRequest({ statement: { type: "query", schema: "unpinned/v1", where: [] } as never });
-    } catch (e) {
-      expect((e as MedzkError).code).toBe("UNKNOWN_SCHEMA");
-    }
+    expect(bad(Array.from({ length: 5 }, () => ({ attribute: "hba1c", op: "EQ", value: 1 })))).toBe("INVALID_STATEMENT");
+    expect(bad([], { disclose: ["hba1c", "born", "labId"] })).toBe("INVALID_STATEMENT");
+    expect(bad([])).toBe("INVALID_STATEMENT");
+    expect(bad([{ attribute: "hba1c", op: "EQ", value: 1, extra: 2 }])).toBe("INVALID_STATEMENT");
+    expect(bad([{ attribute: "hba1c", op: "EQ" }])).toBe("INVALID_STATEMENT");
+    expect(bad(["hba1c"])).toBe("INVALID_STATEMENT");
+    expect(bad([], { where: "hba1c" })).toBe("INVALID_STATEMENT");
+    expect(bad([{ attribute: "hba1c", op: "EQ", value: 1 }], { extra: 1 })).toBe("INVALID_STATEMENT");
+    expect(bad([{ attribute: "hba1c", op: "EQ", value: 1 }], { schema: "unpinned/v1" })).toBe("UNKNOWN_SCHEMA");
   });
 });
