@@ -11,6 +11,8 @@ export {
   type VerifyResult,
   type VerifySuccess,
   type VerifyFailure,
+  type InternalErrorHook,
+  type InternalErrorContext,
 } from "./verifier/create-verifier.js";
 export {
   MemoryIssuerRegistry,
@@ -31,11 +33,11 @@ export {
   type AttributeType,
   type AttributeValue,
 } from "./core/schemas.js";
-export { MemoryChallengeStore, type ChallengeStore } from "./verifier/challenge-store.js";
+export { MemoryChallengeStore, type ChallengeStore, type MemoryChallengeStoreOptions } from "./verifier/challenge-store.js";
 export { RedisChallengeStore, type RedisLikeClient } from "./verifier/redis-challenge-store.js";
 export { MedzkError, type MedzkErrorCode, type VerifyErrorCode, type VerifyError } from "./core/errors.js";
 export type { Statement, StatementType } from "./statements/registry.js";
 export type { QueryStatement, Predicate, Operator } from "./statements/query.js";
 export type { ProofRequest } from "./core/request.js";
 export type { Presentation } from "./core/presentation.js";
-export type { Groth16Proof } from "./groth16/verify.js";
+export type { Groth16Proof } from "./core/groth16-proof.js";

@@ -7,18 +7,26 @@
 
 export interface ChallengeStore {
   /**
-   * Records `challenge` as used until at least `expiresAt` (ms since epoch). Must be atomic: of
+   * Records `challenge` as used until at least `expiresAtMs` (ms since epoch). Must be atomic: of
    * concurrent calls for one challenge exactly one resolves true; later calls resolve false.
    * Rejects (throws) when the store cannot be reached: the verifier then fails closed.
    */
-  consume(challenge: string, expiresAt: number): Promise<boolean>;
+  consume(challenge: string, expiresAtMs: number): Promise<boolean>;
+}
+
+/** Options of {@link MemoryChallengeStore}. */
+export interface MemoryChallengeStoreOptions {
+  /** The store's clock; give it the verifier's (see the class NOTE). Default: the system clock. */
+  clock?: () => Date;
+  /** @deprecated Use `clock` (a `() => Date`, like the verifier's); this alias goes in the next release. */
+  now?: () => number;
 }
 
 /**
  * In-process store, the default. Correct for a single verifier instance; several instances need
  * a shared store.
  * NOTE: forgetting a challenge is safe only once the verifier refuses its request as expired, so
- * the store's clock (`now`) should be the verifier's; the default verifier store uses it.
+ * the store's clock should be the verifier's; the default verifier store uses it.
  */
 export class MemoryChallengeStore implements ChallengeStore {
   readonly #used = new Map<string, number>();
@@ -27,18 +35,19 @@ export class MemoryChallengeStore implements ChallengeStore {
   /** How long past its expiry a challenge is still remembered (absorbs clock skew). */
   static readonly GRACE_MS = 10 * 60 * 1000;
 
-  constructor(options: { now?: () => number } = {}) {
-    this.#now = options.now ?? Date.now;
+  constructor(options: MemoryChallengeStoreOptions = {}) {
+    const { clock, now } = options;
+    this.#now = clock ? () => clock().getTime() : (now ?? Date.now);
   }
 
-  async consume(challenge: string, expiresAt: number): Promise<boolean> {
+  async consume(challenge: string, expiresAtMs: number): Promise<boolean> {
     const now = this.#now();
     this.#sweep(now);
     // The check and the set below run without an await between them, so on Node's single
     // thread no other consume() can interleave: exactly one caller wins. A remembered challenge
     // is never accepted again, whatever the clocks say; only the sweep forgets it.
     if (this.#used.has(challenge)) return false;
-    this.#used.set(challenge, expiresAt);
+    this.#used.set(challenge, expiresAtMs);
     return true;
   }
 

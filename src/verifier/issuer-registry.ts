@@ -9,9 +9,10 @@
  * - {@link MemoryIssuerRegistry}, configured in code and updated through its methods;
  * - {@link JsonFileIssuerRegistry}, a JSON file re-read when it changes.
  *
- * Registry content is configuration: anything malformed throws a {@link MedzkError} naming the
- * field. Unknown properties are refused too, because a misspelt `validUntil` would otherwise
- * silently leave a key valid forever.
+ * Registry content is configuration: anything malformed throws MedzkError("INVALID_REGISTRY")
+ * naming the field (an unreadable file: "REGISTRY_UNREADABLE"). Unknown properties are refused
+ * too, because a misspelt `validUntil` would otherwise silently leave a key valid forever. Days
+ * are calendar days "YYYY-MM-DD" and instants follow core/validate's one rule (UTC, "…Z").
  *
  * Returned objects never alias internal state: lookups return deeply frozen snapshots (cheap, and
  * a write throws instead of corrupting the registry); `listIssuers` returns plain deep copies.
@@ -19,9 +20,17 @@
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { tryParseDate } from "../core/dates.js";
-import { MedzkError } from "../core/errors.js";
-import { parseCanonical } from "../core/field.js";
+import { MedzkError, type MedzkErrorCode, type VerifyError } from "../core/errors.js";
 import { tryUnpackPublicKey } from "../core/public-key.js";
+import {
+  assertArray,
+  assertCalendarDate,
+  assertFieldElement,
+  assertInstant,
+  assertObject,
+  assertString,
+  describe,
+} from "../core/validate.js";
 
 /**
  * - active: usable within its validity period.
@@ -76,6 +85,12 @@ export interface RevocationRoots {
  * service: a rejected promise or malformed data makes the verifier refuse (REGISTRY_UNAVAILABLE).
  */
 export interface IssuerRegistry {
+  /**
+   * Optional, synchronous: whether the registry holds this key now. `createVerifier` uses it to
+   * refuse a key that is also in `trustedIssuers` at construction (TRUST_CONFLICT); without it
+   * (or for a key added later) the verifier refuses such a key's presentations instead.
+   */
+  holdsKey?(publicKey: string): boolean;
   /** The issuer owning this key, and the key entry, or undefined. */
   lookupKey(publicKey: string): Promise<{
     /** The issuer that owns the key. */
@@ -87,7 +102,10 @@ export interface IssuerRegistry {
   revocationRoots(issuerId: string): Promise<RevocationRoots | undefined>;
 }
 
-export type KeyRefusal = "KEY_RETIRED" | "KEY_COMPROMISED" | "KEY_NOT_YET_VALID" | "KEY_EXPIRED";
+/** Why a verifier refuses an issuer key on a day: the verifier's own code and a message. */
+export interface KeyRefusal extends VerifyError {
+  code: "ISSUER_KEY_RETIRED" | "ISSUER_KEY_COMPROMISED" | "ISSUER_KEY_NOT_VALID";
+}
 
 /** How many replaced roots {@link MemoryIssuerRegistry.setRevocationRoot} keeps per issuer. */
 export const MAX_PREVIOUS_ROOTS = 32;
@@ -97,30 +115,30 @@ export const ISSUER_REGISTRY_FORMAT = "medzk-issuers/v1";
 
 const MAX_ISSUER_ID = 128;
 const KEY_STATUSES: readonly string[] = ["active", "retired", "compromised"];
-// An instant with an explicit zone: "2026-01-31T12:00:00Z", "...12:00:00.5+01:00". Date.parse
-// alone would accept (and roll over) "2026-02-30T00:00:00Z", hence the field checks.
-const INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
+/** Code of every malformed record or file content. */
+const INVALID = "INVALID_REGISTRY";
 
 /**
- * Why a key may not be used on a UTC day (YYYYMMDD, as produced by `parseDate`), or undefined if
- * it may. Status wins over dates: a compromised key is reported as compromised even when expired.
- * Throws (INVALID_DATE / INVALID_ARGUMENT) on a malformed day or key entry, e.g. one from a
- * custom registry: refusing loudly beats guessing.
+ * Why a verifier refuses a key on a UTC day (YYYYMMDD, as produced by `parseDate`), with the
+ * verifier's own code, or undefined if the key may be used. Status wins over dates: a compromised
+ * key is reported as compromised even when expired. Throws MedzkError (INVALID_DATE for the day,
+ * INVALID_REGISTRY for the entry) on malformed input, e.g. an entry from a custom registry:
+ * refusing loudly beats guessing.
  */
 export function keyRefusal(key: IssuerKeyEntry, asOf: number): KeyRefusal | undefined {
   if (!isDayNumber(asOf)) {
-    throw new MedzkError("INVALID_DATE", `"asOf" must be a calendar day as a YYYYMMDD number, got ${JSON.stringify(asOf)}`);
+    throw new MedzkError("INVALID_DATE", `"asOf" must be a calendar day as a YYYYMMDD number, got ${describe(asOf)}`);
   }
   const status = key.status ?? "active";
   if (!KEY_STATUSES.includes(status)) {
-    throw new MedzkError("INVALID_ARGUMENT", `"status" must be one of ${KEY_STATUSES.join(", ")}, got ${JSON.stringify(status)}`);
+    throw new MedzkError(INVALID, `"status" must be one of ${KEY_STATUSES.join(", ")}, got ${describe(status)}`);
   }
-  if (status === "compromised") return "KEY_COMPROMISED";
-  if (status === "retired") return "KEY_RETIRED";
+  if (status === "compromised") return { code: "ISSUER_KEY_COMPROMISED", message: "the issuer key is compromised" };
+  if (status === "retired") return { code: "ISSUER_KEY_RETIRED", message: "the issuer key is retired" };
   const from = optionalDay(key.validFrom, "validFrom");
   const until = optionalDay(key.validUntil, "validUntil");
-  if (from !== undefined && asOf < from) return "KEY_NOT_YET_VALID";
-  if (until !== undefined && asOf > until) return "KEY_EXPIRED";
+  if (from !== undefined && asOf < from) return { code: "ISSUER_KEY_NOT_VALID", message: `the issuer key is valid from ${key.validFrom}` };
+  if (until !== undefined && asOf > until) return { code: "ISSUER_KEY_NOT_VALID", message: `the issuer key was valid until ${key.validUntil}` };
   return undefined;
 }
 
@@ -153,11 +171,8 @@ export function rootAcceptable(
   // The same root may have been current more than once: any recent replacement counts.
   for (const [i, entry] of roots.previous.entries()) {
     if (entry.root !== root) continue;
-    const replacedAt = parseInstant(entry.replacedAt);
-    if (replacedAt === undefined) {
-      throw new MedzkError("INVALID_ARGUMENT", `"previous[${i}].replacedAt" must be an ISO 8601 instant, got ${JSON.stringify(entry.replacedAt)}`);
-    }
-    if (replacedAt > cutoff) return "recent";
+    const replacedAtMs = assertInstant(entry.replacedAt, `previous[${i}].replacedAt`, INVALID);
+    if (replacedAtMs > cutoff) return "recent";
     seen = true;
   }
   return seen ? "stale" : "unknown";
@@ -167,9 +182,9 @@ export function rootAcceptable(
 export class MemoryIssuerRegistry implements IssuerRegistry {
   #state = new RegistryState();
 
-  /** Validates every record; throws INVALID_ARGUMENT / INVALID_KEY naming the offending field. */
-  constructor(issuers: IssuerRecord[] = []) {
-    if (!Array.isArray(issuers)) throw new MedzkError("INVALID_ARGUMENT", `"issuers" must be an array of issuer records`);
+  /** Validates every record; throws INVALID_REGISTRY naming the offending field. */
+  constructor(issuers: readonly IssuerRecord[] = []) {
+    assertArray(issuers, "issuers", undefined, INVALID);
     issuers.forEach((record, i) => this.#state.addIssuer(validateRecord(record, `issuers[${i}]`), `issuers[${i}]`));
   }
 
@@ -186,6 +201,11 @@ export class MemoryIssuerRegistry implements IssuerRegistry {
     return this.#state.roots.get(issuerId);
   }
 
+  /** Whether a key belongs to one of the issuers now (synchronous). */
+  holdsKey(publicKey: string): boolean {
+    return this.#state.holdsKey(publicKey);
+  }
+
   /** Adds an issuer; its id and keys must be new to the registry. */
   addIssuer(record: IssuerRecord): void {
     this.#state.addIssuer(validateRecord(record, "record"), "record");
@@ -198,9 +218,7 @@ export class MemoryIssuerRegistry implements IssuerRegistry {
    */
   setKeyStatus(publicKey: string, status: KeyStatus): void {
     const found = this.#state.requireKey(publicKey, "publicKey");
-    if (!KEY_STATUSES.includes(status)) {
-      throw new MedzkError("INVALID_ARGUMENT", `"status" must be one of ${KEY_STATUSES.join(", ")}, got ${JSON.stringify(status)}`);
-    }
+    keyStatus(status, "status", "INVALID_ARGUMENT");
     if (found.key.status === "compromised" && status !== "compromised") {
       throw new MedzkError("INVALID_ARGUMENT", `key ${publicKey} is compromised and cannot become ${status}; add a new key instead`);
     }
@@ -224,9 +242,7 @@ export class MemoryIssuerRegistry implements IssuerRegistry {
    */
   setRevocationRoot(issuerId: string, root: string, at: Date = new Date()): void {
     this.#state.requireIssuer(issuerId);
-    if (parseCanonical(root) === undefined) {
-      throw new MedzkError("INVALID_ARGUMENT", `"root" must be a canonical decimal field element, got ${JSON.stringify(root)}`);
-    }
+    assertFieldElement(root, "root");
     if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new MedzkError("INVALID_ARGUMENT", `"at" must be a valid Date`);
     const old = this.#state.roots.get(issuerId);
     if (old?.current === root) return;
@@ -260,23 +276,26 @@ export class JsonFileIssuerRegistry implements IssuerRegistry {
   #lastError: Error | undefined;
   #checking: Promise<void> | undefined;
 
-  /** Reads the file now; throws a MedzkError if it is missing or invalid. */
+  /**
+   * Reads the file now. Throws MedzkError: REGISTRY_UNREADABLE if it cannot be read,
+   * INVALID_REGISTRY if its content is malformed.
+   */
   constructor(path: string) {
-    if (typeof path !== "string" || path.length === 0) throw new MedzkError("INVALID_ARGUMENT", `"path" must be a file path`);
-    this.path = path;
-    let fd: number;
+    this.path = assertString(path, "path");
+    let text: string;
     try {
-      fd = openSync(path, "r");
+      const fd = openSync(path, "r");
+      try {
+        // The signature is taken before reading: a change during the read then shows on the next check.
+        this.#signature = signature(fstatSync(fd, { bigint: true }));
+        text = readFileSync(fd, "utf8");
+      } finally {
+        closeSync(fd);
+      }
     } catch (cause) {
-      throw new MedzkError("INVALID_ARGUMENT", `cannot read issuer registry ${path}: ${(cause as Error).message}`, { cause });
+      throw new MedzkError("REGISTRY_UNREADABLE", `cannot read issuer registry ${path}: ${(cause as Error).message}`, { cause });
     }
-    try {
-      // The signature is taken before reading: a change during the read then shows on the next check.
-      this.#signature = signature(fstatSync(fd, { bigint: true }));
-      this.#state = parseRegistryFile(readFileSync(fd, "utf8"), path);
-    } finally {
-      closeSync(fd);
-    }
+    this.#state = parseRegistryFile(text, path);
   }
 
   /** Why the latest version of the file was not taken into use, or undefined if it was. */
@@ -297,6 +316,11 @@ export class JsonFileIssuerRegistry implements IssuerRegistry {
   async revocationRoots(issuerId: string): Promise<RevocationRoots | undefined> {
     await this.refresh();
     return this.#state.roots.get(issuerId);
+  }
+
+  /** Whether the content in use holds the key (synchronous: the file is not re-checked). */
+  holdsKey(publicKey: string): boolean {
+    return this.#state.holdsKey(publicKey);
   }
 
   /** Re-reads the file if it changed. Never rejects: failures land in `lastError`. */
@@ -322,7 +346,8 @@ export class JsonFileIssuerRegistry implements IssuerRegistry {
         await handle.close();
       }
     } catch (error) {
-      this.#lastError = error instanceof Error ? error : new Error(String(error));
+      this.#lastError =
+        error instanceof MedzkError ? error : new MedzkError("REGISTRY_UNREADABLE", `cannot read issuer registry ${this.path}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
     }
   }
 }
@@ -344,10 +369,14 @@ class RegistryState {
     return typeof publicKey === "string" ? this.#byKey.get(publicKey) : undefined;
   }
 
+  holdsKey(publicKey: string): boolean {
+    return this.lookupKey(publicKey) !== undefined;
+  }
+
   /** Adds a validated record, checking its id and keys are new (all checks before any change). */
   addIssuer(record: IssuerRecord, name: string): void {
     if (this.issuers.has(record.id)) {
-      throw new MedzkError("INVALID_ARGUMENT", `"${name}.id": issuer ${JSON.stringify(record.id)} is already registered`);
+      throw new MedzkError(INVALID, `"${name}.id": issuer ${JSON.stringify(record.id)} is already registered`);
     }
     record.keys.forEach((key, i) => this.assertKeyFree(key.publicKey, `${name}.keys[${i}].publicKey`));
     this.replaceIssuer(record);
@@ -362,7 +391,7 @@ class RegistryState {
   assertKeyFree(publicKey: string, name: string): void {
     const owner = this.#byKey.get(publicKey);
     if (owner) {
-      throw new MedzkError("INVALID_KEY", `"${name}": key ${publicKey} already belongs to issuer ${JSON.stringify(owner.issuer.id)}`);
+      throw new MedzkError(INVALID, `"${name}": key ${publicKey} already belongs to issuer ${JSON.stringify(owner.issuer.id)}`);
     }
   }
 
@@ -387,33 +416,33 @@ function parseRegistryFile(text: string, path: string): RegistryState {
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new MedzkError("INVALID_ARGUMENT", `issuer registry ${path} is not valid JSON: ${(cause as Error).message}`, { cause });
+    throw new MedzkError(INVALID, `issuer registry ${path} is not valid JSON: ${(cause as Error).message}`, { cause });
   }
   try {
     return buildState(json);
   } catch (error) {
-    if (error instanceof MedzkError) {
-      throw new MedzkError(error.code, `issuer registry ${path}: ${error.message}`, { cause: error });
-    }
+    if (error instanceof MedzkError) throw new MedzkError(error.code, `issuer registry ${path}: ${error.message}`, { cause: error });
     throw error;
   }
 }
 
+const FILE_SHAPE = { required: ["format", "issuers"], optional: ["revocation"] } as const;
+const RECORD_SHAPE = { required: ["id", "keys"], optional: ["name", "schemas"] } as const;
+const KEY_SHAPE = { required: ["publicKey"], optional: ["validFrom", "validUntil", "status"] } as const;
+const ROOTS_SHAPE = { required: ["current"], optional: ["previous"] } as const;
+const PREVIOUS_SHAPE = { required: ["root", "replacedAt"] } as const;
+
 function buildState(json: unknown): RegistryState {
-  const file = plainObject(json, "file", ["format", "issuers", "revocation"]);
+  const file = assertObject(json, "file", FILE_SHAPE, INVALID);
   if (file.format !== ISSUER_REGISTRY_FORMAT) {
-    throw new MedzkError("INVALID_ARGUMENT", `"format" must be ${JSON.stringify(ISSUER_REGISTRY_FORMAT)}, got ${JSON.stringify(file.format)}`);
+    throw new MedzkError(INVALID, `"format" must be ${JSON.stringify(ISSUER_REGISTRY_FORMAT)}, got ${describe(file.format)}`);
   }
-  if (!Array.isArray(file.issuers)) throw new MedzkError("INVALID_ARGUMENT", `"issuers" must be an array of issuer records`);
   const state = new RegistryState();
-  file.issuers.forEach((record, i) => state.addIssuer(validateRecord(record, `issuers[${i}]`), `issuers[${i}]`));
+  assertArray(file.issuers, "issuers", undefined, INVALID).forEach((record, i) => state.addIssuer(validateRecord(record, `issuers[${i}]`), `issuers[${i}]`));
   if (file.revocation !== undefined) {
-    const revocation = plainObject(file.revocation, "revocation");
+    const revocation = assertObject(file.revocation, "revocation", { required: [], optional: [...state.issuers.keys()] }, INVALID);
     for (const [issuerId, roots] of Object.entries(revocation)) {
-      const name = `revocation[${JSON.stringify(issuerId)}]`;
-      // A root for an issuer that is not listed is most likely a misspelt id.
-      if (!state.issuers.has(issuerId)) throw new MedzkError("INVALID_ARGUMENT", `"${name}": unknown issuer ${JSON.stringify(issuerId)}`);
-      state.roots.set(issuerId, validateRoots(roots, name));
+      state.roots.set(issuerId, validateRoots(roots, `revocation[${JSON.stringify(issuerId)}]`));
     }
   }
   return state;
@@ -421,126 +450,74 @@ function buildState(json: unknown): RegistryState {
 
 /** A deeply frozen copy of a valid record, holding only the known properties. */
 function validateRecord(value: unknown, name: string): IssuerRecord {
-  const record = plainObject(value, name, ["id", "name", "keys", "schemas"]);
-  if (typeof record.id !== "string" || record.id.length === 0 || record.id.length > MAX_ISSUER_ID) {
-    throw new MedzkError("INVALID_ARGUMENT", `"${name}.id" must be a string of 1 to ${MAX_ISSUER_ID} characters`);
-  }
-  const out: IssuerRecord = { id: record.id, keys: [] };
-  if (record.name !== undefined) {
-    if (typeof record.name !== "string") throw new MedzkError("INVALID_ARGUMENT", `"${name}.name" must be a string`);
-    out.name = record.name;
-  }
-  if (!Array.isArray(record.keys) || record.keys.length === 0) {
-    throw new MedzkError("INVALID_ARGUMENT", `"${name}.keys" must be an array of at least one key`);
-  }
+  const record = assertObject(value, name, RECORD_SHAPE, INVALID);
+  const out: IssuerRecord = { id: assertString(record.id, `${name}.id`, { max: MAX_ISSUER_ID }, INVALID), keys: [] };
+  if (record.name !== undefined) out.name = assertString(record.name, `${name}.name`, { min: 0 }, INVALID);
+  const keys = assertArray(record.keys, `${name}.keys`, undefined, INVALID);
+  if (keys.length === 0) throw new MedzkError(INVALID, `"${name}.keys" must be an array of at least one key`);
   const seen = new Set<string>();
-  record.keys.forEach((key: unknown, i: number) => {
+  keys.forEach((key, i) => {
     const entry = validateKey(key, `${name}.keys[${i}]`);
-    if (seen.has(entry.publicKey)) {
-      throw new MedzkError("INVALID_KEY", `"${name}.keys[${i}].publicKey": key ${entry.publicKey} is listed twice`);
-    }
+    if (seen.has(entry.publicKey)) throw new MedzkError(INVALID, `"${name}.keys[${i}].publicKey": key ${entry.publicKey} is listed twice`);
     seen.add(entry.publicKey);
     out.keys.push(entry);
   });
   if (record.schemas !== undefined) {
     // An empty list would let the issuer issue nothing; more likely meant as "no restriction",
     // which is spelt by omitting the property.
-    if (!Array.isArray(record.schemas) || record.schemas.length === 0) {
-      throw new MedzkError("INVALID_ARGUMENT", `"${name}.schemas" must be a non-empty array of schema ids (omit it to allow any schema)`);
-    }
-    record.schemas.forEach((schema: unknown, i: number) => {
-      if (typeof schema !== "string" || schema.length === 0) {
-        throw new MedzkError("INVALID_ARGUMENT", `"${name}.schemas[${i}]" must be a non-empty string`);
-      }
-    });
-    out.schemas = [...(record.schemas as string[])];
+    const schemas = assertArray(record.schemas, `${name}.schemas`, undefined, INVALID);
+    if (schemas.length === 0) throw new MedzkError(INVALID, `"${name}.schemas" must be a non-empty array of schema ids (omit it to allow any schema)`);
+    out.schemas = schemas.map((schema, i) => assertString(schema, `${name}.schemas[${i}]`, {}, INVALID));
   }
   return deepFreeze(out);
 }
 
 function validateKey(value: unknown, name: string): IssuerKeyEntry {
-  const key = plainObject(value, name, ["publicKey", "validFrom", "validUntil", "status"]);
+  const key = assertObject(value, name, KEY_SHAPE, INVALID);
   if (tryUnpackPublicKey(key.publicKey) === undefined) {
-    throw new MedzkError("INVALID_KEY", `"${name}.publicKey" must be a packed BabyJubJub public key (64 lowercase hex characters)`);
+    throw new MedzkError(INVALID, `"${name}.publicKey" must be a packed BabyJubJub public key (64 lowercase hex characters)`);
   }
   const out: IssuerKeyEntry = { publicKey: key.publicKey as string };
-  const from = optionalDay(key.validFrom, `${name}.validFrom`);
-  const until = optionalDay(key.validUntil, `${name}.validUntil`);
+  const from = key.validFrom === undefined ? undefined : assertCalendarDate(key.validFrom, `${name}.validFrom`, INVALID);
+  const until = key.validUntil === undefined ? undefined : assertCalendarDate(key.validUntil, `${name}.validUntil`, INVALID);
   if (from !== undefined && until !== undefined && from > until) {
-    throw new MedzkError("INVALID_DATE", `"${name}.validFrom" (${key.validFrom}) is after "${name}.validUntil" (${key.validUntil})`);
+    throw new MedzkError(INVALID, `"${name}.validFrom" (${key.validFrom}) is after "${name}.validUntil" (${key.validUntil})`);
   }
   if (from !== undefined) out.validFrom = key.validFrom as string;
   if (until !== undefined) out.validUntil = key.validUntil as string;
-  if (key.status !== undefined) {
-    if (typeof key.status !== "string" || !KEY_STATUSES.includes(key.status)) {
-      throw new MedzkError("INVALID_ARGUMENT", `"${name}.status" must be one of ${KEY_STATUSES.join(", ")}, got ${JSON.stringify(key.status)}`);
-    }
-    out.status = key.status as KeyStatus;
-  }
+  if (key.status !== undefined) out.status = keyStatus(key.status, `${name}.status`, INVALID);
   return deepFreeze(out);
 }
 
-function validateRoots(value: unknown, name: string): RevocationRoots {
-  const roots = plainObject(value, name, ["current", "previous"]);
-  if (parseCanonical(roots.current) === undefined) {
-    throw new MedzkError("INVALID_ARGUMENT", `"${name}.current" must be a canonical decimal field element, got ${JSON.stringify(roots.current)}`);
+function keyStatus(value: unknown, name: string, code: MedzkErrorCode): KeyStatus {
+  if (typeof value !== "string" || !KEY_STATUSES.includes(value)) {
+    throw new MedzkError(code, `"${name}" must be one of ${KEY_STATUSES.join(", ")}, got ${describe(value)}`);
   }
-  const previous = roots.previous ?? [];
-  if (!Array.isArray(previous)) throw new MedzkError("INVALID_ARGUMENT", `"${name}.previous" must be an array`);
+  return value as KeyStatus;
+}
+
+function validateRoots(value: unknown, name: string): RevocationRoots {
+  const roots = assertObject(value, name, ROOTS_SHAPE, INVALID);
+  assertFieldElement(roots.current, `${name}.current`, INVALID);
   const out: RevocationRoots = { current: roots.current as string, previous: [] };
-  previous.forEach((item: unknown, i: number) => {
-    const entry = plainObject(item, `${name}.previous[${i}]`, ["root", "replacedAt"]);
-    if (parseCanonical(entry.root) === undefined) {
-      throw new MedzkError("INVALID_ARGUMENT", `"${name}.previous[${i}].root" must be a canonical decimal field element, got ${JSON.stringify(entry.root)}`);
-    }
-    if (parseInstant(entry.replacedAt) === undefined) {
-      throw new MedzkError("INVALID_ARGUMENT", `"${name}.previous[${i}].replacedAt" must be an ISO 8601 instant with a zone, got ${JSON.stringify(entry.replacedAt)}`);
-    }
+  const previous = roots.previous === undefined ? [] : assertArray(roots.previous, `${name}.previous`, undefined, INVALID);
+  previous.forEach((item, i) => {
+    const entry = assertObject(item, `${name}.previous[${i}]`, PREVIOUS_SHAPE, INVALID);
+    assertFieldElement(entry.root, `${name}.previous[${i}].root`, INVALID);
+    assertInstant(entry.replacedAt, `${name}.previous[${i}].replacedAt`, INVALID);
     out.previous.push({ root: entry.root as string, replacedAt: entry.replacedAt as string });
   });
   return deepFreeze(out);
 }
 
-/** A non-array object with no properties beyond `allowed` (when given). */
-function plainObject(value: unknown, name: string, allowed?: readonly string[]): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new MedzkError("INVALID_ARGUMENT", `"${name}" must be an object`);
-  }
-  const object = value as Record<string, unknown>;
-  if (allowed) {
-    for (const property of Object.keys(object)) {
-      if (!allowed.includes(property)) {
-        throw new MedzkError("INVALID_ARGUMENT", `"${name}" has unknown property ${JSON.stringify(property)}; allowed: ${allowed.join(", ")}`);
-      }
-    }
-  }
-  return object;
-}
-
 function optionalDay(value: unknown, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const day = tryParseDate(value);
-  if (day === undefined) {
-    throw new MedzkError("INVALID_DATE", `"${name}" must be a calendar date "YYYY-MM-DD", got ${JSON.stringify(value)}`);
-  }
-  return day;
+  return value === undefined ? undefined : assertCalendarDate(value, name, INVALID);
 }
 
 function isDayNumber(value: unknown): value is number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) return false;
   const text = String(value).padStart(8, "0");
   return tryParseDate(`${text.slice(0, -4)}-${text.slice(-4, -2)}-${text.slice(-2)}`) === value;
-}
-
-/** Milliseconds since the epoch of a zoned ISO 8601 instant, or undefined. */
-function parseInstant(value: unknown): number | undefined {
-  if (typeof value !== "string") return undefined;
-  const m = INSTANT.exec(value);
-  if (!m || tryParseDate(m[1]) === undefined) return undefined;
-  if (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4]) > 59) return undefined;
-  if (m[5] !== undefined && (Number(m[5]) > 23 || Number(m[6]) > 59)) return undefined;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) ? ms : undefined;
 }
 
 function signature(stats: { mtimeNs: bigint; size: bigint; ino: bigint; dev: bigint }): string {

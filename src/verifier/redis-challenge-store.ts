@@ -32,10 +32,10 @@ export class RedisChallengeStore implements ChallengeStore {
     this.#prefix = options.prefix ?? "medzk:challenge:";
   }
 
-  async consume(challenge: string, expiresAt: number): Promise<boolean> {
+  async consume(challenge: string, expiresAtMs: number): Promise<boolean> {
     // PXAT in the past would make Redis drop the key at once; the verifier never consumes an
     // expired request, but keep at least a minute so clock skew cannot reopen a challenge.
-    const until = Math.max(Math.ceil(expiresAt), Date.now() + 60_000);
+    const until = Math.max(Math.ceil(expiresAtMs), Date.now() + 60_000);
     const reply = await this.#client.set(this.#prefix + challenge, "1", "PXAT", until, "NX");
     return reply === "OK";
   }

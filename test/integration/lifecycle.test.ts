@@ -8,8 +8,10 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Credential,
+  type IssuerKeyEntry,
   type IssuerRegistry,
   JsonFileIssuerRegistry,
+  MedzkError,
   MemoryIssuerRegistry,
   RevocationRegistry,
   createHolder,
@@ -39,7 +41,7 @@ const issue = (holder = patient, extra: { expiresAt?: string } = {}) =>
     ...extra,
   });
 
-function registryWith(keys = [{ publicKey: hospital.publicKey }], schemas?: string[]) {
+function registryWith(keys: IssuerKeyEntry[] = [{ publicKey: hospital.publicKey }], schemas?: string[]) {
   const registry = new MemoryIssuerRegistry([{ id: "st-mary", keys, ...(schemas ? { schemas } : {}) }]);
   registry.setRevocationRoot("st-mary", revocations.root, new Date(NOW));
   return registry;
@@ -121,8 +123,8 @@ describe("expiry", () => {
 
 describe("issuer keys", () => {
   it("refuses retired and compromised keys and keys outside their validity period", async () => {
-    const p = async (keys: Array<Record<string, string>>) => {
-      const v = verifierFor(registryWith(keys as never));
+    const p = async (keys: IssuerKeyEntry[]) => {
+      const v = verifierFor(registryWith(keys));
       return v.verify(await presentTo(v, otherRecord, other));
     };
     expect(await p([{ publicKey: hospital.publicKey, status: "retired" }])).toMatchObject({ error: { code: "ISSUER_KEY_RETIRED" } });
@@ -183,3 +185,52 @@ async function buildable(request: unknown, now: Date): Promise<boolean> {
   await buildCircuitInput({ credential: otherRecord, holder: other, request, revocation: revocations.publish(), now });
   return true;
 }
+
+describe("the trust rule: a key is trusted through trustedIssuers or the registry, never both", () => {
+  const both = (issuers: IssuerRegistry, clock = fixedClock(NOW)) =>
+    createVerifier({ issuers, trustedIssuers: [hospital.publicKey], scope: "acme/claims", clock: clock.now });
+
+  it("refuses at construction a compromised registry key also listed in trustedIssuers (the bypass that accepted a revoked credential)", async () => {
+    const revoked = await issue(patient);
+    revocations.revoke(revoked);
+    const registry = registryWith([{ publicKey: hospital.publicKey, status: "compromised" }]);
+    registry.setRevocationRoot("st-mary", revocations.root, new Date(NOW));
+    let thrown: unknown;
+    try {
+      both(registry);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(MedzkError);
+    expect(thrown).toMatchObject({ code: "TRUST_CONFLICT", message: expect.stringContaining(hospital.publicKey) });
+    // The presentation that bypass accepted: the revoked credential proven against the empty root.
+    const v = verifierFor(registry);
+    const p = await prove({ credential: revoked, holder: patient, request: v.createRequest({ statement: AGE }), now: new Date(NOW) });
+    expect(await v.verify(p)).toMatchObject({ ok: false, error: { code: "ISSUER_KEY_COMPROMISED" } });
+    const listedOnly = createVerifier({ trustedIssuers: [hospital.publicKey], scope: "acme/claims", clock: () => new Date(NOW) });
+    expect(listedOnly.scope).toBe("acme/claims"); // one source alone is fine
+  });
+
+  it("refuses the same conflict with a registry file", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "medzk-issuers-"));
+    const file = join(dir, "issuers.json");
+    await writeFile(file, JSON.stringify({ format: "medzk-issuers/v1", issuers: [{ id: "st-mary", keys: [{ publicKey: hospital.publicKey }] }] }));
+    expect(() => both(new JsonFileIssuerRegistry(file))).toThrow(expect.objectContaining({ code: "TRUST_CONFLICT" }));
+  });
+
+  it("refuses at verify time a conflict construction could not see: a custom registry, a key added later", async () => {
+    const inner = registryWith();
+    // No holdsKey: the registry can only answer asynchronously.
+    const remote: IssuerRegistry = { lookupKey: (key) => inner.lookupKey(key), revocationRoots: (id) => inner.revocationRoots(id) };
+    const v1 = both(remote);
+    expect(await v1.verify(await presentTo(v1, otherRecord, other))).toMatchObject({ ok: false, error: { code: "UNTRUSTED_ISSUER", message: expect.stringMatching(/both in trustedIssuers/) } });
+
+    const later = new MemoryIssuerRegistry([{ id: "elsewhere", keys: [{ publicKey: generateIssuerKey().publicKey }] }]);
+    const v2 = both(later);
+    const listed = await issueCredential(hospital, { schema: "patient-record/v1", holder: other.commitment, attributes: { dateOfBirth: "1990-04-01" }, now: new Date(NOW) });
+    const answer = () => prove({ credential: listed, holder: other, request: v2.createRequest({ statement: AGE }), now: new Date(NOW) });
+    expect(await v2.verify(await answer())).toMatchObject({ ok: true, issuerId: hospital.publicKey });
+    later.addIssuer({ id: "st-mary", keys: [{ publicKey: hospital.publicKey }] });
+    expect(await v2.verify(await answer())).toMatchObject({ ok: false, error: { code: "UNTRUSTED_ISSUER" } });
+  });
+});

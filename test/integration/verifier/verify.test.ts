@@ -218,6 +218,24 @@ describe("requests: replay, expiry, authenticity", () => {
     );
   });
 
+  it("reports an INTERNAL_ERROR's cause to onInternalError, not to the caller", async () => {
+    const seen: Array<[unknown, unknown]> = [];
+    let broken = false;
+    const clock = () => (broken ? new Date(Number.NaN) : new Date(NOW));
+    const v = freshVerifier({ clock, onInternalError: (error: unknown, context: unknown) => seen.push([error, context]) });
+    broken = true;
+    const result = await v.verify(agePresentation);
+    expect(result).toEqual({ ok: false, error: { code: "INTERNAL_ERROR", message: "verification failed unexpectedly" } });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]![0]).toMatchObject({ name: "MedzkError", code: "INVALID_ARGUMENT", message: expect.stringContaining("clock") });
+    expect(seen[0]![1]).toEqual({ operation: "verify" });
+    expect(await v.verifyBatch([agePresentation])).toEqual([result]);
+    expect(seen[1]![1]).toEqual({ operation: "verifyBatch", item: 0 });
+    // A throwing hook changes nothing for the caller.
+    const loud = freshVerifier({ clock, onInternalError: () => { throw new Error("logger down"); } });
+    expect(await loud.verify(agePresentation)).toEqual(result);
+  });
+
   it("fails closed when the challenge store is unreachable", async () => {
     const down: ChallengeStore = { consume: async () => Promise.reject(new Error("ECONNREFUSED")) };
     const v = freshVerifier({ challengeStore: down });
@@ -225,7 +243,7 @@ describe("requests: replay, expiry, authenticity", () => {
   });
 
   it("two verifier instances sharing a key and a store accept a presentation once", async () => {
-    const store = new MemoryChallengeStore({ now: () => Date.parse(NOW) });
+    const store = new MemoryChallengeStore({ clock: () => new Date(NOW) });
     const a = freshVerifier({ challengeStore: store });
     const b = freshVerifier({ challengeStore: store });
     const [ra, rb] = await Promise.all([a.verify(clone(agePresentation)), b.verify(clone(agePresentation))]);
@@ -312,6 +330,24 @@ describe("tampered proofs and hostile input", () => {
       const p = clone(agePresentation);
       edit(p);
       expect(await verify(p)).toMatchObject({ ok: false, error: { code: "MALFORMED_PROOF" } });
+    }
+  });
+
+  it("refuses unknown keys anywhere in the presentation (mutations that used to verify)", async () => {
+    const mutations: Array<[(p: any) => void, string]> = [
+      [(p) => (p.valid = 1), "MALFORMED_PRESENTATION"],
+      [(p) => (p.statement = []), "MALFORMED_PRESENTATION"],
+      [(p) => (p.request.extra = "1"), "MALFORMED_PRESENTATION"],
+      [(p) => (p.proof.nullifier = "1"), "MALFORMED_PROOF"],
+      [(p) => (p.proof.pi_a = ["0", "0", "1"]), "MALFORMED_PROOF"],
+      [(p) => (p.proof.pi_c = ["0", "1", "0"]), "MALFORMED_PROOF"],
+      [(p) => (p.proof.pi_b = [["0", "0"], ["0", "0"], ["1", "0"]]), "MALFORMED_PROOF"],
+    ];
+    for (const [edit, code] of mutations) {
+      const p = clone(agePresentation);
+      edit(p);
+      expect(await verify(p)).toMatchObject({ ok: false, error: { code } });
+      expect(await freshVerifier().verifyBatch([p, agePresentation])).toMatchObject([{ ok: false, error: { code } }, { ok: true }]);
     }
   });
 

@@ -12,6 +12,7 @@ import {
   MemoryIssuerRegistry,
   keyRefusal,
   rootAcceptable,
+  type IssuerKeyEntry,
   type IssuerRecord,
   type RevocationRoots,
 } from "../../../src/verifier/issuer-registry.js";
@@ -61,7 +62,7 @@ describe("MemoryIssuerRegistry", () => {
 
     const old = await registry.lookupKey(oldKey);
     expect(old?.key.status).toBe("retired");
-    expect(keyRefusal(old!.key, today)).toBe("KEY_RETIRED");
+    expect(keyRefusal(old!.key, today)?.code).toBe("ISSUER_KEY_RETIRED");
     const fresh = await registry.lookupKey(freshKey);
     expect(fresh?.issuer.id).toBe("clinic");
     expect(keyRefusal(fresh!.key, today)).toBeUndefined();
@@ -75,8 +76,8 @@ describe("MemoryIssuerRegistry", () => {
     const registry = new MemoryIssuerRegistry([{ id: "clinic", keys: [{ publicKey: key, validFrom: "2026-01-01", validUntil: "2026-12-31" }] }]);
     registry.setKeyStatus(key, "compromised");
     const entry = (await registry.lookupKey(key))!.key;
-    expect(keyRefusal(entry, day("2026-06-01"))).toBe("KEY_COMPROMISED");
-    expect(keyRefusal(entry, day("2027-06-01"))).toBe("KEY_COMPROMISED");
+    expect(keyRefusal(entry, day("2026-06-01"))?.code).toBe("ISSUER_KEY_COMPROMISED");
+    expect(keyRefusal(entry, day("2027-06-01"))?.code).toBe("ISSUER_KEY_COMPROMISED");
     expectMedzkError(() => registry.setKeyStatus(key, "active"), "INVALID_ARGUMENT", /compromised/);
     expectMedzkError(() => registry.setKeyStatus(key, "retired"), "INVALID_ARGUMENT", /compromised/);
     registry.setKeyStatus(key, "compromised");
@@ -90,8 +91,8 @@ describe("MemoryIssuerRegistry", () => {
     expectMedzkError(() => registry.setKeyStatus("zz", "retired"), "INVALID_KEY", /publicKey/);
     expectMedzkError(() => registry.setKeyStatus(key, "revoked" as never), "INVALID_ARGUMENT", /status/);
     expectMedzkError(() => registry.addKey("nobody", { publicKey: newKey() }), "INVALID_ARGUMENT", /unknown issuer/);
-    expectMedzkError(() => registry.addKey("clinic", { publicKey: key }), "INVALID_KEY", /already belongs to issuer "clinic"/);
-    expectMedzkError(() => registry.addKey("clinic", { publicKey: newKey(), validUntil: "2026-02-30" }), "INVALID_DATE", /key\.validUntil/);
+    expectMedzkError(() => registry.addKey("clinic", { publicKey: key }), "INVALID_REGISTRY", /already belongs to issuer "clinic"/);
+    expectMedzkError(() => registry.addKey("clinic", { publicKey: newKey(), validUntil: "2026-02-30" }), "INVALID_REGISTRY", /key\.validUntil/);
     expect(registry.listIssuers()[0]!.keys).toHaveLength(1);
   });
 
@@ -99,47 +100,47 @@ describe("MemoryIssuerRegistry", () => {
     const shared = newKey();
     expectMedzkError(
       () => new MemoryIssuerRegistry([{ id: "a", keys: [{ publicKey: shared }] }, { id: "b", keys: [{ publicKey: shared }] }]),
-      "INVALID_KEY",
+      "INVALID_REGISTRY",
       /issuers\[1\]\.keys\[0\]\.publicKey.*already belongs to issuer "a"/,
     );
     const registry = new MemoryIssuerRegistry([{ id: "a", keys: [{ publicKey: shared }] }]);
     const other = newKey();
-    expectMedzkError(() => registry.addIssuer({ id: "b", keys: [{ publicKey: other }, { publicKey: shared }] }), "INVALID_KEY", /record\.keys\[1\]/);
+    expectMedzkError(() => registry.addIssuer({ id: "b", keys: [{ publicKey: other }, { publicKey: shared }] }), "INVALID_REGISTRY", /record\.keys\[1\]/);
     // Nothing of the refused record was registered: its first key is still free.
     expect(registry.listIssuers().map((r) => r.id)).toEqual(["a"]);
     registry.addIssuer({ id: "b", keys: [{ publicKey: other }] });
-    expectMedzkError(() => registry.addIssuer({ id: "b", keys: [{ publicKey: newKey() }] }), "INVALID_ARGUMENT", /already registered/);
+    expectMedzkError(() => registry.addIssuer({ id: "b", keys: [{ publicKey: newKey() }] }), "INVALID_REGISTRY", /already registered/);
   });
 
   it("refuses invalid records with codes naming the field", () => {
     const k = newKey();
     const cases: Array<[unknown, string, RegExp]> = [
-      [null, "INVALID_ARGUMENT", /issuers\[0\]" must be an object/],
-      [{ id: "", keys: [{ publicKey: k }] }, "INVALID_ARGUMENT", /issuers\[0\]\.id/],
-      [{ id: "x".repeat(129), keys: [{ publicKey: k }] }, "INVALID_ARGUMENT", /issuers\[0\]\.id/],
-      [{ id: 7, keys: [{ publicKey: k }] }, "INVALID_ARGUMENT", /issuers\[0\]\.id/],
-      [{ id: "a", keys: [] }, "INVALID_ARGUMENT", /issuers\[0\]\.keys/],
-      [{ id: "a" }, "INVALID_ARGUMENT", /issuers\[0\]\.keys/],
-      [{ id: "a", name: 3, keys: [{ publicKey: k }] }, "INVALID_ARGUMENT", /issuers\[0\]\.name/],
-      [{ id: "a", keys: [{ publicKey: "ab".repeat(32) }] }, "INVALID_KEY", /issuers\[0\]\.keys\[0\]\.publicKey/],
-      [{ id: "a", keys: [{ publicKey: k.toUpperCase() }] }, "INVALID_KEY", /issuers\[0\]\.keys\[0\]\.publicKey/],
-      [{ id: "a", keys: [{ publicKey: k }, { publicKey: k }] }, "INVALID_KEY", /issuers\[0\]\.keys\[1\]\.publicKey.*twice/],
-      [{ id: "a", keys: [{ publicKey: k, validFrom: "2026-13-01" }] }, "INVALID_DATE", /issuers\[0\]\.keys\[0\]\.validFrom/],
-      [{ id: "a", keys: [{ publicKey: k, validUntil: "2025-02-29" }] }, "INVALID_DATE", /issuers\[0\]\.keys\[0\]\.validUntil/],
-      [{ id: "a", keys: [{ publicKey: k, validFrom: "2026-02-02", validUntil: "2026-02-01" }] }, "INVALID_DATE", /validFrom.*after/],
-      [{ id: "a", keys: [{ publicKey: k, status: "revoked" }] }, "INVALID_ARGUMENT", /issuers\[0\]\.keys\[0\]\.status/],
+      [null, "INVALID_REGISTRY", /issuers\[0\]" must be a JSON object/],
+      [{ id: "", keys: [{ publicKey: k }] }, "INVALID_REGISTRY", /issuers\[0\]\.id/],
+      [{ id: "x".repeat(129), keys: [{ publicKey: k }] }, "INVALID_REGISTRY", /issuers\[0\]\.id/],
+      [{ id: 7, keys: [{ publicKey: k }] }, "INVALID_REGISTRY", /issuers\[0\]\.id/],
+      [{ id: "a", keys: [] }, "INVALID_REGISTRY", /issuers\[0\]\.keys/],
+      [{ id: "a" }, "INVALID_REGISTRY", /issuers\[0\]\.keys/],
+      [{ id: "a", name: 3, keys: [{ publicKey: k }] }, "INVALID_REGISTRY", /issuers\[0\]\.name/],
+      [{ id: "a", keys: [{ publicKey: "ab".repeat(32) }] }, "INVALID_REGISTRY", /issuers\[0\]\.keys\[0\]\.publicKey/],
+      [{ id: "a", keys: [{ publicKey: k.toUpperCase() }] }, "INVALID_REGISTRY", /issuers\[0\]\.keys\[0\]\.publicKey/],
+      [{ id: "a", keys: [{ publicKey: k }, { publicKey: k }] }, "INVALID_REGISTRY", /issuers\[0\]\.keys\[1\]\.publicKey.*twice/],
+      [{ id: "a", keys: [{ publicKey: k, validFrom: "2026-13-01" }] }, "INVALID_REGISTRY", /issuers\[0\]\.keys\[0\]\.validFrom/],
+      [{ id: "a", keys: [{ publicKey: k, validUntil: "2025-02-29" }] }, "INVALID_REGISTRY", /issuers\[0\]\.keys\[0\]\.validUntil/],
+      [{ id: "a", keys: [{ publicKey: k, validFrom: "2026-02-02", validUntil: "2026-02-01" }] }, "INVALID_REGISTRY", /validFrom.*after/],
+      [{ id: "a", keys: [{ publicKey: k, status: "revoked" }] }, "INVALID_REGISTRY", /issuers\[0\]\.keys\[0\]\.status/],
       // A misspelt property would otherwise silently leave the key valid forever.
-      [{ id: "a", keys: [{ publicKey: k, validUntill: "2026-01-01" }] }, "INVALID_ARGUMENT", /unknown property "validUntill"/],
-      [{ id: "a", keys: [{ publicKey: k }], schema: ["x"] }, "INVALID_ARGUMENT", /unknown property "schema"/],
-      [{ id: "a", keys: [{ publicKey: k }], schemas: [] }, "INVALID_ARGUMENT", /issuers\[0\]\.schemas/],
-      [{ id: "a", keys: [{ publicKey: k }], schemas: "patient-record/v1" }, "INVALID_ARGUMENT", /issuers\[0\]\.schemas/],
-      [{ id: "a", keys: [{ publicKey: k }], schemas: ["ok", ""] }, "INVALID_ARGUMENT", /issuers\[0\]\.schemas\[1\]/],
+      [{ id: "a", keys: [{ publicKey: k, validUntill: "2026-01-01" }] }, "INVALID_REGISTRY", /unknown (key|property) "validUntill"/],
+      [{ id: "a", keys: [{ publicKey: k }], schema: ["x"] }, "INVALID_REGISTRY", /unknown (key|property) "schema"/],
+      [{ id: "a", keys: [{ publicKey: k }], schemas: [] }, "INVALID_REGISTRY", /issuers\[0\]\.schemas/],
+      [{ id: "a", keys: [{ publicKey: k }], schemas: "patient-record/v1" }, "INVALID_REGISTRY", /issuers\[0\]\.schemas/],
+      [{ id: "a", keys: [{ publicKey: k }], schemas: ["ok", ""] }, "INVALID_REGISTRY", /issuers\[0\]\.schemas\[1\]/],
     ];
     for (const [record, code, field] of cases) {
       expectMedzkError(() => new MemoryIssuerRegistry([record as IssuerRecord]), code, field);
     }
-    expectMedzkError(() => new MemoryIssuerRegistry({} as never), "INVALID_ARGUMENT", /issuers/);
-    expectMedzkError(() => new MemoryIssuerRegistry([{ id: "a", keys: [{ publicKey: k }] }, { id: "a", keys: [{ publicKey: newKey() }] }]), "INVALID_ARGUMENT", /already registered/);
+    expectMedzkError(() => new MemoryIssuerRegistry({} as unknown as IssuerRecord[]), "INVALID_REGISTRY", /issuers/);
+    expectMedzkError(() => new MemoryIssuerRegistry([{ id: "a", keys: [{ publicKey: k }] }, { id: "a", keys: [{ publicKey: newKey() }] }]), "INVALID_REGISTRY", /already registered/);
   });
 
   it("setRevocationRoot keeps the replaced root with its instant, newest first, capped", async () => {
@@ -205,27 +206,27 @@ describe("MemoryIssuerRegistry", () => {
 describe("keyRefusal", () => {
   it("accepts validFrom and validUntil days inclusive, refuses the day before and after", () => {
     const key = { publicKey: newKey(), validFrom: "2026-01-10", validUntil: "2026-02-28" };
-    expect(keyRefusal(key, day("2026-01-09"))).toBe("KEY_NOT_YET_VALID");
+    expect(keyRefusal(key, day("2026-01-09"))?.code).toBe("ISSUER_KEY_NOT_VALID");
     expect(keyRefusal(key, day("2026-01-10"))).toBeUndefined();
     expect(keyRefusal(key, day("2026-02-01"))).toBeUndefined();
     expect(keyRefusal(key, day("2026-02-28"))).toBeUndefined();
-    expect(keyRefusal(key, day("2026-03-01"))).toBe("KEY_EXPIRED");
+    expect(keyRefusal(key, day("2026-03-01"))?.code).toBe("ISSUER_KEY_NOT_VALID");
     // Across a year boundary, and open-ended on either side.
-    expect(keyRefusal({ publicKey: key.publicKey, validUntil: "2025-12-31" }, day("2026-01-01"))).toBe("KEY_EXPIRED");
+    expect(keyRefusal({ publicKey: key.publicKey, validUntil: "2025-12-31" }, day("2026-01-01"))?.code).toBe("ISSUER_KEY_NOT_VALID");
     expect(keyRefusal({ publicKey: key.publicKey, validUntil: "2025-12-31" }, day("0001-01-01"))).toBeUndefined();
     expect(keyRefusal({ publicKey: key.publicKey, validFrom: "2026-01-01" }, day("9999-12-31"))).toBeUndefined();
-    expect(keyRefusal({ publicKey: key.publicKey, validFrom: "2026-01-01" }, day("2025-12-31"))).toBe("KEY_NOT_YET_VALID");
+    expect(keyRefusal({ publicKey: key.publicKey, validFrom: "2026-01-01" }, day("2025-12-31"))?.code).toBe("ISSUER_KEY_NOT_VALID");
     // A single-day key.
     const oneDay = { publicKey: key.publicKey, validFrom: "2024-02-29", validUntil: "2024-02-29" };
-    expect(keyRefusal(oneDay, day("2024-02-28"))).toBe("KEY_NOT_YET_VALID");
+    expect(keyRefusal(oneDay, day("2024-02-28"))?.code).toBe("ISSUER_KEY_NOT_VALID");
     expect(keyRefusal(oneDay, day("2024-02-29"))).toBeUndefined();
-    expect(keyRefusal(oneDay, day("2024-03-01"))).toBe("KEY_EXPIRED");
+    expect(keyRefusal(oneDay, day("2024-03-01"))?.code).toBe("ISSUER_KEY_NOT_VALID");
   });
 
   it("reports status before dates", () => {
     const publicKey = newKey();
-    expect(keyRefusal({ publicKey, status: "retired", validUntil: "2020-01-01" }, day("2026-01-01"))).toBe("KEY_RETIRED");
-    expect(keyRefusal({ publicKey, status: "compromised", validFrom: "2030-01-01" }, day("2026-01-01"))).toBe("KEY_COMPROMISED");
+    expect(keyRefusal({ publicKey, status: "retired", validUntil: "2020-01-01" }, day("2026-01-01"))?.code).toBe("ISSUER_KEY_RETIRED");
+    expect(keyRefusal({ publicKey, status: "compromised", validFrom: "2030-01-01" }, day("2026-01-01"))?.code).toBe("ISSUER_KEY_COMPROMISED");
     expect(keyRefusal({ publicKey, status: "active" }, day("2026-01-01"))).toBeUndefined();
   });
 
@@ -234,8 +235,9 @@ describe("keyRefusal", () => {
     for (const bad of [20260230, 2026011, 202601011, 20260101.5, Number.NaN, -20260101, "20260101"]) {
       expectMedzkError(() => keyRefusal({ publicKey }, bad as number), "INVALID_DATE", /asOf/);
     }
-    expectMedzkError(() => keyRefusal({ publicKey, validUntil: "2026/01/01" }, day("2026-01-01")), "INVALID_DATE", /validUntil/);
-    expectMedzkError(() => keyRefusal({ publicKey, status: "revoked" as never }, day("2026-01-01")), "INVALID_ARGUMENT", /status/);
+    // An entry from a custom registry that skipped validation.
+    expectMedzkError(() => keyRefusal({ publicKey, validUntil: "2026/01/01" }, day("2026-01-01")), "INVALID_REGISTRY", /validUntil/);
+    expectMedzkError(() => keyRefusal({ publicKey, status: "revoked" } as unknown as IssuerKeyEntry, day("2026-01-01")), "INVALID_REGISTRY", /status/);
   });
 });
 
@@ -283,7 +285,7 @@ describe("rootAcceptable", () => {
       expectMedzkError(() => rootAcceptable(roots, "20", now, bad), "INVALID_ARGUMENT", /maxAgeMs/);
     }
     const broken = { current: "3", previous: [{ root: "2", replacedAt: "yesterday" }] };
-    expectMedzkError(() => rootAcceptable(broken, "2", now, hour), "INVALID_ARGUMENT", /replacedAt/);
+    expectMedzkError(() => rootAcceptable(broken, "2", now, hour), "INVALID_REGISTRY", /replacedAt/);
   });
 });
 
@@ -317,7 +319,7 @@ describe("JsonFileIssuerRegistry", () => {
           { id: "clinic", name: "Clinic", keys: [{ publicKey: k1, validFrom: "2026-01-01", status: "active" }], schemas: ["patient-record/v1"] },
           { id: "insurer", keys: [{ publicKey: k2 }] },
         ],
-        { clinic: { current: "42", previous: [{ root: "41", replacedAt: "2026-02-01T00:00:00+01:00" }] }, insurer: { current: "0" } },
+        { clinic: { current: "42", previous: [{ root: "41", replacedAt: "2026-01-31T23:00:00Z" }] }, insurer: { current: "0" } },
       ),
     );
     const registry = new JsonFileIssuerRegistry(path);
@@ -327,7 +329,7 @@ describe("JsonFileIssuerRegistry", () => {
     });
     expect((await registry.lookupKey(k2))?.issuer.id).toBe("insurer");
     expect(await registry.lookupKey(newKey())).toBeUndefined();
-    expect(await registry.revocationRoots("clinic")).toEqual({ current: "42", previous: [{ root: "41", replacedAt: "2026-02-01T00:00:00+01:00" }] });
+    expect(await registry.revocationRoots("clinic")).toEqual({ current: "42", previous: [{ root: "41", replacedAt: "2026-01-31T23:00:00Z" }] });
     expect(await registry.revocationRoots("insurer")).toEqual({ current: "0", previous: [] });
     expect(await registry.revocationRoots("nobody")).toBeUndefined();
     const roots = (await registry.revocationRoots("clinic"))!;
@@ -336,25 +338,31 @@ describe("JsonFileIssuerRegistry", () => {
   });
 
   it("throws a MedzkError when the initial file is missing or invalid", async () => {
-    expectMedzkError(() => new JsonFileIssuerRegistry(join(dir, "missing.json")), "INVALID_ARGUMENT", /cannot read/);
+    expectMedzkError(() => new JsonFileIssuerRegistry(join(dir, "missing.json")), "REGISTRY_UNREADABLE", /cannot read/);
+    expectMedzkError(() => new JsonFileIssuerRegistry(dir), "REGISTRY_UNREADABLE", /cannot read/);
     const k = newKey();
     const cases: Array<[unknown, string, RegExp]> = [
-      ["{ not json", "INVALID_ARGUMENT", /not valid JSON/],
-      [[], "INVALID_ARGUMENT", /"file" must be an object/],
-      [{ format: "medzk-issuers/v2", issuers: [] }, "INVALID_ARGUMENT", /format/],
-      [{ format: "medzk-issuers/v1" }, "INVALID_ARGUMENT", /issuers/],
-      [{ format: "medzk-issuers/v1", issuers: [], extra: 1 }, "INVALID_ARGUMENT", /unknown property "extra"/],
-      [file([{ id: "a", keys: [{ publicKey: "00".repeat(32) }] }]), "INVALID_KEY", /issuers\[0\]\.keys\[0\]\.publicKey/],
-      [file([{ id: "a", keys: [{ publicKey: k }] }, { id: "b", keys: [{ publicKey: k }] }]), "INVALID_KEY", /issuers\[1\]\.keys\[0\]\.publicKey/],
-      [file([{ id: "a", keys: [{ publicKey: k }] }], { b: { current: "1" } }), "INVALID_ARGUMENT", /unknown issuer "b"/],
-      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: "01" } }), "INVALID_ARGUMENT", /revocation\["a"\]\.current/],
-      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: FIELD_ORDER.toString() } }), "INVALID_ARGUMENT", /current/],
-      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: 1 } }), "INVALID_ARGUMENT", /current/],
-      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: "1", previous: {} } }), "INVALID_ARGUMENT", /previous/],
-      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: "1", previous: [{ root: "0x1", replacedAt: "2026-01-01T00:00:00Z" }] } }), "INVALID_ARGUMENT", /previous\[0\]\.root/],
-      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: "1", previous: [{ root: "2", replacedAt: "2026-02-30T00:00:00Z" }] } }), "INVALID_ARGUMENT", /previous\[0\]\.replacedAt/],
-      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: "1", previous: [{ root: "2", replacedAt: "2026-01-01" }] } }), "INVALID_ARGUMENT", /replacedAt/],
-      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: "1", previous: [{ root: "2", replacedAt: "2026-01-01T00:00:00" }] } }), "INVALID_ARGUMENT", /replacedAt/],
+      ["{ not json", "INVALID_REGISTRY", /not valid JSON/],
+      [[], "INVALID_REGISTRY", /"file" must be a JSON object/],
+      [{ format: "medzk-issuers/v2", issuers: [] }, "INVALID_REGISTRY", /format/],
+      [{ format: "medzk-issuers/v1" }, "INVALID_REGISTRY", /issuers/],
+      [{ format: "medzk-issuers/v1", issuers: [], extra: 1 }, "INVALID_REGISTRY", /unknown (key|property) "extra"/],
+      [file([{ id: "a", keys: [{ publicKey: "00".repeat(32) }] }]), "INVALID_REGISTRY", /issuers\[0\]\.keys\[0\]\.publicKey/],
+      [file([{ id: "a", keys: [{ publicKey: k }] }, { id: "b", keys: [{ publicKey: k }] }]), "INVALID_REGISTRY", /issuers\[1\]\.keys\[0\]\.publicKey/],
+      [file([{ id: "a", keys: [{ publicKey: k }] }], { b: { current: "1" } }), "INVALID_REGISTRY", /"revocation" has unknown (key|property) "b"/],
+      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: "01" } }), "INVALID_REGISTRY", /revocation\["a"\]\.current/],
+      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: FIELD_ORDER.toString() } }), "INVALID_REGISTRY", /current/],
+      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: 1 } }), "INVALID_REGISTRY", /current/],
+      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: "1", previous: {} } }), "INVALID_REGISTRY", /previous/],
+      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: "1", previous: [{ root: "0x1", replacedAt: "2026-01-01T00:00:00Z" }] } }), "INVALID_REGISTRY", /previous\[0\]\.root/],
+      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: "1", previous: [{ root: "2", replacedAt: "2026-02-30T00:00:00Z" }] } }), "INVALID_REGISTRY", /previous\[0\]\.replacedAt/],
+      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: "1", previous: [{ root: "2", replacedAt: "2026-01-01" }] } }), "INVALID_REGISTRY", /replacedAt/],
+      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: "1", previous: [{ root: "2", replacedAt: "2026-01-01T00:00:00" }] } }), "INVALID_REGISTRY", /replacedAt/],
+      // One instant rule (core/validate): UTC "…Z" only, at most millisecond precision.
+      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: "1", previous: [{ root: "2", replacedAt: "2026-01-01T01:00:00+01:00" }] } }), "INVALID_REGISTRY", /replacedAt/],
+      [file([{ id: "a", keys: [{ publicKey: k }] }], { a: { current: "1", previous: [{ root: "2", replacedAt: "2026-01-01T00:00:00.0000Z" }] } }), "INVALID_REGISTRY", /replacedAt/],
+      [file([{ id: "a", keys: [{ publicKey: k }], extra: true }]), "INVALID_REGISTRY", /unknown (key|property) "extra"/],
+      [file([{ id: "a", keys: [{ publicKey: k, validUntil: "2026-02-30" }] }]), "INVALID_REGISTRY", /validUntil/],
     ];
     for (const [content, code, field] of cases) {
       await writeRegistry(content);
@@ -374,7 +382,7 @@ describe("JsonFileIssuerRegistry", () => {
         clinic: { current: "2", previous: [{ root: "1", replacedAt: "2026-03-01T00:00:00Z" }] },
       }),
     );
-    expect(keyRefusal((await registry.lookupKey(oldKey))!.key, day("2026-03-01"))).toBe("KEY_RETIRED");
+    expect(keyRefusal((await registry.lookupKey(oldKey))!.key, day("2026-03-01"))?.code).toBe("ISSUER_KEY_RETIRED");
     expect((await registry.lookupKey(freshKey))?.issuer.id).toBe("clinic");
     expect((await registry.revocationRoots("clinic"))?.current).toBe("2");
     expect(registry.lastError).toBeUndefined();
@@ -392,13 +400,14 @@ describe("JsonFileIssuerRegistry", () => {
 
     await writeRegistry(file([{ id: "clinic", keys: [{ publicKey: k1, validUntil: "2026-02-30" }] }]));
     expect((await registry.revocationRoots("clinic"))?.current).toBe("7");
-    expect((registry.lastError as MedzkError).code).toBe("INVALID_DATE");
+    expect((registry.lastError as MedzkError).code).toBe("INVALID_REGISTRY");
     expect(keyRefusal((await registry.lookupKey(k1))!.key, day("2027-01-01"))).toBeUndefined();
 
     // A deleted file also leaves the last valid content in place.
     await rm(path);
     expect((await registry.lookupKey(k1))?.issuer.id).toBe("clinic");
     expect(registry.lastError?.message).toMatch(/ENOENT/);
+    expect((registry.lastError as MedzkError).code).toBe("REGISTRY_UNREADABLE");
 
     await writeRegistry(file([{ id: "clinic", keys: [{ publicKey: k2 }] }]));
     expect(await registry.lookupKey(k1)).toBeUndefined();

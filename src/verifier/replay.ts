@@ -1,0 +1,17 @@
+/**
+ * Pipeline step "replay", the last one: consume the request's challenge. Of any number of
+ * presentations for one request (concurrent ones, or ones at other instances sharing the store)
+ * exactly one gets past this step. A store that cannot be reached refuses: fail closed.
+ */
+import type { ChallengeStore } from "./challenge-store.js";
+import { refuse } from "./refusal.js";
+
+export async function consumeChallenge(store: ChallengeStore, challenge: string, expiresAtMs: number): Promise<void> {
+  let fresh: boolean;
+  try {
+    fresh = await store.consume(challenge, expiresAtMs);
+  } catch {
+    return refuse("STORE_UNAVAILABLE", "the challenge store is unreachable; nothing was accepted");
+  }
+  if (!fresh) refuse("REQUEST_REPLAYED", "this request was already answered");
+}

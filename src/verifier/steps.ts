@@ -1,0 +1,134 @@
+/**
+ * The verification pipeline's steps before trust, each a small function that returns what the
+ * next step needs or refuses with the verifier's own code:
+ *
+ *   parse → request authenticity → statement and signals → trust (./trust.ts) → pairing → replay
+ *
+ * The pairing check (groth16's checkProof) runs before the challenge is consumed (./replay.ts),
+ * on purpose: a presentation that does not verify must not use up its request's challenge, or
+ * anyone who saw a request could burn it with garbage and the holder's honest answer would then
+ * be refused as a replay.
+ */
+import { parseDate } from "../core/dates.js";
+import { macEquals, requestMac, type ProofRequest } from "../core/request.js";
+import { parsePresentation } from "../core/presentation.js";
+import type { SchemaDefinition } from "../core/schemas.js";
+import type { VerifyErrorCode } from "../core/errors.js";
+import { checkFieldElement, isPlainObject, tryParseInstant } from "../core/validate.js";
+import { type ParsedProof, parseProof } from "../groth16/proof.js";
+import {
+  type SchemaResolver,
+  type Statement,
+  type StatementDefinition,
+  flattenInputs,
+  statementDefinition,
+} from "../statements/registry.js";
+import { refuse } from "./refusal.js";
+
+// --- parse --------------------------------------------------------------------------------------
+
+/** A presentation whose envelope and proof parsed; signals are still unchecked. */
+export interface ParsedInput {
+  request: ProofRequest;
+  proof: ParsedProof;
+  publicSignals: readonly unknown[];
+}
+
+/**
+ * Step "parse": the envelope strictly (core's parsePresentation: exactly its four keys, a
+ * well-formed request) and the proof strictly (groth16's parseProof: exactly snarkjs's keys,
+ * canonical affine points, no point at infinity). Nothing later reads the raw object.
+ */
+export function parseStep(presentation: unknown): ParsedInput {
+  // A presentation without a proof is refused as MALFORMED_PROOF (its code since 0.1), once the
+  // rest of its envelope has passed the same strict parse.
+  const proofless = isPlainObject(presentation) && !Object.hasOwn(presentation, "proof");
+  const parsed = parsePresentation(proofless ? { ...presentation, proof: null } : presentation);
+  if (!parsed.ok) refuse(parsed.code, parsed.message);
+  if (proofless) refuse("MALFORMED_PROOF", "the presentation has no proof");
+  const { request, proof, publicSignals } = parsed.value;
+  return {
+    request,
+    proof: parseProof(proof) ?? refuse("MALFORMED_PROOF", "the proof is not a canonical Groth16 proof"),
+    publicSignals,
+  };
+}
+
+// --- request authenticity ------------------------------------------------------------------------
+
+/**
+ * Step "request authenticity": the request carries this verifier's MAC (so every field of it,
+ * statement and as-of date included, is the verifier's own choice) and its scope, answers the
+ * awaited request if the caller names one, and has not expired at `now`. Returns the expiry in ms.
+ */
+export function checkAuthenticity(
+  request: ProofRequest,
+  verifier: { macKey: Uint8Array; scope: string },
+  expected: ProofRequest | string | undefined,
+  now: Date,
+): number {
+  if (!macEquals(requestMac(verifier.macKey, request), request.mac) || request.scope !== verifier.scope) {
+    refuse("UNKNOWN_REQUEST", "the request was not issued by this verifier or was altered");
+  }
+  if (expected !== undefined) {
+    const challenge = typeof expected === "string" ? expected : expected?.challenge;
+    if (request.challenge !== challenge) refuse("REQUEST_MISMATCH", "the presentation answers a different request");
+  }
+  // parsePresentation checked the instant's form; the MAC that it is the verifier's own.
+  const expiresAtMs = tryParseInstant(request.expiresAt) ?? refuse("MALFORMED_PRESENTATION", `"request.expiresAt" is not an instant`);
+  if (now.getTime() >= expiresAtMs) refuse("REQUEST_EXPIRED", `the request expired at ${request.expiresAt}`);
+  return expiresAtMs;
+}
+
+// --- statement and signals -----------------------------------------------------------------------
+
+/** The statement of an authentic request and the proof's public signals, checked. */
+export interface CheckedSignals {
+  statement: Statement;
+  definition: StatementDefinition;
+  schema: SchemaDefinition;
+  /** The public signals in circuit order. */
+  signals: bigint[];
+  /** The same, by signal name ("nullifier", "issuerAx", "disclosed[0]", …). */
+  byName: ReadonlyMap<string, bigint>;
+  /** The request's as-of day as YYYYMMDD. */
+  asOf: number;
+}
+
+const MISMATCH_CODES: Record<string, VerifyErrorCode> = {
+  asOfDate: "AS_OF_MISMATCH",
+  challenge: "CHALLENGE_MISMATCH",
+  scope: "SCOPE_MISMATCH",
+};
+
+/**
+ * Step "statement and signals": exactly the circuit's number of public signals, each a canonical
+ * field element, and every one the verifier can predict (as-of date, challenge, scope, the
+ * statement's own parameters) equal to the request's value. Left for later steps: the nullifier,
+ * the issuer key and the revocation root (trust), and disclosed values (the result).
+ */
+export function checkSignals(request: ProofRequest, publicSignals: readonly unknown[], schemas: SchemaResolver, nPublic: number, scopeSignal: bigint): CheckedSignals {
+  // The MAC vouches for the statement: the verifier wrote it, so it is not re-validated here.
+  const statement = request.statement;
+  const definition = statementDefinition(statement.type);
+  const schema = definition.schema(statement, schemas);
+  if (publicSignals.length !== nPublic || publicSignals.length !== definition.signals.length) {
+    refuse("PUBLIC_SIGNAL_COUNT", `expected ${nPublic} public signals, got ${publicSignals.length}`);
+  }
+  const signals = publicSignals.map((value, i) => {
+    const checked = checkFieldElement(value, `publicSignals[${i}]`);
+    return checked.ok ? checked.value : refuse("NON_CANONICAL_SIGNAL", `public signal ${i} (${definition.signals[i]}) is not a canonical decimal below the field order`);
+  });
+  const byName = new Map(definition.signals.map((name, i) => [name, signals[i]!]));
+  const asOf = parseDate(request.asOf, "asOf");
+  const expected = flattenInputs({
+    asOfDate: BigInt(asOf),
+    challenge: BigInt(request.challenge),
+    scope: scopeSignal,
+    ...definition.publicInputs(statement, schema),
+  });
+  for (const [name, value] of expected) {
+    if (byName.get(name) !== value) refuse(MISMATCH_CODES[name] ?? "STATEMENT_MISMATCH", `public signal ${name} differs from the request`);
+  }
+  return { statement, definition, schema, signals, byName, asOf };
+}
