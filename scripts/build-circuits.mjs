@@ -39,7 +39,7 @@ async function ensurePtau() {
   await snarkjs.powersOfTau.contribute(step(0), step(1), "medzk-dev", entropy());
   log("powers of tau: beacon");
   await snarkjs.powersOfTau.beacon(step(1), step(2), "medzk-beacon", randomBytes(32).toString("hex"), 10);
-  log("powers of tau: prepare phase 2 (slow: ~5-8 minutes on 2 cores)");
+  log("powers of tau: prepare phase 2 (the slow step)");
   await snarkjs.powersOfTau.preparePhase2(step(2), PTAU_FILE);
   await rm(tmp, { recursive: true, force: true });
 }

@@ -1,6 +1,6 @@
 /**
  * Loading the proving artifacts (witness-calculator wasm and proving key) of a circuit from a
- * base location, platform-neutral: the Node entry reads files (prover-artifacts.ts), the browser
+ * base location, platform-neutral: the Node entry reads files (node-source.ts), the browser
  * entry fetches URLs (browser.ts). Whatever the source, every file is checked against the SHA-256
  * pin of the manifest bundled into the library before it is used, so a compromised artifact host
  * can make proving fail but cannot make the wallet prove with a key of its choosing.

@@ -1,7 +1,7 @@
 /**
  * Where the Node entry reads proving artifacts from: the package's own artifacts/ folder by
  * default, or a directory path, a file: URL, or an http(s) URL of an artifact host. Loading,
- * hash-checking and caching are shared with the browser entry (artifact-loader.ts).
+ * hash-checking and caching are shared with the browser entry (loader.ts).
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";

@@ -5,15 +5,12 @@
  */
 import { ageOn } from "../core/dates.js";
 import { slotOf } from "../core/schemas.js";
+import type { Statement } from "../core/statement.js";
 import { assertInteger, assertObject } from "../core/validate.js";
 import type { StatementModule } from "./definition.js";
 
-/** At least `minAge` whole years old, from a "patient-record/v1" credential's dateOfBirth. */
-export interface AgeAtLeastStatement {
-  type: "ageAtLeast";
-  /** Whole years, an integer from 0 to 255. */
-  minAge: number;
-}
+/** The statement's type (core/statement.ts, where the request format carries it). */
+type AgeAtLeastStatement = Extract<Statement, { type: "ageAtLeast" }>;
 
 /** The circuit range-checks minAge to 8 bits. */
 export const MAX_MIN_AGE = 255;

@@ -6,15 +6,12 @@
  * coverageEnd 4.
  */
 import { encodeString, slotOf } from "../core/schemas.js";
+import type { Statement } from "../core/statement.js";
 import { assertObject, assertString } from "../core/validate.js";
 import type { StatementModule } from "./definition.js";
 
-/** Covered (coverageStart <= as-of date <= coverageEnd) by an "insurance-coverage/v1" credential. */
-export interface InsuranceActiveStatement {
-  type: "insuranceActive";
-  /** The credential's insurerId, exactly: 1 to 256 characters. */
-  insurerId: string;
-}
+/** The statement's type (core/statement.ts, where the request format carries it). */
+type InsuranceActiveStatement = Extract<Statement, { type: "insuranceActive" }>;
 
 export const MAX_INSURER_ID = 256;
 

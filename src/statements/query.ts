@@ -16,6 +16,7 @@
 import registry from "../../circuits/circuits.json" with { type: "json" };
 import { MedzkError } from "../core/errors.js";
 import { type AttributeDefinition, type AttributeValue, MAX_ATTRIBUTES, type SchemaDefinition, encodeValue, schemaIdField, slotOf } from "../core/schemas.js";
+import type { Operator, Predicate, QueryStatement } from "../core/statement.js";
 import { assertObject, checkObject } from "../core/validate.js";
 import type { SchemaResolver, StatementModule } from "./definition.js";
 
@@ -27,57 +28,10 @@ export const MAX_DISCLOSED: number = N_DISCLOSED;
 /** discloseSlot value meaning "nothing" (the circuit outputs 0). */
 export const NO_SLOT: number = MAX_ATTRIBUTES;
 
-/**
- * A predicate operator. EQ, NE, IN and NOT_IN work on every attribute type; LT, LTE, GT, GTE
- * and BETWEEN need a date, integer or boolean attribute.
- */
-export type Operator = "EQ" | "NE" | "LT" | "LTE" | "GT" | "GTE" | "BETWEEN" | "IN" | "NOT_IN";
+// The statement's JSON types live in core/statement.ts (the request format carries them).
+export type { Operator, Predicate, QueryStatement } from "../core/statement.js";
+
 const OPERATORS: readonly Operator[] = ["EQ", "NE", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN"];
-
-/** A condition on one attribute of the credential; values are written as in a credential. */
-export type Predicate =
-  | {
-      /** An attribute of the query's schema. */
-      attribute: string;
-      /** Compares the attribute with `value`. */
-      op: "EQ" | "NE" | "LT" | "LTE" | "GT" | "GTE";
-      /** The value compared with. */
-      value: AttributeValue
-    }
-  | {
-      /** An attribute of the query's schema. */
-      attribute: string;
-      /** low <= attribute <= high, inclusive. */
-      op: "BETWEEN";
-      /** [low, high], low not above high. */
-      values: [AttributeValue, AttributeValue]
-    }
-  | {
-      /** An attribute of the query's schema. */
-      attribute: string;
-      /** The attribute is (not) one of `values`. */
-      op: "IN" | "NOT_IN";
-      /** 1 to 16 values. */
-      values: AttributeValue[]
-    };
-
-/**
- * A query over one credential of `schema`: up to 4 predicates, all of which must hold, and up to
- * 2 attributes to disclose. It needs at least one predicate or disclosure.
- */
-export interface QueryStatement {
-  /** Always "query". */
-  type: "query";
-  /** Schema id; the verifier must know (pin) its definition. */
-  schema: string;
-  /** Up to 4 predicates, all of which must hold. */
-  where: Predicate[];
-  /**
-   * Up to 2 attribute names whose values the verifier learns (free strings only as hashes). A
-   * holder proves only if it allowed each of them (`allowDisclosure`).
-   */
-  disclose?: string[];
-}
 
 /** Circuit op codes (circuits/lib/query.circom). */
 const OP = { none: 0n, range: 1n, in: 2n, notIn: 3n } as const;

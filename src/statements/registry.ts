@@ -10,22 +10,15 @@
 import circuits from "../../circuits/circuits.json" with { type: "json" };
 import { MedzkError } from "../core/errors.js";
 import { BUILTIN_SCHEMAS, type SchemaDefinition } from "../core/schemas.js";
+import type { Statement, StatementType } from "../core/statement.js";
 import { isPlainObject } from "../core/validate.js";
-import { type AgeAtLeastStatement, ageAtLeast } from "./age-at-least.js";
+import { ageAtLeast } from "./age-at-least.js";
 import { type InputValue, type SchemaResolver, type StatementModule, builtinSchemas } from "./definition.js";
-import { type InsuranceActiveStatement, insuranceActive } from "./insurance-active.js";
-import { type QueryStatement, query } from "./query.js";
+import { insuranceActive } from "./insurance-active.js";
+import { query } from "./query.js";
 
 export { builtinSchemas, type InputValue, type SchemaResolver } from "./definition.js";
-
-/**
- * What a holder proves about one credential on the request's as-of date. Every statement also
- * proves the issuer signature, the holder binding, non-revocation and non-expiry.
- */
-export type Statement = AgeAtLeastStatement | InsuranceActiveStatement | QueryStatement;
-
-/** The statement kinds: "ageAtLeast", "insuranceActive" and "query". */
-export type StatementType = Statement["type"];
+export type { Statement, StatementType } from "../core/statement.js";
 
 /** Every statement module; a new statement adds its module here (circuits/README.md). */
 const MODULES: { [T in StatementType]: StatementModule<Extract<Statement, { type: T }>> } = { ageAtLeast, insuranceActive, query };
