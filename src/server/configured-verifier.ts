@@ -9,7 +9,7 @@
 import { MedzkError } from "../core/errors.js";
 import { JsonFileIssuerRegistry } from "../verifier/issuer-registry.js";
 import { RedisChallengeStore } from "../verifier/redis-challenge-store.js";
-import { createVerifier, type Verifier, type VerifierPolicy } from "../verifier/create-verifier.js";
+import { type InternalErrorHook, createVerifier, type Verifier, type VerifierPolicy } from "../verifier/create-verifier.js";
 import type { ServiceConfig } from "./config.js";
 
 /** The subset of an ioredis client this module uses. */
@@ -34,7 +34,15 @@ export interface ConfiguredVerifier {
 export interface VerifierHooks {
   /** Called when the Redis connection fails and when it recovers (for logging). */
   onRedisState?: (state: "down" | "up", reason?: string) => void;
+  /** The verifier's `onInternalError`: the cause of every INTERNAL_ERROR result (for logging). */
+  onInternalError?: InternalErrorHook;
 }
+
+/**
+ * Builds the verifier of a config. Throws MedzkError: REGISTRY_UNREADABLE / INVALID_REGISTRY for
+ * the issuer registry file, MISSING_DEPENDENCY when Redis is configured without ioredis installed,
+ * TRUST_CONFLICT for a key both in `trustedIssuers` and the registry file, and the policy's codes.
+ */
 
 export async function configuredVerifier(config: ServiceConfig, hooks: VerifierHooks = {}): Promise<ConfiguredVerifier> {
   const registry = config.issuersFile === undefined ? undefined : new JsonFileIssuerRegistry(config.issuersFile);
@@ -49,6 +57,7 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
   if (config.schemas) policy.schemas = config.schemas;
   if (config.requestKey !== undefined) policy.requestKey = config.requestKey;
   if (redis) policy.challengeStore = new RedisChallengeStore(redis, { prefix: config.redis!.keyPrefix });
+  if (hooks.onInternalError) policy.onInternalError = hooks.onInternalError;
   let verifier: Verifier;
   try {
     verifier = createVerifier(policy);
@@ -75,7 +84,7 @@ async function connectRedis(url: string, hooks: VerifierHooks): Promise<RedisCon
   try {
     ({ Redis } = (await import("ioredis")) as unknown as { Redis: typeof Redis });
   } catch (cause) {
-    throw new MedzkError("INVALID_ARGUMENT", `"redis" is configured but the ioredis package is not installed: run npm install ioredis`, { cause });
+    throw new MedzkError("MISSING_DEPENDENCY", `"redis" is configured but the ioredis package is not installed: run npm install ioredis`, { cause });
   }
   const client = new Redis(url, {
     // Fail fast while disconnected: a command queued until Redis returns would hold an HTTP

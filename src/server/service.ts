@@ -96,6 +96,12 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
   const configured: ConfiguredVerifier = await configuredVerifier(config, {
     onRedisState: (state, reason) =>
       state === "down" ? logger?.warn({ redis: "down", reason }, "redis unreachable") : logger?.info({ redis: "up" }, "redis reachable"),
+    // The cause of an INTERNAL_ERROR result: its type, code, message and stack, which medzk's
+    // own errors write without personal data; never the presentation.
+    onInternalError: (error, context) => {
+      const err = error instanceof Error ? { type: error.name, code: (error as { code?: unknown }).code, message: error.message, stack: error.stack } : { type: typeof error };
+      logger?.error({ err, operation: context.operation, ...(context.item !== undefined ? { item: context.item } : {}) }, "verification internal error");
+    },
   });
   const { verifier } = configured;
   // What an operator needs to confirm the deployment, and nothing secret (no key, no Redis URL).
@@ -180,9 +186,10 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
   const routeSchema = (name: string | undefined) => (name ? { body: schemas[name] } : {});
   const handlers: Record<string, (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>> = {
     createRequest: async (request, reply) => {
-      const { statement } = request.body as { statement: unknown };
-      // The library validates the statement's parameters and throws MedzkError for a caller mistake.
-      const proofRequest = verifier.createRequest({ statement: statement as never });
+      // The body schema made `statement` an object; the library validates the rest and throws
+      // MedzkError for a caller mistake.
+      const { statement } = request.body as { statement: Record<string, unknown> };
+      const proofRequest = verifier.createRequest({ statement });
       return reply.code(201).send({ request: proofRequest });
     },
     verify: async (request) => {

@@ -332,6 +332,23 @@ describe("service configuration", () => {
     }
   });
 
+  it("refuses to start with a key both in trustedIssuers and issuersFile, or a registry file it cannot use", async () => {
+    const w = await makeWorld();
+    const dir = await mkdtemp(join(tmpdir(), "medzk-trust-"));
+    const issuers = join(dir, "issuers.json");
+    await writeFile(issuers, JSON.stringify({ format: "medzk-issuers/v1", issuers: [{ id: "st-mary", keys: [{ publicKey: w.hospital.publicKey, status: "compromised" }] }] }));
+    const start = (extra: Record<string, unknown>) =>
+      createVerifierService(parseServiceConfig({ scope: "s", listen: { host: "127.0.0.1", port: 0 }, ...extra }, { baseDir: dir }), { logger: false });
+    await expect(start({ trustedIssuers: [w.hospital.publicKey], issuersFile: "issuers.json" })).rejects.toMatchObject({
+      name: "MedzkError",
+      code: "TRUST_CONFLICT",
+      message: expect.stringContaining(w.hospital.publicKey),
+    });
+    await expect(start({ issuersFile: "missing.json" })).rejects.toMatchObject({ code: "REGISTRY_UNREADABLE" });
+    await writeFile(issuers, JSON.stringify({ format: "medzk-issuers/v1", issuers: [], extra: true }));
+    await expect(start({ issuersFile: "issuers.json" })).rejects.toMatchObject({ code: "INVALID_REGISTRY", message: expect.stringContaining("extra") });
+  });
+
   it("loads a file, resolving paths relative to it, and names the file in errors", async () => {
     const w = await makeWorld();
     const dir = await mkdtemp(join(tmpdir(), "medzk-config-"));
