@@ -14,19 +14,7 @@
  */
 import { BASE_FIELD_ORDER, parseCanonical } from "../core/field.js";
 
-/** A Groth16 proof as snarkjs writes it (affine points with z = 1), all strings. */
-export interface Groth16Proof {
-  /** Point A in G1: x, y and "1". Coordinates are canonical decimals below the BN254 base field order. */
-  pi_a: [string, string, string];
-  /** Point B in G2: x, y and ["1", "0"], each a pair [c0, c1] of canonical decimal coordinates. */
-  pi_b: [[string, string], [string, string], [string, string]];
-  /** Point C in G1, written like `pi_a`. */
-  pi_c: [string, string, string];
-  /** Always "groth16". */
-  protocol: "groth16";
-  /** Always "bn128" (snarkjs's name for BN254). */
-  curve: "bn128";
-}
+export type { Groth16Proof } from "../core/groth16-proof.js";
 
 /** Affine coordinates of a proof's three points. */
 export interface ProofPoints {

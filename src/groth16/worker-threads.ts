@@ -15,7 +15,7 @@
  * NOTE: this reaches into two internals: ffjavascript's thread manager (`curve.tm.workers`,
  * `postAction`, `working`) and the web-worker package's `Symbol.for("worker")` handle on the
  * worker_threads Worker. If either is not as expected, proving falls back to snarkjs's
- * single-threaded mode (slower, never hangs). test/examples.test.ts checks that proving
+ * single-threaded mode (slower, never hangs). test/e2e/examples.test.ts checks that proving
  * processes exit by themselves, and bench/run.mjs mixes medzk and direct snarkjs proofs.
  */
 import { buildBn128 } from "ffjavascript";

@@ -41,11 +41,12 @@ import { type TrustSources, checkTrust, trustSources } from "./trust.js";
 
 export type { InternalErrorContext, InternalErrorHook, VerifyFailure } from "./refusal.js";
 
-/** What a verifier accepts. Give `scope` and `trustedIssuers` or `issuers` (or both). */
+/** What a verifier accepts. Give `scope` and `trustedIssuers` or `issuers` (or both, for different keys). */
 export interface VerifierPolicy {
   /**
    * Packed public keys of issuers that keep no revocation registry: their credentials are
-   * accepted only against the empty revocation root. Use `issuers` for anything richer.
+   * accepted only against the empty revocation root. Use `issuers` for anything richer. A key
+   * may not also be held by `issuers` (TRUST_CONFLICT; the trust rule in verifier/trust.ts).
    */
   trustedIssuers?: readonly string[];
   /** Issuers with keys, validity periods, schema pins and revocation roots. */
