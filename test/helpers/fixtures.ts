@@ -13,11 +13,19 @@ import {
   prove,
 } from "../../src/index.js";
 
-/** A settable clock: tests move time explicitly. */
-export function fixedClock(iso: string): { now: () => Date; set: (iso: string) => void; advance: (ms: number) => void } {
+/** A settable clock: tests move time explicitly. `clock` is what a policy's `clock` takes. */
+export function fixedClock(iso: string): {
+  clock: () => Date;
+  /** @deprecated Same as `clock`. */
+  now: () => Date;
+  set: (iso: string) => void;
+  advance: (ms: number) => void;
+} {
   let t = Date.parse(iso);
+  const clock = () => new Date(t);
   return {
-    now: () => new Date(t),
+    clock,
+    now: clock,
     set: (next) => {
       t = Date.parse(next);
     },
@@ -63,11 +71,11 @@ export async function makeWorld(dateOfBirth = "2000-02-29"): Promise<World> {
   return { hospital, insurerKey, patient, record, coverage };
 }
 
-export function verifierFor(world: World, clock: { now: () => Date }, extra: Partial<VerifierPolicy> = {}) {
+export function verifierFor(world: World, clock: { clock: () => Date }, extra: Partial<VerifierPolicy> = {}) {
   return createVerifier({
     trustedIssuers: [world.hospital.publicKey, world.insurerKey.publicKey],
     scope: SCOPE,
-    clock: clock.now,
+    clock: clock.clock,
     ...extra,
   });
 }

@@ -48,7 +48,7 @@ function registryWith(keys: IssuerKeyEntry[] = [{ publicKey: hospital.publicKey 
 }
 
 const verifierFor = (issuers: IssuerRegistry, clock = fixedClock(NOW), extra = {}) =>
-  createVerifier({ issuers, scope: "acme/claims", clock: clock.now, ...extra });
+  createVerifier({ issuers, scope: "acme/claims", clock: clock.clock, ...extra });
 
 async function presentTo(v: ReturnType<typeof createVerifier>, credential = record, holder = patient, now = new Date(NOW)) {
   const request = v.createRequest({ statement: AGE });
@@ -85,7 +85,7 @@ describe("revocation", () => {
     // before the change); after it, it is refused with its own code.
     clock.advance(601_000);
     const late = verifierFor(registry, clock, { maxRootAgeSeconds: 600 });
-    const stale = await prove({ credential: record, holder: patient, request: late.createRequest({ statement: AGE }), revocation: before, now: clock.now() });
+    const stale = await prove({ credential: record, holder: patient, request: late.createRequest({ statement: AGE }), revocation: before, now: clock.clock() });
     expect(await late.verify(stale)).toMatchObject({ ok: false, error: { code: "STALE_REVOCATION_ROOT" } });
     expect((await v.verify(early)).ok).toBe(false); // expired request by now on that verifier's clock
   });
@@ -117,7 +117,7 @@ describe("expiry", () => {
     expect((await v.verify(await presentTo(v, credential))).ok).toBe(true);
     const next = fixedClock("2026-06-16T08:00:00Z");
     const v2 = verifierFor(registryWith(), next);
-    await expect(presentTo(v2, credential, patient, next.now())).rejects.toMatchObject({ code: "STATEMENT_NOT_SATISFIED" });
+    await expect(presentTo(v2, credential, patient, next.clock())).rejects.toMatchObject({ code: "STATEMENT_NOT_SATISFIED" });
   });
 });
 
@@ -188,7 +188,7 @@ async function buildable(request: unknown, now: Date): Promise<boolean> {
 
 describe("the trust rule: a key is trusted through trustedIssuers or the registry, never both", () => {
   const both = (issuers: IssuerRegistry, clock = fixedClock(NOW)) =>
-    createVerifier({ issuers, trustedIssuers: [hospital.publicKey], scope: "acme/claims", clock: clock.now });
+    createVerifier({ issuers, trustedIssuers: [hospital.publicKey], scope: "acme/claims", clock: clock.clock });
 
   it("refuses at construction a compromised registry key also listed in trustedIssuers (the bypass that accepted a revoked credential)", async () => {
     const revoked = await issue(patient);

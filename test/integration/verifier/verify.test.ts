@@ -84,22 +84,22 @@ describe("date boundaries", () => {
     const w = await makeWorld("2008-06-15");
     const dayBefore = fixedClock("2026-06-14T23:59:00Z");
     const v1 = verifierFor(w, dayBefore);
-    await expect(present(v1, w.record, w.patient, AGE, dayBefore.now())).rejects.toMatchObject({ code: "STATEMENT_NOT_SATISFIED" });
+    await expect(present(v1, w.record, w.patient, AGE, dayBefore.clock())).rejects.toMatchObject({ code: "STATEMENT_NOT_SATISFIED" });
     const onTheDay = fixedClock("2026-06-15T00:00:00Z");
     const v2 = verifierFor(w, onTheDay);
-    const p = await present(v2, w.record, w.patient, AGE, onTheDay.now());
+    const p = await present(v2, w.record, w.patient, AGE, onTheDay.clock());
     expect(await v2.verify(p)).toMatchObject({ ok: true, asOf: "2026-06-15" });
   });
 
   it("born 29 February: 18 on 1 March in a non-leap year, not on 28 February", async () => {
     const w = await makeWorld("2008-02-29");
     const feb28 = fixedClock("2026-02-28T12:00:00Z");
-    await expect(present(verifierFor(w, feb28), w.record, w.patient, AGE, feb28.now())).rejects.toMatchObject({
+    await expect(present(verifierFor(w, feb28), w.record, w.patient, AGE, feb28.clock())).rejects.toMatchObject({
       code: "STATEMENT_NOT_SATISFIED",
     });
     const mar1 = fixedClock("2026-03-01T00:00:00Z");
     const v = verifierFor(w, mar1);
-    expect(await v.verify(await present(v, w.record, w.patient, AGE, mar1.now()))).toMatchObject({ ok: true, asOf: "2026-03-01" });
+    expect(await v.verify(await present(v, w.record, w.patient, AGE, mar1.clock()))).toMatchObject({ ok: true, asOf: "2026-03-01" });
   });
 
   it("uses the verifier's UTC calendar day, not the local one", () => {
@@ -114,10 +114,10 @@ describe("date boundaries", () => {
       const clock = fixedClock(`${day}T08:00:00Z`);
       const v = verifierFor(world, clock);
       if (ok) {
-        const p = await present(v, world.coverage, world.patient, INSURED, clock.now());
+        const p = await present(v, world.coverage, world.patient, INSURED, clock.clock());
         expect(await v.verify(p)).toMatchObject({ ok: true, asOf: day });
       } else {
-        await expect(present(v, world.coverage, world.patient, INSURED, clock.now())).rejects.toMatchObject({
+        await expect(present(v, world.coverage, world.patient, INSURED, clock.clock())).rejects.toMatchObject({
           code: "STATEMENT_NOT_SATISFIED",
         });
       }
