@@ -59,6 +59,14 @@ export function describe(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/** What kind of JSON value `value` is ("a string", "an array", "null", …), for messages that must not echo it. */
+export function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  const type = typeof value;
+  return type === "object" || type === "undefined" ? (type === "object" ? "an object" : "undefined") : `a ${type}`;
+}
+
 /** Throws MedzkError(code) with the failed check's message, or returns its value. */
 export function unwrap<T>(checked: Checked<T>, code: MedzkErrorCode = "INVALID_ARGUMENT"): T {
   if (!checked.ok) throw new MedzkError(code, checked.message);
@@ -81,7 +89,8 @@ export function checkObject<R extends string, O extends string = never>(
   name: string,
   shape: ObjectShape<R, O>,
 ): Checked<ShapedObject<R, O>> {
-  if (!isPlainObject(value)) return no(`${quote(name)} must be a JSON object, got ${describe(value)}`);
+  // The kind, not the value: a misplaced secret (a request key given inline) must not reach a message.
+  if (!isPlainObject(value)) return no(`${quote(name)} must be a JSON object, got ${kindOf(value)}`);
   const allowed = new Set<string>([...shape.required, ...(shape.optional ?? [])]);
   for (const key of Object.keys(value)) {
     if (!allowed.has(key)) {
