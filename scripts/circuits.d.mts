@@ -4,7 +4,6 @@ export declare const BUILD_DIR: string;
 export declare const CEREMONY_DIR: string;
 export declare const PTAU_POWER: number;
 export declare const PTAU_FILE: string;
-export declare const REGISTRY_FILE: string;
 
 /** One entry of circuits/circuits.json, as readRegistry returns it. */
 export interface CircuitEntry {
@@ -24,11 +23,8 @@ export interface CircuitFiles {
   sym: string;
 }
 export declare function readRegistry(path?: string): { pragma: string; circuits: CircuitEntry[] };
-export declare const REGISTRY: { pragma: string; circuits: CircuitEntry[] };
 export declare const CIRCUITS: readonly CircuitEntry[];
-export declare function circuitEntry(name: string): CircuitEntry;
 export declare function mainSource(name: string): string;
 export declare function compileCircuit(name: string, outDir?: string): Promise<CircuitFiles>;
-export declare function sourceKey(): Promise<string>;
 export declare function compiledCircuit(name: string, options?: { onlyIfFree?: false; log?: (message: string) => void }): Promise<CircuitFiles>;
 export declare function compiledCircuit(name: string, options: { onlyIfFree: true; log?: (message: string) => void }): Promise<CircuitFiles | undefined>;

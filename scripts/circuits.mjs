@@ -23,7 +23,7 @@ export const BUILD_DIR = join(ROOT, "build", "circuits");
 export const CEREMONY_DIR = join(ROOT, "ceremony");
 export const PTAU_POWER = 14;
 export const PTAU_FILE = join(CEREMONY_DIR, `pot${PTAU_POWER}_final.ptau`);
-export const REGISTRY_FILE = join(ROOT, "circuits", "circuits.json");
+const REGISTRY_FILE = join(ROOT, "circuits", "circuits.json");
 const CACHE_DIR = join(BUILD_DIR, "cache");
 
 const SCRIPT = fileURLToPath(import.meta.url);
@@ -105,12 +105,12 @@ export function readRegistry(path = REGISTRY_FILE) {
   return { pragma: raw.pragma, circuits };
 }
 
-export const REGISTRY = readRegistry();
+const REGISTRY = readRegistry();
 
 /** Every shipped circuit, in registry order: `name` is the file stem under artifacts/. */
 export const CIRCUITS = REGISTRY.circuits;
 
-export function circuitEntry(name) {
+function circuitEntry(name) {
   const entry = CIRCUITS.find((c) => c.name === name);
   if (!entry) throw new Error(`unknown circuit "${name}"; known: ${CIRCUITS.map((c) => c.name).join(", ")}`);
   return entry;
@@ -153,7 +153,7 @@ export async function compileCircuit(name, outDir = join(BUILD_DIR, name)) {
 let cachedKey;
 
 /** Hash of everything a compiled circuit depends on. */
-export function sourceKey() {
+function sourceKey() {
   cachedKey ??= (async () => {
     const hash = createHash("sha256");
     const walk = async (dir) => {

@@ -13,7 +13,7 @@ import type { StatementModule } from "./definition.js";
 type AgeAtLeastStatement = Extract<Statement, { type: "ageAtLeast" }>;
 
 /** The circuit range-checks minAge to 8 bits. */
-export const MAX_MIN_AGE = 255;
+const MAX_MIN_AGE = 255;
 
 export const ageAtLeast: StatementModule<AgeAtLeastStatement> = {
   type: "ageAtLeast",

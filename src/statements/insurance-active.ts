@@ -13,7 +13,7 @@ import type { StatementModule } from "./definition.js";
 /** The statement's type (core/statement.ts, where the request format carries it). */
 type InsuranceActiveStatement = Extract<Statement, { type: "insuranceActive" }>;
 
-export const MAX_INSURER_ID = 256;
+const MAX_INSURER_ID = 256;
 
 export const insuranceActive: StatementModule<InsuranceActiveStatement> = {
   type: "insuranceActive",

@@ -87,7 +87,10 @@ export function parseStatement(statement: unknown, schemas: SchemaResolver = bui
   return DEFINITIONS[type as StatementType].parse(statement, schemas);
 }
 
-/** @deprecated Renamed {@link parseStatement}; this alias goes in the next release. */
+/**
+ * @deprecated Renamed {@link parseStatement}; this alias goes in the next release.
+ * @alias
+ */
 export const normaliseStatement: typeof parseStatement = parseStatement;
 
 /** Flattens named (nested) inputs into "name[i][j]" -> value, the naming of `signals`. */
