@@ -17,6 +17,9 @@ import ageVkey from "../../artifacts/age_at_least.vkey.json" with { type: "json"
 import insuranceVkey from "../../artifacts/insurance_active.vkey.json" with { type: "json" };
 import queryVkey from "../../artifacts/query.vkey.json" with { type: "json" };
 import { MedzkError } from "../core/errors.js";
+import type { VerificationKey } from "../core/verification-key.js";
+
+export type { VerificationKey };
 
 export interface ArtifactFile {
   path: string;
@@ -30,17 +33,6 @@ export interface CircuitManifest {
   publicSignals: number;
   r1cs: string;
   files: { wasm: ArtifactFile; zkey: ArtifactFile; vkey: ArtifactFile };
-}
-
-export interface VerificationKey {
-  protocol: "groth16";
-  curve: "bn128";
-  nPublic: number;
-  vk_alpha_1: string[];
-  vk_beta_2: string[][];
-  vk_gamma_2: string[][];
-  vk_delta_2: string[][];
-  IC: string[][];
 }
 
 export const MANIFEST = manifestJson as { circuits: Record<string, CircuitManifest> };

@@ -3,7 +3,7 @@
  * internal form, β, γ and δ as Miller-loop line coefficients, and e(α, β), kept resident in the
  * curve's wasm memory so that a verification does not copy them in again.
  */
-import type { VerificationKey } from "../artifacts/manifest.js";
+import type { VerificationKey } from "../core/verification-key.js";
 import { type Curve, type PointBytes, verifierCurve } from "./curve.js";
 
 /** A verification key with its points converted once to the verifier curve's internal form. */

@@ -20,7 +20,7 @@ import { type ProofRequest, parseRequest, scopeField } from "../core/request.js"
 import { EMPTY_REVOCATION_ROOT, type RevocationStatus, parseRevocationStatus, revocationWitness } from "../core/revocation.js";
 import { assertArray, assertClock, assertInstant, assertObject, assertString } from "../core/validate.js";
 import { schemaIdField } from "../core/schemas.js";
-import { builtinSchemas, normaliseStatement, statementDefinition, toDecimal } from "../statements/registry.js";
+import { builtinSchemas, parseStatement, statementDefinition, toDecimal } from "../statements/registry.js";
 import type { Credential } from "../core/credential.js";
 import type { Groth16Proof } from "../core/groth16-proof.js";
 
@@ -97,7 +97,7 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
     throw new MedzkError("INVALID_ARGUMENT", `the query is over ${JSON.stringify(wanted)} credentials, this one is ${credential.schema.id}`);
   }
   const schemas = (id: string) => (id === credential.schema.id ? credential.schema : builtinSchemas(id));
-  const statement = normaliseStatement(request.statement, schemas);
+  const statement = parseStatement(request.statement, schemas);
   const def = statementDefinition(statement.type);
   const schema = def.schema(statement, schemas);
   if (schemaIdField(credential.schema) !== schemaIdField(schema)) {
