@@ -1,4 +1,4 @@
-// The README's quick start, verbatim (test/examples.test.ts runs it).
+// The README's quick start, verbatim (test/e2e/examples.test.ts runs it).
 import { generateIssuerKey, issueCredential, createHolder, prove, createVerifier } from "medzk";
 
 const hospital = generateIssuerKey();                  // EdDSA-Poseidon key on BabyJubJub

@@ -10,7 +10,7 @@ export type { IssuerPoint } from "./core/public-key.js";
 export { createHolder, type Holder } from "./prover/holder.js";
 export { checkCredential, NEVER_EXPIRES, type Credential, type CheckedCredential } from "./core/credential.js";
 export { issueCredential, type IssueOptions } from "./issuer/issue-credential.js";
-export { RevocationRegistry } from "./issuer/revocation-registry.js";
+export { RevocationRegistry, type RevocationRegistryOptions } from "./issuer/revocation-registry.js";
 export { REVOCATION_CAPACITY, type RevocationStatus } from "./core/revocation.js";
 export { encodeString } from "./core/schemas.js";
 export { prove, buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProgress, type ProveStage } from "./prover/node.js";

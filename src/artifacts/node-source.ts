@@ -8,9 +8,8 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { MedzkError } from "../core/errors.js";
-import { type ArtifactLocation, type ProvingArtifacts, directoryUrl, fetchBytes, loadProvingArtifacts } from "./loader.js";
+import { type ArtifactLocation, directoryUrl, fetchBytes, loadProvingArtifacts } from "./loader.js";
 
-export type { ProvingArtifacts } from "./loader.js";
 
 /**
  * Where to read artifacts from: a directory path, or a file:, http: or https: URL (as a string or
@@ -47,8 +46,4 @@ function toUrl(source: ArtifactSource): URL {
   } catch {
     throw new MedzkError("INVALID_ARGUMENT", `"artifacts" is not a valid URL: ${JSON.stringify(source)}`);
   }
-}
-
-export function provingArtifacts(circuit: string, source?: ArtifactSource): Promise<ProvingArtifacts> {
-  return loadProvingArtifacts(circuit, nodeArtifactLocation(source));
 }

@@ -96,11 +96,6 @@ export function checkScope(scope: unknown, name = "scope"): Checked<string> {
   return checkString(scope, name, { min: 1, max: MAX_SCOPE_LENGTH });
 }
 
-/** @deprecated Use {@link checkScope} (`checkScope(scope).ok`); kept while callers move. */
-export function validScope(scope: unknown): scope is string {
-  return checkScope(scope).ok;
-}
-
 const REQUEST_SHAPE = { required: ["format", "challenge", "scope", "asOf", "statement", "expiresAt", "mac"] } as const;
 
 /**
@@ -153,10 +148,4 @@ export function checkRequest(value: unknown, name = "request"): Checked<ProofReq
 /** {@link checkRequest}, throwing MedzkError("INVALID_REQUEST") naming what is wrong. */
 export function parseRequest(value: unknown, name = "request"): ProofRequest {
   return unwrap(checkRequest(value, name), "INVALID_REQUEST");
-}
-
-/** {@link checkRequest} for code that only needs yes or no: the request, or undefined. */
-export function tryParseRequest(value: unknown): ProofRequest | undefined {
-  const checked = checkRequest(value);
-  return checked.ok ? checked.value : undefined;
 }

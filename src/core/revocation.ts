@@ -162,7 +162,9 @@ export function treeOf(slots: Iterable<number>): BitmapTree {
 
 /**
  * Root of the tree in which exactly `revoked` are revoked (decimal). Order and repetitions do not
- * matter; each slot must be an integer in range.
+ * matter; each slot must be an integer in range. For whoever audits a published status against
+ * its list (the tests check the sparse tree against a naive one with it).
+ * @public
  */
 export function revocationRootOf(revoked: readonly number[]): string {
   assertArray(revoked, "revoked");

@@ -14,7 +14,6 @@
  */
 import { BASE_FIELD_ORDER, parseCanonical } from "../core/field.js";
 
-export type { Groth16Proof } from "../core/groth16-proof.js";
 
 /** Affine coordinates of a proof's three points. */
 export interface ProofPoints {

@@ -21,7 +21,6 @@ import { g2SubgroupChecks, pointsOnCurve } from "./points.js";
 import type { PreparedKey } from "./prepared-key.js";
 import { type ParsedProof, parseProof } from "./proof.js";
 
-export type { Groth16Proof } from "./proof.js";
 
 /** Why a proof was refused: its JSON is not a canonical Groth16 proof, or it does not verify. */
 export type ProofRefusal = "MALFORMED_PROOF" | "INVALID_PROOF";

@@ -4,7 +4,6 @@
  * per-verifier nullifier Poseidon(secret, scope).
  */
 import { poseidon1 } from "poseidon-lite/poseidon1";
-import { poseidon2 } from "poseidon-lite/poseidon2";
 import { MedzkError } from "../core/errors.js";
 import { parseCanonical, randomFieldElement } from "../core/field.js";
 import { assertObject } from "../core/validate.js";
@@ -23,11 +22,6 @@ export interface Holder {
 /** The holder commitment Poseidon(secret): what credentials are bound to. */
 export function holderCommitment(secret: bigint): bigint {
   return poseidon1([secret]);
-}
-
-/** The nullifier Poseidon(secret, scope): stable within a verifier's scope, unlinkable across scopes. */
-export function nullifierOf(secret: bigint, scope: bigint): bigint {
-  return poseidon2([secret, scope]);
 }
 
 /** Creates a holder with a fresh 248-bit secret. */

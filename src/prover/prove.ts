@@ -4,7 +4,7 @@
  * that the statement is true), so mistakes surface as a MedzkError with a code rather than as a
  * witness-calculator assertion.
  *
- * Platform-neutral: the entries (prove.ts for Node, browser.ts) only say where the proving
+ * Platform-neutral: the entries (prover/node.ts for Node, src/browser.ts) only say where the proving
  * artifacts come from, so the browser bundle never pulls in node:fs.
  */
 import type { WitnessCalculator } from "circom_runtime";

@@ -2,9 +2,9 @@
  * The part of blake-hash's API that circomlibjs uses (`createBlakeHash(name).update(data).digest()`,
  * BLAKE-256/512 for EdDSA key derivation and Pedersen generators), on @noble/hashes.
  *
- * Only the browser bundle uses it (tsup.config.ts swaps it in): blake-hash is built on Node
+ * Only the browser bundle uses it (tsup.browser.config.ts swaps it in): blake-hash is built on Node
  * streams (readable-stream, events, buffer), which do not exist in a browser. The wallet never
- * signs, so this runs only if a page builds EdDSA keys or Pedersen bases; test/browser.test.ts
+ * signs, so this runs only if a page builds EdDSA keys or Pedersen bases; test/e2e/browser.test.ts
  * checks it against blake-hash byte for byte anyway.
  */
 import { blake224, blake256, blake384, blake512 } from "@noble/hashes/blake1";

@@ -10,7 +10,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkArtifacts, publicSignalNames } from "../../scripts/check-artifacts.mjs";
 import { CIRCUITS, compiledCircuit } from "../../scripts/circuits.mjs";
-import { provingArtifacts } from "../../src/artifacts/node-source.js";
+import { loadProvingArtifacts } from "../../src/artifacts/loader.js";
+import { nodeArtifactLocation } from "../../src/artifacts/node-source.js";
+
+const provingArtifacts = (circuit: string, source?: string) => loadProvingArtifacts(circuit, nodeArtifactLocation(source));
 
 let dir: string;
 beforeAll(async () => {

@@ -18,10 +18,13 @@ import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadProvingArtifacts } from "../../src/artifacts/loader.js";
 import * as browserApi from "../../src/browser.js";
-import { provingArtifacts } from "../../src/artifacts/node-source.js";
+import { nodeArtifactLocation } from "../../src/artifacts/node-source.js";
+
 import createBlakeHash from "../../src/shims/blake-hash.js";
 import { createHolder, generateIssuerKey, issueCredential } from "../../src/index.js";
 import { createVerifierService, parseServiceConfig } from "../../src/server.js";
+
+const provingArtifacts = (circuit: string, source?: string) => loadProvingArtifacts(circuit, nodeArtifactLocation(source));
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const BUNDLE = join(ROOT, "dist/browser/medzk.js");

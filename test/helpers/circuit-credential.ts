@@ -190,11 +190,6 @@ export class RevocationTree {
   }
 }
 
-export interface Holder {
-  holderSecret: bigint;
-  salt: bigint;
-}
-
 export interface InsuranceRecord {
   insurerId: bigint;
   memberId: bigint;

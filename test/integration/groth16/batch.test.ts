@@ -12,7 +12,8 @@ import { type BatchItem, batchPairingCheck } from "../../../src/groth16/batch.js
 import { pairingCheck } from "../../../src/groth16/pairing.js";
 import { type PreparedKey, prepareKey } from "../../../src/groth16/prepared-key.js";
 import { parseProof } from "../../../src/groth16/proof.js";
-import { type Groth16Proof, checkProof, checkProofs } from "../../../src/groth16/verify.js";
+import type { Groth16Proof } from "../../../src/core/groth16-proof.js";
+import { checkProof, checkProofs } from "../../../src/groth16/verify.js";
 import { createHolder, createVerifier, generateIssuerKey, issueCredential, prove } from "../../../src/index.js";
 
 const NOW = "2026-06-15T12:00:00Z";

@@ -1,7 +1,7 @@
 /** A well-formed Groth16 proof JSON for tests: points on the curves, not a proof of anything. */
 import { bn254 } from "@noble/curves/bn254";
 import { BASE_FIELD_ORDER } from "../../../src/core/field.js";
-import type { Groth16Proof } from "../../../src/groth16/proof.js";
+import type { Groth16Proof } from "../../../src/core/groth16-proof.js";
 
 const g1 = bn254.G1.ProjectivePoint.BASE.multiply(7n).toAffine();
 const g2 = bn254.G2.ProjectivePoint.BASE.multiply(11n).toAffine();
