@@ -5,7 +5,7 @@ const hospital = generateIssuerKey();                  // EdDSA-Poseidon key on 
 const patient  = createHolder();                       // holder secret + public commitment
 const record   = await issueCredential(hospital, {
   schema: "patient-record/v1",
-  holder: patient.commitment,
+  holderCommitment: patient.commitment,
   attributes: { dateOfBirth: "2008-02-29" },
 });
 const insurer  = createVerifier({ trustedIssuers: [hospital.publicKey], scope: "acme-health/claims" });

@@ -16,6 +16,15 @@ describe("examples", () => {
     expect(JSON.parse(stdout)).toMatchObject({ ok: true, statement: { type: "ageAtLeast", minAge: 18 }, scope: "acme-health/claims" });
   });
 
+  it("examples/quickstart.mjs is the README's quick start, line for line", async () => {
+    const readme = await readFile("README.md", "utf8");
+    const block = /## Quick start\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    const script = (await readFile("examples/quickstart.mjs", "utf8")).split("\n");
+    // The script adds its header comment and prints the result instead of the README's comments.
+    const body = script.slice(1).filter((line) => !line.startsWith("console.log(")).join("\n").trimEnd();
+    expect(block?.split("\n// ")[0]?.trimEnd()).toBe(body);
+  });
+
   it("the end-to-end demo proves and verifies three statements, refuses replays and a revoked record, and exits by itself", async () => {
     const { stdout } = await run("examples/demo.mjs");
     expect(stdout.match(/"ok":true/g)).toHaveLength(3);
