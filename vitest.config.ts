@@ -21,6 +21,10 @@ export default defineConfig({
     // snarkjs and ffjavascript start their own worker threads and keep a global curve
     // (globalThis.curve_bn128), which stay within the file's process.
     pool: "forks",
+    // Two files at a time: vitest's default (cores - 1) runs one file at a time on a 2-core
+    // machine, and much of the suite waits on child processes (circom, redis-server, Chromium,
+    // npm pack) rather than computing, so a second file fills those gaps.
+    maxWorkers: 2,
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 30_000, hookTimeout: 60_000 } },
       { extends: true, test: { name: "integration", include: ["test/integration/**/*.test.ts"], ...slow } },
