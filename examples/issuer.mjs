@@ -59,6 +59,8 @@ await write("request.key", randomBytes(32).toString("hex") + "\n", true);
 await write("verifier.json", {
   listen: { host: "127.0.0.1", port: 0 },
   scope: "acme-health/claims",
+  // What this verifier may ask holders (POST /v1/requests takes one of these names).
+  presets: { adult: { type: "ageAtLeast", minAge: 18 } },
   issuersFile: "issuers.json",
   requestKey: { file: "request.key" },
 });

@@ -4,3 +4,4 @@
  */
 export { parseServiceConfig, loadServiceConfig, type ServiceConfig, type ParseOptions } from "./server/config.js";
 export { createVerifierService, type VerifierService, type ServiceOptions } from "./server/service.js";
+export type { ServiceVerifyResult } from "./server/presets.js";

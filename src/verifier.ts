@@ -8,6 +8,7 @@ export {
   type Verifier,
   type VerifierPolicy,
   type VerifyOptions,
+  type VerifyBatchOptions,
   type VerifyResult,
   type VerifySuccess,
   type VerifyFailure,
@@ -34,7 +35,7 @@ export {
   type AttributeValue,
 } from "./core/schemas.js";
 export { MemoryChallengeStore, type ChallengeStore, type MemoryChallengeStoreOptions } from "./verifier/challenge-store.js";
-export { RedisChallengeStore, type RedisLikeClient } from "./verifier/redis-challenge-store.js";
+export { RedisChallengeStore, type RedisLikeClient, type RedisChallengeStoreOptions } from "./verifier/redis-challenge-store.js";
 export { MedzkError, type MedzkErrorCode, type VerifyErrorCode, type VerifyError } from "./core/errors.js";
 export type { Statement, StatementType } from "./statements/registry.js";
 export type { QueryStatement, Predicate, Operator } from "./statements/query.js";

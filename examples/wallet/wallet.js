@@ -4,7 +4,7 @@
 import { MedzkError, prove } from "../../dist/browser/medzk.js";
 
 const ARTIFACTS = new URL("../../artifacts/", import.meta.url);
-const STATEMENT = { type: "ageAtLeast", minAge: 18 };
+const PRESET = "adult"; // a preset of the verifier's config: the service decides what is asked
 const $ = (id) => document.getElementById(id);
 
 // Where the verifier is: ?verifier=… on the page URL, else what was used last time.
@@ -27,10 +27,10 @@ $("wallet").addEventListener("submit", async (event) => {
     localStorage.setItem("medzk.holder", $("holder").value);
 
     step("request", "asking the verifier for a proof request");
-    const { request } = await post(new URL("v1/requests", verifier), { statement: STATEMENT }, 201);
+    const { request } = await post(new URL("v1/requests", verifier), { preset: PRESET }, 201);
     const presentation = await prove({ credential, holder, request, artifacts: ARTIFACTS, onProgress: ({ stage, elapsedMs }) => step(stage, `${stage} (${elapsedMs} ms)`) });
     step("send", "sending the presentation");
-    const { result } = await post(new URL("v1/verify", verifier), { presentation }, 200);
+    const { result } = await post(new URL("v1/verify", verifier), { presentation, expected: request }, 200);
     if (result.ok) show("accepted", `accepted: age ≥ ${result.statement.minAge} on ${result.asOf}`);
     else show("refused", `refused: ${result.error.code}`);
   } catch (error) {

@@ -18,12 +18,19 @@ import { tryUnpackPublicKey } from "../core/public-key.js";
 import { checkScope } from "../core/request.js";
 import { defineSchema, type SchemaDefinition } from "../core/schemas.js";
 import { assertArray, assertInteger, assertObject, assertString, checkHex } from "../core/validate.js";
+import type { Statement } from "../statements/registry.js";
 import { JsonFileIssuerRegistry } from "../verifier/issuer-registry.js";
+import { parsePresets } from "./presets.js";
 
 /** A resolved configuration: paths absolute, the request key read. JSON-safe. */
 export interface ServiceConfig {
   listen: { host: string; port: number };
   scope: string;
+  /**
+   * The statements this service may request, by preset name (at least one), normalised by the
+   * statement parser. `POST /v1/requests` takes a name; results carry it.
+   */
+  presets: Record<string, Statement>;
   /** Packed public keys of issuers without a revocation registry. */
   trustedIssuers: string[];
   /** Absolute path of a JsonFileIssuerRegistry file (`medzk-issuers/v1`). */
@@ -67,7 +74,7 @@ export interface ParseOptions {
 }
 
 const CONFIG_SHAPE = {
-  required: [],
+  required: ["presets"],
   optional: [
     "listen", "scope", "trustedIssuers", "issuersFile", "schemas", "requestKey", "redis",
     "requestTtlSeconds", "maxRootAgeSeconds", "limits", "corsOrigins",
@@ -118,6 +125,8 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
     });
   }
 
+  const presets = parsePresets(c.presets, schemas);
+
   const requestKey = c.requestKey === undefined ? undefined : readRequestKey(c.requestKey, env, baseDir);
 
   let redis: ServiceConfig["redis"];
@@ -149,6 +158,7 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
   const config: ServiceConfig = {
     listen: { host: host as string, port },
     scope: c.scope as string,
+    presets,
     trustedIssuers: [...(trustedIssuers as string[])],
     requestTtlSeconds,
     maxRootAgeSeconds,

@@ -11,11 +11,12 @@ import { JsonFileIssuerRegistry } from "../verifier/issuer-registry.js";
 import { RedisChallengeStore } from "../verifier/redis-challenge-store.js";
 import { type InternalErrorHook, createVerifier, type Verifier, type VerifierPolicy } from "../verifier/create-verifier.js";
 import type { ServiceConfig } from "./config.js";
+import { type PresetIndex, presetIndex } from "./presets.js";
 
 /** The subset of an ioredis client this module uses. */
 export interface RedisConnection {
   readonly status: string;
-  set(key: string, value: string, px: "PXAT", expiresAt: number, nx: "NX"): Promise<string | null>;
+  set(key: string, value: string, px: "PX", ttlMs: number, nx: "NX"): Promise<string | null>;
   ping(): Promise<string>;
   quit(): Promise<unknown>;
   disconnect(): void;
@@ -25,6 +26,8 @@ export interface RedisConnection {
 
 export interface ConfiguredVerifier {
   verifier: Verifier;
+  /** The config's presets, by name and by statement. */
+  presets: PresetIndex;
   registry?: JsonFileIssuerRegistry;
   redis?: RedisConnection;
   /** Closes the Redis connection (pending commands finish first). */
@@ -67,6 +70,7 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
   }
   return {
     verifier,
+    presets: presetIndex(config.presets),
     ...(registry ? { registry } : {}),
     ...(redis ? { redis } : {}),
     async close() {

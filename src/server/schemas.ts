@@ -22,13 +22,8 @@ export const HTTP_ERROR_CODES = [
   "ORIGIN_NOT_ALLOWED",
   "SERVICE_UNAVAILABLE",
   "INTERNAL_ERROR",
-  // Library codes for a statement the verifier cannot ask for (POST /v1/requests).
-  "INVALID_ARGUMENT",
-  "INVALID_STATEMENT",
-  "INVALID_DATE",
-  "INVALID_ATTRIBUTE",
-  "UNKNOWN_SCHEMA",
-  "UNKNOWN_STATEMENT",
+  // POST /v1/requests names a preset the config does not have.
+  "UNKNOWN_PRESET",
 ] as const;
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
 
@@ -57,6 +52,8 @@ const VERIFY_ERROR_CODES: readonly VerifyErrorCode[] = [
   "STORE_UNAVAILABLE",
   "INTERNAL_ERROR",
 ];
+// The service's own refusal: a verified statement that is none of its presets (./presets.ts).
+const RESULT_ERROR_CODES: readonly string[] = [...VERIFY_ERROR_CODES, "UNKNOWN_PRESET"];
 
 const decimal = { type: "string", pattern: "^[0-9]{1,78}$" };
 const day = { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" };
@@ -92,6 +89,12 @@ const ProofRequest: Schema = {
   },
 };
 
+// What the caller awaits: the request it got from POST /v1/requests, or that request's challenge.
+const Expected: Schema = {
+  description: "The request the caller got from POST /v1/requests (as received), or its challenge.",
+  oneOf: [decimal, ProofRequest],
+};
+
 // Only the envelope: the verifier refuses anything else inside with a typed code.
 const Presentation: Schema = {
   type: "object",
@@ -109,9 +112,10 @@ const VerifyResult: Schema = {
   oneOf: [
     {
       type: "object",
-      required: ["ok", "statement", "nullifier", "issuer", "issuerId", "asOf", "scope", "challenge"],
+      required: ["ok", "preset", "statement", "nullifier", "issuer", "issuerId", "asOf", "scope", "challenge"],
       properties: {
         ok: { type: "boolean", enum: [true] },
+        preset: { type: "string", description: "The preset (config \"presets\") whose statement was proven." },
         statement: Statement,
         nullifier: { ...decimal, description: "Poseidon(holder secret, scope): stable per holder within this scope." },
         issuer: { type: "string", pattern: "^[0-9a-f]{64}$" },
@@ -130,7 +134,7 @@ const VerifyResult: Schema = {
         error: {
           type: "object",
           required: ["code", "message"],
-          properties: { code: { type: "string", enum: VERIFY_ERROR_CODES }, message: { type: "string" } },
+          properties: { code: { type: "string", enum: RESULT_ERROR_CODES }, message: { type: "string" } },
         },
       },
     },
@@ -163,7 +167,7 @@ const Readiness: Schema = {
 };
 
 /** The named schemas, with the batch limit of this service's configuration. */
-export function serviceSchemas(limits: { batchSize: number }): Record<string, Schema> {
+export function serviceSchemas(limits: { batchSize: number }, presets: Readonly<Record<string, unknown>>): Record<string, Schema> {
   return {
     Statement,
     ProofRequest,
@@ -173,24 +177,35 @@ export function serviceSchemas(limits: { batchSize: number }): Record<string, Sc
     Readiness,
     CreateRequestBody: {
       type: "object",
-      required: ["statement"],
+      required: ["preset"],
       additionalProperties: false,
-      properties: { statement: Statement },
+      properties: {
+        preset: { type: "string", maxLength: 64, description: `A preset of this verifier's config: ${Object.keys(presets).map((n) => JSON.stringify(n)).join(", ")} (UNKNOWN_PRESET otherwise).` },
+      },
     },
     VerifyBody: {
       type: "object",
-      required: ["presentation"],
+      required: ["presentation", "expected"],
       additionalProperties: false,
       properties: {
         presentation: Presentation,
-        expected: { ...decimal, description: "Optional: the challenge of the request the caller waits for (REQUEST_MISMATCH otherwise)." },
+        expected: { ...Expected, description: `${Expected["description"]} REQUEST_MISMATCH for a presentation that answers another request.` },
       },
     },
     VerifyBatchBody: {
       type: "object",
-      required: ["presentations"],
+      required: ["presentations", "expected"],
       additionalProperties: false,
-      properties: { presentations: { type: "array", minItems: 1, maxItems: limits.batchSize, items: Presentation } },
+      properties: {
+        presentations: { type: "array", minItems: 1, maxItems: limits.batchSize, items: Presentation },
+        expected: {
+          type: "array",
+          minItems: 1,
+          maxItems: limits.batchSize,
+          items: Expected,
+          description: "One awaited request (or challenge) per presentation, in the same order; an array of another length is a 400.",
+        },
+      },
     },
     CreateRequestResponse: { type: "object", required: ["request"], properties: { request: ProofRequest } },
     VerifyResponse: { type: "object", required: ["result"], properties: { result: VerifyResult } },
@@ -219,7 +234,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: "CreateRequestBody",
     responses: {
       201: ["The request", "CreateRequestResponse"],
-      400: ["Malformed body or a statement this verifier cannot ask for", "Error"],
+      400: ["Malformed body (e.g. a statement instead of a preset), or a preset this verifier does not have (UNKNOWN_PRESET)", "Error"],
       413: ["Body larger than limits.bodyBytes", "Error"],
       415: ["Content type is not application/json", "Error"],
     },
@@ -232,7 +247,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: "VerifyBody",
     responses: {
       200: ["The verification result", "VerifyResponse"],
-      400: ["Malformed body", "Error"],
+      400: ["Malformed body, or no \"expected\"", "Error"],
       413: ["Body larger than limits.bodyBytes", "Error"],
       415: ["Content type is not application/json", "Error"],
     },
@@ -241,11 +256,11 @@ export const ROUTES: readonly RouteSpec[] = [
     method: "POST",
     url: "/v1/verify-batch",
     operationId: "verifyBatch",
-    summary: "Verify several presentations: one result per item, in order",
+    summary: "Verify several presentations: one result per item, in order, each as /v1/verify would give",
     body: "VerifyBatchBody",
     responses: {
       200: ["One result per presentation", "VerifyBatchResponse"],
-      400: ["Malformed body, or more than limits.batchSize presentations", "Error"],
+      400: ["Malformed body, no \"expected\" or one of another length, or more than limits.batchSize presentations", "Error"],
       413: ["Body larger than limits.bodyBytes", "Error"],
       415: ["Content type is not application/json", "Error"],
     },

@@ -15,9 +15,10 @@ import { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type F
 import { pino } from "pino";
 import packageJson from "../../package.json" with { type: "json" };
 import { MedzkError } from "../core/errors.js";
-import type { VerifyResult } from "../verifier/create-verifier.js";
+import type { ProofRequest } from "../core/request.js";
 import type { ServiceConfig } from "./config.js";
 import { type ConfiguredVerifier, configuredVerifier } from "./configured-verifier.js";
+import { type ServiceVerifyResult, withPreset } from "./presets.js";
 import { type HttpErrorCode, ROUTES, openApiDocument, serviceSchemas } from "./schemas.js";
 
 export interface VerifierService {
@@ -117,7 +118,8 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
     },
     "verifier configured",
   );
-  const schemas = serviceSchemas(config.limits);
+  const schemas = serviceSchemas(config.limits, config.presets);
+  const presetNames = Object.keys(config.presets).map((n) => JSON.stringify(n)).join(", ");
   const openapi = openApiDocument(schemas, { version: packageJson.version, scope: config.scope });
 
   const app = fastify({
@@ -186,21 +188,26 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
   const routeSchema = (name: string | undefined) => (name ? { body: schemas[name] } : {});
   const handlers: Record<string, (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>> = {
     createRequest: async (request, reply) => {
-      // The body schema made `statement` an object; the library validates the rest and throws
-      // MedzkError for a caller mistake.
-      const { statement } = request.body as { statement: Record<string, unknown> };
-      const proofRequest = verifier.createRequest({ statement });
-      return reply.code(201).send({ request: proofRequest });
+      // Only a preset name: the config decides what holders are asked, never the caller.
+      const { preset } = request.body as { preset: string };
+      const statement = configured.presets.statement(preset);
+      if (statement === undefined) return sendError(request, reply, 400, "UNKNOWN_PRESET", `no preset ${JSON.stringify(preset)}; this verifier has ${presetNames}`);
+      return reply.code(201).send({ request: verifier.createRequest({ statement }) });
     },
     verify: async (request) => {
-      const { presentation, expected } = request.body as { presentation: unknown; expected?: string };
-      const result = await verifier.verify(presentation, expected === undefined ? undefined : { expected });
+      const { presentation, expected } = request.body as { presentation: unknown; expected: ProofRequest | string };
+      const result = withPreset(await verifier.verify(presentation, { expected }), configured.presets);
       record(request, [result]);
       return { result };
     },
-    verifyBatch: async (request) => {
-      const { presentations } = request.body as { presentations: unknown[] };
-      const results = await verifier.verifyBatch(presentations);
+    verifyBatch: async (request, reply) => {
+      const { presentations, expected } = request.body as { presentations: unknown[]; expected: Array<ProofRequest | string> };
+      // Checked here rather than by the library's INVALID_ARGUMENT, so the client sees the same
+      // BAD_REQUEST as for any other malformed body.
+      if (expected.length !== presentations.length) {
+        return sendError(request, reply, 400, "BAD_REQUEST", `"expected" must hold one request or challenge per presentation (${presentations.length}), not ${expected.length}`);
+      }
+      const results = (await verifier.verifyBatch(presentations, { expected })).map((r) => withPreset(r, configured.presets));
       record(request, results);
       return { results };
     },
@@ -235,7 +242,7 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
     },
   };
 
-  function record(request: FastifyRequest, results: VerifyResult[]): void {
+  function record(request: FastifyRequest, results: ServiceVerifyResult[]): void {
     const facts = request.medzk!;
     facts.presentations = results.length;
     facts.accepted = results.filter((r) => r.ok).length;
@@ -272,11 +279,9 @@ async function readiness({ registry, redis }: ConfiguredVerifier): Promise<Recor
 
 /** HTTP status, stable code and client-safe message of an error raised while handling a request. */
 function classify(error: FastifyError): [number, HttpErrorCode, string] {
-  if (error instanceof MedzkError) {
-    // Thrown by createRequest for a statement this verifier cannot ask for: the caller's mistake.
-    const code = (["INVALID_ARGUMENT", "INVALID_STATEMENT", "INVALID_DATE", "INVALID_ATTRIBUTE", "UNKNOWN_SCHEMA", "UNKNOWN_STATEMENT"] as const).find((c) => c === error.code);
-    return code ? [400, code, error.message] : [500, "INTERNAL_ERROR", "internal error"];
-  }
+  // The handlers hand the library only what the body schema and the presets allow, so a
+  // MedzkError here is a bug, not the caller's mistake.
+  if (error instanceof MedzkError) return [500, "INTERNAL_ERROR", "internal error"];
   if (error.validation) return [400, "BAD_REQUEST", `invalid body: ${error.message}`];
   switch (error.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":

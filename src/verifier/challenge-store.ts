@@ -1,17 +1,20 @@
 /**
  * Single-use challenges. A verifier records each challenge it accepts; a second presentation for
  * the same challenge is a replay. The interface is asynchronous and minimal (an atomic
- * "set if absent, with expiry") so that a shared store such as Redis (`SET key 1 NX PXAT t`) can
+ * "set if absent, with expiry") so that a shared store such as Redis (`SET key 1 NX PX ttl`) can
  * implement it and several verifier instances accept a presentation once between them.
  */
 
 export interface ChallengeStore {
   /**
-   * Records `challenge` as used until at least `expiresAtMs` (ms since epoch). Must be atomic: of
-   * concurrent calls for one challenge exactly one resolves true; later calls resolve false.
-   * Rejects (throws) when the store cannot be reached: the verifier then fails closed.
+   * Records `challenge` as used until at least `expiresAtMs` (ms since epoch, on the verifier's
+   * clock). `nowMs` is the verifier's clock at the call: a store that expires entries measures
+   * their lifetime from it (`expiresAtMs - nowMs`), never from a clock of its own, so a store
+   * whose host clock differs cannot forget a challenge while the verifier still accepts it.
+   * Must be atomic: of concurrent calls for one challenge exactly one resolves true; later calls
+   * resolve false. Rejects (throws) when the store cannot be reached: the verifier then fails closed.
    */
-  consume(challenge: string, expiresAtMs: number): Promise<boolean>;
+  consume(challenge: string, expiresAtMs: number, nowMs?: number): Promise<boolean>;
 }
 
 /** Options of {@link MemoryChallengeStore}. */
@@ -26,7 +29,8 @@ export interface MemoryChallengeStoreOptions {
  * In-process store, the default. Correct for a single verifier instance; several instances need
  * a shared store.
  * NOTE: forgetting a challenge is safe only once the verifier refuses its request as expired, so
- * the store's clock should be the verifier's; the default verifier store uses it.
+ * entries are swept by the verifier's clock: the `nowMs` it passes to `consume` (and `clock`
+ * for calls without one; the verifier's default store gets the verifier's clock).
  */
 export class MemoryChallengeStore implements ChallengeStore {
   readonly #used = new Map<string, number>();
@@ -40,8 +44,8 @@ export class MemoryChallengeStore implements ChallengeStore {
     this.#now = clock ? () => clock().getTime() : (now ?? Date.now);
   }
 
-  async consume(challenge: string, expiresAtMs: number): Promise<boolean> {
-    const now = this.#now();
+  async consume(challenge: string, expiresAtMs: number, nowMs?: number): Promise<boolean> {
+    const now = nowMs ?? this.#now();
     this.#sweep(now);
     // The check and the set below run without an await between them, so on Node's single
     // thread no other consume() can interleave: exactly one caller wins. A remembered challenge

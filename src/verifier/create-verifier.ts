@@ -144,7 +144,17 @@ export interface Verifier {
    * items with the same verification key are done together (random linear combination, one final
    * exponentiation), falling back to finding exactly which items are bad.
    */
-  verifyBatch(presentations: readonly unknown[]): Promise<VerifyResult[]>;
+  verifyBatch(presentations: readonly unknown[], options?: VerifyBatchOptions): Promise<VerifyResult[]>;
+}
+
+/** Options of `Verifier.verifyBatch`. */
+export interface VerifyBatchOptions {
+  /**
+   * One awaited request (or its challenge) per presentation, in the same order: item i is
+   * refused with REQUEST_MISMATCH unless it answers `expected[i]`. An array of another length
+   * is a caller mistake (throws INVALID_ARGUMENT).
+   */
+  expected?: ReadonlyArray<ProofRequest | string>;
 }
 
 /** A presentation that passed every step before the pairing check. */
@@ -237,7 +247,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
 
   /** Step 6, for a presentation whose proof verified. */
   async function accept(checked: Checked): Promise<VerifySuccess> {
-    await consumeChallenge(settings.store, checked.challenge, checked.expiresAtMs);
+    await consumeChallenge(settings.store, checked.challenge, checked.expiresAtMs, clock());
     return checked.result;
   }
 
@@ -255,11 +265,12 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     );
   }
 
-  async function verifyBatch(presentations: readonly unknown[]): Promise<VerifyResult[]> {
+  async function verifyBatch(presentations: readonly unknown[], options?: VerifyBatchOptions): Promise<VerifyResult[]> {
     if (!Array.isArray(presentations)) throw new MedzkError("INVALID_ARGUMENT", `"presentations" must be an array`);
+    const expected = checkExpectedList(options, presentations.length);
     const item = (i: number): InternalErrorContext => ({ operation: "verifyBatch", item: i });
     // Steps 1-4 for every item; only the pairing checks are batched, one per verification key.
-    const checked: Array<Checked | VerifyFailure> = await Promise.all(presentations.map((p, i) => settle(() => precheck(p, undefined), onInternalError, item(i))));
+    const checked: Array<Checked | VerifyFailure> = await Promise.all(presentations.map((p, i) => settle(() => precheck(p, expected?.[i]), onInternalError, item(i))));
     const pending = checked.filter((c) => !isFailure(c)).length;
     const pool = pending >= settings.minParallelBatch ? await threadedCurve() : undefined;
     for (const type of STATEMENT_TYPES) {
@@ -283,6 +294,26 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
   }
 
   return { scope, createRequest, verify, verifyBatch };
+}
+
+/**
+ * The `expected` of verifyBatch: absent, or one request or challenge per presentation. Checked
+ * before anything is verified, so a caller's mistake costs no challenge.
+ */
+function checkExpectedList(options: VerifyBatchOptions | undefined, count: number): ReadonlyArray<ProofRequest | string> | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null) throw new MedzkError("INVALID_ARGUMENT", `"options" must be an object such as { expected: [...] }`);
+  const { expected } = options;
+  if (expected === undefined) return undefined;
+  if (!Array.isArray(expected) || expected.length !== count) {
+    throw new MedzkError("INVALID_ARGUMENT", `"expected" must be an array with one request or challenge per presentation (${count})`);
+  }
+  expected.forEach((e: unknown, i) => {
+    if (typeof e !== "string" && (typeof e !== "object" || e === null || typeof (e as { challenge?: unknown }).challenge !== "string")) {
+      throw new MedzkError("INVALID_ARGUMENT", `"expected[${i}]" must be a request (with its "challenge") or a challenge string`);
+    }
+  });
+  return expected;
 }
 
 /** Checks a policy; throws MedzkError for each configuration mistake (see {@link createVerifier}). */

@@ -1,42 +1,62 @@
 /**
  * A challenge store shared by several verifier instances through Redis.
  *
- * Consuming a challenge is one `SET key 1 NX PXAT <expiresAt>`: Redis executes it atomically, so
- * of any number of concurrent consumers across instances exactly one gets "OK" and every other
- * gets null. The key expires with the request, so the store never grows past the live requests.
- * Errors (connection refused, timeouts) propagate, and the verifier then refuses the presentation
- * with STORE_UNAVAILABLE: it fails closed, never accepting a presentation twice.
+ * Consuming a challenge is one `SET key 1 NX PX <ttl>`: Redis executes it atomically, so of any
+ * number of concurrent consumers across instances exactly one gets "OK" and every other gets
+ * null. The key lives as long as the request does, so the store never grows past the live
+ * requests. Errors (connection refused, timeouts) propagate, and the verifier then refuses the
+ * presentation with STORE_UNAVAILABLE: it fails closed, never accepting a presentation twice.
  *
- * Any client with an ioredis-style `set(key, value, "PXAT", ms, "NX")` works (ioredis; for
- * node-redis pass `{ set: (k, v, _px, t, _nx) => client.set(k, v, { PXAT: t, NX: true }) }`).
+ * The TTL is relative, computed on the verifier's clock (the one that decides whether a request
+ * has expired): `expiresAt - now`. An absolute `PXAT` would be read on Redis's clock instead, and
+ * a Redis host running ahead of the verifier would drop the key while the verifier still accepts
+ * the request, reopening it to a replay on every instance.
+ * NOTE: instances sharing Redis must agree on the time (NTP): a key lives until the consuming
+ * instance's clock reaches the expiry, and an instance whose clock is behind accepts the request
+ * for that much longer.
+ *
+ * Any client with an ioredis-style `set(key, value, "PX", ms, "NX")` works (ioredis; for
+ * node-redis pass `{ set: (k, v, _px, ms, _nx) => client.set(k, v, { PX: ms, NX: true }) }`).
  */
+import { assertClock } from "../core/validate.js";
 import type { ChallengeStore } from "./challenge-store.js";
 
 /** The one Redis command {@link RedisChallengeStore} needs; an ioredis client fits as it is. */
 export interface RedisLikeClient {
   /**
-   * `SET key value PXAT expiresAt NX` (`expiresAt` in ms since the epoch): resolves "OK" when the
-   * key was set and null when it existed; rejects when Redis cannot be reached.
+   * `SET key value PX ttlMs NX` (`ttlMs` a positive integer of milliseconds): resolves "OK" when
+   * the key was set and null when it existed; rejects when Redis cannot be reached.
    */
-  set(key: string, value: string, px: "PXAT", expiresAt: number, nx: "NX"): Promise<string | null>;
+  set(key: string, value: string, px: "PX", ttlMs: number, nx: "NX"): Promise<string | null>;
+}
+
+/** Options of {@link RedisChallengeStore}. */
+export interface RedisChallengeStoreOptions {
+  /** Namespaces the keys (one per verifier deployment). Default "medzk:challenge:". */
+  prefix?: string;
+  /**
+   * The clock for a `consume` call that does not pass the time (the verifier always does, from
+   * its own clock). Default: the system clock.
+   */
+  clock?: () => Date;
 }
 
 /** A {@link ChallengeStore} in Redis, shared by several verifier instances. Fails closed. */
 export class RedisChallengeStore implements ChallengeStore {
   readonly #client: RedisLikeClient;
   readonly #prefix: string;
+  readonly #clock: () => Date;
 
-  /** `prefix` namespaces the keys (one per verifier deployment), default "medzk:challenge:". */
-  constructor(client: RedisLikeClient, options: { prefix?: string } = {}) {
+  constructor(client: RedisLikeClient, options: RedisChallengeStoreOptions = {}) {
     this.#client = client;
     this.#prefix = options.prefix ?? "medzk:challenge:";
+    this.#clock = assertClock(options.clock, "clock");
   }
 
-  async consume(challenge: string, expiresAtMs: number): Promise<boolean> {
-    // PXAT in the past would make Redis drop the key at once; the verifier never consumes an
-    // expired request, but keep at least a minute so clock skew cannot reopen a challenge.
-    const until = Math.max(Math.ceil(expiresAtMs), Date.now() + 60_000);
-    const reply = await this.#client.set(this.#prefix + challenge, "1", "PXAT", until, "NX");
+  async consume(challenge: string, expiresAtMs: number, nowMs: number = this.#clock().getTime()): Promise<boolean> {
+    // At least 1 ms (PX 0 is an error in Redis); the verifier never consumes an expired request.
+    const ttlMs = Math.max(1, Math.ceil(expiresAtMs - nowMs));
+    const reply = await this.#client.set(this.#prefix + challenge, "1", "PX", ttlMs, "NX");
     return reply === "OK";
   }
 }

@@ -6,10 +6,11 @@
 import type { ChallengeStore } from "./challenge-store.js";
 import { refuse } from "./refusal.js";
 
-export async function consumeChallenge(store: ChallengeStore, challenge: string, expiresAtMs: number): Promise<void> {
+/** `now` is the verifier's clock: the store measures the entry's lifetime from it. */
+export async function consumeChallenge(store: ChallengeStore, challenge: string, expiresAtMs: number, now: Date): Promise<void> {
   let fresh: boolean;
   try {
-    fresh = await store.consume(challenge, expiresAtMs);
+    fresh = await store.consume(challenge, expiresAtMs, now.getTime());
   } catch {
     return refuse("STORE_UNAVAILABLE", "the challenge store is unreachable; nothing was accepted");
   }

@@ -42,6 +42,7 @@ async function startVerifierEndpoint(
   const config = parseServiceConfig({
     listen: { host: "127.0.0.1", port: 0 },
     scope: policy.scope,
+    presets: { adult: { type: "ageAtLeast", minAge: 18 } },
     trustedIssuers: policy.trustedIssuers,
     corsOrigins: [...options.corsOrigins],
   });

@@ -106,8 +106,8 @@ describe("medzk CLI", () => {
       join(dir, "issuers.json"),
       JSON.stringify({ format: "medzk-issuers/v1", issuers: [{ id: "st-mary", keys: [{ publicKey }] }], revocation: { "st-mary": { current: root } } }),
     );
-    await writeFile(join(dir, "verifier.json"), JSON.stringify({ scope: "acme-health/claims", issuersFile: "issuers.json", requestKey: { file: "request.key" }, listen: { port: 0 } }));
-    const req = await medzk(["request", "--config", "verifier.json", "--statement", '{"type":"ageAtLeast","minAge":18}', "--out", "request.json"]);
+    await writeFile(join(dir, "verifier.json"), JSON.stringify({ scope: "acme-health/claims", presets: { adult: { type: "ageAtLeast", minAge: 18 }, drinking: { type: "ageAtLeast", minAge: 21 } }, issuersFile: "issuers.json", requestKey: { file: "request.key" }, listen: { port: 0 } }));
+    const req = await medzk(["request", "--config", "verifier.json", "--preset", "adult", "--out", "request.json"]);
     expect(req.code, req.stderr).toBe(0);
     expect(await json("request.json")).toMatchObject({ format: "medzk-request/v1", scope: "acme-health/claims", statement: { type: "ageAtLeast", minAge: 18 } });
 
@@ -124,7 +124,7 @@ describe("medzk CLI", () => {
 
     const ok = await medzk(["verify", "--config", "verifier.json", "presentation.json"]);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ file: "presentation.json", result: { ok: true, issuerId: "st-mary", statement: { type: "ageAtLeast", minAge: 18 } } });
+    expect(JSON.parse(ok.stdout)).toMatchObject({ file: "presentation.json", result: { ok: true, preset: "adult", issuerId: "st-mary", statement: { type: "ageAtLeast", minAge: 18 } } });
 
     const tampered = await json("presentation.json");
     (tampered["publicSignals"] as string[])[0] = "1";
@@ -156,12 +156,15 @@ describe("medzk CLI", () => {
     expectError(await medzk(["verify", "--config", "verifier.json", "missing.json"]), 3, "INPUT", "missing.json: no such file");
     expectError(await medzk(["verify", "--config", "verifier.json", "broken.json"]), 3, "INPUT", "broken.json is not valid JSON");
     expectError(await medzk(["verify", "--config", "broken.json", "presentation.json"]), 3, "INVALID_ARGUMENT", "broken.json is not valid JSON");
-    expectError(await medzk(["request", "--config", "nope.json", "--statement", '{"type":"ageAtLeast","minAge":18}']), 3, "INVALID_ARGUMENT", "nope.json");
-    expectError(await medzk(["request", "--config", "verifier.json", "--statement", '{"type":"ageAtLeast","minAge":"x"}']), 3, "INVALID_STATEMENT", "--statement");
+    expectError(await medzk(["request", "--config", "nope.json", "--preset", "adult"]), 3, "INVALID_ARGUMENT", "nope.json");
+    // Only the config's presets: no statement of the caller's, no inherited property names.
+    expectError(await medzk(["request", "--config", "verifier.json", "--preset", "child"]), 3, "UNKNOWN_PRESET", "--preset");
+    expectError(await medzk(["request", "--config", "verifier.json", "--preset", "constructor"]), 3, "UNKNOWN_PRESET", "--preset");
+    expectError(await medzk(["request", "--config", "verifier.json", "--statement", '{"type":"ageAtLeast","minAge":0}']), 2, "USAGE", "--statement");
     expectError(await medzk(["prove", "--credential", "attrs.json", "--holder", "holder.json", "--request", "request.json"]), 3, "INVALID_CREDENTIAL", "attrs.json");
     expectError(await medzk(["issue", "--issuer", "holder.json", "--holder-commitment", "1", "--schema", "patient-record/v1", "--attributes", "attrs.json"]), 3, "INVALID_KEY", "holder.json");
-    await writeFile(join(dir, "nokey.json"), JSON.stringify({ scope: "s", trustedIssuers: [publicKey] }));
-    expectError(await medzk(["request", "--config", "nokey.json", "--statement", '{"type":"ageAtLeast","minAge":18}']), 3, "INPUT", 'no "requestKey"');
+    await writeFile(join(dir, "nokey.json"), JSON.stringify({ scope: "s", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: [publicKey] }));
+    expectError(await medzk(["request", "--config", "nokey.json", "--preset", "adult"]), 3, "INPUT", 'no "requestKey"');
     // MEDZK_DEBUG=1 adds the stack for bug reports.
     expect((await medzk(["verify", "--config", "verifier.json", "broken.json"], { env: { MEDZK_DEBUG: "1" } })).stderr).toMatch(/\n\s+at /);
   });
@@ -179,7 +182,7 @@ describe("medzk CLI", () => {
       });
       child.on("exit", () => fail(new Error(`serve exited: ${stderr}`)));
     });
-    const res = await fetch(url + "/v1/requests", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ statement: { type: "ageAtLeast", minAge: 21 } }) });
+    const res = await fetch(url + "/v1/requests", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ preset: "drinking" }) });
     expect(res.status).toBe(201);
     expect((await fetch(url + "/readyz")).status).toBe(200);
     const exit = new Promise<number | null>((done) => child.on("exit", done));

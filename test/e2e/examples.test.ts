@@ -54,10 +54,10 @@ describe("examples", () => {
       `const { parseServiceConfig, createVerifierService } = require("medzk/server");
        const { generateIssuerKey } = require("medzk");
        (async () => {
-         const config = parseServiceConfig({ scope: "cjs", trustedIssuers: [generateIssuerKey().publicKey], listen: { port: 0 } });
+         const config = parseServiceConfig({ scope: "cjs", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: [generateIssuerKey().publicKey], listen: { port: 0 } });
          const service = await createVerifierService(config, { logger: false });
          const url = await service.listen();
-         const res = await fetch(url + "/v1/verify", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ presentation: {} }) });
+         const res = await fetch(url + "/v1/verify", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ presentation: {}, expected: "1" }) });
          console.log(JSON.stringify(await res.json()));
          await service.close();
        })();`,
@@ -85,9 +85,9 @@ describe("examples", () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const post = async (path: string, body: unknown) =>
       (await fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json() as Promise<Record<string, any>>;
-    const { request } = await post("/v1/requests", { statement: { type: "ageAtLeast", minAge: 18 } });
+    const { request } = await post("/v1/requests", { preset: "adult" });
     const presentation = await prove({ credential: await read("credential.json"), holder: await read("holder.json"), request, revocation: await read("revocation.json") });
-    expect(await post("/v1/verify", { presentation })).toMatchObject({ result: { ok: true, issuerId: "st-mary" } });
+    expect(await post("/v1/verify", { presentation, expected: request })).toMatchObject({ result: { ok: true, preset: "adult", issuerId: "st-mary" } });
     await expect(prove({ credential: await read("revoked-credential.json"), holder: await read("holder.json"), request, revocation: await read("revocation.json") })).rejects.toMatchObject({ code: "CREDENTIAL_REVOKED" });
     const exit = new Promise((resolve) => service.once("exit", resolve));
     service.kill("SIGTERM");

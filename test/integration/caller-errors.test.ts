@@ -125,9 +125,9 @@ describe("service configuration", () => {
       join(dir, "issuers.json"),
       JSON.stringify({ format: "medzk-issuers/v1", issuers: [{ id: "st-mary", keys: [{ publicKey: registered, status: "compromised" }] }] }),
     );
-    await writeFile(join(dir, "both.json"), JSON.stringify({ scope: "s", issuersFile: "issuers.json", trustedIssuers: [hospital.publicKey, registered] }));
+    await writeFile(join(dir, "both.json"), JSON.stringify({ scope: "s", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, issuersFile: "issuers.json", trustedIssuers: [hospital.publicKey, registered] }));
     await expect(loadServiceConfig(join(dir, "both.json"))).rejects.toMatchObject({ code: "TRUST_CONFLICT", message: expect.stringContaining(registered) });
-    await writeFile(join(dir, "apart.json"), JSON.stringify({ scope: "s", issuersFile: "issuers.json", trustedIssuers: [hospital.publicKey] }));
+    await writeFile(join(dir, "apart.json"), JSON.stringify({ scope: "s", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, issuersFile: "issuers.json", trustedIssuers: [hospital.publicKey] }));
     await expect(loadServiceConfig(join(dir, "apart.json"))).resolves.toMatchObject({ trustedIssuers: [hospital.publicKey] });
   });
 });

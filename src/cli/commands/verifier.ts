@@ -6,8 +6,8 @@ import { MedzkError } from "../../core/errors.js";
 import { loadServiceConfig, type ServiceConfig } from "../../server/config.js";
 import { configuredVerifier } from "../../server/configured-verifier.js";
 import { CliError, EXIT, inputError } from "../cli-error.js";
-import { type Command, fromInput, inlineOrFile, optional, readJson, required, writeJson } from "../io.js";
-import { isPlainObject } from "../../core/validate.js";
+import { withPreset } from "../../server/presets.js";
+import { type Command, fromInput, optional, readJson, required, writeJson } from "../io.js";
 
 export async function loadConfig(path: string): Promise<ServiceConfig> {
   try {
@@ -21,39 +21,35 @@ export async function loadConfig(path: string): Promise<ServiceConfig> {
 export const request: Command = {
   name: "request",
   summary: "create a proof request",
-  help: `Usage: medzk request --config verifier.json --statement <json | file> [--out request.json]
+  help: `Usage: medzk request --config verifier.json --preset <name> [--out request.json]
 
-Creates a request for a holder to prove a statement, authenticated with the config's request
-key (so the config must have "requestKey": a random per-process key could never be checked).
-
-Statements:
-  '{"type":"ageAtLeast","minAge":18}'
-  '{"type":"insuranceActive","insurerId":"acme-health"}'
-  '{"type":"query","schema":"patient-record/v1","where":[…],"disclose":[…]}'
+Creates a request for a holder to prove one of the config's presets (its "presets" object, e.g.
+"adult": {"type":"ageAtLeast","minAge":18}), authenticated with the config's request key (so
+the config must have "requestKey": a random per-process key could never be checked). As with
+POST /v1/requests, only the config decides what holders are asked.
 
 Options:
   --config <file>       verifier configuration (docs/service.md)
-  --statement <value>   the statement, inline JSON or a file
+  --preset <name>       a preset of the config
   --out <file>          where to write the request (default: stdout)
   -h, --help            show this help`,
-  options: { config: { type: "string" }, statement: { type: "string" }, out: { type: "string" } },
+  options: { config: { type: "string" }, preset: { type: "string" }, out: { type: "string" } },
   async run(args) {
     const configFile = required(args, "config", this);
-    const statement = await inlineOrFile(required(args, "statement", this), "--statement");
+    const preset = required(args, "preset", this);
     const config = await loadConfig(configFile);
     if (config.requestKey === undefined) {
       throw inputError(`verifier config ${configFile} has no "requestKey": requests made without one cannot be verified later; add { "env": "VAR" } or { "file": "path" }`);
+    }
+    // Own-property lookup: "constructor" or "__proto__" is no preset.
+    if (!Object.hasOwn(config.presets, preset)) {
+      throw new CliError(EXIT.INPUT, "UNKNOWN_PRESET", `--preset: verifier config ${configFile} has no preset ${JSON.stringify(preset)}; it has ${Object.keys(config.presets).join(", ")}`);
     }
     // No Redis needed to make a request: only verification consumes challenges.
     const { redis: _redis, ...local } = config;
     const { verifier, close } = await fromInput(configFile, () => configuredVerifier(local));
     try {
-      // The verifier validates the statement itself (INVALID_STATEMENT naming the field); only its outer shape is checked here.
-      const proofRequest = await fromInput("--statement", () => {
-        if (!isPlainObject(statement)) throw new MedzkError("INVALID_STATEMENT", `the statement must be a JSON object such as {"type":"ageAtLeast","minAge":18}`);
-        return verifier.createRequest({ statement });
-      });
-      await writeJson(optional(args, "out"), proofRequest);
+      await writeJson(optional(args, "out"), verifier.createRequest({ statement: config.presets[preset]! }));
     } finally {
       await close();
     }
@@ -67,7 +63,8 @@ export const verify: Command = {
   help: `Usage: medzk verify --config verifier.json <presentation.json> [<presentation.json> ...]
 
 Verifies presentations and prints one JSON line per file: {"file": …, "result": …}, where result
-is { ok: true, … } or { ok: false, error: { code, message } }. One file is verified alone,
+is { ok: true, preset, … } or { ok: false, error: { code, message } } (UNKNOWN_PRESET for a
+verified statement that is none of the config's presets). One file is verified alone,
 several as a batch. Challenges are consumed: a presentation verifies once. Without "redis" in
 the config the record of used challenges lives only as long as this command, so use the service
 (medzk serve) or Redis to refuse replays across runs.
@@ -86,9 +83,9 @@ Options:
     const presentations = [];
     for (const file of args.positionals) presentations.push(await readJson(file, "presentation"));
     const config = await loadConfig(configFile);
-    const { verifier, close } = await fromInput(configFile, () => configuredVerifier(config));
+    const { verifier, presets, close } = await fromInput(configFile, () => configuredVerifier(config));
     try {
-      const results = presentations.length === 1 ? [await verifier.verify(presentations[0])] : await verifier.verifyBatch(presentations);
+      const results = (presentations.length === 1 ? [await verifier.verify(presentations[0])] : await verifier.verifyBatch(presentations)).map((r) => withPreset(r, presets));
       results.forEach((result, i) => process.stdout.write(JSON.stringify({ file: args.positionals[i], result }) + "\n"));
       return results.every((r) => r.ok) ? EXIT.OK : EXIT.REFUSED;
     } finally {

@@ -45,7 +45,7 @@ const post = (url: string, path: string, body: unknown) =>
   fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 async function presentation(url: string): Promise<Presentation> {
-  const { request } = (await (await post(url, "/v1/requests", { statement: { type: "ageAtLeast", minAge: 18 } })).json()) as { request: ProofRequest };
+  const { request } = (await (await post(url, "/v1/requests", { preset: "adult" })).json()) as { request: ProofRequest };
   return prove({ credential: world.record, holder: world.patient, request });
 }
 
@@ -58,6 +58,7 @@ beforeAll(async () => {
   const config = parseServiceConfig({
     listen: { host: "127.0.0.1", port: 0 },
     scope: "acme-health/claims",
+    presets: { adult: { type: "ageAtLeast", minAge: 18 } },
     trustedIssuers: [world.hospital.publicKey],
     requestKey: { hex: "7e".repeat(32) },
     redis: { url: `redis://127.0.0.1:${port}`, keyPrefix: `test:${Date.now()}:` },
@@ -79,7 +80,7 @@ describe.skipIf(!hasRedis)("verifier services sharing Redis", () => {
 
   it("accept a presentation once between two instances, under concurrent submissions", async () => {
     const p = await presentation(urlA);
-    const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => post(i % 2 ? urlA : urlB, "/v1/verify", { presentation: p })));
+    const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => post(i % 2 ? urlA : urlB, "/v1/verify", { presentation: p, expected: p.request })));
     const results = await Promise.all(responses.map(async (r) => ((await r.json()) as { result: { ok: boolean; error?: { code: string } } }).result));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => r.error?.code === "REQUEST_REPLAYED")).toHaveLength(9);
@@ -92,7 +93,7 @@ describe.skipIf(!hasRedis)("verifier services sharing Redis", () => {
     const res = await fetch(urlA + "/readyz");
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ ready: false, checks: { keys: "ok", redis: expect.stringMatching(/^redis unreachable/) } });
-    const verify = await post(urlB, "/v1/verify", { presentation: p });
+    const verify = await post(urlB, "/v1/verify", { presentation: p, expected: p.request });
     expect(verify.status).toBe(200);
     expect(await verify.json()).toMatchObject({ result: { ok: false, error: { code: "STORE_UNAVAILABLE" } } });
 
@@ -101,6 +102,6 @@ describe.skipIf(!hasRedis)("verifier services sharing Redis", () => {
     server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
     await waitFor(async () => (await fetch(urlA + "/readyz")).status === 200, "readiness after Redis restart");
     await waitFor(async () => (await fetch(urlB + "/readyz")).status === 200, "readiness after Redis restart");
-    expect(await (await post(urlB, "/v1/verify", { presentation: p })).json()).toMatchObject({ result: { ok: true } });
+    expect(await (await post(urlB, "/v1/verify", { presentation: p, expected: p.request.challenge })).json()).toMatchObject({ result: { ok: true, preset: "adult" } });
   });
 });

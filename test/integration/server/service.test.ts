@@ -4,7 +4,7 @@
  * OpenAPI, readiness, graceful shutdown and what reaches the logs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Presentation, type ProofRequest, type Statement, prove } from "../../../src/index.js";
+import { type Presentation, type ProofRequest, type Statement, createVerifier, prove } from "../../../src/index.js";
 import { type ServiceConfig, type VerifierService, createVerifierService, loadServiceConfig, parseServiceConfig } from "../../../src/server.js";
 import { type World, clone, makeWorld } from "../../helpers/fixtures.js";
 import { mkdtemp, writeFile } from "node:fs/promises";
@@ -29,17 +29,23 @@ const logLines: string[] = [];
 const post = (path: string, body: unknown, init: RequestInit = {}) =>
   fetch(base + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), ...init });
 
-async function requestFor(statement: Statement): Promise<ProofRequest> {
-  const res = await post("/v1/requests", { statement });
+const PRESETS = { adult: { type: "ageAtLeast", minAge: 18 }, coverage: QUERY } as const;
+
+async function requestFor(preset: keyof typeof PRESETS): Promise<ProofRequest> {
+  const res = await post("/v1/requests", { preset });
   expect(res.status).toBe(201);
   return ((await res.json()) as { request: ProofRequest }).request;
 }
 
-async function presentationFor(statement: Statement): Promise<Presentation> {
-  const request = await requestFor(statement);
-  const credential = statement.type === "ageAtLeast" ? world.record : world.coverage;
+async function presentationFor(preset: keyof typeof PRESETS): Promise<Presentation> {
+  const request = await requestFor(preset);
+  const credential = preset === "adult" ? world.record : world.coverage;
   return prove({ credential, holder: world.patient, request, allowDisclosure: ["coverageEnd"] });
 }
+
+/** POST /v1/verify with the presentation's own request as `expected` (what an honest caller awaits). */
+const verifyOwn = (presentation: Presentation, url = base) =>
+  fetch(url + "/v1/verify", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ presentation, expected: presentation.request }) });
 
 const age: Statement = { type: "ageAtLeast", minAge: 18 };
 let pAccept: Presentation;
@@ -54,6 +60,7 @@ beforeAll(async () => {
     {
       listen: { host: "127.0.0.1", port: 0 },
       scope: "acme-health/claims",
+      presets: PRESETS,
       trustedIssuers: [world.hospital.publicKey, world.insurerKey.publicKey],
       requestKey: { env: "TEST_REQUEST_KEY" },
       limits: { bodyBytes: 64 * 1024, batchSize: 4 },
@@ -64,12 +71,12 @@ beforeAll(async () => {
   service = await createVerifierService(config, { logger: { write: (line: string) => void logLines.push(line) } });
   base = await service.listen();
   // Proving takes a second or two each: make the few presentations once.
-  pAccept = await presentationFor(age);
-  pConcurrent = await presentationFor(age);
-  pBatch = await presentationFor(age);
-  pBatchTampered = clone(await presentationFor(age));
+  pAccept = await presentationFor("adult");
+  pConcurrent = await presentationFor("adult");
+  pBatch = await presentationFor("adult");
+  pBatchTampered = clone(await presentationFor("adult"));
   pBatchTampered.proof.pi_a[0] = pBatch.proof.pi_a[0]!;
-  pQuery = await presentationFor(QUERY);
+  pQuery = await presentationFor("coverage");
 });
 
 afterAll(async () => {
@@ -82,17 +89,55 @@ describe("verifier service", () => {
   });
 
   it("creates requests the library prover accepts, and verifies the presentation once", async () => {
-    const res = await post("/v1/verify", { presentation: pAccept });
+    const res = await verifyOwn(pAccept);
     expect(res.status).toBe(200);
     const { result } = (await res.json()) as { result: { ok: boolean; statement: Statement; scope: string; nullifier: string } };
-    expect(result).toMatchObject({ ok: true, statement: age, scope: "acme-health/claims" });
-    const replay = await post("/v1/verify", { presentation: pAccept });
+    expect(result).toMatchObject({ ok: true, preset: "adult", statement: age, scope: "acme-health/claims" });
+    const replay = await verifyOwn(pAccept);
     expect(replay.status).toBe(200);
     expect(await replay.json()).toEqual({ result: { ok: false, error: { code: "REQUEST_REPLAYED", message: expect.any(String) } } });
   });
 
+  it("asks only for its presets: an unknown name or a statement of the caller's is refused", async () => {
+    const cases: Array<[unknown, string]> = [
+      [{ preset: "child" }, "UNKNOWN_PRESET"],
+      [{ preset: "__proto__" }, "UNKNOWN_PRESET"],
+      [{ preset: "constructor" }, "UNKNOWN_PRESET"],
+      [{ preset: "ADULT" }, "UNKNOWN_PRESET"],
+      [{ statement: { type: "ageAtLeast", minAge: 0 } }, "BAD_REQUEST"],
+      [{ preset: "adult", statement: { type: "ageAtLeast", minAge: 0 } }, "BAD_REQUEST"],
+      [{ preset: { type: "ageAtLeast", minAge: 0 } }, "BAD_REQUEST"],
+      [{ preset: "x".repeat(65) }, "BAD_REQUEST"],
+    ];
+    for (const [body, code] of cases) {
+      const res = await post("/v1/requests", body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
+    }
+  });
+
+  it("never accepts a statement outside its presets: minAge 0 gives no ok result", async () => {
+    // The only way to get a minAge-0 request the service's key vouches for: the library with the
+    // same request key and scope (the service itself no longer takes statements from callers).
+    const sameKey = createVerifier({ scope: "acme-health/claims", trustedIssuers: [world.hospital.publicKey], requestKey: REQUEST_KEY });
+    const request = sameKey.createRequest({ statement: { type: "ageAtLeast", minAge: 0 } });
+    const presentation = await prove({ credential: world.record, holder: world.patient, request });
+    // "expected" is required: without it the body is refused and nothing is consumed.
+    const missing = await post("/v1/verify", { presentation });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("BAD_REQUEST");
+    expect(await (await post("/v1/verify", { presentation, expected: request })).json()).toEqual({
+      result: { ok: false, error: { code: "UNKNOWN_PRESET", message: expect.any(String) } },
+    });
+    const request2 = sameKey.createRequest({ statement: { type: "ageAtLeast", minAge: 0 } });
+    const presentation2 = await prove({ credential: world.record, holder: world.patient, request: request2 });
+    expect(await (await post("/v1/verify-batch", { presentations: [presentation2], expected: [request2.challenge] })).json()).toEqual({
+      results: [{ ok: false, error: { code: "UNKNOWN_PRESET", message: expect.any(String) } }],
+    });
+  });
+
   it("accepts exactly one of 20 concurrent submissions of one presentation", async () => {
-    const responses = await Promise.all(Array.from({ length: 20 }, () => post("/v1/verify", { presentation: pConcurrent })));
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => post("/v1/verify", { presentation: pConcurrent, expected: i % 2 ? pConcurrent.request : pConcurrent.request.challenge })));
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
     const results = await Promise.all(responses.map(async (r) => ((await r.json()) as { result: { ok: boolean; error?: { code: string } } }).result));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
@@ -100,11 +145,19 @@ describe("verifier service", () => {
   });
 
   it("verifies a batch with one result per item, bad items refused with their codes", async () => {
-    const res = await post("/v1/verify-batch", { presentations: [pBatch, pBatchTampered, { format: "nope" }] });
+    const presentations = [pBatch, pBatchTampered, { format: "nope" }];
+    const expected = [pBatch.request, pBatchTampered.request.challenge, pBatch.request.challenge];
+    // "expected" is required, one per item: missing or of another length is a 400, and nothing is consumed.
+    for (const body of [{ presentations }, { presentations, expected: expected.slice(0, 2) }, { presentations, expected: [...expected, "1"] }]) {
+      const bad = await post("/v1/verify-batch", body);
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("BAD_REQUEST");
+    }
+    const res = await post("/v1/verify-batch", { presentations, expected });
     expect(res.status).toBe(200);
     const { results } = (await res.json()) as { results: Array<{ ok: boolean; error?: { code: string } }> };
     expect(results).toHaveLength(3);
-    expect(results[0]).toMatchObject({ ok: true });
+    expect(results[0]).toMatchObject({ ok: true, preset: "adult", statement: age });
     expect(results[1]!.ok).toBe(false);
     expect(["INVALID_PROOF", "MALFORMED_PROOF"]).toContain(results[1]!.error!.code);
     expect(results[2]).toMatchObject({ ok: false, error: { code: "MALFORMED_PRESENTATION" } });
@@ -112,7 +165,7 @@ describe("verifier service", () => {
 
   it("refuses a batch larger than limits.batchSize, and an empty one", async () => {
     for (const presentations of [Array(5).fill({}), []]) {
-      const res = await post("/v1/verify-batch", { presentations });
+      const res = await post("/v1/verify-batch", { presentations, expected: presentations.map(() => "1") });
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("BAD_REQUEST");
     }
@@ -131,7 +184,7 @@ describe("verifier service", () => {
       [raw(JSON.stringify({ presentation: pAccept }), "text/plain"), 415, "UNSUPPORTED_MEDIA_TYPE"],
       [raw(JSON.stringify({ presentation: { pad: "x".repeat(70 * 1024) } })), 413, "PAYLOAD_TOO_LARGE"],
       [post("/v1/requests", {}), 400, "BAD_REQUEST"],
-      [post("/v1/requests", { statement: { type: "ageAtLeast", minAge: -3 } }), 400, "INVALID_STATEMENT"],
+      [post("/v1/requests", { statement: { type: "ageAtLeast", minAge: -3 } }), 400, "BAD_REQUEST"],
       [post("/v1/nowhere", {}), 404, "NOT_FOUND"],
       [fetch(base + "/v1/verify"), 404, "NOT_FOUND"],
     ];
@@ -154,10 +207,11 @@ describe("verifier service", () => {
     const bodies = [
       `{"presentation":${deep(30_000)}}`,
       `{"presentation":{"format":"medzk-presentation/v1","request":${nested}}}`,
-      `{"presentations":[${Array(2).fill(`{"request":${nested}}`).join(",")}]}`,
-      JSON.stringify({ presentation: { ...pQuery, publicSignals: pQuery.publicSignals.map(Number) } }),
-      JSON.stringify({ presentation: { ...pQuery, proof: { pi_a: [[[["1"]]]] } } }),
-      JSON.stringify({ presentation: { ...pQuery, request: { ...pQuery.request, statement: { type: "query", where: "x" } } } }),
+      `{"presentations":[${Array(2).fill(`{"request":${nested}}`).join(",")}],"expected":["1","2"]}`,
+      `{"presentation":{},"expected":${nested}}`,
+      JSON.stringify({ presentation: { ...pQuery, publicSignals: pQuery.publicSignals.map(Number) }, expected: pQuery.request }),
+      JSON.stringify({ presentation: { ...pQuery, proof: { pi_a: [[[["1"]]]] } }, expected: pQuery.request }),
+      JSON.stringify({ presentation: { ...pQuery, request: { ...pQuery.request, statement: { type: "query", where: "x" } } }, expected: pQuery.request }),
     ];
     for (const body of bodies) {
       const path = body.startsWith('{"presentations"') ? "/v1/verify-batch" : "/v1/verify";
@@ -174,7 +228,7 @@ describe("verifier service", () => {
   it("passes presentation content to the library, which refuses it with a typed code", async () => {
     const tampered = clone(pQuery);
     tampered.publicSignals[0] = "01";
-    const res = await post("/v1/verify", { presentation: tampered });
+    const res = await post("/v1/verify", { presentation: tampered, expected: tampered.request });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ result: { ok: false, error: { code: "NON_CANONICAL_SIGNAL" } } });
     const wrong = await post("/v1/verify", { presentation: pQuery, expected: "12345" });
@@ -183,9 +237,9 @@ describe("verifier service", () => {
 
   it("logs one line per request without disclosed values, proofs, signals or keys", async () => {
     logLines.length = 0;
-    const res = await post("/v1/verify", { presentation: pQuery });
+    const res = await verifyOwn(pQuery);
     const { result } = (await res.json()) as { result: { ok: boolean; disclosed: Record<string, string>; nullifier: string } };
-    expect(result).toMatchObject({ ok: true, disclosed: { coverageEnd: "2026-12-31" } });
+    expect(result).toMatchObject({ ok: true, preset: "coverage", disclosed: { coverageEnd: "2026-12-31" } });
     await new Promise((r) => setTimeout(r, 50));
     const lines = logLines.join("");
     const entries = logLines.flatMap((l) => l.trim().split("\n")).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -211,7 +265,7 @@ describe("verifier service", () => {
 
   it("logs the refusal code of a failed verification and the error code of a bad request", async () => {
     logLines.length = 0;
-    await post("/v1/verify", { presentation: pAccept });
+    await verifyOwn(pAccept);
     await fetch(base + "/v1/verify", { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
     await new Promise((r) => setTimeout(r, 50));
     const entries = logLines.flatMap((l) => l.trim().split("\n")).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -267,8 +321,8 @@ describe("verifier service", () => {
     // A second instance with the same request key: it verifies the first instance's requests.
     const other = await createVerifierService(config, { logger: false });
     const url = await other.listen();
-    const presentation = await presentationFor(age);
-    const pending = fetch(url + "/v1/verify", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ presentation }) });
+    const presentation = await presentationFor("adult");
+    const pending = verifyOwn(presentation, url);
     await new Promise((r) => setTimeout(r, 20));
     await other.close();
     const res = await pending;
@@ -281,14 +335,15 @@ describe("verifier service", () => {
 
 describe("service configuration", () => {
   const key = "11".repeat(32);
-  const valid = { scope: "s", trustedIssuers: ["0".repeat(64)], requestKey: { hex: key } };
+  const valid = { scope: "s", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: ["0".repeat(64)], requestKey: { hex: key } };
 
   it("fills in defaults", async () => {
     const w = await makeWorld();
-    const c = parseServiceConfig({ scope: "s", trustedIssuers: [w.hospital.publicKey] });
+    const c = parseServiceConfig({ scope: "s", presets: { adult: { minAge: 18, type: "ageAtLeast" } }, trustedIssuers: [w.hospital.publicKey] });
     expect(c).toEqual({
       listen: { host: "127.0.0.1", port: 8080 },
       scope: "s",
+      presets: { adult: { type: "ageAtLeast", minAge: 18 } },
       trustedIssuers: [w.hospital.publicKey],
       requestTtlSeconds: 300,
       maxRootAgeSeconds: 3600,
@@ -304,7 +359,16 @@ describe("service configuration", () => {
       [null, /"config" must be a JSON object/],
       [{ ...ok, scope: "" }, /"scope"/],
       [{ ...ok, trustedIssuers: ["abc"] }, /"trustedIssuers\[0\]"/],
-      [{ scope: "s" }, /give "trustedIssuers".*or "issuersFile"/],
+      [{ scope: "s", presets: ok.presets }, /give "trustedIssuers".*or "issuersFile"/],
+      [{ ...ok, presets: undefined }, /"presets"/],
+      [{ ...ok, presets: {} }, /"presets" must name at least one statement/],
+      [{ ...ok, presets: [] }, /"presets" must be an object/],
+      [{ ...ok, presets: { adult: { type: "ageAtLeast", minAge: -1 } } }, /"presets.adult": .*minAge/],
+      [{ ...ok, presets: { adult: { type: "ageAtLeast" } } }, /"presets.adult"/],
+      [{ ...ok, presets: { adult: { type: "ageAtLeast", minAge: 18, extra: 1 } } }, /"presets.adult"/],
+      [{ ...ok, presets: { a: { type: "query", schema: "nope/v1", where: [] } } }, /"presets.a"/],
+      [{ ...ok, presets: { "bad name": { type: "ageAtLeast", minAge: 18 } } }, /not a preset name/],
+      [{ ...ok, presets: { a: { type: "ageAtLeast", minAge: 18 }, b: { minAge: 18, type: "ageAtLeast" } } }, /"presets.b" is the same statement as "presets.a"/],
       [{ ...ok, maxRootAgeSecs: 1 }, /unknown property "maxRootAgeSecs"/],
       [{ ...ok, listen: { port: 70000 } }, /"listen.port" must be an integer from 0 to 65535/],
       [{ ...ok, requestKey: key }, /"requestKey" must be a JSON object/],
@@ -338,7 +402,7 @@ describe("service configuration", () => {
     const issuers = join(dir, "issuers.json");
     await writeFile(issuers, JSON.stringify({ format: "medzk-issuers/v1", issuers: [{ id: "st-mary", keys: [{ publicKey: w.hospital.publicKey, status: "compromised" }] }] }));
     const start = (extra: Record<string, unknown>) =>
-      createVerifierService(parseServiceConfig({ scope: "s", listen: { host: "127.0.0.1", port: 0 }, ...extra }, { baseDir: dir }), { logger: false });
+      createVerifierService(parseServiceConfig({ scope: "s", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, listen: { host: "127.0.0.1", port: 0 }, ...extra }, { baseDir: dir }), { logger: false });
     await expect(start({ trustedIssuers: [w.hospital.publicKey], issuersFile: "issuers.json" })).rejects.toMatchObject({
       name: "MedzkError",
       code: "TRUST_CONFLICT",
@@ -357,7 +421,7 @@ describe("service configuration", () => {
       join(dir, "issuers.json"),
       JSON.stringify({ format: "medzk-issuers/v1", issuers: [{ id: "st-mary", keys: [{ publicKey: w.hospital.publicKey }] }] }),
     );
-    await writeFile(join(dir, "verifier.json"), JSON.stringify({ scope: "s", issuersFile: "issuers.json", requestKey: { file: "request.key" } }));
+    await writeFile(join(dir, "verifier.json"), JSON.stringify({ scope: "s", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, issuersFile: "issuers.json", requestKey: { file: "request.key" } }));
     const c = await loadServiceConfig(join(dir, "verifier.json"));
     expect(c.issuersFile).toBe(join(dir, "issuers.json"));
     expect(c.requestKey).toBe(key);

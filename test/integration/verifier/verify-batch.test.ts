@@ -93,6 +93,21 @@ describe("verifyBatch", () => {
     expect(JSON.parse(stdout)).toEqual({ ok: presentations.map(() => true), threads: true });
   });
 
+  it("checks one expected request per item, as verify does, and refuses a list of another length as a caller mistake", async () => {
+    const v = verifier();
+    const items = [presentations[0], presentations[4], presentations[1]];
+    for (const expected of [[], items.map((p) => p!.request).slice(1), [...items.map((p) => p!.request), "1"], "x", [presentations[0]!.request, 5, "1"]]) {
+      // @ts-expect-error: wrong types, as plain JavaScript could pass
+      await expect(v.verifyBatch(items, { expected })).rejects.toMatchObject({ name: "MedzkError", code: "INVALID_ARGUMENT" });
+    }
+    // The refusals above consumed nothing: item 0 answers its own request (given whole), item 1
+    // its challenge; item 2 is paired with another request's challenge.
+    const results = await v.verifyBatch(items, { expected: [presentations[0]!.request, presentations[4]!.request.challenge, presentations[5]!.request.challenge] });
+    expect(results.map((r) => (r.ok ? "ok" : r.error.code))).toEqual(["ok", "ok", "REQUEST_MISMATCH"]);
+    // The mismatched item kept its challenge: it still verifies against its own request.
+    expect(await v.verify(presentations[1], { expected: presentations[1]!.request })).toMatchObject({ ok: true });
+  });
+
   it("an empty batch gives no results; a non-array is a caller mistake", async () => {
     expect(await verifier().verifyBatch([])).toEqual([]);
     // @ts-expect-error: not an array, as plain JavaScript could pass
