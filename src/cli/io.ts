@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { MedzkError } from "../core/errors.js";
+import { jsonErrorWhere } from "../server/config.js";
 import { CliError, EXIT, inputError, usageError } from "./cli-error.js";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -63,7 +64,9 @@ export async function readJson(path: string, what: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw inputError(`${what} ${path} is not valid JSON (${(cause as Error).message.split("\n")[0]}); fix or regenerate the file`, cause);
+    // Never the parser's message: it quotes the text around the error, and the file may hold a
+    // key, a holder secret or health data. The position is enough to find the mistake.
+    throw inputError(`${what} ${path} is not valid JSON${jsonErrorWhere(cause)}; fix or regenerate the file`);
   }
 }
 
@@ -74,29 +77,67 @@ export async function inlineOrFile(value: string, what: string): Promise<unknown
     try {
       return JSON.parse(value);
     } catch (cause) {
-      throw inputError(`${what} is not valid JSON (${(cause as Error).message})`, cause);
+      throw inputError(`${what} is not valid JSON${jsonErrorWhere(cause)}`);
     }
   }
   return readJson(value, what);
 }
 
 /**
- * Writes JSON to `path`, or to stdout when there is none. Secret files (issuer keys, holder
- * secrets) are created owner-only and never overwritten: losing an issuer key to a typo in
- * --out would orphan every credential it signed.
+ * How a file written by the CLI is protected:
+ * - "secret" (issuer keys, holder secrets): created owner-only (0600) and never overwritten:
+ *   losing an issuer key to a typo in --out would orphan every credential it signed;
+ * - "private" (credentials, presentations: health data): created owner-only (0600); an existing
+ *   file is rewritten in place and keeps its mode, which is never widened;
+ * - "public" (revocation statuses, requests: published, nothing secret): the default mode.
  */
-export async function writeJson(path: string | undefined, value: unknown, options: { secret?: boolean } = {}): Promise<void> {
+export type FileKind = "secret" | "private" | "public";
+
+/** Writes JSON to `path`, or to stdout when there is none, protected as its {@link FileKind} says. */
+export async function writeJson(path: string | undefined, value: unknown, kind: FileKind): Promise<void> {
   const text = JSON.stringify(value, null, 2) + "\n";
   if (path === undefined) {
     process.stdout.write(text);
     return;
   }
-  if (options.secret && existsSync(path)) throw inputError(`${path} already exists; it may hold a key: remove it or choose another --out`);
+  if (kind === "secret" && existsSync(path)) throw inputError(`${path} already exists; it may hold a key: remove it or choose another --out`);
   try {
-    await writeFile(path, text, options.secret ? { mode: 0o600, flag: "wx" } : {});
+    // `mode` applies only when the file is created (and the umask can only narrow it); writing
+    // an existing file leaves its mode as it was.
+    await writeFile(path, text, kind === "public" ? {} : { mode: 0o600, flag: kind === "secret" ? "wx" : "w" });
   } catch (cause) {
-    throw inputError(`cannot write ${path}: ${(cause as Error).message}`, cause);
+    throw inputError(`cannot write ${path}: ${(cause as NodeJS.ErrnoException).code ?? "error"}`, cause);
   }
+}
+
+// Values read from secret and health-data inputs (keys, holder secrets, attribute values,
+// credential salts and signatures) that no line on stderr may contain. The command is a
+// one-shot process, so one list for the run is the whole state.
+const sensitive = new Set<string>();
+
+/**
+ * Marks every leaf value (strings, numbers, booleans) of `value` as sensitive: {@link redact}
+ * removes them from error messages. Library messages name the offending value (`got
+ * "1990-02-30"`), which is right for a developer and wrong for a terminal log of health data.
+ */
+export function markSensitive(value: unknown): void {
+  if (Array.isArray(value)) value.forEach(markSensitive);
+  else if (typeof value === "object" && value !== null) Object.values(value).forEach(markSensitive);
+  else if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+    const text = String(value);
+    if (text.length > 0) sensitive.add(text);
+  }
+}
+
+/** `message` with every sensitive value replaced by "[redacted]" (whole tokens only, longest first). */
+export function redact(message: string): string {
+  let out = message;
+  for (const value of [...sensitive].sort((a, b) => b.length - a.length)) {
+    const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    // Whole tokens: a value "18" must not mangle "2018" or "patient-record/v1".
+    out = out.replace(new RegExp(`(?<![\\w./-])${escaped}(?![\\w/-])`, "g"), "[redacted]");
+  }
+  return out;
 }
 
 /** Runs a library call on user input: a MedzkError becomes an input error naming the source. */

@@ -12,7 +12,7 @@ import { holder, keygen } from "./commands/keys.js";
 import { prove } from "./commands/prove.js";
 import { serve } from "./commands/serve.js";
 import { request, verify } from "./commands/verifier.js";
-import { type Command, parse } from "./io.js";
+import { type Command, parse, redact } from "./io.js";
 
 const COMMANDS: readonly Command[] = [
   keygen,
@@ -101,8 +101,9 @@ function report(error: unknown): number {
   } else {
     message = `unexpected error: ${message} (run with MEDZK_DEBUG=1 for details)`;
   }
-  process.stderr.write(`medzk: ${code}: ${message.replaceAll("\n", " ")}\n`);
-  if (process.env["MEDZK_DEBUG"] === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  // Redacted: a library message may name a value the user passed in (an attribute, a key).
+  process.stderr.write(`medzk: ${code}: ${redact(message.replaceAll("\n", " "))}\n`);
+  if (process.env["MEDZK_DEBUG"] === "1" && error instanceof Error) process.stderr.write(`${redact(error.stack ?? "")}\n`);
   return exitCode;
 }
 

@@ -204,7 +204,8 @@ export async function loadServiceConfig(path: string, opts: Omit<ParseOptions, "
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new MedzkError("INVALID_ARGUMENT", `verifier config ${path} is not valid JSON: ${(cause as Error).message}`, { cause });
+    // A config may hold `{ "hex": … }` request keys and Redis credentials: give the position only.
+    throw new MedzkError("INVALID_ARGUMENT", `verifier config ${path} is not valid JSON${jsonErrorWhere(cause)}`);
   }
   try {
     const config = parseServiceConfig(json, { ...opts, baseDir: dirname(resolve(path)) });
@@ -247,6 +248,16 @@ function readRequestKey(value: unknown, env: Record<string, string | undefined>,
     fail(`"requestKey": ${where} must hold at least ${REQUEST_KEY_MIN_BYTES} bytes of lowercase hex (e.g. openssl rand -hex 32)`);
   }
   return hex;
+}
+
+/**
+ * Where a JSON.parse error is (" at position 30", or "" when the engine does not say), and
+ * nothing else: V8's message quotes the text around the error ("…, "{"secret": "12…" is not
+ * valid JSON"), and the text may be a key or health data.
+ */
+export function jsonErrorWhere(cause: unknown): string {
+  const position = cause instanceof SyntaxError ? /at position (\d+)/.exec(cause.message)?.[1] : undefined;
+  return position === undefined ? "" : ` (at position ${position})`;
 }
 
 function fail(message: string): never {

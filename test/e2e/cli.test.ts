@@ -80,6 +80,7 @@ describe("medzk CLI", () => {
     const holder = await medzk(["holder", "--out", "holder.json"]);
     expect(holder.code).toBe(0);
     expect(holder.stdout.trim()).toBe((await json("holder.json"))["commitment"]);
+    expect((await stat(join(dir, "holder.json"))).mode & 0o777).toBe(0o600);
   });
 
   it("issues credentials with revocation slots and revokes one", async () => {
@@ -91,6 +92,14 @@ describe("medzk CLI", () => {
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(await json("credential.json")).toMatchObject({ issuer: publicKey, revocationSlot: 0, expiresAt: "2099-12-31", attributes: { dateOfBirth: "1990-04-01" } });
     expect(await json("revoked.json")).toMatchObject({ revocationSlot: 1 });
+    // Credentials are health data: owner-only when created.
+    for (const file of ["credential.json", "revoked.json"]) expect((await stat(join(dir, file))).mode & 0o777, file).toBe(0o600);
+    // An existing file is rewritten in place: its mode is kept, never widened.
+    await writeFile(join(dir, "existing.json"), "{}", { mode: 0o640 });
+    await chmod(join(dir, "existing.json"), 0o640);
+    const rewritten = await medzk(["issue", ...common.slice(0, 6), "--attributes", "attrs.json", "--out", "existing.json"]);
+    expect(rewritten.code, rewritten.stderr).toBe(0);
+    expect((await stat(join(dir, "existing.json"))).mode & 0o777).toBe(0o640);
     const revoke = await medzk(["revocation", "revoke", "--status", "status.json", "1"]);
     expect(revoke.code).toBe(0);
     root = revoke.stdout.trim();
@@ -113,6 +122,7 @@ describe("medzk CLI", () => {
 
     const proof = await medzk(["prove", "--credential", "credential.json", "--holder", "holder.json", "--request", "request.json", "--revocation", "status.json", "--out", "presentation.json"]);
     expect(proof.code, proof.stderr).toBe(0);
+    expect((await stat(join(dir, "presentation.json"))).mode & 0o777).toBe(0o600);
     expect(proof.stderr).toMatch(/medzk: prove: checking .*\nmedzk: prove: loading-artifacts .*\nmedzk: prove: proving .*\nmedzk: prove: done/);
     // The revoked credential is refused before proving.
     expectError(
@@ -140,6 +150,41 @@ describe("medzk CLI", () => {
     expect(lines.map((l) => [l.file, l.result.ok])).toEqual([["presentation.json", true], ["tampered.json", false]]);
   });
 
+  it("never prints a secret or an attribute value in an error, JSON parse errors of secret files included", async () => {
+    const holder = await json("holder.json");
+    const key = await json("issuer.json");
+    const secret = holder["secret"] as string;
+    const privateKey = key["privateKey"] as string;
+    // Hand-editing mistakes where V8's parse error quotes the text that follows: single quotes
+    // around the secret, the key unquoted (…, ..."vateKey": 1a2b3c4d5e"... is not valid JSON).
+    await writeFile(join(dir, "holder-broken.json"), `{"secret": '${secret}', "commitment": "1"}`);
+    await writeFile(join(dir, "issuer-broken.json"), `{"privateKey": x${privateKey}}`);
+    const runs = [
+      await medzk(["prove", "--credential", "credential.json", "--holder", "holder-broken.json", "--request", "request.json"]),
+      await medzk(["issue", "--issuer", "issuer-broken.json", "--holder-commitment", "holder.json", "--schema", "patient-record/v1", "--attributes", "attrs.json"]),
+      await medzk(["issue", "--issuer", "issuer-broken.json", "--holder-commitment", "holder.json", "--schema", "patient-record/v1", "--attributes", "attrs.json"], { env: { MEDZK_DEBUG: "1" } }),
+    ];
+    for (const run of runs) {
+      expect(run.code, run.stderr).toBe(3);
+      // The position when V8 gives one without quoting ("Unexpected token" messages do not).
+      expect(run.stderr).toMatch(/^medzk: INPUT: (holder|issuer key) \S+-broken\.json is not valid JSON(?: \(at position \d+\))?; fix or regenerate the file\n/);
+      for (const s of [secret.slice(0, 8), privateKey.slice(0, 8)]) expect(run.stderr).not.toContain(s);
+    }
+    // Attribute values the library names in its refusal ("got …") are redacted, inline or in a file.
+    const common = ["--issuer", "issuer.json", "--holder-commitment", "holder.json", "--schema", "patient-record/v1"];
+    await writeFile(join(dir, "attrs-bad.json"), JSON.stringify({ dateOfBirth: "1961-02-30" }));
+    for (const attributes of ['{"dateOfBirth":"1961-02-30"}', "attrs-bad.json", '{"dateOfBirth":"1961-02-30"']) {
+      const run = await medzk(["issue", ...common, "--attributes", attributes]);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/^medzk: (INVALID_DATE|INPUT): /);
+      expect(run.stderr).not.toContain("1961");
+    }
+    // A private key given where a holder file goes: the library's refusal names the key's fields, not its value.
+    const misuse = await medzk(["prove", "--credential", "credential.json", "--holder", "issuer.json", "--request", "request.json"]);
+    expect(misuse.code).toBe(3);
+    expect(misuse.stderr).not.toContain(privateKey);
+  });
+
   it("exits 2 on usage errors", async () => {
     expectError(await medzk(["frobnicate"]), 2, "USAGE", '"frobnicate"');
     expectError(await medzk(["verify", "--config", "verifier.json", "--frob", "p.json"]), 2, "USAGE", "--frob");
@@ -154,7 +199,7 @@ describe("medzk CLI", () => {
   it("exits 3 on missing files, invalid JSON and invalid content, naming the file", async () => {
     await writeFile(join(dir, "broken.json"), "{ not json");
     expectError(await medzk(["verify", "--config", "verifier.json", "missing.json"]), 3, "INPUT", "missing.json: no such file");
-    expectError(await medzk(["verify", "--config", "verifier.json", "broken.json"]), 3, "INPUT", "broken.json is not valid JSON");
+    expectError(await medzk(["verify", "--config", "verifier.json", "broken.json"]), 3, "INPUT", "broken.json is not valid JSON (at position 2)");
     expectError(await medzk(["verify", "--config", "broken.json", "presentation.json"]), 3, "INVALID_ARGUMENT", "broken.json is not valid JSON");
     expectError(await medzk(["request", "--config", "nope.json", "--preset", "adult"]), 3, "INVALID_ARGUMENT", "nope.json");
     // Only the config's presets: no statement of the caller's, no inherited property names.

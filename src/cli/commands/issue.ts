@@ -5,7 +5,7 @@ import { parseIssuerKey } from "../../issuer/keys.js";
 import { RevocationRegistry } from "../../issuer/revocation-registry.js";
 import { BUILTIN_SCHEMAS } from "../../core/schemas.js";
 import { usageError } from "../cli-error.js";
-import { type Command, fromInput, inlineOrFile, optional, readJson, required, writeJson } from "../io.js";
+import { type Command, fromInput, inlineOrFile, markSensitive, optional, readJson, required, writeJson } from "../io.js";
 
 export const issue: Command = {
   name: "issue",
@@ -39,14 +39,19 @@ Options:
   async run(args) {
     const issuerFile = required(args, "issuer", this);
     const keyJson = await readJson(issuerFile, "issuer key");
+    markSensitive((keyJson as { privateKey?: unknown } | null)?.privateKey);
     const key = await fromInput(issuerFile, () => parseIssuerKey(keyJson));
     const holderArg = required(args, "holder-commitment", this);
     const schemaArg = required(args, "schema", this);
     const attributesArg = required(args, "attributes", this);
-    const commitment = /^[0-9]+$/.test(holderArg) ? holderArg : ((await readJson(holderArg, "holder file")) as { commitment?: unknown })?.commitment;
+    const holderJson = /^[0-9]+$/.test(holderArg) ? undefined : ((await readJson(holderArg, "holder file")) as { commitment?: unknown; secret?: unknown } | null);
+    // Only the commitment is used; a holder.json given here also holds the secret.
+    markSensitive(holderJson?.secret);
+    const commitment = holderJson === undefined ? holderArg : holderJson?.commitment;
     if (typeof commitment !== "string") throw usageError(`--holder-commitment must be a decimal commitment or a file with a "commitment" field`);
     const schema = BUILTIN_SCHEMAS[schemaArg] || !existsSync(schemaArg) ? schemaArg : ((await readJson(schemaArg, "schema definition")) as IssueOptions["schema"]);
     const attributes = (await inlineOrFile(attributesArg, "--attributes")) as IssueOptions["attributes"];
+    markSensitive(attributes);
     const options: IssueOptions = { schema, holderCommitment: commitment, attributes };
     const expires = optional(args, "expires");
     if (expires !== undefined) options.expiresOn = expires;
@@ -58,9 +63,9 @@ Options:
       options.revocation = registry;
     }
     const credential = await fromInput(`issuing with ${issuerFile}`, () => issueCredential(key, options));
-    await writeJson(optional(args, "out"), credential);
+    await writeJson(optional(args, "out"), credential, "private");
     // Written after the credential: if that write failed, the slot stays free.
-    if (registry && statusFile) await writeJson(statusFile, registry.publish());
+    if (registry && statusFile) await writeJson(statusFile, registry.publish(), "public");
     return 0;
   },
 };
@@ -82,7 +87,7 @@ Options:
   async run(args) {
     const issuer = required(args, "issuer-id", this);
     const registry = await fromInput("--issuer-id", () => new RevocationRegistry({ issuer }));
-    await writeJson(optional(args, "out"), registry.publish());
+    await writeJson(optional(args, "out"), registry.publish(), "public");
     return 0;
   },
 };
@@ -110,7 +115,7 @@ Options:
     const status = await readJson(file, "revocation status");
     const registry = await fromInput(file, () => RevocationRegistry.fromStatus(status));
     await fromInput(file, () => slots.forEach((slot) => registry.revoke(slot)));
-    await writeJson(file, registry.publish());
+    await writeJson(file, registry.publish(), "public");
     process.stdout.write(`${registry.root}\n`);
     return 0;
   },

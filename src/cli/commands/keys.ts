@@ -20,7 +20,7 @@ Options:
   async run(args) {
     const key = generateIssuerKey();
     const out = optional(args, "out");
-    await writeJson(out, key, { secret: true });
+    await writeJson(out, key, "secret");
     if (out !== undefined) process.stdout.write(`${key.publicKey}\n`);
     return 0;
   },
@@ -42,7 +42,7 @@ Options:
   async run(args) {
     const h = createHolder();
     const out = optional(args, "out");
-    await writeJson(out, h, { secret: true });
+    await writeJson(out, h, "secret");
     if (out !== undefined) process.stdout.write(`${h.commitment}\n`);
     return 0;
   },

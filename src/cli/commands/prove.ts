@@ -1,6 +1,6 @@
 /** `medzk prove`: the holder's side. */
 import { prove as proveRequest, type ProveOptions } from "../../prover/node.js";
-import { type Command, fromInput, optional, readJson, required, writeJson } from "../io.js";
+import { type Command, fromInput, markSensitive, optional, readJson, required, writeJson } from "../io.js";
 
 export const prove: Command = {
   name: "prove",
@@ -32,9 +32,15 @@ Options:
     const credentialFile = required(args, "credential", this);
     const holderFile = required(args, "holder", this);
     const requestFile = required(args, "request", this);
+    const credential = await readJson(credentialFile, "credential");
+    const holder = await readJson(holderFile, "holder");
+    // What must not reach stderr if the library names it: attribute values, the salt and
+    // signature that open the commitment, the holder secret.
+    const c = credential as { attributes?: unknown; salt?: unknown; signature?: unknown } | null;
+    markSensitive([c?.attributes, c?.salt, c?.signature, (holder as { secret?: unknown } | null)?.secret]);
     const options: ProveOptions = {
-      credential: (await readJson(credentialFile, "credential")) as ProveOptions["credential"],
-      holder: (await readJson(holderFile, "holder")) as ProveOptions["holder"],
+      credential: credential as ProveOptions["credential"],
+      holder: holder as ProveOptions["holder"],
       request: await readJson(requestFile, "request"),
       onProgress: ({ stage, elapsedMs }) => process.stderr.write(`medzk: prove: ${stage} (${elapsedMs} ms)\n`),
     };
@@ -43,7 +49,8 @@ Options:
     const allow = optional(args, "allow-disclosure");
     if (allow !== undefined) options.allowDisclosure = allow.split(",").map((s) => s.trim()).filter(Boolean);
     const presentation = await fromInput(`proving ${requestFile} with ${credentialFile}`, () => proveRequest(options));
-    await writeJson(optional(args, "out"), presentation);
+    // Health data: disclosed attributes and the holder's nullifier.
+    await writeJson(optional(args, "out"), presentation, "private");
     return 0;
   },
 };

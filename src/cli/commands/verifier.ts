@@ -49,7 +49,7 @@ Options:
     const { redis: _redis, ...local } = config;
     const { verifier, close } = await fromInput(configFile, () => configuredVerifier(local));
     try {
-      await writeJson(optional(args, "out"), verifier.createRequest({ statement: config.presets[preset]! }));
+      await writeJson(optional(args, "out"), verifier.createRequest({ statement: config.presets[preset]! }), "public");
     } finally {
       await close();
     }
