@@ -109,6 +109,7 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
   logger?.info(
     {
       scope: config.scope,
+      presets: Object.keys(config.presets),
       trustedIssuerCount: config.trustedIssuers.length,
       issuerRegistry: config.issuersFile !== undefined,
       sharedRequestKey: config.requestKey !== undefined,

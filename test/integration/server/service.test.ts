@@ -305,6 +305,14 @@ describe("verifier service", () => {
     expect(doc.paths["/v1/verify"]!["post"]!.requestBody!.content["application/json"].schema.$ref).toBe("#/components/schemas/VerifyBody");
     // The batch limit in the document is the configured one, the one the validator enforces.
     expect(doc.components.schemas["VerifyBatchBody"]!.properties!["presentations"]!.maxItems).toBe(4);
+    // The bodies as enforced: a preset name only; "expected" required, per item in a batch.
+    const schemas = doc.components.schemas as Record<string, { required?: string[]; properties?: Record<string, { description?: string }> }>;
+    expect(schemas["CreateRequestBody"]).toMatchObject({ required: ["preset"], additionalProperties: false });
+    expect(Object.keys(schemas["CreateRequestBody"]!.properties!)).toEqual(["preset"]);
+    expect(schemas["CreateRequestBody"]!.properties!["preset"]!.description).toContain('"adult", "coverage"');
+    expect(schemas["VerifyBody"]!.required).toEqual(["presentation", "expected"]);
+    expect(schemas["VerifyBatchBody"]!.required).toEqual(["presentations", "expected"]);
+    expect(JSON.stringify(schemas["VerifyResult"])).toContain("UNKNOWN_PRESET");
     for (const name of ["Presentation", "ProofRequest", "VerifyResult", "Statement", "Error"]) expect(doc.components.schemas).toHaveProperty(name);
     const refs = JSON.stringify(doc).match(/#\/components\/schemas\/(\w+)/g) ?? [];
     for (const r of refs) expect(doc.components.schemas).toHaveProperty(r.split("/").pop()!);
