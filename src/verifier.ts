@@ -15,6 +15,7 @@ export {
   type InternalErrorHook,
   type InternalErrorContext,
 } from "./verifier/create-verifier.js";
+export { generateVerifierKey, type VerifierKey } from "./verifier/verifier-key.js";
 export {
   MemoryIssuerRegistry,
   JsonFileIssuerRegistry,

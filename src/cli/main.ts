@@ -8,7 +8,7 @@ import { MedzkError } from "../core/errors.js";
 import { CliError, EXIT, usageError } from "./cli-error.js";
 import { artifactsCheck } from "./commands/artifacts.js";
 import { issue, revocationInit, revocationRevoke } from "./commands/issue.js";
-import { holder, keygen } from "./commands/keys.js";
+import { holder, keygen, verifierKey } from "./commands/keys.js";
 import { prove } from "./commands/prove.js";
 import { serve } from "./commands/serve.js";
 import { request, verify } from "./commands/verifier.js";
@@ -16,6 +16,7 @@ import { type Command, parse, redact } from "./io.js";
 
 const COMMANDS: readonly Command[] = [
   keygen,
+  verifierKey,
   holder,
   issue,
   revocationInit,

@@ -14,8 +14,10 @@ export type MedzkErrorCode =
   | "INVALID_STATEMENT"
   /** A schema definition is malformed. */
   | "INVALID_SCHEMA"
-  /** A proof request handed to the prover is malformed. */
+  /** A proof request handed to the prover is malformed (or of an older format, such as medzk-request/v1). */
   | "INVALID_REQUEST"
+  /** A proof request's signature is not a valid Ed25519 signature by the verifier key it names: forged or altered. */
+  | "REQUEST_SIGNATURE_INVALID"
   /** A published revocation status is malformed or inconsistent. */
   | "INVALID_REVOCATION_STATUS"
   /** An issuer registry (file or records) is malformed. */

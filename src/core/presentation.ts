@@ -1,6 +1,6 @@
 /**
  * Presentations: what a holder sends back. The request it answers (echoed verbatim, with the
- * verifier's MAC), the Groth16 proof and the public signals. Plain JSON.
+ * verifier's signature), the Groth16 proof and the public signals. Plain JSON.
  *
  * {@link parsePresentation} is the one parser of the envelope, used by every reader. It never
  * throws: untrusted input reaching a verifier gets a result, not an exception.
@@ -26,7 +26,7 @@ export const MAX_PUBLIC_SIGNALS = 256;
 export interface Presentation {
   /** Always "medzk-presentation/v1". */
   format: typeof PRESENTATION_FORMAT;
-  /** The request it answers, echoed verbatim: the verifier checks its own MAC on it. */
+  /** The request it answers, echoed verbatim: the verifier checks its own signature on it. */
   request: ProofRequest;
   /** The Groth16 proof (BN254) for the statement's circuit. */
   proof: Groth16Proof;

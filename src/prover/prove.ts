@@ -16,7 +16,7 @@ import { parseHolder, holderCommitment, type Holder } from "./holder.js";
 import { PRESENTATION_FORMAT, type Presentation } from "../core/presentation.js";
 import { type ArtifactLocation, loadProvingArtifacts } from "../artifacts/loader.js";
 import { proverOptions } from "../groth16/worker-threads.js";
-import { type ProofRequest, parseRequest, scopeField } from "../core/request.js";
+import { type ProofRequest, parseRequest, requestScope, requestSignatureValid, scopeField } from "../core/request.js";
 import { EMPTY_REVOCATION_ROOT, type RevocationStatus, parseRevocationStatus, revocationWitness } from "../core/revocation.js";
 import { assertArray, assertClock, assertInstant, assertObject, assertString } from "../core/validate.js";
 import { schemaIdField } from "../core/schemas.js";
@@ -75,6 +75,12 @@ export interface CircuitInput {
 export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress" | "artifacts">): Promise<CircuitInput> {
   const o = assertObject(options, "options", PROVE_OPTION_KEYS);
   const request = parseRequest(o.request);
+  // Who asks, before anything else: the signature binds every field to the verifier's key, and
+  // the scope is derived from that key and the signed purpose, never read from the request's
+  // text, so a request forged in another verifier's name cannot yield that verifier's nullifier.
+  if (!requestSignatureValid(request)) {
+    throw new MedzkError("REQUEST_SIGNATURE_INVALID", `the request's signature is not a valid signature by its verifier ${request.verifier}; refusing to prove`);
+  }
   const now = holderClock(o)();
   if (assertInstant(request.expiresAt, "request.expiresAt", "INVALID_REQUEST") <= now.getTime()) {
     throw new MedzkError("REQUEST_EXPIRED", `the request expired at ${request.expiresAt}; ask the verifier for a new one`);
@@ -137,7 +143,7 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
     revocationRoot: status?.root ?? EMPTY_REVOCATION_ROOT,
     asOfDate: asOf.toString(),
     challenge: request.challenge,
-    scope: scopeField(request.scope).toString(),
+    scope: scopeField(requestScope(request)).toString(),
     holderSecret: secret.toString(),
     salt: credential.salt.toString(),
     revocationSlot: credential.credential.revocationSlot.toString(),

@@ -4,27 +4,41 @@
  * `maxRootAgeSeconds` would otherwise silently keep the default) and every error names the field
  * and says what to write instead.
  *
- * Secrets are referenced, not written: `requestKey` is `{ "env": "VAR" }` or `{ "file": "path" }`.
- * `{ "hex": "…" }` exists for tests and throwaway setups only: a config file gets copied into
- * repositories, tickets and container images, and a request key found there lets anyone mint
- * requests this verifier accepts.
+ * Secrets are referenced, not written: `signingKey` (the verifier's Ed25519 private key) is
+ * `{ "env": "VAR" }` or `{ "file": "path" }`. `{ "hex": "…" }` exists for tests and throwaway
+ * setups only: a config file gets copied into repositories, tickets and container images, and a
+ * signing key found there lets anyone sign requests in this verifier's name and collect its
+ * nullifiers.
  */
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { DEFAULT_MAX_ROOT_AGE_SECONDS, DEFAULT_REQUEST_TTL_SECONDS, MAX_REQUEST_TTL_SECONDS, REQUEST_KEY_MIN_BYTES } from "../core/defaults.js";
+import { DEFAULT_MAX_ROOT_AGE_SECONDS, DEFAULT_REQUEST_TTL_SECONDS, MAX_REQUEST_TTL_SECONDS } from "../core/defaults.js";
 import { MedzkError } from "../core/errors.js";
 import { tryUnpackPublicKey } from "../core/public-key.js";
-import { checkScope } from "../core/request.js";
+import { checkPurpose, checkResponseUrl, verifierScope } from "../core/request.js";
 import { defineSchema, type SchemaDefinition } from "../core/schemas.js";
-import { assertArray, assertInteger, assertObject, assertString, checkHex } from "../core/validate.js";
+import { assertArray, assertInteger, assertObject, assertString } from "../core/validate.js";
 import type { Statement } from "../statements/registry.js";
 import { JsonFileIssuerRegistry } from "../verifier/issuer-registry.js";
+import { type VerifierKey, parseVerifierKey, verifierKeyFromPrivate } from "../verifier/verifier-key.js";
 import { parsePresets } from "./presets.js";
 
-/** A resolved configuration: paths absolute, the request key read. JSON-safe. */
+/** A resolved configuration: paths absolute, the signing key read. JSON-safe (and secret: never log it). */
 export interface ServiceConfig {
   listen: { host: string; port: number };
+  /**
+   * The verifier's signing key pair, read from `signingKey`. Every instance of one service shares
+   * it: requests are signed with it, and each instance accepts only requests it signs.
+   */
+  signingKey: VerifierKey;
+  /** Display name for logs (`"name"`). */
+  name?: string;
+  /** Purpose label signed into every request; part of the scope (`"purpose"`). */
+  purpose?: string;
+  /** Where wallets send answers, signed into every request (`"responseUrl"`). */
+  responseUrl?: string;
+  /** The derived nullifier scope, "medzk-verifier:<public key>[/<purpose>]". */
   scope: string;
   /**
    * The statements this service may request, by preset name (at least one), normalised by the
@@ -37,11 +51,6 @@ export interface ServiceConfig {
   issuersFile?: string;
   /** User-defined schemas the verifier may query (built-ins are always known). */
   schemas?: SchemaDefinition[];
-  /**
-   * The HMAC request key, lowercase hex (>= 32 bytes). Absent: a random key per process, so
-   * requests do not survive a restart and no other instance can verify them.
-   */
-  requestKey?: string;
   redis?: { url: string; keyPrefix: string };
   requestTtlSeconds: number;
   maxRootAgeSeconds: number;
@@ -69,15 +78,15 @@ const ORIGIN = /^https?:\/\/[^/\s?#]+$/;
 export interface ParseOptions {
   /** Where `{ "env": … }` references are looked up. Default: process.env. */
   env?: Record<string, string | undefined>;
-  /** Directory that relative paths (`issuersFile`, `requestKey.file`) are resolved against. Default: the working directory. */
+  /** Directory that relative paths (`issuersFile`, `signingKey.file`) are resolved against. Default: the working directory. */
   baseDir?: string;
 }
 
 const CONFIG_SHAPE = {
   required: ["presets"],
   optional: [
-    "listen", "scope", "trustedIssuers", "issuersFile", "schemas", "requestKey", "redis",
-    "requestTtlSeconds", "maxRootAgeSeconds", "limits", "corsOrigins",
+    "listen", "signingKey", "name", "purpose", "responseUrl", "scope", "requestKey", "trustedIssuers", "issuersFile",
+    "schemas", "redis", "requestTtlSeconds", "maxRootAgeSeconds", "limits", "corsOrigins",
   ],
 } as const;
 
@@ -96,7 +105,19 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
   if (typeof host !== "string" || host.length === 0) fail(`"listen.host" must be a host name or IP address, e.g. "127.0.0.1"`);
   const port = assertInteger(listen.port ?? CONFIG_DEFAULTS.port, "listen.port", 0, 65535);
 
-  if (!checkScope(c.scope).ok) fail(`"scope" must be a string of 1 to 256 characters naming this verifier, e.g. "acme-health/claims"`);
+  // The 0.1 settings, named so an upgrade gets a pointer rather than "unknown property".
+  if (c.scope !== undefined) fail(`"scope" is no longer accepted: the scope is derived from "signingKey" (medzk verifier-key) and an optional "purpose"`);
+  if (c.requestKey !== undefined) fail(`"requestKey" is no longer accepted: requests are signed with "signingKey" ({ "env": "VAR" } or { "file": "path" }, from medzk verifier-key)`);
+  if (c.signingKey === undefined) fail(`"signingKey" is required: { "env": "VAR" } or { "file": "path" } holding the verifier's key (create one with medzk verifier-key --out verifier.key)`);
+  const signingKey = readSigningKey(c.signingKey, env, baseDir);
+  const name = c.name === undefined ? undefined : assertString(c.name, "name", { min: 1, max: 128 });
+  if (c.purpose !== undefined && !checkPurpose(c.purpose).ok) fail(`"purpose" must be 1 to 64 characters of A-Z a-z 0-9 . _ -, e.g. "claims"`);
+  let responseUrl: string | undefined;
+  if (c.responseUrl !== undefined) {
+    const checked = checkResponseUrl(c.responseUrl);
+    if (!checked.ok) fail(checked.message);
+    responseUrl = c.responseUrl as string;
+  }
 
   const trustedIssuers = c.trustedIssuers ?? [];
   if (!Array.isArray(trustedIssuers)) fail(`"trustedIssuers" must be an array of packed issuer public keys (64 hex characters)`);
@@ -127,15 +148,11 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
 
   const presets = parsePresets(c.presets, schemas);
 
-  const requestKey = c.requestKey === undefined ? undefined : readRequestKey(c.requestKey, env, baseDir);
-
   let redis: ServiceConfig["redis"];
   if (c.redis !== undefined) {
     const r = assertObject(c.redis, "redis", { required: ["url"], optional: ["keyPrefix"] });
     if (typeof r.url !== "string" || !/^rediss?:\/\//.test(r.url)) fail(`"redis.url" must be a redis:// or rediss:// URL, e.g. "redis://127.0.0.1:6379"`);
     const keyPrefix = assertString(r.keyPrefix ?? CONFIG_DEFAULTS.redisKeyPrefix, "redis.keyPrefix");
-    // Instances sharing Redis must also share the request key, or none can verify another's requests.
-    if (requestKey === undefined) fail(`"redis" needs "requestKey" too: every instance sharing Redis must use the same request key`);
     redis = { url: r.url as string, keyPrefix };
   }
 
@@ -157,7 +174,8 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
 
   const config: ServiceConfig = {
     listen: { host: host as string, port },
-    scope: c.scope as string,
+    signingKey,
+    scope: verifierScope(signingKey.publicKey, c.purpose as string | undefined),
     presets,
     trustedIssuers: [...(trustedIssuers as string[])],
     requestTtlSeconds,
@@ -167,7 +185,9 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
   };
   if (issuersFile !== undefined) config.issuersFile = issuersFile;
   if (schemas !== undefined) config.schemas = schemas;
-  if (requestKey !== undefined) config.requestKey = requestKey;
+  if (name !== undefined) config.name = name;
+  if (c.purpose !== undefined) config.purpose = c.purpose as string;
+  if (responseUrl !== undefined) config.responseUrl = responseUrl;
   if (redis !== undefined) config.redis = redis;
   return config;
 }
@@ -204,7 +224,7 @@ export async function loadServiceConfig(path: string, opts: Omit<ParseOptions, "
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    // A config may hold `{ "hex": … }` request keys and Redis credentials: give the position only.
+    // A config may hold `{ "hex": … }` signing keys and Redis credentials: give the position only.
     throw new MedzkError("INVALID_ARGUMENT", `verifier config ${path} is not valid JSON${jsonErrorWhere(cause)}`);
   }
   try {
@@ -217,37 +237,56 @@ export async function loadServiceConfig(path: string, opts: Omit<ParseOptions, "
   }
 }
 
-function readRequestKey(value: unknown, env: Record<string, string | undefined>, baseDir: string): string {
-  const ref = assertObject(value, "requestKey", { required: [], optional: ["env", "file", "hex"] });
+/**
+ * The signing key a `signingKey` reference points at: an environment variable holding the
+ * private key (64 hex digits), a file holding it or the JSON key pair `medzk verifier-key`
+ * writes, or (tests only) the hex inline. The public key is derived, or checked against the pair.
+ */
+function readSigningKey(value: unknown, env: Record<string, string | undefined>, baseDir: string): VerifierKey {
+  const ref = assertObject(value, "signingKey", { required: [], optional: ["env", "file", "hex"] });
   const given = Object.keys(ref);
-  if (given.length !== 1) fail(`"requestKey" must be exactly one of { "env": "VAR_NAME" } or { "file": "path" }`);
-  let hex: string;
+  if (given.length !== 1) fail(`"signingKey" must be exactly one of { "env": "VAR_NAME" } or { "file": "path" }`);
+  let text: string;
   let where: string;
   if (ref.env !== undefined) {
-    if (typeof ref.env !== "string" || !ENV_NAME.test(ref.env)) fail(`"requestKey.env" must be an environment variable name`);
+    if (typeof ref.env !== "string" || !ENV_NAME.test(ref.env)) fail(`"signingKey.env" must be an environment variable name`);
     where = `environment variable ${ref.env}`;
     const v = env[ref.env as string];
-    if (v === undefined || v === "") fail(`"requestKey": ${where} is not set; set it to at least 32 random bytes of hex (e.g. openssl rand -hex 32)`);
-    hex = v!.trim();
+    if (v === undefined || v === "") fail(`"signingKey": ${where} is not set; set it to a verifier private key (the "privateKey" of medzk verifier-key)`);
+    text = v!.trim();
   } else if (ref.file !== undefined) {
-    if (typeof ref.file !== "string" || ref.file.length === 0) fail(`"requestKey.file" must be a path`);
+    if (typeof ref.file !== "string" || ref.file.length === 0) fail(`"signingKey.file" must be a path`);
     const path = resolve(baseDir, ref.file as string);
     where = `file ${path}`;
     try {
-      hex = readFileSync(path, "utf8").trim();
+      text = readFileSync(path, "utf8").trim();
     } catch (cause) {
-      throw new MedzkError("INVALID_ARGUMENT", `"requestKey": cannot read ${where}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { cause });
+      throw new MedzkError("INVALID_ARGUMENT", `"signingKey": cannot read ${where}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { cause });
     }
   } else {
-    if (typeof ref.hex !== "string") fail(`"requestKey.hex" must be a hex string`);
-    where = `"requestKey.hex"`;
-    hex = ref.hex as string;
+    if (typeof ref.hex !== "string") fail(`"signingKey.hex" must be a hex string`);
+    where = `"signingKey.hex"`;
+    text = ref.hex as string;
   }
-  // Never echo the value: it is a secret, and error messages end up in logs.
-  if (!checkHex(hex, "requestKey", { min: REQUEST_KEY_MIN_BYTES }).ok) {
-    fail(`"requestKey": ${where} must hold at least ${REQUEST_KEY_MIN_BYTES} bytes of lowercase hex (e.g. openssl rand -hex 32)`);
+  // Never echo the value or a parse error quoting it: it is a secret, and messages end up in logs.
+  const invalid = () => fail(`"signingKey": ${where} must hold a verifier private key (32 bytes of lowercase hex) or the key pair written by medzk verifier-key`);
+  try {
+    if (text.startsWith("{")) {
+      let pair: unknown;
+      try {
+        pair = JSON.parse(text);
+      } catch {
+        return invalid();
+      }
+      return parseVerifierKey(pair, "signingKey");
+    }
+    return verifierKeyFromPrivate(text, "signingKey");
+  } catch (error) {
+    if (error instanceof MedzkError && /does not match|is not the public key/.test(error.message)) {
+      fail(`"signingKey": ${where} holds a key pair whose public key is not its private key's`);
+    }
+    return invalid();
   }
-  return hex;
 }
 
 /**

@@ -51,14 +51,16 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
   const registry = config.issuersFile === undefined ? undefined : new JsonFileIssuerRegistry(config.issuersFile);
   const redis = config.redis === undefined ? undefined : await connectRedis(config.redis.url, hooks);
   const policy: VerifierPolicy = {
-    scope: config.scope,
+    key: config.signingKey,
     trustedIssuers: config.trustedIssuers,
     requestTtlSeconds: config.requestTtlSeconds,
     maxRootAgeSeconds: config.maxRootAgeSeconds,
   };
   if (registry) policy.issuers = registry;
   if (config.schemas) policy.schemas = config.schemas;
-  if (config.requestKey !== undefined) policy.requestKey = config.requestKey;
+  if (config.name !== undefined) policy.name = config.name;
+  if (config.purpose !== undefined) policy.purpose = config.purpose;
+  if (config.responseUrl !== undefined) policy.responseUrl = config.responseUrl;
   if (redis) policy.challengeStore = new RedisChallengeStore(redis, { prefix: config.redis!.keyPrefix });
   if (hooks.onInternalError) policy.onInternalError = hooks.onInternalError;
   let verifier: Verifier;

@@ -76,16 +76,18 @@ const Statement: Schema = {
 
 const ProofRequest: Schema = {
   type: "object",
-  description: "A request for the holder's wallet; echoed verbatim in the presentation. Authenticated by the verifier's HMAC, so it needs no server-side state.",
-  required: ["format", "challenge", "scope", "asOf", "statement", "expiresAt", "mac"],
+  description: "A request for the holder's wallet; echoed verbatim in the presentation. Signed by the verifier's Ed25519 key (verifier), so it needs no server-side state; the nullifier scope is derived from verifier and purpose.",
+  required: ["format", "verifier", "challenge", "asOf", "statement", "expiresAt", "signature"],
   properties: {
-    format: { type: "string", enum: ["medzk-request/v1"] },
+    format: { type: "string", enum: ["medzk-request/v2"] },
+    verifier: { type: "string", pattern: "^[0-9a-f]{64}$", description: "The verifier's Ed25519 public key." },
+    purpose: { type: "string", pattern: "^[A-Za-z0-9._-]{1,64}$" },
+    responseUrl: { type: "string", format: "uri", description: "Where the wallet sends the presentation, and nowhere else." },
     challenge: decimal,
-    scope: { type: "string" },
     asOf: day,
     statement: Statement,
     expiresAt: { type: "string", format: "date-time" },
-    mac: { type: "string", pattern: "^[0-9a-f]{64}$" },
+    signature: { type: "string", pattern: "^[0-9a-f]{128}$" },
   },
 };
 

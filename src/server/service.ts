@@ -59,6 +59,8 @@ const REDACT = [
   "result",
   "results",
   "requestKey",
+  "signingKey",
+  "privateKey",
   "secret",
   "holder",
   "config",
@@ -70,6 +72,8 @@ const REDACT = [
   "*.proof",
   "*.disclosed",
   "*.requestKey",
+  "*.signingKey",
+  "*.privateKey",
   "*.secret",
 ];
 
@@ -112,7 +116,8 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       presets: Object.keys(config.presets),
       trustedIssuerCount: config.trustedIssuers.length,
       issuerRegistry: config.issuersFile !== undefined,
-      sharedRequestKey: config.requestKey !== undefined,
+      verifierKey: config.signingKey.publicKey,
+      ...(config.responseUrl !== undefined ? { responseUrl: config.responseUrl } : {}),
       redisStore: config.redis !== undefined,
       corsOriginCount: config.corsOrigins.length,
       limits: config.limits,

@@ -5,7 +5,8 @@
  * with a stable code. It runs the pipeline of ./steps.ts, ./trust.ts and ./replay.ts:
  *
  * 1. parse: the envelope and the proof, strictly (MALFORMED_PRESENTATION, MALFORMED_PROOF);
- * 2. request authenticity: this verifier's MAC and scope, the awaited request, expiry;
+ * 2. request authenticity: signed by this verifier's key (so its scope is this verifier's), the
+ *    awaited request, expiry;
  * 3. statement and signals: their count and canonical form, each predictable signal equal to
  *    the request's value (as-of date, statement parameters, challenge, scope);
  * 4. trust: the issuer key (trusted, valid on the as-of date, not retired or compromised, allowed
@@ -18,15 +19,15 @@
  * `verifyBatch` runs steps 1-4 on every item, step 5 as one randomized batch equation per
  * verification key, and step 6 in order.
  */
-import { randomBytes } from "@noble/hashes/utils";
+import { hexToBytes } from "@noble/hashes/utils";
 import { verificationKey } from "../artifacts/manifest.js";
 import { utcDate } from "../core/dates.js";
-import { DEFAULT_MAX_ROOT_AGE_SECONDS, DEFAULT_REQUEST_TTL_SECONDS, MAX_REQUEST_TTL_SECONDS, parseRequestKey } from "../core/defaults.js";
+import { DEFAULT_MAX_ROOT_AGE_SECONDS, DEFAULT_REQUEST_TTL_SECONDS, MAX_REQUEST_TTL_SECONDS } from "../core/defaults.js";
 import { MedzkError } from "../core/errors.js";
 import { randomFieldElement } from "../core/field.js";
-import { type ProofRequest, REQUEST_FORMAT, checkScope, requestMac, scopeField } from "../core/request.js";
+import { type ProofRequest, REQUEST_FORMAT, type UnsignedRequest, checkPurpose, checkResponseUrl, scopeField, verifierScope } from "../core/request.js";
 import { type AttributeValue, BUILTIN_SCHEMAS, type SchemaDefinition, decodeValue, defineSchema, slotOf } from "../core/schemas.js";
-import { assertClock, assertInteger, unwrap } from "../core/validate.js";
+import { assertClock, assertInteger, assertString, unwrap } from "../core/validate.js";
 import { threadedCurve } from "../groth16/curve.js";
 import { type PreparedKey, prepareKey } from "../groth16/prepared-key.js";
 import type { ParsedProof } from "../groth16/proof.js";
@@ -38,11 +39,32 @@ import { type InternalErrorContext, type InternalErrorHook, type VerifyFailure, 
 import { consumeChallenge } from "./replay.js";
 import { checkAuthenticity, checkSignals, parseStep } from "./steps.js";
 import { type TrustSources, checkTrust, trustSources } from "./trust.js";
+import { type VerifierKey, parseVerifierKey, signRequest } from "./verifier-key.js";
 
 export type { InternalErrorContext, InternalErrorHook, VerifyFailure } from "./refusal.js";
 
-/** What a verifier accepts. Give `scope` and `trustedIssuers` or `issuers` (or both, for different keys). */
+/** What a verifier accepts. Give `key` and `trustedIssuers` or `issuers` (or both, for different keys). */
 export interface VerifierPolicy {
+  /**
+   * The verifier's signing key pair ({@link generateVerifierKey}). Every request is signed with
+   * it, holders check the signature before proving, and `verify` accepts only requests carrying
+   * it: instances that share the key can verify each other's requests. The nullifier scope is
+   * derived from its public key (see `purpose`), so no other verifier can obtain this one's
+   * nullifiers.
+   */
+  key: VerifierKey;
+  /** A display name (1-128 characters), for logs; holders name a verifier from their own trust list, never from this. */
+  name?: string;
+  /**
+   * A purpose label (1-64 of A-Z a-z 0-9 . _ -), signed into every request: the scope becomes
+   * "medzk-verifier:<public key>/<purpose>", so one key may keep unlinkable scopes per purpose.
+   */
+  purpose?: string;
+  /**
+   * Where holders send their answers: an absolute https: URL (http: for localhost), signed into
+   * every request so a relayed request cannot divert the answer; wallets post only there.
+   */
+  responseUrl?: string;
   /**
    * Packed public keys of issuers that keep no revocation registry: their credentials are
    * accepted only against the empty revocation root. Use `issuers` for anything richer. A key
@@ -53,17 +75,10 @@ export interface VerifierPolicy {
   issuers?: IssuerRegistry;
   /** Definitions of user-defined schemas this verifier queries (built-ins are always known). */
   schemas?: readonly SchemaDefinition[];
-  /** This verifier's scope, e.g. "acme-health/claims". Nullifiers are per scope. */
-  scope: string;
   /** Lifetime of a request in seconds. Default 300. */
   requestTtlSeconds?: number;
   /** How long a replaced revocation root stays acceptable, in seconds. Default 3600. */
   maxRootAgeSeconds?: number;
-  /**
-   * HMAC key (hex, at least 32 bytes) authenticating requests. Instances that share it can verify
-   * each other's requests. Default: a random key per verifier object.
-   */
-  requestKey?: string;
   /** Where used challenges are recorded. Default: in memory (one instance only). */
   challengeStore?: ChallengeStore;
   /** The verifier's clock, injectable for tests. The as-of date is its UTC calendar day. */
@@ -104,7 +119,7 @@ export interface VerifySuccess {
   }>;
   /** The UTC calendar day "YYYY-MM-DD" the statement was proven on (the request's as-of date). */
   asOf: string;
-  /** This verifier's scope. */
+  /** This verifier's scope, "medzk-verifier:<public key>[/<purpose>]". */
   scope: string;
   /** The answered request's challenge (decimal); a second presentation for it is refused. */
   challenge: string;
@@ -124,11 +139,18 @@ export interface VerifyOptions {
 
 /** A verifier for one policy, from {@link createVerifier}: issues requests and checks the answers. */
 export interface Verifier {
-  /** The policy's scope, carried by every request this verifier issues. */
+  /**
+   * The nullifier scope, derived from the key and purpose: "medzk-verifier:<public key>[/<purpose>]".
+   * Nullifiers are stable within it and unlinkable across scopes.
+   */
   readonly scope: string;
+  /** The verifier's Ed25519 public key (hex): its identity in every request. */
+  readonly publicKey: string;
+  /** The policy's display name, if any. */
+  readonly name: string | undefined;
   /**
    * A new request for `statement`: fresh challenge, the clock's UTC day as the as-of date, expiry
-   * `requestTtlSeconds` ahead, MAC. `statement` is a {@link Statement}, validated at run time
+   * `requestTtlSeconds` ahead, the verifier's key, purpose and response URL, signed. `statement` is a {@link Statement}, validated at run time
    * (it may come straight from JSON): throws MedzkError (INVALID_STATEMENT, UNKNOWN_STATEMENT,
    * UNKNOWN_SCHEMA, INVALID_DATE, INVALID_ATTRIBUTE) for one this verifier cannot ask for.
    */
@@ -172,7 +194,11 @@ interface Checked {
 interface Settings {
   scope: string;
   scopeSignal: bigint;
-  macKey: Uint8Array;
+  publicKey: string;
+  privateKey: Uint8Array;
+  name: string | undefined;
+  purpose: string | undefined;
+  responseUrl: string | undefined;
   clock: () => Date;
   ttlMs: number;
   maxRootAgeMs: number;
@@ -187,8 +213,8 @@ const DEFAULT_MIN_PARALLEL_BATCH = 8;
 
 /**
  * Creates a verifier. Checks the policy and the bundled verification keys at once: throws
- * MedzkError for configuration mistakes: INVALID_ARGUMENT (a policy field), INVALID_KEY (a
- * trusted key), TRUST_CONFLICT (a key both in `trustedIssuers` and the `issuers` registry, see
+ * MedzkError for configuration mistakes: INVALID_ARGUMENT (a policy field, or the removed
+ * `scope` and `requestKey`), INVALID_KEY (the signing key or a trusted key), TRUST_CONFLICT (a key both in `trustedIssuers` and the `issuers` registry, see
  * ./trust.ts), INVALID_SCHEMA / INVALID_ARGUMENT (pinned schemas), ARTIFACT_INTEGRITY (keys).
  */
 export function createVerifier(policy: VerifierPolicy): Verifier {
@@ -201,15 +227,17 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
   function createRequest(options: { statement: Statement | Record<string, unknown> }): ProofRequest {
     const statement = parseStatement((options as { statement?: unknown } | undefined)?.statement, settings.schemas);
     const now = clock();
-    const unsigned = {
+    const unsigned: UnsignedRequest = {
       format: REQUEST_FORMAT,
+      verifier: settings.publicKey,
+      ...(settings.purpose === undefined ? {} : { purpose: settings.purpose }),
+      ...(settings.responseUrl === undefined ? {} : { responseUrl: settings.responseUrl }),
       challenge: randomFieldElement().toString(),
-      scope,
       asOf: utcDate(now),
       statement,
       expiresAt: new Date(now.getTime() + settings.ttlMs).toISOString(),
-    } as const;
-    return { ...unsigned, mac: requestMac(settings.macKey, unsigned) };
+    };
+    return signRequest(settings.privateKey, unsigned);
   }
 
   /** Steps 1-4: everything but the pairing check and the challenge consumption. */
@@ -293,7 +321,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     return results;
   }
 
-  return { scope, createRequest, verify, verifyBatch };
+  return { scope, publicKey: settings.publicKey, name: settings.name, createRequest, verify, verifyBatch };
 }
 
 /**
@@ -319,7 +347,19 @@ function checkExpectedList(options: VerifyBatchOptions | undefined, count: numbe
 /** Checks a policy; throws MedzkError for each configuration mistake (see {@link createVerifier}). */
 function checkPolicy(policy: VerifierPolicy): Settings {
   if (typeof policy !== "object" || policy === null) throw new MedzkError("INVALID_ARGUMENT", `"policy" must be an object`);
-  const scope = unwrap(checkScope(policy.scope));
+  // A scope chosen by the caller is what let one verifier take another's nullifiers: refused
+  // loudly rather than ignored, so an upgrade from 0.1 cannot silently change its scope.
+  if (Object.hasOwn(policy, "scope")) {
+    throw new MedzkError("INVALID_ARGUMENT", `"scope" is no longer accepted: the scope is derived from "key" (generateVerifierKey()) and an optional "purpose"`);
+  }
+  if (Object.hasOwn(policy, "requestKey")) {
+    throw new MedzkError("INVALID_ARGUMENT", `"requestKey" is no longer accepted: requests are signed with "key"; instances share the signing key instead`);
+  }
+  const key = parseVerifierKey(policy.key, "key");
+  const purpose = policy.purpose === undefined ? undefined : unwrap(checkPurpose(policy.purpose));
+  const responseUrl = policy.responseUrl === undefined ? undefined : unwrap(checkResponseUrl(policy.responseUrl));
+  const name = policy.name === undefined ? undefined : assertString(policy.name, "name", { min: 1, max: 128 });
+  const scope = verifierScope(key.publicKey, purpose);
   const trust = trustSources(policy.trustedIssuers, policy.issuers);
   const schemas = schemaResolver(policy.schemas);
   const maxRootAgeSeconds = policy.maxRootAgeSeconds ?? DEFAULT_MAX_ROOT_AGE_SECONDS;
@@ -334,7 +374,11 @@ function checkPolicy(policy: VerifierPolicy): Settings {
   return {
     scope,
     scopeSignal: scopeField(scope),
-    macKey: policy.requestKey === undefined ? randomBytes(32) : parseRequestKey(policy.requestKey),
+    publicKey: key.publicKey,
+    privateKey: hexToBytes(key.privateKey),
+    name,
+    purpose,
+    responseUrl,
     clock,
     ttlMs: ttl * 1000,
     maxRootAgeMs: maxRootAgeSeconds * 1000,

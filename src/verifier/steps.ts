@@ -10,7 +10,7 @@
  * be refused as a replay.
  */
 import { parseDate } from "../core/dates.js";
-import { macEquals, requestMac, type ProofRequest } from "../core/request.js";
+import { type ProofRequest, requestSignatureValid } from "../core/request.js";
 import { parsePresentation } from "../core/presentation.js";
 import type { SchemaDefinition } from "../core/schemas.js";
 import type { VerifyErrorCode } from "../core/errors.js";
@@ -57,24 +57,27 @@ export function parseStep(presentation: unknown): ParsedInput {
 // --- request authenticity ------------------------------------------------------------------------
 
 /**
- * Step "request authenticity": the request carries this verifier's MAC (so every field of it,
- * statement and as-of date included, is the verifier's own choice) and its scope, answers the
+ * Step "request authenticity": the request names this verifier's key and purpose and carries a
+ * valid signature by that key (so every field of it, statement, as-of date and response URL
+ * included, is the verifier's own choice, and its derived scope is this verifier's), answers the
  * awaited request if the caller names one, and has not expired at `now`. Returns the expiry in ms.
  */
 export function checkAuthenticity(
   request: ProofRequest,
-  verifier: { macKey: Uint8Array; scope: string },
+  verifier: { publicKey: string; purpose: string | undefined },
   expected: ProofRequest | string | undefined,
   now: Date,
 ): number {
-  if (!macEquals(requestMac(verifier.macKey, request), request.mac) || request.scope !== verifier.scope) {
+  // Key and purpose first (cheap); then the signature, checked with the request's own key, which
+  // is now known to be this verifier's.
+  if (request.verifier !== verifier.publicKey || request.purpose !== verifier.purpose || !requestSignatureValid(request)) {
     refuse("UNKNOWN_REQUEST", "the request was not issued by this verifier or was altered");
   }
   if (expected !== undefined) {
     const challenge = typeof expected === "string" ? expected : expected?.challenge;
     if (request.challenge !== challenge) refuse("REQUEST_MISMATCH", "the presentation answers a different request");
   }
-  // parsePresentation checked the instant's form; the MAC that it is the verifier's own.
+  // parsePresentation checked the instant's form; the signature that it is the verifier's own.
   const expiresAtMs = tryParseInstant(request.expiresAt) ?? refuse("MALFORMED_PRESENTATION", `"request.expiresAt" is not an instant`);
   if (now.getTime() >= expiresAtMs) refuse("REQUEST_EXPIRED", `the request expired at ${request.expiresAt}`);
   return expiresAtMs;
@@ -108,7 +111,7 @@ const MISMATCH_CODES: Record<string, VerifyErrorCode> = {
  * the issuer key and the revocation root (trust), and disclosed values (the result).
  */
 export function checkSignals(request: ProofRequest, publicSignals: readonly unknown[], schemas: SchemaResolver, nPublic: number, scopeSignal: bigint): CheckedSignals {
-  // The MAC vouches for the statement: the verifier wrote it, so it is not re-validated here.
+  // The signature vouches for the statement: the verifier wrote it, so it is not re-validated here.
   const statement = request.statement;
   const definition = statementDefinition(statement.type);
   const schema = definition.schema(statement, schemas);

@@ -1,6 +1,7 @@
-/** `medzk keygen` and `medzk holder`: new issuer keys and holder secrets. */
+/** `medzk keygen`, `medzk verifier-key` and `medzk holder`: new issuer keys, verifier signing keys and holder secrets. */
 import { createHolder } from "../../prover/holder.js";
 import { generateIssuerKey } from "../../issuer/keys.js";
+import { generateVerifierKey } from "../../verifier/verifier-key.js";
 import { type Command, optional, writeJson } from "../io.js";
 
 export const keygen: Command = {
@@ -19,6 +20,31 @@ Options:
   options: { out: { type: "string" } },
   async run(args) {
     const key = generateIssuerKey();
+    const out = optional(args, "out");
+    await writeJson(out, key, "secret");
+    if (out !== undefined) process.stdout.write(`${key.publicKey}\n`);
+    return 0;
+  },
+};
+
+export const verifierKey: Command = {
+  name: "verifier-key",
+  summary: "create a verifier signing key",
+  help: `Usage: medzk verifier-key [--out verifier.key]
+
+Creates an Ed25519 verifier key { privateKey, publicKey } (hex). The verifier signs every
+request with it, wallets check the signature, and the nullifier scope is derived from the public
+key, so keep the private key as carefully as an issuer key: whoever holds it can ask in the
+verifier's name. With --out the key is written to a new owner-only file (never overwritten) and
+the public key is printed; without it the whole key is printed. A verifier config points at the
+file with "signingKey": { "file": "verifier.key" }; every instance of one service uses the same.
+
+Options:
+  --out <file>   where to write the key (must not exist)
+  -h, --help     show this help`,
+  options: { out: { type: "string" } },
+  async run(args) {
+    const key = generateVerifierKey();
     const out = optional(args, "out");
     await writeJson(out, key, "secret");
     if (out !== undefined) process.stdout.write(`${key.publicKey}\n`);

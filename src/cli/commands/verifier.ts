@@ -5,7 +5,7 @@
 import { MedzkError } from "../../core/errors.js";
 import { loadServiceConfig, type ServiceConfig } from "../../server/config.js";
 import { configuredVerifier } from "../../server/configured-verifier.js";
-import { CliError, EXIT, inputError } from "../cli-error.js";
+import { CliError, EXIT } from "../cli-error.js";
 import { withPreset } from "../../server/presets.js";
 import { type Command, fromInput, optional, readJson, required, writeJson } from "../io.js";
 
@@ -24,9 +24,9 @@ export const request: Command = {
   help: `Usage: medzk request --config verifier.json --preset <name> [--out request.json]
 
 Creates a request for a holder to prove one of the config's presets (its "presets" object, e.g.
-"adult": {"type":"ageAtLeast","minAge":18}), authenticated with the config's request key (so
-the config must have "requestKey": a random per-process key could never be checked). As with
-POST /v1/requests, only the config decides what holders are asked.
+"adult": {"type":"ageAtLeast","minAge":18}), signed with the config's "signingKey" (so it
+verifies in medzk serve and medzk verify with the same config), carrying its "purpose" and
+"responseUrl". As with POST /v1/requests, only the config decides what holders are asked.
 
 Options:
   --config <file>       verifier configuration (docs/service.md)
@@ -38,9 +38,6 @@ Options:
     const configFile = required(args, "config", this);
     const preset = required(args, "preset", this);
     const config = await loadConfig(configFile);
-    if (config.requestKey === undefined) {
-      throw inputError(`verifier config ${configFile} has no "requestKey": requests made without one cannot be verified later; add { "env": "VAR" } or { "file": "path" }`);
-    }
     // Own-property lookup: "constructor" or "__proto__" is no preset.
     if (!Object.hasOwn(config.presets, preset)) {
       throw new CliError(EXIT.INPUT, "UNKNOWN_PRESET", `--preset: verifier config ${configFile} has no preset ${JSON.stringify(preset)}; it has ${Object.keys(config.presets).join(", ")}`);
