@@ -5,10 +5,12 @@ import {
   type IssuerKey,
   type Presentation,
   type Statement,
+  type VerifierKey,
   type VerifierPolicy,
   createHolder,
   createVerifier,
   generateIssuerKey,
+  generateVerifierKey,
   issueCredential,
   prove,
 } from "../../src/index.js";
@@ -35,7 +37,10 @@ export function fixedClock(iso: string): {
   };
 }
 
-export const SCOPE = "acme-health/claims";
+/** The insurer's signing key: verifiers given it share an identity (and accept each other's requests). */
+export const VERIFIER_KEY: VerifierKey = generateVerifierKey();
+/** The scope derived from {@link VERIFIER_KEY} without a purpose. */
+export const SCOPE = `medzk-verifier:${VERIFIER_KEY.publicKey}`;
 
 export interface World {
   hospital: IssuerKey;
@@ -71,10 +76,14 @@ export async function makeWorld(dateOfBirth = "2000-02-29"): Promise<World> {
   return { hospital, insurerKey, patient, record, coverage };
 }
 
+/**
+ * A verifier trusting the world's issuers. Its key is a new one unless `extra.key` names one
+ * (pass {@link VERIFIER_KEY} for verifiers that must accept each other's requests).
+ */
 export function verifierFor(world: World, clock: { clock: () => Date }, extra: Partial<VerifierPolicy> = {}) {
   return createVerifier({
     trustedIssuers: [world.hospital.publicKey, world.insurerKey.publicKey],
-    scope: SCOPE,
+    key: generateVerifierKey(),
     clock: clock.clock,
     ...extra,
   });
@@ -97,4 +106,4 @@ export function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-export { generateIssuerKey };
+export { generateIssuerKey, generateVerifierKey };

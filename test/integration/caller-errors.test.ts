@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MedzkError, type VerifierPolicy, createHolder, createVerifier, generateIssuerKey, issueCredential, prove } from "../../src/index.js";
+import { MedzkError, type VerifierPolicy, createHolder, createVerifier, generateIssuerKey, generateVerifierKey, issueCredential, prove } from "../../src/index.js";
 import { loadServiceConfig } from "../../src/server.js";
 import { clone, fixedClock, makeWorld, verifierFor } from "../helpers/fixtures.js";
 
@@ -63,15 +63,26 @@ describe("issuing", () => {
 
 describe("verifier configuration", () => {
   it("rejects bad policies", () => {
-    const ok = { trustedIssuers: [hospital.publicKey], scope: "s" };
+    const ok = { trustedIssuers: [hospital.publicKey], key: generateVerifierKey() };
+    const other = generateVerifierKey();
     expect(() => createVerifier({ ...ok, trustedIssuers: [] })).toThrow(MedzkError);
     const cases: Array<[VerifierPolicy, string]> = [
       [{ ...ok, trustedIssuers: [] }, "INVALID_ARGUMENT"],
       [{ ...ok, trustedIssuers: ["not-a-key"] }, "INVALID_KEY"],
-      [{ ...ok, scope: "" }, "INVALID_ARGUMENT"],
+      [{ ...ok, key: undefined as never }, "INVALID_KEY"],
+      [{ ...ok, key: { ...ok.key, publicKey: other.publicKey } }, "INVALID_KEY"],
+      [{ ...ok, key: { privateKey: "ab", publicKey: other.publicKey } }, "INVALID_KEY"],
+      [{ ...ok, purpose: "" }, "INVALID_ARGUMENT"],
+      [{ ...ok, purpose: "claims/2026" }, "INVALID_ARGUMENT"],
+      [{ ...ok, purpose: "x".repeat(65) }, "INVALID_ARGUMENT"],
+      [{ ...ok, responseUrl: "http://insurer.example/answers" }, "INVALID_ARGUMENT"],
+      [{ ...ok, responseUrl: "/answers" }, "INVALID_ARGUMENT"],
+      [{ ...ok, name: "" }, "INVALID_ARGUMENT"],
       [{ ...ok, requestTtlSeconds: 0 }, "INVALID_ARGUMENT"],
       [{ ...ok, requestTtlSeconds: 1.5 }, "INVALID_ARGUMENT"],
-      [{ ...ok, requestKey: "abcd" }, "INVALID_ARGUMENT"],
+      // The 0.1 options: a free scope is what let one verifier take another's nullifiers.
+      [{ ...ok, scope: "acme-health/claims" } as VerifierPolicy, "INVALID_ARGUMENT"],
+      [{ ...ok, requestKey: "ab".repeat(32) } as VerifierPolicy, "INVALID_ARGUMENT"],
     ];
     for (const [policy, code] of cases) {
       try {
@@ -84,7 +95,7 @@ describe("verifier configuration", () => {
   });
 
   it("rejects unknown statements and bad parameters", async () => {
-    const v = createVerifier({ trustedIssuers: [hospital.publicKey], scope: "s" });
+    const v = createVerifier({ trustedIssuers: [hospital.publicKey], key: generateVerifierKey() });
     await expectCode(() => v.createRequest({ statement: { type: "bloodTypeIs" } }), "UNKNOWN_STATEMENT");
     for (const minAge of [-1, 1.5, 256, "18", null]) {
       await expectCode(() => v.createRequest({ statement: { type: "ageAtLeast", minAge } }), "INVALID_STATEMENT");
@@ -125,9 +136,9 @@ describe("service configuration", () => {
       join(dir, "issuers.json"),
       JSON.stringify({ format: "medzk-issuers/v1", issuers: [{ id: "st-mary", keys: [{ publicKey: registered, status: "compromised" }] }] }),
     );
-    await writeFile(join(dir, "both.json"), JSON.stringify({ scope: "s", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, issuersFile: "issuers.json", trustedIssuers: [hospital.publicKey, registered] }));
+    await writeFile(join(dir, "both.json"), JSON.stringify({ signingKey: { hex: generateVerifierKey().privateKey }, presets: { adult: { type: "ageAtLeast", minAge: 18 } }, issuersFile: "issuers.json", trustedIssuers: [hospital.publicKey, registered] }));
     await expect(loadServiceConfig(join(dir, "both.json"))).rejects.toMatchObject({ code: "TRUST_CONFLICT", message: expect.stringContaining(registered) });
-    await writeFile(join(dir, "apart.json"), JSON.stringify({ scope: "s", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, issuersFile: "issuers.json", trustedIssuers: [hospital.publicKey] }));
+    await writeFile(join(dir, "apart.json"), JSON.stringify({ signingKey: { hex: generateVerifierKey().privateKey }, presets: { adult: { type: "ageAtLeast", minAge: 18 } }, issuersFile: "issuers.json", trustedIssuers: [hospital.publicKey] }));
     await expect(loadServiceConfig(join(dir, "apart.json"))).resolves.toMatchObject({ trustedIssuers: [hospital.publicKey] });
   });
 });

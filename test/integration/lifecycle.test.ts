@@ -17,6 +17,7 @@ import {
   createHolder,
   createVerifier,
   generateIssuerKey,
+  generateVerifierKey,
   issueCredential,
   prove,
 } from "../../src/index.js";
@@ -48,7 +49,7 @@ function registryWith(keys: IssuerKeyEntry[] = [{ publicKey: hospital.publicKey 
 }
 
 const verifierFor = (issuers: IssuerRegistry, clock = fixedClock(NOW), extra = {}) =>
-  createVerifier({ issuers, scope: "acme/claims", clock: clock.clock, ...extra });
+  createVerifier({ issuers, key: generateVerifierKey(), clock: clock.clock, ...extra });
 
 async function presentTo(v: ReturnType<typeof createVerifier>, credential = record, holder = patient, now = new Date(NOW)) {
   const request = v.createRequest({ statement: AGE });
@@ -101,7 +102,7 @@ describe("revocation", () => {
   it("trustedIssuers keys (no registry) accept only the empty root", async () => {
     const key = generateIssuerKey();
     const credential = await issueCredential(key, { schema: "patient-record/v1", holder: patient.commitment, attributes: { dateOfBirth: "1990-04-01" }, now: new Date(NOW) });
-    const v = createVerifier({ trustedIssuers: [key.publicKey], scope: "acme/claims", clock: () => new Date(NOW) });
+    const v = createVerifier({ trustedIssuers: [key.publicKey], key: generateVerifierKey(), clock: () => new Date(NOW) });
     const ok = await prove({ credential, holder: patient, request: v.createRequest({ statement: AGE }), now: new Date(NOW) });
     expect((await v.verify(ok)).ok).toBe(true);
     const withRoot = await prove({ credential, holder: patient, request: v.createRequest({ statement: AGE }), revocation: revocations.publish(), now: new Date(NOW) }).catch((e) => e);
@@ -188,7 +189,7 @@ async function buildable(request: unknown, now: Date): Promise<boolean> {
 
 describe("the trust rule: a key is trusted through trustedIssuers or the registry, never both", () => {
   const both = (issuers: IssuerRegistry, clock = fixedClock(NOW)) =>
-    createVerifier({ issuers, trustedIssuers: [hospital.publicKey], scope: "acme/claims", clock: clock.clock });
+    createVerifier({ issuers, trustedIssuers: [hospital.publicKey], key: generateVerifierKey(), clock: clock.clock });
 
   it("refuses at construction a compromised registry key also listed in trustedIssuers (the bypass that accepted a revoked credential)", async () => {
     const revoked = await issue(patient);
@@ -207,8 +208,9 @@ describe("the trust rule: a key is trusted through trustedIssuers or the registr
     const v = verifierFor(registry);
     const p = await prove({ credential: revoked, holder: patient, request: v.createRequest({ statement: AGE }), now: new Date(NOW) });
     expect(await v.verify(p)).toMatchObject({ ok: false, error: { code: "ISSUER_KEY_COMPROMISED" } });
-    const listedOnly = createVerifier({ trustedIssuers: [hospital.publicKey], scope: "acme/claims", clock: () => new Date(NOW) });
-    expect(listedOnly.scope).toBe("acme/claims"); // one source alone is fine
+    const key = generateVerifierKey();
+    const listedOnly = createVerifier({ trustedIssuers: [hospital.publicKey], key, clock: () => new Date(NOW) });
+    expect(listedOnly.scope).toBe(`medzk-verifier:${key.publicKey}`); // one source alone is fine
   });
 
   it("refuses the same conflict with a registry file", async () => {

@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { WitnessCalculatorBuilder } from "circom_runtime";
-import { buildCircuitInput, createHolder, createVerifier, generateIssuerKey, issueCredential, prove } from "../../src/index.js";
+import { buildCircuitInput, createHolder, createVerifier, generateIssuerKey, generateVerifierKey, issueCredential, prove } from "../../src/index.js";
 import type { Presentation } from "../../src/index.js";
 import { type AttributeValue, defineSchema, encodeValue } from "../../src/core/schemas.js";
 
@@ -59,7 +59,7 @@ describe("the circuit accepts whatever the encoder accepts", () => {
   it("computes the witness and discloses the encodings for random valid attributes", async () => {
     const issuer = generateIssuerKey();
     const holder = createHolder();
-    const verifier = createVerifier({ trustedIssuers: [issuer.publicKey], schemas: [SCHEMA], scope: "p", clock: () => NOW });
+    const verifier = createVerifier({ trustedIssuers: [issuer.publicKey], schemas: [SCHEMA], key: generateVerifierKey(), clock: () => NOW });
     const names = SCHEMA.attributes.map((a) => a.name);
     await fc.assert(
       fc.asyncProperty(attributesArb, fc.nat(7), fc.nat(7), async (attributes, eq, disclose) => {
@@ -85,8 +85,8 @@ describe("the circuit accepts whatever the encoder accepts", () => {
 describe("verify refuses every mutation of a valid presentation and never throws", () => {
   const issuer = generateIssuerKey();
   const holder = createHolder();
-  const requestKey = "22".repeat(32);
-  const fresh = () => createVerifier({ trustedIssuers: [issuer.publicKey], scope: "m", clock: () => NOW, requestKey });
+  const verifierKey = generateVerifierKey();
+  const fresh = () => createVerifier({ trustedIssuers: [issuer.publicKey], key: verifierKey, clock: () => NOW });
   let base: Presentation;
 
   beforeAll(async () => {

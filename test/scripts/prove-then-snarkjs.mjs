@@ -3,13 +3,13 @@
 // process must then exit by itself.
 import { readFile } from "node:fs/promises";
 import * as snarkjs from "snarkjs";
-import { buildCircuitInput, createHolder, createVerifier, generateIssuerKey, issueCredential, prove } from "medzk";
+import { buildCircuitInput, createHolder, createVerifier, generateIssuerKey, generateVerifierKey, issueCredential, prove } from "medzk";
 
 const now = new Date("2026-06-15T12:00:00Z");
 const issuer = generateIssuerKey();
 const holder = createHolder();
 const credential = await issueCredential(issuer, { schema: "patient-record/v1", holder: holder.commitment, attributes: { dateOfBirth: "1990-01-01" }, now });
-const verifier = createVerifier({ trustedIssuers: [issuer.publicKey], scope: "mixed", clock: () => now });
+const verifier = createVerifier({ trustedIssuers: [issuer.publicKey], key: generateVerifierKey(), clock: () => now });
 const statement = { type: "ageAtLeast", minAge: 18 };
 await prove({ credential, holder, request: verifier.createRequest({ statement }), now });
 const { input } = await buildCircuitInput({ credential, holder, request: verifier.createRequest({ statement }), now });

@@ -14,7 +14,7 @@ import { type PreparedKey, prepareKey } from "../../../src/groth16/prepared-key.
 import { parseProof } from "../../../src/groth16/proof.js";
 import type { Groth16Proof } from "../../../src/core/groth16-proof.js";
 import { checkProof, checkProofs } from "../../../src/groth16/verify.js";
-import { createHolder, createVerifier, generateIssuerKey, issueCredential, prove } from "../../../src/index.js";
+import { createHolder, createVerifier, generateIssuerKey, generateVerifierKey, issueCredential, prove } from "../../../src/index.js";
 
 const NOW = "2026-06-15T12:00:00Z";
 const AGE = { type: "ageAtLeast", minAge: 18 } as const;
@@ -34,7 +34,7 @@ beforeAll(async () => {
     attributes: { dateOfBirth: "1990-01-01" },
     now: new Date("2026-06-15T00:00:00Z"),
   });
-  const verifier = createVerifier({ trustedIssuers: [hospital.publicKey], scope: "acme-health/claims", clock: () => new Date(NOW) });
+  const verifier = createVerifier({ trustedIssuers: [hospital.publicKey], key: generateVerifierKey(), clock: () => new Date(NOW) });
   key = await prepareKey(verificationKey("age_at_least"));
   valid = [];
   wire = [];

@@ -57,10 +57,9 @@ beforeAll(async () => {
   world = await makeWorld("1980-01-01");
   const config = parseServiceConfig({
     listen: { host: "127.0.0.1", port: 0 },
-    scope: "acme-health/claims",
     presets: { adult: { type: "ageAtLeast", minAge: 18 } },
     trustedIssuers: [world.hospital.publicKey],
-    requestKey: { hex: "7e".repeat(32) },
+    signingKey: { hex: "7e".repeat(32) },
     redis: { url: `redis://127.0.0.1:${port}`, keyPrefix: `test:${Date.now()}:` },
   });
   [a, b] = await Promise.all([createVerifierService(config, { logger: false }), createVerifierService(config, { logger: false })]);

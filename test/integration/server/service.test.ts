@@ -4,14 +4,15 @@
  * OpenAPI, readiness, graceful shutdown and what reaches the logs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Presentation, type ProofRequest, type Statement, createVerifier, prove } from "../../../src/index.js";
+import { type Presentation, type ProofRequest, type Statement, createVerifier, generateVerifierKey, prove } from "../../../src/index.js";
 import { type ServiceConfig, type VerifierService, createVerifierService, loadServiceConfig, parseServiceConfig } from "../../../src/server.js";
 import { type World, clone, makeWorld } from "../../helpers/fixtures.js";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const REQUEST_KEY = "5a".repeat(32);
+const SIGNING_KEY = generateVerifierKey();
+const RESPONSE_URL = "https://insurer.example/v1/verify";
 const ORIGIN = "https://wallet.example";
 const QUERY: Statement = {
   type: "query",
@@ -59,14 +60,15 @@ beforeAll(async () => {
   config = parseServiceConfig(
     {
       listen: { host: "127.0.0.1", port: 0 },
-      scope: "acme-health/claims",
+      purpose: "claims",
+      responseUrl: RESPONSE_URL,
       presets: PRESETS,
       trustedIssuers: [world.hospital.publicKey, world.insurerKey.publicKey],
-      requestKey: { env: "TEST_REQUEST_KEY" },
+      signingKey: { env: "TEST_SIGNING_KEY" },
       limits: { bodyBytes: 64 * 1024, batchSize: 4 },
       corsOrigins: [ORIGIN],
     },
-    { env: { TEST_REQUEST_KEY: REQUEST_KEY } },
+    { env: { TEST_SIGNING_KEY: SIGNING_KEY.privateKey } },
   );
   service = await createVerifierService(config, { logger: { write: (line: string) => void logLines.push(line) } });
   base = await service.listen();
@@ -92,7 +94,9 @@ describe("verifier service", () => {
     const res = await verifyOwn(pAccept);
     expect(res.status).toBe(200);
     const { result } = (await res.json()) as { result: { ok: boolean; statement: Statement; scope: string; nullifier: string } };
-    expect(result).toMatchObject({ ok: true, preset: "adult", statement: age, scope: "acme-health/claims" });
+    expect(result).toMatchObject({ ok: true, preset: "adult", statement: age, scope: `medzk-verifier:${SIGNING_KEY.publicKey}/claims` });
+    // Every request names the service's key, purpose and response URL, under its signature.
+    expect(pAccept.request).toMatchObject({ format: "medzk-request/v2", verifier: SIGNING_KEY.publicKey, purpose: "claims", responseUrl: RESPONSE_URL });
     const replay = await verifyOwn(pAccept);
     expect(replay.status).toBe(200);
     expect(await replay.json()).toEqual({ result: { ok: false, error: { code: "REQUEST_REPLAYED", message: expect.any(String) } } });
@@ -118,8 +122,8 @@ describe("verifier service", () => {
 
   it("never accepts a statement outside its presets: minAge 0 gives no ok result", async () => {
     // The only way to get a minAge-0 request the service's key vouches for: the library with the
-    // same request key and scope (the service itself no longer takes statements from callers).
-    const sameKey = createVerifier({ scope: "acme-health/claims", trustedIssuers: [world.hospital.publicKey], requestKey: REQUEST_KEY });
+    // same signing key and purpose (the service itself no longer takes statements from callers).
+    const sameKey = createVerifier({ key: SIGNING_KEY, purpose: "claims", trustedIssuers: [world.hospital.publicKey] });
     const request = sameKey.createRequest({ statement: { type: "ageAtLeast", minAge: 0 } });
     const presentation = await prove({ credential: world.record, holder: world.patient, request });
     // "expected" is required: without it the body is refused and nothing is consumed.
@@ -255,8 +259,8 @@ describe("verifier service", () => {
       pQuery.proof.pi_c[1]!,
       pQuery.publicSignals[3]!,
       pQuery.request.challenge,
-      pQuery.request.mac,
-      REQUEST_KEY,
+      pQuery.request.signature,
+      SIGNING_KEY.privateKey,
       world.patient.secret,
       world.insurerKey.publicKey,
     ];
@@ -342,15 +346,17 @@ describe("verifier service", () => {
 });
 
 describe("service configuration", () => {
-  const key = "11".repeat(32);
-  const valid = { scope: "s", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: ["0".repeat(64)], requestKey: { hex: key } };
+  const signing = generateVerifierKey();
+  const key = signing.privateKey;
+  const valid = { presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: ["0".repeat(64)], signingKey: { hex: key } };
 
   it("fills in defaults", async () => {
     const w = await makeWorld();
-    const c = parseServiceConfig({ scope: "s", presets: { adult: { minAge: 18, type: "ageAtLeast" } }, trustedIssuers: [w.hospital.publicKey] });
+    const c = parseServiceConfig({ signingKey: { hex: key }, presets: { adult: { minAge: 18, type: "ageAtLeast" } }, trustedIssuers: [w.hospital.publicKey] });
     expect(c).toEqual({
       listen: { host: "127.0.0.1", port: 8080 },
-      scope: "s",
+      signingKey: signing,
+      scope: `medzk-verifier:${signing.publicKey}`,
       presets: { adult: { type: "ageAtLeast", minAge: 18 } },
       trustedIssuers: [w.hospital.publicKey],
       requestTtlSeconds: 300,
@@ -365,9 +371,15 @@ describe("service configuration", () => {
     const ok = { ...valid, trustedIssuers: [w.hospital.publicKey] };
     const cases: Array<[unknown, RegExp]> = [
       [null, /"config" must be a JSON object/],
-      [{ ...ok, scope: "" }, /"scope"/],
+      [{ ...ok, scope: "acme-health/claims" }, /"scope" is no longer accepted.*"signingKey".*"purpose"/],
+      [{ ...ok, requestKey: { hex: key } }, /"requestKey" is no longer accepted.*"signingKey"/],
+      [{ ...ok, purpose: "a/b" }, /"purpose"/],
+      [{ ...ok, purpose: "" }, /"purpose"/],
+      [{ ...ok, name: "" }, /"name"/],
+      [{ ...ok, responseUrl: "http://insurer.example/" }, /"responseUrl" must be an https: URL/],
+      [{ ...ok, responseUrl: "https://insurer.example" }, /"responseUrl" must be written in canonical form/],
       [{ ...ok, trustedIssuers: ["abc"] }, /"trustedIssuers\[0\]"/],
-      [{ scope: "s", presets: ok.presets }, /give "trustedIssuers".*or "issuersFile"/],
+      [{ signingKey: ok.signingKey, presets: ok.presets }, /give "trustedIssuers".*or "issuersFile"/],
       [{ ...ok, presets: undefined }, /"presets"/],
       [{ ...ok, presets: {} }, /"presets" must name at least one statement/],
       [{ ...ok, presets: [] }, /"presets" must be an object/],
@@ -379,12 +391,15 @@ describe("service configuration", () => {
       [{ ...ok, presets: { a: { type: "ageAtLeast", minAge: 18 }, b: { minAge: 18, type: "ageAtLeast" } } }, /"presets.b" is the same statement as "presets.a"/],
       [{ ...ok, maxRootAgeSecs: 1 }, /unknown property "maxRootAgeSecs"/],
       [{ ...ok, listen: { port: 70000 } }, /"listen.port" must be an integer from 0 to 65535/],
-      [{ ...ok, requestKey: key }, /"requestKey" must be a JSON object/],
-      [{ ...ok, requestKey: { hex: "abcd" } }, /at least 32 bytes/],
-      [{ ...ok, requestKey: { env: "NOPE_NOT_SET" } }, /NOPE_NOT_SET is not set/],
-      [{ ...ok, requestKey: { file: "missing.key" } }, /cannot read file .*missing.key: ENOENT/],
-      [{ ...ok, requestKey: { env: "A", file: "b" } }, /exactly one of/],
-      [{ ...ok, requestKey: undefined, redis: { url: "redis://x" } }, /"redis" needs "requestKey"/],
+      [{ ...ok, signingKey: undefined }, /"signingKey" is required/],
+      [{ ...ok, signingKey: key }, /"signingKey" must be a JSON object/],
+      [{ ...ok, signingKey: { hex: "abcd" } }, /"signingKey": "signingKey.hex" must hold a verifier private key/],
+      [{ ...ok, signingKey: { hex: key.toUpperCase() } }, /must hold a verifier private key/],
+      [{ ...ok, signingKey: { hex: JSON.stringify({ ...signing, publicKey: generateVerifierKey().publicKey }) } }, /public key is not its private key's/],
+      [{ ...ok, signingKey: { hex: `{"privateKey": "${key}"` } }, /must hold a verifier private key/],
+      [{ ...ok, signingKey: { env: "NOPE_NOT_SET" } }, /NOPE_NOT_SET is not set/],
+      [{ ...ok, signingKey: { file: "missing.key" } }, /cannot read file .*missing.key: ENOENT/],
+      [{ ...ok, signingKey: { env: "A", file: "b" } }, /exactly one of/],
       [{ ...ok, redis: { url: "http://x" } }, /"redis.url"/],
       [{ ...ok, corsOrigins: ["*"] }, /"corsOrigins\[0\]" must be an exact origin/],
       [{ ...ok, corsOrigins: ["https://a.example/"] }, /"corsOrigins\[0\]"/],
@@ -410,7 +425,7 @@ describe("service configuration", () => {
     const issuers = join(dir, "issuers.json");
     await writeFile(issuers, JSON.stringify({ format: "medzk-issuers/v1", issuers: [{ id: "st-mary", keys: [{ publicKey: w.hospital.publicKey, status: "compromised" }] }] }));
     const start = (extra: Record<string, unknown>) =>
-      createVerifierService(parseServiceConfig({ scope: "s", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, listen: { host: "127.0.0.1", port: 0 }, ...extra }, { baseDir: dir }), { logger: false });
+      createVerifierService(parseServiceConfig({ signingKey: { hex: key }, presets: { adult: { type: "ageAtLeast", minAge: 18 } }, listen: { host: "127.0.0.1", port: 0 }, ...extra }, { baseDir: dir }), { logger: false });
     await expect(start({ trustedIssuers: [w.hospital.publicKey], issuersFile: "issuers.json" })).rejects.toMatchObject({
       name: "MedzkError",
       code: "TRUST_CONFLICT",
@@ -424,15 +439,19 @@ describe("service configuration", () => {
   it("loads a file, resolving paths relative to it, and names the file in errors", async () => {
     const w = await makeWorld();
     const dir = await mkdtemp(join(tmpdir(), "medzk-config-"));
-    await writeFile(join(dir, "request.key"), key + "\n");
+    await writeFile(join(dir, "verifier.key"), JSON.stringify(signing) + "\n");
+    await writeFile(join(dir, "bare.key"), key + "\n");
     await writeFile(
       join(dir, "issuers.json"),
       JSON.stringify({ format: "medzk-issuers/v1", issuers: [{ id: "st-mary", keys: [{ publicKey: w.hospital.publicKey }] }] }),
     );
-    await writeFile(join(dir, "verifier.json"), JSON.stringify({ scope: "s", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, issuersFile: "issuers.json", requestKey: { file: "request.key" } }));
+    await writeFile(join(dir, "verifier.json"), JSON.stringify({ signingKey: { file: "verifier.key" }, presets: { adult: { type: "ageAtLeast", minAge: 18 } }, issuersFile: "issuers.json" }));
     const c = await loadServiceConfig(join(dir, "verifier.json"));
     expect(c.issuersFile).toBe(join(dir, "issuers.json"));
-    expect(c.requestKey).toBe(key);
+    expect(c.signingKey).toEqual(signing);
+    // A file may hold the key pair medzk verifier-key writes, or the private key alone.
+    await writeFile(join(dir, "bare.json"), JSON.stringify({ signingKey: { file: "bare.key" }, presets: { adult: { type: "ageAtLeast", minAge: 18 } }, issuersFile: "issuers.json" }));
+    expect((await loadServiceConfig(join(dir, "bare.json"))).signingKey).toEqual(signing);
     await writeFile(join(dir, "bad.json"), "{ nope");
     await expect(loadServiceConfig(join(dir, "bad.json"))).rejects.toMatchObject({ code: "INVALID_ARGUMENT", message: expect.stringContaining("bad.json is not valid JSON") });
     await expect(loadServiceConfig(join(dir, "none.json"))).rejects.toMatchObject({ message: expect.stringContaining("none.json: ENOENT") });

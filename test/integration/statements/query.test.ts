@@ -12,6 +12,7 @@ import {
   createHolder,
   createVerifier,
   generateIssuerKey,
+  generateVerifierKey,
   issueCredential,
   prove,
 } from "../../../src/index.js";
@@ -39,7 +40,7 @@ const ATTRS = {
 const lab = generateIssuerKey();
 const holder = createHolder();
 let credential: Credential;
-const verifier = createVerifier({ trustedIssuers: [lab.publicKey], schemas: [LAB], scope: "research/study-9", clock: () => NOW });
+const verifier = createVerifier({ trustedIssuers: [lab.publicKey], schemas: [LAB], key: generateVerifierKey(), clock: () => NOW });
 
 const holds = (where: unknown[], attrs: Record<string, unknown> = ATTRS) => {
   const q = normaliseQuery({ type: "query", schema: LAB.id, where }, LAB);

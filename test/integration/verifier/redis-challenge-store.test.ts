@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisChallengeStore } from "../../../src/verifier/redis-challenge-store.js";
-import { createHolder, createVerifier, generateIssuerKey, issueCredential, prove, type Presentation } from "../../../src/index.js";
+import { createHolder, createVerifier, generateIssuerKey, generateVerifierKey, issueCredential, prove, type Presentation } from "../../../src/index.js";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
 // CI (.ci/run) installs redis-server and sets MEDZK_REQUIRE_REDIS=1, so there a missing server
@@ -71,8 +71,8 @@ describe.skipIf(!hasRedis)("RedisChallengeStore", () => {
     const issuer = generateIssuerKey();
     const holder = createHolder();
     const credential = await issueCredential(issuer, { schema: "patient-record/v1", holder: holder.commitment, attributes: { dateOfBirth: "1990-01-01" }, now: NOW });
-    const requestKey = "33".repeat(32);
-    const make = () => createVerifier({ trustedIssuers: [issuer.publicKey], scope: "redis", clock: () => NOW, requestKey, challengeStore: new RedisChallengeStore(redis, { prefix: "t2:" }) });
+    const verifierKey = generateVerifierKey();
+    const make = () => createVerifier({ trustedIssuers: [issuer.publicKey], key: verifierKey, clock: () => NOW, challengeStore: new RedisChallengeStore(redis, { prefix: "t2:" }) });
     const [a, b] = [make(), make()];
     const presentation: Presentation = await prove({ credential, holder, request: a.createRequest({ statement: { type: "ageAtLeast", minAge: 18 } }), now: NOW });
     const results = await Promise.all([a.verify(structuredClone(presentation)), b.verify(structuredClone(presentation)), b.verify(structuredClone(presentation))]);
@@ -86,7 +86,7 @@ describe.skipIf(!hasRedis)("RedisChallengeStore", () => {
     const issuer = generateIssuerKey();
     const holder = createHolder();
     const credential = await issueCredential(issuer, { schema: "patient-record/v1", holder: holder.commitment, attributes: { dateOfBirth: "1990-01-01" }, now: NOW });
-    const v = createVerifier({ trustedIssuers: [issuer.publicKey], scope: "redis", clock: () => NOW, challengeStore: new RedisChallengeStore(dead) });
+    const v = createVerifier({ trustedIssuers: [issuer.publicKey], key: generateVerifierKey(), clock: () => NOW, challengeStore: new RedisChallengeStore(dead) });
     const presentation = await prove({ credential, holder, request: v.createRequest({ statement: { type: "ageAtLeast", minAge: 18 } }), now: NOW });
     expect(await v.verify(presentation)).toMatchObject({ ok: false, error: { code: "STORE_UNAVAILABLE" } });
     dead.disconnect();
@@ -116,7 +116,7 @@ async function skewedRedis(skewMs: number, shim: string): Promise<{ server: Chil
 }
 
 describe.skipIf(!hasRedis || !hasCc)("RedisChallengeStore with Redis's clock ten minutes off the verifiers'", () => {
-  const requestKey = "5c".repeat(32);
+  const verifierKey = generateVerifierKey();
   const issuer = generateIssuerKey();
   let shim: string;
   let presentation: Presentation;
@@ -129,7 +129,7 @@ describe.skipIf(!hasRedis || !hasCc)("RedisChallengeStore with Redis's clock ten
     const holder = createHolder();
     const credential = await issueCredential(issuer, { schema: "patient-record/v1", holder: holder.commitment, attributes: { dateOfBirth: "1990-01-01" }, now: NOW });
     // One presentation serves both Redis servers: each records its challenge on its own.
-    const request = createVerifier({ trustedIssuers: [issuer.publicKey], scope: "skew", clock: () => NOW, requestKey }).createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });
+    const request = createVerifier({ trustedIssuers: [issuer.publicKey], key: verifierKey, clock: () => NOW }).createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });
     presentation = await prove({ credential, holder, request, now: NOW });
   });
 
@@ -158,7 +158,7 @@ describe.skipIf(!hasRedis || !hasCc)("RedisChallengeStore with Redis's clock ten
       it("two verifier instances accept the presentation once and refuse its replay until the request expires on their clock", async () => {
         let now = NOW;
         const store = new RedisChallengeStore(client, { prefix: `skew:${label}:` });
-        const make = () => createVerifier({ trustedIssuers: [issuer.publicKey], scope: "skew", clock: () => now, requestKey, challengeStore: store });
+        const make = () => createVerifier({ trustedIssuers: [issuer.publicKey], key: verifierKey, clock: () => now, challengeStore: store });
         const [a, b] = [make(), make()];
         const results = await Promise.all([a.verify(structuredClone(presentation)), b.verify(structuredClone(presentation)), b.verify(structuredClone(presentation))]);
         expect(results.filter((r) => r.ok)).toHaveLength(1);

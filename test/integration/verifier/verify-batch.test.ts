@@ -6,12 +6,12 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCurve } from "../../../src/groth16/curve.js";
-import { type Presentation, createHolder, createVerifier, generateIssuerKey, issueCredential, prove } from "../../../src/index.js";
+import { type Presentation, createHolder, createVerifier, generateIssuerKey, generateVerifierKey, issueCredential, prove } from "../../../src/index.js";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
 const issuer = generateIssuerKey();
-const requestKey = "44".repeat(32);
-const verifier = () => createVerifier({ trustedIssuers: [issuer.publicKey], scope: "batch", clock: () => NOW, requestKey });
+const verifierKey = generateVerifierKey();
+const verifier = () => createVerifier({ trustedIssuers: [issuer.publicKey], key: verifierKey, clock: () => NOW });
 const presentations: Presentation[] = [];
 
 beforeAll(async () => {
@@ -76,18 +76,18 @@ describe("verifyBatch", () => {
     badProof.proof = structuredClone(presentations[0]!.proof);
     const items = [presentations[0], badProof, badPoint, presentations[3], presentations[4], presentations[5]];
     const codes = (rs: Awaited<ReturnType<ReturnType<typeof verifier>["verifyBatch"]>>) => rs.map((r) => (r.ok ? "ok" : r.error.code));
-    const parallel = createVerifier({ trustedIssuers: [issuer.publicKey], scope: "batch", clock: () => NOW, requestKey, parallel: { minBatch: 2 } });
+    const parallel = createVerifier({ trustedIssuers: [issuer.publicKey], key: verifierKey, clock: () => NOW, parallel: { minBatch: 2 } });
     const expected = ["ok", "INVALID_PROOF", "INVALID_PROOF", "ok", "ok", "ok"];
     expect(codes(await parallel.verifyBatch(items))).toEqual(expected);
     expect(codes(await verifier().verifyBatch(items))).toEqual(expected);
     expect(await verifier().verify(badPoint)).toMatchObject({ ok: false, error: { code: "INVALID_PROOF" } });
-    expect(() => createVerifier({ trustedIssuers: [issuer.publicKey], scope: "batch", parallel: { minBatch: 0 } })).toThrow(/parallel/);
+    expect(() => createVerifier({ trustedIssuers: [issuer.publicKey], key: generateVerifierKey(), parallel: { minBatch: 0 } })).toThrow(/parallel/);
   });
 
   it("a process that verified a batch on worker threads exits by itself", async () => {
     const dir = mkdtempSync(join(tmpdir(), "medzk-batch-"));
     const file = join(dir, "batch.json");
-    writeFileSync(file, JSON.stringify({ issuer: issuer.publicKey, requestKey, now: NOW.toISOString(), presentations }));
+    writeFileSync(file, JSON.stringify({ issuer: issuer.publicKey, verifierKey, now: NOW.toISOString(), presentations }));
     const script = new URL("../../scripts/verify-batch-parallel.mjs", import.meta.url);
     const { stdout } = await promisify(execFile)(process.execPath, [script.pathname, file], { timeout: 60_000 });
     expect(JSON.parse(stdout)).toEqual({ ok: presentations.map(() => true), threads: true });

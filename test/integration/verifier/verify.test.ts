@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FIELD_ORDER } from "../../../src/core/field.js";
 import { type ChallengeStore, MemoryChallengeStore, type Presentation, issueCredential, prove } from "../../../src/index.js";
-import { clone, fixedClock, generateIssuerKey, makeWorld, present, SCOPE, verifierFor, type World } from "../../helpers/fixtures.js";
+import { clone, fixedClock, generateIssuerKey, generateVerifierKey, makeWorld, present, SCOPE, VERIFIER_KEY, verifierFor, type World } from "../../helpers/fixtures.js";
 
 const NOW = "2026-06-15T12:00:00Z";
 const AGE = { type: "ageAtLeast", minAge: 18 } as const;
@@ -20,9 +20,8 @@ let world: World;
 let agePresentation: Presentation;
 let insurancePresentation: Presentation;
 
-/** A fresh verifier (fresh challenge store) at NOW, sharing the request key with the one that made the proofs. */
-const requestKey = "11".repeat(32);
-const freshVerifier = (extra = {}) => verifierFor(world, fixedClock(NOW), { requestKey, ...extra });
+/** A fresh verifier (fresh challenge store) at NOW, sharing the signing key with the one that made the proofs. */
+const freshVerifier = (extra = {}) => verifierFor(world, fixedClock(NOW), { key: VERIFIER_KEY, ...extra });
 
 beforeAll(async () => {
   world = await makeWorld("2000-02-29");
@@ -47,7 +46,7 @@ describe("honest presentations", () => {
     const a = await freshVerifier().verify(agePresentation);
     const b = await freshVerifier().verify(insurancePresentation);
     expect(a.ok && b.ok && a.nullifier === b.nullifier).toBe(true);
-    const other = verifierFor(world, fixedClock(NOW), { scope: "other-insurer/claims" });
+    const other = verifierFor(world, fixedClock(NOW)); // another key
     const p = await present(other, world.record, world.patient, AGE, new Date(NOW));
     const c = await other.verify(p);
     expect(c.ok && a.ok && c.nullifier !== a.nullifier).toBe(true);
@@ -170,22 +169,25 @@ describe("requests: replay, expiry, authenticity", () => {
 
   it("refuses an expired request", async () => {
     const clock = fixedClock(NOW);
-    const v = verifierFor(world, clock, { requestKey });
+    const v = verifierFor(world, clock, { key: VERIFIER_KEY });
     clock.advance(5 * 60 * 1000); // the default TTL is 300 s
     expect(await v.verify(agePresentation)).toMatchObject({ ok: false, error: { code: "REQUEST_EXPIRED" } });
   });
 
-  it("refuses requests issued by another verifier (different request key)", async () => {
-    const v = verifierFor(world, fixedClock(NOW)); // random request key
+  it("refuses requests issued by another verifier (different signing key)", async () => {
+    const v = verifierFor(world, fixedClock(NOW)); // a new key
     expect(await v.verify(agePresentation)).toMatchObject({ ok: false, error: { code: "UNKNOWN_REQUEST" } });
   });
 
-  it("refuses any edit of the echoed request: statement, as-of date, expiry, scope, challenge", async () => {
+  it("refuses any edit of the echoed request: statement, as-of date, expiry, purpose, response URL, key, challenge, signature", async () => {
     const edits: Array<(p: Presentation) => void> = [
       (p) => void (p.request.statement = { type: "ageAtLeast", minAge: 17 }),
       (p) => void (p.request.asOf = "2026-06-14"),
       (p) => void (p.request.expiresAt = "2099-01-01T00:00:00.000Z"),
-      (p) => void (p.request.scope = "another/scope"),
+      (p) => void (p.request.purpose = "claims"),
+      (p) => void (p.request.responseUrl = "https://attacker.example/"),
+      (p) => void (p.request.verifier = generateVerifierKey().publicKey),
+      (p) => void (p.request.signature = p.request.signature.slice(0, -2) + (p.request.signature.endsWith("00") ? "01" : "00")),
       (p) => void (p.request.challenge = "1"),
     ];
     for (const edit of edits) {

@@ -14,6 +14,20 @@ import { createHolder } from "../../../src/prover/holder.js";
 
 const request: ProofRequest = {
   format: REQUEST_FORMAT,
+  verifier: "cd".repeat(32),
+  purpose: "claims",
+  responseUrl: "https://insurer.example/v1/verify",
+  challenge: "12345",
+  asOf: "2026-03-01",
+  statement: { type: "ageAtLeast", minAge: 18 },
+  expiresAt: "2026-03-01T12:05:00.000Z",
+  signature: "ab".repeat(64),
+};
+/** The keys a request must have; `purpose` and `responseUrl` are optional. */
+const REQUIRED = ["format", "verifier", "challenge", "asOf", "statement", "expiresAt", "signature"];
+/** A 0.1 request: refused (INVALID_REQUEST to the prover, MALFORMED_PRESENTATION to a verifier). */
+const V1 = {
+  format: "medzk-request/v1",
   challenge: "12345",
   scope: "acme/claims",
   asOf: "2026-03-01",
@@ -43,10 +57,24 @@ describe("request (INVALID_REQUEST)", () => {
     expect(checkRequest(request)).toEqual({ ok: true, value: request });
   });
 
+  it("takes purpose and responseUrl as optional", () => {
+    const { purpose: _p, responseUrl: _r, ...bare } = request;
+    expect(parseRequest(bare)).toEqual(bare);
+    expect(parseRequest(without({ ...request }, "purpose"))).toEqual(without({ ...request }, "purpose"));
+  });
+
+  it("refuses a medzk-request/v1 request and a v2 request carrying v1's scope or mac", async () => {
+    expect(await codeOf(() => parseRequest(V1))).toBe("INVALID_REQUEST");
+    expect(await codeOf(() => parseRequest({ ...request, scope: "acme/claims" }))).toBe("INVALID_REQUEST");
+    expect(await codeOf(() => parseRequest({ ...request, mac: "ab".repeat(32) }))).toBe("INVALID_REQUEST");
+    const parsed = parsePresentation({ format: PRESENTATION_FORMAT, request: V1, proof: {}, publicSignals: [] });
+    expect(parsed).toMatchObject({ ok: false, code: "MALFORMED_PRESENTATION" });
+  });
+
   it("refuses an unknown key and each missing key, naming it", async () => {
     expect(await codeOf(() => parseRequest({ ...request, valid: 1 }))).toBe("INVALID_REQUEST");
     expect(() => parseRequest({ ...request, valid: 1 })).toThrow(/"valid"/);
-    for (const key of Object.keys(request)) {
+    for (const key of REQUIRED) {
       expect(await codeOf(() => parseRequest(without({ ...request }, key))), key).toBe("INVALID_REQUEST");
       expect(() => parseRequest(without({ ...request }, key))).toThrow(new RegExp(`request\\.${key}`));
       expect(checkRequest(without({ ...request }, key)).ok).toBe(false);
@@ -54,16 +82,22 @@ describe("request (INVALID_REQUEST)", () => {
   });
 
   const wrong: Record<string, unknown[]> = {
-    format: ["medzk-request/v2", 1, null],
+    format: ["medzk-request/v1", "medzk-request/v3", 1, null],
+    verifier: ["CD".repeat(32), "cd".repeat(31), "cd".repeat(33), "", 5, null],
+    purpose: ["", "x".repeat(65), "claims/2026", "a b", "ünïcode", "claims\u0000", 7, null],
+    responseUrl: [
+      "", "/v1/verify", "insurer.example/v1/verify", "http://insurer.example/v1/verify", "ftp://insurer.example/",
+      "https://user:pw@insurer.example/", "https://insurer.example/#frag", "https://INSURER.example/", "https://insurer.example",
+      `https://insurer.example/${"x".repeat(2048)}`, "javascript:alert(1)", 7, null,
+    ],
     challenge: [12345, "012345", FIELD_ORDER.toString(), "-1", "0x10"],
-    scope: ["", "x".repeat(257), 7, null],
     asOf: ["2026-02-30", "2026-03-01T00:00:00Z", 20260301],
     statement: [null, [], "ageAtLeast", { minAge: 18 }, { type: 1 }],
     expiresAt: [
       "2026-03-01T12:05:00+00:00", "2026-03-01T12:05:00", "2026-02-30T00:00:00Z", "Sun, 01 Mar 2026 12:05:00 GMT",
       Date.parse("2026-03-01T12:05:00Z"), null,
     ],
-    mac: ["AB".repeat(32), "ab".repeat(31), "ab".repeat(33), 5],
+    signature: ["AB".repeat(64), "ab".repeat(63), "ab".repeat(65), "ab".repeat(32), 5, null],
   };
   for (const [key, values] of Object.entries(wrong)) {
     it(`refuses a wrong ${key}`, async () => {
@@ -99,7 +133,7 @@ describe("presentation envelope (MALFORMED_PRESENTATION, never throws)", () => {
       { ...presentation, valid: 1 },
       { ...presentation, request: { ...request, nullifier: "1" } },
       ...Object.keys(presentation).map((key) => without(presentation, key)),
-      ...Object.keys(request).map((key) => ({ ...presentation, request: without({ ...request }, key) })),
+      ...REQUIRED.map((key) => ({ ...presentation, request: without({ ...request }, key) })),
     ]) {
       const parsed = parsePresentation(bad);
       expect(parsed.ok, JSON.stringify(bad).slice(0, 80)).toBe(false);
