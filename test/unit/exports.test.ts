@@ -22,6 +22,7 @@ it("the public API is exactly this", () => {
       "derivePublicKey",
       "encodeString",
       "generateIssuerKey",
+      "generateVerifierKey",
       "issueCredential",
       "prove",
     ]
@@ -41,6 +42,7 @@ it("medzk/verifier exports the verifier side only, each the same object as the r
     "RedisChallengeStore",
     "createVerifier",
     "defineSchema",
+    "generateVerifierKey",
   ]);
   for (const name of names) expect((verifierApi as Record<string, unknown>)[name]).toBe((api as Record<string, unknown>)[name]);
 });
