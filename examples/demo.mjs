@@ -8,6 +8,7 @@ import {
   createHolder,
   createVerifier,
   generateIssuerKey,
+  generateVerifierKey,
   issueCredential,
   prove,
 } from "medzk";
@@ -50,7 +51,9 @@ const issuers = new MemoryIssuerRegistry([
   { id: "acme-health", keys: [{ publicKey: insurerKey.publicKey }], schemas: ["insurance-coverage/v1"] },
 ]);
 issuers.setRevocationRoot("st-mary", revocations.root, today);
-const insurer = createVerifier({ issuers, scope: "acme-health/claims", clock: () => today });
+// The insurer's signing key: every request is signed with it, and its nullifiers are scoped to it.
+const acmeKey = generateVerifierKey();
+const insurer = createVerifier({ issuers, key: acmeKey, name: "Acme Health", purpose: "claims", clock: () => today });
 
 const cases = [
   [{ type: "ageAtLeast", minAge: 18 }, record],

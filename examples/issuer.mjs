@@ -9,12 +9,12 @@
 //   revoked-credential.json  a second record for the same patient, revoked
 //   revocation.json          the published revocation status (holders prove against it)
 //   issuers.json             an issuer registry file for verifiers, with the current root
-//   request.key, verifier.json  a verifier configuration trusting the hospital (for
-//                            examples/insurer-service.mjs and `medzk serve`)
-import { randomBytes } from "node:crypto";
+//   verifier.key             an insurer's verifier signing key (secret; owner-only file)
+//   verifier.json            a verifier configuration trusting the hospital, signing with
+//                            verifier.key (for examples/insurer-service.mjs and `medzk serve`)
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { RevocationRegistry, createHolder, generateIssuerKey, issueCredential } from "medzk";
+import { RevocationRegistry, createHolder, generateIssuerKey, generateVerifierKey, issueCredential } from "medzk";
 
 const dir = process.argv[2];
 if (!dir) {
@@ -55,13 +55,15 @@ await write("issuers.json", {
   issuers: [{ id: "st-mary", name: "St Mary's Hospital", keys: [{ publicKey: hospital.publicKey }], schemas: ["patient-record/v1"] }],
   revocation: { "st-mary": { current: status.root } },
 });
-await write("request.key", randomBytes(32).toString("hex") + "\n", true);
+// The insurer's identity: it signs every request, and the nullifier scope is derived from it.
+await write("verifier.key", generateVerifierKey(), true);
 await write("verifier.json", {
   listen: { host: "127.0.0.1", port: 0 },
-  scope: "acme-health/claims",
+  name: "Acme Health",
+  purpose: "claims",
   // What this verifier may ask holders (POST /v1/requests takes one of these names).
   presets: { adult: { type: "ageAtLeast", minAge: 18 } },
   issuersFile: "issuers.json",
-  requestKey: { file: "request.key" },
+  signingKey: { file: "verifier.key" },
 });
 console.log(JSON.stringify({ publicKey: hospital.publicKey, revocationRoot: status.root, revokedSlots: status.revoked, dir }));

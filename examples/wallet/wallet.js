@@ -1,5 +1,6 @@
 // A patient wallet in plain ESM: asks the verifier for a proof request, proves it in the browser
-// and sends the presentation back. medzk and the circuit artifacts are served from this page's
+// (prove checks the request's signature by the verifier key it names first) and sends the
+// presentation to the request's signed responseUrl, and nowhere else. medzk and the circuit artifacts are served from this page's
 // own origin (paths relative to this file, as laid out in the medzk repository and package).
 import { MedzkError, prove } from "../../dist/browser/medzk.js";
 
@@ -29,8 +30,12 @@ $("wallet").addEventListener("submit", async (event) => {
     step("request", "asking the verifier for a proof request");
     const { request } = await post(new URL("v1/requests", verifier), { preset: PRESET }, 201);
     const presentation = await prove({ credential, holder, request, artifacts: ARTIFACTS, onProgress: ({ stage, elapsedMs }) => step(stage, `${stage} (${elapsedMs} ms)`) });
-    step("send", "sending the presentation");
-    const { result } = await post(new URL("v1/verify", verifier), { presentation, expected: request }, 200);
+    // The answer goes only where the signed request says (prove has checked the signature, so a
+    // request relayed by a third party cannot redirect it); a request naming no place goes back
+    // to the verifier it came from.
+    const answerUrl = request.responseUrl !== undefined ? new URL(request.responseUrl) : new URL("v1/verify", verifier);
+    step("send", `sending the presentation to ${answerUrl.origin}`);
+    const { result } = await post(answerUrl, { presentation, expected: request }, 200);
     if (result.ok) show("accepted", `accepted: age ≥ ${result.statement.minAge} on ${result.asOf}`);
     else show("refused", `refused: ${result.error.code}`);
   } catch (error) {

@@ -21,7 +21,7 @@ import * as browserApi from "../../src/browser.js";
 import { nodeArtifactLocation } from "../../src/artifacts/node-source.js";
 
 import createBlakeHash from "../../src/shims/blake-hash.js";
-import { createHolder, generateIssuerKey, issueCredential } from "../../src/index.js";
+import { createHolder, generateIssuerKey, generateVerifierKey, issueCredential } from "../../src/index.js";
 import { createVerifierService, parseServiceConfig } from "../../src/server.js";
 
 const provingArtifacts = (circuit: string, source?: string) => loadProvingArtifacts(circuit, nodeArtifactLocation(source));
@@ -36,12 +36,18 @@ if (!CHROMIUM && !REQUIRED) console.warn("test/e2e/browser.test.ts: no chromium 
 
 /** The real verifier HTTP service (medzk/server) on a free loopback port, accepting the wallet page's origin. */
 async function startVerifierEndpoint(
-  policy: { trustedIssuers: string[]; scope: string },
+  policy: { trustedIssuers: string[] },
   options: { corsOrigins: readonly string[] },
 ): Promise<{ url: string; close(): Promise<void> }> {
+  // A free port known before start-up: the config's responseUrl names it, and every request
+  // carries it under the service's signature (the wallet posts answers only there).
+  const probe = createServer();
+  const port = Number(new URL(await listen(probe)).port);
+  await new Promise((done) => probe.close(done));
   const config = parseServiceConfig({
-    listen: { host: "127.0.0.1", port: 0 },
-    scope: policy.scope,
+    listen: { host: "127.0.0.1", port },
+    signingKey: { hex: generateVerifierKey().privateKey },
+    responseUrl: `http://127.0.0.1:${port}/v1/verify`,
     presets: { adult: { type: "ageAtLeast", minAge: 18 } },
     trustedIssuers: policy.trustedIssuers,
     corsOrigins: [...options.corsOrigins],
@@ -215,7 +221,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     expect(existsSync(BUNDLE), "dist/browser/medzk.js is missing: run npm run build").toBe(true);
     let verifierOrigin = "";
     site = await startStaticServer(() => csp.replace("<verifier>", verifierOrigin));
-    verifierEndpoint = await startVerifierEndpoint({ trustedIssuers: [hospital.publicKey], scope: "acme-health/claims" }, { corsOrigins: [site.url] });
+    verifierEndpoint = await startVerifierEndpoint({ trustedIssuers: [hospital.publicKey] }, { corsOrigins: [site.url] });
     verifierOrigin = verifierEndpoint.url;
     browser = await chromium.launch({
       executablePath: CHROMIUM!,
@@ -285,6 +291,10 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     // Nothing personal on the console, and the same presentation sent again is a replay.
     expect(consoleLines.join("\n")).not.toContain(patient.secret);
     expect(presentations).toHaveLength(1);
+    // Sent to the signed request's responseUrl (the service's config names it).
+    const sent = JSON.parse(presentations[0]!) as { presentation: { request: { responseUrl?: string } } };
+    expect(sent.presentation.request.responseUrl).toBe(`${verifierEndpoint.url}/v1/verify`);
+    expect(requested).toContain(`${verifierEndpoint.url}/v1/verify`);
     const replay = await fetch(`${verifierEndpoint.url}/v1/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: presentations[0] });
     expect(replay.status).toBe(200);
     expect(await replay.json()).toMatchObject({ result: { ok: false, error: { code: "REQUEST_REPLAYED" } } });

@@ -55,7 +55,7 @@ describe("medzk CLI", () => {
     expect(await medzk(["--version"])).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: "" });
     const help = await medzk(["--help"]);
     expect(help.code).toBe(0);
-    const names = ["keygen", "holder", "issue", "revocation init", "revocation revoke", "request", "prove", "verify", "serve", "artifacts check"];
+    const names = ["keygen", "verifier-key", "holder", "issue", "revocation init", "revocation revoke", "request", "prove", "verify", "serve", "artifacts check"];
     for (const name of names) {
       expect(help.stdout).toContain(`  ${name} `);
       const own = await medzk([...name.split(" "), "--help"]);
@@ -77,6 +77,11 @@ describe("medzk CLI", () => {
     expect(await json("issuer.json")).toMatchObject({ publicKey, privateKey: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect((await stat(join(dir, "issuer.json"))).mode & 0o777).toBe(0o600);
     expectError(await medzk(["keygen", "--out", "issuer.json"]), 3, "INPUT", "issuer.json already exists");
+    const verifierKey = await medzk(["verifier-key", "--out", "verifier.key"]);
+    expect(verifierKey.code, verifierKey.stderr).toBe(0);
+    expect(await json("verifier.key")).toEqual({ publicKey: verifierKey.stdout.trim(), privateKey: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await stat(join(dir, "verifier.key"))).mode & 0o777).toBe(0o600);
+    expectError(await medzk(["verifier-key", "--out", "verifier.key"]), 3, "INPUT", "verifier.key already exists");
     const holder = await medzk(["holder", "--out", "holder.json"]);
     expect(holder.code).toBe(0);
     expect(holder.stdout.trim()).toBe((await json("holder.json"))["commitment"]);
@@ -110,15 +115,15 @@ describe("medzk CLI", () => {
   });
 
   it("requests, proves and verifies with the verifier's config; refuses a tampered presentation", async () => {
-    await writeFile(join(dir, "request.key"), "42".repeat(32));
     await writeFile(
       join(dir, "issuers.json"),
       JSON.stringify({ format: "medzk-issuers/v1", issuers: [{ id: "st-mary", keys: [{ publicKey }] }], revocation: { "st-mary": { current: root } } }),
     );
-    await writeFile(join(dir, "verifier.json"), JSON.stringify({ scope: "acme-health/claims", presets: { adult: { type: "ageAtLeast", minAge: 18 }, drinking: { type: "ageAtLeast", minAge: 21 } }, issuersFile: "issuers.json", requestKey: { file: "request.key" }, listen: { port: 0 } }));
+    await writeFile(join(dir, "verifier.json"), JSON.stringify({ purpose: "claims", presets: { adult: { type: "ageAtLeast", minAge: 18 }, drinking: { type: "ageAtLeast", minAge: 21 } }, issuersFile: "issuers.json", signingKey: { file: "verifier.key" }, listen: { port: 0 } }));
     const req = await medzk(["request", "--config", "verifier.json", "--preset", "adult", "--out", "request.json"]);
     expect(req.code, req.stderr).toBe(0);
-    expect(await json("request.json")).toMatchObject({ format: "medzk-request/v1", scope: "acme-health/claims", statement: { type: "ageAtLeast", minAge: 18 } });
+    const { publicKey: verifierPublicKey } = await json("verifier.key");
+    expect(await json("request.json")).toMatchObject({ format: "medzk-request/v2", verifier: verifierPublicKey, purpose: "claims", statement: { type: "ageAtLeast", minAge: 18 } });
 
     const proof = await medzk(["prove", "--credential", "credential.json", "--holder", "holder.json", "--request", "request.json", "--revocation", "status.json", "--out", "presentation.json"]);
     expect(proof.code, proof.stderr).toBe(0);
@@ -208,8 +213,8 @@ describe("medzk CLI", () => {
     expectError(await medzk(["request", "--config", "verifier.json", "--statement", '{"type":"ageAtLeast","minAge":0}']), 2, "USAGE", "--statement");
     expectError(await medzk(["prove", "--credential", "attrs.json", "--holder", "holder.json", "--request", "request.json"]), 3, "INVALID_CREDENTIAL", "attrs.json");
     expectError(await medzk(["issue", "--issuer", "holder.json", "--holder-commitment", "1", "--schema", "patient-record/v1", "--attributes", "attrs.json"]), 3, "INVALID_KEY", "holder.json");
-    await writeFile(join(dir, "nokey.json"), JSON.stringify({ scope: "s", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: [publicKey] }));
-    expectError(await medzk(["request", "--config", "nokey.json", "--preset", "adult"]), 3, "INPUT", 'no "requestKey"');
+    await writeFile(join(dir, "nokey.json"), JSON.stringify({ presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: [publicKey] }));
+    expectError(await medzk(["request", "--config", "nokey.json", "--preset", "adult"]), 3, "INVALID_ARGUMENT", '"signingKey" is required');
     // MEDZK_DEBUG=1 adds the stack for bug reports.
     expect((await medzk(["verify", "--config", "verifier.json", "broken.json"], { env: { MEDZK_DEBUG: "1" } })).stderr).toMatch(/\n\s+at /);
   });

@@ -13,7 +13,7 @@ const run2 = (file: string, ...args: string[]) => promisify(execFile)(process.ex
 describe("examples", () => {
   it("the README quick start verifies", async () => {
     const { stdout } = await run("examples/quickstart.mjs");
-    expect(JSON.parse(stdout)).toMatchObject({ ok: true, statement: { type: "ageAtLeast", minAge: 18 }, scope: "acme-health/claims" });
+    expect(JSON.parse(stdout)).toMatchObject({ ok: true, statement: { type: "ageAtLeast", minAge: 18 }, scope: expect.stringMatching(/^medzk-verifier:[0-9a-f]{64}$/) });
   });
 
   it("examples/quickstart.mjs is the README's quick start, line for line", async () => {
@@ -42,7 +42,7 @@ describe("examples", () => {
     const { stdout } = await promisify(execFile)(process.execPath, [
       "-e",
       `const m = require("./dist/index.cjs");
-       const v = m.createVerifier({ trustedIssuers: [m.generateIssuerKey().publicKey], scope: "cjs" });
+       const v = m.createVerifier({ trustedIssuers: [m.generateIssuerKey().publicKey], key: m.generateVerifierKey() });
        v.verify({}).then((r) => console.log(JSON.stringify(r)));`,
     ]);
     expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { code: "MALFORMED_PRESENTATION" } });
@@ -52,9 +52,9 @@ describe("examples", () => {
     const { stdout } = await promisify(execFile)(process.execPath, [
       "-e",
       `const { parseServiceConfig, createVerifierService } = require("medzk/server");
-       const { generateIssuerKey } = require("medzk");
+       const { generateIssuerKey, generateVerifierKey } = require("medzk");
        (async () => {
-         const config = parseServiceConfig({ scope: "cjs", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: [generateIssuerKey().publicKey], listen: { port: 0 } });
+         const config = parseServiceConfig({ signingKey: { hex: generateVerifierKey().privateKey }, presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: [generateIssuerKey().publicKey], listen: { port: 0 } });
          const service = await createVerifierService(config, { logger: false });
          const url = await service.listen();
          const res = await fetch(url + "/v1/verify", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ presentation: {}, expected: "1" }) });
@@ -74,6 +74,8 @@ describe("examples", () => {
     expect(await read("revoked-credential.json")).toMatchObject({ revocationSlot: 1 });
     expect(await read("issuers.json")).toMatchObject({ revocation: { "st-mary": { current: summary.revocationRoot } } });
     expect((await stat(join(dir, "issuer.json"))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, "verifier.key"))).mode & 0o777).toBe(0o600);
+    const verifierKey = await read("verifier.key");
 
     const service = spawn(process.execPath, ["examples/insurer-service.mjs", join(dir, "verifier.json")], { stdio: ["ignore", "pipe", "pipe"] });
     let logs = "";
@@ -86,6 +88,7 @@ describe("examples", () => {
     const post = async (path: string, body: unknown) =>
       (await fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json() as Promise<Record<string, any>>;
     const { request } = await post("/v1/requests", { preset: "adult" });
+    expect(request).toMatchObject({ format: "medzk-request/v2", verifier: verifierKey.publicKey, purpose: "claims" });
     const presentation = await prove({ credential: await read("credential.json"), holder: await read("holder.json"), request, revocation: await read("revocation.json") });
     expect(await post("/v1/verify", { presentation, expected: request })).toMatchObject({ result: { ok: true, preset: "adult", issuerId: "st-mary" } });
     await expect(prove({ credential: await read("revoked-credential.json"), holder: await read("holder.json"), request, revocation: await read("revocation.json") })).rejects.toMatchObject({ code: "CREDENTIAL_REVOKED" });
