@@ -55,7 +55,7 @@ export interface ProofRequest {
    * core/validate accepts: "YYYY-MM-DDTHH:MM:SS.sssZ" (UTC).
    */
   expiresAt: string;
-  /** Ed25519 signature (64 bytes, lowercase hex) by `verifier` over {@link requestSigningInput}. */
+  /** Ed25519 signature (64 bytes, lowercase hex) by `verifier` over "medzk-request/v2\0" and the JSON of every other field in a fixed order. */
   signature: string;
 }
 
