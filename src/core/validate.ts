@@ -89,7 +89,7 @@ export function checkObject<R extends string, O extends string = never>(
   name: string,
   shape: ObjectShape<R, O>,
 ): Checked<ShapedObject<R, O>> {
-  // The kind, not the value: a misplaced secret (a request key given inline) must not reach a message.
+  // The kind, not the value: a misplaced secret (a signing key given inline) must not reach a message.
   if (!isPlainObject(value)) return no(`${quote(name)} must be a JSON object, got ${kindOf(value)}`);
   const allowed = new Set<string>([...shape.required, ...(shape.optional ?? [])]);
   for (const key of Object.keys(value)) {

@@ -94,7 +94,7 @@ export type ServiceVerifyResult = (VerifySuccess & { preset: string }) | VerifyF
 
 /**
  * Adds the preset name to an accepted result. A verified statement that is no preset (a request
- * issued before the presets changed, or by another holder of the request key) is refused with
+ * issued before the presets changed, or by another holder of the signing key) is refused with
  * UNKNOWN_PRESET: the service vouches only for the statements its config names.
  * NOTE: the challenge is already used up then; such a request cannot be answered anyway.
  */

@@ -330,7 +330,7 @@ describe("verifier service", () => {
   });
 
   it("finishes an in-flight verification when closed, then refuses connections", async () => {
-    // A second instance with the same request key: it verifies the first instance's requests.
+    // A second instance with the same signing key: it verifies the first instance's requests.
     const other = await createVerifierService(config, { logger: false });
     const url = await other.listen();
     const presentation = await presentationFor("adult");

@@ -67,7 +67,7 @@ describe.skipIf(!hasRedis)("RedisChallengeStore", () => {
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
-  it("two verifier instances sharing Redis and a request key accept a presentation once", async () => {
+  it("two verifier instances sharing Redis and a signing key accept a presentation once", async () => {
     const issuer = generateIssuerKey();
     const holder = createHolder();
     const credential = await issueCredential(issuer, { schema: "patient-record/v1", holder: holder.commitment, attributes: { dateOfBirth: "1990-01-01" }, now: NOW });
