@@ -8,9 +8,9 @@ const input = JSON.parse(await readFile(file, "utf8"));
 const t0 = performance.now();
 // A verifier service imports the verifier-only entry (what an insurer deploys); the rest the full package.
 const medzk = await import(mode === "prove-cold" ? "../dist/index.js" : "../dist/verifier.js");
-const { NOW, REQUEST_KEY } = await import("./_fixtures.mjs");
+const { NOW, VERIFIER_KEY } = await import("./_fixtures.mjs");
 const verifier = () =>
-  medzk.createVerifier({ trustedIssuers: [input.publicKey], scope: "bench", clock: () => NOW, requestKey: REQUEST_KEY, requestTtlSeconds: 86400 });
+  medzk.createVerifier({ trustedIssuers: [input.publicKey], key: VERIFIER_KEY, purpose: "bench", clock: () => NOW, requestTtlSeconds: 86400 });
 let ms;
 if (mode === "verify-cold") {
   const r = await verifier().verify(input.presentation);

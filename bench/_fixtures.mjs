@@ -1,8 +1,12 @@
 // Shared by the benchmark scripts: a fixed world (issuer, holder, credentials, verifier).
+import { ed25519 } from "@noble/curves/ed25519";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils";
 import { createHolder, createVerifier, generateIssuerKey, issueCredential } from "../dist/index.js";
 
 export const NOW = new Date("2026-06-15T12:00:00Z");
-export const REQUEST_KEY = "55".repeat(32);
+// A fixed verifier key, so the bench's child processes verify the parent's requests.
+const VERIFIER_PRIVATE_KEY = "55".repeat(32);
+export const VERIFIER_KEY = { privateKey: VERIFIER_PRIVATE_KEY, publicKey: bytesToHex(ed25519.getPublicKey(hexToBytes(VERIFIER_PRIVATE_KEY))) };
 
 export async function world(issuerPrivateKey) {
   const issuer = issuerPrivateKey ? { privateKey: issuerPrivateKey, publicKey: undefined } : generateIssuerKey();
@@ -18,7 +22,7 @@ export async function world(issuerPrivateKey) {
 }
 
 export function verifierFor(publicKey) {
-  return createVerifier({ trustedIssuers: [publicKey], scope: "bench", clock: () => NOW, requestKey: REQUEST_KEY, requestTtlSeconds: 86400 });
+  return createVerifier({ trustedIssuers: [publicKey], key: VERIFIER_KEY, purpose: "bench", clock: () => NOW, requestTtlSeconds: 86400 });
 }
 
 export const STATEMENTS = {

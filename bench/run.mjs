@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import * as snarkjs from "snarkjs";
 import { buildCircuitInput, createVerifier, prove } from "../dist/index.js";
-import { NOW, REQUEST_KEY, STATEMENTS, verifierFor, world } from "./_fixtures.mjs";
+import { NOW, VERIFIER_KEY, STATEMENTS, verifierFor, world } from "./_fixtures.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const QUICK = process.argv.includes("--quick");
@@ -103,9 +103,9 @@ single.coldUptimeMs = colds[1].uptimeMs;
 const batches = [];
 // Repeated runs over the same presentations: a store that never refuses isolates the
 // verification cost from single-use bookkeeping.
-const inProcess = createVerifier({ trustedIssuers: [w.publicKey], scope: "bench", clock: () => NOW, requestKey: REQUEST_KEY, requestTtlSeconds: 86400, challengeStore: { consume: async () => true } });
+const inProcess = createVerifier({ trustedIssuers: [w.publicKey], key: VERIFIER_KEY, purpose: "bench", clock: () => NOW, requestTtlSeconds: 86400, challengeStore: { consume: async () => true } });
 // The same with the curve work spread over worker threads (one per core).
-const inParallel = createVerifier({ trustedIssuers: [w.publicKey], scope: "bench", clock: () => NOW, requestKey: REQUEST_KEY, requestTtlSeconds: 86400, challengeStore: { consume: async () => true }, parallel: { minBatch: 2 } });
+const inParallel = createVerifier({ trustedIssuers: [w.publicKey], key: VERIFIER_KEY, purpose: "bench", clock: () => NOW, requestTtlSeconds: 86400, challengeStore: { consume: async () => true }, parallel: { minBatch: 2 } });
 for (const n of BATCH_SIZES) {
   step(`batch ${n}`);
   const items = presentations.slice(0, n);
