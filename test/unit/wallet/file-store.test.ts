@@ -47,9 +47,9 @@ it("refuses an unknown format, unknown keys and malformed entries, and never quo
     await expect(store.load()).rejects.toMatchObject({ code: "WALLET_STORE_INVALID", message: expect.stringMatching(message) });
   }
   await writeFile(path, '{"format": "medzk-wallet/v1", "secret-history: 1990-05-17');
-  const error = await store.load().catch((e: unknown) => e as Error);
+  const error: unknown = await store.load().catch((e: unknown) => e);
   expect(error).toMatchObject({ code: "WALLET_STORE_INVALID" });
-  expect(error.message).not.toMatch(/1990/);
+  expect((error as Error).message).not.toMatch(/1990/);
   expect(await readFile(path, "utf8")).toMatch(/1990/); // left for the holder to inspect, not overwritten
 });
 
