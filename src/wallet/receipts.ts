@@ -3,8 +3,8 @@
  * `respond` call, whatever its outcome, so the holder can audit every request that reached the
  * wallet. JSON-safe; parsed strictly when read back from a store.
  */
+import { MedzkError, type MedzkErrorCode } from "../core/errors.js";
 import type { Statement } from "../core/statement.js";
-import type { MedzkErrorCode } from "../core/errors.js";
 import {
   assertArray,
   assertCalendarDate,
@@ -15,7 +15,6 @@ import {
   assertString,
   isPlainObject,
 } from "../core/validate.js";
-import { MedzkError } from "../core/errors.js";
 
 /** One entry of the wallet's log. */
 export interface Receipt {
@@ -32,7 +31,7 @@ export interface Receipt {
   statement?: Statement;
   /** The attributes disclosed to the verifier (empty unless the statement disclosed some and it was shown). */
   disclosures: string[];
-  /** The request's as-of date, when the request was signed by its verifier. */
+  /** The request's as-of date, when the request was validly signed by the key it names. */
   asOf?: string;
   /** Where the verifier asked the answer to go (signed), when it named a place. */
   responseUrl?: string;
