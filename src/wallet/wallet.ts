@@ -62,8 +62,9 @@ export interface Wallet {
    * Answers a verifier's request with a presentation, or refuses by throwing a MedzkError:
    * INVALID_REQUEST, REQUEST_SIGNATURE_INVALID, UNTRUSTED_VERIFIER, REQUEST_EXPIRED,
    * REQUEST_REFUSED (as-of date), INVALID_STATEMENT / UNKNOWN_STATEMENT / UNKNOWN_SCHEMA,
-   * REQUEST_NOT_ALLOWED, NO_MATCHING_CREDENTIAL, PROBING_LIMIT (all decided from the request),
-   * then STATEMENT_NOT_SATISFIED or a proving error; WALLET_STORE_* if the store fails.
+   * REQUEST_NOT_ALLOWED, PROBING_LIMIT (all decided from the request), then
+   * NO_MATCHING_CREDENTIAL (what the wallet holds), then STATEMENT_NOT_SATISFIED or a proving
+   * error (the record); WALLET_STORE_* if the store fails.
    */
   respond(request: unknown): Promise<Presentation>;
   /** What was shown or refused, to whom and when, oldest first (copies). */
@@ -137,12 +138,14 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     const statement: Statement = parseStatement(request.statement, schemas);
     const disclose = checkAllowed(statement, policy.rulesFor(verifier.publicKey), verifier.name);
     const schemaId = statementDefinition(statement.type).schema(statement, schemas).id;
-    const candidates = credentials.filter((c) => c?.schema?.id === schemaId);
-    if (candidates.length === 0) throw new MedzkError("NO_MATCHING_CREDENTIAL", `the wallet holds no ${schemaId} credential`);
+    // The budget before anything the wallet holds: which credentials it has is itself private
+    // (a schema can name a clinic), so a verifier past its budget learns not even that.
     s.guard.check(verifier.publicKey, statement, now, verifier.name);
-    // From here on the record is looked at: remember the question first, durably.
+    // From here on the wallet's contents are looked at: remember the question first, durably.
     s.guard.record(verifier.publicKey, statement, now);
     await save(s);
+    const candidates = credentials.filter((c) => c?.schema?.id === schemaId);
+    if (candidates.length === 0) throw new MedzkError("NO_MATCHING_CREDENTIAL", `the wallet holds no ${schemaId} credential`);
     let refusal: unknown;
     for (const credential of candidates) {
       try {
