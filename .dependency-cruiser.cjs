@@ -3,6 +3,7 @@
  * `npm run lint:deps` checks it and `npm test` runs that script, so an upward import fails CI.
  *
  *   core  <-  statements, groth16, artifacts  <-  issuer, prover, verifier  <-  server  <-  cli
+ *                                                    prover  <-  wallet
  *   entries (index, verifier, browser, server) sit on top and nothing in src imports them.
  *
  * Type-only imports count (tsPreCompilationDeps): a room that names another room's types
@@ -52,6 +53,22 @@ module.exports = {
       comment: "The issuer and the prover sit below the verifier, the service and the command line.",
       from: { path: "^src/(issuer|prover)/" },
       to: { path: "^src/(verifier|server|cli)/" },
+    },
+    {
+      name: "wallet-on-prover-only",
+      severity: "error",
+      comment:
+        "The wallet is the holder's: it builds on core, statements, artifacts and the prover, never " +
+        "on the verifier, the issuer, the service or the command line.",
+      from: { path: "^src/wallet/" },
+      to: { path: "^src/(verifier|issuer|server|cli)/" },
+    },
+    {
+      name: "verifier-server-not-wallet",
+      severity: "error",
+      comment: "A verifier and its service never hold a holder's wallet.",
+      from: { path: "^src/(verifier|server)(/|\\.ts$)" },
+      to: { path: "^src/wallet/", reachable: true },
     },
     {
       name: "server-not-prover-or-issuer",

@@ -9,6 +9,7 @@ import { type ArtifactLocation, directoryUrl, fetchBytes } from "./artifacts/loa
 import { MedzkError } from "./core/errors.js";
 import type { Presentation } from "./core/presentation.js";
 import { type ProveOptions, proveWith } from "./prover/prove.js";
+import { type Wallet, type WalletOptions, createWalletWith } from "./wallet/wallet.js";
 
 export { createHolder, type Holder } from "./prover/holder.js";
 export { checkCredential, NEVER_EXPIRES, type Credential } from "./core/credential.js";
@@ -20,6 +21,13 @@ export type { Statement, StatementType, QueryStatement, Predicate, Operator } fr
 export type { ProofRequest } from "./core/request.js";
 export type { Presentation } from "./core/presentation.js";
 export type { Groth16Proof } from "./core/groth16-proof.js";
+export type { Wallet, WalletOptions, ReceiptExport } from "./wallet/wallet.js";
+export type { TrustedVerifier } from "./wallet/trust.js";
+export type { WalletPolicy, VerifierRules, ProbingBudget } from "./wallet/policy.js";
+export type { Receipt } from "./wallet/receipts.js";
+export type { GuardEntry } from "./wallet/guard.js";
+// No FileWalletStore here (node:fs); a persistent browser store (IndexedDB) is not written yet.
+export { MemoryWalletStore, type WalletStore, type WalletState } from "./wallet/store.js";
 
 function browserArtifactLocation(source: string | URL | undefined): ArtifactLocation {
   // A browser has no package folder to default to, and guessing one from the bundle's own URL
@@ -42,4 +50,13 @@ function browserArtifactLocation(source: string | URL | undefined): ArtifactLoca
  */
 export function prove(options: ProveOptions): Promise<Presentation> {
   return proveWith(options, browserArtifactLocation);
+}
+
+/**
+ * A wallet answering signed requests from trusted verifiers under the holder's policy, proving in
+ * the browser (`options.artifacts` is required, as for {@link prove}). Its store defaults to
+ * memory: pass a {@link WalletStore} to keep receipts and the probing guard across page loads.
+ */
+export function createWallet(options: WalletOptions): Wallet {
+  return createWalletWith(options, prove);
 }

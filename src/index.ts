@@ -15,3 +15,11 @@ export { REVOCATION_CAPACITY, type RevocationStatus } from "./core/revocation.js
 export { encodeString } from "./core/schemas.js";
 export { prove, buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProgress, type ProveStage } from "./prover/node.js";
 export type { ArtifactSource } from "./artifacts/node-source.js";
+export { createWallet } from "./wallet/node.js";
+export type { Wallet, WalletOptions, ReceiptExport } from "./wallet/wallet.js";
+export type { TrustedVerifier } from "./wallet/trust.js";
+export type { WalletPolicy, VerifierRules, ProbingBudget } from "./wallet/policy.js";
+export type { Receipt } from "./wallet/receipts.js";
+export type { GuardEntry } from "./wallet/guard.js";
+export { MemoryWalletStore, type WalletStore, type WalletState } from "./wallet/store.js";
+export { FileWalletStore } from "./wallet/file-store.js";

@@ -18,6 +18,21 @@ export type MedzkErrorCode =
   | "INVALID_REQUEST"
   /** A proof request's signature is not a valid Ed25519 signature by the verifier key it names: forged or altered. */
   | "REQUEST_SIGNATURE_INVALID"
+  /** A wallet refused a request signed by a verifier key that is not in its trust list. */
+  | "UNTRUSTED_VERIFIER"
+  /** A wallet's policy does not allow this verifier this statement type, predicate attribute or disclosure. */
+  | "REQUEST_NOT_ALLOWED"
+  /**
+   * A wallet's probing guard refused a request that would spend more than the verifier's budget of
+   * distinct questions about one attribute in the window. Decided from the requests alone.
+   */
+  | "PROBING_LIMIT"
+  /** A wallet holds no credential of the schema the request's statement is about. */
+  | "NO_MATCHING_CREDENTIAL"
+  /** A wallet store's contents are malformed or of an unknown format (the wallet refuses to start from them). */
+  | "WALLET_STORE_INVALID"
+  /** A wallet store cannot be read or written. */
+  | "WALLET_STORE_UNAVAILABLE"
   /** A published revocation status is malformed or inconsistent. */
   | "INVALID_REVOCATION_STATUS"
   /** An issuer registry (file or records) is malformed. */

@@ -81,20 +81,7 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
   if (!requestSignatureValid(request)) {
     throw new MedzkError("REQUEST_SIGNATURE_INVALID", `the request's signature is not a valid signature by its verifier ${request.verifier}; refusing to prove`);
   }
-  const now = holderClock(o)();
-  if (assertInstant(request.expiresAt, "request.expiresAt", "INVALID_REQUEST") <= now.getTime()) {
-    throw new MedzkError("REQUEST_EXPIRED", `the request expired at ${request.expiresAt}; ask the verifier for a new one`);
-  }
-  // Holder protection: a verifier must not probe the record with as-of dates of its choosing
-  // (for example stepping a date to find a birthday), so the as-of date must be the holder's
-  // own UTC day, give or take one day for time zones and requests made around midnight.
-  const asOf = parseDate(request.asOf, "request.asOf");
-  const today = parseDate(utcDate(now), "now");
-  const dayMs = 86_400_000;
-  const near = [-dayMs, 0, dayMs].map((d) => parseDate(utcDate(new Date(now.getTime() + d)), "now"));
-  if (!near.includes(asOf)) {
-    throw new MedzkError("REQUEST_REFUSED", `the request's as-of date ${request.asOf} is not within a day of today (${today}); refusing to prove`);
-  }
+  const asOf = checkRequestTiming(request, holderClock(o)());
   const secret = parseHolder(o.holder);
   const credential = await checkCredential(o.credential);
   const allowDisclosure = assertArray(o.allowDisclosure ?? [], "allowDisclosure").map((name, i) => assertString(name, `allowDisclosure[${i}]`));
@@ -157,6 +144,28 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
     input[name] = toDecimal(value);
   }
   return { circuit: def.circuit, request, input };
+}
+
+/**
+ * The request's timing from the holder's side: not expired (REQUEST_EXPIRED) and its as-of date
+ * the holder's own UTC day, give or take one (REQUEST_REFUSED). Returns the as-of date. A wallet
+ * runs it before its probing guard too, so a stale request never spends the verifier's budget.
+ */
+export function checkRequestTiming(request: ProofRequest, now: Date): number {
+  if (assertInstant(request.expiresAt, "request.expiresAt", "INVALID_REQUEST") <= now.getTime()) {
+    throw new MedzkError("REQUEST_EXPIRED", `the request expired at ${request.expiresAt}; ask the verifier for a new one`);
+  }
+  // Holder protection: a verifier must not probe the record with as-of dates of its choosing
+  // (for example stepping a date to find a birthday), so the as-of date must be the holder's
+  // own UTC day, give or take one day for time zones and requests made around midnight.
+  const asOf = parseDate(request.asOf, "request.asOf");
+  const today = parseDate(utcDate(now), "now");
+  const dayMs = 86_400_000;
+  const near = [-dayMs, 0, dayMs].map((d) => parseDate(utcDate(new Date(now.getTime() + d)), "now"));
+  if (!near.includes(asOf)) {
+    throw new MedzkError("REQUEST_REFUSED", `the request's as-of date ${request.asOf} is not within a day of today (${today}); refusing to prove`);
+  }
+  return asOf;
 }
 
 const PROVE_OPTION_KEYS = {

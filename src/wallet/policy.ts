@@ -1,0 +1,106 @@
+/**
+ * The wallet's consent policy: plain JSON, per verifier (by public key) plus a default, saying
+ * which statement types a verifier may ask, which attributes its query predicates may touch and
+ * which attributes it may have disclosed. Decided from the request alone: a refusal by policy
+ * says nothing about the record.
+ */
+import { MedzkError } from "../core/errors.js";
+import type { Statement, StatementType } from "../core/statement.js";
+import { assertArray, assertHex, assertInteger, assertObject, assertString, isPlainObject } from "../core/validate.js";
+
+/** What one verifier (or, as the default, any trusted verifier) may ask. */
+export interface VerifierRules {
+  /** Statement types it may ask. Default: all ("ageAtLeast", "insuranceActive", "query"). */
+  statements?: StatementType[];
+  /** Attributes its query predicates may name. Default: any attribute of the query's schema. */
+  attributes?: string[];
+  /** Attributes it may have disclosed (prove's `allowDisclosure`). Default: none. */
+  disclose?: string[];
+}
+
+/** The probing guard's budget; see guard.ts. */
+export interface ProbingBudget {
+  /** Distinct questions a verifier may ask about one attribute within the window. Default 2. */
+  maxDistinct?: number;
+  /** The window, in days. Default 30. */
+  windowDays?: number;
+}
+
+/** A wallet policy: JSON-safe, so it can live in a file next to the wallet. */
+export interface WalletPolicy {
+  /** Rules for trusted verifiers without their own entry. Default: {@link VerifierRules}' defaults. */
+  default?: VerifierRules;
+  /** Rules by verifier public key (lowercase hex); an entry replaces the default for that verifier. */
+  verifiers?: Record<string, VerifierRules>;
+  /** The probing guard's budget, the same for every verifier. */
+  probing?: ProbingBudget;
+}
+
+/** The guard's defaults: 2 distinct questions per verifier and attribute per 30 days (at most 2 bits). */
+export const DEFAULT_MAX_DISTINCT = 2;
+export const DEFAULT_WINDOW_DAYS = 30;
+
+const TYPES: readonly StatementType[] = ["ageAtLeast", "insuranceActive", "query"];
+
+/** Rules with the defaults filled in; `attributes` undefined means any attribute. */
+export interface Rules {
+  statements: StatementType[];
+  attributes: string[] | undefined;
+  disclose: string[];
+}
+
+export interface ParsedPolicy {
+  rulesFor(verifier: string): Rules;
+  maxDistinct: number;
+  windowMs: number;
+}
+
+function names(value: unknown, name: string): string[] {
+  return assertArray(value, name).map((n, i) => assertString(n, `${name}[${i}]`, { max: 128 }));
+}
+
+function parseRules(value: unknown, name: string): Rules {
+  const r = assertObject(value, name, { required: [], optional: ["statements", "attributes", "disclose"] });
+  const statements = r.statements === undefined ? [...TYPES] : names(r.statements, `${name}.statements`);
+  for (const [i, t] of statements.entries()) {
+    if (!TYPES.includes(t as StatementType)) throw new MedzkError("INVALID_ARGUMENT", `"${name}.statements[${i}]" is not a statement type; known: ${TYPES.join(", ")}`);
+  }
+  return {
+    statements: statements as StatementType[],
+    attributes: r.attributes === undefined ? undefined : names(r.attributes, `${name}.attributes`),
+    disclose: r.disclose === undefined ? [] : names(r.disclose, `${name}.disclose`),
+  };
+}
+
+/** Validates a policy strictly (unknown keys refused by name) and fills in the defaults. */
+export function parsePolicy(value: unknown = {}, name = "policy"): ParsedPolicy {
+  const p = assertObject(value, name, { required: [], optional: ["default", "verifiers", "probing"] });
+  const fallback = parseRules(p.default ?? {}, `${name}.default`);
+  const perVerifier = new Map<string, Rules>();
+  if (p.verifiers !== undefined) {
+    if (!isPlainObject(p.verifiers)) throw new MedzkError("INVALID_ARGUMENT", `"${name}.verifiers" must be an object keyed by verifier public key`);
+    for (const [key, rules] of Object.entries(p.verifiers)) {
+      perVerifier.set(assertHex(key, `${name}.verifiers key`, 32), parseRules(rules, `${name}.verifiers.${key}`));
+    }
+  }
+  const probing = assertObject(p.probing ?? {}, `${name}.probing`, { required: [], optional: ["maxDistinct", "windowDays"] });
+  const maxDistinct = probing.maxDistinct === undefined ? DEFAULT_MAX_DISTINCT : assertInteger(probing.maxDistinct, `${name}.probing.maxDistinct`, 0, 1000);
+  const windowDays = probing.windowDays === undefined ? DEFAULT_WINDOW_DAYS : assertInteger(probing.windowDays, `${name}.probing.windowDays`, 1, 3660);
+  return { rulesFor: (verifier) => perVerifier.get(verifier) ?? fallback, maxDistinct, windowMs: windowDays * 86_400_000 };
+}
+
+/**
+ * Throws REQUEST_NOT_ALLOWED unless the rules allow the (parsed) statement: its type, every
+ * predicate's attribute, every disclosure. Returns the disclosures to allow when proving.
+ */
+export function checkAllowed(statement: Statement, rules: Rules, verifierName: string): string[] {
+  const no = (what: string) => new MedzkError("REQUEST_NOT_ALLOWED", `the wallet's policy does not allow ${verifierName} to ask ${what}`);
+  if (!rules.statements.includes(statement.type)) throw no(`a ${statement.type} statement`);
+  if (statement.type !== "query") return [];
+  for (const p of statement.where) {
+    if (rules.attributes !== undefined && !rules.attributes.includes(p.attribute)) throw no(`about ${p.attribute}`);
+  }
+  const disclose = statement.disclose ?? [];
+  for (const d of disclose) if (!rules.disclose.includes(d)) throw no(`to disclose ${d}`);
+  return disclose;
+}

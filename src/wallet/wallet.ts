@@ -1,0 +1,208 @@
+/**
+ * The wallet: a holder's credentials behind consent. `respond` answers a verifier's request only
+ * after deciding, from the request alone, who asks (signature, then the trust list), whether the
+ * holder allows it (policy) and whether it stays within the verifier's probing budget (guard);
+ * only then does it evaluate the statement and prove. Every call leaves a receipt.
+ *
+ * Order matters and is fixed: everything that refuses without looking at the record comes first,
+ * so those refusals say nothing about it; the guard remembers the question (and the store keeps
+ * it) before the statement is evaluated, so a false statement costs the same budget as a true one
+ * and a crash while proving cannot forget it.
+ *
+ * Platform-neutral: the proving function is injected (wallet/node.ts gives Node's `prove`).
+ */
+import type { Credential } from "../core/credential.js";
+import { MedzkError } from "../core/errors.js";
+import type { Presentation } from "../core/presentation.js";
+import { type ProofRequest, parseRequest, requestSignatureValid } from "../core/request.js";
+import type { RevocationStatus } from "../core/revocation.js";
+import type { SchemaDefinition } from "../core/schemas.js";
+import type { Statement } from "../core/statement.js";
+import { assertArray, assertClock, assertObject } from "../core/validate.js";
+import { parseHolder, type Holder } from "../prover/holder.js";
+import { type ProveOptions, checkRequestTiming } from "../prover/prove.js";
+import { builtinSchemas, parseStatement, statementDefinition } from "../statements/registry.js";
+import { ProbingGuard } from "./guard.js";
+import { type WalletPolicy, checkAllowed, parsePolicy } from "./policy.js";
+import type { Receipt } from "./receipts.js";
+import { MemoryWalletStore, WALLET_STATE_FORMAT, type WalletState, type WalletStore } from "./store.js";
+import { type TrustedVerifier, parseTrustList } from "./trust.js";
+
+export interface WalletOptions {
+  /** The holder whose credentials these are (from `createHolder`). */
+  holder: Holder;
+  /** The holder's credentials; a request is answered with one of the schema its statement is about. */
+  credentials: Credential[];
+  /** The verifiers the holder trusts, by request-signing public key, with the names to show. */
+  trustedVerifiers: TrustedVerifier[];
+  /** What each verifier may ask, and the probing budget. Plain JSON; defaults in policy.ts. */
+  policy?: WalletPolicy;
+  /** Where receipts and the guard's memory survive restarts. Default: in memory only. */
+  store?: WalletStore;
+  /** The wallet's clock, for the as-of date, expiries, the guard's window and receipts. Default: the system clock. */
+  clock?: () => Date;
+  /** Where the circuit artifacts are (as prove's `artifacts`). */
+  artifacts?: string | URL;
+  /** The issuer's published revocation status for a credential (as prove's `revocation`), if it keeps one. */
+  revocation?: (credential: Credential) => RevocationStatus | undefined | Promise<RevocationStatus | undefined>;
+}
+
+/** The receipts as exported: JSON-safe, for the holder to keep or inspect elsewhere. */
+export interface ReceiptExport {
+  /** Always "medzk-receipts/v1". */
+  format: "medzk-receipts/v1";
+  /** When exported, on the wallet's clock (ISO 8601 UTC). */
+  exportedAt: string;
+  /** Every receipt, oldest first. */
+  receipts: Receipt[];
+}
+
+export interface Wallet {
+  /**
+   * Answers a verifier's request with a presentation, or refuses by throwing a MedzkError:
+   * INVALID_REQUEST, REQUEST_SIGNATURE_INVALID, UNTRUSTED_VERIFIER, REQUEST_EXPIRED,
+   * REQUEST_REFUSED (as-of date), INVALID_STATEMENT / UNKNOWN_STATEMENT / UNKNOWN_SCHEMA,
+   * REQUEST_NOT_ALLOWED, PROBING_LIMIT (all decided from the request), then
+   * NO_MATCHING_CREDENTIAL (what the wallet holds), then STATEMENT_NOT_SATISFIED or a proving
+   * error (the record); WALLET_STORE_* if the store fails.
+   */
+  respond(request: unknown): Promise<Presentation>;
+  /** What was shown or refused, to whom and when, oldest first (copies). */
+  receipts(): Promise<Receipt[]>;
+  /** {@link receipts} as a JSON-safe document. */
+  exportReceipts(): Promise<ReceiptExport>;
+}
+
+const OPTION_KEYS = {
+  required: ["holder", "credentials", "trustedVerifiers"],
+  optional: ["policy", "store", "clock", "artifacts", "revocation"],
+} as const;
+
+/** A wallet proving with `prove` (Node's or the browser's). */
+export function createWalletWith(options: WalletOptions, prove: (options: ProveOptions) => Promise<Presentation>): Wallet {
+  const o = assertObject(options, "options", OPTION_KEYS);
+  parseHolder(o.holder); // a wrong holder is a configuration error: say so now, not on the first request
+  const holder = o.holder as Holder;
+  const credentials = assertArray(o.credentials, "credentials") as Credential[];
+  const trusted = parseTrustList(o.trustedVerifiers);
+  const policy = parsePolicy(o.policy);
+  const clock = assertClock(o.clock);
+  const store = (o.store ?? new MemoryWalletStore()) as WalletStore;
+  if (typeof store.load !== "function" || typeof store.save !== "function") throw new MedzkError("INVALID_ARGUMENT", `"store" must have load() and save()`);
+  if (o.revocation !== undefined && typeof o.revocation !== "function") throw new MedzkError("INVALID_ARGUMENT", `"revocation" must be a function`);
+  const revocation = o.revocation as WalletOptions["revocation"];
+  const artifacts = o.artifacts as WalletOptions["artifacts"];
+
+  // A query may be over the holder's own (non-built-in) schema: resolve it from the credentials.
+  const schemas = (id: string): SchemaDefinition | undefined => credentials.find((c) => c?.schema?.id === id)?.schema ?? builtinSchemas(id);
+
+  let state: Promise<{ receipts: Receipt[]; guard: ProbingGuard }> | undefined;
+  const loaded = () => {
+    state ??= store.load().then(
+      (s) => ({ receipts: s?.receipts ?? [], guard: new ProbingGuard(s?.guard ?? [], policy.maxDistinct, policy.windowMs) }),
+      (error: unknown) => {
+        state = undefined; // try again next time; never fall back to an empty guard
+        throw error;
+      },
+    );
+    return state;
+  };
+  const save = async (s: { receipts: Receipt[]; guard: ProbingGuard }) => {
+    const doc: WalletState = { format: WALLET_STATE_FORMAT, receipts: s.receipts, guard: s.guard.snapshot() };
+    await store.save(doc);
+  };
+
+  // One request at a time: two concurrent requests must not both see budget the first will spend.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = queue.then(run, run);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  async function answer(raw: unknown, s: { receipts: Receipt[]; guard: ProbingGuard }, receipt: Receipt): Promise<Presentation> {
+    const request: ProofRequest = parseRequest(raw);
+    // Who asks, before anything else. A forged request is nobody's: its key and text stay out of the receipt.
+    if (!requestSignatureValid(request)) {
+      throw new MedzkError("REQUEST_SIGNATURE_INVALID", `the request's signature is not a valid signature by the key it names; refusing`);
+    }
+    receipt.verifier = { publicKey: request.verifier };
+    receipt.statement = request.statement;
+    receipt.asOf = request.asOf;
+    if (request.responseUrl !== undefined) receipt.responseUrl = request.responseUrl;
+    const verifier = trusted.get(request.verifier);
+    if (!verifier) throw new MedzkError("UNTRUSTED_VERIFIER", `the request is signed by a verifier this wallet does not trust; refusing`);
+    receipt.verifier.name = verifier.name;
+    const now = new Date(receipt.at);
+    checkRequestTiming(request, now);
+    const statement: Statement = parseStatement(request.statement, schemas);
+    const disclose = checkAllowed(statement, policy.rulesFor(verifier.publicKey), verifier.name);
+    const schemaId = statementDefinition(statement.type).schema(statement, schemas).id;
+    // The budget before anything the wallet holds: which credentials it has is itself private
+    // (a schema can name a clinic), so a verifier past its budget learns not even that.
+    s.guard.check(verifier.publicKey, statement, now, verifier.name);
+    // From here on the wallet's contents are looked at: remember the question first, durably.
+    s.guard.record(verifier.publicKey, statement, now);
+    await save(s);
+    const candidates = credentials.filter((c) => c?.schema?.id === schemaId);
+    if (candidates.length === 0) throw new MedzkError("NO_MATCHING_CREDENTIAL", `the wallet holds no ${schemaId} credential`);
+    let refusal: unknown;
+    for (const credential of candidates) {
+      try {
+        const presentation = await prove({
+          credential,
+          holder,
+          request,
+          allowDisclosure: disclose,
+          clock: () => now,
+          ...(artifacts === undefined ? {} : { artifacts }),
+          ...(revocation === undefined ? {} : { revocation: await revocation(credential) }),
+        });
+        receipt.outcome = "shown";
+        receipt.disclosures = disclose;
+        receipt.nullifier = presentation.publicSignals[0]!;
+        return presentation;
+      } catch (error) {
+        refusal = error;
+        // Another credential of the schema may satisfy it; any other failure is final.
+        if (!(error instanceof MedzkError && error.code === "STATEMENT_NOT_SATISFIED")) break;
+      }
+    }
+    throw refusal;
+  }
+
+  return {
+    respond: (raw) =>
+      serial(async () => {
+        const s = await loaded();
+        const receipt: Receipt = { disclosures: [], at: clock().toISOString(), outcome: "refused" };
+        let presentation: Presentation | undefined;
+        let failure: unknown;
+        try {
+          presentation = await answer(raw, s, receipt);
+        } catch (error) {
+          failure = error;
+          if (error instanceof MedzkError) receipt.code = error.code;
+        }
+        s.receipts.push(receipt);
+        try {
+          await save(s);
+        } catch (error) {
+          // Fail closed: an answer the holder's log does not show is not given (and the log says so).
+          if (presentation !== undefined) {
+            Object.assign(receipt, { outcome: "refused", disclosures: [], code: error instanceof MedzkError ? error.code : "WALLET_STORE_UNAVAILABLE" });
+            delete receipt.nullifier;
+          }
+          throw error;
+        }
+        if (presentation === undefined) throw failure;
+        return presentation;
+      }),
+    receipts: async () => structuredClone((await loaded()).receipts),
+    exportReceipts: async () => ({
+      format: "medzk-receipts/v1",
+      exportedAt: clock().toISOString(),
+      receipts: JSON.parse(JSON.stringify((await loaded()).receipts)) as Receipt[],
+    }),
+  };
+}

@@ -1,0 +1,59 @@
+import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeEach, expect, it } from "vitest";
+import { FileWalletStore } from "../../../src/wallet/file-store.js";
+import type { WalletState } from "../../../src/wallet/store.js";
+
+const KEY = "ab".repeat(32);
+const STATE: WalletState = {
+  format: "medzk-wallet/v1",
+  receipts: [
+    { verifier: { publicKey: KEY, name: "Acme Health" }, statement: { type: "ageAtLeast", minAge: 18 }, disclosures: [], asOf: "2026-06-15", at: "2026-06-15T12:00:00.000Z", outcome: "shown", nullifier: "123" },
+    { disclosures: [], at: "2026-06-15T12:01:00.000Z", outcome: "refused", code: "INVALID_REQUEST" },
+  ],
+  guard: [{ verifier: KEY, attribute: "patient-record/v1#dateOfBirth", question: "ageAtLeast 18", at: "2026-06-15T12:00:00.000Z" }],
+};
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "medzk-wallet-"));
+});
+
+it("reads nothing from a missing file and back what it wrote, with mode 0600 and no temporary file left", async () => {
+  const path = join(dir, "wallet.json");
+  const store = new FileWalletStore(path);
+  expect(await store.load()).toBeUndefined();
+  await store.save(STATE);
+  await store.save(STATE); // the rename replaces the file
+  expect(await store.load()).toEqual(STATE);
+  if (process.platform !== "win32") expect((await stat(path)).mode & 0o777).toBe(0o600);
+  expect(await readdir(dir)).toEqual(["wallet.json"]);
+});
+
+it("refuses an unknown format, unknown keys and malformed entries, and never quotes the file in its message", async () => {
+  const path = join(dir, "wallet.json");
+  const store = new FileWalletStore(path);
+  const cases: Array<[unknown, RegExp]> = [
+    [{ ...STATE, format: "medzk-wallet/v2" }, /format "medzk-wallet\/v2"/],
+    [{ ...STATE, extra: 1 }, /unknown property "extra"/],
+    [{ ...STATE, receipts: [{ ...STATE.receipts[0], outcome: "maybe" }] }, /outcome/],
+    [{ ...STATE, receipts: [{ ...STATE.receipts[0], code: "X" }] }, /only for refusals/],
+    [{ ...STATE, guard: [{ ...STATE.guard[0], at: "yesterday" }] }, /guard\[0\]\.at/],
+    [{ ...STATE, guard: [{ ...STATE.guard[0], verifier: "Acme" }] }, /guard\[0\]\.verifier/],
+  ];
+  for (const [content, message] of cases) {
+    await writeFile(path, JSON.stringify(content));
+    await expect(store.load()).rejects.toMatchObject({ code: "WALLET_STORE_INVALID", message: expect.stringMatching(message) });
+  }
+  await writeFile(path, '{"format": "medzk-wallet/v1", "secret-history: 1990-05-17');
+  const error: unknown = await store.load().catch((e: unknown) => e);
+  expect(error).toMatchObject({ code: "WALLET_STORE_INVALID" });
+  expect((error as Error).message).not.toMatch(/1990/);
+  expect(await readFile(path, "utf8")).toMatch(/1990/); // left for the holder to inspect, not overwritten
+});
+
+it("reports a store it cannot write with its own code", async () => {
+  const store = new FileWalletStore(join(dir, "missing-dir", "wallet.json"));
+  await expect(store.save(STATE)).rejects.toMatchObject({ code: "WALLET_STORE_UNAVAILABLE" });
+});
