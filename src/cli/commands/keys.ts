@@ -18,13 +18,7 @@ Options:
   --out <file>   where to write the key (must not exist)
   -h, --help     show this help`,
   options: { out: { type: "string" } },
-  async run(args) {
-    const key = generateIssuerKey();
-    const out = optional(args, "out");
-    await writeJson(out, key, "secret");
-    if (out !== undefined) process.stdout.write(`${key.publicKey}\n`);
-    return 0;
-  },
+  run: (args) => writeKeyPair(args, generateIssuerKey()),
 };
 
 export const verifierKey: Command = {
@@ -43,13 +37,7 @@ Options:
   --out <file>   where to write the key (must not exist)
   -h, --help     show this help`,
   options: { out: { type: "string" } },
-  async run(args) {
-    const key = generateVerifierKey();
-    const out = optional(args, "out");
-    await writeJson(out, key, "secret");
-    if (out !== undefined) process.stdout.write(`${key.publicKey}\n`);
-    return 0;
-  },
+  run: (args) => writeKeyPair(args, generateVerifierKey()),
 };
 
 export const holder: Command = {
@@ -73,3 +61,11 @@ Options:
     return 0;
   },
 };
+
+/** Writes a fresh key pair to a new owner-only file (printing its public key) or to stdout. */
+async function writeKeyPair(args: Parameters<Command["run"]>[0], key: { privateKey: string; publicKey: string }): Promise<number> {
+  const out = optional(args, "out");
+  await writeJson(out, key, "secret");
+  if (out !== undefined) process.stdout.write(`${key.publicKey}\n`);
+  return 0;
+}
