@@ -135,10 +135,12 @@ describe("browser entry (Node side)", () => {
       [
         "BUILTIN_SCHEMAS",
         "MedzkError",
+        "MemoryWalletStore",
         "NEVER_EXPIRES",
         "buildCircuitInput",
         "checkCredential",
         "createHolder",
+        "createWallet",
         "defineSchema",
         "encodeString",
         "prove",
