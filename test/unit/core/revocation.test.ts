@@ -13,6 +13,7 @@ import {
   revocationWitness,
 } from "../../../src/core/revocation.js";
 import { RevocationRegistry } from "../../../src/issuer/revocation-registry.js";
+import { codeOf } from "../../helpers/errors.js";
 
 const CAP = REVOCATION_CAPACITY;
 const LEAVES = 4 ** REVOCATION_DEPTH;
@@ -103,15 +104,6 @@ function statusOf(revoked: Iterable<number>, nextSlot = CAP): RevocationStatus {
     updatedAt: "2025-01-02T03:04:05.678Z",
     nextSlot,
   };
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
 }
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { MedzkError } from "../../../src/core/errors.js";
 import { BUILTIN_SCHEMAS, defineSchema, resolveSchema } from "../../../src/core/schemas.js";
+import { codeOf } from "../../helpers/errors.js";
 
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MedzkError);
-    return (e as MedzkError).code;
-  }
-  return undefined;
-}
 
 const lab = {
   id: "lab/v1",

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_MAX_ROOT_AGE_SECONDS, DEFAULT_REQUEST_TTL_SECONDS } from "../../../src/core/defaults.js";
-import { MedzkError } from "../../../src/core/errors.js";
 import { FIELD_ORDER } from "../../../src/core/field.js";
 import {
   assertArray,
@@ -17,16 +16,8 @@ import {
   isPlainObject,
   tryParseInstant,
 } from "../../../src/core/validate.js";
+import { codeOf } from "../../helpers/errors.js";
 
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MedzkError);
-    return (e as MedzkError).code;
-  }
-  return undefined;
-}
 function messageOf(f: () => unknown): string {
   try {
     f();
