@@ -26,15 +26,18 @@ import { ProbingGuard } from "./guard.js";
 import { type WalletPolicy, checkAllowed, parsePolicy } from "./policy.js";
 import type { Receipt } from "./receipts.js";
 import { MemoryWalletStore, WALLET_STATE_FORMAT, type WalletState, type WalletStore } from "./store.js";
-import { type TrustedVerifier, parseTrustList } from "./trust.js";
+import { type TrustedVerifier, type VerifierDirectory, checkEntryAllows, verifierDirectory } from "./trust.js";
 
 export interface WalletOptions {
   /** The holder whose credentials these are (from `createHolder`). */
   holder: Holder;
   /** The holder's credentials; a request is answered with one of the schema its statement is about. */
   credentials: Credential[];
-  /** The verifiers the holder trusts, by request-signing public key, with the names to show. */
-  trustedVerifiers: TrustedVerifier[];
+  /**
+   * The verifiers the holder trusts, by request-signing public key, with the names to show: a
+   * list, or a directory (`parseVerifierRegistry`, `JsonFileVerifierRegistry`, your own lookup).
+   */
+  trustedVerifiers: TrustedVerifier[] | VerifierDirectory;
   /** What each verifier may ask, and the probing budget. Plain JSON; defaults in policy.ts. */
   policy?: WalletPolicy;
   /** Where receipts and the guard's memory survive restarts. Default: in memory only. */
@@ -84,7 +87,7 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
   parseHolder(o.holder); // a wrong holder is a configuration error: say so now, not on the first request
   const holder = o.holder as Holder;
   const credentials = assertArray(o.credentials, "credentials") as Credential[];
-  const trusted = parseTrustList(o.trustedVerifiers);
+  const trusted = verifierDirectory(o.trustedVerifiers);
   const policy = parsePolicy(o.policy);
   const clock = assertClock(o.clock);
   const store = (o.store ?? new MemoryWalletStore()) as WalletStore;
@@ -99,7 +102,7 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
   let state: Promise<{ receipts: Receipt[]; guard: ProbingGuard }> | undefined;
   const loaded = () => {
     state ??= store.load().then(
-      (s) => ({ receipts: s?.receipts ?? [], guard: new ProbingGuard(s?.guard ?? [], policy.maxDistinct, policy.windowMs) }),
+      (s) => ({ receipts: s?.receipts ?? [], guard: new ProbingGuard(s?.guard ?? [], (v) => policy.rulesFor(v).budget) }),
       (error: unknown) => {
         state = undefined; // try again next time; never fall back to an empty guard
         throw error;
@@ -130,9 +133,16 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     receipt.statement = request.statement;
     receipt.asOf = request.asOf;
     if (request.responseUrl !== undefined) receipt.responseUrl = request.responseUrl;
-    const verifier = trusted.get(request.verifier);
+    let verifier: TrustedVerifier | undefined;
+    try {
+      verifier = await trusted.lookup(request.verifier);
+    } catch (cause) {
+      // Fail closed: a trust list that cannot be read trusts nobody.
+      throw new MedzkError("REGISTRY_UNAVAILABLE", `the wallet's verifier registry could not be read; refusing`, { cause });
+    }
     if (!verifier) throw new MedzkError("UNTRUSTED_VERIFIER", `the request is signed by a verifier this wallet does not trust; refusing`);
     receipt.verifier.name = verifier.name;
+    checkEntryAllows(verifier, request);
     const now = new Date(receipt.at);
     checkRequestTiming(request, now);
     const statement: Statement = parseStatement(request.statement, schemas);

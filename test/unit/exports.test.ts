@@ -8,6 +8,7 @@ it("the public API is exactly this", () => {
       "EMPTY_REVOCATION_ROOT",
       "FileWalletStore",
       "JsonFileIssuerRegistry",
+      "JsonFileVerifierRegistry",
       "MedzkError",
       "MemoryChallengeStore",
       "MemoryIssuerRegistry",
@@ -27,6 +28,7 @@ it("the public API is exactly this", () => {
       "generateIssuerKey",
       "generateVerifierKey",
       "issueCredential",
+      "parseVerifierRegistry",
       "prove",
     ]
   `);
