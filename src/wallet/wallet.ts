@@ -48,6 +48,8 @@ export interface WalletOptions {
   artifacts?: string | URL;
   /** The issuer's published revocation status for a credential (as prove's `revocation`), if it keeps one. */
   revocation?: (credential: Credential) => RevocationStatus | undefined | Promise<RevocationStatus | undefined>;
+  /** Called as proving moves through its stages (as prove's `onProgress`), after the wallet has decided to answer. */
+  onProgress?: ProveOptions["onProgress"];
 }
 
 /** The receipts as exported: JSON-safe, for the holder to keep or inspect elsewhere. */
@@ -78,7 +80,7 @@ export interface Wallet {
 
 const OPTION_KEYS = {
   required: ["holder", "credentials", "trustedVerifiers"],
-  optional: ["policy", "store", "clock", "artifacts", "revocation"],
+  optional: ["policy", "store", "clock", "artifacts", "revocation", "onProgress"],
 } as const;
 
 /** A wallet proving with `prove` (Node's or the browser's). */
@@ -94,6 +96,8 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
   if (typeof store.load !== "function" || typeof store.save !== "function") throw new MedzkError("INVALID_ARGUMENT", `"store" must have load() and save()`);
   if (o.revocation !== undefined && typeof o.revocation !== "function") throw new MedzkError("INVALID_ARGUMENT", `"revocation" must be a function`);
   const revocation = o.revocation as WalletOptions["revocation"];
+  if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw new MedzkError("INVALID_ARGUMENT", `"onProgress" must be a function`);
+  const onProgress = o.onProgress as WalletOptions["onProgress"];
   const artifacts = o.artifacts as WalletOptions["artifacts"];
 
   // A query may be over the holder's own (non-built-in) schema: resolve it from the credentials.
@@ -166,6 +170,7 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
           allowDisclosure: disclose,
           clock: () => now,
           ...(artifacts === undefined ? {} : { artifacts }),
+          ...(onProgress === undefined ? {} : { onProgress }),
           ...(revocation === undefined ? {} : { revocation: await revocation(credential) }),
         });
         receipt.outcome = "shown";
