@@ -64,7 +64,7 @@ const wallet = createWallet({
   trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health", purposes: ["claims"] }],
   policy: { verifiers: { [acmeKey.publicKey]: { disclose: ["coverageEnd"] } } },
   // Only the hospital keeps a revocation registry; the insurer's credentials use the empty root.
-  revocation: (credential) => (credential === record ? revocations.publish() : undefined),
+  revocation: (credential) => (credential.issuer === record.issuer ? revocations.publish() : undefined),
   clock: () => today,
 });
 

@@ -3,7 +3,9 @@
 //   node examples/patient.mjs <dir> <verifier-url> [preset]
 //
 // <dir> holds what examples/issuer.mjs writes (holder.json, credential.json, revocation.json,
-// verifiers.json); the wallet keeps its receipts and probing memory in <dir>/wallet.json (0600).
+// verifiers.json). The wallet keeps the holder, the credential, its receipts and its probing
+// memory in <dir>/wallet.json (0600), encrypted under the passphrase in MEDZK_WALLET_PASSPHRASE;
+// once it exists, holder.json and credential.json are no longer needed.
 // It asks the service for a request (POST /v1/requests { preset }), answers it only if the request
 // is signed by a verifier in verifiers.json and the policy and probing budget allow it, sends the
 // presentation to the request's signed responseUrl (or the service's /v1/verify when the request
@@ -17,7 +19,13 @@ if (!dir || !verifierUrl) {
   console.error("usage: node examples/patient.mjs <dir> <verifier-url> [preset]");
   process.exit(2);
 }
+const passphrase = process.env.MEDZK_WALLET_PASSPHRASE;
+if (!passphrase) {
+  console.error("set MEDZK_WALLET_PASSPHRASE: the wallet file is encrypted under it");
+  process.exit(2);
+}
 const read = async (name) => JSON.parse(await readFile(join(dir, name), "utf8"));
+const readIfPresent = (name) => read(name).catch((error) => (error.code === "ENOENT" ? undefined : Promise.reject(error)));
 const post = async (url, body) => {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   const json = await response.json();
@@ -26,11 +34,13 @@ const post = async (url, body) => {
 };
 
 const revocation = await read("revocation.json");
+const holder = await readIfPresent("holder.json");
+const credential = await readIfPresent("credential.json");
 const wallet = createWallet({
-  holder: await read("holder.json"),
-  credentials: [await read("credential.json")],
+  ...(holder ? { holder } : {}),
+  credentials: credential ? [credential] : [],
   trustedVerifiers: new JsonFileVerifierRegistry(join(dir, "verifiers.json")),
-  store: new FileWalletStore(join(dir, "wallet.json")),
+  store: new FileWalletStore(join(dir, "wallet.json"), { passphrase }),
   revocation: () => revocation,
 });
 

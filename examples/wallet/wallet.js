@@ -2,63 +2,79 @@
 // request, and the wallet answers only if the request is signed by a verifier in this page's
 // trust list (verifiers.json, next to this file), the wallet's policy allows the question and the
 // verifier is within its probing budget; then it proves in the browser and the page sends the
-// presentation to the request's signed responseUrl, and nowhere else. Receipts and the probing
-// memory live in IndexedDB, so a reload keeps them. medzk and the circuit artifacts are served
-// from this page's own origin (paths relative to this file, as laid out in the medzk repository
-// and package).
-//
-// NOTE: the credential and the holder secret are still kept in localStorage here, in plain text.
-// Encrypted storage under a passphrase is the next step for this page (see SECURITY.md).
+// presentation to the request's signed responseUrl, and nowhere else. The holder secret, the
+// credentials, the receipts and the probing memory live in IndexedDB, encrypted under the
+// patient's passphrase (scrypt + XChaCha20-Poly1305); localStorage keeps only the verifier's URL.
+// medzk and the circuit artifacts are served from this page's own origin (paths relative to this
+// file, as laid out in the medzk repository and package).
 import { IndexedDbWalletStore, MedzkError, createWallet, parseVerifierRegistry } from "../../dist/browser/medzk.js";
 
 const ARTIFACTS = new URL("../../artifacts/", import.meta.url);
 const PRESET = "adult"; // a preset of the verifier's config: the service decides what is asked
-const store = new IndexedDbWalletStore("medzk-wallet");
 const $ = (id) => document.getElementById(id);
+// One encrypted database per wallet name (?wallet=…, e.g. one per family member).
+const WALLET = new URLSearchParams(location.search).get("wallet") ?? "medzk-wallet";
+$("wallet-name").value = WALLET;
+// The store is keyed by the passphrase: derived once per passphrase typed, not per action.
+let opened;
+function store() {
+  const passphrase = $("passphrase").value;
+  if (opened?.passphrase !== passphrase) opened = { passphrase, store: new IndexedDbWalletStore(WALLET, { passphrase }) };
+  return opened.store;
+}
 
 // Whom this wallet trusts: the deployment's registry document (medzk-verifiers/v1), parsed strictly.
-const trusted = fetch(new URL("./verifiers.json", import.meta.url))
+const trusted = await fetch(new URL("./verifiers.json", import.meta.url))
   .then((response) => {
     if (!response.ok) throw new Error(`verifiers.json: HTTP ${response.status}`);
     return response.json();
   })
-  .then(parseVerifierRegistry);
+  .then(parseVerifierRegistry)
+  .catch((error) => ({ lookup: () => Promise.reject(error) })); // every request refused: REGISTRY_UNAVAILABLE
 
 // Where the verifier is: ?verifier=… on the page URL, else what was used last time.
 $("verifier").value = new URLSearchParams(location.search).get("verifier") ?? localStorage.getItem("medzk.verifier") ?? "";
-$("credential").value = localStorage.getItem("medzk.credential") ?? "";
-$("holder").value = localStorage.getItem("medzk.holder") ?? "";
-void showReceipts();
+$("unlock").addEventListener("click", () => void run(async () => {
+  show("working", "unlocking…");
+  await showReceipts(wallet({}));
+  show("unlocked", "unlocked");
+}));
 
-$("wallet").addEventListener("submit", async (event) => {
+/**
+ * The wallet over the encrypted store: a holder and a credential pasted into the form are added
+ * to it (the first time, or a new credential); afterwards the passphrase alone opens it. The
+ * textareas are cleared once stored, so no secret stays in the page.
+ */
+function wallet({ onProgress }) {
+  const holder = $("holder").value.trim() === "" ? undefined : parseJson("holder");
+  const credential = $("credential").value.trim() === "" ? undefined : parseJson("credential");
+  return createWallet({
+    ...(holder === undefined ? {} : { holder }),
+    credentials: credential === undefined ? [] : [credential],
+    trustedVerifiers: trusted,
+    store: store(),
+    artifacts: ARTIFACTS,
+    ...(onProgress === undefined ? {} : { onProgress }),
+  });
+}
+
+$("wallet").addEventListener("submit", (event) => {
   event.preventDefault();
-  $("prove").disabled = true;
-  $("progress").replaceChildren();
-  show("working", "working…");
-  try {
+  void run(async () => {
+    $("progress").replaceChildren();
+    show("working", "working…");
     // A directory URL, so that "v1/…" resolves below any path prefix the service is mounted at.
     const verifier = new URL($("verifier").value.replace(/\/*$/, "/"));
-    const credential = parseJson("credential");
-    const holder = parseJson("holder");
     localStorage.setItem("medzk.verifier", verifier.href);
-    localStorage.setItem("medzk.credential", $("credential").value);
-    localStorage.setItem("medzk.holder", $("holder").value);
+    const w = wallet({ onProgress: ({ stage, elapsedMs }) => step(stage, `${stage} (${elapsedMs} ms)`) });
 
-    const wallet = createWallet({
-      holder,
-      credentials: [credential],
-      trustedVerifiers: await trusted,
-      store,
-      artifacts: ARTIFACTS,
-      onProgress: ({ stage, elapsedMs }) => step(stage, `${stage} (${elapsedMs} ms)`),
-    });
     step("request", "asking the verifier for a proof request");
     const { request } = await post(new URL("v1/requests", verifier), { preset: PRESET }, 201);
     let presentation;
     try {
-      presentation = await wallet.respond(request);
+      presentation = await w.respond(request);
     } finally {
-      await showReceipts();
+      await showReceipts(w).catch(() => undefined);
     }
     // The answer goes only where the signed request says (the wallet has checked the signature,
     // so a request relayed by a third party cannot redirect it); a request naming no place goes
@@ -68,24 +84,27 @@ $("wallet").addEventListener("submit", async (event) => {
     const { result } = await post(answerUrl, { presentation, expected: request }, 200);
     if (result.ok) show("accepted", `accepted: age ≥ ${result.statement.minAge} on ${result.asOf}`);
     else show("refused", `refused: ${result.error.code}`);
-  } catch (error) {
-    // Only the error code and message: never the credential, the secret or the proof.
-    show("error", error instanceof MedzkError ? `error: ${error.code}: ${error.message}` : `error: ${error.message}`);
-  } finally {
-    $("prove").disabled = false;
-  }
+  });
 });
 
-/** The wallet's log, newest first: who was shown what, or refused, and when. */
-async function showReceipts() {
-  let receipts;
+/** Runs one action with the buttons disabled; shows only an error's code and message, never data. */
+async function run(action) {
+  for (const id of ["prove", "unlock"]) $(id).disabled = true;
   try {
-    const state = await store.load();
-    receipts = state?.receipts ?? [];
+    await action();
   } catch (error) {
-    $("receipts").replaceChildren(item(`cannot read the receipts: ${error.code ?? error.message}`));
-    return;
+    show("error", error instanceof MedzkError ? `error: ${error.code}: ${error.message}` : `error: ${error.message}`);
+  } finally {
+    for (const id of ["prove", "unlock"]) $(id).disabled = false;
   }
+}
+
+/** The wallet's log, newest first: who was shown what, or refused, and when. Clears stored inputs. */
+async function showReceipts(w) {
+  const receipts = await w.receipts(); // opens (and, the first time, initialises) the store
+  $("holder").value = "";
+  $("credential").value = "";
+  $("held").textContent = `${(await w.credentials()).length} credential(s) in this wallet`;
   $("receipts").replaceChildren(
     ...receipts
       .slice()

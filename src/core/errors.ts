@@ -39,6 +39,8 @@ export type MedzkErrorCode =
   | "WALLET_STORE_INVALID"
   /** A wallet store cannot be read or written. */
   | "WALLET_STORE_UNAVAILABLE"
+  /** An encrypted wallet store does not decrypt: a wrong passphrase, or the store was altered (the two are indistinguishable). */
+  | "WALLET_DECRYPTION_FAILED"
   /** A published revocation status is malformed or inconsistent. */
   | "INVALID_REVOCATION_STATUS"
   /** An issuer registry (file or records) is malformed. */

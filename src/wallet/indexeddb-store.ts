@@ -1,19 +1,21 @@
 /**
- * A wallet store in the browser's IndexedDB: the wallet's one document (receipts and the probing
- * guard's memory) under one key of one object store, so a page reload or a browser restart keeps
- * every verifier's budget and the holder's log.
+ * A wallet store in the browser's IndexedDB: the wallet's one document (holder, credentials,
+ * receipts and the probing guard's memory) under one key of one object store, so a page reload
+ * or a browser restart keeps every verifier's budget and the holder's log.
  *
- * The document is kept as JSON text, not as a structured clone, so what comes back is parsed as
- * strictly as from a file (parseWalletState) and the three stores hold the same bytes. Writes use
- * a "strict" durability transaction where the browser offers it: the guard's memory must be on
- * disk before the wallet evaluates a request (see wallet.ts), not merely queued.
+ * The document is kept as text, encrypted under a passphrase (vault.ts) unless the caller
+ * explicitly asks for `{ unencrypted: true }`, not as a structured clone, so what comes back is
+ * parsed as strictly as from a file and the stores hold the same bytes. Writes use a "strict"
+ * durability transaction where the browser offers it: the guard's memory must be on disk before
+ * the wallet evaluates a request (see wallet.ts), not merely queued.
  *
- * NOTE: IndexedDB is readable by any script of the page's origin. The page must not load scripts
- * it does not control (docs/browser.md's Content-Security-Policy).
+ * NOTE: IndexedDB is readable by any script of the page's origin, and the passphrase is typed
+ * into the page: the page must not load scripts it does not control (docs/browser.md's
+ * Content-Security-Policy). Encryption protects the data at rest (a stolen disk or profile).
  */
 import { MedzkError } from "../core/errors.js";
 import { assertString } from "../core/validate.js";
-import { type WalletState, type WalletStore, parseWalletState } from "./store.js";
+import { DocumentCodec, type StoreProtection, type WalletState, type WalletStore } from "./store.js";
 
 const OBJECT_STORE = "wallet";
 const KEY = "state";
@@ -30,33 +32,31 @@ export class IndexedDbWalletStore implements WalletStore {
   /** The IndexedDB database name. */
   readonly database: string;
   readonly #factory: IDBFactory | undefined;
+  readonly #codec: DocumentCodec;
   #db: Promise<IDBDatabase> | undefined;
 
   /**
-   * @param database The database name (one per wallet; default "medzk-wallet").
-   * @param options.indexedDB The IndexedDB factory; default the page's (or worker's) `indexedDB`.
+   * @param database The database name (one per wallet, e.g. "medzk-wallet").
+   * @param protection `{ passphrase }` to encrypt at rest (scrypt + XChaCha20-Poly1305), or
+   *   `{ unencrypted: true }`; `indexedDB` overrides the page's (or worker's) factory.
    */
-  constructor(database = "medzk-wallet", options: { indexedDB?: IDBFactory } = {}) {
+  constructor(database: string, protection: StoreProtection & { indexedDB?: IDBFactory }) {
     this.database = assertString(database, "database", { max: 256 });
-    this.#factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    const { indexedDB, ...rest } = (protection ?? {}) as StoreProtection & { indexedDB?: IDBFactory };
+    this.#codec = new DocumentCodec(rest, "protection");
+    this.#factory = indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
   }
 
   async load(): Promise<WalletState | undefined> {
     const text = await this.#run("readonly", (store) => store.get(KEY) as IDBRequest<unknown>, "read");
     if (text === undefined) return undefined;
-    let json: unknown;
-    try {
-      json = typeof text === "string" ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    // Not the parser's message: it would quote the holder's history.
-    if (json === undefined) throw new MedzkError("WALLET_STORE_INVALID", `the wallet store (IndexedDB "${this.database}") does not hold a JSON document`);
-    return parseWalletState(json);
+    if (typeof text !== "string") throw new MedzkError("WALLET_STORE_INVALID", `the wallet store (IndexedDB "${this.database}") does not hold a text document`);
+    return this.#codec.decode(text, `(IndexedDB "${this.database}")`);
   }
 
   async save(state: WalletState): Promise<void> {
-    await this.#run("readwrite", (store) => store.put(JSON.stringify(state), KEY), "write");
+    const text = await this.#codec.encode(state);
+    await this.#run("readwrite", (store) => store.put(text, KEY), "write");
   }
 
   /** One request in one transaction; resolves when the transaction has committed. */

@@ -9,9 +9,13 @@
  * it) before the statement is evaluated, so a false statement costs the same budget as a true one
  * and a crash while proving cannot forget it.
  *
+ * What it holds (the holder, its credentials, receipts, the guard's memory) lives in one store
+ * document: the options' holder and credentials initialise or extend it, and a store that already
+ * holds them (an encrypted file or IndexedDB, store.ts) is enough to reopen the wallet.
+ *
  * Platform-neutral: the proving function is injected (wallet/node.ts gives Node's `prove`).
  */
-import type { Credential } from "../core/credential.js";
+import { type Credential, checkCredential } from "../core/credential.js";
 import { MedzkError } from "../core/errors.js";
 import type { Presentation } from "../core/presentation.js";
 import { type ProofRequest, parseRequest, requestSignatureValid } from "../core/request.js";
@@ -19,7 +23,7 @@ import type { RevocationStatus } from "../core/revocation.js";
 import type { SchemaDefinition } from "../core/schemas.js";
 import type { Statement } from "../core/statement.js";
 import { assertArray, assertClock, assertObject } from "../core/validate.js";
-import { parseHolder, type Holder } from "../prover/holder.js";
+import { type Holder, holderCommitment, parseHolder } from "../prover/holder.js";
 import { type ProveOptions, checkRequestTiming } from "../prover/prove.js";
 import { builtinSchemas, parseStatement, statementDefinition } from "../statements/registry.js";
 import { ProbingGuard } from "./guard.js";
@@ -29,10 +33,17 @@ import { MemoryWalletStore, WALLET_STATE_FORMAT, type WalletState, type WalletSt
 import { type TrustedVerifier, type VerifierDirectory, checkEntryAllows, verifierDirectory } from "./trust.js";
 
 export interface WalletOptions {
-  /** The holder whose credentials these are (from `createHolder`). */
-  holder: Holder;
-  /** The holder's credentials; a request is answered with one of the schema its statement is about. */
-  credentials: Credential[];
+  /**
+   * The holder whose credentials these are (from `createHolder`). Optional when the store already
+   * holds one; a store holding another holder is refused (HOLDER_MISMATCH).
+   */
+  holder?: Holder;
+  /**
+   * Credentials to hold (added to those in the store, duplicates ignored); a request is answered
+   * with one of the schema its statement is about. Each is checked, issuer signature included,
+   * and must be bound to the holder (HOLDER_MISMATCH).
+   */
+  credentials?: Credential[];
   /**
    * The verifiers the holder trusts, by request-signing public key, with the names to show: a
    * list, or a directory (`parseVerifierRegistry`, `JsonFileVerifierRegistry`, your own lookup).
@@ -46,7 +57,7 @@ export interface WalletOptions {
   clock?: () => Date;
   /** Where the circuit artifacts are (as prove's `artifacts`). */
   artifacts?: string | URL;
-  /** The issuer's published revocation status for a credential (as prove's `revocation`), if it keeps one. */
+  /** The issuer's published revocation status for a credential (as prove's `revocation`), if it keeps one. Called with the wallet's copy of the credential: match it by content (issuer, schema), not identity. */
   revocation?: (credential: Credential) => RevocationStatus | undefined | Promise<RevocationStatus | undefined>;
   /** Called as proving moves through its stages (as prove's `onProgress`), after the wallet has decided to answer. */
   onProgress?: ProveOptions["onProgress"];
@@ -76,19 +87,40 @@ export interface Wallet {
   receipts(): Promise<Receipt[]>;
   /** {@link receipts} as a JSON-safe document. */
   exportReceipts(): Promise<ReceiptExport>;
+  /**
+   * Adds a credential (checked: shape, issuer signature, bound to this holder) and stores it.
+   * Throws INVALID_CREDENTIAL, INVALID_ATTRIBUTE, HOLDER_MISMATCH or a store error. Adding one
+   * already held changes nothing.
+   */
+  addCredential(credential: unknown): Promise<void>;
+  /** The credentials held, oldest first (copies). */
+  credentials(): Promise<Credential[]>;
+  /** The holder's commitment: what an issuer binds a credential to (public). */
+  holderCommitment(): Promise<string>;
 }
 
+/** What the wallet holds in memory once loaded. */
+interface Held {
+  holder: Holder;
+  credentials: Credential[];
+  receipts: Receipt[];
+  guard: ProbingGuard;
+}
+
+/** One credential's identity: its issuer signature (unique per signed commitment). */
+const signatureOf = (c: Credential): string => JSON.stringify([c.signature.R8x, c.signature.R8y, c.signature.S]);
+
 const OPTION_KEYS = {
-  required: ["holder", "credentials", "trustedVerifiers"],
-  optional: ["policy", "store", "clock", "artifacts", "revocation", "onProgress"],
+  required: ["trustedVerifiers"],
+  optional: ["holder", "credentials", "policy", "store", "clock", "artifacts", "revocation", "onProgress"],
 } as const;
 
 /** A wallet proving with `prove` (Node's or the browser's). */
 export function createWalletWith(options: WalletOptions, prove: (options: ProveOptions) => Promise<Presentation>): Wallet {
   const o = assertObject(options, "options", OPTION_KEYS);
-  parseHolder(o.holder); // a wrong holder is a configuration error: say so now, not on the first request
-  const holder = o.holder as Holder;
-  const credentials = assertArray(o.credentials, "credentials") as Credential[];
+  // A wrong holder is a configuration error: say so now, not on the first request.
+  const givenHolder = o.holder === undefined ? undefined : parseHolder(o.holder);
+  const givenCredentials = o.credentials === undefined ? [] : assertArray(o.credentials, "credentials");
   const trusted = verifierDirectory(o.trustedVerifiers);
   const policy = parsePolicy(o.policy);
   const clock = assertClock(o.clock);
@@ -100,24 +132,62 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
   const onProgress = o.onProgress as WalletOptions["onProgress"];
   const artifacts = o.artifacts as WalletOptions["artifacts"];
 
-  // A query may be over the holder's own (non-built-in) schema: resolve it from the credentials.
-  const schemas = (id: string): SchemaDefinition | undefined => credentials.find((c) => c?.schema?.id === id)?.schema ?? builtinSchemas(id);
-
-  let state: Promise<{ receipts: Receipt[]; guard: ProbingGuard }> | undefined;
-  const loaded = () => {
-    state ??= store.load().then(
-      (s) => ({ receipts: s?.receipts ?? [], guard: new ProbingGuard(s?.guard ?? [], (v) => policy.rulesFor(v).budget) }),
-      (error: unknown) => {
-        state = undefined; // try again next time; never fall back to an empty guard
-        throw error;
-      },
-    );
-    return state;
-  };
-  const save = async (s: { receipts: Receipt[]; guard: ProbingGuard }) => {
-    const doc: WalletState = { format: WALLET_STATE_FORMAT, receipts: s.receipts, guard: s.guard.snapshot() };
+  const save = async (s: Held) => {
+    const doc: WalletState = { format: WALLET_STATE_FORMAT, holder: s.holder, credentials: s.credentials, receipts: s.receipts, guard: s.guard.snapshot() };
     await store.save(doc);
   };
+
+  /** Checks a credential and that it is this holder's; returns it unless already held. */
+  const admit = async (held: Pick<Held, "holder" | "credentials">, credential: unknown): Promise<Credential | undefined> => {
+    const checked = await checkCredential(credential);
+    if (checked.holderCommitment.toString() !== held.holder.commitment) {
+      throw new MedzkError("HOLDER_MISMATCH", "the credential is bound to another holder than this wallet's");
+    }
+    const c = structuredClone(checked.credential);
+    return held.credentials.some((h) => signatureOf(h) === signatureOf(c)) ? undefined : c;
+  };
+
+  const load = async (): Promise<Held> => {
+    const stored = await store.load();
+    let holder = stored?.holder;
+    if (holder && givenHolder !== undefined && holder.commitment !== holderCommitment(givenHolder).toString()) {
+      throw new MedzkError("HOLDER_MISMATCH", "the wallet store belongs to another holder than the one given");
+    }
+    if (!holder) {
+      if (givenHolder === undefined) throw new MedzkError("INVALID_ARGUMENT", `no holder: give "holder" (a new wallet) or a store that holds one`);
+      holder = { secret: givenHolder.toString(), commitment: holderCommitment(givenHolder).toString() };
+    }
+    const held: Held = { holder, credentials: [], receipts: stored?.receipts ?? [], guard: new ProbingGuard(stored?.guard ?? [], (v) => policy.rulesFor(v).budget) };
+    for (const [i, c] of (stored?.credentials ?? []).entries()) {
+      try {
+        const admitted = await admit(held, c);
+        if (admitted) held.credentials.push(admitted);
+      } catch (cause) {
+        throw new MedzkError("WALLET_STORE_INVALID", `the wallet store's credentials[${i}] is not a valid credential of this holder`, { cause });
+      }
+    }
+    let changed = stored?.holder === undefined;
+    for (const c of givenCredentials) {
+      const admitted = await admit(held, c);
+      if (admitted) {
+        held.credentials.push(admitted);
+        changed = true;
+      }
+    }
+    if (changed) await save(held);
+    return held;
+  };
+  let state: Promise<Held> | undefined;
+  const loaded = () => {
+    state ??= load().catch((error: unknown) => {
+      state = undefined; // try again next time; never fall back to an empty guard
+      throw error;
+    });
+    return state;
+  };
+
+  // A query may be over the holder's own (non-built-in) schema: resolve it from the credentials.
+  const schemasOf = (held: Held) => (id: string): SchemaDefinition | undefined => held.credentials.find((c) => c.schema.id === id)?.schema ?? builtinSchemas(id);
 
   // One request at a time: two concurrent requests must not both see budget the first will spend.
   let queue: Promise<unknown> = Promise.resolve();
@@ -127,7 +197,8 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     return next;
   };
 
-  async function answer(raw: unknown, s: { receipts: Receipt[]; guard: ProbingGuard }, receipt: Receipt): Promise<Presentation> {
+  async function answer(raw: unknown, s: Held, receipt: Receipt): Promise<Presentation> {
+    const schemas = schemasOf(s);
     const request: ProofRequest = parseRequest(raw);
     // Who asks, before anything else. A forged request is nobody's: its key and text stay out of the receipt.
     if (!requestSignatureValid(request)) {
@@ -158,14 +229,14 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     // From here on the wallet's contents are looked at: remember the question first, durably.
     s.guard.record(verifier.publicKey, statement, now);
     await save(s);
-    const candidates = credentials.filter((c) => c?.schema?.id === schemaId);
+    const candidates = s.credentials.filter((c) => c.schema.id === schemaId);
     if (candidates.length === 0) throw new MedzkError("NO_MATCHING_CREDENTIAL", `the wallet holds no ${schemaId} credential`);
     let refusal: unknown;
     for (const credential of candidates) {
       try {
         const presentation = await prove({
           credential,
-          holder,
+          holder: s.holder,
           request,
           allowDisclosure: disclose,
           clock: () => now,
@@ -214,6 +285,21 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
         return presentation;
       }),
     receipts: async () => structuredClone((await loaded()).receipts),
+    credentials: async () => structuredClone((await loaded()).credentials),
+    holderCommitment: async () => (await loaded()).holder.commitment,
+    addCredential: (credential) =>
+      serial(async () => {
+        const s = await loaded();
+        const admitted = await admit(s, credential);
+        if (!admitted) return;
+        s.credentials.push(admitted);
+        try {
+          await save(s);
+        } catch (error) {
+          s.credentials.pop(); // not held unless stored
+          throw error;
+        }
+      }),
     exportReceipts: async () => ({
       format: "medzk-receipts/v1",
       exportedAt: clock().toISOString(),

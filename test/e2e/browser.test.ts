@@ -254,7 +254,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     // CSP violations, failed loads and uncaught errors all show up here.
     page.on("console", (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
     page.on("pageerror", (error) => consoleLines.push(`pageerror: ${error.message}`));
-    await page.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url)}`);
+    await page.goto(walletUrl("main"));
   });
 
   afterAll(async () => {
@@ -263,15 +263,43 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     await verifierEndpoint?.close();
   });
 
-  /** Fills the wallet form and submits it; resolves when the page shows a result. */
-  async function submit(credential: unknown, holder: unknown): Promise<{ status: string | null; result: string | null; wallMs: number }> {
-    await page.fill("#credential", JSON.stringify(credential));
-    await page.fill("#holder", JSON.stringify(holder));
+  const PASSPHRASE = "correct horse battery staple";
+  /** The wallet page for one wallet (its own encrypted IndexedDB database) and one verifier. */
+  const walletUrl = (wallet: string, verifier = verifierEndpoint.url) => `${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifier)}&wallet=${wallet}`;
+
+  /**
+   * Fills the wallet form (passphrase; credential and holder when given) and submits it, or
+   * clicks "unlock"; resolves when the page shows a result.
+   */
+  async function submit(
+    on: Page,
+    add: { credential?: unknown; holder?: unknown } = {},
+    options: { passphrase?: string; button?: "#prove" | "#unlock" } = {},
+  ): Promise<{ status: string | null; result: string | null; wallMs: number }> {
+    await on.fill("#passphrase", options.passphrase ?? PASSPHRASE);
+    await on.$eval("details", (d) => ((d as HTMLDetailsElement).open = true));
+    await on.fill("#credential", add.credential === undefined ? "" : JSON.stringify(add.credential));
+    await on.fill("#holder", add.holder === undefined ? "" : JSON.stringify(add.holder));
     const started = Date.now();
-    await page.click("#prove");
-    await page.waitForSelector("#result:not([data-status=working])[data-status]", { timeout: 60_000 });
-    return { status: await page.getAttribute("#result", "data-status"), result: await page.textContent("#result"), wallMs: Date.now() - started };
+    await on.click(options.button ?? "#prove");
+    await on.waitForSelector("#result:not([data-status=working])[data-status]", { timeout: 60_000 });
+    return { status: await on.getAttribute("#result", "data-status"), result: await on.textContent("#result"), wallMs: Date.now() - started };
   }
+
+  /** The raw value the wallet page keeps in IndexedDB for a wallet name. */
+  const storedText = (on: Page, wallet: string) =>
+    on.evaluate(
+      (name) =>
+        new Promise<unknown>((resolve, reject) => {
+          const open = indexedDB.open(name);
+          open.onsuccess = () => {
+            const get = open.result.transaction("wallet").objectStore("wallet").get("state");
+            get.onsuccess = () => (open.result.close(), resolve(get.result));
+            get.onerror = () => reject(get.error);
+          };
+        }),
+      wallet,
+    );
 
   it("proves with progress shown, the verifier accepts once and refuses the replay, and nothing leaves localhost", async () => {
     const patient = createHolder();
@@ -283,7 +311,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     const idleRss = await rendererRss();
     let peakRss = idleRss;
     const sampler = setInterval(() => void rendererRss().then((rss) => (peakRss = Math.max(peakRss, rss))), 100);
-    const shown = await submit(credential, patient).finally(() => clearInterval(sampler));
+    const shown = await submit(page, { credential, holder: patient }).finally(() => clearInterval(sampler));
 
     expect({ ...shown, console: consoleLines, failed }).toMatchObject({ status: "accepted", console: [], failed: [] });
     expect(shown.result).toMatch(/^accepted: age ≥ 18 on \d{4}-\d{2}-\d{2}$/);
@@ -312,12 +340,28 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     expect(replay.status).toBe(200);
     expect(await replay.json()).toMatchObject({ result: { ok: false, error: { code: "REQUEST_REPLAYED" } } });
 
-    // The wallet's receipt, named from the trust list; kept in IndexedDB across a reload.
+    // The wallet's receipt, named from the trust list. The holder secret and the record went into
+    // the encrypted store: the form is cleared, IndexedDB holds only the vault, localStorage only
+    // the verifier's URL.
     const receipts = () => page.$$eval("#receipts li", (items) => items.map((li) => li.textContent ?? ""));
-    expect(await receipts()).toEqual([expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · Acme Health · age ≥ 18 · shown$/)]);
+    const receiptLine = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · Acme Health · age ≥ 18 · shown$/;
+    expect(await receipts()).toEqual([expect.stringMatching(receiptLine)]);
+    expect([await page.inputValue("#holder"), await page.inputValue("#credential")]).toEqual(["", ""]);
+    const stored = await storedText(page, "main");
+    expect(JSON.parse(stored as string)).toMatchObject({ format: "medzk-wallet-vault/v1", kdf: { name: "scrypt", logN: 17 } });
+    for (const secret of [patient.secret, credential.salt, "1990-04-01", "Acme Health"]) expect(stored).not.toContain(secret);
+    expect(await page.evaluate(() => Object.keys(localStorage))).toEqual(["medzk.verifier"]);
+
+    // Warm, from the passphrase alone: the same page proves again (the same question is free).
+    expect(await submit(page)).toMatchObject({ status: "accepted" });
+    console.info(`browser proof (ageAtLeast), warm: ${describeTimes(await stageTimes(page))}`);
+    // After a reload the receipts come back with the passphrase; a wrong one opens nothing.
     await page.reload();
-    await page.waitForFunction(() => document.querySelectorAll("#receipts li").length > 0);
-    expect(await receipts()).toHaveLength(1);
+    expect(await receipts()).toEqual([]);
+    expect(await submit(page, {}, { button: "#unlock", passphrase: "not the passphrase" })).toMatchObject({ result: expect.stringMatching(/^error: WALLET_DECRYPTION_FAILED: /) });
+    expect(await submit(page, {}, { button: "#unlock" })).toMatchObject({ status: "unlocked" });
+    expect(await receipts()).toEqual([expect.stringMatching(receiptLine), expect.stringMatching(receiptLine)]);
+    expect(await page.textContent("#held")).toBe("1 credential(s) in this wallet");
   });
 
   it("the wallet refuses a verifier service outside its trust list before proving, and sends nothing to it", async () => {
@@ -331,12 +375,8 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
       // CORS for the stranger's origin is the page's CSP business: connect-src names only the
       // trusted verifier, so widen it for this page to show the wallet (not the CSP) refuses.
       csp = CSP.replace("<verifier>", `<verifier> ${stranger.url}`);
-      await other.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(stranger.url)}`);
-      await other.fill("#credential", JSON.stringify(credential));
-      await other.fill("#holder", JSON.stringify(patient));
-      await other.click("#prove");
-      await other.waitForSelector("#result:not([data-status=working])[data-status]", { timeout: 60_000 });
-      expect(await other.textContent("#result")).toMatch(/^error: UNTRUSTED_VERIFIER: /);
+      await other.goto(walletUrl("stranger", stranger.url));
+      expect((await submit(other, { credential, holder: patient })).result).toMatch(/^error: UNTRUSTED_VERIFIER: /);
       expect(await other.$$eval("#progress li", (items) => items.map((li) => (li as HTMLElement).dataset["stage"]))).toEqual(["request"]);
       expect(sent).toContain(`${stranger.url}/v1/requests`);
       expect(sent.filter((url) => url.endsWith("/v1/verify"))).toEqual([]);
@@ -354,11 +394,16 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     // A string, not a function: vitest would rewrite a function's import() for Node.
     const outcome = await page.evaluate(`(async () => {
       const medzk = await import("/dist/browser/medzk.js");
-      const store = new medzk.IndexedDbWalletStore("medzk-store-test");
+      const store = new medzk.IndexedDbWalletStore("medzk-store-test", { unencrypted: true });
       const empty = await store.load();
       const state = { format: "medzk-wallet/v1", receipts: [], guard: [{ verifier: "${"ab".repeat(32)}", attribute: "patient-record/v1#dateOfBirth", question: "ageAtLeast 18", at: "2026-06-15T12:00:00.000Z" }] };
       await store.save(state);
-      const again = await new medzk.IndexedDbWalletStore("medzk-store-test").load();
+      const again = await new medzk.IndexedDbWalletStore("medzk-store-test", { unencrypted: true }).load();
+      // Encrypted: another database, the same document back; the wrong passphrase opens nothing.
+      const sealed = new medzk.IndexedDbWalletStore("medzk-store-sealed", { passphrase: "a long passphrase", kdfCost: 14 });
+      await sealed.save(state);
+      const unsealed = await new medzk.IndexedDbWalletStore("medzk-store-sealed", { passphrase: "a long passphrase", kdfCost: 14 }).load();
+      const wrong = await new medzk.IndexedDbWalletStore("medzk-store-sealed", { passphrase: "another passphrase" }).load().then(() => "loaded", (e) => e.code);
       // Corrupt it behind the store's back.
       await new Promise((resolve, reject) => {
         const open = indexedDB.open("medzk-store-test");
@@ -369,13 +414,15 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
           tx.onerror = () => reject(tx.error);
         };
       });
-      const corrupted = await new medzk.IndexedDbWalletStore("medzk-store-test").load().then(() => "loaded", (e) => e.code);
-      return { empty: empty === undefined, again, corrupted };
+      const corrupted = await new medzk.IndexedDbWalletStore("medzk-store-test", { unencrypted: true }).load().then(() => "loaded", (e) => e.code);
+      return { empty: empty === undefined, again, corrupted, unsealed: JSON.stringify(unsealed) === JSON.stringify(again), wrong };
     })()`);
     expect(outcome).toEqual({
       empty: true,
       again: { format: "medzk-wallet/v1", receipts: [], guard: [{ verifier: "ab".repeat(32), attribute: "patient-record/v1#dateOfBirth", question: "ageAtLeast 18", at: "2026-06-15T12:00:00.000Z" }] },
       corrupted: "WALLET_STORE_INVALID",
+      unsealed: true,
+      wrong: "WALLET_DECRYPTION_FAILED",
     });
   });
 
@@ -386,10 +433,9 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
       holder: patient.commitment,
       attributes: { dateOfBirth: "1990-04-01" },
     });
-    const shown = await submit(credential, patient);
+    await page.goto(walletUrl("untrusted-issuer"));
+    const shown = await submit(page, { credential, holder: patient });
     expect({ ...shown, console: consoleLines }).toMatchObject({ status: "refused", result: "refused: UNTRUSTED_ISSUER", console: [] });
-    // Same page: curve, workers and artifacts are warm now.
-    console.info(`browser proof (ageAtLeast), warm: ${describeTimes(await stageTimes(page))}`);
   });
 
   it("a page served a tampered proving key refuses to prove (ARTIFACT_INTEGRITY)", async () => {
@@ -408,12 +454,8 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
       body[body.length - 100] = body[body.length - 100]! ^ 1;
       await route.fulfill({ body, contentType: "application/octet-stream" });
     });
-    await tampered.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url)}`);
-    await tampered.fill("#credential", JSON.stringify(credential));
-    await tampered.fill("#holder", JSON.stringify(patient));
-    await tampered.click("#prove");
-    await tampered.waitForSelector("#result:not([data-status=working])[data-status]", { timeout: 60_000 });
-    expect(await tampered.textContent("#result")).toMatch(/^error: ARTIFACT_INTEGRITY: artifact age_at_least\.zkey has SHA-256 [0-9a-f]{64}, the manifest pins /);
+    await tampered.goto(walletUrl("tampered"));
+    expect((await submit(tampered, { credential, holder: patient })).result).toMatch(/^error: ARTIFACT_INTEGRITY: artifact age_at_least\.zkey has SHA-256 [0-9a-f]{64}, the manifest pins /);
     expect(lines).toEqual([]);
     await tampered.close();
   });
@@ -432,12 +474,8 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
       const lines: string[] = [];
       restricted.on("console", (message) => lines.push(message.text()));
       try {
-        await restricted.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(verifierEndpoint.url)}`);
-        await restricted.fill("#credential", JSON.stringify(credential));
-        await restricted.fill("#holder", JSON.stringify(patient));
-        await restricted.click("#prove");
-        await restricted.waitForSelector("#result:not([data-status=working])[data-status]", { timeout: 60_000 });
-        outcomes.push({ result: await restricted.textContent("#result"), console: lines.join("\n") });
+        await restricted.goto(walletUrl(`csp-${outcomes.length}`));
+        outcomes.push({ result: (await submit(restricted, { credential, holder: patient })).result, console: lines.join("\n") });
       } finally {
         csp = CSP;
         await restricted.close();
@@ -452,14 +490,15 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     ]);
   });
 
-  it("shows a prover-side error code without proving (the credential is bound to another holder)", async () => {
+  it("shows the wallet's error code without proving (the credential is bound to another holder)", async () => {
     const credential = await issueCredential(hospital, {
       schema: "patient-record/v1",
       holder: createHolder().commitment,
       attributes: { dateOfBirth: "1990-04-01" },
     });
-    const shown = await submit(credential, createHolder());
+    await page.goto(walletUrl("mismatch"));
+    const shown = await submit(page, { credential, holder: createHolder() });
     expect(shown).toMatchObject({ status: "error", result: expect.stringMatching(/^error: HOLDER_MISMATCH: /) });
-    expect(await page.$$eval("#progress li", (items) => items.map((li) => (li as HTMLElement).dataset["stage"]))).toEqual(["request", "checking"]);
+    expect(await page.$$eval("#progress li", (items) => items.map((li) => (li as HTMLElement).dataset["stage"]))).toEqual(["request"]);
   });
 });

@@ -9,6 +9,9 @@ import { prove } from "../../src/index.js";
 
 const run = (file: string) => promisify(execFile)(process.execPath, [file], { timeout: 90_000 });
 const run2 = (file: string, ...args: string[]) => promisify(execFile)(process.execPath, [file, ...args], { timeout: 90_000 });
+const PASSPHRASE = "correct horse battery staple";
+const runPatient = (...args: string[]) =>
+  promisify(execFile)(process.execPath, ["examples/patient.mjs", ...args], { timeout: 90_000, env: { ...process.env, MEDZK_WALLET_PASSPHRASE: PASSPHRASE } });
 
 describe("examples", () => {
   it("the README quick start verifies", async () => {
@@ -99,15 +102,22 @@ describe("examples", () => {
     const { request } = await post("/v1/requests", { preset: "adult" });
     expect(request).toMatchObject({ format: "medzk-request/v2", verifier: verifierKey.publicKey, purpose: "claims" });
     // The patient's wallet (examples/patient.mjs) answers the service, trusting it through verifiers.json.
-    const answered = JSON.parse((await run2("examples/patient.mjs", dir, url)).stdout);
+    const answered = JSON.parse((await runPatient(dir, url)).stdout);
     expect(answered).toMatchObject({ result: { ok: true, preset: "adult", issuerId: "st-mary" }, receipts: [{ verifier: { publicKey: verifierKey.publicKey, name: "Acme Health" }, outcome: "shown" }] });
     expect((await stat(join(dir, "wallet.json"))).mode & 0o777).toBe(0o600);
-    // Once the wallet's registry no longer lists the insurer, the wallet refuses it; the receipts survive the restart.
+    // The wallet file is encrypted: no secret, record or verifier name in it.
+    const walletFile = await readFile(join(dir, "wallet.json"), "utf8");
+    const holder = await read("holder.json");
+    for (const secret of [holder.secret, "1990-04-01", "Acme Health"]) expect(walletFile).not.toContain(secret);
+    // Once the wallet's registry no longer lists the insurer, the wallet refuses it; the receipts
+    // survive the restart, and the wallet reopens without the holder and credential files.
+    await rm(join(dir, "holder.json"));
+    await rm(join(dir, "credential.json"));
     await writeFile(join(dir, "verifiers.json"), JSON.stringify({ format: "medzk-verifiers/v1", verifiers: [] }));
-    const refused = JSON.parse((await run2("examples/patient.mjs", dir, url)).stdout);
+    const refused = JSON.parse((await runPatient(dir, url)).stdout);
     expect(refused).toMatchObject({ refused: "UNTRUSTED_VERIFIER" });
     expect(refused.receipts.map((r: { outcome: string; code?: string }) => r.code ?? r.outcome)).toEqual(["shown", "UNTRUSTED_VERIFIER"]);
-    await expect(prove({ credential: await read("revoked-credential.json"), holder: await read("holder.json"), request, revocation: await read("revocation.json") })).rejects.toMatchObject({ code: "CREDENTIAL_REVOKED" });
+    await expect(prove({ credential: await read("revoked-credential.json"), holder, request, revocation: await read("revocation.json") })).rejects.toMatchObject({ code: "CREDENTIAL_REVOKED" });
     const exit = new Promise((resolve) => service.once("exit", resolve));
     service.kill("SIGTERM");
     expect(await exit).toBe(0);

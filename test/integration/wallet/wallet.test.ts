@@ -1,9 +1,10 @@
 /**
  * The wallet as the issue's user writes it: a signed request from a trusted verifier, answered
  * with a real proof the verifier accepts; the receipt holds the nullifier the verifier got; the
- * receipts and the guard survive a restart through a file.
+ * receipts and the guard survive a restart through an encrypted file, from which the wallet
+ * reopens with its passphrase alone.
  */
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
@@ -20,22 +21,33 @@ it("answers a trusted verifier with a presentation it accepts, records it, and r
   const acmeKey = generateVerifierKey();
   const insurer = createVerifier({ trustedIssuers: [world.hospital.publicKey], key: acmeKey, name: "Acme Health", clock: () => NOW });
   const path = join(await mkdtemp(join(tmpdir(), "medzk-wallet-")), "wallet.json");
-  const open = () =>
-    createWallet({
-      holder: world.patient,
-      credentials: [world.record],
-      trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health" }],
-      store: new FileWalletStore(path),
-      clock: () => NOW,
-    });
-  const wallet = open();
+  const passphrase = "correct horse battery staple";
+  const wallet = createWallet({
+    holder: world.patient,
+    credentials: [world.record],
+    trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health" }],
+    store: new FileWalletStore(path, { passphrase }),
+    clock: () => NOW,
+  });
   const presentation = await wallet.respond(insurer.createRequest({ statement: { type: "ageAtLeast", minAge: 18 } }));
   const result = await insurer.verify(presentation);
   expect(result.ok).toBe(true);
   if (!result.ok) return;
   await expect(wallet.respond(insurer.createRequest({ statement: { type: "ageAtLeast", minAge: 50 } }))).rejects.toMatchObject({ code: "STATEMENT_NOT_SATISFIED" });
 
-  const restarted = open();
+  // Encrypted at rest (default scrypt cost): neither the holder secret nor the record nor the
+  // verifier's name is in the file.
+  const file = await readFile(path, "utf8");
+  expect(JSON.parse(file)).toMatchObject({ format: "medzk-wallet-vault/v1", kdf: { name: "scrypt", logN: 17, r: 8, p: 1 } });
+  for (const secret of [world.patient.secret, world.record.salt, "1990", "Acme Health", acmeKey.publicKey, result.nullifier]) expect(file).not.toContain(secret);
+  // Reopened from the store and the passphrase alone: holder and credentials come from it.
+  const restarted = createWallet({
+    trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health" }],
+    store: new FileWalletStore(path, { passphrase }),
+    clock: () => NOW,
+  });
+  expect(await restarted.holderCommitment()).toBe(world.patient.commitment);
+  expect(await restarted.credentials()).toEqual([world.record]);
   const refusal = await restarted.respond(insurer.createRequest({ statement: { type: "ageAtLeast", minAge: 30 } })).catch((e: unknown) => e);
   expect(refusal).toBeInstanceOf(MedzkError);
   expect(refusal).toMatchObject({ code: "PROBING_LIMIT" });

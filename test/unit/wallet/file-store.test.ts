@@ -22,7 +22,7 @@ beforeEach(async () => {
 
 it("reads nothing from a missing file and back what it wrote, with mode 0600 and no temporary file left", async () => {
   const path = join(dir, "wallet.json");
-  const store = new FileWalletStore(path);
+  const store = new FileWalletStore(path, { unencrypted: true });
   expect(await store.load()).toBeUndefined();
   await store.save(STATE);
   await store.save(STATE); // the rename replaces the file
@@ -33,7 +33,7 @@ it("reads nothing from a missing file and back what it wrote, with mode 0600 and
 
 it("refuses an unknown format, unknown keys and malformed entries, and never quotes the file in its message", async () => {
   const path = join(dir, "wallet.json");
-  const store = new FileWalletStore(path);
+  const store = new FileWalletStore(path, { unencrypted: true });
   const cases: Array<[unknown, RegExp]> = [
     [{ ...STATE, format: "medzk-wallet/v2" }, /format "medzk-wallet\/v2"/],
     [{ ...STATE, extra: 1 }, /unknown property "extra"/],
@@ -54,6 +54,6 @@ it("refuses an unknown format, unknown keys and malformed entries, and never quo
 });
 
 it("reports a store it cannot write with its own code", async () => {
-  const store = new FileWalletStore(join(dir, "missing-dir", "wallet.json"));
+  const store = new FileWalletStore(join(dir, "missing-dir", "wallet.json"), { unencrypted: true });
   await expect(store.save(STATE)).rejects.toMatchObject({ code: "WALLET_STORE_UNAVAILABLE" });
 });

@@ -218,3 +218,47 @@ describe("receipts and the store", () => {
     expect(await code(() => wallet.receipts())).toBe("WALLET_STORE_INVALID");
   });
 });
+
+describe("what the wallet holds", () => {
+  it("keeps the holder and credentials in its store: a wallet reopened from the store alone answers", async () => {
+    const store = new MemoryWalletStore();
+    const first = setup({ store });
+    expect(await first.wallet.holderCommitment()).toBe(world.patient.commitment);
+    const reopened = createWalletWith({ trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health" }], store, clock: () => NOW }, checkOnly);
+    expect(await reopened.credentials()).toEqual([world.record, world.coverage]);
+    expect(await code(() => reopened.respond(first.verifier().createRequest({ statement: AGE(18) })))).toBe("shown");
+  });
+
+  it("adds a credential after checking it: its signature, its holder; a duplicate changes nothing", async () => {
+    const { wallet } = setup({ credentials: [] });
+    await wallet.addCredential(world.record);
+    await wallet.addCredential(structuredClone(world.record));
+    expect(await wallet.credentials()).toEqual([world.record]);
+    const other = await makeWorld("1980-01-01");
+    expect(await code(() => wallet.addCredential(other.record))).toBe("HOLDER_MISMATCH");
+    const forged = { ...world.coverage, attributes: { ...world.coverage.attributes, plan: "platinum" } };
+    expect(await code(() => wallet.addCredential(forged))).toBe("INVALID_CREDENTIAL");
+    expect(await code(() => wallet.addCredential({ ...world.coverage, extra: 1 }))).toBe("INVALID_CREDENTIAL");
+    expect(await wallet.credentials()).toEqual([world.record]);
+  });
+
+  it("refuses a store of another holder, and a wallet with no holder at all", async () => {
+    const store = new MemoryWalletStore();
+    await setup({ store }).wallet.receipts();
+    const other = await makeWorld("1980-01-01");
+    const wrong = createWalletWith({ holder: other.patient, trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health" }], store }, checkOnly);
+    expect(await code(() => wrong.receipts())).toBe("HOLDER_MISMATCH");
+    const empty = createWalletWith({ trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health" }] }, checkOnly);
+    expect(await code(() => empty.receipts())).toBe("INVALID_ARGUMENT");
+    // A credential of another holder given up front is refused too (not discovered at proving time).
+    const mixed = createWalletWith({ holder: world.patient, credentials: [other.record], trustedVerifiers: [] }, checkOnly);
+    expect(await code(() => mixed.credentials())).toBe("HOLDER_MISMATCH");
+  });
+
+  it("refuses a stored credential that does not check out (WALLET_STORE_INVALID), rather than dropping it", async () => {
+    const store = new MemoryWalletStore();
+    await store.save({ format: "medzk-wallet/v1", holder: world.patient, credentials: [{ ...world.record, salt: "1" }], receipts: [], guard: [] });
+    const wallet = createWalletWith({ trustedVerifiers: [], store }, checkOnly);
+    expect(await code(() => wallet.credentials())).toBe("WALLET_STORE_INVALID");
+  });
+});
