@@ -143,6 +143,8 @@ describe("browser entry (Node side)", () => {
         "createWallet",
         "defineSchema",
         "encodeString",
+        "holderEncryptionKey",
+        "openCredential",
         "prove",
       ]
     `);

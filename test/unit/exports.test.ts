@@ -26,8 +26,11 @@ it("the public API is exactly this", () => {
       "encodeString",
       "generateIssuerKey",
       "generateVerifierKey",
+      "holderEncryptionKey",
       "issueCredential",
+      "openCredential",
       "prove",
+      "sealCredential",
     ]
   `);
 });
