@@ -167,7 +167,9 @@ describe("medzk CLI", () => {
     expectError(withSecret, 3, "INPUT", "holder --public");
     expect(withSecret.stderr).not.toContain(secret.slice(0, 12));
     expectError(await medzk(["issue", ...common, "--seal-to", "stranger.pub.json"]), 3, "INPUT", "belongs to another holder");
-    expectError(await medzk(["issue", ...common, "--seal-to", "AB".repeat(32)]), 3, "INVALID_KEY", "--seal-to");
+    // A bad key is refused before anything is signed: no revocation slot is taken.
+    expectError(await medzk(["issue", ...common, "--revocation", "status.json", "--seal-to", "AB".repeat(32)]), 3, "INVALID_KEY", "--seal-to");
+    expect(await json("status.json")).toMatchObject({ nextSlot: 2 });
   });
 
   it("requests, proves and verifies with the verifier's config; refuses a tampered presentation", async () => {
