@@ -1,16 +1,17 @@
 // End-to-end demo: a hospital issues a patient record (with a revocation registry), an insurer
-// issues coverage, the patient proves "at least 18 today", "coverage with acme-health active
-// today" and a query with a disclosed attribute, and the insurer's verifier checks all three,
-// refuses a replay, and refuses the record once the hospital revokes it.
+// issues coverage, the insurer's verifier asks "at least 18 today", "coverage with acme-health
+// active today" and a query with a disclosed attribute; the patient's wallet checks who asks and
+// whether its policy allows it, then proves; the verifier checks all three, refuses a replay, and
+// refuses the record once the hospital revokes it. The wallet's receipts close the demo.
 import {
   MemoryIssuerRegistry,
   RevocationRegistry,
   createHolder,
   createVerifier,
+  createWallet,
   generateIssuerKey,
   generateVerifierKey,
   issueCredential,
-  prove,
 } from "medzk";
 
 const time = async (label, fn) => {
@@ -55,10 +56,22 @@ issuers.setRevocationRoot("st-mary", revocations.root, today);
 const acmeKey = generateVerifierKey();
 const insurer = createVerifier({ issuers, key: acmeKey, name: "Acme Health", purpose: "claims", clock: () => today });
 
+// The patient's wallet: trusts Acme Health by its key (for the "claims" purpose only) and lets it
+// have coverageEnd disclosed; every other verifier, purpose or disclosure is refused.
+const wallet = createWallet({
+  holder: patient,
+  credentials: [record, coverage],
+  trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health", purposes: ["claims"] }],
+  policy: { verifiers: { [acmeKey.publicKey]: { disclose: ["coverageEnd"] } } },
+  // Only the hospital keeps a revocation registry; the insurer's credentials use the empty root.
+  revocation: (credential) => (credential === record ? revocations.publish() : undefined),
+  clock: () => today,
+});
+
 const cases = [
-  [{ type: "ageAtLeast", minAge: 18 }, record],
-  [{ type: "insuranceActive", insurerId: "acme-health" }, coverage],
-  [
+  { type: "ageAtLeast", minAge: 18 },
+  { type: "insuranceActive", insurerId: "acme-health" },
+
     {
       type: "query",
       schema: "insurance-coverage/v1",
@@ -68,22 +81,10 @@ const cases = [
       ],
       disclose: ["coverageEnd"],
     },
-    coverage,
-  ],
 ];
-for (const [statement, credential] of cases) {
+for (const statement of cases) {
   const request = insurer.createRequest({ statement });
-  const presentation = await time(`prove ${statement.type}`, () =>
-    prove({
-      credential,
-      holder: patient,
-      request,
-      // Only the hospital keeps a revocation registry; the insurer's credentials use the empty root.
-      revocation: credential === record ? revocations.publish() : undefined,
-      allowDisclosure: ["coverageEnd"],
-      clock: () => today,
-    }),
-  );
+  const presentation = await time(`wallet.respond ${statement.type}`, () => wallet.respond(request));
   const result = await time(`verify ${statement.type}`, () => insurer.verify(presentation));
   console.log(JSON.stringify(result));
   const replay = await insurer.verify(presentation);
@@ -93,12 +94,20 @@ for (const [statement, credential] of cases) {
 
 revocations.revoke(record.revocationSlot);
 issuers.setRevocationRoot("st-mary", revocations.root, today);
-const afterRevocation = await prove({
-  credential: record,
-  holder: patient,
-  request: insurer.createRequest({ statement: { type: "ageAtLeast", minAge: 18 } }),
-  revocation: revocations.publish(),
-  clock: () => today,
-}).catch((e) => e.code);
+const afterRevocation = await wallet
+  .respond(insurer.createRequest({ statement: { type: "ageAtLeast", minAge: 18 } }))
+  .catch((e) => e.code);
 console.log(`after the hospital revokes the record, proving -> ${afterRevocation}`);
 if (afterRevocation !== "CREDENTIAL_REVOKED") process.exitCode = 1;
+
+// A verifier the patient never agreed to: refused before anything is looked at.
+const stranger = createVerifier({ issuers, key: generateVerifierKey(), name: "Acme Health", clock: () => today });
+const strangerAnswer = await wallet.respond(stranger.createRequest({ statement: { type: "ageAtLeast", minAge: 18 } })).catch((e) => e.code);
+console.log(`a verifier outside the trust list (calling itself "Acme Health") -> ${strangerAnswer}`);
+if (strangerAnswer !== "UNTRUSTED_VERIFIER") process.exitCode = 1;
+
+console.log("\nthe wallet's receipts (what was shown or refused, to whom, when):");
+for (const r of await wallet.receipts()) {
+  const what = r.statement?.type === "query" ? `query on ${r.statement.schema}` : JSON.stringify(r.statement);
+  console.log(`  ${r.at}  ${(r.verifier?.name ?? r.verifier?.publicKey.slice(0, 16) + "…").padEnd(18)} ${what.padEnd(52)} ${r.outcome === "shown" ? `shown${r.disclosures.length ? ` (disclosed ${r.disclosures.join(", ")})` : ""}` : `refused ${r.code}`}`);
+}

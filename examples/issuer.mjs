@@ -5,13 +5,16 @@
 //
 //   issuer.json              the hospital's signing key (secret; owner-only file)
 //   holder.json              a patient's holder secret (secret; it would live in the wallet)
-//   credential.json          the patient's record (valid)
-//   revoked-credential.json  a second record for the same patient, revoked
+//   credential.json          the patient's record (valid; health data: owner-only file)
+//   revoked-credential.json  a second record for the same patient, revoked (owner-only file)
 //   revocation.json          the published revocation status (holders prove against it)
 //   issuers.json             an issuer registry file for verifiers, with the current root
 //   verifier.key             an insurer's verifier signing key (secret; owner-only file)
 //   verifier.json            a verifier configuration trusting the hospital, signing with
 //                            verifier.key (for examples/insurer-service.mjs and `medzk serve`)
+//   verifiers.json           a verifier registry for wallets (medzk-verifiers/v1) naming the
+//                            insurer's public key; in a deployment the wallet provider (or,
+//                            later, an on-chain registry) publishes it, not an issuer
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { RevocationRegistry, createHolder, generateIssuerKey, generateVerifierKey, issueCredential } from "medzk";
@@ -47,8 +50,8 @@ const status = revocations.publish();
 
 await write("issuer.json", hospital, true);
 await write("holder.json", patient, true);
-await write("credential.json", record);
-await write("revoked-credential.json", wrong);
+await write("credential.json", record, true);
+await write("revoked-credential.json", wrong, true);
 await write("revocation.json", status);
 await write("issuers.json", {
   format: "medzk-issuers/v1",
@@ -56,7 +59,12 @@ await write("issuers.json", {
   revocation: { "st-mary": { current: status.root } },
 });
 // The insurer's identity: it signs every request, and the nullifier scope is derived from it.
-await write("verifier.key", generateVerifierKey(), true);
+const verifierKey = generateVerifierKey();
+await write("verifier.key", verifierKey, true);
+await write("verifiers.json", {
+  format: "medzk-verifiers/v1",
+  verifiers: [{ publicKey: verifierKey.publicKey, name: "Acme Health", purposes: ["claims"] }],
+});
 await write("verifier.json", {
   listen: { host: "127.0.0.1", port: 0 },
   name: "Acme Health",

@@ -1,5 +1,5 @@
 // The README's quick start, verbatim (test/e2e/examples.test.ts runs it).
-import { generateIssuerKey, generateVerifierKey, issueCredential, createHolder, prove, createVerifier } from "medzk";
+import { generateIssuerKey, generateVerifierKey, issueCredential, createHolder, createVerifier, createWallet } from "medzk";
 
 const hospital = generateIssuerKey();                  // EdDSA-Poseidon key on BabyJubJub
 const acmeKey  = generateVerifierKey();                // the verifier's Ed25519 signing key pair, JSON-safe
@@ -10,7 +10,12 @@ const record   = await issueCredential(hospital, {
   attributes: { dateOfBirth: "2008-02-29" },
 });
 const insurer  = createVerifier({ trustedIssuers: [hospital.publicKey], key: acmeKey, name: "Acme Health" });
+const wallet   = createWallet({
+  holder: patient, credentials: [record],
+  trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health" }],   // or a registry
+});
 const request  = insurer.createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });   // signed
-const presentation = await prove({ credential: record, holder: patient, request });   // checks the signature; JSON-safe
+const presentation = await wallet.respond(request);    // who asks? allowed? within budget? then proves
 const result   = await insurer.verify(presentation);
-console.log(JSON.stringify(result));
+const receipts = await wallet.receipts();              // what was shown (or refused) to whom, and when
+console.log(JSON.stringify({ result, receipts }));

@@ -22,12 +22,13 @@ export type { ProofRequest } from "./core/request.js";
 export type { Presentation } from "./core/presentation.js";
 export type { Groth16Proof } from "./core/groth16-proof.js";
 export type { Wallet, WalletOptions, ReceiptExport } from "./wallet/wallet.js";
-export type { TrustedVerifier } from "./wallet/trust.js";
+export { parseVerifierRegistry, type TrustedVerifier, type VerifierDirectory } from "./wallet/trust.js";
 export type { WalletPolicy, VerifierRules, ProbingBudget } from "./wallet/policy.js";
 export type { Receipt } from "./wallet/receipts.js";
 export type { GuardEntry } from "./wallet/guard.js";
-// No FileWalletStore here (node:fs); a persistent browser store (IndexedDB) is not written yet.
+// IndexedDB instead of FileWalletStore (node:fs).
 export { MemoryWalletStore, type WalletStore, type WalletState } from "./wallet/store.js";
+export { IndexedDbWalletStore } from "./wallet/indexeddb-store.js";
 // Receiving sealed credentials; sealing is the issuer's, on a server.
 export { openCredential } from "./prover/open-credential.js";
 export { holderEncryptionKey } from "./prover/holder.js";
@@ -59,7 +60,7 @@ export function prove(options: ProveOptions): Promise<Presentation> {
 /**
  * A wallet answering signed requests from trusted verifiers under the holder's policy, proving in
  * the browser (`options.artifacts` is required, as for {@link prove}). Its store defaults to
- * memory: pass a {@link WalletStore} to keep receipts and the probing guard across page loads.
+ * memory: pass an {@link IndexedDbWalletStore} to keep receipts and the probing guard across page loads.
  */
 export function createWallet(options: WalletOptions): Wallet {
   return createWalletWith(options, prove);

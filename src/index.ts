@@ -17,7 +17,8 @@ export { prove, buildCircuitInput, type CircuitInput, type ProveOptions, type Pr
 export type { ArtifactSource } from "./artifacts/node-source.js";
 export { createWallet } from "./wallet/node.js";
 export type { Wallet, WalletOptions, ReceiptExport } from "./wallet/wallet.js";
-export type { TrustedVerifier } from "./wallet/trust.js";
+export { parseVerifierRegistry, type TrustedVerifier, type VerifierDirectory } from "./wallet/trust.js";
+export { JsonFileVerifierRegistry } from "./wallet/verifier-registry-file.js";
 export type { WalletPolicy, VerifierRules, ProbingBudget } from "./wallet/policy.js";
 export type { Receipt } from "./wallet/receipts.js";
 export type { GuardEntry } from "./wallet/guard.js";

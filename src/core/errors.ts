@@ -20,6 +20,12 @@ export type MedzkErrorCode =
   | "REQUEST_SIGNATURE_INVALID"
   /** A wallet refused a request signed by a verifier key that is not in its trust list. */
   | "UNTRUSTED_VERIFIER"
+  /**
+   * A registry could not be read or returned malformed data, so nothing was trusted: a wallet's
+   * verifier registry (thrown by `wallet.respond`); verifiers return the same code for their
+   * issuer registry.
+   */
+  | "REGISTRY_UNAVAILABLE"
   /** A wallet's policy does not allow this verifier this statement type, predicate attribute or disclosure. */
   | "REQUEST_NOT_ALLOWED"
   /**

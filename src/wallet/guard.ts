@@ -18,6 +18,7 @@
  */
 import { MedzkError } from "../core/errors.js";
 import type { Statement } from "../core/statement.js";
+import type { Budget } from "./policy.js";
 
 /** One remembered question: who asked what about which attribute, and when. */
 export interface GuardEntry {
@@ -55,17 +56,20 @@ export function questionsOf(statement: Statement): Question[] {
   }
 }
 
-/** The guard over a list of remembered questions (the wallet persists the list through its store). */
+/**
+ * The guard over a list of remembered questions (the wallet persists the list through its store).
+ * Each verifier has its own budget (`budgetOf`, from the policy).
+ */
 export class ProbingGuard {
   constructor(
     private entries: GuardEntry[],
-    private readonly maxDistinct: number,
-    private readonly windowMs: number,
+    private readonly budgetOf: (verifier: string) => Budget,
   ) {}
 
-  /** Throws PROBING_LIMIT if answering would exceed the budget for any attribute; changes nothing. */
+  /** Throws PROBING_LIMIT if answering would exceed the verifier's budget for any attribute; changes nothing. */
   check(verifier: string, statement: Statement, now: Date, verifierName: string): void {
-    const since = now.getTime() - this.windowMs;
+    const { maxDistinct, windowMs } = this.budgetOf(verifier);
+    const since = now.getTime() - windowMs;
     const known = new Map<string, Set<string>>();
     for (const e of this.entries) {
       if (e.verifier !== verifier || Date.parse(e.at) <= since) continue;
@@ -76,23 +80,24 @@ export class ProbingGuard {
       const set = known.get(q.attribute) ?? new Set<string>();
       set.add(q.question);
       known.set(q.attribute, set);
-      if (set.size > this.maxDistinct) {
+      if (set.size > maxDistinct) {
         throw new MedzkError(
           "PROBING_LIMIT",
-          `${verifierName} has asked ${this.maxDistinct} distinct questions about ${q.attribute} in the last ${this.windowMs / 86_400_000} days; refusing a new one`,
+          `${verifierName} has asked ${maxDistinct} distinct questions about ${q.attribute} in the last ${windowMs / 86_400_000} days; refusing a new one`,
         );
       }
     }
   }
 
-  /** Remembers the statement's questions as asked now; forgets what fell out of the window. */
+  /** Remembers the statement's questions as asked now; forgets what fell out of each verifier's window. */
   record(verifier: string, statement: Statement, now: Date): void {
-    const since = now.getTime() - this.windowMs;
     const at = now.toISOString();
     const asked = questionsOf(statement);
     // One entry per (verifier, attribute, question), refreshed on repeat: the memory stays small.
     this.entries = this.entries.filter(
-      (e) => Date.parse(e.at) > since && !(e.verifier === verifier && asked.some((q) => q.attribute === e.attribute && q.question === e.question)),
+      (e) =>
+        Date.parse(e.at) > now.getTime() - this.budgetOf(e.verifier).windowMs &&
+        !(e.verifier === verifier && asked.some((q) => q.attribute === e.attribute && q.question === e.question)),
     );
     for (const q of asked) this.entries.push({ verifier, attribute: q.attribute, question: q.question, at });
   }

@@ -16,6 +16,8 @@ export interface VerifierRules {
   attributes?: string[];
   /** Attributes it may have disclosed (prove's `allowDisclosure`). Default: none. */
   disclose?: string[];
+  /** This verifier's probing budget. Default: the policy's `probing`. */
+  probing?: ProbingBudget;
 }
 
 /** The probing guard's budget; see guard.ts. */
@@ -32,7 +34,7 @@ export interface WalletPolicy {
   default?: VerifierRules;
   /** Rules by verifier public key (lowercase hex); an entry replaces the default for that verifier. */
   verifiers?: Record<string, VerifierRules>;
-  /** The probing guard's budget, the same for every verifier. */
+  /** The probing budget of every verifier whose rules set none. Default: {@link DEFAULT_MAX_DISTINCT} per {@link DEFAULT_WINDOW_DAYS} days. */
   probing?: ProbingBudget;
 }
 
@@ -42,25 +44,41 @@ export const DEFAULT_WINDOW_DAYS = 30;
 
 const TYPES: readonly StatementType[] = ["ageAtLeast", "insuranceActive", "query"];
 
+/** A probing budget with the defaults filled in. */
+export interface Budget {
+  maxDistinct: number;
+  windowMs: number;
+}
+
 /** Rules with the defaults filled in; `attributes` undefined means any attribute. */
 export interface Rules {
   statements: StatementType[];
   attributes: string[] | undefined;
   disclose: string[];
+  budget: Budget;
 }
 
 export interface ParsedPolicy {
   rulesFor(verifier: string): Rules;
-  maxDistinct: number;
-  windowMs: number;
 }
 
 function names(value: unknown, name: string): string[] {
   return assertArray(value, name).map((n, i) => assertString(n, `${name}[${i}]`, { max: 128 }));
 }
 
-function parseRules(value: unknown, name: string): Rules {
-  const r = assertObject(value, name, { required: [], optional: ["statements", "attributes", "disclose"] });
+function parseBudget(value: unknown, name: string, fallback: Budget): Budget {
+  if (value === undefined) return fallback;
+  const b = assertObject(value, name, { required: [], optional: ["maxDistinct", "windowDays"] });
+  return {
+    maxDistinct: b.maxDistinct === undefined ? fallback.maxDistinct : assertInteger(b.maxDistinct, `${name}.maxDistinct`, 0, 1000),
+    windowMs: b.windowDays === undefined ? fallback.windowMs : assertInteger(b.windowDays, `${name}.windowDays`, 1, 3660) * DAY_MS,
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+function parseRules(value: unknown, name: string, defaultBudget: Budget): Rules {
+  const r = assertObject(value, name, { required: [], optional: ["statements", "attributes", "disclose", "probing"] });
   const statements = r.statements === undefined ? [...TYPES] : names(r.statements, `${name}.statements`);
   for (const [i, t] of statements.entries()) {
     if (!TYPES.includes(t as StatementType)) throw new MedzkError("INVALID_ARGUMENT", `"${name}.statements[${i}]" is not a statement type; known: ${TYPES.join(", ")}`);
@@ -69,24 +87,25 @@ function parseRules(value: unknown, name: string): Rules {
     statements: statements as StatementType[],
     attributes: r.attributes === undefined ? undefined : names(r.attributes, `${name}.attributes`),
     disclose: r.disclose === undefined ? [] : names(r.disclose, `${name}.disclose`),
+    budget: parseBudget(r.probing, `${name}.probing`, defaultBudget),
   };
 }
 
 /** Validates a policy strictly (unknown keys refused by name) and fills in the defaults. */
 export function parsePolicy(value: unknown = {}, name = "policy"): ParsedPolicy {
   const p = assertObject(value, name, { required: [], optional: ["default", "verifiers", "probing"] });
-  const fallback = parseRules(p.default ?? {}, `${name}.default`);
+  // Budgets: a verifier's own rules, else the policy's `probing`, else the built-in defaults (an
+  // entry in `verifiers` replaces `default` whole, its budget included).
+  const budget = parseBudget(p.probing, `${name}.probing`, { maxDistinct: DEFAULT_MAX_DISTINCT, windowMs: DEFAULT_WINDOW_DAYS * DAY_MS });
+  const fallback = parseRules(p.default ?? {}, `${name}.default`, budget);
   const perVerifier = new Map<string, Rules>();
   if (p.verifiers !== undefined) {
     if (!isPlainObject(p.verifiers)) throw new MedzkError("INVALID_ARGUMENT", `"${name}.verifiers" must be an object keyed by verifier public key`);
     for (const [key, rules] of Object.entries(p.verifiers)) {
-      perVerifier.set(assertHex(key, `${name}.verifiers key`, 32), parseRules(rules, `${name}.verifiers.${key}`));
+      perVerifier.set(assertHex(key, `${name}.verifiers key`, 32), parseRules(rules, `${name}.verifiers.${key}`, budget));
     }
   }
-  const probing = assertObject(p.probing ?? {}, `${name}.probing`, { required: [], optional: ["maxDistinct", "windowDays"] });
-  const maxDistinct = probing.maxDistinct === undefined ? DEFAULT_MAX_DISTINCT : assertInteger(probing.maxDistinct, `${name}.probing.maxDistinct`, 0, 1000);
-  const windowDays = probing.windowDays === undefined ? DEFAULT_WINDOW_DAYS : assertInteger(probing.windowDays, `${name}.probing.windowDays`, 1, 3660);
-  return { rulesFor: (verifier) => perVerifier.get(verifier) ?? fallback, maxDistinct, windowMs: windowDays * 86_400_000 };
+  return { rulesFor: (verifier) => perVerifier.get(verifier) ?? fallback };
 }
 
 /**

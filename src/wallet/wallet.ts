@@ -26,15 +26,18 @@ import { ProbingGuard } from "./guard.js";
 import { type WalletPolicy, checkAllowed, parsePolicy } from "./policy.js";
 import type { Receipt } from "./receipts.js";
 import { MemoryWalletStore, WALLET_STATE_FORMAT, type WalletState, type WalletStore } from "./store.js";
-import { type TrustedVerifier, parseTrustList } from "./trust.js";
+import { type TrustedVerifier, type VerifierDirectory, checkEntryAllows, verifierDirectory } from "./trust.js";
 
 export interface WalletOptions {
   /** The holder whose credentials these are (from `createHolder`). */
   holder: Holder;
   /** The holder's credentials; a request is answered with one of the schema its statement is about. */
   credentials: Credential[];
-  /** The verifiers the holder trusts, by request-signing public key, with the names to show. */
-  trustedVerifiers: TrustedVerifier[];
+  /**
+   * The verifiers the holder trusts, by request-signing public key, with the names to show: a
+   * list, or a directory (`parseVerifierRegistry`, `JsonFileVerifierRegistry`, your own lookup).
+   */
+  trustedVerifiers: TrustedVerifier[] | VerifierDirectory;
   /** What each verifier may ask, and the probing budget. Plain JSON; defaults in policy.ts. */
   policy?: WalletPolicy;
   /** Where receipts and the guard's memory survive restarts. Default: in memory only. */
@@ -45,6 +48,8 @@ export interface WalletOptions {
   artifacts?: string | URL;
   /** The issuer's published revocation status for a credential (as prove's `revocation`), if it keeps one. */
   revocation?: (credential: Credential) => RevocationStatus | undefined | Promise<RevocationStatus | undefined>;
+  /** Called as proving moves through its stages (as prove's `onProgress`), after the wallet has decided to answer. */
+  onProgress?: ProveOptions["onProgress"];
 }
 
 /** The receipts as exported: JSON-safe, for the holder to keep or inspect elsewhere. */
@@ -75,7 +80,7 @@ export interface Wallet {
 
 const OPTION_KEYS = {
   required: ["holder", "credentials", "trustedVerifiers"],
-  optional: ["policy", "store", "clock", "artifacts", "revocation"],
+  optional: ["policy", "store", "clock", "artifacts", "revocation", "onProgress"],
 } as const;
 
 /** A wallet proving with `prove` (Node's or the browser's). */
@@ -84,13 +89,15 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
   parseHolder(o.holder); // a wrong holder is a configuration error: say so now, not on the first request
   const holder = o.holder as Holder;
   const credentials = assertArray(o.credentials, "credentials") as Credential[];
-  const trusted = parseTrustList(o.trustedVerifiers);
+  const trusted = verifierDirectory(o.trustedVerifiers);
   const policy = parsePolicy(o.policy);
   const clock = assertClock(o.clock);
   const store = (o.store ?? new MemoryWalletStore()) as WalletStore;
   if (typeof store.load !== "function" || typeof store.save !== "function") throw new MedzkError("INVALID_ARGUMENT", `"store" must have load() and save()`);
   if (o.revocation !== undefined && typeof o.revocation !== "function") throw new MedzkError("INVALID_ARGUMENT", `"revocation" must be a function`);
   const revocation = o.revocation as WalletOptions["revocation"];
+  if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw new MedzkError("INVALID_ARGUMENT", `"onProgress" must be a function`);
+  const onProgress = o.onProgress as WalletOptions["onProgress"];
   const artifacts = o.artifacts as WalletOptions["artifacts"];
 
   // A query may be over the holder's own (non-built-in) schema: resolve it from the credentials.
@@ -99,7 +106,7 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
   let state: Promise<{ receipts: Receipt[]; guard: ProbingGuard }> | undefined;
   const loaded = () => {
     state ??= store.load().then(
-      (s) => ({ receipts: s?.receipts ?? [], guard: new ProbingGuard(s?.guard ?? [], policy.maxDistinct, policy.windowMs) }),
+      (s) => ({ receipts: s?.receipts ?? [], guard: new ProbingGuard(s?.guard ?? [], (v) => policy.rulesFor(v).budget) }),
       (error: unknown) => {
         state = undefined; // try again next time; never fall back to an empty guard
         throw error;
@@ -130,9 +137,16 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     receipt.statement = request.statement;
     receipt.asOf = request.asOf;
     if (request.responseUrl !== undefined) receipt.responseUrl = request.responseUrl;
-    const verifier = trusted.get(request.verifier);
+    let verifier: TrustedVerifier | undefined;
+    try {
+      verifier = await trusted.lookup(request.verifier);
+    } catch (cause) {
+      // Fail closed: a trust list that cannot be read trusts nobody.
+      throw new MedzkError("REGISTRY_UNAVAILABLE", `the wallet's verifier registry could not be read; refusing`, { cause });
+    }
     if (!verifier) throw new MedzkError("UNTRUSTED_VERIFIER", `the request is signed by a verifier this wallet does not trust; refusing`);
     receipt.verifier.name = verifier.name;
+    checkEntryAllows(verifier, request);
     const now = new Date(receipt.at);
     checkRequestTiming(request, now);
     const statement: Statement = parseStatement(request.statement, schemas);
@@ -156,6 +170,7 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
           allowDisclosure: disclose,
           clock: () => now,
           ...(artifacts === undefined ? {} : { artifacts }),
+          ...(onProgress === undefined ? {} : { onProgress }),
           ...(revocation === undefined ? {} : { revocation: await revocation(credential) }),
         });
         receipt.outcome = "shown";

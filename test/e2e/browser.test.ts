@@ -38,15 +38,16 @@ if (!CHROMIUM && !REQUIRED) console.warn("test/e2e/browser.test.ts: no chromium 
 async function startVerifierEndpoint(
   policy: { trustedIssuers: string[] },
   options: { corsOrigins: readonly string[] },
-): Promise<{ url: string; close(): Promise<void> }> {
+): Promise<{ url: string; publicKey: string; close(): Promise<void> }> {
   // A free port known before start-up: the config's responseUrl names it, and every request
   // carries it under the service's signature (the wallet posts answers only there).
   const probe = createServer();
   const port = Number(new URL(await listen(probe)).port);
   await new Promise((done) => probe.close(done));
+  const key = generateVerifierKey();
   const config = parseServiceConfig({
     listen: { host: "127.0.0.1", port },
-    signingKey: { hex: generateVerifierKey().privateKey },
+    signingKey: { hex: key.privateKey },
     responseUrl: `http://127.0.0.1:${port}/v1/verify`,
     presets: { adult: { type: "ageAtLeast", minAge: 18 } },
     trustedIssuers: policy.trustedIssuers,
@@ -54,7 +55,7 @@ async function startVerifierEndpoint(
   });
   const service = await createVerifierService(config, { logger: false });
   const url = await service.listen();
-  return { url, close: () => service.close() };
+  return { url, publicKey: key.publicKey, close: () => service.close() };
 }
 
 async function listen(server: ReturnType<typeof createServer>): Promise<string> {
@@ -74,12 +75,17 @@ const MIME: Record<string, string> = {
 /**
  * A static server for the three folders a wallet deployment serves, with the CSP of
  * docs/browser.md. URL paths are repository paths, so the page's relative imports work as they
- * would from the package.
+ * would from the package. `overrides` serves generated files (the deployment's verifiers.json).
  */
-async function startStaticServer(csp: () => string): Promise<{ url: string; close(): Promise<void> }> {
+async function startStaticServer(csp: () => string, overrides: ReadonlyMap<string, () => string> = new Map()): Promise<{ url: string; close(): Promise<void> }> {
   const served = ["examples/wallet", "dist/browser", "artifacts"].map((dir) => join(ROOT, dir) + sep);
   const server = createServer(async (req, res) => {
     const pathname = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    const generated = overrides.get(pathname);
+    if (generated && req.method === "GET") {
+      res.writeHead(200, { "content-type": "application/json", "content-security-policy": csp(), "x-content-type-options": "nosniff" }).end(generated());
+      return;
+    }
     // Browsers ask for an icon the page does not declare; a real site would have one.
     if (pathname === "/favicon.ico") {
       res.writeHead(204).end();
@@ -134,6 +140,7 @@ describe("browser entry (Node side)", () => {
     expect(Object.keys(browserApi).sort()).toMatchInlineSnapshot(`
       [
         "BUILTIN_SCHEMAS",
+        "IndexedDbWalletStore",
         "MedzkError",
         "MemoryWalletStore",
         "NEVER_EXPIRES",
@@ -145,6 +152,7 @@ describe("browser entry (Node side)", () => {
         "encodeString",
         "holderEncryptionKey",
         "openCredential",
+        "parseVerifierRegistry",
         "prove",
       ]
     `);
@@ -209,7 +217,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
   let browser: Browser;
   let page: Page;
   let site: { url: string; close(): Promise<void> };
-  let verifierEndpoint: { url: string; close(): Promise<void> };
+  let verifierEndpoint: { url: string; publicKey: string; close(): Promise<void> };
   const hospital = generateIssuerKey();
   // The policy of docs/browser.md; a test below takes parts out to show each is needed.
   const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self' <verifier>";
@@ -224,7 +232,10 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     expect(CHROMIUM, "MEDZK_REQUIRE_BROWSER is set but no chromium binary was found (apt-get install chromium)").toBeDefined();
     expect(existsSync(BUNDLE), "dist/browser/medzk.js is missing: run npm run build").toBe(true);
     let verifierOrigin = "";
-    site = await startStaticServer(() => csp.replace("<verifier>", verifierOrigin));
+    // The wallet deployment's trust list: the verifier service's key, under the name the patient knows.
+    const verifiersJson = () =>
+      JSON.stringify({ format: "medzk-verifiers/v1", verifiers: [{ publicKey: verifierEndpoint.publicKey, name: "Acme Health", origins: [verifierEndpoint.url] }] });
+    site = await startStaticServer(() => csp.replace("<verifier>", verifierOrigin), new Map([["/examples/wallet/verifiers.json", verifiersJson]]));
     verifierEndpoint = await startVerifierEndpoint({ trustedIssuers: [hospital.publicKey] }, { corsOrigins: [site.url] });
     verifierOrigin = verifierEndpoint.url;
     browser = await chromium.launch({
@@ -302,6 +313,72 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     const replay = await fetch(`${verifierEndpoint.url}/v1/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: presentations[0] });
     expect(replay.status).toBe(200);
     expect(await replay.json()).toMatchObject({ result: { ok: false, error: { code: "REQUEST_REPLAYED" } } });
+
+    // The wallet's receipt, named from the trust list; kept in IndexedDB across a reload.
+    const receipts = () => page.$$eval("#receipts li", (items) => items.map((li) => li.textContent ?? ""));
+    expect(await receipts()).toEqual([expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · Acme Health · age ≥ 18 · shown$/)]);
+    await page.reload();
+    await page.waitForFunction(() => document.querySelectorAll("#receipts li").length > 0);
+    expect(await receipts()).toHaveLength(1);
+  });
+
+  it("the wallet refuses a verifier service outside its trust list before proving, and sends nothing to it", async () => {
+    const stranger = await startVerifierEndpoint({ trustedIssuers: [hospital.publicKey] }, { corsOrigins: [site.url] });
+    const patient = createHolder();
+    const credential = await issueCredential(hospital, { schema: "patient-record/v1", holder: patient.commitment, attributes: { dateOfBirth: "1990-04-01" } });
+    const other = await browser.newPage();
+    const sent: string[] = [];
+    other.on("request", (request) => sent.push(request.url()));
+    try {
+      // CORS for the stranger's origin is the page's CSP business: connect-src names only the
+      // trusted verifier, so widen it for this page to show the wallet (not the CSP) refuses.
+      csp = CSP.replace("<verifier>", `<verifier> ${stranger.url}`);
+      await other.goto(`${site.url}/examples/wallet/?verifier=${encodeURIComponent(stranger.url)}`);
+      await other.fill("#credential", JSON.stringify(credential));
+      await other.fill("#holder", JSON.stringify(patient));
+      await other.click("#prove");
+      await other.waitForSelector("#result:not([data-status=working])[data-status]", { timeout: 60_000 });
+      expect(await other.textContent("#result")).toMatch(/^error: UNTRUSTED_VERIFIER: /);
+      expect(await other.$$eval("#progress li", (items) => items.map((li) => (li as HTMLElement).dataset["stage"]))).toEqual(["request"]);
+      expect(sent).toContain(`${stranger.url}/v1/requests`);
+      expect(sent.filter((url) => url.endsWith("/v1/verify"))).toEqual([]);
+      expect(sent.filter((url) => url.endsWith(".zkey"))).toEqual([]);
+      // The refusal is in the log the patient sees, with the key (the wallet has no name for it).
+      expect((await other.$$eval("#receipts li", (items) => items.map((li) => li.textContent ?? "")))[0]).toMatch(/ · unknown verifier [0-9a-f]{12}… · age ≥ 18 · refused \(UNTRUSTED_VERIFIER\)$/);
+    } finally {
+      csp = CSP;
+      await other.close();
+      await stranger.close();
+    }
+  });
+
+  it("IndexedDbWalletStore keeps the wallet document as the other stores do and refuses a corrupted one", async () => {
+    // A string, not a function: vitest would rewrite a function's import() for Node.
+    const outcome = await page.evaluate(`(async () => {
+      const medzk = await import("/dist/browser/medzk.js");
+      const store = new medzk.IndexedDbWalletStore("medzk-store-test");
+      const empty = await store.load();
+      const state = { format: "medzk-wallet/v1", receipts: [], guard: [{ verifier: "${"ab".repeat(32)}", attribute: "patient-record/v1#dateOfBirth", question: "ageAtLeast 18", at: "2026-06-15T12:00:00.000Z" }] };
+      await store.save(state);
+      const again = await new medzk.IndexedDbWalletStore("medzk-store-test").load();
+      // Corrupt it behind the store's back.
+      await new Promise((resolve, reject) => {
+        const open = indexedDB.open("medzk-store-test");
+        open.onsuccess = () => {
+          const tx = open.result.transaction("wallet", "readwrite");
+          tx.objectStore("wallet").put('{"format":"medzk-wallet/v1","receipts":[],"guard":[{"verifier":"x"}]}', "state");
+          tx.oncomplete = () => (open.result.close(), resolve());
+          tx.onerror = () => reject(tx.error);
+        };
+      });
+      const corrupted = await new medzk.IndexedDbWalletStore("medzk-store-test").load().then(() => "loaded", (e) => e.code);
+      return { empty: empty === undefined, again, corrupted };
+    })()`);
+    expect(outcome).toEqual({
+      empty: true,
+      again: { format: "medzk-wallet/v1", receipts: [], guard: [{ verifier: "ab".repeat(32), attribute: "patient-record/v1#dateOfBirth", question: "ageAtLeast 18", at: "2026-06-15T12:00:00.000Z" }] },
+      corrupted: "WALLET_STORE_INVALID",
+    });
   });
 
   it("shows the verifier's refusal code (a credential from an issuer the verifier does not trust)", async () => {

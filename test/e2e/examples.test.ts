@@ -1,6 +1,6 @@
 /** The shipped examples run against the built package (`npm test` builds first) and exit by themselves. */
 import { execFile, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -13,7 +13,9 @@ const run2 = (file: string, ...args: string[]) => promisify(execFile)(process.ex
 describe("examples", () => {
   it("the README quick start verifies", async () => {
     const { stdout } = await run("examples/quickstart.mjs");
-    expect(JSON.parse(stdout)).toMatchObject({ ok: true, statement: { type: "ageAtLeast", minAge: 18 }, scope: expect.stringMatching(/^medzk-verifier:[0-9a-f]{64}$/) });
+    const { result, receipts } = JSON.parse(stdout);
+    expect(result).toMatchObject({ ok: true, statement: { type: "ageAtLeast", minAge: 18 }, scope: expect.stringMatching(/^medzk-verifier:[0-9a-f]{64}$/) });
+    expect(receipts).toEqual([expect.objectContaining({ verifier: { publicKey: expect.any(String), name: "Acme Health" }, outcome: "shown", nullifier: result.nullifier })]);
   });
 
   it("examples/quickstart.mjs is the README's quick start, line for line", async () => {
@@ -31,6 +33,11 @@ describe("examples", () => {
     expect(stdout.match(/-> REQUEST_REPLAYED/g)).toHaveLength(3);
     expect(stdout).toContain('"disclosed":{"coverageEnd":"2026-12-31"}');
     expect(stdout).toContain("proving -> CREDENTIAL_REVOKED");
+    expect(stdout).toContain('(calling itself "Acme Health") -> UNTRUSTED_VERIFIER');
+    // The receipts: three shown (one with its disclosure), two refused.
+    expect(stdout.split("\n").filter((line) => /^ +2026-.* shown(?: \(|$)/.test(line))).toHaveLength(3);
+    expect(stdout).toContain("shown (disclosed coverageEnd)");
+    expect(stdout.match(/refused (CREDENTIAL_REVOKED|UNTRUSTED_VERIFIER)/g)).toHaveLength(2);
   });
 
   it("a process mixing medzk and direct snarkjs proofs completes both and exits", async () => {
@@ -65,7 +72,7 @@ describe("examples", () => {
     expect(JSON.parse(stdout)).toMatchObject({ result: { ok: false, error: { code: "MALFORMED_PRESENTATION" } } });
   });
 
-  it("the issuer script writes keys, credentials, a revocation and a verifier config that the insurer service runs on", async () => {
+  it("the issuer script writes keys, credentials, a revocation and a verifier config that the insurer service runs on; the patient's wallet answers it", async () => {
     const dir = await mkdtemp(join(tmpdir(), "medzk-examples-"));
     const { stdout } = await run2("examples/issuer.mjs", dir);
     const summary = JSON.parse(stdout) as { publicKey: string; revocationRoot: string; revokedSlots: number[] };
@@ -74,7 +81,9 @@ describe("examples", () => {
     expect(await read("revoked-credential.json")).toMatchObject({ revocationSlot: 1 });
     expect(await read("issuers.json")).toMatchObject({ revocation: { "st-mary": { current: summary.revocationRoot } } });
     expect((await stat(join(dir, "issuer.json"))).mode & 0o777).toBe(0o600);
-    expect((await stat(join(dir, "verifier.key"))).mode & 0o777).toBe(0o600);
+    for (const secret of ["verifier.key", "holder.json", "credential.json", "revoked-credential.json"]) {
+      expect((await stat(join(dir, secret))).mode & 0o777, secret).toBe(0o600);
+    }
     const verifierKey = await read("verifier.key");
 
     const service = spawn(process.execPath, ["examples/insurer-service.mjs", join(dir, "verifier.json")], { stdio: ["ignore", "pipe", "pipe"] });
@@ -89,8 +98,15 @@ describe("examples", () => {
       (await fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json() as Promise<Record<string, any>>;
     const { request } = await post("/v1/requests", { preset: "adult" });
     expect(request).toMatchObject({ format: "medzk-request/v2", verifier: verifierKey.publicKey, purpose: "claims" });
-    const presentation = await prove({ credential: await read("credential.json"), holder: await read("holder.json"), request, revocation: await read("revocation.json") });
-    expect(await post("/v1/verify", { presentation, expected: request })).toMatchObject({ result: { ok: true, preset: "adult", issuerId: "st-mary" } });
+    // The patient's wallet (examples/patient.mjs) answers the service, trusting it through verifiers.json.
+    const answered = JSON.parse((await run2("examples/patient.mjs", dir, url)).stdout);
+    expect(answered).toMatchObject({ result: { ok: true, preset: "adult", issuerId: "st-mary" }, receipts: [{ verifier: { publicKey: verifierKey.publicKey, name: "Acme Health" }, outcome: "shown" }] });
+    expect((await stat(join(dir, "wallet.json"))).mode & 0o777).toBe(0o600);
+    // Once the wallet's registry no longer lists the insurer, the wallet refuses it; the receipts survive the restart.
+    await writeFile(join(dir, "verifiers.json"), JSON.stringify({ format: "medzk-verifiers/v1", verifiers: [] }));
+    const refused = JSON.parse((await run2("examples/patient.mjs", dir, url)).stdout);
+    expect(refused).toMatchObject({ refused: "UNTRUSTED_VERIFIER" });
+    expect(refused.receipts.map((r: { outcome: string; code?: string }) => r.code ?? r.outcome)).toEqual(["shown", "UNTRUSTED_VERIFIER"]);
     await expect(prove({ credential: await read("revoked-credential.json"), holder: await read("holder.json"), request, revocation: await read("revocation.json") })).rejects.toMatchObject({ code: "CREDENTIAL_REVOKED" });
     const exit = new Promise((resolve) => service.once("exit", resolve));
     service.kill("SIGTERM");

@@ -11,3 +11,14 @@ export function codeOf(f: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/** {@link codeOf} for an async `f`: the code of the MedzkError it rejects with, or undefined if it resolves. */
+export async function rejectionCodeOf(f: () => Promise<unknown>): Promise<string | undefined> {
+  try {
+    await f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(MedzkError);
+    return (e as MedzkError).code;
+  }
+  return undefined;
+}

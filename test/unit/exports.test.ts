@@ -8,6 +8,7 @@ it("the public API is exactly this", () => {
       "EMPTY_REVOCATION_ROOT",
       "FileWalletStore",
       "JsonFileIssuerRegistry",
+      "JsonFileVerifierRegistry",
       "MedzkError",
       "MemoryChallengeStore",
       "MemoryIssuerRegistry",
@@ -29,6 +30,7 @@ it("the public API is exactly this", () => {
       "holderEncryptionKey",
       "issueCredential",
       "openCredential",
+      "parseVerifierRegistry",
       "prove",
       "sealCredential",
     ]
