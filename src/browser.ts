@@ -29,6 +29,10 @@ export type { GuardEntry } from "./wallet/guard.js";
 // IndexedDB instead of FileWalletStore (node:fs).
 export { MemoryWalletStore, type WalletStore, type WalletState } from "./wallet/store.js";
 export { IndexedDbWalletStore } from "./wallet/indexeddb-store.js";
+// Receiving sealed credentials; sealing is the issuer's, on a server.
+export { openCredential } from "./prover/open-credential.js";
+export { holderEncryptionKey } from "./prover/holder.js";
+export type { Envelope } from "./core/envelope.js";
 
 function browserArtifactLocation(source: string | URL | undefined): ArtifactLocation {
   // A browser has no package folder to default to, and guessing one from the bundle's own URL

@@ -24,3 +24,7 @@ export type { Receipt } from "./wallet/receipts.js";
 export type { GuardEntry } from "./wallet/guard.js";
 export { MemoryWalletStore, type WalletStore, type WalletState } from "./wallet/store.js";
 export { FileWalletStore } from "./wallet/file-store.js";
+export { sealCredential } from "./issuer/seal-credential.js";
+export { openCredential } from "./prover/open-credential.js";
+export { holderEncryptionKey } from "./prover/holder.js";
+export type { Envelope } from "./core/envelope.js";

@@ -87,11 +87,14 @@ export async function inlineOrFile(value: string, what: string): Promise<unknown
  * How a file written by the CLI is protected:
  * - "secret" (issuer keys, holder secrets): created owner-only (0600) and never overwritten:
  *   losing an issuer key to a typo in --out would orphan every credential it signed;
- * - "private" (credentials, presentations: health data): created owner-only (0600); an existing
- *   file is rewritten in place and keeps its mode, which is never widened;
- * - "public" (revocation statuses, requests: published, nothing secret): the default mode.
+ * - "private" (credentials, presentations, sealed envelopes: health data): created owner-only
+ *   (0600); an existing file is rewritten in place and keeps its mode, which is never widened;
+ * - "received" (a credential opened from an envelope): created owner-only (0600) and never
+ *   overwritten: the file it would replace may be the holder's only copy of another credential;
+ * - "public" (revocation statuses, requests, a holder's public keys: published, nothing secret):
+ *   the default mode.
  */
-export type FileKind = "secret" | "private" | "public";
+export type FileKind = "secret" | "private" | "received" | "public";
 
 /** Writes JSON to `path`, or to stdout when there is none, protected as its {@link FileKind} says. */
 export async function writeJson(path: string | undefined, value: unknown, kind: FileKind): Promise<void> {
@@ -100,11 +103,14 @@ export async function writeJson(path: string | undefined, value: unknown, kind: 
     process.stdout.write(text);
     return;
   }
-  if (kind === "secret" && existsSync(path)) throw inputError(`${path} already exists; it may hold a key: remove it or choose another --out`);
+  const fresh = kind === "secret" || kind === "received";
+  if (fresh && existsSync(path)) {
+    throw inputError(`${path} already exists; it may hold ${kind === "secret" ? "a key" : "a credential"}: remove it or choose another --out`);
+  }
   try {
     // `mode` applies only when the file is created (and the umask can only narrow it); writing
     // an existing file leaves its mode as it was.
-    await writeFile(path, text, kind === "public" ? {} : { mode: 0o600, flag: kind === "secret" ? "wx" : "w" });
+    await writeFile(path, text, kind === "public" ? {} : { mode: 0o600, flag: fresh ? "wx" : "w" });
   } catch (cause) {
     throw inputError(`cannot write ${path}: ${(cause as NodeJS.ErrnoException).code ?? "error"}`, cause);
   }

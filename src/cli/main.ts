@@ -9,6 +9,7 @@ import { CliError, EXIT, usageError } from "./cli-error.js";
 import { artifactsCheck } from "./commands/artifacts.js";
 import { issue, revocationInit, revocationRevoke } from "./commands/issue.js";
 import { holder, keygen, verifierKey } from "./commands/keys.js";
+import { open } from "./commands/open.js";
 import { prove } from "./commands/prove.js";
 import { serve } from "./commands/serve.js";
 import { request, verify } from "./commands/verifier.js";
@@ -19,6 +20,7 @@ const COMMANDS: readonly Command[] = [
   verifierKey,
   holder,
   issue,
+  open,
   revocationInit,
   revocationRevoke,
   request,

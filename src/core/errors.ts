@@ -65,7 +65,13 @@ export type MedzkErrorCode =
   | "REQUEST_REFUSED"
   | "REQUEST_EXPIRED"
   | "ARTIFACT_INTEGRITY"
-  | "PROVING_FAILED";
+  | "PROVING_FAILED"
+  /** A sealed envelope (medzk-envelope/v1) is malformed: unknown or missing keys, wrong format, bad hex or lengths, over 64 KiB. */
+  | "ENVELOPE_INVALID"
+  /** A sealed envelope is addressed to another encryption key than this holder's. */
+  | "ENVELOPE_NOT_FOR_HOLDER"
+  /** A sealed envelope does not decrypt: altered, truncated, or sealed to another key. One code for every such failure. */
+  | "ENVELOPE_DECRYPTION_FAILED";
 
 /**
  * The error medzk throws for caller mistakes and configuration errors. Switch on `code`; the

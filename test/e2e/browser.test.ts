@@ -150,6 +150,8 @@ describe("browser entry (Node side)", () => {
         "createWallet",
         "defineSchema",
         "encodeString",
+        "holderEncryptionKey",
+        "openCredential",
         "parseVerifierRegistry",
         "prove",
       ]

@@ -55,7 +55,7 @@ describe("medzk CLI", () => {
     expect(await medzk(["--version"])).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: "" });
     const help = await medzk(["--help"]);
     expect(help.code).toBe(0);
-    const names = ["keygen", "verifier-key", "holder", "issue", "revocation init", "revocation revoke", "request", "prove", "verify", "serve", "artifacts check"];
+    const names = ["keygen", "verifier-key", "holder", "issue", "open", "revocation init", "revocation revoke", "request", "prove", "verify", "serve", "artifacts check"];
     for (const name of names) {
       expect(help.stdout).toContain(`  ${name} `);
       const own = await medzk([...name.split(" "), "--help"]);
@@ -111,6 +111,64 @@ describe("medzk CLI", () => {
     expect(await json("status.json")).toMatchObject({ issuer: "st-mary", root, revoked: [1], nextSlot: 2 });
     // A bad attribute is refused before anything is signed, naming the issue.
     expectError(await medzk(["issue", ...common, "--attributes", '{"dateOfBirth":"1990-02-30"}']), 3, "INVALID_DATE", "issuing with issuer.json");
+    expect(await json("status.json")).toMatchObject({ nextSlot: 2 });
+  });
+
+  it("seals a credential to the holder's public key and opens it; refuses what is not for this holder", async () => {
+    const holder = await json("holder.json");
+    const secret = holder["secret"] as string;
+    // The holder's public part: what the patient hands the issuer (nothing secret: default mode).
+    const card = await medzk(["holder", "--public", "holder.json", "--out", "holder.pub.json"]);
+    expect(card.code, card.stderr).toBe(0);
+    const pub = await json("holder.pub.json");
+    expect(pub).toEqual({ commitment: holder["commitment"], encryptionKey: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.stringify(pub)).not.toContain(secret);
+    expect((await medzk(["holder", "--out", "stranger.json"])).code).toBe(0);
+    expect((await medzk(["holder", "--public", "stranger.json", "--out", "stranger.pub.json"])).code).toBe(0);
+
+    const common = ["--issuer", "issuer.json", "--holder-commitment", "holder.pub.json", "--schema", "patient-record/v1", "--attributes", "attrs.json"];
+    const sealed = await medzk(["issue", ...common, "--seal-to", "holder.pub.json", "--out", "sealed.json"]);
+    expect(sealed.code, sealed.stderr).toBe(0);
+    const envelope = await json("sealed.json");
+    expect(Object.keys(envelope)).toEqual(["format", "recipient", "ephemeralPublicKey", "nonce", "ciphertext"]);
+    expect(envelope).toMatchObject({ format: "medzk-envelope/v1", recipient: pub["encryptionKey"] });
+    expect(JSON.stringify(envelope)).not.toContain("1990-04-01");
+    expect((await stat(join(dir, "sealed.json"))).mode & 0o777).toBe(0o600);
+
+    const opened = await medzk(["open", "--envelope", "sealed.json", "--holder", "holder.json", "--out", "opened.json"]);
+    expect(opened.code, opened.stderr).toBe(0);
+    expect(await json("opened.json")).toMatchObject({ format: "medzk-credential/v2", issuer: publicKey, holder: holder["commitment"], attributes: { dateOfBirth: "1990-04-01" } });
+    expect((await stat(join(dir, "opened.json"))).mode & 0o777).toBe(0o600);
+    // Never over an existing file: it may be the holder's only copy of a credential.
+    expectError(await medzk(["open", "--envelope", "sealed.json", "--holder", "holder.json", "--out", "opened.json"]), 3, "INPUT", "opened.json already exists");
+    // The key given inline, to stdout.
+    const inline = await medzk(["issue", ...common, "--seal-to", pub["encryptionKey"] as string]);
+    expect(inline.code, inline.stderr).toBe(0);
+    expect(JSON.parse(inline.stdout)).toMatchObject({ format: "medzk-envelope/v1", recipient: pub["encryptionKey"] });
+
+    // Refusals: another holder, a flipped byte, a malformed envelope; none prints a secret or the date of birth.
+    const flipped = { ...envelope, ciphertext: `${(envelope["ciphertext"] as string).slice(0, -2)}${(envelope["ciphertext"] as string).endsWith("00") ? "01" : "00"}` };
+    await writeFile(join(dir, "flipped.json"), JSON.stringify(flipped));
+    await writeFile(join(dir, "malformed.json"), JSON.stringify({ ...envelope, sender: "st-mary" }));
+    const refusals: [string, string, string][] = [
+      ["sealed.json", "stranger.json", "ENVELOPE_NOT_FOR_HOLDER"],
+      ["flipped.json", "holder.json", "ENVELOPE_DECRYPTION_FAILED"],
+      ["malformed.json", "holder.json", "ENVELOPE_INVALID"],
+    ];
+    for (const [file, holderFile, code] of refusals) {
+      const run = await medzk(["open", "--envelope", file, "--holder", holderFile, "--out", "never.json"]);
+      expectError(run, 3, code, `opening ${file}`);
+      expect(run.stderr).not.toContain(secret.slice(0, 12));
+      expect(run.stderr).not.toContain("1990");
+    }
+    expect(existsSync(join(dir, "never.json"))).toBe(false);
+    // The issuer never takes a holder file with its secret, nor a card of another holder.
+    const withSecret = await medzk(["issue", ...common, "--seal-to", "holder.json"]);
+    expectError(withSecret, 3, "INPUT", "holder --public");
+    expect(withSecret.stderr).not.toContain(secret.slice(0, 12));
+    expectError(await medzk(["issue", ...common, "--seal-to", "stranger.pub.json"]), 3, "INPUT", "belongs to another holder");
+    // A bad key is refused before anything is signed: no revocation slot is taken.
+    expectError(await medzk(["issue", ...common, "--revocation", "status.json", "--seal-to", "AB".repeat(32)]), 3, "INVALID_KEY", "--seal-to");
     expect(await json("status.json")).toMatchObject({ nextSlot: 2 });
   });
 

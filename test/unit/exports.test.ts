@@ -27,9 +27,12 @@ it("the public API is exactly this", () => {
       "encodeString",
       "generateIssuerKey",
       "generateVerifierKey",
+      "holderEncryptionKey",
       "issueCredential",
+      "openCredential",
       "parseVerifierRegistry",
       "prove",
+      "sealCredential",
     ]
   `);
 });

@@ -1,10 +1,13 @@
-/** `medzk issue` and `medzk revocation init|revoke`: the issuer's side. */
+/** `medzk issue` (plain or sealed to the holder) and `medzk revocation init|revoke`: the issuer's side. */
 import { existsSync } from "node:fs";
 import { issueCredential, type IssueOptions } from "../../issuer/issue-credential.js";
 import { parseIssuerKey } from "../../issuer/keys.js";
 import { RevocationRegistry } from "../../issuer/revocation-registry.js";
+import { sealCredential } from "../../issuer/seal-credential.js";
+import { parseEncryptionKey } from "../../core/envelope.js";
 import { BUILTIN_SCHEMAS } from "../../core/schemas.js";
-import { usageError } from "../cli-error.js";
+import { assertObject, isPlainObject } from "../../core/validate.js";
+import { inputError, usageError } from "../cli-error.js";
 import { type Command, fromInput, inlineOrFile, markSensitive, optional, readJson, required, writeJson } from "../io.js";
 
 export const issue: Command = {
@@ -12,10 +15,12 @@ export const issue: Command = {
   summary: "sign a credential for a holder",
   help: `Usage: medzk issue --issuer issuer.json --holder-commitment <commitment | holder.json>
                    --schema <id | schema.json> --attributes <attrs.json | '{…}'>
-                   [--expires YYYY-MM-DD] [--revocation status.json] [--out credential.json]
+                   [--expires YYYY-MM-DD] [--revocation status.json]
+                   [--seal-to <key | holder.pub.json>] [--out credential.json]
 
 Signs a credential. The attributes are checked against the schema first (dates, bit widths,
-enums, rules); nothing is signed if one is wrong.
+enums, rules); nothing is signed if one is wrong. With --seal-to the output is a sealed envelope
+(medzk-envelope/v1) that only that holder can open (medzk open), not the plain credential.
 
 Options:
   --issuer <file>               issuer key from medzk keygen
@@ -25,7 +30,10 @@ Options:
   --expires <date>              last valid day (default: never expires)
   --revocation <file>           the issuer's revocation status (medzk revocation init): the
                                 credential gets the next slot and the file is updated
-  --out <file>                  where to write the credential (default: stdout)
+  --seal-to <key | file>        the holder's public encryption key (64 hex characters), or the
+                                file medzk holder --public wrote; its commitment, if any, must
+                                be the --holder-commitment
+  --out <file>                  where to write the credential or envelope (default: stdout)
   -h, --help                    show this help`,
   options: {
     issuer: { type: "string" },
@@ -34,6 +42,7 @@ Options:
     attributes: { type: "string" },
     expires: { type: "string" },
     revocation: { type: "string" },
+    "seal-to": { type: "string" },
     out: { type: "string" },
   },
   async run(args) {
@@ -53,6 +62,8 @@ Options:
     const attributes = (await inlineOrFile(attributesArg, "--attributes")) as IssueOptions["attributes"];
     markSensitive(attributes);
     const options: IssueOptions = { schema, holderCommitment: commitment, attributes };
+    const sealArg = optional(args, "seal-to");
+    const recipient = sealArg === undefined ? undefined : await sealTo(sealArg, commitment);
     const expires = optional(args, "expires");
     if (expires !== undefined) options.expiresOn = expires;
     const statusFile = optional(args, "revocation");
@@ -63,12 +74,39 @@ Options:
       options.revocation = registry;
     }
     const credential = await fromInput(`issuing with ${issuerFile}`, () => issueCredential(key, options));
-    await writeJson(optional(args, "out"), credential, "private");
+    const output = recipient === undefined ? credential : await fromInput("--seal-to", () => sealCredential(credential, recipient));
+    await writeJson(optional(args, "out"), output, "private");
     // Written after the credential: if that write failed, the slot stays free.
     if (registry && statusFile) await writeJson(statusFile, registry.publish(), "public");
     return 0;
   },
 };
+
+/**
+ * The encryption key of --seal-to: the key itself, or a file { encryptionKey, commitment? }
+ * (medzk holder --public) whose commitment must be the one the credential is bound to. A holder
+ * file (with its secret) is refused: the secret has no business on the issuer's machine.
+ */
+async function sealTo(value: string, commitment: string): Promise<string> {
+  const key = /^[0-9a-fA-F]{64}$/.test(value) ? value : await sealToFile(value, commitment);
+  // Checked before anything is signed or a revocation slot taken.
+  await fromInput("--seal-to", () => parseEncryptionKey(key, "--seal-to", "INVALID_KEY"));
+  return key;
+}
+
+async function sealToFile(value: string, commitment: string): Promise<string> {
+  const card = await readJson(value, "--seal-to file");
+  markSensitive((card as { secret?: unknown } | null)?.secret);
+  if (isPlainObject(card) && "secret" in card) {
+    throw inputError(`--seal-to ${value} is a holder file with its secret; give the issuer the output of medzk holder --public instead`);
+  }
+  const c = await fromInput(value, () => assertObject(card, "--seal-to file", { required: ["encryptionKey"], optional: ["commitment"] }));
+  if (c.commitment !== undefined && c.commitment !== commitment) {
+    throw inputError(`--seal-to ${value} belongs to another holder: its commitment is not the --holder-commitment`);
+  }
+  if (typeof c.encryptionKey !== "string") throw inputError(`--seal-to ${value}: "encryptionKey" must be a string`);
+  return c.encryptionKey;
+}
 
 export const revocationInit: Command = {
   name: "revocation init",

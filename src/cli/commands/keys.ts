@@ -1,8 +1,11 @@
-/** `medzk keygen`, `medzk verifier-key` and `medzk holder`: new issuer keys, verifier signing keys and holder secrets. */
-import { createHolder } from "../../prover/holder.js";
+/**
+ * `medzk keygen`, `medzk verifier-key` and `medzk holder`: new issuer keys, verifier signing keys
+ * and holder secrets, and a holder's public part (commitment and encryption key).
+ */
+import { type Holder, createHolder, holderCommitment, holderEncryptionKey } from "../../prover/holder.js";
 import { generateIssuerKey } from "../../issuer/keys.js";
 import { generateVerifierKey } from "../../verifier/verifier-key.js";
-import { type Command, optional, writeJson } from "../io.js";
+import { type Command, fromInput, markSensitive, optional, readJson, writeJson } from "../io.js";
 
 export const keygen: Command = {
   name: "keygen",
@@ -44,18 +47,33 @@ export const holder: Command = {
   name: "holder",
   summary: "create a holder secret and its commitment",
   help: `Usage: medzk holder [--out holder.json]
+       medzk holder --public holder.json [--out holder.pub.json]
 
 Creates a holder { secret, commitment }. The secret never leaves the holder's device; the
 commitment is what an issuer binds credentials to (medzk issue --holder-commitment). With --out
 the holder is written to a new owner-only file and the commitment is printed.
 
+With --public, writes what the holder of an existing holder file hands an issuer instead:
+{ commitment, encryptionKey }, the X25519 key (derived from the secret) that sealed credentials
+are encrypted to (medzk issue --seal-to, medzk open). Nothing in it is secret.
+
 Options:
-  --out <file>   where to write the holder (must not exist)
-  -h, --help     show this help`,
-  options: { out: { type: "string" } },
+  --public <file>   an existing holder file: write its public part, create nothing
+  --out <file>      where to write the holder (must not exist) or, with --public, its public part
+  -h, --help        show this help`,
+  options: { out: { type: "string" }, public: { type: "string" } },
   async run(args) {
-    const h = createHolder();
     const out = optional(args, "out");
+    const holderFile = optional(args, "public");
+    if (holderFile !== undefined) {
+      const existing = await readJson(holderFile, "holder");
+      markSensitive((existing as { secret?: unknown } | null)?.secret);
+      const encryptionKey = await fromInput(holderFile, () => holderEncryptionKey(existing as Holder));
+      const { commitment } = existing as Holder;
+      await writeJson(out, { commitment: commitment ?? holderCommitment(BigInt((existing as Holder).secret)).toString(), encryptionKey }, "public");
+      return 0;
+    }
+    const h = createHolder();
     await writeJson(out, h, "secret");
     if (out !== undefined) process.stdout.write(`${h.commitment}\n`);
     return 0;
