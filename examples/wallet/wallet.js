@@ -7,7 +7,7 @@
 // patient's passphrase (scrypt + XChaCha20-Poly1305); localStorage keeps only the verifier's URL.
 // medzk and the circuit artifacts are served from this page's own origin (paths relative to this
 // file, as laid out in the medzk repository and package).
-import { IndexedDbWalletStore, MedzkError, createWallet, parseVerifierRegistry } from "../../dist/browser/medzk.js";
+import { IndexedDbWalletStore, MedzkError, createHolder, createWallet, parseVerifierRegistry } from "../../dist/browser/medzk.js";
 
 const ARTIFACTS = new URL("../../artifacts/", import.meta.url);
 const PRESET = "adult"; // a preset of the verifier's config: the service decides what is asked
@@ -36,8 +36,19 @@ const trusted = await fetch(new URL("./verifiers.json", import.meta.url))
 $("verifier").value = new URLSearchParams(location.search).get("verifier") ?? localStorage.getItem("medzk.verifier") ?? "";
 $("unlock").addEventListener("click", () => void run(async () => {
   show("working", "unlocking…");
-  await showReceipts(wallet({}));
+  const w = wallet({});
+  await addPasted(w);
+  await showReceipts(w);
   show("unlocked", "unlocked");
+}));
+
+// A new wallet: the holder secret is made here and never leaves this browser (encrypted at rest).
+$("create").addEventListener("click", () => void run(async () => {
+  show("working", "creating…");
+  if ((await store().load()) !== undefined) throw new Error("this wallet already exists: unlock it instead");
+  const w = createWallet({ holder: createHolder(), trustedVerifiers: trusted, store: store(), artifacts: ARTIFACTS });
+  await showReceipts(w);
+  show("created", "created: give your hospital the two values below");
 }));
 
 /**
@@ -47,10 +58,8 @@ $("unlock").addEventListener("click", () => void run(async () => {
  */
 function wallet({ onProgress }) {
   const holder = $("holder").value.trim() === "" ? undefined : parseJson("holder");
-  const credential = $("credential").value.trim() === "" ? undefined : parseJson("credential");
   return createWallet({
     ...(holder === undefined ? {} : { holder }),
-    credentials: credential === undefined ? [] : [credential],
     trustedVerifiers: trusted,
     store: store(),
     artifacts: ARTIFACTS,
@@ -67,6 +76,7 @@ $("wallet").addEventListener("submit", (event) => {
     const verifier = new URL($("verifier").value.replace(/\/*$/, "/"));
     localStorage.setItem("medzk.verifier", verifier.href);
     const w = wallet({ onProgress: ({ stage, elapsedMs }) => step(stage, `${stage} (${elapsedMs} ms)`) });
+    await addPasted(w);
 
     step("request", "asking the verifier for a proof request");
     const { request } = await post(new URL("v1/requests", verifier), { preset: PRESET }, 201);
@@ -89,21 +99,32 @@ $("wallet").addEventListener("submit", (event) => {
 
 /** Runs one action with the buttons disabled; shows only an error's code and message, never data. */
 async function run(action) {
-  for (const id of ["prove", "unlock"]) $(id).disabled = true;
+  for (const id of ["prove", "unlock", "create"]) $(id).disabled = true;
   try {
     await action();
   } catch (error) {
     show("error", error instanceof MedzkError ? `error: ${error.code}: ${error.message}` : `error: ${error.message}`);
   } finally {
-    for (const id of ["prove", "unlock"]) $(id).disabled = false;
+    for (const id of ["prove", "unlock", "create"]) $(id).disabled = false;
   }
 }
 
-/** The wallet's log, newest first: who was shown what, or refused, and when. Clears stored inputs. */
+/** Adds what was pasted: a credential sealed to this holder (an envelope) or a plain one. */
+async function addPasted(w) {
+  if ($("credential").value.trim() === "") return;
+  const pasted = parseJson("credential");
+  if (pasted?.format === "medzk-envelope/v1") await w.receive(pasted);
+  else await w.addCredential(pasted);
+  $("credential").value = "";
+}
+
+/** The wallet's identity and log, newest first: who was shown what, or refused, and when. Clears stored inputs. */
 async function showReceipts(w) {
   const receipts = await w.receipts(); // opens (and, the first time, initialises) the store
   $("holder").value = "";
-  $("credential").value = "";
+  const { commitment, encryptionKey } = await w.identity();
+  $("commitment").textContent = commitment;
+  $("encryption-key").textContent = encryptionKey;
   $("held").textContent = `${(await w.credentials()).length} credential(s) in this wallet`;
   $("receipts").replaceChildren(
     ...receipts

@@ -23,7 +23,8 @@ import type { RevocationStatus } from "../core/revocation.js";
 import type { SchemaDefinition } from "../core/schemas.js";
 import type { Statement } from "../core/statement.js";
 import { assertArray, assertClock, assertObject } from "../core/validate.js";
-import { type Holder, holderCommitment, parseHolder } from "../prover/holder.js";
+import { type Holder, holderCommitment, holderEncryptionKey, parseHolder } from "../prover/holder.js";
+import { openCredential } from "../prover/open-credential.js";
 import { type ProveOptions, checkRequestTiming } from "../prover/prove.js";
 import { builtinSchemas, parseStatement, statementDefinition } from "../statements/registry.js";
 import { ProbingGuard } from "./guard.js";
@@ -93,10 +94,27 @@ export interface Wallet {
    * already held changes nothing.
    */
   addCredential(credential: unknown): Promise<void>;
+  /**
+   * Opens a credential an issuer sealed to this holder (`sealCredential`, medzk-envelope/v1) and
+   * adds it; returns the credential. Throws ENVELOPE_INVALID, ENVELOPE_NOT_FOR_HOLDER,
+   * ENVELOPE_DECRYPTION_FAILED, or addCredential's errors.
+   */
+  receive(envelope: unknown): Promise<Credential>;
   /** The credentials held, oldest first (copies). */
   credentials(): Promise<Credential[]>;
-  /** The holder's commitment: what an issuer binds a credential to (public). */
-  holderCommitment(): Promise<string>;
+  /**
+   * What the holder hands an issuer (both public): the commitment a credential is bound to and
+   * the X25519 key a credential is sealed to.
+   */
+  identity(): Promise<HolderIdentity>;
+}
+
+/** A holder's public identity, for issuers. */
+export interface HolderIdentity {
+  /** Poseidon(secret), decimal: what credentials are bound to. */
+  commitment: string;
+  /** The X25519 public key (lowercase hex) envelopes are sealed to. */
+  encryptionKey: string;
 }
 
 /** What the wallet holds in memory once loaded. */
@@ -184,6 +202,21 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
       throw error;
     });
     return state;
+  };
+
+  /** Adds a credential durably (not held unless stored); returns the wallet's copy. */
+  const add = async (credential: unknown): Promise<Credential> => {
+    const s = await loaded();
+    const admitted = await admit(s, credential);
+    if (!admitted) return structuredClone(s.credentials.find((c) => signatureOf(c) === signatureOf(credential as Credential))!);
+    s.credentials.push(admitted);
+    try {
+      await save(s);
+    } catch (error) {
+      s.credentials.pop();
+      throw error;
+    }
+    return structuredClone(admitted);
   };
 
   // A query may be over the holder's own (non-built-in) schema: resolve it from the credentials.
@@ -286,19 +319,15 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
       }),
     receipts: async () => structuredClone((await loaded()).receipts),
     credentials: async () => structuredClone((await loaded()).credentials),
-    holderCommitment: async () => (await loaded()).holder.commitment,
-    addCredential: (credential) =>
+    identity: async () => {
+      const { holder } = await loaded();
+      return { commitment: holder.commitment, encryptionKey: holderEncryptionKey(holder) };
+    },
+    addCredential: (credential) => serial(async () => void (await add(credential))),
+    receive: (envelope) =>
       serial(async () => {
         const s = await loaded();
-        const admitted = await admit(s, credential);
-        if (!admitted) return;
-        s.credentials.push(admitted);
-        try {
-          await save(s);
-        } catch (error) {
-          s.credentials.pop(); // not held unless stored
-          throw error;
-        }
+        return add(await openCredential(envelope, s.holder));
       }),
     exportReceipts: async () => ({
       format: "medzk-receipts/v1",

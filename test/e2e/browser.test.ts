@@ -21,7 +21,7 @@ import * as browserApi from "../../src/browser.js";
 import { nodeArtifactLocation } from "../../src/artifacts/node-source.js";
 
 import createBlakeHash from "../../src/shims/blake-hash.js";
-import { createHolder, generateIssuerKey, generateVerifierKey, issueCredential } from "../../src/index.js";
+import { createHolder, generateIssuerKey, generateVerifierKey, issueCredential, sealCredential } from "../../src/index.js";
 import { createVerifierService, parseServiceConfig } from "../../src/server.js";
 
 const provingArtifacts = (circuit: string, source?: string) => loadProvingArtifacts(circuit, nodeArtifactLocation(source));
@@ -303,17 +303,25 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
       wallet,
     );
 
-  it("proves with progress shown, the verifier accepts once and refuses the replay, and nothing leaves localhost", async () => {
-    const patient = createHolder();
+  it("a new wallet receives a sealed record, proves with progress shown, the verifier accepts once and refuses the replay, and nothing leaves localhost", async () => {
+    // The patient creates the wallet in the page (the holder secret is made there and never
+    // shown); the hospital issues to the commitment and seals to the encryption key the page shows.
+    await page.fill("#passphrase", PASSPHRASE);
+    await page.click("#create");
+    await page.waitForSelector("#result[data-status=created]", { timeout: 60_000 });
+    const commitment = (await page.textContent("#commitment"))!;
+    const encryptionKey = (await page.textContent("#encryption-key"))!;
+    expect(encryptionKey).toMatch(/^[0-9a-f]{64}$/);
     const credential = await issueCredential(hospital, {
       schema: "patient-record/v1",
-      holder: patient.commitment,
+      holder: commitment,
       attributes: { dateOfBirth: "1990-04-01" },
     });
+    const envelope = await sealCredential(credential, encryptionKey);
     const idleRss = await rendererRss();
     let peakRss = idleRss;
     const sampler = setInterval(() => void rendererRss().then((rss) => (peakRss = Math.max(peakRss, rss))), 100);
-    const shown = await submit(page, { credential, holder: patient }).finally(() => clearInterval(sampler));
+    const shown = await submit(page, { credential: envelope }).finally(() => clearInterval(sampler));
 
     expect({ ...shown, console: consoleLines, failed }).toMatchObject({ status: "accepted", console: [], failed: [] });
     expect(shown.result).toMatch(/^accepted: age ≥ 18 on \d{4}-\d{2}-\d{2}$/);
@@ -332,7 +340,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     }
 
     // Nothing personal on the console, and the same presentation sent again is a replay.
-    expect(consoleLines.join("\n")).not.toContain(patient.secret);
+    expect(consoleLines.join("\n")).not.toContain(credential.salt);
     expect(presentations).toHaveLength(1);
     // Sent to the signed request's responseUrl (the service's config names it).
     const sent = JSON.parse(presentations[0]!) as { presentation: { request: { responseUrl?: string } } };
@@ -351,7 +359,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     expect([await page.inputValue("#holder"), await page.inputValue("#credential")]).toEqual(["", ""]);
     const stored = await storedText(page, "main");
     expect(JSON.parse(stored as string)).toMatchObject({ format: "medzk-wallet-vault/v1", kdf: { name: "scrypt", logN: 17 } });
-    for (const secret of [patient.secret, credential.salt, "1990-04-01", "Acme Health"]) expect(stored).not.toContain(secret);
+    for (const secret of [credential.salt, credential.signature.S, "1990-04-01", "Acme Health", commitment]) expect(stored).not.toContain(secret);
     expect(await page.evaluate(() => Object.keys(localStorage))).toEqual(["medzk.verifier"]);
 
     // Warm, from the passphrase alone: the same page proves again (the same question is free).
@@ -492,7 +500,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     ]);
   });
 
-  it("shows the wallet's error code without proving (the credential is bound to another holder)", async () => {
+  it("refuses to add a credential bound to another holder, before asking the verifier anything", async () => {
     const credential = await issueCredential(hospital, {
       schema: "patient-record/v1",
       holder: createHolder().commitment,
@@ -501,6 +509,6 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     await page.goto(walletUrl("mismatch"));
     const shown = await submit(page, { credential, holder: createHolder() });
     expect(shown).toMatchObject({ status: "error", result: expect.stringMatching(/^error: HOLDER_MISMATCH: /) });
-    expect(await page.$$eval("#progress li", (items) => items.map((li) => (li as HTMLElement).dataset["stage"]))).toEqual(["request"]);
+    expect(await page.$$eval("#progress li", (items) => items.map((li) => (li as HTMLElement).dataset["stage"]))).toEqual([]);
   });
 });

@@ -46,7 +46,7 @@ it("answers a trusted verifier with a presentation it accepts, records it, and r
     store: new FileWalletStore(path, { passphrase }),
     clock: () => NOW,
   });
-  expect(await restarted.holderCommitment()).toBe(world.patient.commitment);
+  expect((await restarted.identity()).commitment).toBe(world.patient.commitment);
   expect(await restarted.credentials()).toEqual([world.record]);
   const refusal = await restarted.respond(insurer.createRequest({ statement: { type: "ageAtLeast", minAge: 30 } })).catch((e: unknown) => e);
   expect(refusal).toBeInstanceOf(MedzkError);

@@ -7,6 +7,7 @@ import { describe, expect, it, beforeAll } from "vitest";
 import { buildCircuitInput, createVerifier, generateVerifierKey, MedzkError, type Presentation, type ProveOptions, type Statement } from "../../../src/index.js";
 import { createWalletWith, type WalletOptions } from "../../../src/wallet/wallet.js";
 import { MemoryWalletStore } from "../../../src/wallet/store.js";
+import { holderEncryptionKey, sealCredential } from "../../../src/index.js";
 import { makeWorld, type World } from "../../helpers/fixtures.js";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
@@ -223,7 +224,7 @@ describe("what the wallet holds", () => {
   it("keeps the holder and credentials in its store: a wallet reopened from the store alone answers", async () => {
     const store = new MemoryWalletStore();
     const first = setup({ store });
-    expect(await first.wallet.holderCommitment()).toBe(world.patient.commitment);
+    expect(await first.wallet.identity()).toEqual({ commitment: world.patient.commitment, encryptionKey: holderEncryptionKey(world.patient) });
     const reopened = createWalletWith({ trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health" }], store, clock: () => NOW }, checkOnly);
     expect(await reopened.credentials()).toEqual([world.record, world.coverage]);
     expect(await code(() => reopened.respond(first.verifier().createRequest({ statement: AGE(18) })))).toBe("shown");
@@ -240,6 +241,19 @@ describe("what the wallet holds", () => {
     expect(await code(() => wallet.addCredential(forged))).toBe("INVALID_CREDENTIAL");
     expect(await code(() => wallet.addCredential({ ...world.coverage, extra: 1 }))).toBe("INVALID_CREDENTIAL");
     expect(await wallet.credentials()).toEqual([world.record]);
+  });
+
+  it("receives a sealed credential: opened with the holder's key, checked, stored; one for another holder is refused", async () => {
+    const { wallet } = setup({ credentials: [] });
+    const { encryptionKey } = await wallet.identity();
+    expect(await wallet.receive(await sealCredential(world.coverage, encryptionKey))).toEqual(world.coverage);
+    expect(await wallet.credentials()).toEqual([world.coverage]);
+    const other = await makeWorld("1980-01-01");
+    const misaddressed = await sealCredential(world.record, holderEncryptionKey(other.patient));
+    expect(await code(() => wallet.receive(misaddressed))).toBe("ENVELOPE_NOT_FOR_HOLDER");
+    const sealed = await sealCredential(world.record, encryptionKey);
+    expect(await code(() => wallet.receive({ ...sealed, ciphertext: sealed.ciphertext.replace(/^./, (c) => (c === "0" ? "1" : "0")) }))).toBe("ENVELOPE_DECRYPTION_FAILED");
+    expect(await wallet.credentials()).toEqual([world.coverage]);
   });
 
   it("refuses a store of another holder, and a wallet with no holder at all", async () => {
