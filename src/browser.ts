@@ -27,7 +27,7 @@ export type { WalletPolicy, VerifierRules, ProbingBudget } from "./wallet/policy
 export type { Receipt } from "./wallet/receipts.js";
 export type { GuardEntry } from "./wallet/guard.js";
 // IndexedDB instead of FileWalletStore (node:fs).
-export { MemoryWalletStore, type WalletStore, type WalletState } from "./wallet/store.js";
+export { MemoryWalletStore, type WalletStore, type WalletState, type StoreProtection } from "./wallet/store.js";
 export { IndexedDbWalletStore } from "./wallet/indexeddb-store.js";
 // Receiving sealed credentials; sealing is the issuer's, on a server.
 export { openCredential } from "./prover/open-credential.js";

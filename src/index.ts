@@ -22,7 +22,7 @@ export { JsonFileVerifierRegistry } from "./wallet/verifier-registry-file.js";
 export type { WalletPolicy, VerifierRules, ProbingBudget } from "./wallet/policy.js";
 export type { Receipt } from "./wallet/receipts.js";
 export type { GuardEntry } from "./wallet/guard.js";
-export { MemoryWalletStore, type WalletStore, type WalletState } from "./wallet/store.js";
+export { MemoryWalletStore, type WalletStore, type WalletState, type StoreProtection } from "./wallet/store.js";
 export { FileWalletStore } from "./wallet/file-store.js";
 export { sealCredential } from "./issuer/seal-credential.js";
 export { openCredential } from "./prover/open-credential.js";

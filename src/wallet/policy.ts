@@ -34,7 +34,7 @@ export interface WalletPolicy {
   default?: VerifierRules;
   /** Rules by verifier public key (lowercase hex); an entry replaces the default for that verifier. */
   verifiers?: Record<string, VerifierRules>;
-  /** The probing budget of every verifier whose rules set none. Default: {@link DEFAULT_MAX_DISTINCT} per {@link DEFAULT_WINDOW_DAYS} days. */
+  /** The probing budget of every verifier whose rules set none. Default: 2 distinct questions per 30 days. */
   probing?: ProbingBudget;
 }
 

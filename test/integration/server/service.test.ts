@@ -332,10 +332,17 @@ describe("verifier service", () => {
   it("finishes an in-flight verification when closed, then refuses connections", async () => {
     // A second instance with the same signing key: it verifies the first instance's requests.
     const other = await createVerifierService(config, { logger: false });
+    // Close once the verification is being handled (not after a fixed delay: on a loaded machine
+    // the request may not have arrived yet, and a closing server rightly answers 503).
+    let arrived!: () => void;
+    const handling = new Promise<void>((resolve) => (arrived = resolve));
+    other.app.addHook("preHandler", async (request) => {
+      if (request.url.endsWith("/v1/verify")) arrived();
+    });
     const url = await other.listen();
     const presentation = await presentationFor("adult");
     const pending = verifyOwn(presentation, url);
-    await new Promise((r) => setTimeout(r, 20));
+    await handling;
     await other.close();
     const res = await pending;
     expect(res.status).toBe(200);
