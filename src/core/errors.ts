@@ -57,7 +57,11 @@ export type MedzkErrorCode =
   | "REQUEST_REFUSED"
   | "REQUEST_EXPIRED"
   | "ARTIFACT_INTEGRITY"
-  | "PROVING_FAILED";
+  | "PROVING_FAILED"
+  /** A published trusted issuer set (medzk-issuer-set/v1) is malformed, or its root is not its members' root. */
+  | "INVALID_ISSUER_SET"
+  /** The credential's issuer key (for its schema, revocation root and day) is not a member of the trusted issuer set the request names. */
+  | "ISSUER_NOT_IN_SET";
 
 /**
  * The error medzk throws for caller mistakes and configuration errors. Switch on `code`; the
