@@ -5,6 +5,8 @@ export declare const CEREMONY_DIR: string;
 export declare const PTAU_POWER: number;
 export declare const PTAU_FILE: string;
 
+export declare const ISSUER_MODES: readonly ["key", "set"];
+
 /** One entry of circuits/circuits.json, as readRegistry returns it. */
 export interface CircuitEntry {
   name: string;
@@ -13,6 +15,8 @@ export interface CircuitEntry {
   params: Record<string, number | string>;
   schema: string | null;
   statements: string[];
+  /** "key": issuer key and revocation root public; "set": hidden among the trusted issuer set. */
+  issuerMode: "key" | "set";
   outputs: string[];
   publicSignals: string[];
   publicInputs: string[];

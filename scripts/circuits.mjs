@@ -30,6 +30,9 @@ const SCRIPT = fileURLToPath(import.meta.url);
 const require = createRequire(import.meta.url);
 const circom2Cli = join(dirname(require.resolve("circom2/package.json")), "cli.js");
 
+/** How a circuit shows its issuer (circuits/README.md). */
+export const ISSUER_MODES = ["key", "set"];
+
 /**
  * Reads circuits/circuits.json strictly: a key it does not know, a missing key or an
  * inconsistent entry (outputs not leading the public signals, a statement served twice, a
@@ -63,7 +66,7 @@ export function readRegistry(path = REGISTRY_FILE) {
   const circuits = Object.entries(raw.circuits).map(([name, c]) => {
     const at = (key) => `circuits.${name}${key ? `.${key}` : ""}`;
     if (!/^[a-z][a-z0-9_]*$/.test(name)) fail(at(), "a circuit name is lowercase letters, digits and _");
-    keys(c, at(), ["template", "include", "params", "schema", "statements", "outputs", "publicSignals"]);
+    keys(c, at(), ["template", "include", "params", "schema", "statements", "issuerMode", "outputs", "publicSignals"]);
     if (typeof c.template !== "string" || !/^[A-Za-z_]\w*$/.test(c.template)) fail(at("template"), "must be a template name");
     if (typeof c.include !== "string" || !/^lib\/[\w-]+\.circom$/.test(c.include)) fail(at("include"), `must be "lib/<file>.circom"`);
     if (!existsSync(join(ROOT, "circuits", c.include))) fail(at("include"), `circuits/${c.include} does not exist`);
@@ -81,9 +84,14 @@ export function readRegistry(path = REGISTRY_FILE) {
     if (!Array.isArray(c.statements) || c.statements.length === 0 || c.statements.some((s) => typeof s !== "string")) {
       fail(at("statements"), "must list the statement types the circuit serves");
     }
+    // "key": the issuer key and its revocation root are public signals; "set": they are private,
+    // proven to be a leaf of the verifier's trusted issuer set (public issuerSetRoot).
+    if (!ISSUER_MODES.includes(c.issuerMode)) fail(at("issuerMode"), `must be one of ${ISSUER_MODES.map((m) => `"${m}"`).join(", ")}`);
+    // Each statement is served by exactly one circuit per issuer mode.
     for (const s of c.statements) {
-      if (served.has(s)) fail(at("statements"), `"${s}" is already served by ${served.get(s)}`);
-      served.set(s, name);
+      const slot = `${s}/${c.issuerMode}`;
+      if (served.has(slot)) fail(at("statements"), `"${s}" is already served by ${served.get(slot)} in issuer mode "${c.issuerMode}"`);
+      served.set(slot, name);
     }
     const outputs = names(c.outputs, at("outputs"));
     const publicSignals = names(c.publicSignals, at("publicSignals"));
@@ -96,6 +104,7 @@ export function readRegistry(path = REGISTRY_FILE) {
       params: c.params,
       schema: c.schema,
       statements: c.statements,
+      issuerMode: c.issuerMode,
       outputs,
       publicSignals,
       /** The main component's public inputs as declared ("predSet", not "predSet[0][0]"), in order. */

@@ -16,6 +16,9 @@ import manifestJson from "../../artifacts/manifest.json" with { type: "json" };
 import ageVkey from "../../artifacts/age_at_least.vkey.json" with { type: "json" };
 import insuranceVkey from "../../artifacts/insurance_active.vkey.json" with { type: "json" };
 import queryVkey from "../../artifacts/query.vkey.json" with { type: "json" };
+import ageHiddenVkey from "../../artifacts/age_at_least_hidden.vkey.json" with { type: "json" };
+import insuranceHiddenVkey from "../../artifacts/insurance_active_hidden.vkey.json" with { type: "json" };
+import queryHiddenVkey from "../../artifacts/query_hidden.vkey.json" with { type: "json" };
 import { MedzkError } from "../core/errors.js";
 import type { VerificationKey } from "../core/verification-key.js";
 
@@ -43,7 +46,14 @@ function registrySignalCount(circuit: string): number | undefined {
   return Object.hasOwn(circuits, circuit) ? circuits[circuit]!.publicSignals.length : undefined;
 }
 
-const BUNDLED_VKEYS: Readonly<Record<string, unknown>> = { age_at_least: ageVkey, insurance_active: insuranceVkey, query: queryVkey };
+const BUNDLED_VKEYS: Readonly<Record<string, unknown>> = {
+  age_at_least: ageVkey,
+  insurance_active: insuranceVkey,
+  query: queryVkey,
+  age_at_least_hidden: ageHiddenVkey,
+  insurance_active_hidden: insuranceHiddenVkey,
+  query_hidden: queryHiddenVkey,
+};
 
 /**
  * The manifest entry of a registry circuit. Refused (ARTIFACT_INTEGRITY) when the circuit is not

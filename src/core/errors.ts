@@ -71,7 +71,11 @@ export type MedzkErrorCode =
   /** A sealed envelope is addressed to another encryption key than this holder's. */
   | "ENVELOPE_NOT_FOR_HOLDER"
   /** A sealed envelope does not decrypt: altered, truncated, or sealed to another key. One code for every such failure. */
-  | "ENVELOPE_DECRYPTION_FAILED";
+  | "ENVELOPE_DECRYPTION_FAILED"
+  /** A published trusted issuer set (medzk-issuer-set/v1) is malformed, or its root is not its members' root. */
+  | "INVALID_ISSUER_SET"
+  /** The credential's issuer key (for its schema, revocation root and day) is not a member of the trusted issuer set the request names. */
+  | "ISSUER_NOT_IN_SET";
 
 /**
  * The error medzk throws for caller mistakes and configuration errors. Switch on `code`; the

@@ -74,30 +74,34 @@ export function checkSlot(slot: unknown, name = "slot"): number {
   return assertInteger(slot, name, 0, REVOCATION_CAPACITY - 1);
 }
 
+/** A leaf's position and the other three children of each level: circuits' QuadMerkleRoot inputs (decimal). */
+export interface QuadPath {
+  /** Two bits per level (low bit first), leaf level first: the leaf index in binary. */
+  pathBits: string[];
+  /** Per level, the three other children in left-to-right order. */
+  siblings: string[][];
+}
+
 /**
- * The bitmap tree. Levels map a node index to its value, holding only values that differ from
- * ZERO. Shared with the issuer's registry (issuer/revocation-registry.ts); not a public API.
+ * A sparse 4-ary Poseidon tree of depth REVOCATION_DEPTH whose empty leaves are 0: the tree
+ * circuits/lib/revocation.circom's QuadMerkleRoot opens. The revocation bitmap and the trusted
+ * issuer set (issuer-set.ts) are both this tree with different leaves. Levels map a node index
+ * to its value, holding only values that differ from ZERO; not a public API.
  */
-export class BitmapTree {
+export class QuadTree {
   private readonly levels: Map<number, bigint>[] = Array.from({ length: REVOCATION_DEPTH + 1 }, () => new Map());
   /** Leaves whose ancestors are stale. */
   private stale = new Set<number>();
 
-  /** Sets a slot's bit; returns false when it was already set. */
-  set(slot: number): boolean {
-    const leafIndex = Math.floor(slot / REVOCATION_LEAF_BITS);
-    const bit = 1n << BigInt(slot % REVOCATION_LEAF_BITS);
-    const leaves = this.levels[0]!;
-    const leaf = leaves.get(leafIndex) ?? 0n;
-    if ((leaf & bit) !== 0n) return false;
-    leaves.set(leafIndex, leaf | bit);
-    this.stale.add(leafIndex);
-    return true;
+  /** Leaf `index` (0 .. 4^REVOCATION_DEPTH - 1; the caller checks the range). */
+  leaf(index: number): bigint {
+    return this.levels[0]!.get(index) ?? 0n;
   }
 
-  has(slot: number): boolean {
-    const leaf = this.levels[0]!.get(Math.floor(slot / REVOCATION_LEAF_BITS)) ?? 0n;
-    return ((leaf >> BigInt(slot % REVOCATION_LEAF_BITS)) & 1n) === 1n;
+  setLeaf(index: number, value: bigint): void {
+    if (value === 0n) this.levels[0]!.delete(index);
+    else this.levels[0]!.set(index, value);
+    this.stale.add(index);
   }
 
   private node(level: number, index: number): bigint {
@@ -130,25 +134,49 @@ export class BitmapTree {
     return this.node(REVOCATION_DEPTH, 0);
   }
 
-  witness(slot: number): RevocationWitness {
+  /** The opening of leaf `leafIndex`. */
+  path(leafIndex: number): QuadPath {
     this.refresh();
-    const leafIndex = Math.floor(slot / REVOCATION_LEAF_BITS);
-    const revPathBits: string[] = [];
-    for (let i = 0; i < 2 * REVOCATION_DEPTH; i++) revPathBits.push(String((leafIndex >> i) & 1));
-    const revSiblings: string[][] = [];
+    const pathBits: string[] = [];
+    for (let i = 0; i < 2 * REVOCATION_DEPTH; i++) pathBits.push(String((leafIndex >> i) & 1));
+    const siblings: string[][] = [];
     for (let l = 0; l < REVOCATION_DEPTH; l++) {
       const index = leafIndex >> (2 * l);
       const position = index & 3;
       const first = index - position;
-      const siblings: string[] = [];
-      for (let k = 0; k < 4; k++) if (k !== position) siblings.push(this.node(l, first + k).toString());
-      revSiblings.push(siblings);
+      const others: string[] = [];
+      for (let k = 0; k < 4; k++) if (k !== position) others.push(this.node(l, first + k).toString());
+      siblings.push(others);
     }
+    return { pathBits, siblings };
+  }
+}
+
+/** The status bitmap: slot s is bit s % 248 of leaf floor(s / 248). Shared with issuer/revocation-registry.ts. */
+export class BitmapTree extends QuadTree {
+  /** Sets a slot's bit; returns false when it was already set. */
+  set(slot: number): boolean {
+    const leafIndex = Math.floor(slot / REVOCATION_LEAF_BITS);
+    const bit = 1n << BigInt(slot % REVOCATION_LEAF_BITS);
+    const leaf = this.leaf(leafIndex);
+    if ((leaf & bit) !== 0n) return false;
+    this.setLeaf(leafIndex, leaf | bit);
+    return true;
+  }
+
+  has(slot: number): boolean {
+    const leaf = this.leaf(Math.floor(slot / REVOCATION_LEAF_BITS));
+    return ((leaf >> BigInt(slot % REVOCATION_LEAF_BITS)) & 1n) === 1n;
+  }
+
+  witness(slot: number): RevocationWitness {
+    const leafIndex = Math.floor(slot / REVOCATION_LEAF_BITS);
+    const { pathBits, siblings } = this.path(leafIndex);
     return {
-      revLeaf: this.node(0, leafIndex).toString(),
-      revPathBits,
+      revLeaf: this.leaf(leafIndex).toString(),
+      revPathBits: pathBits,
       revBitIndex: String(slot % REVOCATION_LEAF_BITS),
-      revSiblings,
+      revSiblings: siblings,
     };
   }
 }

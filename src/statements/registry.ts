@@ -42,7 +42,7 @@ export interface StatementDefinition {
 }
 
 function define(module: StatementModule<Statement>): StatementDefinition {
-  const found = Object.entries(circuits.circuits).find(([, c]) => (c.statements as string[]).includes(module.type));
+  const found = Object.entries(circuits.circuits).find(([, c]) => c.issuerMode === "key" && (c.statements as string[]).includes(module.type));
   // A build whose registry and modules disagree is broken; test/unit/statements checks both ways.
   if (!found) throw new Error(`circuits/circuits.json has no circuit serving "${module.type}"`);
   const [circuit, entry] = found;

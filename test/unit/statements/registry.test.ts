@@ -46,7 +46,7 @@ const code = (f: () => unknown): string => {
 
 describe("statement registry", () => {
   it("serves exactly the statements of circuits/circuits.json, each from its circuit", () => {
-    expect([...STATEMENT_TYPES].sort()).toEqual(CIRCUITS.flatMap((c) => c.statements).sort());
+    expect([...STATEMENT_TYPES].sort()).toEqual(CIRCUITS.filter((c) => c.issuerMode === "key").flatMap((c) => c.statements).sort());
     expect(Object.keys(EXAMPLES).sort()).toEqual([...STATEMENT_TYPES].sort());
     for (const type of STATEMENT_TYPES) {
       const def = statementDefinition(type);
@@ -128,7 +128,10 @@ describe("circuit registry file (scripts/circuits.mjs)", () => {
     expect(await readEdited((r) => delete (r.circuits.query as Partial<typeof r.circuits.query>).outputs)).toMatch(/missing "outputs"/);
     expect(await readEdited((r) => (r.circuits.query.outputs = ["disclosed[0]", "nullifier", "disclosed[1]"]))).toMatch(/first public signals/);
     expect(await readEdited((r) => (r.circuits.query.publicSignals = [...r.circuits.query.publicSignals, "scope"]))).toMatch(/names a signal twice/);
-    expect(await readEdited((r) => (r.circuits.insurance_active.statements = ["ageAtLeast"]))).toMatch(/already served by age_at_least/);
+    expect(await readEdited((r) => (r.circuits.insurance_active.statements = ["ageAtLeast"]))).toMatch(/already served by age_at_least in issuer mode "key"/);
+    expect(await readEdited((r) => (r.circuits.insurance_active_hidden.statements = ["ageAtLeast"]))).toMatch(/already served by age_at_least_hidden in issuer mode "set"/);
+    expect(await readEdited((r) => (r.circuits.query_hidden.issuerMode = "hidden"))).toMatch(/circuits\.query_hidden\.issuerMode: must be one of "key", "set"/);
+    expect(await readEdited((r) => delete (r.circuits.query as Partial<typeof r.circuits.query>).issuerMode)).toMatch(/missing "issuerMode"/);
     expect(await readEdited((r) => (r.circuits.query.params = { N_DISCLOSED: 2, SET_SIZE: 16, N_PREDICATES: 4 }))).toMatch(/Query's parameters in order: N_PREDICATES, SET_SIZE, N_DISCLOSED/);
     expect(await readEdited((r) => (r.circuits.query.params.SET_SIZE = 1.5))).toMatch(/non-negative integer/);
     expect(await readEdited((r) => (r.circuits.query.template = "Quer"))).toMatch(/declares no template Quer/);
