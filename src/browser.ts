@@ -21,7 +21,7 @@ export type { Statement, StatementType, QueryStatement, Predicate, Operator } fr
 export type { ProofRequest } from "./core/request.js";
 export type { Presentation } from "./core/presentation.js";
 export type { Groth16Proof } from "./core/groth16-proof.js";
-export type { Wallet, WalletOptions, ReceiptExport, HolderIdentity } from "./wallet/wallet.js";
+export type { Wallet, WalletOptions, ReceiptExport, HolderIdentity, ConsentQuestion } from "./wallet/wallet.js";
 export { parseVerifierRegistry, type TrustedVerifier, type VerifierDirectory } from "./wallet/trust.js";
 export type { WalletPolicy, VerifierRules, ProbingBudget } from "./wallet/policy.js";
 export type { Receipt } from "./wallet/receipts.js";

@@ -16,7 +16,7 @@ export { encodeString } from "./core/schemas.js";
 export { prove, buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProgress, type ProveStage } from "./prover/node.js";
 export type { ArtifactSource } from "./artifacts/node-source.js";
 export { createWallet } from "./wallet/node.js";
-export type { Wallet, WalletOptions, ReceiptExport, HolderIdentity } from "./wallet/wallet.js";
+export type { Wallet, WalletOptions, ReceiptExport, HolderIdentity, ConsentQuestion } from "./wallet/wallet.js";
 export { parseVerifierRegistry, type TrustedVerifier, type VerifierDirectory } from "./wallet/trust.js";
 export { JsonFileVerifierRegistry } from "./wallet/verifier-registry-file.js";
 export type { WalletPolicy, VerifierRules, ProbingBudget } from "./wallet/policy.js";

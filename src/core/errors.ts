@@ -33,6 +33,8 @@ export type MedzkErrorCode =
    * distinct questions about one attribute in the window. Decided from the requests alone.
    */
   | "PROBING_LIMIT"
+  /** A wallet's holder declined the request when asked (the wallet's `consent` callback). */
+  | "DECLINED_BY_HOLDER"
   /** A wallet holds no credential of the schema the request's statement is about. */
   | "NO_MATCHING_CREDENTIAL"
   /** A wallet store's contents are malformed or of an unknown format (the wallet refuses to start from them). */

@@ -62,6 +62,28 @@ export interface WalletOptions {
   revocation?: (credential: Credential) => RevocationStatus | undefined | Promise<RevocationStatus | undefined>;
   /** Called as proving moves through its stages (as prove's `onProgress`), after the wallet has decided to answer. */
   onProgress?: ProveOptions["onProgress"];
+  /**
+   * Asks the holder, once the wallet itself would answer (trusted, allowed, within budget, before
+   * anything the wallet holds is looked at): resolve true to go on, false to decline
+   * (DECLINED_BY_HOLDER). A page shows "Acme Health asks: …" with Share / Decline here. Default:
+   * no question (the policy decides alone).
+   */
+  consent?: (question: ConsentQuestion) => boolean | Promise<boolean>;
+}
+
+/** What the holder is asked to agree to: JSON-safe, named from the trust list. */
+export interface ConsentQuestion {
+  /** The verifier as the holder knows it (from the trust list). */
+  verifier: { publicKey: string; name: string };
+  /** The request's purpose label, if any. */
+  purpose?: string;
+  /** The statement to prove, as parsed and normalised. */
+  statement: Statement;
+  /** Attributes whose values would be shown to the verifier. */
+  disclosures: string[];
+  /** The as-of date (YYYY-MM-DD) and where the answer goes. */
+  asOf: string;
+  responseUrl?: string;
 }
 
 /** The receipts as exported: JSON-safe, for the holder to keep or inspect elsewhere. */
@@ -130,7 +152,7 @@ const signatureOf = (c: Credential): string => JSON.stringify([c.signature.R8x, 
 
 const OPTION_KEYS = {
   required: ["trustedVerifiers"],
-  optional: ["holder", "credentials", "policy", "store", "clock", "artifacts", "revocation", "onProgress"],
+  optional: ["holder", "credentials", "policy", "store", "clock", "artifacts", "revocation", "onProgress", "consent"],
 } as const;
 
 /** A wallet proving with `prove` (Node's or the browser's). */
@@ -148,6 +170,8 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
   const revocation = o.revocation as WalletOptions["revocation"];
   if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw new MedzkError("INVALID_ARGUMENT", `"onProgress" must be a function`);
   const onProgress = o.onProgress as WalletOptions["onProgress"];
+  if (o.consent !== undefined && typeof o.consent !== "function") throw new MedzkError("INVALID_ARGUMENT", `"consent" must be a function`);
+  const consent = o.consent as WalletOptions["consent"];
   const artifacts = o.artifacts as WalletOptions["artifacts"];
 
   const save = async (s: Held) => {
@@ -259,6 +283,14 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     // The budget before anything the wallet holds: which credentials it has is itself private
     // (a schema can name a clinic), so a verifier past its budget learns not even that.
     s.guard.check(verifier.publicKey, statement, now, verifier.name);
+    // The holder's own say, before the wallet evaluates anything. NOTE: a person who declines
+    // knows the record; a decline can say what the person lets it say. It spends no budget.
+    if (consent) {
+      const question: ConsentQuestion = { verifier: { publicKey: verifier.publicKey, name: verifier.name }, statement: structuredClone(statement), disclosures: [...disclose], asOf: request.asOf };
+      if (request.purpose !== undefined) question.purpose = request.purpose;
+      if (request.responseUrl !== undefined) question.responseUrl = request.responseUrl;
+      if ((await consent(question)) !== true) throw new MedzkError("DECLINED_BY_HOLDER", `the holder declined ${verifier.name}'s request`);
+    }
     // From here on the wallet's contents are looked at: remember the question first, durably.
     s.guard.record(verifier.publicKey, statement, now);
     await save(s);

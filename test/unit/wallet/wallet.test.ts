@@ -276,3 +276,26 @@ describe("what the wallet holds", () => {
     expect(await code(() => wallet.credentials())).toBe("WALLET_STORE_INVALID");
   });
 });
+
+describe("asking the holder", () => {
+  it("asks only once the wallet itself would answer, names the verifier from the trust list, and a decline spends no budget", async () => {
+    const asked: unknown[] = [];
+    let answer: unknown = false;
+    const { wallet, verifier } = setup({ policy: { probing: { maxDistinct: 1 } }, consent: async (q) => (asked.push(q), answer as boolean) });
+    expect(await code(() => wallet.respond(verifier().createRequest({ statement: AGE(21) })))).toBe("DECLINED_BY_HOLDER");
+    expect(asked).toEqual([{ verifier: { publicKey: acmeKey.publicKey, name: "Acme Health" }, statement: AGE(21), disclosures: [], asOf: "2026-06-15" }]);
+    // Not asked about what the wallet refuses by itself: a stranger, a disallowed disclosure.
+    expect(await code(() => wallet.respond(verifier(strangerKey).createRequest({ statement: AGE(18) })))).toBe("UNTRUSTED_VERIFIER");
+    const disclose: Statement = { type: "query", schema: "insurance-coverage/v1", where: [], disclose: ["plan"] };
+    expect(await code(() => wallet.respond(verifier().createRequest({ statement: disclose })))).toBe("REQUEST_NOT_ALLOWED");
+    expect(asked).toHaveLength(1);
+    // The decline spent nothing: a new question still fits the budget of 1. Only `true` consents.
+    answer = "yes";
+    expect(await code(() => wallet.respond(verifier().createRequest({ statement: AGE(18) })))).toBe("DECLINED_BY_HOLDER");
+    answer = true;
+    expect(await code(() => wallet.respond(verifier().createRequest({ statement: AGE(18) })))).toBe("shown");
+    expect(await code(() => wallet.respond(verifier().createRequest({ statement: AGE(30) })))).toBe("PROBING_LIMIT");
+    expect(asked).toHaveLength(3);
+    expect((await wallet.receipts()).map((r) => r.code ?? r.outcome)).toEqual(["DECLINED_BY_HOLDER", "UNTRUSTED_VERIFIER", "REQUEST_NOT_ALLOWED", "DECLINED_BY_HOLDER", "shown", "PROBING_LIMIT"]);
+  });
+});
