@@ -32,7 +32,7 @@ describe("artifacts", () => {
 
   it("match the circuit sources, the registry, their pins and the powers of tau (zkey verify)", async () => {
     expect(await checkArtifacts({ verifyZkey: true })).toEqual([]);
-  }, 240_000);
+  }, 600_000);
 
   it("refuses a proving key or wasm whose bytes differ from the pin", async () => {
     const copy = join(dir, "tampered");
