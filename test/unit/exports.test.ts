@@ -27,6 +27,7 @@ it("the public API is exactly this", () => {
       "generateIssuerKey",
       "generateVerifierKey",
       "issueCredential",
+      "parseIssuerSet",
       "prove",
     ]
   `);
@@ -46,6 +47,7 @@ it("medzk/verifier exports the verifier side only, each the same object as the r
     "createVerifier",
     "defineSchema",
     "generateVerifierKey",
+    "parseIssuerSet",
   ]);
   for (const name of names) expect((verifierApi as Record<string, unknown>)[name]).toBe((api as Record<string, unknown>)[name]);
 });
