@@ -26,6 +26,7 @@ export {
   type RevocationRoots,
 } from "./verifier/issuer-registry.js";
 export { EMPTY_REVOCATION_ROOT } from "./core/revocation.js";
+export { parseIssuerSet, type IssuerSet, type IssuerSetMember } from "./core/issuer-set.js";
 export {
   BUILTIN_SCHEMAS,
   defineSchema,

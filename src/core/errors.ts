@@ -119,7 +119,13 @@ export type VerifyErrorCode =
   | "MALFORMED_PROOF"
   | "INVALID_PROOF"
   | "STORE_UNAVAILABLE"
-  | "INTERNAL_ERROR";
+  | "INTERNAL_ERROR"
+  /** Issuer hidden among a trusted set: the proof's issuerSetRoot is not the set the request names. */
+  | "ISSUER_SET_MISMATCH"
+  /** The request's trusted issuer set was replaced too long ago, or one of its keys was since retired or compromised. */
+  | "STALE_ISSUER_SET"
+  /** The request's trusted issuer set is not one this verifier built (for instance before a restart). */
+  | "UNKNOWN_ISSUER_SET";
 
 /** Why a verifier refused a presentation: the `error` of a failed verification result. */
 export interface VerifyError {

@@ -30,6 +30,7 @@ it("the public API is exactly this", () => {
       "holderEncryptionKey",
       "issueCredential",
       "openCredential",
+      "parseIssuerSet",
       "parseVerifierRegistry",
       "prove",
       "sealCredential",
@@ -51,6 +52,7 @@ it("medzk/verifier exports the verifier side only, each the same object as the r
     "createVerifier",
     "defineSchema",
     "generateVerifierKey",
+    "parseIssuerSet",
   ]);
   for (const name of names) expect((verifierApi as Record<string, unknown>)[name]).toBe((api as Record<string, unknown>)[name]);
 });
