@@ -33,6 +33,10 @@ export type MedzkErrorCode =
    * distinct questions about one attribute in the window. Decided from the requests alone.
    */
   | "PROBING_LIMIT"
+  /** A wallet has no copy of the trusted issuer set a hidden-issuer request names (`issuerSets` gave none, another root, or a malformed one). */
+  | "ISSUER_SET_UNAVAILABLE"
+  /** A wallet refused a hidden-issuer request whose set holds fewer keys for the schema than its policy's `minIssuerSetSize`. */
+  | "ISSUER_SET_TOO_SMALL"
   /** A wallet's holder declined the request when asked (the wallet's `consent` callback). */
   | "DECLINED_BY_HOLDER"
   /** A wallet holds no credential of the schema the request's statement is about. */

@@ -16,11 +16,12 @@
  * Platform-neutral: the proving function is injected (wallet/node.ts gives Node's `prove`).
  */
 import { type Credential, checkCredential } from "../core/credential.js";
+import { type IssuerSet, parseIssuerSet } from "../core/issuer-set.js";
 import { MedzkError } from "../core/errors.js";
 import type { Presentation } from "../core/presentation.js";
 import { type ProofRequest, parseRequest, requestSignatureValid } from "../core/request.js";
 import type { RevocationStatus } from "../core/revocation.js";
-import type { SchemaDefinition } from "../core/schemas.js";
+import { type SchemaDefinition, schemaIdField } from "../core/schemas.js";
 import type { Statement } from "../core/statement.js";
 import { assertArray, assertClock, assertObject } from "../core/validate.js";
 import { type Holder, holderCommitment, holderEncryptionKey, parseHolder } from "../prover/holder.js";
@@ -69,6 +70,12 @@ export interface WalletOptions {
    * no question (the policy decides alone).
    */
   consent?: (question: ConsentQuestion) => boolean | Promise<boolean>;
+  /**
+   * The verifier's published trusted issuer set with this root (`medzk-issuer-set/v1`, from
+   * `verifier.issuerSet`), for requests that hide the issuer; fetched like a revocation status.
+   * The wallet finds its issuer's member locally: nobody learns which.
+   */
+  issuerSets?: (root: string) => IssuerSet | undefined | Promise<IssuerSet | undefined>;
 }
 
 /** What the holder is asked to agree to: JSON-safe, named from the trust list. */
@@ -84,6 +91,8 @@ export interface ConsentQuestion {
   /** The as-of date (YYYY-MM-DD) and where the answer goes. */
   asOf: string;
   responseUrl?: string;
+  /** When the issuer is hidden: how many keys the verifier's set holds for the schema (the anonymity set). */
+  issuerSetSize?: number;
 }
 
 /** The receipts as exported: JSON-safe, for the holder to keep or inspect elsewhere. */
@@ -152,7 +161,7 @@ const signatureOf = (c: Credential): string => JSON.stringify([c.signature.R8x, 
 
 const OPTION_KEYS = {
   required: ["trustedVerifiers"],
-  optional: ["holder", "credentials", "policy", "store", "clock", "artifacts", "revocation", "onProgress", "consent"],
+  optional: ["holder", "credentials", "policy", "store", "clock", "artifacts", "revocation", "onProgress", "consent", "issuerSets"],
 } as const;
 
 /** A wallet proving with `prove` (Node's or the browser's). */
@@ -172,6 +181,8 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
   const onProgress = o.onProgress as WalletOptions["onProgress"];
   if (o.consent !== undefined && typeof o.consent !== "function") throw new MedzkError("INVALID_ARGUMENT", `"consent" must be a function`);
   const consent = o.consent as WalletOptions["consent"];
+  if (o.issuerSets !== undefined && typeof o.issuerSets !== "function") throw new MedzkError("INVALID_ARGUMENT", `"issuerSets" must be a function`);
+  const issuerSets = o.issuerSets as WalletOptions["issuerSets"];
   const artifacts = o.artifacts as WalletOptions["artifacts"];
 
   const save = async (s: Held) => {
@@ -243,6 +254,28 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     return structuredClone(admitted);
   };
 
+  /**
+   * The verifier's set the request names, parsed strictly, with its anonymity set for the schema
+   * (distinct keys). Refuses ISSUER_SET_UNAVAILABLE (no set, or another root) and
+   * ISSUER_SET_TOO_SMALL; both decided from public data.
+   */
+  const trustedSet = async (root: string, schema: SchemaDefinition, rules: { minIssuerSetSize: number }, name: string): Promise<{ set: IssuerSet; size: number }> => {
+    let set: IssuerSet | undefined;
+    try {
+      const found = issuerSets === undefined ? undefined : await issuerSets(root);
+      set = found === undefined ? undefined : parseIssuerSet(found);
+    } catch (cause) {
+      throw new MedzkError("ISSUER_SET_UNAVAILABLE", `the trusted issuer set ${name}'s request names could not be read`, { cause });
+    }
+    if (set === undefined || set.root !== root) throw new MedzkError("ISSUER_SET_UNAVAILABLE", `the wallet has no copy of the trusted issuer set ${name}'s request names`);
+    const field = schemaIdField(schema).toString();
+    const size = new Set(set.members.filter((m) => m.schemaId === field).map((m) => m.publicKey)).size;
+    if (size < rules.minIssuerSetSize) {
+      throw new MedzkError("ISSUER_SET_TOO_SMALL", `${name} hides the issuer among ${size} key(s) for ${schema.id}; this wallet wants at least ${rules.minIssuerSetSize}`);
+    }
+    return { set, size };
+  };
+
   // A query may be over the holder's own (non-built-in) schema: resolve it from the credentials.
   const schemasOf = (held: Held) => (id: string): SchemaDefinition | undefined => held.credentials.find((c) => c.schema.id === id)?.schema ?? builtinSchemas(id);
 
@@ -278,8 +311,15 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     const now = new Date(receipt.at);
     checkRequestTiming(request, now);
     const statement: Statement = parseStatement(request.statement, schemas);
-    const disclose = checkAllowed(statement, policy.rulesFor(verifier.publicKey), verifier.name);
-    const schemaId = statementDefinition(statement.type).schema(statement, schemas).id;
+    const rules = policy.rulesFor(verifier.publicKey);
+    const disclose = checkAllowed(statement, rules, verifier.name);
+    const schema = statementDefinition(statement.type).schema(statement, schemas);
+    const schemaId = schema.id;
+    // The issuer: revealed, or hidden among the verifier's set (public data, not the record).
+    const issuerSet = request.issuerSet === undefined ? undefined : await trustedSet(request.issuerSet, schema, rules, verifier.name);
+    if (issuerSet === undefined && rules.hideIssuer) {
+      throw new MedzkError("REQUEST_NOT_ALLOWED", `the wallet's policy answers ${verifier.name} only with the issuer hidden, and this request reveals it`);
+    }
     // The budget before anything the wallet holds: which credentials it has is itself private
     // (a schema can name a clinic), so a verifier past its budget learns not even that.
     s.guard.check(verifier.publicKey, statement, now, verifier.name);
@@ -287,6 +327,7 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     // knows the record; a decline can say what the person lets it say. It spends no budget.
     if (consent) {
       const question: ConsentQuestion = { verifier: { publicKey: verifier.publicKey, name: verifier.name }, statement: structuredClone(statement), disclosures: [...disclose], asOf: request.asOf };
+      if (issuerSet !== undefined) question.issuerSetSize = issuerSet.size;
       if (request.purpose !== undefined) question.purpose = request.purpose;
       if (request.responseUrl !== undefined) question.responseUrl = request.responseUrl;
       if ((await consent(question)) !== true) throw new MedzkError("DECLINED_BY_HOLDER", `the holder declined ${verifier.name}'s request`);
@@ -308,6 +349,7 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
           ...(artifacts === undefined ? {} : { artifacts }),
           ...(onProgress === undefined ? {} : { onProgress }),
           ...(revocation === undefined ? {} : { revocation: await revocation(credential) }),
+          ...(issuerSet === undefined ? {} : { issuerSet: issuerSet.set }),
         });
         receipt.outcome = "shown";
         receipt.disclosures = disclose;

@@ -299,3 +299,27 @@ describe("asking the holder", () => {
     expect((await wallet.receipts()).map((r) => r.code ?? r.outcome)).toEqual(["DECLINED_BY_HOLDER", "UNTRUSTED_VERIFIER", "REQUEST_NOT_ALLOWED", "DECLINED_BY_HOLDER", "shown", "PROBING_LIMIT"]);
   });
 });
+
+describe("the issuer hidden among the verifier's set", () => {
+  it("answers with the verifier's set (fetched by root), tells the holder its size, and refuses a missing or too small set", async () => {
+    const asked: Array<{ issuerSetSize?: number }> = [];
+    const { verifier } = setup();
+    const acme = verifier();
+    const set = await acme.issuerSet({ statement: AGE(18) });
+    const hidden = () => acme.createRequest({ statement: AGE(18), issuerSet: set.root });
+    const sets = async (root: string) => (root === set.root ? set : undefined);
+    const { wallet } = setup({ issuerSets: sets, consent: (q) => (asked.push(q), true) });
+    expect(await code(() => wallet.respond(hidden()))).toBe("shown");
+    expect(asked[0]?.issuerSetSize).toBe(2); // the hospital's and the insurer's keys, both trusted for every schema
+    expect(await code(() => setup().wallet.respond(hidden()))).toBe("ISSUER_SET_UNAVAILABLE");
+    expect(await code(() => setup({ issuerSets: async () => ({ ...set, root: "1" }) }).wallet.respond(hidden()))).toBe("ISSUER_SET_UNAVAILABLE");
+    const strict = setup({ issuerSets: sets, policy: { default: { minIssuerSetSize: 3 } } }).wallet;
+    expect(await code(() => strict.respond(hidden()))).toBe("ISSUER_SET_TOO_SMALL");
+  });
+
+  it("a policy may require the issuer hidden: a request revealing it is not allowed", async () => {
+    const { wallet, verifier } = setup({ policy: { verifiers: { [acmeKey.publicKey]: { hideIssuer: true } } } });
+    expect(await code(() => wallet.respond(verifier().createRequest({ statement: AGE(18) })))).toBe("REQUEST_NOT_ALLOWED");
+    expect(() => setup({ policy: { default: { hideIssuer: "yes" } } as never })).toThrow(/hideIssuer/);
+  });
+});
