@@ -159,6 +159,17 @@ describe("browser entry (Node side)", () => {
     `);
   });
 
+  it("its types require the artifact URL too (tsc, part of npm test, checks these lines)", () => {
+    const patient = createHolder();
+    const typeErrors = [
+      // @ts-expect-error: a browser has no package folder, so `artifacts` is required
+      () => browserApi.prove({ credential: {} as Parameters<typeof browserApi.prove>[0]["credential"], holder: patient, request: {} }),
+      // @ts-expect-error: the same for the wallet
+      () => browserApi.createWallet({ holder: patient, trustedVerifiers: [] }),
+    ];
+    expect(typeErrors).toHaveLength(2);
+  });
+
   it("requires an artifact URL in the browser and refuses a malformed one", async () => {
     await expect(browserApi.prove({} as never)).rejects.toMatchObject({ code: "INVALID_ARGUMENT", message: expect.stringContaining("required") });
     await expect(browserApi.prove({ artifacts: "::not a url" } as never)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
