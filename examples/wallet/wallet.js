@@ -64,15 +64,21 @@ function wallet({ onProgress }) {
     store: store(),
     artifacts: ARTIFACTS,
     consent: ask,
+    // A verifier hiding the issuer sends its trusted set with the request (see below).
+    issuerSets: (root) => (lastIssuerSet?.root === root ? lastIssuerSet : undefined),
     ...(onProgress === undefined ? {} : { onProgress }),
   });
 }
+
+/** The trusted issuer set that came with the last request, when the verifier hides the issuer. */
+let lastIssuerSet;
 
 /** The wallet's consent question, shown to the patient; resolves with their choice. */
 function ask(question) {
   $("consent-question").textContent = `${question.verifier.name} asks: ${describe(question.statement, question.asOf)}`;
   $("consent-detail").textContent =
     (question.disclosures.length > 0 ? `It would see your ${question.disclosures.join(" and ")}. ` : "It would see only the yes, not your record. ") +
+    (question.issuerSetSize !== undefined ? `It would not learn which hospital issued your record (one of ${question.issuerSetSize} it trusts). ` : "") +
     (question.responseUrl ? `The answer goes to ${new URL(question.responseUrl).origin}.` : "");
   $("consent").hidden = false;
   $("share").disabled = $("decline").disabled = false;
@@ -120,7 +126,8 @@ $("wallet").addEventListener("submit", (event) => {
     await addPasted(w);
 
     step("request", "asking the verifier for a proof request");
-    const { request } = await post(new URL("v1/requests", verifier), { preset: PRESET }, 201);
+    const { request, issuerSet } = await post(new URL("v1/requests", verifier), { preset: PRESET }, 201);
+    lastIssuerSet = issuerSet;
     let presentation;
     try {
       presentation = await w.respond(request);

@@ -45,6 +45,12 @@ export interface ServiceConfig {
    * statement parser. `POST /v1/requests` takes a name; results carry it.
    */
   presets: Record<string, Statement>;
+  /**
+   * Hide the issuer in every request (`"hideIssuer": true`): requests name the verifier's current
+   * trusted issuer set for the preset's schema, and `POST /v1/requests` returns that set beside the
+   * request for the wallet. Results then name the set, never the issuer.
+   */
+  hideIssuer: boolean;
   /** Packed public keys of issuers without a revocation registry. */
   trustedIssuers: string[];
   /** Absolute path of a JsonFileIssuerRegistry file (`medzk-issuers/v1`). */
@@ -86,7 +92,7 @@ const CONFIG_SHAPE = {
   required: ["presets"],
   optional: [
     "listen", "signingKey", "name", "purpose", "responseUrl", "scope", "requestKey", "trustedIssuers", "issuersFile",
-    "schemas", "redis", "requestTtlSeconds", "maxRootAgeSeconds", "limits", "corsOrigins",
+    "schemas", "redis", "requestTtlSeconds", "maxRootAgeSeconds", "limits", "corsOrigins", "hideIssuer",
   ],
 } as const;
 
@@ -172,11 +178,14 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
     }
   });
 
+  if (c.hideIssuer !== undefined && typeof c.hideIssuer !== "boolean") fail(`"hideIssuer" must be true or false`);
+
   const config: ServiceConfig = {
     listen: { host: host as string, port },
     signingKey,
     scope: verifierScope(signingKey.publicKey, c.purpose as string | undefined),
     presets,
+    hideIssuer: c.hideIssuer === true,
     trustedIssuers: [...(trustedIssuers as string[])],
     requestTtlSeconds,
     maxRootAgeSeconds,

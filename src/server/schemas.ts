@@ -83,6 +83,7 @@ const ProofRequest: Schema = {
     verifier: { type: "string", pattern: "^[0-9a-f]{64}$", description: "The verifier's Ed25519 public key." },
     purpose: { type: "string", pattern: "^[A-Za-z0-9._-]{1,64}$" },
     responseUrl: { type: "string", format: "uri", description: "Where the wallet sends the presentation, and nowhere else." },
+    issuerSet: { ...decimal, description: "Hidden issuer: the root of the verifier's trusted issuer set the proof must show membership of." },
     challenge: decimal,
     asOf: day,
     statement: Statement,
@@ -114,14 +115,15 @@ const VerifyResult: Schema = {
   oneOf: [
     {
       type: "object",
-      required: ["ok", "preset", "statement", "nullifier", "issuer", "issuerId", "asOf", "scope", "challenge"],
+      required: ["ok", "preset", "statement", "nullifier", "asOf", "scope", "challenge"],
       properties: {
         ok: { type: "boolean", enum: [true] },
         preset: { type: "string", description: "The preset (config \"presets\") whose statement was proven." },
         statement: Statement,
         nullifier: { ...decimal, description: "Poseidon(holder secret, scope): stable per holder within this scope." },
-        issuer: { type: "string", pattern: "^[0-9a-f]{64}$" },
-        issuerId: { type: "string" },
+        issuer: { type: "string", pattern: "^[0-9a-f]{64}$", description: "The issuer key (absent when the issuer is hidden)." },
+        issuerId: { type: "string", description: "The issuer's registry id (absent when the issuer is hidden)." },
+        issuerSet: { ...decimal, description: "Hidden issuer: the trusted set's root (then no issuer, issuerId)." },
         disclosed: { type: "object", description: "Attributes the query asked to disclose." },
         asOf: day,
         scope: { type: "string" },
@@ -209,7 +211,14 @@ export function serviceSchemas(limits: { batchSize: number }, presets: Readonly<
         },
       },
     },
-    CreateRequestResponse: { type: "object", required: ["request"], properties: { request: ProofRequest } },
+    CreateRequestResponse: {
+      type: "object",
+      required: ["request"],
+      properties: {
+        request: ProofRequest,
+        issuerSet: { type: "object", description: "With \"hideIssuer\": the trusted issuer set (medzk-issuer-set/v1) the request names; the wallet proves membership of it locally." },
+      },
+    },
     VerifyResponse: { type: "object", required: ["result"], properties: { result: VerifyResult } },
     VerifyBatchResponse: { type: "object", required: ["results"], properties: { results: { type: "array", items: VerifyResult } } },
   };

@@ -198,7 +198,11 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       const { preset } = request.body as { preset: string };
       const statement = configured.presets.statement(preset);
       if (statement === undefined) return sendError(request, reply, 400, "UNKNOWN_PRESET", `no preset ${JSON.stringify(preset)}; this verifier has ${presetNames}`);
-      return reply.code(201).send({ request: verifier.createRequest({ statement }) });
+      if (!config.hideIssuer) return reply.code(201).send({ request: verifier.createRequest({ statement }) });
+      // The set is rebuilt from the trust sources each time (deterministic: every instance gets the
+      // same root), and travels with the request: the wallet proves membership locally.
+      const issuerSet = await verifier.issuerSet({ statement });
+      return reply.code(201).send({ request: verifier.createRequest({ statement, issuerSet: issuerSet.root }), issuerSet });
     },
     verify: async (request) => {
       const { presentation, expected } = request.body as { presentation: unknown; expected: ProofRequest | string };
