@@ -393,6 +393,7 @@ describe("service configuration", () => {
       signingKey: signing,
       scope: `medzk-verifier:${signing.publicKey}`,
       presets: { adult: { type: "ageAtLeast", minAge: 18 } },
+      hideIssuer: false,
       trustedIssuers: [w.hospital.publicKey],
       requestTtlSeconds: 300,
       maxRootAgeSeconds: 3600,
