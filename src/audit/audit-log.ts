@@ -8,7 +8,7 @@
  */
 import { MedzkError } from "../core/errors.js";
 import { checkHex } from "../core/validate.js";
-import { type AuditEntryInput, type AuditRecord, auditLogId } from "./entry.js";
+import { type AuditEntryInput, type AuditRecord, auditLogId, chainEntry } from "./entry.js";
 
 /** The head of a log: how many entries it holds and the hash of the last (the log id when empty). */
 export interface AuditHead {
@@ -52,10 +52,14 @@ export function logIdentity(verifier: unknown): { verifier: string; logId: strin
   return { verifier: verifier as string, logId: auditLogId(verifier as string) };
 }
 
-/** Refuses (INVALID_ARGUMENT) an entry written in another verifier's name. */
+/**
+ * Refuses (INVALID_ARGUMENT) a malformed entry or one written in another verifier's name, before
+ * it is queued: a bad entry must fail alone, not the batch it would have been committed with.
+ */
 export function assertOwnEntry(input: AuditEntryInput, verifier: string): void {
   if (typeof input !== "object" || input === null) throw new MedzkError("INVALID_ARGUMENT", `"entry" must be an audit entry object`);
   if (input.verifier !== verifier) throw new MedzkError("INVALID_ARGUMENT", `"entry.verifier" must be this log's verifier ${verifier}`);
+  chainEntry(input, 0, verifier);
 }
 
 /** The inclusive range read(fromSeq, toSeq) asks for, clipped to `size`; throws INVALID_ARGUMENT. */
