@@ -144,6 +144,7 @@ describe("browser entry (Node side)", () => {
         "MedzkError",
         "MemoryWalletStore",
         "NEVER_EXPIRES",
+        "auditTrail",
         "buildCircuitInput",
         "checkCredential",
         "createHolder",
