@@ -90,6 +90,8 @@ export function groupCommit(
   let queue: Pending[] = [];
   let draining: Promise<void> | undefined;
   async function drain(): Promise<void> {
+    // Let the appends made in the same turn (the items of one batch verification) join this commit.
+    await Promise.resolve();
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
