@@ -100,4 +100,14 @@ describe("medzk audit verify", () => {
     expect(badAnchor.stderr).toMatch(/^medzk: ANCHOR_UNAVAILABLE: /);
     expect((await medzk(["audit", "--help"])).stdout).toContain("audit verify");
   });
+
+  it("medzk verify with a config that has audit appends its verifications", async () => {
+    await writeFile(join(dir, "bad.json"), JSON.stringify({ format: "nope" }));
+    const run = await medzk(["verify", "--config", "verifier.json", "bad.json"]);
+    expect(run.code).toBe(1);
+    const report = JSON.parse((await medzk(["audit", "verify", "--config", "verifier.json"])).stdout);
+    expect(report).toMatchObject({ ok: true, size: 11 });
+    const last = JSON.parse((await readFile(join(dir, "audit.jsonl"), "utf8")).trim().split("\n").at(-1)!);
+    expect(last.entry).toMatchObject({ seq: 10, result: "MALFORMED_PRESENTATION", verifier: KEY.publicKey, nullifier: null });
+  });
 });
