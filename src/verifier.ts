@@ -44,6 +44,7 @@ export type { ProofRequest } from "./core/request.js";
 export type { Presentation } from "./core/presentation.js";
 export type { Groth16Proof } from "./core/groth16-proof.js";
 export { FileAuditLog, type FileAuditLogOptions } from "./audit/file-audit-log.js";
+export type { FileLockOptions } from "./audit/file-lock.js";
 export { PostgresAuditLog, type PostgresAuditLogOptions, type PgPoolLike, type PgClientLike } from "./audit/postgres-audit-log.js";
 export { FileCheckpointAnchor } from "./audit/file-anchor.js";
 export type { AuditCheckpoint, AnchoredCheckpoint, CheckpointAnchor } from "./audit/anchor.js";

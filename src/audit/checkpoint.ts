@@ -90,7 +90,8 @@ export interface Checkpointer {
  * Anchors a checkpoint once `every` entries are unanchored, one anchoring at a time per process.
  * Failures go to `onError` and the next append retries: an anchor being down does not stop
  * verifications (entries stay in the chain, and are anchored once it is back). A
- * CHECKPOINT_REJECTED from another instance winning the race is the same retry.
+ * CHECKPOINT_REJECTED from another instance winning the race is not reported: the next append
+ * starts after that instance's checkpoint.
  */
 export function createCheckpointer(log: AuditLog, anchor: CheckpointAnchor, every: number, onError: (error: unknown) => void = () => undefined): Checkpointer {
   if (!Number.isSafeInteger(every) || every < 1) throw new MedzkError("INVALID_ARGUMENT", `"checkpointEvery" must be a positive integer`);
@@ -108,7 +109,8 @@ export function createCheckpointer(log: AuditLog, anchor: CheckpointAnchor, ever
         }
         known = true;
       } catch (error) {
-        onError(error);
+        // Another instance anchoring the same range first is the expected outcome of a race, not a failure.
+        if (!(error instanceof MedzkError && error.code === "CHECKPOINT_REJECTED")) onError(error);
       } finally {
         running = undefined;
       }

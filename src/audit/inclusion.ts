@@ -100,7 +100,7 @@ export interface AuditTrailItem {
   anchored?: { index: number; anchoredAt: string; ref: string };
 }
 
-/** What {@link checkAuditEntries} found. `ok` is false if anything failed; `items` holds only entries that checked. */
+/** What a holder's check of a verifier's audit answer found (`auditTrail`). `ok` is false if anything failed; `items` holds only entries that checked. */
 export interface AuditTrailReport {
   ok: boolean;
   logId: string;
