@@ -76,7 +76,7 @@ export async function anchorCheckpoint(log: AuditLog, anchor: CheckpointAnchor, 
   return anchor.anchor({ logId: log.logId, index: anchored.length, fromSeq, toSeq, root: merkleRoot(segment.map((r) => r.hash)) });
 }
 
-/** Anchors a checkpoint every `every` entries; see {@link createCheckpointer}. */
+/** Anchors checkpoints as entries come; see {@link createCheckpointer}. */
 export interface Checkpointer {
   /** Call after each append; anchors in the background once `every` entries are unanchored. */
   appended(seq: number): void;
@@ -84,17 +84,37 @@ export interface Checkpointer {
   idle(): Promise<void>;
   /** Anchors whatever is unanchored now (e.g. at shutdown) and waits for it. */
   flush(): Promise<void>;
+  /** Stops the timer of `intervalSeconds` (an anchoring under way finishes). */
+  stop(): void;
+}
+
+/** Options of {@link createCheckpointer}. */
+export interface CheckpointerOptions {
+  /** Anchor once this many entries are unanchored (a positive integer). */
+  every: number;
+  /**
+   * Also anchor whatever is unanchored (at least one entry) this often, in seconds, so that a
+   * quiet log's entries are not protected by the chain alone for long. Default: no timer.
+   */
+  intervalSeconds?: number;
+  /** Receives anchoring failures (for logging); the next append or tick retries. */
+  onError?: (error: unknown) => void;
 }
 
 /**
- * Anchors a checkpoint once `every` entries are unanchored, one anchoring at a time per process.
- * Failures go to `onError` and the next append retries: an anchor being down does not stop
- * verifications (entries stay in the chain, and are anchored once it is back). A
- * CHECKPOINT_REJECTED from another instance winning the race is not reported: the next append
- * starts after that instance's checkpoint.
+ * Anchors a checkpoint once `every` entries are unanchored (and, with `intervalSeconds`, on a
+ * timer), one anchoring at a time per process. Failures go to `onError` and the next append
+ * retries: an anchor being down does not stop verifications (entries stay in the chain, and are
+ * anchored once it is back). A CHECKPOINT_REJECTED from another instance winning the race is not
+ * reported: the next append starts after that instance's checkpoint.
  */
-export function createCheckpointer(log: AuditLog, anchor: CheckpointAnchor, every: number, onError: (error: unknown) => void = () => undefined): Checkpointer {
+export function createCheckpointer(log: AuditLog, anchor: CheckpointAnchor, options: CheckpointerOptions): Checkpointer {
+  const { every, intervalSeconds } = options;
+  const onError = options.onError ?? (() => undefined);
   if (!Number.isSafeInteger(every) || every < 1) throw new MedzkError("INVALID_ARGUMENT", `"checkpointEvery" must be a positive integer`);
+  if (intervalSeconds !== undefined && (!Number.isSafeInteger(intervalSeconds) || intervalSeconds < 1)) {
+    throw new MedzkError("INVALID_ARGUMENT", `"checkpointSeconds" must be a positive integer`);
+  }
   let running: Promise<void> | undefined;
   let nextFrom = 0;
   let known = false;
@@ -115,6 +135,9 @@ export function createCheckpointer(log: AuditLog, anchor: CheckpointAnchor, ever
         running = undefined;
       }
     })());
+  // unref: the timer alone never keeps a process alive.
+  const timer = intervalSeconds === undefined ? undefined : setInterval(() => void run(1), intervalSeconds * 1000);
+  timer?.unref?.();
   return {
     appended(seq) {
       if (running === undefined && (!known || seq + 1 - nextFrom >= every)) void run(every);
@@ -125,6 +148,9 @@ export function createCheckpointer(log: AuditLog, anchor: CheckpointAnchor, ever
     async flush() {
       await running;
       await run(1);
+    },
+    stop() {
+      if (timer !== undefined) clearInterval(timer);
     },
   };
 }

@@ -39,7 +39,8 @@ export interface ServiceAudit {
 export async function openAudit(config: AuditConfig, publicKey: string, anchor: CheckpointAnchor | undefined, onError: (error: unknown) => void): Promise<ServiceAudit> {
   const log: AuditLog = config.file !== undefined ? new FileAuditLog(config.file, { verifier: publicKey }) : await PostgresAuditLog.connect(config.postgres!.url, { verifier: publicKey });
   const chosen = anchor ?? (config.anchor ? new FileCheckpointAnchor(config.anchor.file) : undefined);
-  return { log, anchor: chosen, checkpointer: chosen ? createCheckpointer(log, chosen, config.checkpointEvery, onError) : undefined };
+  const checkpointer = chosen ? createCheckpointer(log, chosen, { every: config.checkpointEvery, intervalSeconds: config.checkpointSeconds, onError }) : undefined;
+  return { log, anchor: chosen, checkpointer };
 }
 
 /** One verification to record: its result, the presentation as received and what the caller awaited. */

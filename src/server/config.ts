@@ -71,6 +71,8 @@ export interface AuditConfig {
   anchor?: { file: string };
   /** Entries per anchored checkpoint (with an anchor). */
   checkpointEvery: number;
+  /** With an anchor: anchor whatever is unanchored this often too (seconds). */
+  checkpointSeconds: number;
 }
 
 export const CONFIG_DEFAULTS = {
@@ -82,6 +84,7 @@ export const CONFIG_DEFAULTS = {
   batchSize: 100,
   redisKeyPrefix: "medzk:challenge:",
   auditCheckpointEvery: 100,
+  auditCheckpointSeconds: 3600,
 } as const;
 
 /** The largest batch the service accepts whatever the config says: a batch is held in memory and checked in one go. */
@@ -210,16 +213,17 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
 }
 
 /**
- * `audit`: `{ "file": "audit.jsonl", "anchor"?: { "file": "anchors.jsonl" }, "checkpointEvery"?: n }`
+ * `audit`: `{ "file": "audit.jsonl", "anchor"?: { "file": "anchors.jsonl" }, "checkpointEvery"?: n, "checkpointSeconds"?: s }`
  * or `{ "postgres": { "url": "postgres://…" }, … }`. Paths are resolved against `baseDir`.
  */
 function parseAuditConfig(value: unknown, baseDir: string): AuditConfig {
-  const a = assertObject(value, "audit", { required: [], optional: ["file", "postgres", "anchor", "checkpointEvery"] });
+  const a = assertObject(value, "audit", { required: [], optional: ["file", "postgres", "anchor", "checkpointEvery", "checkpointSeconds"] });
   if ((a.file === undefined) === (a.postgres === undefined)) {
     fail(`"audit" needs exactly one of "file" (a JSON-lines log, one instance) or "postgres": { "url": "postgres://…" } (several instances)`);
   }
   const checkpointEvery = assertInteger(a.checkpointEvery ?? CONFIG_DEFAULTS.auditCheckpointEvery, "audit.checkpointEvery", 1, 1_000_000);
-  const audit: AuditConfig = { checkpointEvery };
+  const checkpointSeconds = assertInteger(a.checkpointSeconds ?? CONFIG_DEFAULTS.auditCheckpointSeconds, "audit.checkpointSeconds", 1, 7 * 86_400);
+  const audit: AuditConfig = { checkpointEvery, checkpointSeconds };
   if (a.file !== undefined) audit.file = resolve(baseDir, assertString(a.file, "audit.file"));
   if (a.postgres !== undefined) {
     const pg = assertObject(a.postgres, "audit.postgres", { required: ["url"] });
@@ -230,8 +234,8 @@ function parseAuditConfig(value: unknown, baseDir: string): AuditConfig {
   if (a.anchor !== undefined) {
     const anchor = assertObject(a.anchor, "audit.anchor", { required: ["file"] });
     audit.anchor = { file: resolve(baseDir, assertString(anchor.file, "audit.anchor.file")) };
-  } else if (a.checkpointEvery !== undefined) {
-    fail(`"audit.checkpointEvery" needs "audit.anchor" ({ "file": "anchors.jsonl" }): checkpoints are anchored there`);
+  } else if (a.checkpointEvery !== undefined || a.checkpointSeconds !== undefined) {
+    fail(`"audit.checkpointEvery" and "audit.checkpointSeconds" need "audit.anchor" ({ "file": "anchors.jsonl" }): checkpoints are anchored there`);
   }
   return audit;
 }

@@ -95,6 +95,7 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
     async close() {
       if (audit) {
         // Anchor what is unanchored, so a stopped service leaves no entry protected by the chain alone.
+        audit.checkpointer?.stop();
         await audit.checkpointer?.flush();
         await audit.log.close();
       }

@@ -1,7 +1,7 @@
 import { appendFile, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { anchorCheckpoint, createCheckpointer } from "../../../src/audit/checkpoint.js";
 import { auditLogId, canonicalJson, entryHash } from "../../../src/audit/entry.js";
 import { FileCheckpointAnchor } from "../../../src/audit/file-anchor.js";
@@ -83,7 +83,7 @@ describe("checkpoints", () => {
     const log = new FileAuditLog(await tempPath(), { verifier: AUDIT_VERIFIER });
     const anchor = new FileCheckpointAnchor(await tempPath("anchor.jsonl"));
     const errors: unknown[] = [];
-    const checkpointer = createCheckpointer(log, anchor, 4, (e) => errors.push(e));
+    const checkpointer = createCheckpointer(log, anchor, { every: 4, onError: (e) => errors.push(e) });
     for (let i = 0; i < 10; i++) {
       checkpointer.appended((await log.append(auditInput(i))).seq);
       await checkpointer.flush();
@@ -102,13 +102,36 @@ describe("checkpoints", () => {
   it("anchors in batches of n without flush", async () => {
     const log = new FileAuditLog(await tempPath(), { verifier: AUDIT_VERIFIER });
     const anchor = new FileCheckpointAnchor(await tempPath("anchor.jsonl"));
-    const checkpointer = createCheckpointer(log, anchor, 4);
+    const checkpointer = createCheckpointer(log, anchor, { every: 4 });
     for (let i = 0; i < 9; i++) {
       checkpointer.appended((await log.append(auditInput(i))).seq);
       await checkpointer.idle();
     }
     expect((await anchor.checkpoints(log.logId)).map((c) => [c.fromSeq, c.toSeq])).toEqual([[0, 3], [4, 7]]);
     expect(verifyAuditLog({ verifier: AUDIT_VERIFIER, records: await log.dump(), checkpoints: await anchor.checkpoints(log.logId) }).ok).toBe(true);
+  });
+
+  it("with intervalSeconds, anchors a quiet log's pending entries on a timer", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      const log = new FileAuditLog(await tempPath(), { verifier: AUDIT_VERIFIER });
+      const anchor = new FileCheckpointAnchor(await tempPath("anchor.jsonl"));
+      const checkpointer = createCheckpointer(log, anchor, { every: 100, intervalSeconds: 60 });
+      for (let i = 0; i < 3; i++) checkpointer.appended((await log.append(auditInput(i))).seq);
+      await checkpointer.idle();
+      expect(await anchor.checkpoints(log.logId)).toEqual([]);
+      vi.advanceTimersByTime(60_000);
+      await checkpointer.idle();
+      expect((await anchor.checkpoints(log.logId)).map((c) => [c.fromSeq, c.toSeq])).toEqual([[0, 2]]);
+      checkpointer.stop();
+      await log.append(auditInput(3));
+      vi.advanceTimersByTime(120_000);
+      await checkpointer.idle();
+      expect(await anchor.checkpoints(log.logId)).toHaveLength(1);
+      expect(codeOf(() => createCheckpointer(log, anchor, { every: 1, intervalSeconds: 0 }))).toBe("INVALID_ARGUMENT");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("refuses to anchor a chain edited behind the log's back, and a malformed anchor file", async () => {

@@ -13,8 +13,8 @@ const parse = (audit: unknown) => parseServiceConfig({ ...base, audit }, { baseD
 
 describe("audit config", () => {
   it("resolves paths and fills in checkpointEvery", () => {
-    expect(parse({ file: "audit.jsonl", anchor: { file: "anchors.jsonl" } }).audit).toEqual({ file: "/srv/medzk/audit.jsonl", anchor: { file: "/srv/medzk/anchors.jsonl" }, checkpointEvery: 100 });
-    expect(parse({ postgres: { url: "postgres://medzk@db/medzk" }, anchor: { file: "/a.jsonl" }, checkpointEvery: 10 }).audit).toEqual({ postgres: { url: "postgres://medzk@db/medzk" }, anchor: { file: "/a.jsonl" }, checkpointEvery: 10 });
+    expect(parse({ file: "audit.jsonl", anchor: { file: "anchors.jsonl" } }).audit).toEqual({ file: "/srv/medzk/audit.jsonl", anchor: { file: "/srv/medzk/anchors.jsonl" }, checkpointEvery: 100, checkpointSeconds: 3600 });
+    expect(parse({ postgres: { url: "postgres://medzk@db/medzk" }, anchor: { file: "/a.jsonl" }, checkpointEvery: 10, checkpointSeconds: 60 }).audit).toEqual({ postgres: { url: "postgres://medzk@db/medzk" }, anchor: { file: "/a.jsonl" }, checkpointEvery: 10, checkpointSeconds: 60 });
     expect(parseServiceConfig(base).audit).toBeUndefined();
   });
 
@@ -22,7 +22,9 @@ describe("audit config", () => {
     for (const [audit, mentions] of [
       [{}, "exactly one"],
       [{ file: "a", postgres: { url: "postgres://x" } }, "exactly one"],
-      [{ file: "a", checkpointEvery: 5 }, "needs \"audit.anchor\""],
+      [{ file: "a", checkpointEvery: 5 }, "need \"audit.anchor\""],
+      [{ file: "a", checkpointSeconds: 5 }, "need \"audit.anchor\""],
+      [{ file: "a", anchor: { file: "b" }, checkpointSeconds: 0 }, "audit.checkpointSeconds"],
       [{ file: "a", anchor: { file: "b" }, checkpointEvery: 0 }, "audit.checkpointEvery"],
       [{ postgres: { url: "mysql://user:secret@x" } }, "audit.postgres.url"],
       [{ file: "a", anchor: "b" }, "audit.anchor"],
