@@ -34,6 +34,10 @@ export { IndexedDbWalletStore } from "./wallet/indexeddb-store.js";
 export { openCredential } from "./prover/open-credential.js";
 export { holderEncryptionKey } from "./prover/holder.js";
 export type { Envelope } from "./core/envelope.js";
+// The holder's view of a verifier's audit trail, checked against anchored checkpoints.
+export { auditTrail, type AuditTrailOptions } from "./wallet/audit.js";
+export type { AuditTrailReport, AuditTrailItem, AuditEntries } from "./audit/inclusion.js";
+export type { AuditCheckpoint, AnchoredCheckpoint, CheckpointAnchor } from "./audit/anchor.js";
 
 function browserArtifactLocation(source: string | URL | undefined): ArtifactLocation {
   // A browser has no package folder to default to, and guessing one from the bundle's own URL

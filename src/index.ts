@@ -28,3 +28,5 @@ export { sealCredential } from "./issuer/seal-credential.js";
 export { openCredential } from "./prover/open-credential.js";
 export { holderEncryptionKey } from "./prover/holder.js";
 export type { Envelope } from "./core/envelope.js";
+export { auditTrail, type AuditTrailOptions } from "./wallet/audit.js";
+export type { AuditTrailReport, AuditTrailItem } from "./audit/inclusion.js";

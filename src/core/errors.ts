@@ -81,7 +81,15 @@ export type MedzkErrorCode =
   /** A published trusted issuer set (medzk-issuer-set/v1) is malformed, or its root is not its members' root. */
   | "INVALID_ISSUER_SET"
   /** The credential's issuer key (for its schema, revocation root and day) is not a member of the trusted issuer set the request names. */
-  | "ISSUER_NOT_IN_SET";
+  | "ISSUER_NOT_IN_SET"
+  /** An audit log (medzk-audit-entry/v1 records) or a checkpoint is malformed, or the log is not the one expected (another verifier's, truncated below a known head). */
+  | "AUDIT_LOG_INVALID"
+  /** An audit log cannot be read or written (file, lock, database): the verification outcome is withheld rather than left unrecorded. */
+  | "AUDIT_LOG_UNAVAILABLE"
+  /** A checkpoint anchor (file, chain) cannot be read or written. */
+  | "ANCHOR_UNAVAILABLE"
+  /** An anchor refused a checkpoint that is not the next one of its log (index, or fromSeq not the previous toSeq + 1). */
+  | "CHECKPOINT_REJECTED";
 
 /**
  * The error medzk throws for caller mistakes and configuration errors. Switch on `code`; the

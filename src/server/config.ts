@@ -63,6 +63,22 @@ export interface ServiceConfig {
   limits: { bodyBytes: number; batchSize: number };
   /** Exact origins (scheme://host[:port]) allowed to call the service from a browser. */
   corsOrigins: string[];
+  /** The audit trail every verification is appended to (docs/audit.md), if configured. */
+  audit?: AuditConfig;
+}
+
+/** Where the service keeps its audit trail: a file (one instance) or PostgreSQL (several). */
+export interface AuditConfig {
+  /** Absolute path of the JSON-lines log (FileAuditLog), for one instance. */
+  file?: string;
+  /** A PostgreSQL database shared by the instances (PostgresAuditLog). Secret: the URL may hold a password. */
+  postgres?: { url: string };
+  /** Absolute path of the checkpoint anchor file (FileCheckpointAnchor). */
+  anchor?: { file: string };
+  /** Entries per anchored checkpoint (with an anchor). */
+  checkpointEvery: number;
+  /** With an anchor: anchor whatever is unanchored this often too (seconds). */
+  checkpointSeconds: number;
 }
 
 export const CONFIG_DEFAULTS = {
@@ -73,6 +89,8 @@ export const CONFIG_DEFAULTS = {
   bodyBytes: 256 * 1024,
   batchSize: 100,
   redisKeyPrefix: "medzk:challenge:",
+  auditCheckpointEvery: 100,
+  auditCheckpointSeconds: 3600,
 } as const;
 
 /** The largest batch the service accepts whatever the config says: a batch is held in memory and checked in one go. */
@@ -93,6 +111,7 @@ const CONFIG_SHAPE = {
   optional: [
     "listen", "signingKey", "name", "purpose", "responseUrl", "scope", "requestKey", "trustedIssuers", "issuersFile",
     "schemas", "redis", "requestTtlSeconds", "maxRootAgeSeconds", "limits", "corsOrigins", "hideIssuer",
+    "audit",
   ],
 } as const;
 
@@ -198,7 +217,36 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
   if (c.purpose !== undefined) config.purpose = c.purpose as string;
   if (responseUrl !== undefined) config.responseUrl = responseUrl;
   if (redis !== undefined) config.redis = redis;
+  if (c.audit !== undefined) config.audit = parseAuditConfig(c.audit, baseDir);
   return config;
+}
+
+/**
+ * `audit`: `{ "file": "audit.jsonl", "anchor"?: { "file": "anchors.jsonl" }, "checkpointEvery"?: n, "checkpointSeconds"?: s }`
+ * or `{ "postgres": { "url": "postgres://…" }, … }`. Paths are resolved against `baseDir`.
+ */
+function parseAuditConfig(value: unknown, baseDir: string): AuditConfig {
+  const a = assertObject(value, "audit", { required: [], optional: ["file", "postgres", "anchor", "checkpointEvery", "checkpointSeconds"] });
+  if ((a.file === undefined) === (a.postgres === undefined)) {
+    fail(`"audit" needs exactly one of "file" (a JSON-lines log, one instance) or "postgres": { "url": "postgres://…" } (several instances)`);
+  }
+  const checkpointEvery = assertInteger(a.checkpointEvery ?? CONFIG_DEFAULTS.auditCheckpointEvery, "audit.checkpointEvery", 1, 1_000_000);
+  const checkpointSeconds = assertInteger(a.checkpointSeconds ?? CONFIG_DEFAULTS.auditCheckpointSeconds, "audit.checkpointSeconds", 1, 7 * 86_400);
+  const audit: AuditConfig = { checkpointEvery, checkpointSeconds };
+  if (a.file !== undefined) audit.file = resolve(baseDir, assertString(a.file, "audit.file"));
+  if (a.postgres !== undefined) {
+    const pg = assertObject(a.postgres, "audit.postgres", { required: ["url"] });
+    // Never echo the URL: it may carry a password.
+    if (typeof pg.url !== "string" || !/^postgres(ql)?:\/\//.test(pg.url)) fail(`"audit.postgres.url" must be a postgres:// URL, e.g. "postgres://medzk@db.internal/medzk"`);
+    audit.postgres = { url: pg.url as string };
+  }
+  if (a.anchor !== undefined) {
+    const anchor = assertObject(a.anchor, "audit.anchor", { required: ["file"] });
+    audit.anchor = { file: resolve(baseDir, assertString(anchor.file, "audit.anchor.file")) };
+  } else if (a.checkpointEvery !== undefined || a.checkpointSeconds !== undefined) {
+    fail(`"audit.checkpointEvery" and "audit.checkpointSeconds" need "audit.anchor" ({ "file": "anchors.jsonl" }): checkpoints are anchored there`);
+  }
+  return audit;
 }
 
 /**

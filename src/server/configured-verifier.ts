@@ -6,10 +6,12 @@
  * ioredis is imported only when Redis is configured: it is an optional peer dependency, so the
  * library and single-instance services install without it.
  */
+import type { CheckpointAnchor } from "../audit/anchor.js";
 import { MedzkError } from "../core/errors.js";
 import { JsonFileIssuerRegistry } from "../verifier/issuer-registry.js";
 import { RedisChallengeStore } from "../verifier/redis-challenge-store.js";
 import { type InternalErrorHook, createVerifier, type Verifier, type VerifierPolicy } from "../verifier/create-verifier.js";
+import { type ServiceAudit, openAudit } from "./audit.js";
 import type { ServiceConfig } from "./config.js";
 import { type PresetIndex, presetIndex } from "./presets.js";
 
@@ -30,7 +32,9 @@ export interface ConfiguredVerifier {
   presets: PresetIndex;
   registry?: JsonFileIssuerRegistry;
   redis?: RedisConnection;
-  /** Closes the Redis connection (pending commands finish first). */
+  /** The audit trail, when the config has `audit`. */
+  audit?: ServiceAudit;
+  /** Closes the Redis connection (pending commands finish first), anchors what is unanchored and closes the audit log. */
   close(): Promise<void>;
 }
 
@@ -39,6 +43,10 @@ export interface VerifierHooks {
   onRedisState?: (state: "down" | "up", reason?: string) => void;
   /** The verifier's `onInternalError`: the cause of every INTERNAL_ERROR result (for logging). */
   onInternalError?: InternalErrorHook;
+  /** Called when anchoring an audit checkpoint fails (the next append retries), for logging. */
+  onAuditCheckpointError?: (error: unknown) => void;
+  /** An anchor for the audit checkpoints instead of the config's `audit.anchor` (e.g. a ChainCheckpointAnchor). */
+  auditAnchor?: CheckpointAnchor;
 }
 
 /**
@@ -50,6 +58,13 @@ export interface VerifierHooks {
 export async function configuredVerifier(config: ServiceConfig, hooks: VerifierHooks = {}): Promise<ConfiguredVerifier> {
   const registry = config.issuersFile === undefined ? undefined : new JsonFileIssuerRegistry(config.issuersFile);
   const redis = config.redis === undefined ? undefined : await connectRedis(config.redis.url, hooks);
+  let audit: ServiceAudit | undefined;
+  try {
+    audit = config.audit === undefined ? undefined : await openAudit(config.audit, config.signingKey.publicKey, hooks.auditAnchor, hooks.onAuditCheckpointError ?? (() => undefined));
+  } catch (error) {
+    redis?.disconnect();
+    throw error;
+  }
   const policy: VerifierPolicy = {
     key: config.signingKey,
     trustedIssuers: config.trustedIssuers,
@@ -68,6 +83,7 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
     verifier = createVerifier(policy);
   } catch (error) {
     redis?.disconnect();
+    await audit?.log.close();
     throw error;
   }
   return {
@@ -75,7 +91,14 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
     presets: presetIndex(config.presets),
     ...(registry ? { registry } : {}),
     ...(redis ? { redis } : {}),
+    ...(audit ? { audit } : {}),
     async close() {
+      if (audit) {
+        // Anchor what is unanchored, so a stopped service leaves no entry protected by the chain alone.
+        audit.checkpointer?.stop();
+        await audit.checkpointer?.flush();
+        await audit.log.close();
+      }
       if (!redis) return;
       // quit() lets queued commands finish; on a connection that is down it would wait for a
       // reconnect that may never come, so drop it instead.

@@ -24,6 +24,9 @@ export const HTTP_ERROR_CODES = [
   "INTERNAL_ERROR",
   // POST /v1/requests names a preset the config does not have.
   "UNKNOWN_PRESET",
+  // The audit trail cannot be written (or read): verification results are withheld rather than
+  // released unrecorded.
+  "AUDIT_UNAVAILABLE",
 ] as const;
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
 
@@ -261,6 +264,7 @@ export const ROUTES: readonly RouteSpec[] = [
       400: ["Malformed body, or no \"expected\"", "Error"],
       413: ["Body larger than limits.bodyBytes", "Error"],
       415: ["Content type is not application/json", "Error"],
+      503: ["The audit trail (if configured) cannot be written: the results are withheld (AUDIT_UNAVAILABLE)", "Error"],
     },
   },
   {
@@ -274,6 +278,7 @@ export const ROUTES: readonly RouteSpec[] = [
       400: ["Malformed body, no \"expected\" or one of another length, or more than limits.batchSize presentations", "Error"],
       413: ["Body larger than limits.bodyBytes", "Error"],
       415: ["Content type is not application/json", "Error"],
+      503: ["The audit trail (if configured) cannot be written: the results are withheld (AUDIT_UNAVAILABLE)", "Error"],
     },
   },
   { method: "GET", url: "/healthz", operationId: "health", summary: "The process is alive", responses: { 200: ["Alive"] } },
@@ -287,11 +292,26 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: "GET", url: "/openapi.json", operationId: "openapi", summary: "This document", responses: { 200: ["OpenAPI 3.1 document"] } },
 ];
 
+/** The route of a service with an audit trail (`audit` in its config): a holder's entries, with inclusion proofs. */
+export const AUDIT_ROUTE: RouteSpec = {
+  method: "GET",
+  url: "/v1/audit/entries",
+  operationId: "auditEntries",
+  summary:
+    "The audit entries under one nullifier (?nullifier=<decimal>), each with the hash before it and an RFC 6962 inclusion proof " +
+    "against its anchored checkpoint (medzk-audit-entries/v1, docs/audit.md); only that nullifier's entries",
+  responses: {
+    200: ["The entries, proofs and the checkpoints they refer to"],
+    400: ["No nullifier, or not a canonical decimal field element", "Error"],
+    503: ["The audit log cannot be read (AUDIT_UNAVAILABLE)", "Error"],
+  },
+};
+
 /** The OpenAPI 3.1 document of a service with these schemas. */
-export function openApiDocument(schemas: Record<string, Schema>, info: { version: string; scope: string }): Schema {
+export function openApiDocument(schemas: Record<string, Schema>, info: { version: string; scope: string }, routes: readonly RouteSpec[] = ROUTES): Schema {
   const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
   const paths: Record<string, Record<string, Schema>> = {};
-  for (const route of ROUTES) {
+  for (const route of routes) {
     const operation: Schema = {
       operationId: route.operationId,
       summary: route.summary,

@@ -145,6 +145,7 @@ describe("browser entry (Node side)", () => {
         "MedzkError",
         "MemoryWalletStore",
         "NEVER_EXPIRES",
+        "auditTrail",
         "buildCircuitInput",
         "checkCredential",
         "createHolder",
