@@ -164,6 +164,12 @@ const OPTION_KEYS = {
   optional: ["holder", "credentials", "policy", "store", "clock", "artifacts", "revocation", "onProgress", "consent", "issuerSets"],
 } as const;
 
+/** An optional callback option: absent, or a function. */
+function optionalFunction<T>(value: unknown, name: string): T | undefined {
+  if (value !== undefined && typeof value !== "function") throw new MedzkError("INVALID_ARGUMENT", `"${name}" must be a function`);
+  return value as T | undefined;
+}
+
 /** A wallet proving with `prove` (Node's or the browser's). */
 export function createWalletWith(options: WalletOptions, prove: (options: ProveOptions) => Promise<Presentation>): Wallet {
   const o = assertObject(options, "options", OPTION_KEYS);
@@ -175,14 +181,10 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
   const clock = assertClock(o.clock);
   const store = (o.store ?? new MemoryWalletStore()) as WalletStore;
   if (typeof store.load !== "function" || typeof store.save !== "function") throw new MedzkError("INVALID_ARGUMENT", `"store" must have load() and save()`);
-  if (o.revocation !== undefined && typeof o.revocation !== "function") throw new MedzkError("INVALID_ARGUMENT", `"revocation" must be a function`);
-  const revocation = o.revocation as WalletOptions["revocation"];
-  if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw new MedzkError("INVALID_ARGUMENT", `"onProgress" must be a function`);
-  const onProgress = o.onProgress as WalletOptions["onProgress"];
-  if (o.consent !== undefined && typeof o.consent !== "function") throw new MedzkError("INVALID_ARGUMENT", `"consent" must be a function`);
-  const consent = o.consent as WalletOptions["consent"];
-  if (o.issuerSets !== undefined && typeof o.issuerSets !== "function") throw new MedzkError("INVALID_ARGUMENT", `"issuerSets" must be a function`);
-  const issuerSets = o.issuerSets as WalletOptions["issuerSets"];
+  const revocation = optionalFunction<WalletOptions["revocation"]>(o.revocation, "revocation");
+  const onProgress = optionalFunction<WalletOptions["onProgress"]>(o.onProgress, "onProgress");
+  const consent = optionalFunction<WalletOptions["consent"]>(o.consent, "consent");
+  const issuerSets = optionalFunction<WalletOptions["issuerSets"]>(o.issuerSets, "issuerSets");
   const artifacts = o.artifacts as WalletOptions["artifacts"];
 
   const save = async (s: Held) => {
