@@ -359,8 +359,9 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
         return presentation;
       } catch (error) {
         refusal = error;
-        // Another credential of the schema may satisfy it; any other failure is final.
-        if (!(error instanceof MedzkError && error.code === "STATEMENT_NOT_SATISFIED")) break;
+        // Another credential of the schema may satisfy it (or come from an issuer in the
+        // verifier's set); any other failure is final.
+        if (!(error instanceof MedzkError && (error.code === "STATEMENT_NOT_SATISFIED" || error.code === "ISSUER_NOT_IN_SET"))) break;
       }
     }
     throw refusal;
