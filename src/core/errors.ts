@@ -75,7 +75,13 @@ export type MedzkErrorCode =
   /** A published trusted issuer set (medzk-issuer-set/v1) is malformed, or its root is not its members' root. */
   | "INVALID_ISSUER_SET"
   /** The credential's issuer key (for its schema, revocation root and day) is not a member of the trusted issuer set the request names. */
-  | "ISSUER_NOT_IN_SET";
+  | "ISSUER_NOT_IN_SET"
+  /** The chain (its RPC endpoint) cannot be reached or answers malformed data: medzk/chain fails closed. */
+  | "CHAIN_UNAVAILABLE"
+  /** A transaction to the registry contract reverted (the message names the contract's error) or did not confirm. */
+  | "CHAIN_TRANSACTION_FAILED"
+  /** An audit checkpoint cannot be anchored or read back (the anchor's store or chain is unavailable, or refuses it). */
+  | "ANCHOR_UNAVAILABLE";
 
 /**
  * The error medzk throws for caller mistakes and configuration errors. Switch on `code`; the
