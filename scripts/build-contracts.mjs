@@ -90,13 +90,11 @@ function render(contracts) {
     ...Object.keys(CIRCUITS).map((name) => `  ${name}: "0x${contracts[`verifiers/${name}.sol`].Groth16Verifier.evm.bytecode.object}",`),
     `};`,
     "",
-    `/** Deployed code size in bytes (EIP-170 caps it at 24,576). */`,
-    `export const deployedSize = ${JSON.stringify({
-      MedzkRegistry: registry.evm.deployedBytecode.object.length / 2,
-      ...Object.fromEntries(Object.keys(CIRCUITS).map((n) => [n, contracts[`verifiers/${n}.sol`].Groth16Verifier.evm.deployedBytecode.object.length / 2])),
-    })} as const;`,
-    "",
   ];
+  // EIP-170: a chain refuses to deploy more than 24,576 bytes of code.
+  const size = registry.evm.deployedBytecode.object.length / 2;
+  if (size > 24_576) throw new Error(`MedzkRegistry is ${size} bytes of code, over EIP-170's 24,576`);
+  console.log(`contracts: MedzkRegistry ${size} bytes of code (EIP-170 limit 24,576)`);
   return lines.join("\n");
 }
 
