@@ -13,4 +13,4 @@ export { type ChainResult, type ChainVerification, CHAIN_RESULTS, verifyBatchOnC
 export { type ChainIssuerRegistryOptions, ChainIssuerRegistry } from "./chain/issuer-registry.js";
 export { type ChainTrustedVerifier, type ChainVerifierDirectoryOptions, ChainVerifierDirectory } from "./chain/verifier-directory.js";
 export { type ChainAnchoredCheckpoint, type ChainAuditCheckpoint, ChainCheckpointAnchor } from "./chain/checkpoint-anchor.js";
-export { groth16VerifierAbi, medzkRegistryAbi } from "./chain/generated/contracts.js";
+export { groth16VerifierAbi, medzkRegistryAbi } from "./chain/generated/abi.js";

@@ -6,7 +6,7 @@
  */
 import { MedzkError } from "../core/errors.js";
 import { type ChainWriter, loadViem, send } from "./client.js";
-import { medzkRegistryAbi } from "./generated/contracts.js";
+import { medzkRegistryAbi } from "./generated/abi.js";
 
 /** src/audit/anchor.ts AuditCheckpoint. */
 export interface ChainAuditCheckpoint {

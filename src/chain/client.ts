@@ -6,7 +6,7 @@
  */
 import type { Abi, Account, Address, Chain, PublicClient, Transport, WalletClient } from "viem";
 import { MedzkError } from "../core/errors.js";
-import { medzkRegistryAbi } from "./generated/contracts.js";
+import { medzkRegistryAbi } from "./generated/abi.js";
 
 export type { Address };
 export type ChainWallet = WalletClient<Transport, Chain | undefined, Account>;

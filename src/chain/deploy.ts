@@ -6,7 +6,8 @@ import type { Abi, Address, PublicClient } from "viem";
 import { MedzkError } from "../core/errors.js";
 import { type ChainWallet, type ChainWriter, loadViem, send, unavailable } from "./client.js";
 import { CHAIN_CIRCUITS, circuitId, circuitLayout, verificationKeyBytes } from "./codec.js";
-import { groth16VerifierAbi, groth16VerifierBytecode, medzkRegistryAbi, medzkRegistryBytecode } from "./generated/contracts.js";
+import { groth16VerifierAbi, medzkRegistryAbi } from "./generated/abi.js";
+import { groth16VerifierBytecode, medzkRegistryBytecode } from "./generated/bytecode.js";
 
 /** What {@link deployMedzk} deployed. */
 export interface MedzkDeployment {

@@ -14,7 +14,7 @@ import { MedzkError } from "../core/errors.js";
 import type { Presentation } from "../core/presentation.js";
 import { type ChainWriter, loadViem, send } from "./client.js";
 import { type Hex, presentationCall } from "./codec.js";
-import { medzkRegistryAbi } from "./generated/contracts.js";
+import { medzkRegistryAbi } from "./generated/abi.js";
 
 /** MedzkRegistry.Result, by number: 0 is "Accepted". */
 export const CHAIN_RESULTS = [

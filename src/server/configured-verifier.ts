@@ -7,6 +7,8 @@
  * library and single-instance services install without it.
  */
 import { MedzkError } from "../core/errors.js";
+import { loadViem } from "../chain/client.js";
+import { ChainIssuerRegistry } from "../chain/issuer-registry.js";
 import { JsonFileIssuerRegistry } from "../verifier/issuer-registry.js";
 import { RedisChallengeStore } from "../verifier/redis-challenge-store.js";
 import { type InternalErrorHook, createVerifier, type Verifier, type VerifierPolicy } from "../verifier/create-verifier.js";
@@ -29,6 +31,8 @@ export interface ConfiguredVerifier {
   /** The config's presets, by name and by statement. */
   presets: PresetIndex;
   registry?: JsonFileIssuerRegistry;
+  /** The chain-backed issuer registry, when the config names a `chain`. */
+  chainRegistry?: ChainIssuerRegistry;
   redis?: RedisConnection;
   /** Closes the Redis connection (pending commands finish first). */
   close(): Promise<void>;
@@ -49,6 +53,7 @@ export interface VerifierHooks {
 
 export async function configuredVerifier(config: ServiceConfig, hooks: VerifierHooks = {}): Promise<ConfiguredVerifier> {
   const registry = config.issuersFile === undefined ? undefined : new JsonFileIssuerRegistry(config.issuersFile);
+  const chainRegistry = config.chain === undefined ? undefined : await chainIssuerRegistry(config.chain);
   const redis = config.redis === undefined ? undefined : await connectRedis(config.redis.url, hooks);
   const policy: VerifierPolicy = {
     key: config.signingKey,
@@ -57,6 +62,7 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
     maxRootAgeSeconds: config.maxRootAgeSeconds,
   };
   if (registry) policy.issuers = registry;
+  if (chainRegistry) policy.issuers = chainRegistry;
   if (config.schemas) policy.schemas = config.schemas;
   if (config.name !== undefined) policy.name = config.name;
   if (config.purpose !== undefined) policy.purpose = config.purpose;
@@ -74,6 +80,7 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
     verifier,
     presets: presetIndex(config.presets),
     ...(registry ? { registry } : {}),
+    ...(chainRegistry ? { chainRegistry } : {}),
     ...(redis ? { redis } : {}),
     async close() {
       if (!redis) return;
@@ -83,6 +90,17 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
       else redis.disconnect();
     },
   };
+}
+
+/**
+ * The issuer registry of a MedzkRegistry contract over JSON-RPC (viem's HTTP transport; viem is an
+ * optional peer dependency, MISSING_DEPENDENCY without it). Nothing is read yet: the first lookup
+ * reads the chain, and an unreachable RPC then refuses presentations (REGISTRY_UNAVAILABLE).
+ */
+async function chainIssuerRegistry(chain: NonNullable<ServiceConfig["chain"]>): Promise<ChainIssuerRegistry> {
+  const viem = await loadViem();
+  const client = viem.createPublicClient({ transport: viem.http(chain.rpcUrl, { timeout: 5000, retryCount: 1 }) });
+  return new ChainIssuerRegistry({ client, registry: chain.registry, ttlMs: chain.cacheSeconds * 1000 });
 }
 
 async function connectRedis(url: string, hooks: VerifierHooks): Promise<RedisConnection> {

@@ -4,10 +4,11 @@
  * status and root freshness from registry state, scope and purpose, and the one-pairing batch:
  * accepts what single verification accepts, refuses a batch with one false proof or one refused item.
  */
-import type { Address } from "viem";
+import { type Address, createPublicClient, custom } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   CHAIN_RESULTS,
+  ChainIssuerRegistry,
   type ChainWriter,
   addIssuer,
   addIssuerKey,
@@ -192,5 +193,35 @@ describe("verifyPresentations (one pairing check)", () => {
     await expect(send(twice)).rejects.toThrow(/BatchItemRefused\(2, 12\)/);
     const offTwist = calls.map((c, i) => (i === 3 ? { ...c, proof: [...c.proof.slice(0, 2), 1n, 2n, 3n, 4n, ...c.proof.slice(6)] as unknown as typeof c.proof } : c));
     await expect(send(offTwist)).rejects.toThrow(/BatchItemRefused\(3, 13\)/);
+  });
+});
+
+describe("an off-chain verifier taking its trust from the chain", () => {
+  it("accepts under registry state read from the contract, and refuses with REGISTRY_UNAVAILABLE when the RPC is down", async () => {
+    let down = false;
+    const transport = custom({
+      request: async (args: { method: string; params?: unknown }) => {
+        if (down) throw new Error("connect ECONNREFUSED");
+        return chain.rpc(args.method, (args.params as unknown[]) ?? []);
+      },
+    });
+    const issuers = new ChainIssuerRegistry({ client: createPublicClient({ transport }), registry, ttlMs: 0 });
+    const verifier = createVerifier({ trustedIssuers: [], issuers, key: generateVerifierKey() });
+    const request = () => verifier.createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });
+    const { prove } = await import("../../../src/index.js");
+    const p = await prove({ credential: world.record, holder: world.patient, request: request() });
+    expect(await verifier.verify(p)).toMatchObject({ ok: true, issuerId: chain.accounts[1]!.toLowerCase() });
+    const snap = await chain.snapshot();
+    try {
+      await setIssuerKeyStatus(as(0), world.hospital.publicKey, "retired");
+      const q = await prove({ credential: world.record, holder: world.patient, request: request() });
+      expect(await verifier.verify(q)).toMatchObject({ ok: false, error: { code: "ISSUER_KEY_RETIRED" } });
+      await chain.revert(snap);
+      down = true;
+      const r = await prove({ credential: world.record, holder: world.patient, request: request() });
+      expect(await verifier.verify(r)).toMatchObject({ ok: false, error: { code: "REGISTRY_UNAVAILABLE" } });
+    } finally {
+      down = false;
+    }
   });
 });
