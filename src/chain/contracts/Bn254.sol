@@ -39,10 +39,11 @@ library Bn254 {
 
     /**
      * A G2 point in EIP-197's order (x_im, x_re, y_im, y_re): coordinates in F_q and on the twist.
-     * NOTE: membership in the order-r subgroup is left to the pairing precompile, which EIP-197
-     * requires to fail on any G2 input not in it ("... the call fails if ... any of the points is
-     * not on the curve or not in the correct subgroup"); the batch maps that failure to
-     * PairingInputInvalid, the single path (snarkjs's verifier) to a false proof.
+     * NOTE: membership in the order-q subgroup is left to the pairing precompile. EIP-197 defines
+     * G_2 as that subgroup of the twist and specifies: "If the length of the input is incorrect or
+     * any of the inputs are not elements of the respective group or are not encoded correctly, the
+     * call fails." The batch maps that failure to PairingInputInvalid, the single path (snarkjs's
+     * verifier returns false on a failed call) to ProofInvalid.
      */
     function g2Valid(uint256 xIm, uint256 xRe, uint256 yIm, uint256 yRe) internal pure returns (bool) {
         if (xIm >= Q || xRe >= Q || yIm >= Q || yRe >= Q) return false;
