@@ -432,49 +432,47 @@ contract MedzkRegistry is AccessControl {
         bytes32 verifierKey = _caller();
         Circuit storage c = _circuit(circuitId, params.length);
         Layout memory layout = c.layout;
-        bytes32[] memory replayKeys = _checkItems(layout, verifierKey, params, proofs, signals);
+        _checkItems(layout, verifierKey, params, proofs, signals);
         uint8 outcome = Bn254.batchVerify(c.vkData, layout.nSignals, proofs, signals, keccak256(msg.data));
         if (outcome == Bn254.BATCH_BAD_INPUT) revert PairingInputInvalid();
         if (outcome != Bn254.BATCH_VALID) revert BatchProofInvalid();
-        _acceptAll(layout, verifierKey, statementIdOf(circuitId, params), circuitId, replayKeys, signals);
+        _emitAccepted(layout, verifierKey, statementIdOf(circuitId, params), circuitId, proofs.length, signals);
     }
 
-    /** The registry checks of every batch item; reverts BatchItemRefused at the first refused one. */
+    /**
+     * The registry checks of every batch item, spending each challenge as it passes (a second item
+     * with the same challenge is then Replayed; if the pairing check fails, the revert undoes it).
+     * Reverts BatchItemRefused at the first refused item.
+     */
     function _checkItems(
         Layout memory layout,
         bytes32 verifierKey,
         uint256[] calldata params,
         uint256[8][] calldata proofs,
         uint256[] calldata signals
-    ) private view returns (bytes32[] memory replayKeys) {
+    ) private {
         uint256 n = proofs.length;
         if (n == 0) revert EmptyBatch();
         uint256 m = layout.nSignals;
         if (signals.length != n * m) revert SignalCountMismatch(n * m, signals.length);
-        replayKeys = new bytes32[](n);
         for (uint256 i = 0; i < n; i++) {
             (Result r, bytes32 key) = _check(layout, verifierKey, params, signals[i * m:(i + 1) * m]);
             if (r == Result.Accepted && !Bn254.proofPointsValid(proofs[i])) r = Result.ProofMalformed;
-            // Two items answering one challenge: the second is a replay of the first.
-            for (uint256 k = 0; k < i && r == Result.Accepted; k++) {
-                if (replayKeys[k] == key) r = Result.Replayed;
-            }
             if (r != Result.Accepted) revert BatchItemRefused(i, r);
-            replayKeys[i] = key;
+            _answered[key] = true;
         }
     }
 
-    function _acceptAll(
+    function _emitAccepted(
         Layout memory layout,
         bytes32 verifierKey,
         bytes32 statementId,
         bytes32 circuitId,
-        bytes32[] memory replayKeys,
+        uint256 n,
         uint256[] calldata signals
     ) private {
         uint256 m = layout.nSignals;
-        for (uint256 i = 0; i < replayKeys.length; i++) {
-            _answered[replayKeys[i]] = true;
+        for (uint256 i = 0; i < n; i++) {
             emit PresentationChecked(
                 verifierKey, circuitId, statementId, signals[i * m + layout.nullifierAt], signals[i * m + layout.challengeAt], Result.Accepted
             );
