@@ -13,7 +13,7 @@
 
 /** Every room under src/, so "to anything in src except …" can be written once. */
 const SRC = "^src/";
-const ENTRIES = "^src/(index|verifier|browser|server)\\.ts$";
+const ENTRIES = "^src/(index|verifier|browser|server|chain)\\.ts$";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -98,6 +98,16 @@ module.exports = {
         path: ["^src/(prover|issuer)/", "(^|/)node_modules/(circomlibjs|snarkjs)/"],
         reachable: true,
       },
+    },
+    {
+      name: "chain-on-core-verifier-statements-artifacts",
+      severity: "error",
+      comment:
+        "medzk/chain (src/chain/) reads and writes the ledger: it builds on core, statements, " +
+        "artifacts and the verifier's registry types, never on the prover, the issuer, the wallet " +
+        "(it mirrors TrustedVerifier's shape instead), the service or the command line.",
+      from: { path: "^src/chain(/|\\.ts$)" },
+      to: { path: "^src/(prover|issuer|wallet|server|cli)/" },
     },
     {
       name: "entries-are-the-top",

@@ -2,7 +2,7 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: { index: "src/index.ts", verifier: "src/verifier.ts", server: "src/server.ts" },
+    entry: { index: "src/index.ts", verifier: "src/verifier.ts", server: "src/server.ts", chain: "src/chain.ts" },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,

@@ -89,7 +89,11 @@ export type MedzkErrorCode =
   /** A checkpoint anchor (file, chain) cannot be read or written. */
   | "ANCHOR_UNAVAILABLE"
   /** An anchor refused a checkpoint that is not the next one of its log (index, or fromSeq not the previous toSeq + 1). */
-  | "CHECKPOINT_REJECTED";
+  | "CHECKPOINT_REJECTED"
+  /** The chain (its RPC endpoint) cannot be reached or answers malformed data: medzk/chain fails closed. */
+  | "CHAIN_UNAVAILABLE"
+  /** A transaction to the registry contract reverted (the message names the contract's error) or did not confirm. */
+  | "CHAIN_TRANSACTION_FAILED";
 
 /**
  * The error medzk throws for caller mistakes and configuration errors. Switch on `code`; the

@@ -58,6 +58,11 @@ export interface ServiceConfig {
   /** User-defined schemas the verifier may query (built-ins are always known). */
   schemas?: SchemaDefinition[];
   redis?: { url: string; keyPrefix: string };
+  /**
+   * Trust taken from a MedzkRegistry contract (medzk/chain's ChainIssuerRegistry; needs viem):
+   * its JSON-RPC endpoint, the contract's address, and how long a read is used (seconds).
+   */
+  chain?: { rpcUrl: string; registry: `0x${string}`; cacheSeconds: number };
   requestTtlSeconds: number;
   maxRootAgeSeconds: number;
   limits: { bodyBytes: number; batchSize: number };
@@ -111,7 +116,7 @@ const CONFIG_SHAPE = {
   optional: [
     "listen", "signingKey", "name", "purpose", "responseUrl", "scope", "requestKey", "trustedIssuers", "issuersFile",
     "schemas", "redis", "requestTtlSeconds", "maxRootAgeSeconds", "limits", "corsOrigins", "hideIssuer",
-    "audit",
+    "audit", "chain",
   ],
 } as const;
 
@@ -156,8 +161,17 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
   if (c.issuersFile !== undefined) {
     issuersFile = resolve(baseDir, assertString(c.issuersFile, "issuersFile"));
   }
-  if ((trustedIssuers as unknown[]).length === 0 && issuersFile === undefined) {
-    fail(`give "trustedIssuers" (at least one public key) or "issuersFile" (an issuer registry file): a verifier that trusts nobody accepts nothing`);
+  let chain: ServiceConfig["chain"];
+  if (c.chain !== undefined) {
+    const ch = assertObject(c.chain, "chain", { required: ["rpcUrl", "registry"], optional: ["cacheSeconds"] });
+    if (typeof ch.rpcUrl !== "string" || !/^https?:\/\/[^\s]+$/.test(ch.rpcUrl)) fail(`"chain.rpcUrl" must be an http:// or https:// JSON-RPC URL, e.g. "https://rpc.besu.example"`);
+    if (typeof ch.registry !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(ch.registry)) fail(`"chain.registry" must be the MedzkRegistry contract's address (0x and 40 hex digits)`);
+    if (issuersFile !== undefined) fail(`give "issuersFile" or "chain", not both: the issuers come from one registry`);
+    const cacheSeconds = assertInteger(ch.cacheSeconds ?? 30, "chain.cacheSeconds", 0, 3600);
+    chain = { rpcUrl: ch.rpcUrl as string, registry: ch.registry as `0x${string}`, cacheSeconds };
+  }
+  if ((trustedIssuers as unknown[]).length === 0 && issuersFile === undefined && chain === undefined) {
+    fail(`give "trustedIssuers" (at least one public key), "issuersFile" (an issuer registry file) or "chain" (a MedzkRegistry contract): a verifier that trusts nobody accepts nothing`);
   }
 
   let schemas: SchemaDefinition[] | undefined;
@@ -218,6 +232,7 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
   if (responseUrl !== undefined) config.responseUrl = responseUrl;
   if (redis !== undefined) config.redis = redis;
   if (c.audit !== undefined) config.audit = parseAuditConfig(c.audit, baseDir);
+  if (chain !== undefined) config.chain = chain;
   return config;
 }
 

@@ -8,6 +8,8 @@
  */
 import type { CheckpointAnchor } from "../audit/anchor.js";
 import { MedzkError } from "../core/errors.js";
+import { loadViem } from "../chain/client.js";
+import { ChainIssuerRegistry } from "../chain/issuer-registry.js";
 import { JsonFileIssuerRegistry } from "../verifier/issuer-registry.js";
 import { RedisChallengeStore } from "../verifier/redis-challenge-store.js";
 import { type InternalErrorHook, createVerifier, type Verifier, type VerifierPolicy } from "../verifier/create-verifier.js";
@@ -31,6 +33,8 @@ export interface ConfiguredVerifier {
   /** The config's presets, by name and by statement. */
   presets: PresetIndex;
   registry?: JsonFileIssuerRegistry;
+  /** The chain-backed issuer registry, when the config names a `chain`. */
+  chainRegistry?: ChainIssuerRegistry;
   redis?: RedisConnection;
   /** The audit trail, when the config has `audit`. */
   audit?: ServiceAudit;
@@ -57,6 +61,7 @@ export interface VerifierHooks {
 
 export async function configuredVerifier(config: ServiceConfig, hooks: VerifierHooks = {}): Promise<ConfiguredVerifier> {
   const registry = config.issuersFile === undefined ? undefined : new JsonFileIssuerRegistry(config.issuersFile);
+  const chainRegistry = config.chain === undefined ? undefined : await chainIssuerRegistry(config.chain);
   const redis = config.redis === undefined ? undefined : await connectRedis(config.redis.url, hooks);
   let audit: ServiceAudit | undefined;
   try {
@@ -72,6 +77,7 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
     maxRootAgeSeconds: config.maxRootAgeSeconds,
   };
   if (registry) policy.issuers = registry;
+  if (chainRegistry) policy.issuers = chainRegistry;
   if (config.schemas) policy.schemas = config.schemas;
   if (config.name !== undefined) policy.name = config.name;
   if (config.purpose !== undefined) policy.purpose = config.purpose;
@@ -90,6 +96,7 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
     verifier,
     presets: presetIndex(config.presets),
     ...(registry ? { registry } : {}),
+    ...(chainRegistry ? { chainRegistry } : {}),
     ...(redis ? { redis } : {}),
     ...(audit ? { audit } : {}),
     async close() {
@@ -106,6 +113,17 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
       else redis.disconnect();
     },
   };
+}
+
+/**
+ * The issuer registry of a MedzkRegistry contract over JSON-RPC (viem's HTTP transport; viem is an
+ * optional peer dependency, MISSING_DEPENDENCY without it). Nothing is read yet: the first lookup
+ * reads the chain, and an unreachable RPC then refuses presentations (REGISTRY_UNAVAILABLE).
+ */
+async function chainIssuerRegistry(chain: NonNullable<ServiceConfig["chain"]>): Promise<ChainIssuerRegistry> {
+  const viem = await loadViem();
+  const client = viem.createPublicClient({ transport: viem.http(chain.rpcUrl, { timeout: 5000, retryCount: 1 }) });
+  return new ChainIssuerRegistry({ client, registry: chain.registry, ttlMs: chain.cacheSeconds * 1000 });
 }
 
 async function connectRedis(url: string, hooks: VerifierHooks): Promise<RedisConnection> {

@@ -56,7 +56,7 @@ describe("the npm package", () => {
         !(p.entrypoint === "./browser" && p.kind === "CJSResolvesToESM"),
     );
     expect(problems).toEqual([]);
-    expect(Object.keys(report.analysis.entrypoints)).toEqual(expect.arrayContaining([".", "./verifier", "./server", "./browser"]));
+    expect(Object.keys(report.analysis.entrypoints)).toEqual(expect.arrayContaining([".", "./verifier", "./server", "./browser", "./chain"]));
   }, 120_000);
 
   it("medzk/verifier reaches neither the prover nor circomlibjs nor the circuit tooling", async () => {

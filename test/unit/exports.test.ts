@@ -73,3 +73,38 @@ it("medzk/verifier exports the verifier side only, each the same object as the r
   ]);
   for (const name of names) expect((verifierApi as Record<string, unknown>)[name]).toBe((api as Record<string, unknown>)[name]);
 });
+
+it("medzk/chain exports the ledger API", async () => {
+  const chain = await import("../../src/chain.js");
+  expect(Object.keys(chain).sort()).toMatchInlineSnapshot(`
+    [
+      "CHAIN_CIRCUITS",
+      "CHAIN_RESULTS",
+      "ChainCheckpointAnchor",
+      "ChainIssuerRegistry",
+      "ChainVerifierDirectory",
+      "KEY_STATUS",
+      "VERIFIER_STATUS",
+      "addIssuer",
+      "addIssuerKey",
+      "circuitId",
+      "circuitLayout",
+      "deployMedzk",
+      "groth16VerifierAbi",
+      "keyIdOf",
+      "medzkRegistryAbi",
+      "presentationCall",
+      "proofWords",
+      "publishIssuerSet",
+      "publishRevocationRoot",
+      "registerVerifier",
+      "revertReason",
+      "setIssuerKeyStatus",
+      "setVerifierStatus",
+      "statementParams",
+      "verificationKeyBytes",
+      "verifyBatchOnChain",
+      "verifyOnChain",
+    ]
+  `);
+});

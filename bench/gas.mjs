@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// Gas of on-chain verification (medzk/chain's MedzkRegistry on Hardhat 3's in-process EDR, Cancun
+// rules), beside its anchors measured or cited in the same table:
+//   - the bare snarkjs-generated Groth16 verifier (verifyProof as a transaction), per statement;
+//   - a single verifyPresentation (proof + every registry check + replay write + access event);
+//   - per presentation in a batch of 16 (one pairing check), with and without the replay write;
+//   - cited: iden3's on-chain query flow ~500-770k, NEBRA's aggregation ~40k per proof.
+// Gas is deterministic: one run is the measurement. Prints a table and writes bench/results/gas.json.
+// Usage: npm run bench:gas
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { encodeFunctionData } from "viem";
+import {
+  addIssuer, addIssuerKey, deployMedzk, groth16VerifierAbi, medzkRegistryAbi, presentationCall, publishRevocationRoot, registerVerifier,
+} from "../dist/chain.js";
+import { createVerifier, prove } from "../dist/index.js";
+import { STATEMENTS, VERIFIER_KEY, world } from "./_fixtures.mjs";
+import { startChain } from "./_edr.mjs";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const BATCH = 16;
+const EMPTY_ROOT = "12848805869306190323636404927060402794679102677145469772979902111093008224192";
+/** EIP-2929/2200: a zero-to-nonzero SSTORE to a slot already read (warm) in the same transaction. */
+const REPLAY_WRITE_GAS = 20_000;
+
+const chain = await startChain();
+const admin = { client: chain.client, wallet: chain.wallet(0) };
+const deployment = await deployMedzk({ ...admin });
+const registry = deployment.registry;
+const as = (i) => ({ client: chain.client, wallet: chain.wallet(i), registry });
+const w = await world();
+await addIssuer(as(0), { account: chain.accounts[1], name: "Issuer" });
+await addIssuerKey(as(0), { issuer: chain.accounts[1], publicKey: w.publicKey });
+await publishRevocationRoot(as(1), EMPTY_ROOT);
+await registerVerifier(as(0), { publicKey: VERIFIER_KEY.publicKey, account: chain.accounts[2], name: "Bench", purposes: ["bench"] });
+// The chain's clock is the wall clock: requests are made on today's date.
+const verifier = createVerifier({ trustedIssuers: [w.publicKey], key: VERIFIER_KEY, purpose: "bench" });
+const credentialFor = { ageAtLeast: w.record, insuranceActive: w.coverage, query: w.coverage };
+const presentationOf = async (statement) =>
+  prove({ credential: credentialFor[statement.type], holder: w.holder, request: verifier.createRequest({ statement }), allowDisclosure: ["coverageEnd"] });
+
+async function gasOf(to, data, from) {
+  const hash = await chain.wallet(0).sendTransaction({ to, data, account: from });
+  const receipt = await chain.client.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`transaction to ${to} reverted`);
+  return Number(receipt.gasUsed);
+}
+
+const single = [];
+for (const [type, statement] of Object.entries(STATEMENTS)) {
+  const p = await presentationOf(statement);
+  const call = presentationCall(p);
+  const bare = await gasOf(
+    deployment.verifiers[call.circuit],
+    encodeFunctionData({ abi: groth16VerifierAbi.map((f) => ({ ...f, inputs: f.inputs.map((i) => (i.name === "_pubSignals" ? { ...i, type: `uint256[${call.signals.length}]` } : i)) })), functionName: "verifyProof", args: [call.proof.slice(0, 2), [call.proof.slice(2, 4), call.proof.slice(4, 6)], call.proof.slice(6), call.signals] }),
+    chain.accounts[0],
+  );
+  const full = await gasOf(registry, encodeFunctionData({ abi: medzkRegistryAbi, functionName: "verifyPresentation", args: [call.circuitId, call.params, call.proof, call.signals] }), chain.accounts[2]);
+  single.push({ statement: type, circuit: call.circuit, publicSignals: call.signals.length, bareVerifierGas: bare, verifyPresentationGas: full });
+}
+
+const batchPresentations = [];
+for (let i = 0; i < BATCH; i++) batchPresentations.push(await presentationOf(STATEMENTS.ageAtLeast));
+const calls = batchPresentations.map((p) => presentationCall(p));
+const batchData = (items) =>
+  encodeFunctionData({ abi: medzkRegistryAbi, functionName: "verifyPresentations", args: [items[0].circuitId, items[0].params, items.map((c) => c.proof), items.flatMap((c) => c.signals)] });
+// Half the batch first, in a snapshot (reverted, so the full batch's challenges are unspent): the
+// difference is the marginal cost of one more presentation, without the batch's fixed part.
+const snapshot = await chain.client.request({ method: "evm_snapshot" });
+const halfGas = await gasOf(registry, batchData(calls.slice(0, BATCH / 2)), chain.accounts[2]);
+await chain.client.request({ method: "evm_revert", params: [snapshot] });
+const batchGas = await gasOf(registry, batchData(calls), chain.accounts[2]);
+const marginal = (batchGas - halfGas) / (BATCH / 2);
+const batch = {
+  statement: "ageAtLeast",
+  n: BATCH,
+  totalGas: batchGas,
+  halfBatchGas: halfGas,
+  perPresentationGas: Math.round(batchGas / BATCH),
+  perPresentationExcludingReplayWriteGas: Math.round(batchGas / BATCH - REPLAY_WRITE_GAS),
+  marginalPerPresentationGas: Math.round(marginal),
+  fixedPerBatchGas: Math.round(batchGas - marginal * BATCH),
+};
+
+const anchors = [
+  { what: "iden3 on-chain query verification (cited)", gas: "~500,000-770,000" },
+  { what: "bare snarkjs Groth16 verifier (cited)", gas: "~210,000-240,000" },
+  { what: "NEBRA aggregated verification, per proof (cited)", gas: "~40,000" },
+];
+
+const n = (x) => x.toLocaleString("en-US").padStart(11);
+console.log("\nmedzk on-chain verification gas (transaction gasUsed, EDR in process, Cancun, solc 0.8.30 optimizer 200 runs)");
+console.log(`${"statement".padEnd(16)}${"signals".padStart(8)}${"bare verifier".padStart(15)}${"verifyPresentation".padStart(20)}`);
+for (const s of single) console.log(`${s.statement.padEnd(16)}${String(s.publicSignals).padStart(8)}${n(s.bareVerifierGas).padStart(15)}${n(s.verifyPresentationGas).padStart(20)}`);
+console.log(`\nbatch of ${BATCH} (${batch.statement}, one pairing check): ${batch.totalGas.toLocaleString("en-US")} gas; per presentation ${batch.perPresentationGas.toLocaleString("en-US")}, ${batch.perPresentationExcludingReplayWriteGas.toLocaleString("en-US")} without the replay write (${REPLAY_WRITE_GAS.toLocaleString("en-US")})`);
+console.log(`  marginal presentation ${batch.marginalPerPresentationGas.toLocaleString("en-US")} gas (batch of ${BATCH} minus batch of ${BATCH / 2}, over ${BATCH / 2}); fixed part of a batch ${batch.fixedPerBatchGas.toLocaleString("en-US")}`);
+console.log("\nanchors");
+for (const a of anchors) console.log(`${a.what.padEnd(52)}${a.gas.padStart(20)}`);
+await mkdir(join(ROOT, "bench", "results"), { recursive: true });
+const out = join(ROOT, "bench", "results", "gas.json");
+await writeFile(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, evm: "EDR (hardhat 3.9.1), cancun bytecode", single, batch, anchors }, null, 2));
+console.log(`\nwrote ${out}`);
+process.exit(0);

@@ -1,0 +1,93 @@
+// The ledger demo, in one process: an in-process EVM (Hardhat 3's EDR, no config file, no port),
+// the medzk contracts deployed on it, a hospital admitted as an issuer with its key, publishing
+// its revocation root from its own account; an insurer's verifier admitted with its request key;
+// a patient proving "at least 18" to that verifier, verified ON CHAIN (proof, issuer key, root,
+// statement, scope, challenge; once) and by the verifier's own service reading its trust from the
+// chain; the hospital revokes the record, publishes the new root, and both refuse. Then a batch of
+// four verified with one pairing check, and what a wallet learns about the verifier from the chain.
+// Run: npm run demo:ledger
+import { createHardhatRuntimeEnvironment } from "hardhat/hre";
+import { createPublicClient, createWalletClient, custom, defineChain } from "viem";
+import { RevocationRegistry, createHolder, createVerifier, generateIssuerKey, generateVerifierKey, issueCredential, prove } from "medzk";
+import {
+  ChainIssuerRegistry,
+  ChainVerifierDirectory,
+  addIssuer,
+  addIssuerKey,
+  deployMedzk,
+  publishRevocationRoot,
+  registerVerifier,
+  verifyBatchOnChain,
+  verifyOnChain,
+} from "medzk/chain";
+
+const t0 = performance.now();
+const step = (text) => console.log(`${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s  ${text}`);
+
+// ---- the chain: in process, automining, its clock the wall clock ----
+const hre = await createHardhatRuntimeEnvironment({});
+const { provider } = await hre.network.connect();
+const chainDef = defineChain({ id: 31337, name: "EDR", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: ["http://127.0.0.1:8545"] } } });
+const transport = custom(provider);
+const client = createPublicClient({ chain: chainDef, transport, pollingInterval: 10 });
+const [adminAccount, hospitalAccount, insurerAccount] = await provider.request({ method: "eth_accounts" });
+const walletOf = (account) => createWalletClient({ chain: chainDef, transport, account, pollingInterval: 10 });
+
+const { registry, verifiers } = await deployMedzk({ client, wallet: walletOf(adminAccount), maxRootAgeSeconds: 600 });
+step(`deployed MedzkRegistry at ${registry} and ${Object.keys(verifiers).length} Groth16 verifiers`);
+const admin = { client, wallet: walletOf(adminAccount), registry };
+const hospitalWriter = { client, wallet: walletOf(hospitalAccount), registry };
+const insurerWriter = { client, wallet: walletOf(insurerAccount), registry };
+
+// ---- the consortium admits a hospital and an insurer's verifier ----
+const hospital = generateIssuerKey();
+const revocations = new RevocationRegistry({ issuer: "st-mary" });
+await addIssuer(admin, { account: hospitalAccount, name: "St Mary's Hospital", schemas: ["patient-record/v1"] });
+await addIssuerKey(admin, { issuer: hospitalAccount, publicKey: hospital.publicKey });
+await publishRevocationRoot(hospitalWriter, revocations.publish().root);
+step(`admitted issuer St Mary's (account ${hospitalAccount}); it published its revocation root`);
+const verifierKey = generateVerifierKey();
+await registerVerifier(admin, { publicKey: verifierKey.publicKey, account: insurerAccount, name: "Acme Health claims", purposes: ["claims"] });
+step(`admitted verifier "Acme Health claims" (request key ${verifierKey.publicKey.slice(0, 16)}…, account ${insurerAccount})`);
+
+// ---- a wallet asks the chain who is asking ----
+const directory = new ChainVerifierDirectory({ client, registry });
+step(`a wallet looks up the request key on chain: ${JSON.stringify(await directory.lookup(verifierKey.publicKey))}`);
+
+// ---- a patient proves, the chain verifies ----
+const patient = createHolder();
+const record = await issueCredential(hospital, { schema: "patient-record/v1", holder: patient.commitment, attributes: { dateOfBirth: "1990-05-17" }, revocation: revocations });
+const verifier = createVerifier({ trustedIssuers: [], issuers: new ChainIssuerRegistry({ client, registry, ttlMs: 0 }), key: verifierKey, purpose: "claims" });
+const ask = () => verifier.createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });
+const answer = (request) => prove({ credential: record, holder: patient, request, revocation: revocations.publish() });
+const presentation = await answer(ask());
+step("the patient proved \"at least 18\" (nothing else about the record leaves the wallet)");
+const onChain = await verifyOnChain(insurerWriter, presentation);
+step(`on chain: ${onChain.result}, nullifier ${onChain.nullifier.slice(0, 12)}…, tx ${onChain.txHash.slice(0, 18)}…`);
+step(`on chain, the same presentation again: ${(await verifyOnChain(insurerWriter, presentation)).result}`);
+const offChain = await verifier.verify(await answer(ask()));
+step(`the insurer's own verifier, trusting the chain: ${offChain.ok ? `accepted (issuer ${offChain.issuerId})` : offChain.error.code}`);
+
+// ---- revocation: the hospital publishes a new root from its own account ----
+const stale = await answer(ask());
+revocations.revoke(record.revocationSlot);
+await publishRevocationRoot(hospitalWriter, revocations.publish().root);
+step("St Mary's revoked the record and published the new root on chain");
+const refused = await answer(ask()).then(() => "proved", (error) => error.code);
+step(`the patient tries again: ${refused} (the wallet cannot prove against the new root)`);
+await provider.request({ method: "evm_increaseTime", params: [601] });
+await provider.request({ method: "evm_mine" });
+step(`a proof against the old root, after maxRootAge: ${(await verifyOnChain(insurerWriter, stale)).result}`);
+
+// ---- a batch: one pairing check for four presentations ----
+const others = [];
+for (let i = 0; i < 4; i++) {
+  const holder = createHolder();
+  const credential = await issueCredential(hospital, { schema: "patient-record/v1", holder: holder.commitment, attributes: { dateOfBirth: "1985-01-0" + (i + 1) }, revocation: revocations });
+  others.push(await prove({ credential, holder, request: ask(), revocation: revocations.publish() }));
+}
+const batch = await verifyBatchOnChain(insurerWriter, others);
+const receipt = await client.getTransactionReceipt({ hash: batch[0].txHash });
+step(`a batch of ${batch.length} verified with one pairing check: ${batch.map((e) => e.result).join(", ")} (${receipt.gasUsed} gas, ${receipt.gasUsed / BigInt(batch.length)} each)`);
+step("done: on chain are keys, roots, scopes, nullifiers and result codes; no attribute, no proof input, no name of a patient");
+process.exit(0);

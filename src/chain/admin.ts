@@ -1,0 +1,105 @@
+/**
+ * Writing the registry: admitting issuers and their keys, key status, revocation roots (from the
+ * issuer's own account), trusted issuer sets, verifiers. Each helper validates its input as medzk
+ * does elsewhere (INVALID_ARGUMENT naming the field), then sends one transaction (client.ts `send`).
+ */
+import { parseDate } from "../core/dates.js";
+import { MedzkError } from "../core/errors.js";
+import { type IssuerSet, parseIssuerSet } from "../core/issuer-set.js";
+import { unpackPublicKey } from "../core/public-key.js";
+import { checkPurpose } from "../core/request.js";
+import { BUILTIN_SCHEMAS, type SchemaDefinition, schemaIdField } from "../core/schemas.js";
+import { assertArray, assertFieldElement, assertHex, assertString, unwrap } from "../core/validate.js";
+import { type Address, type ChainWriter, send } from "./client.js";
+import { type Hex, keyIdOf } from "./codec.js";
+
+/** Key status numbers of MedzkRegistry.KeyStatus. */
+export const KEY_STATUS = { active: 1, retired: 2, compromised: 3 } as const;
+/** Verifier status numbers of MedzkRegistry.VerifierStatus. */
+export const VERIFIER_STATUS = { active: 1, suspended: 2 } as const;
+
+const OPEN_VALID_UNTIL = 99991231;
+
+function address(value: unknown, name: string): Address {
+  return `0x${assertHex(typeof value === "string" ? value.replace(/^0x/, "").toLowerCase() : value, name, 20)}`;
+}
+
+/** Admits an issuer (ISSUER_ADMIN_ROLE). `schemas`: schema ids it may issue (built-in ids or definitions); omitted: any. */
+export async function addIssuer(
+  writer: ChainWriter,
+  issuer: { account: Address; name: string; schemas?: Array<string | SchemaDefinition> },
+): Promise<Hex> {
+  const account = address(issuer.account, "issuer.account");
+  const name = assertString(issuer.name, "issuer.name", { max: 128 });
+  const schemas = issuer.schemas === undefined ? [] : assertArray(issuer.schemas, "issuer.schemas", 64).map((s, i) => {
+    const definition = typeof s === "string" ? BUILTIN_SCHEMAS[s] : (s as SchemaDefinition);
+    if (!definition) throw new MedzkError("UNKNOWN_SCHEMA", `"issuer.schemas[${i}]": unknown schema ${JSON.stringify(s)}`);
+    return definition;
+  });
+  const { hash } = await send(writer, "addIssuer", [account, name, schemas.map((d) => d.id), schemas.map((d) => schemaIdField(d))]);
+  return hash;
+}
+
+/** Adds a packed BabyJubJub key to an issuer (ISSUER_ADMIN_ROLE), valid on the given UTC days (inclusive; omitted: open). */
+export async function addIssuerKey(
+  writer: ChainWriter,
+  key: { issuer: Address; publicKey: string; validFrom?: string; validUntil?: string },
+): Promise<Hex> {
+  const point = unpackPublicKey(key.publicKey, "key.publicKey");
+  const from = key.validFrom === undefined ? 0 : parseDate(key.validFrom, "key.validFrom");
+  const until = key.validUntil === undefined ? OPEN_VALID_UNTIL : parseDate(key.validUntil, "key.validUntil");
+  const { hash } = await send(writer, "addIssuerKey", [address(key.issuer, "key.issuer"), point.x, point.y, from, until]);
+  return hash;
+}
+
+/** Sets a key's status: ISSUER_ADMIN_ROLE, or the issuer's own account for "compromised". Compromised is final. */
+export async function setIssuerKeyStatus(writer: ChainWriter, publicKey: string, status: keyof typeof KEY_STATUS): Promise<Hex> {
+  const point = unpackPublicKey(publicKey, "publicKey");
+  const code = KEY_STATUS[status];
+  if (code === undefined) throw new MedzkError("INVALID_ARGUMENT", `"status" must be one of ${Object.keys(KEY_STATUS).join(", ")}`);
+  const { hash } = await send(writer, "setKeyStatus", [keyIdOf(point.x, point.y), code]);
+  return hash;
+}
+
+/** Publishes the writer's (an issuer account's) new revocation root: RevocationStatus.root. */
+export async function publishRevocationRoot(writer: ChainWriter, root: string): Promise<Hex> {
+  const { hash } = await send(writer, "publishRevocationRoot", [assertFieldElement(root, "root")]);
+  return hash;
+}
+
+/**
+ * Publishes a trusted issuer set's root (ISSUER_ADMIN_ROLE). The set document is checked first
+ * (its root must be its members' root), so a malformed set never reaches the chain; holders get the
+ * document itself elsewhere, and only its root is public on chain.
+ */
+export async function publishIssuerSet(writer: ChainWriter, set: IssuerSet): Promise<Hex> {
+  const checked = parseIssuerSet(set);
+  const { hash } = await send(writer, "publishIssuerSetRoot", [BigInt(checked.root)]);
+  return hash;
+}
+
+/**
+ * Registers a verifier (VERIFIER_ADMIN_ROLE): its Ed25519 request key, the account it verifies and
+ * anchors from, its name, purposes ("" for requests without one; default [""]) and answer origins.
+ */
+export async function registerVerifier(
+  writer: ChainWriter,
+  verifier: { publicKey: string; account: Address; name: string; purposes?: string[]; origins?: string[] },
+): Promise<Hex> {
+  const publicKey = assertHex(verifier.publicKey, "verifier.publicKey", 32);
+  const purposes = verifier.purposes === undefined ? [""] : assertArray(verifier.purposes, "verifier.purposes", 16).map((p, i) =>
+    p === "" ? "" : unwrap(checkPurpose(p, `verifier.purposes[${i}]`), "INVALID_ARGUMENT"));
+  const origins = verifier.origins === undefined ? [] : assertArray(verifier.origins, "verifier.origins", 64).map((o, i) => assertString(o, `verifier.origins[${i}]`, { max: 256 }));
+  const { hash } = await send(writer, "registerVerifier", [
+    `0x${publicKey}`, address(verifier.account, "verifier.account"), assertString(verifier.name, "verifier.name", { max: 128 }), purposes, origins,
+  ]);
+  return hash;
+}
+
+/** Suspends or reactivates a verifier (VERIFIER_ADMIN_ROLE). */
+export async function setVerifierStatus(writer: ChainWriter, publicKey: string, status: keyof typeof VERIFIER_STATUS): Promise<Hex> {
+  const code = VERIFIER_STATUS[status];
+  if (code === undefined) throw new MedzkError("INVALID_ARGUMENT", `"status" must be "active" or "suspended"`);
+  const { hash } = await send(writer, "setVerifierStatus", [`0x${assertHex(publicKey, "publicKey", 32)}`, code]);
+  return hash;
+}

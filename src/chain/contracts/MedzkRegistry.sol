@@ -1,0 +1,711 @@
+// SPDX-License-Identifier: GPL-3.0-only
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {Bn254} from "./Bn254.sol";
+
+/**
+ * medzk's ledger: who may issue (issuer keys, validity days, status), what they revoked (revocation
+ * roots, append-only, published from the issuer's own account), which issuers a hidden-issuer proof
+ * may hide among (trusted-set roots), who may ask (verifiers: Ed25519 request keys, purposes,
+ * scopes), the verification of presentations against that state, and the anchors of the
+ * verifiers' audit logs. Every change emits an event; every revert is a named error.
+ *
+ * Nothing personal is stored or logged: keys, roots, scope and statement parameters, nullifiers
+ * (per-verifier pseudonyms that no other verifier shares) and result codes only.
+ *
+ * Roles (OpenZeppelin AccessControl): DEFAULT_ADMIN_ROLE grants roles, sets circuits and the
+ * root age; ISSUER_ADMIN_ROLE admits issuers, their keys and statuses, and publishes trusted-set
+ * roots; VERIFIER_ADMIN_ROLE admits and suspends verifiers. Issuers publish their own roots and
+ * may declare their own keys compromised; verifiers anchor their own audit checkpoints.
+ */
+contract MedzkRegistry is AccessControl {
+    bytes32 public constant ISSUER_ADMIN_ROLE = keccak256("medzk.ISSUER_ADMIN");
+    bytes32 public constant VERIFIER_ADMIN_ROLE = keccak256("medzk.VERIFIER_ADMIN");
+
+    /// Latest calendar day medzk knows (YYYYMMDD): an open validity end.
+    uint32 internal constant OPEN_VALID_UNTIL = 99991231;
+    uint256 private constant MAX_PURPOSES = 16;
+    uint256 private constant MAX_PURPOSE_LENGTH = 64;
+
+    // ------------------------------------------------------------------ types
+
+    enum KeyStatus { None, Active, Retired, Compromised }
+    enum VerifierStatus { None, Active, Suspended }
+
+    /// Why a presentation was refused (0: accepted). The codes are part of the ABI: append only.
+    enum Result {
+        Accepted,
+        SignalOutOfField,
+        ScopeMismatch,
+        StatementMismatch,
+        AsOfNotCurrent,
+        IssuerUnknown,
+        IssuerKeyRetired,
+        IssuerKeyCompromised,
+        IssuerKeyNotValid,
+        SchemaNotAllowed,
+        RevocationRootNotAccepted,
+        IssuerSetRootNotAccepted,
+        Replayed,
+        ProofMalformed,
+        ProofInvalid
+    }
+
+    struct IssuerKey {
+        uint256 ax;
+        uint256 ay;
+        address issuer;
+        uint32 validFrom;
+        uint32 validUntil;
+        KeyStatus status;
+    }
+
+    struct Issuer {
+        bool exists;
+        string name;
+        string[] schemas;
+        uint256[] schemaIds;
+        bytes32[] keyIds;
+    }
+
+    struct RootEntry {
+        uint256 root;
+        uint64 publishedAt;
+    }
+
+    struct Verifier {
+        VerifierStatus status;
+        address account;
+        bytes32 logId;
+        string name;
+        string[] purposes;
+        string[] origins;
+        uint256[] scopes;
+    }
+
+    /**
+     * Where a circuit's public signals sit (indices into the snarkjs public-signal order of
+     * circuits/circuits.json). `hidden`: issuerAt is the issuerSetRoot; else issuerAt, +1, +2 are
+     * issuerAx, issuerAy, revocationRoot. `schemaAt` = NO_INDEX: the circuit fixes `fixedSchemaId`.
+     */
+    struct Layout {
+        uint8 nSignals;
+        bool hidden;
+        uint8 nullifierAt;
+        uint8 issuerAt;
+        uint8 asOfAt;
+        uint8 challengeAt;
+        uint8 scopeAt;
+        uint8 schemaAt;
+        uint256 fixedSchemaId;
+        bytes paramsAt;
+    }
+
+    struct Circuit {
+        address verifier;
+        address vkData;
+        bytes4 selector;
+        Layout layout;
+    }
+
+    struct Checkpoint {
+        uint64 fromSeq;
+        uint64 toSeq;
+        bytes32 root;
+        uint64 anchoredAt;
+    }
+
+    uint8 internal constant NO_INDEX = type(uint8).max;
+
+    // ------------------------------------------------------------------ state
+
+    mapping(address => Issuer) private _issuers;
+    address[] private _issuerList;
+    mapping(bytes32 => IssuerKey) private _keys;
+    mapping(address => RootEntry[]) private _rootHistory;
+    /// Last time each root of an issuer stopped being current (0: never replaced).
+    mapping(address => mapping(uint256 => uint64)) private _rootReplacedAt;
+
+    RootEntry[] private _setRootHistory;
+    mapping(uint256 => uint64) private _setRootReplacedAt;
+
+    mapping(bytes32 => Verifier) private _verifiers;
+    bytes32[] private _verifierList;
+    mapping(address => bytes32) private _verifierOfAccount;
+    mapping(bytes32 => bytes32) private _verifierOfLog;
+
+    mapping(bytes32 => Circuit) private _circuits;
+
+    /// keccak256(verifier key, challenge) of every accepted presentation.
+    mapping(bytes32 => bool) private _answered;
+
+    mapping(bytes32 => Checkpoint[]) private _checkpoints;
+
+    /// How long (seconds) a replaced revocation or set root is still accepted.
+    uint64 public maxRootAge;
+
+    // ------------------------------------------------------------------ events
+
+    event IssuerAdded(address indexed issuer, string name, string[] schemas, uint256[] schemaIds);
+    event IssuerKeyAdded(address indexed issuer, bytes32 indexed keyId, uint256 ax, uint256 ay, uint32 validFrom, uint32 validUntil);
+    event IssuerKeyStatusChanged(bytes32 indexed keyId, KeyStatus status);
+    event RevocationRootPublished(address indexed issuer, uint256 root, uint256 index);
+    event IssuerSetRootPublished(uint256 root, uint256 index);
+    event VerifierRegistered(bytes32 indexed publicKey, address indexed account, string name, string[] purposes, string[] origins, uint256[] scopes, bytes32 logId);
+    event VerifierStatusChanged(bytes32 indexed publicKey, VerifierStatus status);
+    event CircuitSet(bytes32 indexed circuitId, address verifier, address vkData, Layout layout);
+    event MaxRootAgeChanged(uint64 maxRootAge);
+    event PresentationChecked(bytes32 indexed verifier, bytes32 indexed circuitId, bytes32 indexed statementId, uint256 nullifier, uint256 challenge, Result result);
+    event AuditCheckpointAnchored(bytes32 indexed logId, uint64 index, uint64 fromSeq, uint64 toSeq, bytes32 root);
+
+    // ------------------------------------------------------------------ errors
+
+    error ZeroAccount();
+    error IssuerExists(address issuer);
+    error UnknownIssuer(address issuer);
+    error InvalidIssuerKey(uint256 ax, uint256 ay);
+    error KeyExists(bytes32 keyId);
+    error UnknownKey(bytes32 keyId);
+    error InvalidValidity(uint32 validFrom, uint32 validUntil);
+    error InvalidKeyStatus(KeyStatus status);
+    error KeyIsCompromised(bytes32 keyId);
+    error NotKeyOwner(address caller, bytes32 keyId);
+    error NotAnIssuer(address caller);
+    error RootOutOfField(uint256 root);
+    error RootUnchanged(uint256 root);
+    error SchemaListMismatch(uint256 names, uint256 ids);
+    error VerifierExists(bytes32 publicKey);
+    error AccountInUse(address account);
+    error UnknownVerifier(bytes32 publicKey);
+    error InvalidVerifierStatus(VerifierStatus status);
+    error InvalidPurposeCount(uint256 count);
+    error InvalidPurpose(uint256 index);
+    error NotARegisteredVerifier(address caller);
+    error VerifierSuspended(bytes32 publicKey);
+    error UnknownCircuit(bytes32 circuitId);
+    error InvalidLayout(bytes32 circuitId);
+    error InvalidVerificationKey(bytes32 circuitId);
+    error ParamCountMismatch(uint256 expected, uint256 got);
+    error SignalCountMismatch(uint256 expected, uint256 got);
+    error EmptyBatch();
+    error BatchItemRefused(uint256 index, Result result);
+    error BatchProofInvalid();
+    error PairingInputInvalid();
+    error UnknownLog(bytes32 logId);
+    error NotLogOwner(address caller, bytes32 logId);
+    error CheckpointOutOfOrder(uint64 expectedIndex, uint64 expectedFromSeq);
+    error InvalidCheckpointRange(uint64 fromSeq, uint64 toSeq);
+
+    constructor(address admin, uint64 maxRootAge_) {
+        if (admin == address(0)) revert ZeroAccount();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        maxRootAge = maxRootAge_;
+        emit MaxRootAgeChanged(maxRootAge_);
+    }
+
+    // ------------------------------------------------------------------ issuers
+
+    /**
+     * Admits an issuer, identified by the account it publishes revocation roots from. `schemas` are
+     * the schema ids it may issue (empty: any) and `schemaIds` their field ids (core/schemas.ts
+     * schemaIdField), which presentations are checked against.
+     */
+    function addIssuer(address account, string calldata name, string[] calldata schemas, uint256[] calldata schemaIds)
+        external
+        onlyRole(ISSUER_ADMIN_ROLE)
+    {
+        if (account == address(0)) revert ZeroAccount();
+        if (_issuers[account].exists) revert IssuerExists(account);
+        if (schemas.length != schemaIds.length) revert SchemaListMismatch(schemas.length, schemaIds.length);
+        Issuer storage record = _issuers[account];
+        record.exists = true;
+        record.name = name;
+        for (uint256 i = 0; i < schemas.length; i++) {
+            record.schemas.push(schemas[i]);
+            record.schemaIds.push(schemaIds[i]);
+        }
+        _issuerList.push(account);
+        emit IssuerAdded(account, name, schemas, schemaIds);
+    }
+
+    /**
+     * Adds a BabyJubJub signing key (affine Ax, Ay: the circuits' issuerAx/issuerAy) to an issuer,
+     * accepted from `validFrom` to `validUntil` (YYYYMMDD, inclusive; 0 and OPEN_VALID_UNTIL: open).
+     * NOTE: the key is checked to be on the curve, not to be in the prime-order subgroup; the
+     * circuits' EdDSA verification (circomlib EdDSAPoseidonVerifier) is what binds the key.
+     */
+    function addIssuerKey(address account, uint256 ax, uint256 ay, uint32 validFrom, uint32 validUntil)
+        external
+        onlyRole(ISSUER_ADMIN_ROLE)
+        returns (bytes32 keyId)
+    {
+        if (!_issuers[account].exists) revert UnknownIssuer(account);
+        if (!Bn254.onBabyJubJub(ax, ay)) revert InvalidIssuerKey(ax, ay);
+        if ((validFrom != 0 && !Bn254.validDay(validFrom)) || !Bn254.validDay(validUntil) || validFrom > validUntil) {
+            revert InvalidValidity(validFrom, validUntil);
+        }
+        keyId = keyIdOf(ax, ay);
+        if (_keys[keyId].status != KeyStatus.None) revert KeyExists(keyId);
+        _keys[keyId] = IssuerKey(ax, ay, account, validFrom, validUntil, KeyStatus.Active);
+        _issuers[account].keyIds.push(keyId);
+        emit IssuerKeyAdded(account, keyId, ax, ay, validFrom, validUntil);
+    }
+
+    /**
+     * Retires, reactivates or compromises a key. Compromised is final. The issuer itself may
+     * declare its own key compromised (it is the first to know); everything else needs ISSUER_ADMIN_ROLE.
+     */
+    function setKeyStatus(bytes32 keyId, KeyStatus status) external {
+        IssuerKey storage key = _keys[keyId];
+        if (key.status == KeyStatus.None) revert UnknownKey(keyId);
+        if (!hasRole(ISSUER_ADMIN_ROLE, msg.sender) && !(msg.sender == key.issuer && status == KeyStatus.Compromised)) {
+            revert NotKeyOwner(msg.sender, keyId);
+        }
+        if (status == KeyStatus.None) revert InvalidKeyStatus(status);
+        if (key.status == KeyStatus.Compromised) revert KeyIsCompromised(keyId);
+        key.status = status;
+        emit IssuerKeyStatusChanged(keyId, status);
+    }
+
+    /** Publishes the caller's new revocation root (only from the issuer's own account). */
+    function publishRevocationRoot(uint256 root) external {
+        if (!_issuers[msg.sender].exists) revert NotAnIssuer(msg.sender);
+        _publish(_rootHistory[msg.sender], _rootReplacedAt[msg.sender], root);
+        emit RevocationRootPublished(msg.sender, root, _rootHistory[msg.sender].length - 1);
+    }
+
+    /** Publishes a new trusted-issuer-set root (core/issuer-set.ts), for the hidden-issuer circuits. */
+    function publishIssuerSetRoot(uint256 root) external onlyRole(ISSUER_ADMIN_ROLE) {
+        _publish(_setRootHistory, _setRootReplacedAt, root);
+        emit IssuerSetRootPublished(root, _setRootHistory.length - 1);
+    }
+
+    function _publish(RootEntry[] storage history, mapping(uint256 => uint64) storage replacedAt, uint256 root) private {
+        if (root >= Bn254.R) revert RootOutOfField(root);
+        uint256 n = history.length;
+        if (n > 0) {
+            uint256 old = history[n - 1].root;
+            if (old == root) revert RootUnchanged(root);
+            replacedAt[old] = uint64(block.timestamp);
+        }
+        history.push(RootEntry(root, uint64(block.timestamp)));
+    }
+
+    // ------------------------------------------------------------------ verifiers
+
+    /**
+     * Admits a verifier: its Ed25519 request-signing key, the account it calls from, the purposes it
+     * asks under ("" for requests without one) and the origins its answers may go to (empty: any).
+     * Each purpose's nullifier scope is derived here exactly as core/request.ts does
+     * (hashToField("scope", "medzk-verifier:<key hex>[/<purpose>]"): SHA-256, first 31 bytes), and
+     * the audit log id as src/audit does (SHA-256("medzk-audit/v1" || key)).
+     */
+    function registerVerifier(
+        bytes32 publicKey,
+        address account,
+        string calldata name,
+        string[] calldata purposes,
+        string[] calldata origins
+    ) external onlyRole(VERIFIER_ADMIN_ROLE) {
+        if (account == address(0)) revert ZeroAccount();
+        if (_verifiers[publicKey].status != VerifierStatus.None) revert VerifierExists(publicKey);
+        if (_verifierOfAccount[account] != bytes32(0)) revert AccountInUse(account);
+        if (purposes.length == 0 || purposes.length > MAX_PURPOSES) revert InvalidPurposeCount(purposes.length);
+        Verifier storage v = _verifiers[publicKey];
+        v.status = VerifierStatus.Active;
+        v.account = account;
+        v.name = name;
+        string memory base = string.concat("medzk/scope\x00medzk-verifier:", _hex(publicKey));
+        for (uint256 i = 0; i < purposes.length; i++) {
+            if (!_validPurpose(purposes[i])) revert InvalidPurpose(i);
+            for (uint256 j = 0; j < i; j++) {
+                if (keccak256(bytes(purposes[j])) == keccak256(bytes(purposes[i]))) revert InvalidPurpose(i);
+            }
+            v.purposes.push(purposes[i]);
+            string memory scope = bytes(purposes[i]).length == 0 ? base : string.concat(base, "/", purposes[i]);
+            v.scopes.push(uint256(sha256(bytes(scope))) >> 8);
+        }
+        for (uint256 i = 0; i < origins.length; i++) v.origins.push(origins[i]);
+        bytes32 logId = sha256(abi.encodePacked("medzk-audit/v1", publicKey));
+        v.logId = logId;
+        _verifierOfAccount[account] = publicKey;
+        _verifierOfLog[logId] = publicKey;
+        _verifierList.push(publicKey);
+        emit VerifierRegistered(publicKey, account, name, purposes, origins, v.scopes, logId);
+    }
+
+    function setVerifierStatus(bytes32 publicKey, VerifierStatus status) external onlyRole(VERIFIER_ADMIN_ROLE) {
+        Verifier storage v = _verifiers[publicKey];
+        if (v.status == VerifierStatus.None) revert UnknownVerifier(publicKey);
+        if (status == VerifierStatus.None) revert InvalidVerifierStatus(status);
+        v.status = status;
+        emit VerifierStatusChanged(publicKey, status);
+    }
+
+    // ------------------------------------------------------------------ circuits
+
+    /**
+     * Sets a circuit: its snarkjs-generated Groth16 verifier contract, its verification key for the
+     * batch path (`vk`: alpha, beta, gamma, delta, IC as 32-byte words, G2 in EIP-197 order, kept as
+     * contract code so a batch reads it for ~3 gas a word) and where its signals sit.
+     * NOTE: `vk` must be the key the verifier contract embeds; src/chain/deploy.ts takes both from
+     * the same artifacts/<circuit>.vkey.json, and the tests check both paths accept the same proofs.
+     */
+    function setCircuit(bytes32 circuitId, address groth16Verifier, bytes calldata vk, Layout calldata layout)
+        external
+        onlyRole(DEFAULT_ADMIN_ROLE)
+    {
+        uint256 n = layout.nSignals;
+        if (
+            n == 0 || groth16Verifier.code.length == 0 || layout.nullifierAt >= n || layout.asOfAt >= n || layout.challengeAt >= n
+                || layout.scopeAt >= n || layout.issuerAt + (layout.hidden ? 0 : 2) >= n
+                || (layout.schemaAt != NO_INDEX && layout.schemaAt >= n)
+        ) revert InvalidLayout(circuitId);
+        for (uint256 i = 0; i < layout.paramsAt.length; i++) {
+            if (uint8(layout.paramsAt[i]) >= n) revert InvalidLayout(circuitId);
+        }
+        if (vk.length != (14 + 2 * (n + 1)) * 32) revert InvalidVerificationKey(circuitId);
+        Circuit storage c = _circuits[circuitId];
+        c.verifier = groth16Verifier;
+        c.vkData = _storeData(vk);
+        c.selector = bytes4(
+            keccak256(bytes(string.concat("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", Strings.toString(n), "])")))
+        );
+        c.layout = layout;
+        emit CircuitSet(circuitId, groth16Verifier, c.vkData, layout);
+    }
+
+    function setMaxRootAge(uint64 seconds_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        maxRootAge = seconds_;
+        emit MaxRootAgeChanged(seconds_);
+    }
+
+    // ------------------------------------------------------------------ verification
+
+    /**
+     * Verifies one presentation for the calling verifier against the registry: the proof (by the
+     * circuit's generated verifier), the issuer key or set root, the revocation or set root's
+     * freshness, the statement parameters `params` (in the layout's `paramsAt` order), the scope
+     * (one of the caller's registered purposes), the as-of day (the block's UTC day ± 1) and the
+     * challenge (accepted once per verifier). `proof` is snarkjs's calldata order: A.x, A.y,
+     * B.x (im, re), B.y (im, re), C.x, C.y. Emits PresentationChecked with the result, accepted or
+     * not; only an accepted presentation spends its challenge. Reverts only for caller errors.
+     */
+    function verifyPresentation(
+        bytes32 circuitId,
+        uint256[] calldata params,
+        uint256[8] calldata proof,
+        uint256[] calldata signals
+    ) external returns (Result result) {
+        bytes32 verifierKey = _caller();
+        Circuit storage c = _circuit(circuitId, params.length);
+        Layout memory layout = c.layout;
+        if (signals.length != layout.nSignals) revert SignalCountMismatch(layout.nSignals, signals.length);
+        bytes32 replayKey;
+        (result, replayKey) = _check(layout, verifierKey, params, signals);
+        if (result == Result.Accepted) result = _proofResult(c, proof, signals);
+        if (result == Result.Accepted) _answered[replayKey] = true;
+        emit PresentationChecked(
+            verifierKey, circuitId, statementIdOf(circuitId, params), signals[layout.nullifierAt], signals[layout.challengeAt], result
+        );
+    }
+
+    /**
+     * Verifies n presentations of one circuit and one statement with one pairing check: each item's
+     * registry checks as in verifyPresentation (an item refused there reverts the whole batch with
+     * BatchItemRefused(index, result), so the caller can drop it and retry), then the random linear
+     * combination of the n Groth16 equations with weights r_i from keccak256 of the whole calldata:
+     *   Π e(−r_i·A_i, B_i) · e((Σ r_i)·α, β) · e(Σ_j (Σ_i r_i·s_ij)·IC_j + (Σ r_i)·IC_0, γ) · e(Σ r_i·C_i, δ) = 1.
+     * A false item makes this fail except with probability ≤ 1/r (Schwartz–Zippel over the weights,
+     * which the prover cannot choose: they hash everything it sends), and the batch then reverts
+     * with BatchProofInvalid. `proofs` holds 8 words per item (as in verifyPresentation), `signals`
+     * nSignals per item.
+     */
+    function verifyPresentations(
+        bytes32 circuitId,
+        uint256[] calldata params,
+        uint256[8][] calldata proofs,
+        uint256[] calldata signals
+    ) external {
+        bytes32 verifierKey = _caller();
+        Circuit storage c = _circuit(circuitId, params.length);
+        Layout memory layout = c.layout;
+        _checkItems(layout, verifierKey, params, proofs, signals);
+        uint8 outcome = Bn254.batchVerify(c.vkData, layout.nSignals, proofs, signals, keccak256(msg.data));
+        if (outcome == Bn254.BATCH_BAD_INPUT) revert PairingInputInvalid();
+        if (outcome != Bn254.BATCH_VALID) revert BatchProofInvalid();
+        _emitAccepted(layout, verifierKey, statementIdOf(circuitId, params), circuitId, proofs.length, signals);
+    }
+
+    /**
+     * The registry checks of every batch item, spending each challenge as it passes (a second item
+     * with the same challenge is then Replayed; if the pairing check fails, the revert undoes it).
+     * Reverts BatchItemRefused at the first refused item.
+     */
+    function _checkItems(
+        Layout memory layout,
+        bytes32 verifierKey,
+        uint256[] calldata params,
+        uint256[8][] calldata proofs,
+        uint256[] calldata signals
+    ) private {
+        uint256 n = proofs.length;
+        if (n == 0) revert EmptyBatch();
+        uint256 m = layout.nSignals;
+        if (signals.length != n * m) revert SignalCountMismatch(n * m, signals.length);
+        for (uint256 i = 0; i < n; i++) {
+            (Result r, bytes32 key) = _check(layout, verifierKey, params, signals[i * m:(i + 1) * m]);
+            if (r == Result.Accepted && !Bn254.proofPointsValid(proofs[i])) r = Result.ProofMalformed;
+            if (r != Result.Accepted) revert BatchItemRefused(i, r);
+            _answered[key] = true;
+        }
+    }
+
+    function _emitAccepted(
+        Layout memory layout,
+        bytes32 verifierKey,
+        bytes32 statementId,
+        bytes32 circuitId,
+        uint256 n,
+        uint256[] calldata signals
+    ) private {
+        uint256 m = layout.nSignals;
+        for (uint256 i = 0; i < n; i++) {
+            emit PresentationChecked(
+                verifierKey, circuitId, statementId, signals[i * m + layout.nullifierAt], signals[i * m + layout.challengeAt], Result.Accepted
+            );
+        }
+    }
+
+    function _caller() private view returns (bytes32 verifierKey) {
+        verifierKey = _verifierOfAccount[msg.sender];
+        if (verifierKey == bytes32(0)) revert NotARegisteredVerifier(msg.sender);
+        if (_verifiers[verifierKey].status != VerifierStatus.Active) revert VerifierSuspended(verifierKey);
+    }
+
+    /** The proof through the circuit's snarkjs verifier (which returns false, never reverts, on bad points). */
+    function _proofResult(Circuit storage c, uint256[8] calldata proof, uint256[] calldata signals) private view returns (Result) {
+        if (!Bn254.proofPointsValid(proof)) return Result.ProofMalformed;
+        (bool ok, bytes memory out) = c.verifier.staticcall(abi.encodePacked(c.selector, proof, signals));
+        if (!ok || out.length != 32 || abi.decode(out, (uint256)) != 1) return Result.ProofInvalid;
+        return Result.Accepted;
+    }
+
+    function _circuit(bytes32 circuitId, uint256 nParams) private view returns (Circuit storage c) {
+        c = _circuits[circuitId];
+        if (c.verifier == address(0)) revert UnknownCircuit(circuitId);
+        if (nParams != c.layout.paramsAt.length) revert ParamCountMismatch(c.layout.paramsAt.length, nParams);
+    }
+
+    /** Every check of one presentation except the proof itself, in a fixed order. */
+    function _check(Layout memory layout, bytes32 verifierKey, uint256[] calldata params, uint256[] calldata s)
+        private
+        view
+        returns (Result, bytes32 replayKey)
+    {
+        Result r = _checkRequest(layout, verifierKey, params, s);
+        if (r != Result.Accepted) return (r, 0);
+        r = layout.hidden ? _checkSet(s[layout.issuerAt]) : _checkIssuer(layout, s);
+        if (r != Result.Accepted) return (r, 0);
+        replayKey = keccak256(abi.encode(verifierKey, s[layout.challengeAt]));
+        if (_answered[replayKey]) return (Result.Replayed, 0);
+        return (Result.Accepted, replayKey);
+    }
+
+    /** Field range, scope, statement parameters, as-of day. */
+    function _checkRequest(Layout memory layout, bytes32 verifierKey, uint256[] calldata params, uint256[] calldata s)
+        private
+        view
+        returns (Result)
+    {
+        // An out-of-field signal would alias s - r in the proof but not in the replay key.
+        for (uint256 i = 0; i < s.length; i++) {
+            if (s[i] >= Bn254.R) return Result.SignalOutOfField;
+        }
+        uint256[] storage scopes = _verifiers[verifierKey].scopes;
+        uint256 scope = s[layout.scopeAt];
+        uint256 found = scopes.length;
+        for (uint256 i = 0; i < scopes.length; i++) {
+            if (scopes[i] == scope) {
+                found = i;
+                break;
+            }
+        }
+        if (found == scopes.length) return Result.ScopeMismatch;
+        for (uint256 k = 0; k < params.length; k++) {
+            if (s[uint8(layout.paramsAt[k])] != params[k]) return Result.StatementMismatch;
+        }
+        if (!Bn254.dayNearNow(s[layout.asOfAt])) return Result.AsOfNotCurrent;
+        return Result.Accepted;
+    }
+
+    /** Hidden issuer: the set's leaves bind each key's validity days, revocation root and schema (core/issuer-set.ts). */
+    function _checkSet(uint256 setRoot) private view returns (Result) {
+        return _rootAcceptable(_setRootHistory, _setRootReplacedAt, setRoot) ? Result.Accepted : Result.IssuerSetRootNotAccepted;
+    }
+
+    /** Issuer key registered, usable on the as-of day, allowed the schema; revocation root fresh. */
+    function _checkIssuer(Layout memory layout, uint256[] calldata s) private view returns (Result) {
+        IssuerKey storage key = _keys[keyIdOf(s[layout.issuerAt], s[layout.issuerAt + 1])];
+        KeyStatus status = key.status;
+        if (status == KeyStatus.None) return Result.IssuerUnknown;
+        if (status == KeyStatus.Compromised) return Result.IssuerKeyCompromised;
+        if (status == KeyStatus.Retired) return Result.IssuerKeyRetired;
+        uint256 asOf = s[layout.asOfAt];
+        if (asOf < key.validFrom || asOf > key.validUntil) return Result.IssuerKeyNotValid;
+        address account = key.issuer;
+        uint256[] storage allowed = _issuers[account].schemaIds;
+        if (allowed.length > 0) {
+            uint256 schemaId = layout.schemaAt == NO_INDEX ? layout.fixedSchemaId : s[layout.schemaAt];
+            uint256 i = 0;
+            while (i < allowed.length && allowed[i] != schemaId) i++;
+            if (i == allowed.length) return Result.SchemaNotAllowed;
+        }
+        if (!_rootAcceptable(_rootHistory[account], _rootReplacedAt[account], s[layout.issuerAt + 2])) {
+            return Result.RevocationRootNotAccepted;
+        }
+        return Result.Accepted;
+    }
+
+    /** Current, or replaced less than maxRootAge seconds ago (strictly, as src/verifier's rootAcceptable). */
+    function _rootAcceptable(RootEntry[] storage history, mapping(uint256 => uint64) storage replacedAt, uint256 root)
+        private
+        view
+        returns (bool)
+    {
+        uint256 n = history.length;
+        if (n == 0) return false;
+        if (history[n - 1].root == root) return true;
+        uint64 at = replacedAt[root];
+        return at != 0 && block.timestamp < uint256(at) + maxRootAge;
+    }
+
+    // ------------------------------------------------------------------ audit checkpoints
+
+    /**
+     * Anchors checkpoint `index` of a verifier's audit log (the Merkle root of entries fromSeq..toSeq,
+     * src/audit), from the verifier's own account. Append-only: index is the next one, fromSeq is the
+     * previous toSeq + 1 (0 for the first).
+     */
+    function anchorAuditCheckpoint(bytes32 logId, uint64 index, uint64 fromSeq, uint64 toSeq, bytes32 root) external {
+        bytes32 owner = _verifierOfLog[logId];
+        if (owner == bytes32(0)) revert UnknownLog(logId);
+        if (_verifiers[owner].account != msg.sender) revert NotLogOwner(msg.sender, logId);
+        Checkpoint[] storage list = _checkpoints[logId];
+        uint64 expectedFrom = list.length == 0 ? 0 : list[list.length - 1].toSeq + 1;
+        if (index != list.length || fromSeq != expectedFrom) revert CheckpointOutOfOrder(uint64(list.length), expectedFrom);
+        if (toSeq < fromSeq) revert InvalidCheckpointRange(fromSeq, toSeq);
+        list.push(Checkpoint(fromSeq, toSeq, root, uint64(block.timestamp)));
+        emit AuditCheckpointAnchored(logId, index, fromSeq, toSeq, root);
+    }
+
+    function auditCheckpoint(bytes32 logId, uint64 index) external view returns (Checkpoint memory) {
+        return _checkpoints[logId][index];
+    }
+
+    function auditCheckpointCount(bytes32 logId) external view returns (uint256) {
+        return _checkpoints[logId].length;
+    }
+
+    // ------------------------------------------------------------------ views
+
+    function keyIdOf(uint256 ax, uint256 ay) internal pure returns (bytes32) {
+        return keccak256(abi.encode(ax, ay));
+    }
+
+    /// keccak256(abi.encode(circuitId, params)): what PresentationChecked names the statement by.
+    function statementIdOf(bytes32 circuitId, uint256[] calldata params) internal pure returns (bytes32) {
+        return keccak256(abi.encode(circuitId, params));
+    }
+
+    function issuerList() external view returns (address[] memory) {
+        return _issuerList;
+    }
+
+    function issuer(address account) external view returns (string memory name, string[] memory schemas, uint256[] memory schemaIds, bytes32[] memory keyIds) {
+        Issuer storage i = _issuers[account];
+        if (!i.exists) revert UnknownIssuer(account);
+        return (i.name, i.schemas, i.schemaIds, i.keyIds);
+    }
+
+    function issuerKey(bytes32 keyId) external view returns (IssuerKey memory) {
+        return _keys[keyId];
+    }
+
+    function revocationRootHistory(address account) external view returns (RootEntry[] memory history, uint256[] memory replacedAt) {
+        return _historyWithReplacement(_rootHistory[account]);
+    }
+
+    function issuerSetRootHistory() external view returns (RootEntry[] memory history, uint256[] memory replacedAt) {
+        return _historyWithReplacement(_setRootHistory);
+    }
+
+    /** Each entry with the time it stopped being current: the next entry's publishedAt (0 for the current one). */
+    function _historyWithReplacement(RootEntry[] storage h) private pure returns (RootEntry[] memory history, uint256[] memory replacedAt) {
+        history = h;
+        replacedAt = new uint256[](history.length);
+        for (uint256 i = 0; i + 1 < history.length; i++) replacedAt[i] = history[i + 1].publishedAt;
+    }
+
+    function verifierList() external view returns (bytes32[] memory) {
+        return _verifierList;
+    }
+
+    function verifier(bytes32 publicKey) external view returns (Verifier memory) {
+        return _verifiers[publicKey];
+    }
+
+    function verifierOfAccount(address account) external view returns (bytes32) {
+        return _verifierOfAccount[account];
+    }
+
+    function circuit(bytes32 circuitId) external view returns (Circuit memory) {
+        return _circuits[circuitId];
+    }
+
+    function answered(bytes32 verifierKey, uint256 challenge) external view returns (bool) {
+        return _answered[keccak256(abi.encode(verifierKey, challenge))];
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /// Lowercase hex of 32 bytes, as core/request.ts spells a verifier key in its scope.
+    function _hex(bytes32 value) private pure returns (string memory) {
+        bytes memory out = new bytes(64);
+        bytes16 digits = "0123456789abcdef";
+        for (uint256 i = 0; i < 32; i++) {
+            out[2 * i] = digits[uint8(value[i]) >> 4];
+            out[2 * i + 1] = digits[uint8(value[i]) & 0x0f];
+        }
+        return string(out);
+    }
+
+    /// "" (requests without a purpose) or core/request.ts checkPurpose: 1-64 of A-Z a-z 0-9 . _ -
+    function _validPurpose(string calldata purpose) private pure returns (bool) {
+        bytes calldata b = bytes(purpose);
+        if (b.length > MAX_PURPOSE_LENGTH) return false;
+        for (uint256 i = 0; i < b.length; i++) {
+            bytes1 ch = b[i];
+            bool ok = (ch >= "A" && ch <= "Z") || (ch >= "a" && ch <= "z") || (ch >= "0" && ch <= "9") || ch == "." || ch == "_"
+                || ch == "-";
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Stores `data` as the code of a new contract (prefixed by a STOP byte so it can never run), to
+     * be read back with EXTCODECOPY: the SSTORE2 pattern.
+     */
+    function _storeData(bytes calldata data) private returns (address pointer) {
+        bytes memory code = abi.encodePacked(hex"00", data);
+        // Init code: copy the runtime (everything after these 12 bytes) to memory and return it.
+        bytes memory init = abi.encodePacked(hex"61", uint16(code.length), hex"80600c6000396000f3", code);
+        assembly ("memory-safe") {
+            pointer := create(0, add(init, 32), mload(init))
+        }
+        if (pointer == address(0)) revert InvalidVerificationKey(bytes32(0));
+    }
+}
