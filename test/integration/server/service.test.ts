@@ -415,7 +415,7 @@ describe("service configuration", () => {
       [{ ...ok, responseUrl: "http://insurer.example/" }, /"responseUrl" must be an https: URL/],
       [{ ...ok, responseUrl: "https://insurer.example" }, /"responseUrl" must be written in canonical form/],
       [{ ...ok, trustedIssuers: ["abc"] }, /"trustedIssuers\[0\]"/],
-      [{ signingKey: ok.signingKey, presets: ok.presets }, /give "trustedIssuers".*or "issuersFile"/],
+      [{ signingKey: ok.signingKey, presets: ok.presets }, /give "trustedIssuers".*"issuersFile".*or "chain"/],
       [{ ...ok, presets: undefined }, /"presets"/],
       [{ ...ok, presets: {} }, /"presets" must name at least one statement/],
       [{ ...ok, presets: [] }, /"presets" must be an object/],
