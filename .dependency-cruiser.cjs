@@ -4,6 +4,7 @@
  *
  *   core  <-  statements, groth16, artifacts  <-  issuer, prover, verifier  <-  server  <-  cli
  *                                                    prover  <-  wallet
+ *   core  <-  audit  <-  server, cli, wallet   (the audit trail: entries, chain, Merkle tree, stores)
  *   entries (index, verifier, browser, server) sit on top and nothing in src imports them.
  *
  * Type-only imports count (tsPreCompilationDeps): a room that names another room's types
@@ -39,6 +40,15 @@ module.exports = {
         "(and on files in their own room).",
       from: { path: "^src/(groth16|artifacts|statements)/" },
       to: { path: SRC, pathNot: ["^src/core/", "^src/$1/"] },
+    },
+    {
+      name: "audit-on-core-only",
+      comment:
+        "The audit trail (src/audit) builds only on core: the service writes it, the CLI verifies " +
+        "it and the wallet checks inclusion proofs with it, so it must hold no prover, issuer or verifier.",
+      severity: "error",
+      from: { path: "^src/audit/" },
+      to: { path: SRC, pathNot: ["^src/core/", "^src/audit/"] },
     },
     {
       name: "verifier-not-prover-or-issuer",

@@ -17,7 +17,8 @@ if (mode === "verify-cold") {
   if (!r.ok) throw new Error(r.error.code);
   ms = performance.now() - t0;
 } else if (mode === "prove-cold") {
-  await medzk.prove({ credential: input.credential, holder: input.holder, request: input.request, now: NOW, allowDisclosure: ["coverageEnd"] });
+  const hidden = input.issuerSet ? { issuerSet: input.issuerSet } : {};
+  await medzk.prove({ credential: input.credential, holder: input.holder, request: input.request, ...hidden, now: NOW, allowDisclosure: ["coverageEnd"] });
   ms = performance.now() - t0;
 } else if (mode === "verify-batch") {
   const results = await verifier().verifyBatch(input.presentations);

@@ -4,8 +4,10 @@
 //     vs snarkjs.groth16.verify called serially on the same proofs;
 //   - single verification, warm: verifier.verify vs snarkjs.groth16.verify; cold: a fresh
 //     process importing medzk and verifying once;
-//   - proving per statement, warm: medzk.prove (all holder checks) vs snarkjs.groth16.fullProve on
-//     the same artifacts and witness input; cold: a fresh process proving once;
+//   - proving per statement and issuer mode (the issuer key public, or hidden among the
+//     verifier's trusted set: "<statement> hidden"), warm: medzk.prove (all holder checks) vs
+//     snarkjs.groth16.fullProve on the same artifacts and witness input; cold: a fresh process
+//     proving once;
 //   - peak RSS of a proving process and of a verifier handling a batch of 100;
 //   - constraint counts beside iden3's credentialAtomicQueryV3 and Semaphore (depth 20).
 // Prints tables and writes bench/results/latest.json. Usage: npm run bench [-- --quick]
@@ -44,51 +46,62 @@ async function child(mode, input) {
   return JSON.parse(stdout.trim().split("\n").at(-1));
 }
 
-// Every statement of the circuit registry, with the circuit serving it; each needs an example
-// statement in _fixtures.mjs.
+// Every (statement, issuer mode) of the circuit registry, with the circuit serving it; each
+// statement needs an example in _fixtures.mjs.
 const registry = JSON.parse(await readFile(join(ROOT, "circuits", "circuits.json"), "utf8"));
-const CIRCUIT = Object.fromEntries(Object.entries(registry.circuits).flatMap(([name, c]) => c.statements.map((s) => [s, name])));
-const missing = Object.keys(CIRCUIT).filter((s) => !(s in STATEMENTS));
+const ENTRIES = Object.entries(registry.circuits).flatMap(([circuit, c]) =>
+  c.statements.map((statement) => ({ statement, circuit, hidden: c.issuerMode === "set", label: c.issuerMode === "set" ? `${statement} hidden` : statement })),
+);
+const missing = [...new Set(ENTRIES.map((e) => e.statement))].filter((s) => !(s in STATEMENTS));
 if (missing.length > 0) throw new Error(`bench/_fixtures.mjs has no example statement for ${missing.join(", ")}`);
 
 await mkdir(join(ROOT, "bench", "results"), { recursive: true });
 const w = await world();
 const verifier = verifierFor(w.publicKey);
 const artifacts = {};
-for (const [statement, circuit] of Object.entries(CIRCUIT)) {
-  artifacts[statement] = {
+for (const { circuit } of ENTRIES) {
+  artifacts[circuit] = {
     wasm: await readFile(join(ROOT, "artifacts", `${circuit}.wasm`)),
     zkey: await readFile(join(ROOT, "artifacts", `${circuit}.zkey`)),
     vkey: JSON.parse(await readFile(join(ROOT, "artifacts", `${circuit}.vkey.json`), "utf8")),
   };
 }
 // The fixture credential of the schema the statement reads (fixed by its circuit, or the query's).
-const credentialFor = (s) => {
-  const schema = registry.circuits[CIRCUIT[s]].schema ?? STATEMENTS[s].schema;
+const credentialFor = (e) => {
+  const schema = registry.circuits[e.circuit].schema ?? STATEMENTS[e.statement].schema;
   return [w.record, w.coverage].find((c) => c.schema.id === schema);
 };
-const proveOnce = (s) =>
-  prove({ credential: credentialFor(s), holder: w.holder, request: verifier.createRequest({ statement: STATEMENTS[s] }), now: NOW, allowDisclosure: ["coverageEnd"] });
+// A request for the entry; in hidden mode with the verifier's trusted set it names.
+const requestFor = async (e) => {
+  const statement = STATEMENTS[e.statement];
+  if (!e.hidden) return { request: verifier.createRequest({ statement }) };
+  const issuerSet = await verifier.issuerSet({ statement });
+  return { request: verifier.createRequest({ statement, issuerSet: issuerSet.root }), issuerSet };
+};
+const proveOptions = async (e) => ({ credential: credentialFor(e), holder: w.holder, ...(await requestFor(e)), now: NOW, allowDisclosure: ["coverageEnd"] });
+const proveOnce = async (e) => prove(await proveOptions(e));
+const AGE = ENTRIES.find((e) => e.statement === "ageAtLeast" && !e.hidden);
 
 const step = (m) => process.stderr.write(`[bench] ${m}\n`);
 process.on("exit", (code) => step(`exit ${code}`));
 // ---- proving ----
 const proving = [];
-for (const s of Object.keys(CIRCUIT)) {
-  step(`proving ${s}`);
-  const medzk = await timeIt(PROVE_RUNS, () => proveOnce(s));
-  const { input } = await buildCircuitInput({ credential: credentialFor(s), holder: w.holder, request: verifier.createRequest({ statement: STATEMENTS[s] }), now: NOW, allowDisclosure: ["coverageEnd"] });
-  const base = await timeIt(PROVE_RUNS, () => snarkjs.groth16.fullProve(input, artifacts[s].wasm, artifacts[s].zkey));
-  const cold = await child("prove-cold", { credential: credentialFor(s), holder: w.holder, request: verifier.createRequest({ statement: STATEMENTS[s] }), publicKey: w.publicKey });
-  proving.push({ statement: s, warmMs: medzk, baselineWarmMs: base, ratio: medzk / base, coldMs: cold.ms, coldUptimeMs: cold.uptimeMs, peakRssMb: cold.maxRssMb });
+for (const e of ENTRIES) {
+  step(`proving ${e.label}`);
+  const medzk = await timeIt(PROVE_RUNS, () => proveOnce(e));
+  const { input } = await buildCircuitInput(await proveOptions(e));
+  const base = await timeIt(PROVE_RUNS, () => snarkjs.groth16.fullProve(input, artifacts[e.circuit].wasm, artifacts[e.circuit].zkey));
+  const { credential, holder, request, issuerSet } = await proveOptions(e);
+  const cold = await child("prove-cold", { credential, holder, request, ...(issuerSet ? { issuerSet } : {}), publicKey: w.publicKey });
+  proving.push({ statement: e.label, circuit: e.circuit, warmMs: medzk, baselineWarmMs: base, ratio: medzk / base, coldMs: cold.ms, coldUptimeMs: cold.uptimeMs, peakRssMb: cold.maxRssMb });
 }
 
 // ---- verification ----
 step("verification");
 const maxN = Math.max(...BATCH_SIZES);
 const presentations = [];
-for (let i = 0; i < maxN; i++) presentations.push(await proveOnce("ageAtLeast"));
-const vk = artifacts.ageAtLeast.vkey;
+for (let i = 0; i < maxN; i++) presentations.push(await proveOnce(AGE));
+const vk = artifacts[AGE.circuit].vkey;
 const single = {
   warmMs: await timeIt(50, (i) => verifierFor(w.publicKey).verify(presentations[i % presentations.length])),
   baselineWarmMs: await timeIt(50, (i) => snarkjs.groth16.verify(vk, presentations[i % presentations.length].publicSignals, presentations[i % presentations.length].proof)),
@@ -142,8 +155,8 @@ constraints.push({ circuit: "iden3 credentialAtomicQueryV3 (one predicate)", con
 const f = (x, d = 1) => x.toFixed(d).padStart(9);
 console.log(`\nmedzk benchmark: ${os.cpus()[0]?.model ?? "cpu"} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString()}`);
 console.log("\nproving (warm = median of " + PROVE_RUNS + "; baseline snarkjs.groth16.fullProve, same artifacts and input)");
-console.log(`${"statement".padEnd(16)}${"warm ms".padStart(9)}${"base ms".padStart(9)}${"ratio".padStart(7)}${"cold ms".padStart(9)}${"RSS MB".padStart(9)}`);
-for (const p of proving) console.log(`${p.statement.padEnd(16)}${f(p.warmMs, 0)}${f(p.baselineWarmMs, 0)}${p.ratio.toFixed(2).padStart(7)}${f(p.coldMs, 0)}${f(p.peakRssMb, 0)}`);
+console.log(`${"statement".padEnd(24)}${"warm ms".padStart(9)}${"base ms".padStart(9)}${"ratio".padStart(7)}${"cold ms".padStart(9)}${"RSS MB".padStart(9)}`);
+for (const p of proving) console.log(`${p.statement.padEnd(24)}${f(p.warmMs, 0)}${f(p.baselineWarmMs, 0)}${p.ratio.toFixed(2).padStart(7)}${f(p.coldMs, 0)}${f(p.peakRssMb, 0)}`);
 console.log(`\nsingle verification (ageAtLeast): warm ${single.warmMs.toFixed(1)} ms vs snarkjs.groth16.verify ${single.baselineWarmMs.toFixed(1)} ms (ratio ${single.ratio.toFixed(2)}); cold ${single.coldMs.toFixed(0)} ms from script start (import + first verify), ${single.coldUptimeMs.toFixed(0)} ms including Node start-up`);
 console.log(`\nbatch verification (ageAtLeast; baseline snarkjs.groth16.verify serially; "all cores" = parallel: ${os.availableParallelism()} worker threads)`);
 console.log(`${"n".padStart(5)}${"1 thread ms".padStart(13)}${"all cores ms".padStart(14)}${"base ms".padStart(10)}${"1 thread/s".padStart(12)}${"cores/s".padStart(9)}${"base/s".padStart(8)}${"x 1 thread".padStart(12)}${"x cores".padStart(9)}`);

@@ -5,11 +5,32 @@
 // statement, scope, challenge; once) and by the verifier's own service reading its trust from the
 // chain; the hospital revokes the record, publishes the new root, and both refuse. Then a batch of
 // four verified with one pairing check, and what a wallet learns about the verifier from the chain.
+// Every verification the insurer makes goes into its hash-chained audit log; a checkpoint of the
+// log is anchored in the registry; the log is verified against the chain, and the patient's wallet
+// finds, from its own nullifier, who verified what about it and when.
 // Run: npm run demo:ledger
 import { createHardhatRuntimeEnvironment } from "hardhat/hre";
 import { createPublicClient, createWalletClient, custom, defineChain } from "viem";
-import { RevocationRegistry, createHolder, createVerifier, generateIssuerKey, generateVerifierKey, issueCredential, prove } from "medzk";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
+  FileAuditLog,
+  RevocationRegistry,
+  anchorCheckpoint,
+  auditEntriesFor,
+  auditLogId,
+  auditTrail,
+  createHolder,
+  createVerifier,
+  generateIssuerKey,
+  generateVerifierKey,
+  issueCredential,
+  prove,
+  verifyAuditLog,
+} from "medzk";
+import {
+  ChainCheckpointAnchor,
   ChainIssuerRegistry,
   ChainVerifierDirectory,
   addIssuer,
@@ -62,11 +83,33 @@ const ask = () => verifier.createRequest({ statement: { type: "ageAtLeast", minA
 const answer = (request) => prove({ credential: record, holder: patient, request, revocation: revocations.publish() });
 const presentation = await answer(ask());
 step("the patient proved \"at least 18\" (nothing else about the record leaves the wallet)");
+// The insurer's audit trail: a hash-chained file log, its checkpoints anchored in the registry.
+const log = new FileAuditLog(join(await mkdtemp(join(tmpdir(), "medzk-ledger-")), "audit.jsonl"), { verifier: verifierKey.publicKey });
+const chainAnchor = new ChainCheckpointAnchor(insurerWriter);
+const record$ = (request, result, nullifier) =>
+  log.append({ time: new Date().toISOString(), verifier: verifierKey.publicKey, purpose: "claims", preset: "adult", statement: request.statement, result, nullifier, requestId: request.challenge });
 const onChain = await verifyOnChain(insurerWriter, presentation);
+await record$(presentation.request, onChain.result === "Accepted" ? "OK" : onChain.result, onChain.nullifier);
 step(`on chain: ${onChain.result}, nullifier ${onChain.nullifier.slice(0, 12)}…, tx ${onChain.txHash.slice(0, 18)}…`);
 step(`on chain, the same presentation again: ${(await verifyOnChain(insurerWriter, presentation)).result}`);
-const offChain = await verifier.verify(await answer(ask()));
+const second = await answer(ask());
+const offChain = await verifier.verify(second);
+await record$(second.request, offChain.ok ? "OK" : offChain.error.code, offChain.ok ? offChain.nullifier : null);
 step(`the insurer's own verifier, trusting the chain: ${offChain.ok ? `accepted (issuer ${offChain.issuerId})` : offChain.error.code}`);
+
+// ---- the audit trail: anchor, verify, and the patient's view ----
+const checkpoint = await anchorCheckpoint(log, chainAnchor);
+step(`audit: ${checkpoint.toSeq + 1} entries; checkpoint ${checkpoint.index} (root ${checkpoint.root.slice(0, 12)}…) anchored at ${checkpoint.ref.slice(0, 40)}…`);
+const audit = verifyAuditLog({ verifier: verifierKey.publicKey, records: await log.dump(), checkpoints: await chainAnchor.checkpoints(auditLogId(verifierKey.publicKey)) });
+step(`audit verify against the chain: ${audit.ok ? "intact" : JSON.stringify(audit.problems[0])}`);
+const mine = await auditTrail({
+  holder: patient,
+  verifier: { publicKey: verifierKey.publicKey, purpose: "claims" },
+  anchor: chainAnchor,
+  entries: await auditEntriesFor(log, chainAnchor, offChain.nullifier),
+});
+step(`the patient's wallet sees: ${mine.items.map((i) => `${i.time.slice(11, 19)} ${i.statement?.type} ${i.result} (${i.status})`).join("; ")}`);
+if (!audit.ok || mine.items.length !== 2 || mine.problems.length !== 0) process.exitCode = 1;
 
 // ---- revocation: the hospital publishes a new root from its own account ----
 const stale = await answer(ask());

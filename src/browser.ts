@@ -21,7 +21,8 @@ export type { Statement, StatementType, QueryStatement, Predicate, Operator } fr
 export type { ProofRequest } from "./core/request.js";
 export type { Presentation } from "./core/presentation.js";
 export type { Groth16Proof } from "./core/groth16-proof.js";
-export type { Wallet, WalletOptions, ReceiptExport, HolderIdentity } from "./wallet/wallet.js";
+export type { Wallet, WalletOptions, ReceiptExport, HolderIdentity, ConsentQuestion } from "./wallet/wallet.js";
+// BrowserProveOptions and BrowserWalletOptions are declared below.
 export { parseVerifierRegistry, type TrustedVerifier, type VerifierDirectory } from "./wallet/trust.js";
 export type { WalletPolicy, VerifierRules, ProbingBudget } from "./wallet/policy.js";
 export type { Receipt } from "./wallet/receipts.js";
@@ -33,6 +34,10 @@ export { IndexedDbWalletStore } from "./wallet/indexeddb-store.js";
 export { openCredential } from "./prover/open-credential.js";
 export { holderEncryptionKey } from "./prover/holder.js";
 export type { Envelope } from "./core/envelope.js";
+// The holder's view of a verifier's audit trail, checked against anchored checkpoints.
+export { auditTrail, type AuditTrailOptions } from "./wallet/audit.js";
+export type { AuditTrailReport, AuditTrailItem, AuditEntries } from "./audit/inclusion.js";
+export type { AuditCheckpoint, AnchoredCheckpoint, CheckpointAnchor } from "./audit/anchor.js";
 
 function browserArtifactLocation(source: string | URL | undefined): ArtifactLocation {
   // A browser has no package folder to default to, and guessing one from the bundle's own URL
@@ -49,11 +54,17 @@ function browserArtifactLocation(source: string | URL | undefined): ArtifactLoca
   return { base: directoryUrl(url), read: fetchBytes };
 }
 
+/** {@link ProveOptions} in the browser: `artifacts` is required (a browser has no package folder). */
+export type BrowserProveOptions = ProveOptions & { artifacts: string | URL };
+
+/** {@link WalletOptions} in the browser: `artifacts` is required, as for {@link prove}. */
+export type BrowserWalletOptions = WalletOptions & { artifacts: string | URL };
+
 /**
  * Proves a verifier's request with a credential, fetching the circuit's artifacts from
  * `options.artifacts` (e.g. "/artifacts/"); returns a JSON-safe presentation.
  */
-export function prove(options: ProveOptions): Promise<Presentation> {
+export function prove(options: BrowserProveOptions): Promise<Presentation> {
   return proveWith(options, browserArtifactLocation);
 }
 
@@ -62,6 +73,7 @@ export function prove(options: ProveOptions): Promise<Presentation> {
  * the browser (`options.artifacts` is required, as for {@link prove}). Its store defaults to
  * memory: pass an {@link IndexedDbWalletStore} to keep receipts and the probing guard across page loads.
  */
-export function createWallet(options: WalletOptions): Wallet {
-  return createWalletWith(options, prove);
+export function createWallet(options: BrowserWalletOptions): Wallet {
+  // The wallet passes its own `artifacts` through; prove checks at run time that it is there.
+  return createWalletWith(options, (o) => proveWith(o, browserArtifactLocation));
 }

@@ -3,5 +3,6 @@
  * docs/service.md describes the configuration, the endpoints and the error codes.
  */
 export { parseServiceConfig, loadServiceConfig, type ServiceConfig, type ParseOptions } from "./server/config.js";
+export type { AuditConfig } from "./server/config.js";
 export { createVerifierService, type VerifierService, type ServiceOptions } from "./server/service.js";
 export type { ServiceVerifyResult } from "./server/presets.js";

@@ -26,6 +26,7 @@ export {
   type RevocationRoots,
 } from "./verifier/issuer-registry.js";
 export { EMPTY_REVOCATION_ROOT } from "./core/revocation.js";
+export { parseIssuerSet, type IssuerSet, type IssuerSetMember } from "./core/issuer-set.js";
 export {
   BUILTIN_SCHEMAS,
   defineSchema,
@@ -43,3 +44,13 @@ export type { QueryStatement, Predicate, Operator } from "./statements/query.js"
 export type { ProofRequest } from "./core/request.js";
 export type { Presentation } from "./core/presentation.js";
 export type { Groth16Proof } from "./core/groth16-proof.js";
+export { FileAuditLog, type FileAuditLogOptions } from "./audit/file-audit-log.js";
+export type { FileLockOptions } from "./audit/file-lock.js";
+export { PostgresAuditLog, type PostgresAuditLogOptions, type PgPoolLike, type PgClientLike } from "./audit/postgres-audit-log.js";
+export { FileCheckpointAnchor } from "./audit/file-anchor.js";
+export type { AuditCheckpoint, AnchoredCheckpoint, CheckpointAnchor } from "./audit/anchor.js";
+export type { AuditLog, AuditHead, AppendedEntry } from "./audit/audit-log.js";
+export { AUDIT_ENTRY_FORMAT, auditLogId, type AuditEntry, type AuditEntryInput, type AuditRecord } from "./audit/entry.js";
+export { anchorCheckpoint } from "./audit/checkpoint.js";
+export { verifyAuditLog, type AuditLogVerifyInput, type AuditVerification, type AuditProblem, type AuditProblemKind } from "./audit/verify-log.js";
+export { auditEntriesFor, type AuditEntries, type AuditEntryProof, type AuditInclusion } from "./audit/inclusion.js";

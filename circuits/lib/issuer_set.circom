@@ -22,9 +22,9 @@ pragma circom 2.1.5;
 // (the verifier accepts a root replaced less than maxRootAgeSeconds ago): a key whose last day
 // has passed stops verifying on the next day even under a cached root.
 //
-// Why depth 6 and not 8 (65,536 issuers): each level costs one Poseidon(4) (~240 constraints
-// plus the selection), and the hidden circuits must stay within 2,600 constraints of their
-// public-issuer siblings; depth 6 fits (circuits/README.md), depth 8 does not.
+// Why depth 6 and not 8 (65,536 issuers): each level costs one Poseidon(4) and its selection
+// (about 300 constraints), and the hidden circuits must stay within 2,600 constraints of their
+// public-issuer siblings; depth 6 fits (+2,361, circuits/README.md), depth 8 (~+2,970) does not.
 
 include "circomlib/circuits/poseidon.circom";
 include "revocation.circom";

@@ -63,9 +63,56 @@ function wallet({ onProgress }) {
     trustedVerifiers: trusted,
     store: store(),
     artifacts: ARTIFACTS,
+    consent: ask,
+    // A verifier hiding the issuer sends its trusted set with the request (see below).
+    issuerSets: (root) => (lastIssuerSet?.root === root ? lastIssuerSet : undefined),
     ...(onProgress === undefined ? {} : { onProgress }),
   });
 }
+
+/** The trusted issuer set that came with the last request, when the verifier hides the issuer. */
+let lastIssuerSet;
+
+/** The wallet's consent question, shown to the patient; resolves with their choice. */
+function ask(question) {
+  $("consent-question").textContent = `${question.verifier.name} asks: ${describe(question.statement, question.asOf)}`;
+  $("consent-detail").textContent =
+    (question.disclosures.length > 0 ? `It would see your ${question.disclosures.join(" and ")}. ` : "It would see only the yes, not your record. ") +
+    (question.issuerSetSize !== undefined ? `It would not learn which hospital issued your record (one of ${question.issuerSetSize} it trusts). ` : "") +
+    (question.responseUrl ? `The answer goes to ${new URL(question.responseUrl).origin}.` : "");
+  $("consent").hidden = false;
+  $("share").disabled = $("decline").disabled = false;
+  $("share").focus();
+  return new Promise((resolve) => {
+    const choose = (yes) => () => {
+      $("consent").hidden = true;
+      $("share").onclick = $("decline").onclick = null;
+      resolve(yes);
+    };
+    $("share").onclick = choose(true);
+    $("decline").onclick = choose(false);
+  });
+}
+
+/** A statement in words a patient reads. */
+function describe(statement, asOf) {
+  switch (statement.type) {
+    case "ageAtLeast":
+      return `are you at least ${statement.minAge} years old on ${asOf}?`;
+    case "insuranceActive":
+      return `is your coverage with ${statement.insurerId} active on ${asOf}?`;
+    default: {
+      const what = statement.where.map((p) => `${p.attribute} ${p.op} ${JSON.stringify(p.value ?? p.values ?? [p.low, p.high])}`).join(", and ");
+      return `a question about your ${statement.schema} record${what ? `: ${what}` : ""}?`;
+    }
+  }
+}
+
+// A record chosen as a file lands in the paste box, where the next action adds it.
+$("credential-file").addEventListener("change", async () => {
+  const file = $("credential-file").files?.[0];
+  if (file) $("credential").value = await file.text();
+});
 
 $("wallet").addEventListener("submit", (event) => {
   event.preventDefault();
@@ -79,7 +126,8 @@ $("wallet").addEventListener("submit", (event) => {
     await addPasted(w);
 
     step("request", "asking the verifier for a proof request");
-    const { request } = await post(new URL("v1/requests", verifier), { preset: PRESET }, 201);
+    const { request, issuerSet } = await post(new URL("v1/requests", verifier), { preset: PRESET }, 201);
+    lastIssuerSet = issuerSet;
     let presentation;
     try {
       presentation = await w.respond(request);
@@ -92,7 +140,7 @@ $("wallet").addEventListener("submit", (event) => {
     const answerUrl = request.responseUrl !== undefined ? new URL(request.responseUrl) : new URL("v1/verify", verifier);
     step("send", `sending the presentation to ${answerUrl.origin}`);
     const { result } = await post(answerUrl, { presentation, expected: request }, 200);
-    if (result.ok) show("accepted", `accepted: age ≥ ${result.statement.minAge} on ${result.asOf}`);
+    if (result.ok) show("accepted", `accepted: ${result.statement.type === "ageAtLeast" ? `age ≥ ${result.statement.minAge}` : result.statement.type} on ${result.asOf}`);
     else show("refused", `refused: ${result.error.code}`);
   });
 });
@@ -103,7 +151,9 @@ async function run(action) {
   try {
     await action();
   } catch (error) {
-    show("error", error instanceof MedzkError ? `error: ${error.code}: ${error.message}` : `error: ${error.message}`);
+    $("consent").hidden = true;
+    if (error instanceof MedzkError && error.code === "DECLINED_BY_HOLDER") show("declined", "declined: nothing was sent");
+    else show("error", error instanceof MedzkError ? `error: ${error.code}: ${error.message}` : `error: ${error.message}`);
   } finally {
     for (const id of ["prove", "unlock", "create"]) $(id).disabled = false;
   }

@@ -7,6 +7,7 @@ import packageJson from "../../package.json" with { type: "json" };
 import { MedzkError } from "../core/errors.js";
 import { CliError, EXIT, usageError } from "./cli-error.js";
 import { artifactsCheck } from "./commands/artifacts.js";
+import { auditVerify } from "./commands/audit.js";
 import { issue, revocationInit, revocationRevoke } from "./commands/issue.js";
 import { holder, keygen, verifierKey } from "./commands/keys.js";
 import { open } from "./commands/open.js";
@@ -28,6 +29,7 @@ const COMMANDS: readonly Command[] = [
   verify,
   serve,
   artifactsCheck,
+  auditVerify,
 ];
 // Commands spelt as two words ("artifacts check"): the first word alone is a group.
 const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(" ")).map((c) => c.name.split(" ")[0]!));
@@ -45,7 +47,7 @@ Options:
   -h, --help     show this help
   -v, --version  print the version
 
-Exit status: 0 success; 1 verification refused (or artifacts differ); 2 usage error;
+Exit status: 0 success; 1 verification refused (or artifacts differ, or an audit log is damaged); 2 usage error;
 3 input error (missing file, invalid JSON, invalid credential or config); 4 internal error.`;
 
 export async function main(argv: string[]): Promise<number> {

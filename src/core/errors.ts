@@ -33,6 +33,12 @@ export type MedzkErrorCode =
    * distinct questions about one attribute in the window. Decided from the requests alone.
    */
   | "PROBING_LIMIT"
+  /** A wallet has no copy of the trusted issuer set a hidden-issuer request names (`issuerSets` gave none, another root, or a malformed one). */
+  | "ISSUER_SET_UNAVAILABLE"
+  /** A wallet refused a hidden-issuer request whose set holds fewer keys for the schema than its policy's `minIssuerSetSize`. */
+  | "ISSUER_SET_TOO_SMALL"
+  /** A wallet's holder declined the request when asked (the wallet's `consent` callback). */
+  | "DECLINED_BY_HOLDER"
   /** A wallet holds no credential of the schema the request's statement is about. */
   | "NO_MATCHING_CREDENTIAL"
   /** A wallet store's contents are malformed or of an unknown format (the wallet refuses to start from them). */
@@ -76,12 +82,18 @@ export type MedzkErrorCode =
   | "INVALID_ISSUER_SET"
   /** The credential's issuer key (for its schema, revocation root and day) is not a member of the trusted issuer set the request names. */
   | "ISSUER_NOT_IN_SET"
+  /** An audit log (medzk-audit-entry/v1 records) or a checkpoint is malformed, or the log is not the one expected (another verifier's, truncated below a known head). */
+  | "AUDIT_LOG_INVALID"
+  /** An audit log cannot be read or written (file, lock, database): the verification outcome is withheld rather than left unrecorded. */
+  | "AUDIT_LOG_UNAVAILABLE"
+  /** A checkpoint anchor (file, chain) cannot be read or written. */
+  | "ANCHOR_UNAVAILABLE"
+  /** An anchor refused a checkpoint that is not the next one of its log (index, or fromSeq not the previous toSeq + 1). */
+  | "CHECKPOINT_REJECTED"
   /** The chain (its RPC endpoint) cannot be reached or answers malformed data: medzk/chain fails closed. */
   | "CHAIN_UNAVAILABLE"
   /** A transaction to the registry contract reverted (the message names the contract's error) or did not confirm. */
-  | "CHAIN_TRANSACTION_FAILED"
-  /** An audit checkpoint cannot be anchored or read back (the anchor's store or chain is unavailable, or refuses it). */
-  | "ANCHOR_UNAVAILABLE";
+  | "CHAIN_TRANSACTION_FAILED";
 
 /**
  * The error medzk throws for caller mistakes and configuration errors. Switch on `code`; the
@@ -123,7 +135,13 @@ export type VerifyErrorCode =
   | "MALFORMED_PROOF"
   | "INVALID_PROOF"
   | "STORE_UNAVAILABLE"
-  | "INTERNAL_ERROR";
+  | "INTERNAL_ERROR"
+  /** Issuer hidden among a trusted set: the proof's issuerSetRoot is not the set the request names. */
+  | "ISSUER_SET_MISMATCH"
+  /** The request's trusted issuer set was replaced too long ago, or one of its keys was since retired or compromised. */
+  | "STALE_ISSUER_SET"
+  /** The request's trusted issuer set is not one this verifier built (for instance before a restart). */
+  | "UNKNOWN_ISSUER_SET";
 
 /** Why a verifier refused a presentation: the `error` of a failed verification result. */
 export interface VerifyError {

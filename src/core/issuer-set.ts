@@ -106,8 +106,10 @@ const compareMembers = (a: IssuerSetMember, b: IssuerSetMember): number =>
   a.publicKey < b.publicKey ? -1 : a.publicKey > b.publicKey ? 1 : a.schemaId < b.schemaId ? -1 : a.schemaId > b.schemaId ? 1 : 0;
 
 /**
- * The leaf of one member (what IssuerSetLeaf computes). Throws MedzkError("INVALID_ISSUER_SET")
+ * The leaf of one member (what IssuerSetLeaf computes), for whoever audits a published set leaf
+ * by leaf (the tests check it against the circuit's hash). Throws MedzkError("INVALID_ISSUER_SET")
  * for a malformed member.
+ * @public
  */
 export function issuerSetLeaf(member: IssuerSetMember): bigint {
   return leafOf(checkMember(member, "member", CODE));

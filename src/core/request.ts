@@ -51,6 +51,12 @@ export interface ProofRequest {
   /** What the holder is asked to prove, as normalised by the verifier. */
   statement: Statement;
   /**
+   * Present when the issuer is to stay hidden: the root (decimal) of the verifier's trusted
+   * issuer set (core/issuer-set.ts) for the statement's schema. The holder proves with the set
+   * document of that root that the credential's issuer key is a member, without saying which.
+   */
+  issuerSet?: string;
+  /**
    * Instant after which the verifier refuses presentations for this request, in the one form
    * core/validate accepts: "YYYY-MM-DDTHH:MM:SS.sssZ" (UTC).
    */
@@ -88,12 +94,13 @@ const SIGNING_DOMAIN = "medzk-request/v2\0";
 /**
  * The bytes a request's signature covers: the domain, then JSON of a fixed-order array of every
  * other field (absent optional fields as null), which is unambiguous where concatenation is not.
+ * `issuerSet`, added later, is appended only when present: a request without it signs exactly
+ * the bytes it always did, and the array's length tells the two forms apart.
  */
 export function requestSigningInput(r: UnsignedRequest): Uint8Array {
-  return utf8ToBytes(
-    SIGNING_DOMAIN +
-      JSON.stringify([r.format, r.verifier, r.purpose ?? null, r.responseUrl ?? null, r.challenge, r.asOf, r.statement, r.expiresAt]),
-  );
+  const fields: unknown[] = [r.format, r.verifier, r.purpose ?? null, r.responseUrl ?? null, r.challenge, r.asOf, r.statement, r.expiresAt];
+  if (r.issuerSet !== undefined) fields.push(r.issuerSet);
+  return utf8ToBytes(SIGNING_DOMAIN + JSON.stringify(fields));
 }
 
 /**
@@ -165,7 +172,7 @@ export function checkResponseUrl(value: unknown, name = "responseUrl"): Checked<
 
 const REQUEST_SHAPE = {
   required: ["format", "verifier", "challenge", "asOf", "statement", "expiresAt", "signature"],
-  optional: ["purpose", "responseUrl"],
+  optional: ["purpose", "responseUrl", "issuerSet"],
 } as const;
 
 /**
@@ -191,6 +198,7 @@ export function checkRequest(value: unknown, name = "request"): Checked<ProofReq
     checkCalendarDate(r.asOf, `${name}.asOf`),
     checkInstant(r.expiresAt, `${name}.expiresAt`),
     checkHex(r.signature, `${name}.signature`, 64),
+    r.issuerSet === undefined ? undefined : checkFieldElement(r.issuerSet, `${name}.issuerSet`),
   ]) {
     if (check && !check.ok) return check;
   }
@@ -214,6 +222,7 @@ export function checkRequest(value: unknown, name = "request"): Checked<ProofReq
   };
   if (r.purpose !== undefined) request.purpose = r.purpose as string;
   if (r.responseUrl !== undefined) request.responseUrl = r.responseUrl as string;
+  if (r.issuerSet !== undefined) request.issuerSet = r.issuerSet as string;
   return { ok: true, value: request };
 }
 

@@ -10,8 +10,10 @@ import { hkdf } from "@noble/hashes/hkdf";
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils";
 import { poseidon1 } from "poseidon-lite/poseidon1";
+import { poseidon2 } from "poseidon-lite/poseidon2";
 import { MedzkError } from "../core/errors.js";
 import { parseCanonical, randomFieldElement } from "../core/field.js";
+import { scopeField } from "../core/request.js";
 import { assertObject } from "../core/validate.js";
 
 /**
@@ -28,6 +30,15 @@ export interface Holder {
 /** The holder commitment Poseidon(secret): what credentials are bound to. */
 export function holderCommitment(secret: bigint): bigint {
   return poseidon1([secret]);
+}
+
+/**
+ * The holder's nullifier in a scope, Poseidon(secret, scopeField(scope)): what the circuits'
+ * ScopedNullifier outputs (circuits/lib/credential.circom) and verifiers see. A wallet computes it
+ * to find its own entries in a verifier's audit trail.
+ */
+export function holderNullifier(secret: bigint, scope: string): bigint {
+  return poseidon2([secret, scopeField(scope)]);
 }
 
 /** Creates a holder with a fresh 248-bit secret. */

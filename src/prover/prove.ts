@@ -18,6 +18,7 @@ import { type ArtifactLocation, loadProvingArtifacts } from "../artifacts/loader
 import { proverOptions } from "../groth16/worker-threads.js";
 import { type ProofRequest, parseRequest, requestScope, requestSignatureValid, scopeField } from "../core/request.js";
 import { EMPTY_REVOCATION_ROOT, type RevocationStatus, parseRevocationStatus, revocationWitness } from "../core/revocation.js";
+import { type IssuerSet, issuerSetWitness } from "../core/issuer-set.js";
 import { assertArray, assertClock, assertInstant, assertObject, assertString } from "../core/validate.js";
 import { schemaIdField } from "../core/schemas.js";
 import { builtinSchemas, parseStatement, statementDefinition, toDecimal } from "../statements/registry.js";
@@ -43,6 +44,12 @@ export interface ProveOptions {
    * that keep no revocation registry.
    */
   revocation?: RevocationStatus;
+  /**
+   * The verifier's published trusted issuer set (`Verifier.issuerSet`), needed when the request
+   * hides the issuer (its `issuerSet` names this set's root). The holder finds its issuer's
+   * member and path in it locally, so the verifier learns only "one of the set".
+   */
+  issuerSet?: IssuerSet;
   /** Attribute names the holder agrees to disclose. A request asking for others is refused. */
   allowDisclosure?: readonly string[];
   /** Called as proving moves through its stages (for a wallet's progress display). */
@@ -91,7 +98,7 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
   }
   const schemas = (id: string) => (id === credential.schema.id ? credential.schema : builtinSchemas(id));
   const statement = parseStatement(request.statement, schemas);
-  const def = statementDefinition(statement.type);
+  const def = statementDefinition(statement.type, request.issuerSet === undefined ? "key" : "set");
   const schema = def.schema(statement, schemas);
   if (schemaIdField(credential.schema) !== schemaIdField(schema)) {
     throw new MedzkError("INVALID_ARGUMENT", `statement ${statement.type} needs a ${schema.id} credential, got ${credential.schema.id}`);
@@ -124,10 +131,12 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
     credential.credential.revocationSlot,
   );
 
+  const revocationRoot = status?.root ?? EMPTY_REVOCATION_ROOT;
   const input: Record<string, unknown> = {
+    // In issuer mode "set" these three are private inputs: the set membership below binds them.
     issuerAx: credential.issuer.x.toString(),
     issuerAy: credential.issuer.y.toString(),
-    revocationRoot: status?.root ?? EMPTY_REVOCATION_ROOT,
+    revocationRoot,
     asOfDate: asOf.toString(),
     challenge: request.challenge,
     scope: scopeField(requestScope(request)).toString(),
@@ -140,6 +149,18 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
     sigS: credential.signature.S.toString(),
     ...revocation,
   };
+  if (request.issuerSet !== undefined) {
+    if (o.issuerSet === undefined) {
+      throw new MedzkError("INVALID_ARGUMENT", `the request hides the issuer among the verifier's trusted set ${request.issuerSet}: give that set as "issuerSet"`);
+    }
+    // The strict parse (and the check that the root is its members') is issuerSetWitness's.
+    const root = (o.issuerSet as { root?: unknown } | null)?.root;
+    if (root !== request.issuerSet) {
+      throw new MedzkError("INVALID_ARGUMENT", `"issuerSet" has root ${JSON.stringify(root)}, the request names ${request.issuerSet}: fetch the verifier's current set`);
+    }
+    const member = { publicKey: credential.credential.issuer, schemaId: schemaIdField(credential.schema).toString(), revocationRoot, asOf };
+    Object.assign(input, { issuerSetRoot: request.issuerSet }, issuerSetWitness(o.issuerSet, member));
+  }
   for (const [name, value] of Object.entries({ ...def.publicInputs(statement, schema), ...def.attributeInputs(credential.fields) })) {
     input[name] = toDecimal(value);
   }
@@ -170,7 +191,7 @@ export function checkRequestTiming(request: ProofRequest, now: Date): number {
 
 const PROVE_OPTION_KEYS = {
   required: ["credential", "holder", "request"],
-  optional: ["revocation", "allowDisclosure", "onProgress", "artifacts", "clock", "now"],
+  optional: ["revocation", "issuerSet", "allowDisclosure", "onProgress", "artifacts", "clock", "now"],
 } as const;
 
 /** The holder's clock from `clock` or the deprecated `now`; both at once is a mistake. */

@@ -45,6 +45,12 @@ export interface ServiceConfig {
    * statement parser. `POST /v1/requests` takes a name; results carry it.
    */
   presets: Record<string, Statement>;
+  /**
+   * Hide the issuer in every request (`"hideIssuer": true`): requests name the verifier's current
+   * trusted issuer set for the preset's schema, and `POST /v1/requests` returns that set beside the
+   * request for the wallet. Results then name the set, never the issuer.
+   */
+  hideIssuer: boolean;
   /** Packed public keys of issuers without a revocation registry. */
   trustedIssuers: string[];
   /** Absolute path of a JsonFileIssuerRegistry file (`medzk-issuers/v1`). */
@@ -62,6 +68,22 @@ export interface ServiceConfig {
   limits: { bodyBytes: number; batchSize: number };
   /** Exact origins (scheme://host[:port]) allowed to call the service from a browser. */
   corsOrigins: string[];
+  /** The audit trail every verification is appended to (docs/audit.md), if configured. */
+  audit?: AuditConfig;
+}
+
+/** Where the service keeps its audit trail: a file (one instance) or PostgreSQL (several). */
+export interface AuditConfig {
+  /** Absolute path of the JSON-lines log (FileAuditLog), for one instance. */
+  file?: string;
+  /** A PostgreSQL database shared by the instances (PostgresAuditLog). Secret: the URL may hold a password. */
+  postgres?: { url: string };
+  /** Absolute path of the checkpoint anchor file (FileCheckpointAnchor). */
+  anchor?: { file: string };
+  /** Entries per anchored checkpoint (with an anchor). */
+  checkpointEvery: number;
+  /** With an anchor: anchor whatever is unanchored this often too (seconds). */
+  checkpointSeconds: number;
 }
 
 export const CONFIG_DEFAULTS = {
@@ -72,6 +94,8 @@ export const CONFIG_DEFAULTS = {
   bodyBytes: 256 * 1024,
   batchSize: 100,
   redisKeyPrefix: "medzk:challenge:",
+  auditCheckpointEvery: 100,
+  auditCheckpointSeconds: 3600,
 } as const;
 
 /** The largest batch the service accepts whatever the config says: a batch is held in memory and checked in one go. */
@@ -91,7 +115,8 @@ const CONFIG_SHAPE = {
   required: ["presets"],
   optional: [
     "listen", "signingKey", "name", "purpose", "responseUrl", "scope", "requestKey", "trustedIssuers", "issuersFile",
-    "schemas", "redis", "requestTtlSeconds", "maxRootAgeSeconds", "limits", "corsOrigins", "chain",
+    "schemas", "redis", "requestTtlSeconds", "maxRootAgeSeconds", "limits", "corsOrigins", "hideIssuer",
+    "audit", "chain",
   ],
 } as const;
 
@@ -186,11 +211,14 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
     }
   });
 
+  if (c.hideIssuer !== undefined && typeof c.hideIssuer !== "boolean") fail(`"hideIssuer" must be true or false`);
+
   const config: ServiceConfig = {
     listen: { host: host as string, port },
     signingKey,
     scope: verifierScope(signingKey.publicKey, c.purpose as string | undefined),
     presets,
+    hideIssuer: c.hideIssuer === true,
     trustedIssuers: [...(trustedIssuers as string[])],
     requestTtlSeconds,
     maxRootAgeSeconds,
@@ -203,8 +231,37 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
   if (c.purpose !== undefined) config.purpose = c.purpose as string;
   if (responseUrl !== undefined) config.responseUrl = responseUrl;
   if (redis !== undefined) config.redis = redis;
+  if (c.audit !== undefined) config.audit = parseAuditConfig(c.audit, baseDir);
   if (chain !== undefined) config.chain = chain;
   return config;
+}
+
+/**
+ * `audit`: `{ "file": "audit.jsonl", "anchor"?: { "file": "anchors.jsonl" }, "checkpointEvery"?: n, "checkpointSeconds"?: s }`
+ * or `{ "postgres": { "url": "postgres://…" }, … }`. Paths are resolved against `baseDir`.
+ */
+function parseAuditConfig(value: unknown, baseDir: string): AuditConfig {
+  const a = assertObject(value, "audit", { required: [], optional: ["file", "postgres", "anchor", "checkpointEvery", "checkpointSeconds"] });
+  if ((a.file === undefined) === (a.postgres === undefined)) {
+    fail(`"audit" needs exactly one of "file" (a JSON-lines log, one instance) or "postgres": { "url": "postgres://…" } (several instances)`);
+  }
+  const checkpointEvery = assertInteger(a.checkpointEvery ?? CONFIG_DEFAULTS.auditCheckpointEvery, "audit.checkpointEvery", 1, 1_000_000);
+  const checkpointSeconds = assertInteger(a.checkpointSeconds ?? CONFIG_DEFAULTS.auditCheckpointSeconds, "audit.checkpointSeconds", 1, 7 * 86_400);
+  const audit: AuditConfig = { checkpointEvery, checkpointSeconds };
+  if (a.file !== undefined) audit.file = resolve(baseDir, assertString(a.file, "audit.file"));
+  if (a.postgres !== undefined) {
+    const pg = assertObject(a.postgres, "audit.postgres", { required: ["url"] });
+    // Never echo the URL: it may carry a password.
+    if (typeof pg.url !== "string" || !/^postgres(ql)?:\/\//.test(pg.url)) fail(`"audit.postgres.url" must be a postgres:// URL, e.g. "postgres://medzk@db.internal/medzk"`);
+    audit.postgres = { url: pg.url as string };
+  }
+  if (a.anchor !== undefined) {
+    const anchor = assertObject(a.anchor, "audit.anchor", { required: ["file"] });
+    audit.anchor = { file: resolve(baseDir, assertString(anchor.file, "audit.anchor.file")) };
+  } else if (a.checkpointEvery !== undefined || a.checkpointSeconds !== undefined) {
+    fail(`"audit.checkpointEvery" and "audit.checkpointSeconds" need "audit.anchor" ({ "file": "anchors.jsonl" }): checkpoints are anchored there`);
+  }
+  return audit;
 }
 
 /**

@@ -6,12 +6,14 @@
  * ioredis is imported only when Redis is configured: it is an optional peer dependency, so the
  * library and single-instance services install without it.
  */
+import type { CheckpointAnchor } from "../audit/anchor.js";
 import { MedzkError } from "../core/errors.js";
 import { loadViem } from "../chain/client.js";
 import { ChainIssuerRegistry } from "../chain/issuer-registry.js";
 import { JsonFileIssuerRegistry } from "../verifier/issuer-registry.js";
 import { RedisChallengeStore } from "../verifier/redis-challenge-store.js";
 import { type InternalErrorHook, createVerifier, type Verifier, type VerifierPolicy } from "../verifier/create-verifier.js";
+import { type ServiceAudit, openAudit } from "./audit.js";
 import type { ServiceConfig } from "./config.js";
 import { type PresetIndex, presetIndex } from "./presets.js";
 
@@ -34,7 +36,9 @@ export interface ConfiguredVerifier {
   /** The chain-backed issuer registry, when the config names a `chain`. */
   chainRegistry?: ChainIssuerRegistry;
   redis?: RedisConnection;
-  /** Closes the Redis connection (pending commands finish first). */
+  /** The audit trail, when the config has `audit`. */
+  audit?: ServiceAudit;
+  /** Closes the Redis connection (pending commands finish first), anchors what is unanchored and closes the audit log. */
   close(): Promise<void>;
 }
 
@@ -43,6 +47,10 @@ export interface VerifierHooks {
   onRedisState?: (state: "down" | "up", reason?: string) => void;
   /** The verifier's `onInternalError`: the cause of every INTERNAL_ERROR result (for logging). */
   onInternalError?: InternalErrorHook;
+  /** Called when anchoring an audit checkpoint fails (the next append retries), for logging. */
+  onAuditCheckpointError?: (error: unknown) => void;
+  /** An anchor for the audit checkpoints instead of the config's `audit.anchor` (e.g. a ChainCheckpointAnchor). */
+  auditAnchor?: CheckpointAnchor;
 }
 
 /**
@@ -55,6 +63,13 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
   const registry = config.issuersFile === undefined ? undefined : new JsonFileIssuerRegistry(config.issuersFile);
   const chainRegistry = config.chain === undefined ? undefined : await chainIssuerRegistry(config.chain);
   const redis = config.redis === undefined ? undefined : await connectRedis(config.redis.url, hooks);
+  let audit: ServiceAudit | undefined;
+  try {
+    audit = config.audit === undefined ? undefined : await openAudit(config.audit, config.signingKey.publicKey, hooks.auditAnchor, hooks.onAuditCheckpointError ?? (() => undefined));
+  } catch (error) {
+    redis?.disconnect();
+    throw error;
+  }
   const policy: VerifierPolicy = {
     key: config.signingKey,
     trustedIssuers: config.trustedIssuers,
@@ -74,6 +89,7 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
     verifier = createVerifier(policy);
   } catch (error) {
     redis?.disconnect();
+    await audit?.log.close();
     throw error;
   }
   return {
@@ -82,7 +98,14 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
     ...(registry ? { registry } : {}),
     ...(chainRegistry ? { chainRegistry } : {}),
     ...(redis ? { redis } : {}),
+    ...(audit ? { audit } : {}),
     async close() {
+      if (audit) {
+        // Anchor what is unanchored, so a stopped service leaves no entry protected by the chain alone.
+        audit.checkpointer?.stop();
+        await audit.checkpointer?.flush();
+        await audit.log.close();
+      }
       if (!redis) return;
       // quit() lets queued commands finish; on a connection that is down it would wait for a
       // reconnect that may never come, so drop it instead.

@@ -24,6 +24,9 @@ export const HTTP_ERROR_CODES = [
   "INTERNAL_ERROR",
   // POST /v1/requests names a preset the config does not have.
   "UNKNOWN_PRESET",
+  // The audit trail cannot be written (or read): verification results are withheld rather than
+  // released unrecorded.
+  "AUDIT_UNAVAILABLE",
 ] as const;
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
 
@@ -83,6 +86,7 @@ const ProofRequest: Schema = {
     verifier: { type: "string", pattern: "^[0-9a-f]{64}$", description: "The verifier's Ed25519 public key." },
     purpose: { type: "string", pattern: "^[A-Za-z0-9._-]{1,64}$" },
     responseUrl: { type: "string", format: "uri", description: "Where the wallet sends the presentation, and nowhere else." },
+    issuerSet: { ...decimal, description: "Hidden issuer: the root of the verifier's trusted issuer set the proof must show membership of." },
     challenge: decimal,
     asOf: day,
     statement: Statement,
@@ -114,14 +118,15 @@ const VerifyResult: Schema = {
   oneOf: [
     {
       type: "object",
-      required: ["ok", "preset", "statement", "nullifier", "issuer", "issuerId", "asOf", "scope", "challenge"],
+      required: ["ok", "preset", "statement", "nullifier", "asOf", "scope", "challenge"],
       properties: {
         ok: { type: "boolean", enum: [true] },
         preset: { type: "string", description: "The preset (config \"presets\") whose statement was proven." },
         statement: Statement,
         nullifier: { ...decimal, description: "Poseidon(holder secret, scope): stable per holder within this scope." },
-        issuer: { type: "string", pattern: "^[0-9a-f]{64}$" },
-        issuerId: { type: "string" },
+        issuer: { type: "string", pattern: "^[0-9a-f]{64}$", description: "The issuer key (absent when the issuer is hidden)." },
+        issuerId: { type: "string", description: "The issuer's registry id (absent when the issuer is hidden)." },
+        issuerSet: { ...decimal, description: "Hidden issuer: the trusted set's root (then no issuer, issuerId)." },
         disclosed: { type: "object", description: "Attributes the query asked to disclose." },
         asOf: day,
         scope: { type: "string" },
@@ -209,7 +214,14 @@ export function serviceSchemas(limits: { batchSize: number }, presets: Readonly<
         },
       },
     },
-    CreateRequestResponse: { type: "object", required: ["request"], properties: { request: ProofRequest } },
+    CreateRequestResponse: {
+      type: "object",
+      required: ["request"],
+      properties: {
+        request: ProofRequest,
+        issuerSet: { type: "object", description: "With \"hideIssuer\": the trusted issuer set (medzk-issuer-set/v1) the request names; the wallet proves membership of it locally." },
+      },
+    },
     VerifyResponse: { type: "object", required: ["result"], properties: { result: VerifyResult } },
     VerifyBatchResponse: { type: "object", required: ["results"], properties: { results: { type: "array", items: VerifyResult } } },
   };
@@ -252,6 +264,7 @@ export const ROUTES: readonly RouteSpec[] = [
       400: ["Malformed body, or no \"expected\"", "Error"],
       413: ["Body larger than limits.bodyBytes", "Error"],
       415: ["Content type is not application/json", "Error"],
+      503: ["The audit trail (if configured) cannot be written: the results are withheld (AUDIT_UNAVAILABLE)", "Error"],
     },
   },
   {
@@ -265,6 +278,7 @@ export const ROUTES: readonly RouteSpec[] = [
       400: ["Malformed body, no \"expected\" or one of another length, or more than limits.batchSize presentations", "Error"],
       413: ["Body larger than limits.bodyBytes", "Error"],
       415: ["Content type is not application/json", "Error"],
+      503: ["The audit trail (if configured) cannot be written: the results are withheld (AUDIT_UNAVAILABLE)", "Error"],
     },
   },
   { method: "GET", url: "/healthz", operationId: "health", summary: "The process is alive", responses: { 200: ["Alive"] } },
@@ -278,11 +292,26 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: "GET", url: "/openapi.json", operationId: "openapi", summary: "This document", responses: { 200: ["OpenAPI 3.1 document"] } },
 ];
 
+/** The route of a service with an audit trail (`audit` in its config): a holder's entries, with inclusion proofs. */
+export const AUDIT_ROUTE: RouteSpec = {
+  method: "GET",
+  url: "/v1/audit/entries",
+  operationId: "auditEntries",
+  summary:
+    "The audit entries under one nullifier (?nullifier=<decimal>), each with the hash before it and an RFC 6962 inclusion proof " +
+    "against its anchored checkpoint (medzk-audit-entries/v1, docs/audit.md); only that nullifier's entries",
+  responses: {
+    200: ["The entries, proofs and the checkpoints they refer to"],
+    400: ["No nullifier, or not a canonical decimal field element", "Error"],
+    503: ["The audit log cannot be read (AUDIT_UNAVAILABLE)", "Error"],
+  },
+};
+
 /** The OpenAPI 3.1 document of a service with these schemas. */
-export function openApiDocument(schemas: Record<string, Schema>, info: { version: string; scope: string }): Schema {
+export function openApiDocument(schemas: Record<string, Schema>, info: { version: string; scope: string }, routes: readonly RouteSpec[] = ROUTES): Schema {
   const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
   const paths: Record<string, Record<string, Schema>> = {};
-  for (const route of ROUTES) {
+  for (const route of routes) {
     const operation: Schema = {
       operationId: route.operationId,
       summary: route.summary,

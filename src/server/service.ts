@@ -14,12 +14,16 @@
 import { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController, fastify } from "fastify";
 import { pino } from "pino";
 import packageJson from "../../package.json" with { type: "json" };
+import type { CheckpointAnchor } from "../audit/anchor.js";
+import { auditEntriesFor } from "../audit/inclusion.js";
 import { MedzkError } from "../core/errors.js";
+import { parseCanonical } from "../core/field.js";
 import type { ProofRequest } from "../core/request.js";
 import type { ServiceConfig } from "./config.js";
 import { type ConfiguredVerifier, configuredVerifier } from "./configured-verifier.js";
+import { type Verification, recordVerifications } from "./audit.js";
 import { type ServiceVerifyResult, withPreset } from "./presets.js";
-import { type HttpErrorCode, ROUTES, openApiDocument, serviceSchemas } from "./schemas.js";
+import { AUDIT_ROUTE, type HttpErrorCode, ROUTES, openApiDocument, serviceSchemas } from "./schemas.js";
 
 export interface VerifierService {
   app: FastifyInstance;
@@ -32,6 +36,8 @@ export interface VerifierService {
 export interface ServiceOptions {
   /** Where JSON log lines go (default: stdout); false for no logs. */
   logger?: pino.DestinationStream | false;
+  /** Where audit checkpoints are anchored, instead of the config's `audit.anchor` (e.g. a ChainCheckpointAnchor). */
+  auditAnchor?: CheckpointAnchor;
 }
 
 /** What the onResponse log line reports about a request, filled in by the handlers. */
@@ -107,6 +113,9 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       const err = error instanceof Error ? { type: error.name, code: (error as { code?: unknown }).code, message: error.message, stack: error.stack } : { type: typeof error };
       logger?.error({ err, operation: context.operation, ...(context.item !== undefined ? { item: context.item } : {}) }, "verification internal error");
     },
+    // The code and message only: medzk's audit errors name files and seqs, never entries.
+    onAuditCheckpointError: (error) => logger?.warn({ err: errorFacts(error) }, "audit checkpoint not anchored"),
+    ...(options.auditAnchor ? { auditAnchor: options.auditAnchor } : {}),
   });
   const { verifier } = configured;
   // What an operator needs to confirm the deployment, and nothing secret (no key, no Redis URL).
@@ -119,6 +128,7 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       verifierKey: config.signingKey.publicKey,
       ...(config.responseUrl !== undefined ? { responseUrl: config.responseUrl } : {}),
       redisStore: config.redis !== undefined,
+      ...(config.audit ? { auditStore: config.audit.file !== undefined ? "file" : "postgres", auditAnchor: configured.audit?.anchor !== undefined } : {}),
       corsOriginCount: config.corsOrigins.length,
       limits: config.limits,
     },
@@ -126,7 +136,8 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
   );
   const schemas = serviceSchemas(config.limits, config.presets);
   const presetNames = Object.keys(config.presets).map((n) => JSON.stringify(n)).join(", ");
-  const openapi = openApiDocument(schemas, { version: packageJson.version, scope: config.scope });
+  const routes = configured.audit ? [...ROUTES, AUDIT_ROUTE] : ROUTES;
+  const openapi = openApiDocument(schemas, { version: packageJson.version, scope: config.scope }, routes);
 
   const app = fastify({
     ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false }),
@@ -198,12 +209,17 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       const { preset } = request.body as { preset: string };
       const statement = configured.presets.statement(preset);
       if (statement === undefined) return sendError(request, reply, 400, "UNKNOWN_PRESET", `no preset ${JSON.stringify(preset)}; this verifier has ${presetNames}`);
-      return reply.code(201).send({ request: verifier.createRequest({ statement }) });
+      if (!config.hideIssuer) return reply.code(201).send({ request: verifier.createRequest({ statement }) });
+      // The set is rebuilt from the trust sources each time (deterministic: every instance gets the
+      // same root), and travels with the request: the wallet proves membership locally.
+      const issuerSet = await verifier.issuerSet({ statement });
+      return reply.code(201).send({ request: verifier.createRequest({ statement, issuerSet: issuerSet.root }), issuerSet });
     },
-    verify: async (request) => {
+    verify: async (request, reply) => {
       const { presentation, expected } = request.body as { presentation: unknown; expected: ProofRequest | string };
       const result = withPreset(await verifier.verify(presentation, { expected }), configured.presets);
       record(request, [result]);
+      if (!(await audited(request, [{ result, presentation, expected }]))) return auditUnavailable(request, reply);
       return { result };
     },
     verifyBatch: async (request, reply) => {
@@ -215,6 +231,7 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       }
       const results = (await verifier.verifyBatch(presentations, { expected })).map((r) => withPreset(r, configured.presets));
       record(request, results);
+      if (!(await audited(request, results.map((result, i) => ({ result, presentation: presentations[i], expected: expected[i] }))))) return auditUnavailable(request, reply);
       return { results };
     },
     health: async () => ({ status: "alive" }),
@@ -224,8 +241,20 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       return reply.code(ready ? 200 : 503).send({ ready, checks });
     },
     openapi: async () => openapi,
+    auditEntries: async (request, reply) => {
+      const { nullifier } = request.query as { nullifier?: unknown };
+      if (typeof nullifier !== "string" || parseCanonical(nullifier) === undefined) {
+        return sendError(request, reply, 400, "BAD_REQUEST", `give one "nullifier": a canonical decimal field element`);
+      }
+      try {
+        return await auditEntriesFor(configured.audit!.log, configured.audit!.anchor, nullifier);
+      } catch (error) {
+        request.log.error({ err: errorFacts(error) }, "audit log not readable");
+        return sendError(request, reply, 503, "AUDIT_UNAVAILABLE", "the audit trail cannot be read");
+      }
+    },
   };
-  for (const route of ROUTES) {
+  for (const route of routes) {
     app.route({ method: route.method, url: route.url, schema: routeSchema(route.body), handler: handlers[route.operationId]! });
   }
 
@@ -248,6 +277,26 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
     },
   };
 
+  /**
+   * Appends the verifications to the audit trail, if there is one; false when it cannot be
+   * written. NOTE: the results are then withheld (503), so nothing is accepted unrecorded; the
+   * challenges of accepted presentations are used up, and their holders need new requests.
+   */
+  async function audited(request: FastifyRequest, verifications: Verification[]): Promise<boolean> {
+    if (!configured.audit) return true;
+    try {
+      await recordVerifications(configured.audit, verifications, { presets: configured.presets, purpose: config.purpose, now: new Date() });
+      return true;
+    } catch (error) {
+      request.log.error({ err: errorFacts(error) }, "audit entry not written");
+      return false;
+    }
+  }
+
+  function auditUnavailable(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    return sendError(request, reply, 503, "AUDIT_UNAVAILABLE", "the audit trail cannot be written; the verification result is withheld");
+  }
+
   function record(request: FastifyRequest, results: ServiceVerifyResult[]): void {
     const facts = request.medzk!;
     facts.presentations = results.length;
@@ -257,8 +306,13 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
   }
 }
 
+/** The type, code and message of an error, for a log line (medzk's messages hold no personal data). */
+function errorFacts(error: unknown): Record<string, unknown> {
+  return error instanceof Error ? { type: error.name, code: (error as { code?: unknown }).code, message: error.message } : { type: typeof error };
+}
+
 /** Readiness of each dependency: "ok" or the reason it cannot be used. */
-async function readiness({ registry, redis }: ConfiguredVerifier): Promise<Record<string, string>> {
+async function readiness({ registry, redis, audit }: ConfiguredVerifier): Promise<Record<string, string>> {
   // The pinned verification keys were hash-checked when the verifier was created: a service
   // with broken keys never starts, so a running one has them.
   const checks: Record<string, string> = { keys: "ok" };
@@ -278,6 +332,14 @@ async function readiness({ registry, redis }: ConfiguredVerifier): Promise<Recor
       checks["redis"] = `redis unreachable: ${(error as Error).message}`;
     } finally {
       clearTimeout(timer);
+    }
+  }
+  if (audit) {
+    try {
+      await audit.log.head();
+      checks["audit"] = "ok";
+    } catch (error) {
+      checks["audit"] = `audit log not usable: ${(error as Error).message}`;
     }
   }
   return checks;

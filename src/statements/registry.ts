@@ -23,9 +23,18 @@ export type { Statement, StatementType } from "../core/statement.js";
 /** Every statement module; a new statement adds its module here (circuits/README.md). */
 const MODULES: { [T in StatementType]: StatementModule<Extract<Statement, { type: T }>> } = { ageAtLeast, insuranceActive, query };
 
+/**
+ * How a proof shows its issuer (circuits/circuits.json's `issuerMode`): "key", the issuer key and
+ * its revocation root are public signals; "set", they are private and proven to be a leaf of the
+ * verifier's trusted issuer set, whose root `issuerSetRoot` is the one public signal about the
+ * issuer (core/issuer-set.ts). A request with an `issuerSet` asks for "set".
+ */
+export type IssuerMode = "key" | "set";
+
 /** A statement module with its circuit's registry entry. */
 export interface StatementDefinition {
   type: StatementType;
+  issuerMode: IssuerMode;
   /** The circuit's name in circuits/circuits.json and artifacts/manifest.json. */
   circuit: string;
   /** The circuit's public signals in order ("nullifier", "predSet[3][15]", …). */
@@ -41,10 +50,10 @@ export interface StatementDefinition {
   attributeInputs(fields: readonly bigint[]): Record<string, InputValue>;
 }
 
-function define(module: StatementModule<Statement>): StatementDefinition {
-  const found = Object.entries(circuits.circuits).find(([, c]) => c.issuerMode === "key" && (c.statements as string[]).includes(module.type));
+function define(module: StatementModule<Statement>, issuerMode: IssuerMode): StatementDefinition {
+  const found = Object.entries(circuits.circuits).find(([, c]) => c.issuerMode === issuerMode && (c.statements as string[]).includes(module.type));
   // A build whose registry and modules disagree is broken; test/unit/statements checks both ways.
-  if (!found) throw new Error(`circuits/circuits.json has no circuit serving "${module.type}"`);
+  if (!found) throw new Error(`circuits/circuits.json has no circuit serving "${module.type}" in issuer mode "${issuerMode}"`);
   const [circuit, entry] = found;
   let schema = module.schema;
   if (entry.schema !== null) {
@@ -53,18 +62,21 @@ function define(module: StatementModule<Statement>): StatementDefinition {
     schema = () => fixed;
   }
   if (!schema) throw new Error(`statement "${module.type}" names no schema and its circuit ${circuit} fixes none`);
-  return { ...module, circuit, signals: entry.publicSignals, outputs: entry.outputs, schema };
+  return { ...module, issuerMode, circuit, signals: entry.publicSignals, outputs: entry.outputs, schema };
 }
+
+export const ISSUER_MODES: readonly IssuerMode[] = ["key", "set"];
 
 // Each module only ever receives statements of its own type: statementDefinition(s.type).
 const DEFINITIONS = Object.fromEntries(
-  Object.values(MODULES).map((m) => [m.type, define(m as StatementModule<Statement>)]),
-) as Record<StatementType, StatementDefinition>;
+  Object.values(MODULES).map((m) => [m.type, { key: define(m as StatementModule<Statement>, "key"), set: define(m as StatementModule<Statement>, "set") }]),
+) as Record<StatementType, Record<IssuerMode, StatementDefinition>>;
 
 export const STATEMENT_TYPES = Object.keys(DEFINITIONS) as StatementType[];
 
-export function statementDefinition(type: StatementType): StatementDefinition {
-  return DEFINITIONS[type];
+/** A statement type's definition in an issuer mode (default "key": the issuer key is public). */
+export function statementDefinition(type: StatementType, issuerMode: IssuerMode = "key"): StatementDefinition {
+  return DEFINITIONS[type][issuerMode];
 }
 
 /** The statement modules, for the service's JSON schemas (src/server/schemas.ts). */
@@ -84,7 +96,7 @@ export function parseStatement(statement: unknown, schemas: SchemaResolver = bui
   if (typeof type !== "string" || !Object.hasOwn(DEFINITIONS, type)) {
     throw new MedzkError("UNKNOWN_STATEMENT", `unknown statement type ${JSON.stringify(type)}; known: ${STATEMENT_TYPES.join(", ")}`);
   }
-  return DEFINITIONS[type as StatementType].parse(statement, schemas);
+  return DEFINITIONS[type as StatementType].key.parse(statement, schemas);
 }
 
 /**

@@ -11,7 +11,9 @@
  *    the request's value (as-of date, statement parameters, challenge, scope);
  * 4. trust: the issuer key (trusted, valid on the as-of date, not retired or compromised, allowed
  *    to issue the schema) and the revocation root (the issuer's current one, or one replaced less
- *    than `maxRootAgeSeconds` ago); the trust rule is in ./trust.ts;
+ *    than `maxRootAgeSeconds` ago); the trust rule is in ./trust.ts. For a request that hides the
+ *    issuer (`issuerSet`), the circuit proves both against the set named in the request, and this
+ *    step checks that set is still acceptable (./issuer-sets.ts);
  * 5. pairing: groth16's checkProof under the pinned verification key (points on the curve, B in
  *    G2's subgroup, the pairing equation);
  * 6. replay: the challenge is consumed, last, so only a verified presentation can use it up.
@@ -32,7 +34,10 @@ import { threadedCurve } from "../groth16/curve.js";
 import { type PreparedKey, prepareKey } from "../groth16/prepared-key.js";
 import type { ParsedProof } from "../groth16/proof.js";
 import { checkProof, checkProofs } from "../groth16/verify.js";
-import { type SchemaResolver, type Statement, STATEMENT_TYPES, type StatementType, parseStatement, statementDefinition } from "../statements/registry.js";
+import { ISSUER_MODES, type SchemaResolver, type Statement, STATEMENT_TYPES, parseStatement, statementDefinition } from "../statements/registry.js";
+import type { IssuerSet } from "../core/issuer-set.js";
+import { assertFieldElement } from "../core/validate.js";
+import { IssuerSets } from "./issuer-sets.js";
 import { type ChallengeStore, MemoryChallengeStore } from "./challenge-store.js";
 import type { IssuerRegistry } from "./issuer-registry.js";
 import { type InternalErrorContext, type InternalErrorHook, type VerifyFailure, isFailure, refuse, settle } from "./refusal.js";
@@ -108,10 +113,15 @@ export interface VerifySuccess {
   statement: Statement;
   /** Poseidon(holder secret, scope): the same for one holder within this scope. */
   nullifier: string;
-  /** Packed key of the trusted issuer key that signed the credential. */
-  issuer: string;
-  /** The issuer's id in the registry (the key itself for `trustedIssuers`). */
-  issuerId: string;
+  /** Packed key of the trusted issuer key that signed the credential. Absent when the request hid the issuer. */
+  issuer?: string;
+  /** The issuer's id in the registry (the key itself for `trustedIssuers`). Absent when the request hid the issuer. */
+  issuerId?: string;
+  /**
+   * When the request hid the issuer: the root of the trusted issuer set the credential's issuer
+   * is proven to belong to (the request's `issuerSet`). Which member it is stays unknown.
+   */
+  issuerSet?: string;
   /** Attributes the query asked to disclose (dates "YYYY-MM-DD", integers, booleans, enum values; free strings as `{ encoded }`). */
   disclosed?: Record<string, AttributeValue | {
     /** The field encoding (decimal): compare it with `encodeString(candidate)`. */
@@ -153,8 +163,19 @@ export interface Verifier {
    * `requestTtlSeconds` ahead, the verifier's key, purpose and response URL, signed. `statement` is a {@link Statement}, validated at run time
    * (it may come straight from JSON): throws MedzkError (INVALID_STATEMENT, UNKNOWN_STATEMENT,
    * UNKNOWN_SCHEMA, INVALID_DATE, INVALID_ATTRIBUTE) for one this verifier cannot ask for.
+   * With `issuerSet` (the root of the set {@link Verifier.issuerSet} returned for this statement,
+   * still current: else INVALID_ARGUMENT) the request hides the issuer: the proof shows only that
+   * a key of that set signed the credential, and the result names the set, not the issuer.
    */
-  createRequest(options: { statement: Statement | Record<string, unknown> }): ProofRequest;
+  createRequest(options: { statement: Statement | Record<string, unknown>; issuerSet?: string }): ProofRequest;
+  /**
+   * The current trusted issuer set for the statement's schema, rebuilt from this verifier's trust
+   * sources (verifier/issuer-sets.ts): publish it to holders (like an issuer's revocation status)
+   * and name its root in `createRequest({ statement, issuerSet: set.root })`. Throws MedzkError:
+   * the statement's codes (see createRequest), INVALID_ARGUMENT (a registry without
+   * `listIssuers`), INVALID_ISSUER_SET (more than 4,096 members, malformed registry data).
+   */
+  issuerSet(options: { statement: Statement | Record<string, unknown> }): Promise<IssuerSet>;
   /**
    * Checks a presentation from a holder (untrusted JSON). Never throws: refusals are
    * `{ ok: false, error }`. A success uses up the request's challenge.
@@ -181,7 +202,8 @@ export interface VerifyBatchOptions {
 
 /** A presentation that passed every step before the pairing check. */
 interface Checked {
-  type: StatementType;
+  /** The circuit whose key checks the proof. */
+  circuit: string;
   signals: bigint[];
   proof: ParsedProof;
   challenge: string;
@@ -205,6 +227,7 @@ interface Settings {
   minParallelBatch: number;
   store: ChallengeStore;
   trust: TrustSources;
+  sets: IssuerSets;
   schemas: SchemaResolver;
   onInternalError: InternalErrorHook | undefined;
 }
@@ -222,10 +245,15 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
   const { scope, clock, onInternalError } = settings;
   // Pinned keys are checked now (a broken install fails at configuration time, not per request)
   // and prepared for the curve on first use.
-  const keys = new Map(STATEMENT_TYPES.map((t) => [t, verificationKey(statementDefinition(t).circuit)]));
+  const circuits = STATEMENT_TYPES.flatMap((t) => ISSUER_MODES.map((mode) => statementDefinition(t, mode).circuit));
+  const keys = new Map(circuits.map((c) => [c, verificationKey(c)]));
 
-  function createRequest(options: { statement: Statement | Record<string, unknown> }): ProofRequest {
+  function createRequest(options: { statement: Statement | Record<string, unknown>; issuerSet?: string }): ProofRequest {
     const statement = parseStatement((options as { statement?: unknown } | undefined)?.statement, settings.schemas);
+    const issuerSet = options.issuerSet === undefined ? undefined : assertFieldElement(options.issuerSet, "issuerSet").toString();
+    if (issuerSet !== undefined && settings.sets.lastRoot(statementDefinition(statement.type).schema(statement, settings.schemas)) !== issuerSet) {
+      throw new MedzkError("INVALID_ARGUMENT", `"issuerSet" must be the root of this verifier's current trusted set for the statement (from issuerSet({ statement }))`);
+    }
     const now = clock();
     const unsigned: UnsignedRequest = {
       format: REQUEST_FORMAT,
@@ -236,8 +264,14 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
       asOf: utcDate(now),
       statement,
       expiresAt: new Date(now.getTime() + settings.ttlMs).toISOString(),
+      ...(issuerSet === undefined ? {} : { issuerSet }),
     };
     return signRequest(settings.privateKey, unsigned);
+  }
+
+  async function issuerSet(options: { statement: Statement | Record<string, unknown> }): Promise<IssuerSet> {
+    const statement = parseStatement((options as { statement?: unknown } | undefined)?.statement, settings.schemas);
+    return settings.sets.current(statementDefinition(statement.type).schema(statement, settings.schemas), clock());
   }
 
   /** Steps 1-4: everything but the pairing check and the challenge consumption. */
@@ -245,22 +279,30 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     const { request, proof, publicSignals } = parseStep(presentation);
     const now = clock();
     const expiresAtMs = checkAuthenticity(request, settings, expected, now);
-    const type = request.statement.type;
-    const { statement, schema, signals, byName, asOf } = checkSignals(request, publicSignals, settings.schemas, keys.get(type)!.nPublic, settings.scopeSignal);
-    const issuer = await checkTrust(
-      settings.trust,
-      { issuerAx: byName.get("issuerAx")!, issuerAy: byName.get("issuerAy")!, revocationRoot: byName.get("revocationRoot")! },
-      schema,
-      asOf,
-      clock(),
-      settings.maxRootAgeMs,
-    );
+    const { statement, definition, schema, signals, byName, asOf } = checkSignals(request, publicSignals, settings.schemas, settings.scopeSignal);
+    const issuer: Pick<VerifySuccess, "issuer" | "issuerId" | "issuerSet"> = {};
+    if (request.issuerSet === undefined) {
+      const trusted = await checkTrust(
+        settings.trust,
+        { issuerAx: byName.get("issuerAx")!, issuerAy: byName.get("issuerAy")!, revocationRoot: byName.get("revocationRoot")! },
+        schema,
+        asOf,
+        clock(),
+        settings.maxRootAgeMs,
+      );
+      issuer.issuer = trusted.publicKey;
+      issuer.issuerId = trusted.issuerId;
+    } else {
+      // checkSignals compared the proof's issuerSetRoot with the request's (signed, so this
+      // verifier's own); here: is that set still acceptable now.
+      await settings.sets.check(schema, request.issuerSet, clock());
+      issuer.issuerSet = request.issuerSet;
+    }
     const result: VerifySuccess = {
       ok: true,
       statement,
       nullifier: byName.get("nullifier")!.toString(),
-      issuer: issuer.publicKey,
-      issuerId: issuer.issuerId,
+      ...issuer,
       asOf: request.asOf,
       scope,
       challenge: request.challenge,
@@ -270,7 +312,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
         statement.disclose.map((name, d) => [name, decodeValue(schema.attributes[slotOf(schema, name)!]!, byName.get(`disclosed[${d}]`)!)]),
       );
     }
-    return { type, signals, proof, challenge: request.challenge, expiresAtMs, result };
+    return { circuit: definition.circuit, signals, proof, challenge: request.challenge, expiresAtMs, result };
   }
 
   /** Step 6, for a presentation whose proof verified. */
@@ -284,7 +326,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     return settle(
       async () => {
         const checked = await precheck(presentation, options?.expected);
-        const outcome = await checkProof(await preparedKey(checked.type, keys), checked.signals, checked.proof);
+        const outcome = await checkProof(await preparedKey(checked.circuit, keys), checked.signals, checked.proof);
         if (!outcome.ok) refuse(outcome.reason, outcome.message);
         return accept(checked);
       },
@@ -301,12 +343,12 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     const checked: Array<Checked | VerifyFailure> = await Promise.all(presentations.map((p, i) => settle(() => precheck(p, expected?.[i]), onInternalError, item(i))));
     const pending = checked.filter((c) => !isFailure(c)).length;
     const pool = pending >= settings.minParallelBatch ? await threadedCurve() : undefined;
-    for (const type of STATEMENT_TYPES) {
-      const indices = checked.flatMap((c, i) => (!isFailure(c) && c.type === type ? [i] : []));
+    for (const circuit of circuits) {
+      const indices = checked.flatMap((c, i) => (!isFailure(c) && c.circuit === circuit ? [i] : []));
       if (indices.length === 0) continue;
       const items = indices.map((i) => checked[i] as Checked);
       const outcomes = await settle(
-        async () => checkProofs(await preparedKey(type, keys), items.map((c) => ({ signals: c.signals, proof: c.proof })), pool ? { pool } : {}),
+        async () => checkProofs(await preparedKey(circuit, keys), items.map((c) => ({ signals: c.signals, proof: c.proof })), pool ? { pool } : {}),
         onInternalError,
         { operation: "verifyBatch" },
       );
@@ -321,7 +363,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     return results;
   }
 
-  return { scope, publicKey: settings.publicKey, name: settings.name, createRequest, verify, verifyBatch };
+  return { scope, publicKey: settings.publicKey, name: settings.name, createRequest, issuerSet, verify, verifyBatch };
 }
 
 /**
@@ -385,6 +427,7 @@ function checkPolicy(policy: VerifierPolicy): Settings {
     minParallelBatch: parallelThreshold(policy.parallel),
     store: policy.challengeStore ?? new MemoryChallengeStore({ clock }),
     trust,
+    sets: new IssuerSets(trust, maxRootAgeSeconds * 1000),
     schemas,
     onInternalError: policy.onInternalError,
   };
@@ -416,14 +459,14 @@ function schemaResolver(pinned: readonly SchemaDefinition[] | undefined): Schema
  * Keys prepared for the curve (β, γ, δ line coefficients, e(α, β)), shared by every verifier in
  * the process: they come from the pinned artifacts, so they are the same for all of them.
  */
-const preparedKeys = new Map<StatementType, Promise<PreparedKey>>();
-function preparedKey(type: StatementType, keys: ReadonlyMap<StatementType, ReturnType<typeof verificationKey>>): Promise<PreparedKey> {
-  let prepared = preparedKeys.get(type);
+const preparedKeys = new Map<string, Promise<PreparedKey>>();
+function preparedKey(circuit: string, keys: ReadonlyMap<string, ReturnType<typeof verificationKey>>): Promise<PreparedKey> {
+  let prepared = preparedKeys.get(circuit);
   if (!prepared) {
-    prepared = prepareKey(keys.get(type)!);
+    prepared = prepareKey(keys.get(circuit)!);
     // A failure is not kept: the next verification retries.
-    prepared.catch(() => preparedKeys.delete(type));
-    preparedKeys.set(type, prepared);
+    prepared.catch(() => preparedKeys.delete(circuit));
+    preparedKeys.set(circuit, prepared);
   }
   return prepared;
 }

@@ -100,6 +100,12 @@ export interface IssuerRegistry {
   } | undefined>;
   /** The issuer's current revocation root and recently replaced ones; undefined if the issuer publishes none. */
   revocationRoots(issuerId: string): Promise<RevocationRoots | undefined>;
+  /**
+   * Optional: every issuer. Needed only to hide the issuer among a trusted set (the verifier
+   * builds its set from the whole registry: verifier/issuer-sets.ts); without it, such requests
+   * are refused.
+   */
+  listIssuers?(): IssuerRecord[] | Promise<IssuerRecord[]>;
 }
 
 /** Why a verifier refuses an issuer key on a day: the verifier's own code and a message. */
@@ -316,6 +322,12 @@ export class JsonFileIssuerRegistry implements IssuerRegistry {
   async revocationRoots(issuerId: string): Promise<RevocationRoots | undefined> {
     await this.refresh();
     return this.#state.roots.get(issuerId);
+  }
+
+  /** All issuers of the file's current version (re-read if it changed), as deep copies. */
+  async listIssuers(): Promise<IssuerRecord[]> {
+    await this.refresh();
+    return [...this.#state.issuers.values()].map((record) => structuredClone(record));
   }
 
   /** Whether the content in use holds the key (synchronous: the file is not re-checked). */

@@ -106,6 +106,7 @@ export interface CheckedSignals {
 }
 
 const MISMATCH_CODES: Record<string, VerifyErrorCode> = {
+  issuerSetRoot: "ISSUER_SET_MISMATCH",
   asOfDate: "AS_OF_MISMATCH",
   challenge: "CHALLENGE_MISMATCH",
   scope: "SCOPE_MISMATCH",
@@ -114,16 +115,19 @@ const MISMATCH_CODES: Record<string, VerifyErrorCode> = {
 /**
  * Step "statement and signals": exactly the circuit's number of public signals, each a canonical
  * field element, and every one the verifier can predict (as-of date, challenge, scope, the
- * statement's own parameters) equal to the request's value. Left for later steps: the nullifier,
- * the issuer key and the revocation root (trust), and disclosed values (the result).
+ * statement's own parameters, and for a request that hides the issuer the set root it names)
+ * equal to the request's value. The circuit is the statement's in the request's issuer mode.
+ * Left for later steps: the nullifier, the issuer key and the revocation root or the set's
+ * freshness (trust), and disclosed values (the result).
  */
-export function checkSignals(request: ProofRequest, publicSignals: readonly unknown[], schemas: SchemaResolver, nPublic: number, scopeSignal: bigint): CheckedSignals {
-  // The signature vouches for the statement: the verifier wrote it, so it is not re-validated here.
+export function checkSignals(request: ProofRequest, publicSignals: readonly unknown[], schemas: SchemaResolver, scopeSignal: bigint): CheckedSignals {
+  // The signature vouches for the statement and the set root: the verifier wrote them, so they
+  // are not re-validated here.
   const statement = request.statement;
-  const definition = statementDefinition(statement.type);
+  const definition = statementDefinition(statement.type, request.issuerSet === undefined ? "key" : "set");
   const schema = definition.schema(statement, schemas);
-  if (publicSignals.length !== nPublic || publicSignals.length !== definition.signals.length) {
-    refuse("PUBLIC_SIGNAL_COUNT", `expected ${nPublic} public signals, got ${publicSignals.length}`);
+  if (publicSignals.length !== definition.signals.length) {
+    refuse("PUBLIC_SIGNAL_COUNT", `expected ${definition.signals.length} public signals, got ${publicSignals.length}`);
   }
   const signals = publicSignals.map((value, i) => {
     const checked = checkFieldElement(value, `publicSignals[${i}]`);
@@ -132,6 +136,7 @@ export function checkSignals(request: ProofRequest, publicSignals: readonly unkn
   const byName = new Map(definition.signals.map((name, i) => [name, signals[i]!]));
   const asOf = parseDate(request.asOf, "asOf");
   const expected = flattenInputs({
+    ...(request.issuerSet === undefined ? {} : { issuerSetRoot: BigInt(request.issuerSet) }),
     asOfDate: BigInt(asOf),
     challenge: BigInt(request.challenge),
     scope: scopeSignal,

@@ -18,6 +18,16 @@ export interface VerifierRules {
   disclose?: string[];
   /** This verifier's probing budget. Default: the policy's `probing`. */
   probing?: ProbingBudget;
+  /**
+   * Answer only requests that hide the issuer among the verifier's trusted set (for records whose
+   * issuer is itself sensitive: a clinic's name can be a diagnosis). Default false.
+   */
+  hideIssuer?: boolean;
+  /**
+   * When the issuer is hidden, the fewest distinct keys the set must hold for the statement's
+   * schema (the anonymity set); a smaller set is refused (ISSUER_SET_TOO_SMALL). Default 2.
+   */
+  minIssuerSetSize?: number;
 }
 
 /** The probing guard's budget; see guard.ts. */
@@ -38,6 +48,9 @@ export interface WalletPolicy {
   probing?: ProbingBudget;
 }
 
+/** The smallest anonymity set a wallet accepts by default when the issuer is hidden: one key hides nothing. */
+export const DEFAULT_MIN_ISSUER_SET_SIZE = 2;
+
 /** The guard's defaults: 2 distinct questions per verifier and attribute per 30 days (at most 2 bits). */
 export const DEFAULT_MAX_DISTINCT = 2;
 export const DEFAULT_WINDOW_DAYS = 30;
@@ -56,6 +69,8 @@ export interface Rules {
   attributes: string[] | undefined;
   disclose: string[];
   budget: Budget;
+  hideIssuer: boolean;
+  minIssuerSetSize: number;
 }
 
 export interface ParsedPolicy {
@@ -78,7 +93,8 @@ function parseBudget(value: unknown, name: string, fallback: Budget): Budget {
 const DAY_MS = 86_400_000;
 
 function parseRules(value: unknown, name: string, defaultBudget: Budget): Rules {
-  const r = assertObject(value, name, { required: [], optional: ["statements", "attributes", "disclose", "probing"] });
+  const r = assertObject(value, name, { required: [], optional: ["statements", "attributes", "disclose", "probing", "hideIssuer", "minIssuerSetSize"] });
+  if (r.hideIssuer !== undefined && typeof r.hideIssuer !== "boolean") throw new MedzkError("INVALID_ARGUMENT", `"${name}.hideIssuer" must be true or false`);
   const statements = r.statements === undefined ? [...TYPES] : names(r.statements, `${name}.statements`);
   for (const [i, t] of statements.entries()) {
     if (!TYPES.includes(t as StatementType)) throw new MedzkError("INVALID_ARGUMENT", `"${name}.statements[${i}]" is not a statement type; known: ${TYPES.join(", ")}`);
@@ -88,6 +104,8 @@ function parseRules(value: unknown, name: string, defaultBudget: Budget): Rules 
     attributes: r.attributes === undefined ? undefined : names(r.attributes, `${name}.attributes`),
     disclose: r.disclose === undefined ? [] : names(r.disclose, `${name}.disclose`),
     budget: parseBudget(r.probing, `${name}.probing`, defaultBudget),
+    hideIssuer: r.hideIssuer === true,
+    minIssuerSetSize: r.minIssuerSetSize === undefined ? DEFAULT_MIN_ISSUER_SET_SIZE : assertInteger(r.minIssuerSetSize, `${name}.minIssuerSetSize`, 1, 4096),
   };
 }
 

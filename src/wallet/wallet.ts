@@ -16,11 +16,12 @@
  * Platform-neutral: the proving function is injected (wallet/node.ts gives Node's `prove`).
  */
 import { type Credential, checkCredential } from "../core/credential.js";
+import { type IssuerSet, parseIssuerSet } from "../core/issuer-set.js";
 import { MedzkError } from "../core/errors.js";
 import type { Presentation } from "../core/presentation.js";
 import { type ProofRequest, parseRequest, requestSignatureValid } from "../core/request.js";
 import type { RevocationStatus } from "../core/revocation.js";
-import type { SchemaDefinition } from "../core/schemas.js";
+import { type SchemaDefinition, schemaIdField } from "../core/schemas.js";
 import type { Statement } from "../core/statement.js";
 import { assertArray, assertClock, assertObject } from "../core/validate.js";
 import { type Holder, holderCommitment, holderEncryptionKey, parseHolder } from "../prover/holder.js";
@@ -62,6 +63,36 @@ export interface WalletOptions {
   revocation?: (credential: Credential) => RevocationStatus | undefined | Promise<RevocationStatus | undefined>;
   /** Called as proving moves through its stages (as prove's `onProgress`), after the wallet has decided to answer. */
   onProgress?: ProveOptions["onProgress"];
+  /**
+   * Asks the holder, once the wallet itself would answer (trusted, allowed, within budget, before
+   * anything the wallet holds is looked at): resolve true to go on, false to decline
+   * (DECLINED_BY_HOLDER). A page shows "Acme Health asks: …" with Share / Decline here. Default:
+   * no question (the policy decides alone).
+   */
+  consent?: (question: ConsentQuestion) => boolean | Promise<boolean>;
+  /**
+   * The verifier's published trusted issuer set with this root (`medzk-issuer-set/v1`, from
+   * `verifier.issuerSet`), for requests that hide the issuer; fetched like a revocation status.
+   * The wallet finds its issuer's member locally: nobody learns which.
+   */
+  issuerSets?: (root: string) => IssuerSet | undefined | Promise<IssuerSet | undefined>;
+}
+
+/** What the holder is asked to agree to: JSON-safe, named from the trust list. */
+export interface ConsentQuestion {
+  /** The verifier as the holder knows it (from the trust list). */
+  verifier: { publicKey: string; name: string };
+  /** The request's purpose label, if any. */
+  purpose?: string;
+  /** The statement to prove, as parsed and normalised. */
+  statement: Statement;
+  /** Attributes whose values would be shown to the verifier. */
+  disclosures: string[];
+  /** The as-of date (YYYY-MM-DD) and where the answer goes. */
+  asOf: string;
+  responseUrl?: string;
+  /** When the issuer is hidden: how many keys the verifier's set holds for the schema (the anonymity set). */
+  issuerSetSize?: number;
 }
 
 /** The receipts as exported: JSON-safe, for the holder to keep or inspect elsewhere. */
@@ -130,8 +161,14 @@ const signatureOf = (c: Credential): string => JSON.stringify([c.signature.R8x, 
 
 const OPTION_KEYS = {
   required: ["trustedVerifiers"],
-  optional: ["holder", "credentials", "policy", "store", "clock", "artifacts", "revocation", "onProgress"],
+  optional: ["holder", "credentials", "policy", "store", "clock", "artifacts", "revocation", "onProgress", "consent", "issuerSets"],
 } as const;
+
+/** An optional callback option: absent, or a function. */
+function optionalFunction<T>(value: unknown, name: string): T | undefined {
+  if (value !== undefined && typeof value !== "function") throw new MedzkError("INVALID_ARGUMENT", `"${name}" must be a function`);
+  return value as T | undefined;
+}
 
 /** A wallet proving with `prove` (Node's or the browser's). */
 export function createWalletWith(options: WalletOptions, prove: (options: ProveOptions) => Promise<Presentation>): Wallet {
@@ -144,10 +181,10 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
   const clock = assertClock(o.clock);
   const store = (o.store ?? new MemoryWalletStore()) as WalletStore;
   if (typeof store.load !== "function" || typeof store.save !== "function") throw new MedzkError("INVALID_ARGUMENT", `"store" must have load() and save()`);
-  if (o.revocation !== undefined && typeof o.revocation !== "function") throw new MedzkError("INVALID_ARGUMENT", `"revocation" must be a function`);
-  const revocation = o.revocation as WalletOptions["revocation"];
-  if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw new MedzkError("INVALID_ARGUMENT", `"onProgress" must be a function`);
-  const onProgress = o.onProgress as WalletOptions["onProgress"];
+  const revocation = optionalFunction<WalletOptions["revocation"]>(o.revocation, "revocation");
+  const onProgress = optionalFunction<WalletOptions["onProgress"]>(o.onProgress, "onProgress");
+  const consent = optionalFunction<WalletOptions["consent"]>(o.consent, "consent");
+  const issuerSets = optionalFunction<WalletOptions["issuerSets"]>(o.issuerSets, "issuerSets");
   const artifacts = o.artifacts as WalletOptions["artifacts"];
 
   const save = async (s: Held) => {
@@ -219,6 +256,28 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     return structuredClone(admitted);
   };
 
+  /**
+   * The verifier's set the request names, parsed strictly, with its anonymity set for the schema
+   * (distinct keys). Refuses ISSUER_SET_UNAVAILABLE (no set, or another root) and
+   * ISSUER_SET_TOO_SMALL; both decided from public data.
+   */
+  const trustedSet = async (root: string, schema: SchemaDefinition, rules: { minIssuerSetSize: number }, name: string): Promise<{ set: IssuerSet; size: number }> => {
+    let set: IssuerSet | undefined;
+    try {
+      const found = issuerSets === undefined ? undefined : await issuerSets(root);
+      set = found === undefined ? undefined : parseIssuerSet(found);
+    } catch (cause) {
+      throw new MedzkError("ISSUER_SET_UNAVAILABLE", `the trusted issuer set ${name}'s request names could not be read`, { cause });
+    }
+    if (set === undefined || set.root !== root) throw new MedzkError("ISSUER_SET_UNAVAILABLE", `the wallet has no copy of the trusted issuer set ${name}'s request names`);
+    const field = schemaIdField(schema).toString();
+    const size = new Set(set.members.filter((m) => m.schemaId === field).map((m) => m.publicKey)).size;
+    if (size < rules.minIssuerSetSize) {
+      throw new MedzkError("ISSUER_SET_TOO_SMALL", `${name} hides the issuer among ${size} key(s) for ${schema.id}; this wallet wants at least ${rules.minIssuerSetSize}`);
+    }
+    return { set, size };
+  };
+
   // A query may be over the holder's own (non-built-in) schema: resolve it from the credentials.
   const schemasOf = (held: Held) => (id: string): SchemaDefinition | undefined => held.credentials.find((c) => c.schema.id === id)?.schema ?? builtinSchemas(id);
 
@@ -254,11 +313,27 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     const now = new Date(receipt.at);
     checkRequestTiming(request, now);
     const statement: Statement = parseStatement(request.statement, schemas);
-    const disclose = checkAllowed(statement, policy.rulesFor(verifier.publicKey), verifier.name);
-    const schemaId = statementDefinition(statement.type).schema(statement, schemas).id;
+    const rules = policy.rulesFor(verifier.publicKey);
+    const disclose = checkAllowed(statement, rules, verifier.name);
+    const schema = statementDefinition(statement.type).schema(statement, schemas);
+    const schemaId = schema.id;
+    // The issuer: revealed, or hidden among the verifier's set (public data, not the record).
+    const issuerSet = request.issuerSet === undefined ? undefined : await trustedSet(request.issuerSet, schema, rules, verifier.name);
+    if (issuerSet === undefined && rules.hideIssuer) {
+      throw new MedzkError("REQUEST_NOT_ALLOWED", `the wallet's policy answers ${verifier.name} only with the issuer hidden, and this request reveals it`);
+    }
     // The budget before anything the wallet holds: which credentials it has is itself private
     // (a schema can name a clinic), so a verifier past its budget learns not even that.
     s.guard.check(verifier.publicKey, statement, now, verifier.name);
+    // The holder's own say, before the wallet evaluates anything. NOTE: a person who declines
+    // knows the record; a decline can say what the person lets it say. It spends no budget.
+    if (consent) {
+      const question: ConsentQuestion = { verifier: { publicKey: verifier.publicKey, name: verifier.name }, statement: structuredClone(statement), disclosures: [...disclose], asOf: request.asOf };
+      if (issuerSet !== undefined) question.issuerSetSize = issuerSet.size;
+      if (request.purpose !== undefined) question.purpose = request.purpose;
+      if (request.responseUrl !== undefined) question.responseUrl = request.responseUrl;
+      if ((await consent(question)) !== true) throw new MedzkError("DECLINED_BY_HOLDER", `the holder declined ${verifier.name}'s request`);
+    }
     // From here on the wallet's contents are looked at: remember the question first, durably.
     s.guard.record(verifier.publicKey, statement, now);
     await save(s);
@@ -276,6 +351,7 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
           ...(artifacts === undefined ? {} : { artifacts }),
           ...(onProgress === undefined ? {} : { onProgress }),
           ...(revocation === undefined ? {} : { revocation: await revocation(credential) }),
+          ...(issuerSet === undefined ? {} : { issuerSet: issuerSet.set }),
         });
         receipt.outcome = "shown";
         receipt.disclosures = disclose;
@@ -283,8 +359,9 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
         return presentation;
       } catch (error) {
         refusal = error;
-        // Another credential of the schema may satisfy it; any other failure is final.
-        if (!(error instanceof MedzkError && error.code === "STATEMENT_NOT_SATISFIED")) break;
+        // Another credential of the schema may satisfy it (or come from an issuer in the
+        // verifier's set); any other failure is final.
+        if (!(error instanceof MedzkError && (error.code === "STATEMENT_NOT_SATISFIED" || error.code === "ISSUER_NOT_IN_SET"))) break;
       }
     }
     throw refusal;

@@ -65,6 +65,7 @@ async function listen(server: ReturnType<typeof createServer>): Promise<string> 
 
 const MIME: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
   ".map": "application/json",
   ".json": "application/json",
@@ -144,6 +145,7 @@ describe("browser entry (Node side)", () => {
         "MedzkError",
         "MemoryWalletStore",
         "NEVER_EXPIRES",
+        "auditTrail",
         "buildCircuitInput",
         "checkCredential",
         "createHolder",
@@ -156,6 +158,17 @@ describe("browser entry (Node side)", () => {
         "prove",
       ]
     `);
+  });
+
+  it("its types require the artifact URL too (tsc, part of npm test, checks these lines)", () => {
+    const patient = createHolder();
+    const typeErrors = [
+      // @ts-expect-error: a browser has no package folder, so `artifacts` is required
+      () => browserApi.prove({ credential: {} as Parameters<typeof browserApi.prove>[0]["credential"], holder: patient, request: {} }),
+      // @ts-expect-error: the same for the wallet
+      () => browserApi.createWallet({ holder: patient, trustedVerifiers: [] }),
+    ];
+    expect(typeErrors).toHaveLength(2);
   });
 
   it("requires an artifact URL in the browser and refuses a malformed one", async () => {
@@ -276,16 +289,23 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
   async function submit(
     on: Page,
     add: { credential?: unknown; holder?: unknown } = {},
-    options: { passphrase?: string; button?: "#prove" | "#unlock" } = {},
-  ): Promise<{ status: string | null; result: string | null; wallMs: number }> {
+    options: { passphrase?: string; button?: "#prove" | "#unlock"; consent?: "#share" | "#decline" } = {},
+  ): Promise<{ status: string | null; result: string | null; wallMs: number; asked?: string | null }> {
     await on.fill("#passphrase", options.passphrase ?? PASSPHRASE);
     await on.$eval("details", (d) => ((d as HTMLDetailsElement).open = true));
     await on.fill("#credential", add.credential === undefined ? "" : JSON.stringify(add.credential));
     await on.fill("#holder", add.holder === undefined ? "" : JSON.stringify(add.holder));
     const started = Date.now();
     await on.click(options.button ?? "#prove");
-    await on.waitForSelector("#result:not([data-status=working])[data-status]", { timeout: 60_000 });
-    return { status: await on.getAttribute("#result", "data-status"), result: await on.textContent("#result"), wallMs: Date.now() - started };
+    // Either the wallet asks the patient (then answer as told: share by default) or it is done.
+    const next = await on.waitForSelector("#consent:not([hidden]), #result:not([data-status=working])[data-status]", { timeout: 60_000 });
+    let asked: string | null | undefined;
+    if ((await next.getAttribute("id")) === "consent") {
+      asked = await on.textContent("#consent-question");
+      await on.click(options.consent ?? "#share");
+      await on.waitForSelector("#result:not([data-status=working])[data-status]", { timeout: 60_000 });
+    }
+    return { status: await on.getAttribute("#result", "data-status"), result: await on.textContent("#result"), wallMs: Date.now() - started, asked };
   }
 
   /** The raw value the wallet page keeps in IndexedDB for a wallet name. */
@@ -325,6 +345,8 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
 
     expect({ ...shown, console: consoleLines, failed }).toMatchObject({ status: "accepted", console: [], failed: [] });
     expect(shown.result).toMatch(/^accepted: age ≥ 18 on \d{4}-\d{2}-\d{2}$/);
+    // The patient was asked, with the verifier named from the trust list.
+    expect(shown.asked).toMatch(/^Acme Health asks: are you at least 18 years old on \d{4}-\d{2}-\d{2}\?$/);
     const stages = await page.$$eval("#progress li", (items) => items.map((li) => (li as HTMLElement).dataset["stage"]));
     expect(stages).toEqual(["request", "checking", "loading-artifacts", "proving", "done", "send"]);
     const at = await stageTimes(page);
@@ -362,6 +384,10 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     for (const secret of [credential.salt, credential.signature.S, "1990-04-01", "Acme Health", commitment]) expect(stored).not.toContain(secret);
     expect(await page.evaluate(() => Object.keys(localStorage))).toEqual(["medzk.verifier"]);
 
+    // Declined: nothing proved, nothing sent, a receipt kept.
+    const sentBefore = presentations.length;
+    expect(await submit(page, {}, { consent: "#decline" })).toMatchObject({ status: "declined", result: "declined: nothing was sent" });
+    expect(presentations).toHaveLength(sentBefore);
     // Warm, from the passphrase alone: the same page proves again (the same question is free).
     expect(await submit(page)).toMatchObject({ status: "accepted" });
     console.info(`browser proof (ageAtLeast), warm: ${describeTimes(await stageTimes(page))}`);
@@ -370,7 +396,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
     expect(await receipts()).toEqual([]);
     expect(await submit(page, {}, { button: "#unlock", passphrase: "not the passphrase" })).toMatchObject({ result: expect.stringMatching(/^error: WALLET_DECRYPTION_FAILED: /) });
     expect(await submit(page, {}, { button: "#unlock" })).toMatchObject({ status: "unlocked" });
-    expect(await receipts()).toEqual([expect.stringMatching(receiptLine), expect.stringMatching(receiptLine)]);
+    expect(await receipts()).toEqual([expect.stringMatching(receiptLine), expect.stringMatching(/ · Acme Health · age ≥ 18 · refused \(DECLINED_BY_HOLDER\)$/), expect.stringMatching(receiptLine)]);
     expect(await page.textContent("#held")).toBe("1 credential(s) in this wallet");
   });
 

@@ -43,6 +43,16 @@ describe("examples", () => {
     expect(stdout.match(/refused (CREDENTIAL_REVOKED|UNTRUSTED_VERIFIER)/g)).toHaveLength(2);
   });
 
+  it("the ledger demo deploys to the in-process EVM, verifies on chain, anchors the audit trail and verifies it", async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ["examples/ledger-demo.mjs"], { timeout: 180_000 });
+    expect(stdout).toMatch(/on chain: Accepted, nullifier/);
+    expect(stdout).toContain("on chain, the same presentation again: Replayed");
+    expect(stdout).toContain("audit verify against the chain: intact");
+    expect(stdout).toMatch(/the patient's wallet sees: \d\d:\d\d:\d\d ageAtLeast OK \(anchored\); \d\d:\d\d:\d\d ageAtLeast OK \(anchored\)/);
+    expect(stdout).toContain("the patient tries again: CREDENTIAL_REVOKED");
+    expect(stdout).toMatch(/a batch of 4 verified with one pairing check: Accepted, Accepted, Accepted, Accepted/);
+  }, 200_000);
+
   it("a process mixing medzk and direct snarkjs proofs completes both and exits", async () => {
     const { stdout } = await run("test/scripts/prove-then-snarkjs.mjs");
     expect(stdout).toContain("direct snarkjs proof verifies: true");

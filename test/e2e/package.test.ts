@@ -12,6 +12,7 @@ import { publint } from "publint";
 import { describe, expect, it } from "vitest";
 import { entryFootprint } from "../../scripts/entry-footprint.mjs";
 import pkg from "../../package.json" with { type: "json" };
+import registry from "../../circuits/circuits.json" with { type: "json" };
 
 const run = promisify(execFile);
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -27,7 +28,8 @@ describe("the npm package", () => {
       for (const file of targets(conditions)) expect(files, `${subpath} -> ${file}`).toContain(file.replace(/^\.\//, ""));
     }
     expect(files).toContain(pkg.bin.medzk.replace(/^\.\//, ""));
-    for (const circuit of ["age_at_least", "insurance_active", "query"]) {
+    // Every circuit of the registry (circuits/circuits.json), the hidden-issuer ones included.
+    for (const circuit of Object.keys(registry.circuits)) {
       for (const ext of ["wasm", "zkey", "vkey.json"]) expect(files).toContain(`artifacts/${circuit}.${ext}`);
     }
     expect(files).toEqual(expect.arrayContaining(["artifacts/manifest.json", "README.md", "SECURITY.md", "LICENSE", "package.json"]));

@@ -4,8 +4,11 @@ import * as api from "../../src/index.js";
 it("the public API is exactly this", () => {
   expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
     [
+      "AUDIT_ENTRY_FORMAT",
       "BUILTIN_SCHEMAS",
       "EMPTY_REVOCATION_ROOT",
+      "FileAuditLog",
+      "FileCheckpointAnchor",
       "FileWalletStore",
       "JsonFileIssuerRegistry",
       "JsonFileVerifierRegistry",
@@ -14,9 +17,14 @@ it("the public API is exactly this", () => {
       "MemoryIssuerRegistry",
       "MemoryWalletStore",
       "NEVER_EXPIRES",
+      "PostgresAuditLog",
       "REVOCATION_CAPACITY",
       "RedisChallengeStore",
       "RevocationRegistry",
+      "anchorCheckpoint",
+      "auditEntriesFor",
+      "auditLogId",
+      "auditTrail",
       "buildCircuitInput",
       "checkCredential",
       "createHolder",
@@ -30,9 +38,11 @@ it("the public API is exactly this", () => {
       "holderEncryptionKey",
       "issueCredential",
       "openCredential",
+      "parseIssuerSet",
       "parseVerifierRegistry",
       "prove",
       "sealCredential",
+      "verifyAuditLog",
     ]
   `);
 });
@@ -41,16 +51,25 @@ it("medzk/verifier exports the verifier side only, each the same object as the r
   const verifierApi = await import("../../src/verifier.js");
   const names = Object.keys(verifierApi).sort();
   expect(names).toEqual([
+    "AUDIT_ENTRY_FORMAT",
     "BUILTIN_SCHEMAS",
     "EMPTY_REVOCATION_ROOT",
+    "FileAuditLog",
+    "FileCheckpointAnchor",
     "JsonFileIssuerRegistry",
     "MedzkError",
     "MemoryChallengeStore",
     "MemoryIssuerRegistry",
+    "PostgresAuditLog",
     "RedisChallengeStore",
+    "anchorCheckpoint",
+    "auditEntriesFor",
+    "auditLogId",
     "createVerifier",
     "defineSchema",
     "generateVerifierKey",
+    "parseIssuerSet",
+    "verifyAuditLog",
   ]);
   for (const name of names) expect((verifierApi as Record<string, unknown>)[name]).toBe((api as Record<string, unknown>)[name]);
 });

@@ -4,6 +4,7 @@
  */
 import { MedzkError } from "../../core/errors.js";
 import { loadServiceConfig, type ServiceConfig } from "../../server/config.js";
+import { recordVerifications } from "../../server/audit.js";
 import { configuredVerifier } from "../../server/configured-verifier.js";
 import { CliError, EXIT } from "../cli-error.js";
 import { withPreset } from "../../server/presets.js";
@@ -43,7 +44,7 @@ Options:
       throw new CliError(EXIT.INPUT, "UNKNOWN_PRESET", `--preset: verifier config ${configFile} has no preset ${JSON.stringify(preset)}; it has ${Object.keys(config.presets).join(", ")}`);
     }
     // No Redis needed to make a request: only verification consumes challenges.
-    const { redis: _redis, ...local } = config;
+    const { redis: _redis, audit: _audit, ...local } = config;
     const { verifier, close } = await fromInput(configFile, () => configuredVerifier(local));
     try {
       await writeJson(optional(args, "out"), verifier.createRequest({ statement: config.presets[preset]! }), "public");
@@ -62,7 +63,8 @@ export const verify: Command = {
 Verifies presentations and prints one JSON line per file: {"file": …, "result": …}, where result
 is { ok: true, preset, … } or { ok: false, error: { code, message } } (UNKNOWN_PRESET for a
 verified statement that is none of the config's presets). One file is verified alone,
-several as a batch. Challenges are consumed: a presentation verifies once. Without "redis" in
+several as a batch. With "audit" in the config each verification is also appended to the audit
+trail (docs/audit.md). Challenges are consumed: a presentation verifies once. Without "redis" in
 the config the record of used challenges lives only as long as this command, so use the service
 (medzk serve) or Redis to refuse replays across runs.
 
@@ -77,12 +79,14 @@ Options:
   async run(args) {
     const configFile = required(args, "config", this);
     if (args.positionals.length === 0) throw new CliError(EXIT.USAGE, "USAGE", `verify needs at least one presentation file (see medzk verify --help)`);
-    const presentations = [];
+    const presentations: unknown[] = [];
     for (const file of args.positionals) presentations.push(await readJson(file, "presentation"));
     const config = await loadConfig(configFile);
-    const { verifier, presets, close } = await fromInput(configFile, () => configuredVerifier(config));
+    const { verifier, presets, audit, close } = await fromInput(configFile, () => configuredVerifier(config));
     try {
       const results = (presentations.length === 1 ? [await verifier.verify(presentations[0])] : await verifier.verifyBatch(presentations)).map((r) => withPreset(r, presets));
+      // As the service does: recorded in the audit trail (if configured) before anything is printed.
+      if (audit) await recordVerifications(audit, results.map((result, i) => ({ result, presentation: presentations[i], expected: undefined })), { presets, purpose: config.purpose, now: new Date() });
       results.forEach((result, i) => process.stdout.write(JSON.stringify({ file: args.positionals[i], result }) + "\n"));
       return results.every((r) => r.ok) ? EXIT.OK : EXIT.REFUSED;
     } finally {

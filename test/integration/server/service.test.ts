@@ -4,7 +4,7 @@
  * OpenAPI, readiness, graceful shutdown and what reaches the logs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Presentation, type ProofRequest, type Statement, createVerifier, generateVerifierKey, prove } from "../../../src/index.js";
+import { type IssuerSet, type Presentation, type ProofRequest, type Statement, createVerifier, generateVerifierKey, prove } from "../../../src/index.js";
 import { type ServiceConfig, type VerifierService, createVerifierService, loadServiceConfig, parseServiceConfig } from "../../../src/server.js";
 import { type World, clone, makeWorld } from "../../helpers/fixtures.js";
 import { mkdtemp, writeFile } from "node:fs/promises";
@@ -352,6 +352,34 @@ describe("verifier service", () => {
   });
 });
 
+describe("a service that hides the issuer", () => {
+  it("sends the trusted set with each request; the wallet's proof is accepted once and the result names the set, not the issuer", async () => {
+    const hidden = await createVerifierService({ ...config, hideIssuer: true }, { logger: false });
+    const url = await hidden.listen();
+    try {
+      const res = await fetch(url + "/v1/requests", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ preset: "adult" }) });
+      expect(res.status).toBe(201);
+      const { request, issuerSet } = (await res.json()) as { request: ProofRequest; issuerSet: IssuerSet };
+      expect(issuerSet).toMatchObject({ format: "medzk-issuer-set/v1", root: request.issuerSet });
+      expect(issuerSet.members.map((m) => m.publicKey).sort()).toEqual([world.hospital.publicKey, world.insurerKey.publicKey].sort());
+      const presentation = await prove({ credential: world.record, holder: world.patient, request, issuerSet });
+      expect(JSON.stringify(presentation)).not.toContain(world.hospital.publicKey);
+      const verify = () => fetch(url + "/v1/verify", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ presentation, expected: request }) }).then((r) => r.json());
+      const { result } = (await verify()) as { result: Record<string, unknown> };
+      expect(result).toMatchObject({ ok: true, preset: "adult", issuerSet: issuerSet.root });
+      expect(result).not.toHaveProperty("issuer");
+      expect(result).not.toHaveProperty("issuerId");
+      expect(await verify()).toMatchObject({ result: { ok: false, error: { code: "REQUEST_REPLAYED" } } });
+    } finally {
+      await hidden.close();
+    }
+  });
+
+  it("refuses a hideIssuer that is not a boolean", () => {
+    expect(() => parseServiceConfig({ presets: PRESETS, trustedIssuers: [world.hospital.publicKey], signingKey: { hex: SIGNING_KEY.privateKey }, hideIssuer: "yes" })).toThrow(/hideIssuer/);
+  });
+});
+
 describe("service configuration", () => {
   const signing = generateVerifierKey();
   const key = signing.privateKey;
@@ -365,6 +393,7 @@ describe("service configuration", () => {
       signingKey: signing,
       scope: `medzk-verifier:${signing.publicKey}`,
       presets: { adult: { type: "ageAtLeast", minAge: 18 } },
+      hideIssuer: false,
       trustedIssuers: [w.hospital.publicKey],
       requestTtlSeconds: 300,
       maxRootAgeSeconds: 3600,

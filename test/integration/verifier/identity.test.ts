@@ -8,8 +8,9 @@ import { ed25519 } from "@noble/curves/ed25519";
 import { bytesToHex, bytesToNumberLE, hexToBytes, numberToBytesLE } from "@noble/curves/utils";
 import { beforeAll, describe, expect, it } from "vitest";
 import { requestSigningInput } from "../../../src/core/request.js";
-import { MedzkError, type Presentation, type ProofRequest, createVerifier, generateVerifierKey, prove } from "../../../src/index.js";
+import { type Presentation, type ProofRequest, createVerifier, generateVerifierKey, prove } from "../../../src/index.js";
 import { clone, makeWorld, type World } from "../../helpers/fixtures.js";
+import { rejectionCodeOf } from "../../helpers/errors.js";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
 /** Ed25519's group order L. */
@@ -38,15 +39,7 @@ let acmePresentation: Presentation;
 
 const proveRequest = (request: unknown) => prove({ credential: world.record, holder: world.patient, request, clock: () => NOW });
 
-async function refusalCode(run: () => Promise<unknown>): Promise<string | undefined> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(MedzkError);
-    return (error as MedzkError).code;
-  }
-  return undefined;
-}
+const refusalCode = rejectionCodeOf;
 
 beforeAll(async () => {
   world = await makeWorld("1990-05-17");

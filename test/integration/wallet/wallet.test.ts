@@ -56,3 +56,24 @@ it("answers a trusted verifier with a presentation it accepts, records it, and r
   expect(receipts[0]).toMatchObject({ verifier: { publicKey: acmeKey.publicKey, name: "Acme Health" }, outcome: "shown", nullifier: result.nullifier, asOf: "2026-06-15" });
   expect(receipts.slice(1).map((r) => r.code)).toEqual(["STATEMENT_NOT_SATISFIED", "PROBING_LIMIT"]);
 });
+
+it("answers a hidden-issuer request with a real proof the verifier accepts; nothing in it names the issuer", async () => {
+  const acmeKey = generateVerifierKey();
+  const insurer = createVerifier({ trustedIssuers: [world.hospital.publicKey, world.insurerKey.publicKey], key: acmeKey, name: "Acme Health", clock: () => NOW });
+  const statement = { type: "ageAtLeast", minAge: 18 } as const;
+  const set = await insurer.issuerSet({ statement });
+  const wallet = createWallet({
+    holder: world.patient,
+    credentials: [world.record],
+    trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health" }],
+    policy: { default: { hideIssuer: true } },
+    issuerSets: (root) => (root === set.root ? set : undefined),
+    clock: () => NOW,
+  });
+  const presentation = await wallet.respond(insurer.createRequest({ statement, issuerSet: set.root }));
+  const text = JSON.stringify(presentation);
+  expect(text).not.toContain(world.hospital.publicKey);
+  const result = await insurer.verify(presentation);
+  expect(result).toMatchObject({ ok: true, issuerSet: set.root });
+  expect(result).not.toHaveProperty("issuer");
+});

@@ -4,13 +4,13 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Credential, checkCredential } from "../../../src/core/credential.js";
-import { MedzkError } from "../../../src/core/errors.js";
 import { FIELD_ORDER } from "../../../src/core/field.js";
 import { PRESENTATION_FORMAT, parsePresentation } from "../../../src/core/presentation.js";
 import { type ProofRequest, REQUEST_FORMAT, checkRequest, parseRequest } from "../../../src/core/request.js";
 import { issueCredential } from "../../../src/issuer/issue-credential.js";
 import { generateIssuerKey } from "../../../src/issuer/keys.js";
 import { createHolder } from "../../../src/prover/holder.js";
+import { rejectionCodeOf } from "../../helpers/errors.js";
 
 const request: ProofRequest = {
   format: REQUEST_FORMAT,
@@ -36,15 +36,8 @@ const V1 = {
   mac: "ab".repeat(32),
 };
 
-async function codeOf(f: () => unknown): Promise<string | undefined> {
-  try {
-    await f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MedzkError);
-    return (e as MedzkError).code;
-  }
-  return undefined;
-}
+/** The code of the MedzkError `f` throws or rejects with (sync parsers and async checks alike). */
+const codeOf = (f: () => unknown) => rejectionCodeOf(async () => f());
 
 function without(value: Record<string, unknown>, key: string): Record<string, unknown> {
   const { [key]: _removed, ...rest } = value;

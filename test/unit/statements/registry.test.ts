@@ -15,6 +15,7 @@ import { BUILTIN_SCHEMAS, schemaIdField, slotOf } from "../../../src/core/schema
 import { MAX_DISCLOSED, MAX_PREDICATES, NO_SLOT, SET_SIZE } from "../../../src/statements/query.js";
 import {
   type Statement,
+  ISSUER_MODES,
   STATEMENT_TYPES,
   builtinSchemas,
   flattenInputs,
@@ -46,25 +47,51 @@ const code = (f: () => unknown): string => {
 
 describe("statement registry", () => {
   it("serves exactly the statements of circuits/circuits.json, each from its circuit", () => {
-    expect([...STATEMENT_TYPES].sort()).toEqual(CIRCUITS.filter((c) => c.issuerMode === "key").flatMap((c) => c.statements).sort());
+    // Every statement once per issuer mode: "key" (issuer key public) and "set" (hidden).
+    for (const mode of ISSUER_MODES) {
+      expect([...STATEMENT_TYPES].sort(), mode).toEqual(CIRCUITS.filter((c) => c.issuerMode === mode).flatMap((c) => c.statements).sort());
+    }
+    expect(CIRCUITS.every((c) => (ISSUER_MODES as readonly string[]).includes(c.issuerMode))).toBe(true);
     expect(Object.keys(EXAMPLES).sort()).toEqual([...STATEMENT_TYPES].sort());
     for (const type of STATEMENT_TYPES) {
-      const def = statementDefinition(type);
-      const circuit = CIRCUITS.find((c) => c.name === def.circuit)!;
-      expect(circuit.statements).toContain(type);
-      expect(def.signals).toEqual(circuit.publicSignals);
-      expect(def.outputs).toEqual(circuit.outputs);
+      expect(statementDefinition(type)).toBe(statementDefinition(type, "key"));
+      for (const mode of ISSUER_MODES) {
+        const def = statementDefinition(type, mode);
+        const circuit = CIRCUITS.find((c) => c.name === def.circuit)!;
+        expect(circuit.statements).toContain(type);
+        expect(circuit.issuerMode).toBe(mode);
+        expect(def.issuerMode).toBe(mode);
+        expect(def.signals).toEqual(circuit.publicSignals);
+        expect(def.outputs).toEqual(circuit.outputs);
+      }
     }
   });
 
-  it("derives every public input but the issuer key and the revocation root from the request", () => {
+  it("a hidden-issuer circuit has its sibling's public signals with issuerAx, issuerAy, revocationRoot replaced by issuerSetRoot", () => {
     for (const type of STATEMENT_TYPES) {
-      const def = statementDefinition(type);
-      const statement = parseStatement(EXAMPLES[type]);
-      const schema = def.schema(statement, builtinSchemas);
-      const derived = [...flattenInputs({ asOfDate: 0n, challenge: 0n, scope: 0n, ...def.publicInputs(statement, schema) }).keys()];
-      const inputs = def.signals.slice(def.outputs.length);
-      expect([...derived, "issuerAx", "issuerAy", "revocationRoot"].sort(), type).toEqual([...inputs].sort());
+      const key = statementDefinition(type, "key");
+      const set = statementDefinition(type, "set");
+      const at = key.signals.indexOf("issuerAx");
+      expect(key.signals.slice(at, at + 3)).toEqual(["issuerAx", "issuerAy", "revocationRoot"]);
+      expect(set.signals).toEqual([...key.signals.slice(0, at), "issuerSetRoot", ...key.signals.slice(at + 3)]);
+      expect(set.outputs).toEqual(key.outputs);
+      const keyEntry = CIRCUITS.find((c) => c.name === key.circuit)!;
+      const setEntry = CIRCUITS.find((c) => c.name === set.circuit)!;
+      expect(setEntry.params).toEqual(keyEntry.params);
+      expect(setEntry.schema).toBe(keyEntry.schema);
+    }
+  });
+
+  it("derives every public input but the issuer key and the revocation root (or the set root, compared with the request's) from the request", () => {
+    for (const type of STATEMENT_TYPES) {
+      for (const [mode, issuerSignals] of [["key", ["issuerAx", "issuerAy", "revocationRoot"]], ["set", ["issuerSetRoot"]]] as const) {
+        const def = statementDefinition(type, mode);
+        const statement = parseStatement(EXAMPLES[type]);
+        const schema = def.schema(statement, builtinSchemas);
+        const derived = [...flattenInputs({ asOfDate: 0n, challenge: 0n, scope: 0n, ...def.publicInputs(statement, schema) }).keys()];
+        const inputs = def.signals.slice(def.outputs.length);
+        expect([...derived, ...issuerSignals].sort(), `${type} ${mode}`).toEqual([...inputs].sort());
+      }
     }
   });
 

@@ -276,3 +276,50 @@ describe("what the wallet holds", () => {
     expect(await code(() => wallet.credentials())).toBe("WALLET_STORE_INVALID");
   });
 });
+
+describe("asking the holder", () => {
+  it("asks only once the wallet itself would answer, names the verifier from the trust list, and a decline spends no budget", async () => {
+    const asked: unknown[] = [];
+    let answer: unknown = false;
+    const { wallet, verifier } = setup({ policy: { probing: { maxDistinct: 1 } }, consent: async (q) => (asked.push(q), answer as boolean) });
+    expect(await code(() => wallet.respond(verifier().createRequest({ statement: AGE(21) })))).toBe("DECLINED_BY_HOLDER");
+    expect(asked).toEqual([{ verifier: { publicKey: acmeKey.publicKey, name: "Acme Health" }, statement: AGE(21), disclosures: [], asOf: "2026-06-15" }]);
+    // Not asked about what the wallet refuses by itself: a stranger, a disallowed disclosure.
+    expect(await code(() => wallet.respond(verifier(strangerKey).createRequest({ statement: AGE(18) })))).toBe("UNTRUSTED_VERIFIER");
+    const disclose: Statement = { type: "query", schema: "insurance-coverage/v1", where: [], disclose: ["plan"] };
+    expect(await code(() => wallet.respond(verifier().createRequest({ statement: disclose })))).toBe("REQUEST_NOT_ALLOWED");
+    expect(asked).toHaveLength(1);
+    // The decline spent nothing: a new question still fits the budget of 1. Only `true` consents.
+    answer = "yes";
+    expect(await code(() => wallet.respond(verifier().createRequest({ statement: AGE(18) })))).toBe("DECLINED_BY_HOLDER");
+    answer = true;
+    expect(await code(() => wallet.respond(verifier().createRequest({ statement: AGE(18) })))).toBe("shown");
+    expect(await code(() => wallet.respond(verifier().createRequest({ statement: AGE(30) })))).toBe("PROBING_LIMIT");
+    expect(asked).toHaveLength(3);
+    expect((await wallet.receipts()).map((r) => r.code ?? r.outcome)).toEqual(["DECLINED_BY_HOLDER", "UNTRUSTED_VERIFIER", "REQUEST_NOT_ALLOWED", "DECLINED_BY_HOLDER", "shown", "PROBING_LIMIT"]);
+  });
+});
+
+describe("the issuer hidden among the verifier's set", () => {
+  it("answers with the verifier's set (fetched by root), tells the holder its size, and refuses a missing or too small set", async () => {
+    const asked: Array<{ issuerSetSize?: number }> = [];
+    const { verifier } = setup();
+    const acme = verifier();
+    const set = await acme.issuerSet({ statement: AGE(18) });
+    const hidden = () => acme.createRequest({ statement: AGE(18), issuerSet: set.root });
+    const sets = async (root: string) => (root === set.root ? set : undefined);
+    const { wallet } = setup({ issuerSets: sets, consent: (q) => (asked.push(q), true) });
+    expect(await code(() => wallet.respond(hidden()))).toBe("shown");
+    expect(asked[0]?.issuerSetSize).toBe(2); // the hospital's and the insurer's keys, both trusted for every schema
+    expect(await code(() => setup().wallet.respond(hidden()))).toBe("ISSUER_SET_UNAVAILABLE");
+    expect(await code(() => setup({ issuerSets: async () => ({ ...set, root: "1" }) }).wallet.respond(hidden()))).toBe("ISSUER_SET_UNAVAILABLE");
+    const strict = setup({ issuerSets: sets, policy: { default: { minIssuerSetSize: 3 } } }).wallet;
+    expect(await code(() => strict.respond(hidden()))).toBe("ISSUER_SET_TOO_SMALL");
+  });
+
+  it("a policy may require the issuer hidden: a request revealing it is not allowed", async () => {
+    const { wallet, verifier } = setup({ policy: { verifiers: { [acmeKey.publicKey]: { hideIssuer: true } } } });
+    expect(await code(() => wallet.respond(verifier().createRequest({ statement: AGE(18) })))).toBe("REQUEST_NOT_ALLOWED");
+    expect(() => setup({ policy: { default: { hideIssuer: "yes" } } as never })).toThrow(/hideIssuer/);
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * The verifier service's audit trail, end to end: two instances sharing one signing key and one
+ * file log (and, when PostgreSQL is available, one database) record every verification, accepted
+ * or refused, batch items included, in one valid chain; checkpoints are anchored; the patient's
+ * wallet fetches its entries from GET /v1/audit/entries and checks them against the anchor; the
+ * entries and the service's logs hold no attributes, proofs or signals; a broken trail withholds
+ * results (503 AUDIT_UNAVAILABLE).
+ */
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FileCheckpointAnchor } from "../../../src/audit/file-anchor.js";
+import { FileAuditLog } from "../../../src/audit/file-audit-log.js";
+import { PostgresAuditLog } from "../../../src/audit/postgres-audit-log.js";
+import { verifyAuditLog } from "../../../src/audit/verify-log.js";
+import { type Presentation, type ProofRequest, auditTrail, generateVerifierKey, prove } from "../../../src/index.js";
+import { holderNullifier } from "../../../src/prover/holder.js";
+import { type VerifierService, createVerifierService, parseServiceConfig } from "../../../src/server.js";
+import { type World, clone, makeWorld } from "../../helpers/fixtures.js";
+import { type TestPostgres, hasPostgres, startPostgres } from "../../helpers/postgres.js";
+
+const KEY = generateVerifierKey();
+const SCOPE = `medzk-verifier:${KEY.publicKey}/claims`;
+let world: World;
+let dir: string;
+const logs: string[] = [];
+
+async function start(audit: unknown): Promise<[VerifierService, string]> {
+  const config = parseServiceConfig(
+    { listen: { host: "127.0.0.1", port: 0 }, purpose: "claims", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: [world.hospital.publicKey], signingKey: { hex: KEY.privateKey }, audit },
+    { baseDir: dir },
+  );
+  const service = await createVerifierService(config, { logger: { write: (line: string) => void logs.push(line) } });
+  return [service, await service.listen()];
+}
+
+const post = (base: string, path: string, body: unknown) => fetch(base + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+beforeAll(async () => {
+  world = await makeWorld("1990-05-17");
+  dir = await mkdtemp(join(tmpdir(), "medzk-audit-service-"));
+});
+
+describe("service audit trail (file)", () => {
+  const AUDIT = { file: "audit.jsonl", anchor: { file: "anchors.jsonl" }, checkpointEvery: 4 };
+  let a: VerifierService;
+  let b: VerifierService;
+  let baseA: string;
+  let baseB: string;
+  const nullifier = () => holderNullifier(BigInt(world.patient.secret), SCOPE).toString();
+  let p1: Presentation;
+  let p2: Presentation;
+  let p3: Presentation;
+
+  beforeAll(async () => {
+    [a, baseA] = await start(AUDIT);
+    [b, baseB] = await start(AUDIT);
+    const requestFrom = async (base: string) => ((await (await post(base, "/v1/requests", { preset: "adult" })).json()) as { request: ProofRequest }).request;
+    // One proof at a time (snarkjs's curve is shared within the process).
+    const made: Presentation[] = [];
+    for (const base of [baseA, baseB, baseA]) made.push(await prove({ credential: world.record, holder: world.patient, request: await requestFrom(base) }));
+    [p1, p2, p3] = made as [Presentation, Presentation, Presentation];
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+  });
+
+  it("two instances record every verification, accepted or refused, in one chain with anchored checkpoints", async () => {
+    const tampered = clone(p3);
+    tampered.proof.pi_a[0] = p1.proof.pi_a[0]!;
+    const first = await Promise.all([
+      post(baseA, "/v1/verify", { presentation: p1, expected: p1.request }),
+      post(baseB, "/v1/verify", { presentation: p2, expected: p2.request.challenge }),
+      post(baseB, "/v1/verify-batch", { presentations: [p3, tampered, { format: "nope" }], expected: [p3.request, tampered.request, "424242"] }),
+      // Concurrent refusals on both instances: each an entry, identified by the challenge awaited.
+      ...Array.from({ length: 20 }, (_, i) => post(i % 2 ? baseA : baseB, "/v1/verify", { presentation: { format: "nope" }, expected: String(1000 + i) })),
+    ]);
+    expect(first.map((r) => r.status)).toEqual(Array(first.length).fill(200));
+    const replay = await post(baseA, "/v1/verify", { presentation: p1, expected: p1.request });
+    expect(((await replay.json()) as { result: { error: { code: string } } }).result.error.code).toBe("REQUEST_REPLAYED");
+    await Promise.all([a.close(), b.close()]);
+
+    const log = new FileAuditLog(join(dir, "audit.jsonl"), { verifier: KEY.publicKey });
+    const anchor = new FileCheckpointAnchor(join(dir, "anchors.jsonl"));
+    const checkpoints = await anchor.checkpoints(log.logId);
+    const report = verifyAuditLog({ verifier: KEY.publicKey, records: await log.dump(), checkpoints });
+    // 2 + 3 batch items + 20 refusals + 1 replay; every one covered by a checkpoint (closing anchors the rest).
+    expect(report).toMatchObject({ ok: true, size: 26, covered: 26 });
+    expect(checkpoints.length).toBeGreaterThanOrEqual(2);
+    const entries = (await log.read(0)).map((r) => r.entry);
+    expect(new Set(entries.filter((e) => e.result === "MALFORMED_PRESENTATION").map((e) => e.requestId))).toEqual(new Set([...Array.from({ length: 20 }, (_, i) => String(1000 + i)), "424242"]));
+    const patient = entries.filter((e) => e.nullifier === nullifier());
+    expect(patient.map((e) => e.result).sort()).toEqual(["INVALID_PROOF", "OK", "OK", "OK", "REQUEST_REPLAYED"]);
+    for (const e of patient) {
+      expect(e).toMatchObject({ verifier: KEY.publicKey, purpose: "claims", statement: { type: "ageAtLeast", minAge: 18 } });
+      if (e.result === "OK") expect(e.preset).toBe("adult");
+    }
+    expect(patient.find((e) => e.result === "OK" && e.requestId === p1.request.challenge)).toBeDefined();
+    // Nothing of the credential or the proof: no issuer key or revocation root signal (signals 1-3;
+    // the nullifier and the challenge are the entry's), no proof, no date of birth.
+    const text = await readFile(join(dir, "audit.jsonl"), "utf8");
+    for (const s of [...p1.publicSignals.slice(1, 4), p1.proof.pi_a[0]!, "1990", "dateOfBirth", "pi_a", "publicSignals"]) expect(text).not.toContain(s);
+    // The service's logs never name a nullifier.
+    expect(logs.join("")).not.toContain(nullifier());
+  });
+
+  it("serves a patient their entries with proofs, which the wallet checks against the anchor", async () => {
+    const [c, baseC] = await start(AUDIT);
+    try {
+      const anchor = new FileCheckpointAnchor(join(dir, "anchors.jsonl"));
+      const report = await auditTrail({ holder: world.patient, verifier: { publicKey: KEY.publicKey, purpose: "claims" }, anchor, url: baseC });
+      expect(report.problems).toEqual([]);
+      expect(report.ok).toBe(true);
+      expect(report.items.map((i) => i.result).sort()).toEqual(["INVALID_PROOF", "OK", "OK", "OK", "REQUEST_REPLAYED"]);
+      expect(report.items.every((i) => i.status === "anchored")).toBe(true);
+      // Only this nullifier's entries.
+      const answer = (await (await fetch(`${baseC}/v1/audit/entries?nullifier=${report.nullifier}`)).json()) as { entries: unknown[] };
+      expect(answer.entries).toHaveLength(5);
+      const other = (await (await fetch(`${baseC}/v1/audit/entries?nullifier=5`)).json()) as { entries: unknown[]; checkpoints: unknown[] };
+      expect(other).toMatchObject({ entries: [], checkpoints: [] });
+      for (const bad of ["", "?nullifier=01", "?nullifier=abc", "?nullifier=1&nullifier=2"]) {
+        const res = await fetch(`${baseC}/v1/audit/entries${bad}`);
+        expect(res.status).toBe(400);
+      }
+      const doc = (await (await fetch(`${baseC}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+      expect(doc.paths).toHaveProperty("/v1/audit/entries");
+    } finally {
+      await c.close();
+    }
+  });
+
+  it("withholds results (503 AUDIT_UNAVAILABLE) when the trail cannot be written", async () => {
+    const path = join(dir, "audit.jsonl");
+    const lines = (await readFile(path, "utf8")).split("\n");
+    const edited = JSON.parse(lines[3]!);
+    edited.entry.result = "OK";
+    lines[3] = JSON.stringify(edited);
+    await writeFile(path, lines.join("\n"));
+    const [c, baseC] = await start(AUDIT);
+    try {
+      const res = await post(baseC, "/v1/verify", { presentation: { format: "nope" }, expected: "1" });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ error: { code: "AUDIT_UNAVAILABLE", message: expect.any(String) } });
+      const batch = await post(baseC, "/v1/verify-batch", { presentations: [{ format: "nope" }], expected: ["1"] });
+      expect(batch.status).toBe(503);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+const postgres = hasPostgres("the service audit trail on PostgreSQL");
+describe.skipIf(!postgres)("service audit trail (PostgreSQL, two instances)", () => {
+  let pg: TestPostgres;
+  beforeAll(async () => {
+    pg = await startPostgres();
+  });
+  afterAll(async () => {
+    await pg?.stop();
+  });
+
+  it("two instances appending concurrently keep one order and a valid chain", async () => {
+    const audit = { postgres: { url: pg.url }, anchor: { file: "pg-anchors.jsonl" }, checkpointEvery: 8 };
+    const [[a, baseA], [b, baseB]] = await Promise.all([start(audit), start(audit)]);
+    try {
+      const responses = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          i % 3 === 0
+            ? post(i % 2 ? baseA : baseB, "/v1/verify-batch", { presentations: [{ format: "nope" }, { format: "nope" }], expected: [String(5000 + i), String(6000 + i)] })
+            : post(i % 2 ? baseA : baseB, "/v1/verify", { presentation: { format: "nope" }, expected: String(5000 + i) }),
+        ),
+      );
+      expect(responses.map((r) => r.status)).toEqual(Array(60).fill(200));
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+    const log = await PostgresAuditLog.connect(pg.url, { verifier: KEY.publicKey });
+    try {
+      const anchor = new FileCheckpointAnchor(join(dir, "pg-anchors.jsonl"));
+      const report = verifyAuditLog({ verifier: KEY.publicKey, records: await log.dump(), checkpoints: await anchor.checkpoints(log.logId) });
+      expect(report).toMatchObject({ ok: true, size: 80, covered: 80 });
+      const ids = (await log.read(0)).map((r) => r.entry.requestId);
+      expect(new Set(ids).size).toBe(80);
+      // A batch's items are consecutive: one group commit, one transaction.
+      for (let i = 0; i < 60; i += 3) expect(ids.indexOf(String(6000 + i)) - ids.indexOf(String(5000 + i))).toBe(1);
+    } finally {
+      await log.close();
+    }
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * The verifier's trusted issuer sets (src/verifier/issuer-sets.ts): who is a member, and which
+ * set roots a proof may use (current; replaced less than maxRootAge ago unless a key of it was
+ * since withdrawn; never an unknown one). Proving against the sets is
+ * test/integration/verifier/hidden-issuer.test.ts.
+ */
+import { describe, expect, it } from "vitest";
+import { parseIssuerSet } from "../../../src/core/issuer-set.js";
+import { EMPTY_REVOCATION_ROOT } from "../../../src/core/revocation.js";
+import { BUILTIN_SCHEMAS, schemaIdField } from "../../../src/core/schemas.js";
+import { generateIssuerKey } from "../../../src/issuer/keys.js";
+import { createVerifier } from "../../../src/verifier/create-verifier.js";
+import { type IssuerRegistry, MemoryIssuerRegistry } from "../../../src/verifier/issuer-registry.js";
+import { IssuerSets } from "../../../src/verifier/issuer-sets.js";
+import { Refusal } from "../../../src/verifier/refusal.js";
+import { trustSources } from "../../../src/verifier/trust.js";
+import { generateVerifierKey } from "../../../src/verifier/verifier-key.js";
+
+const PATIENT = BUILTIN_SCHEMAS["patient-record/v1"]!;
+const INSURANCE = BUILTIN_SCHEMAS["insurance-coverage/v1"]!;
+const NOW = new Date("2026-06-15T12:00:00.000Z");
+const later = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+const [clinicA, clinicB, insurer, listed] = Array.from({ length: 4 }, () => generateIssuerKey().publicKey) as [string, string, string, string];
+
+function registry(): MemoryIssuerRegistry {
+  const r = new MemoryIssuerRegistry([
+    { id: "clinic", keys: [{ publicKey: clinicA }, { publicKey: clinicB, validFrom: "2026-01-01", validUntil: "2026-12-31" }], schemas: ["patient-record/v1"] },
+    { id: "insurer", keys: [{ publicKey: insurer }] },
+  ]);
+  r.setRevocationRoot("clinic", "111", NOW);
+  return r;
+}
+
+/** The refusal code of `f`, or "accepted". */
+async function outcome(f: () => Promise<unknown>): Promise<string> {
+  try {
+    await f();
+    return "accepted";
+  } catch (e) {
+    if (e instanceof Refusal) return e.code;
+    throw e;
+  }
+}
+
+describe("members", () => {
+  it("active keys of issuers allowed the schema, with their days and issuer's root; listed keys with the empty root", async () => {
+    const sets = new IssuerSets(trustSources([listed], registry()), 3_600_000);
+    const patient = await sets.current(PATIENT, NOW);
+    expect(parseIssuerSet(patient)).toEqual(patient); // a well-formed, consistent document
+    const id = schemaIdField(PATIENT).toString();
+    const byKey = Object.fromEntries(patient.members.map((m) => [m.publicKey, m]));
+    expect(Object.keys(byKey).sort()).toEqual([clinicA, clinicB, insurer, listed].sort());
+    expect(byKey[clinicA]).toEqual({ publicKey: clinicA, revocationRoot: "111", schemaId: id });
+    expect(byKey[clinicB]).toEqual({ publicKey: clinicB, revocationRoot: "111", schemaId: id, validFrom: "2026-01-01", validUntil: "2026-12-31" });
+    expect(byKey[insurer]!.revocationRoot).toBe(EMPTY_REVOCATION_ROOT); // publishes no root
+    expect(byKey[listed]!.revocationRoot).toBe(EMPTY_REVOCATION_ROOT);
+    // The clinic is pinned to patient records: not a member of the insurance set.
+    const insurance = await sets.current(INSURANCE, NOW);
+    expect(insurance.members.map((m) => m.publicKey).sort()).toEqual([insurer, listed].sort());
+    expect(insurance.root).not.toBe(patient.root);
+  });
+
+  it("leaves out retired and compromised keys, keys past their last day, and a key both listed and held", async () => {
+    const r = registry();
+    r.setKeyStatus(clinicA, "retired");
+    const sets = new IssuerSets(trustSources([listed], r), 3_600_000);
+    expect((await sets.current(PATIENT, NOW)).members.map((m) => m.publicKey)).not.toContain(clinicA);
+    expect((await sets.current(PATIENT, new Date("2027-01-01T00:00:00Z"))).members.map((m) => m.publicKey)).not.toContain(clinicB);
+    // A conflict appearing after construction (the registry gains a listed key): neither source counts it.
+    r.addKey("insurer", { publicKey: listed });
+    expect((await sets.current(PATIENT, NOW)).members.map((m) => m.publicKey)).not.toContain(listed);
+  });
+
+  it("a registry that cannot list its issuers cannot hide them", async () => {
+    const r = registry();
+    const bare: IssuerRegistry = { lookupKey: (k) => r.lookupKey(k), revocationRoots: (id) => r.revocationRoots(id) };
+    const sets = new IssuerSets(trustSources([], bare), 3_600_000);
+    await expect(sets.current(PATIENT, NOW)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    expect(await outcome(() => sets.check(PATIENT, "1", NOW))).toBe("REGISTRY_UNAVAILABLE");
+  });
+});
+
+describe("which roots a proof may use", () => {
+  it("the current root; a replaced one for maxRootAge (strictly less); never an unknown one", async () => {
+    const r = registry();
+    const sets = new IssuerSets(trustSources([], r), 600_000);
+    const first = (await sets.current(PATIENT, NOW)).root;
+    expect(await outcome(() => sets.check(PATIENT, first, NOW))).toBe("accepted");
+    expect(await outcome(() => sets.check(PATIENT, "12345", NOW))).toBe("UNKNOWN_ISSUER_SET");
+    // A new revocation root changes the set at the next check.
+    r.setRevocationRoot("clinic", "222", NOW);
+    expect(await outcome(() => sets.check(PATIENT, first, NOW))).toBe("accepted"); // replaced just now
+    const second = (await sets.current(PATIENT, NOW)).root;
+    expect(second).not.toBe(first);
+    expect(await outcome(() => sets.check(PATIENT, first, later(599)))).toBe("accepted");
+    expect(await outcome(() => sets.check(PATIENT, first, later(600)))).toBe("STALE_ISSUER_SET");
+    expect(await outcome(() => sets.check(PATIENT, second, later(600)))).toBe("accepted");
+    // Nothing changed: checking again does not replace the current set.
+    expect((await sets.current(PATIENT, later(700))).root).toBe(second);
+  });
+
+  it("a replaced set is refused at once when one of its keys was since compromised or retired", async () => {
+    for (const status of ["compromised", "retired"] as const) {
+      const r = registry();
+      const sets = new IssuerSets(trustSources([], r), 3_600_000);
+      const before = (await sets.current(PATIENT, NOW)).root;
+      r.setKeyStatus(clinicB, status);
+      expect(await outcome(() => sets.check(PATIENT, before, NOW))).toBe("STALE_ISSUER_SET");
+      const after = await sets.current(PATIENT, NOW);
+      expect(after.members.map((m) => m.publicKey)).not.toContain(clinicB);
+      expect(await outcome(() => sets.check(PATIENT, after.root, NOW))).toBe("accepted");
+    }
+  });
+
+  it("a key rotation (a new key added) keeps the old set acceptable while it is recent", async () => {
+    const r = registry();
+    const sets = new IssuerSets(trustSources([], r), 3_600_000);
+    const before = (await sets.current(PATIENT, NOW)).root;
+    r.addKey("clinic", { publicKey: generateIssuerKey().publicKey, validFrom: "2026-06-16" });
+    expect(await outcome(() => sets.check(PATIENT, before, NOW))).toBe("accepted");
+    expect((await sets.current(PATIENT, NOW)).root).not.toBe(before);
+  });
+
+  it("sets of different schemas keep separate histories", async () => {
+    const sets = new IssuerSets(trustSources([], registry()), 3_600_000);
+    const patient = (await sets.current(PATIENT, NOW)).root;
+    expect(await outcome(() => sets.check(INSURANCE, patient, NOW))).toBe("UNKNOWN_ISSUER_SET");
+  });
+});
+
+describe("Verifier.issuerSet and createRequest({ issuerSet })", () => {
+  const AGE = { type: "ageAtLeast", minAge: 18 } as const;
+
+  it("signs the current set's root into the request; refuses a root that is not current", async () => {
+    const r = registry();
+    const v = createVerifier({ issuers: r, key: generateVerifierKey(), clock: () => NOW });
+    expect(() => v.createRequest({ statement: AGE, issuerSet: "1" })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    const set = await v.issuerSet({ statement: AGE });
+    const request = v.createRequest({ statement: AGE, issuerSet: set.root });
+    expect(request.issuerSet).toBe(set.root);
+    // The insurance statement's set is another one.
+    expect(() => v.createRequest({ statement: { type: "insuranceActive", insurerId: "acme" }, issuerSet: set.root })).toThrow(
+      expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+    );
+    expect(() => v.createRequest({ statement: AGE, issuerSet: "0x1" })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    // Once the set changed, the old root is no longer current for new requests.
+    r.setRevocationRoot("clinic", "333", NOW);
+    const next = await v.issuerSet({ statement: AGE });
+    expect(() => v.createRequest({ statement: AGE, issuerSet: set.root })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    expect(v.createRequest({ statement: AGE, issuerSet: next.root }).issuerSet).toBe(next.root);
+    // A request without issuerSet carries none.
+    expect(Object.hasOwn(v.createRequest({ statement: AGE }), "issuerSet")).toBe(false);
+  });
+});
