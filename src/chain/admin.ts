@@ -68,13 +68,25 @@ export async function publishRevocationRoot(writer: ChainWriter, root: string): 
 }
 
 /**
- * Publishes a trusted issuer set's root (ISSUER_ADMIN_ROLE). The set document is checked first
- * (its root must be its members' root), so a malformed set never reaches the chain; holders get the
- * document itself elsewhere, and only its root is public on chain.
+ * Publishes a trusted issuer set's root for its schema (ISSUER_ADMIN_ROLE). The set document is
+ * checked first (its root must be its members' root), so a malformed set never reaches the chain;
+ * holders get the document itself elsewhere, and only its root is public on chain. The schema is
+ * the members' one (a verifier builds one set per schema); name it for an empty set.
  */
-export async function publishIssuerSet(writer: ChainWriter, set: IssuerSet): Promise<Hex> {
+export async function publishIssuerSet(writer: ChainWriter, set: IssuerSet, schema?: string | SchemaDefinition): Promise<Hex> {
   const checked = parseIssuerSet(set);
-  const { hash } = await send(writer, "publishIssuerSetRoot", [BigInt(checked.root)]);
+  let schemaId: bigint;
+  if (schema !== undefined) {
+    const definition = typeof schema === "string" ? BUILTIN_SCHEMAS[schema] : schema;
+    if (!definition) throw new MedzkError("UNKNOWN_SCHEMA", `"schema": unknown schema ${JSON.stringify(schema)}`);
+    schemaId = schemaIdField(definition);
+    if (checked.members.some((m) => BigInt(m.schemaId) !== schemaId)) throw new MedzkError("INVALID_ARGUMENT", `the set holds members of another schema than "schema"`);
+  } else {
+    const ids = new Set(checked.members.map((m) => m.schemaId));
+    if (ids.size !== 1) throw new MedzkError("INVALID_ARGUMENT", `a set published on chain holds one schema's members; this one holds ${ids.size} schemas (name "schema" for an empty set)`);
+    schemaId = BigInt([...ids][0]!);
+  }
+  const { hash } = await send(writer, "publishIssuerSetRoot", [schemaId, BigInt(checked.root)]);
   return hash;
 }
 

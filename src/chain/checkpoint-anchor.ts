@@ -1,26 +1,17 @@
 /**
  * ChainCheckpointAnchor: anchors a verifier's audit-log checkpoints in the MedzkRegistry
  * (anchorAuditCheckpoint, from the verifier's registered account) and reads them back with the
- * block time and transaction they were anchored in. Implements the CheckpointAnchor interface of
- * src/audit/anchor.ts (declared here structurally until that module lands beside this one).
+ * block time and transaction they were anchored in: src/audit/anchor.ts's CheckpointAnchor.
  */
+import type { AnchoredCheckpoint, AuditCheckpoint, CheckpointAnchor } from "../audit/anchor.js";
 import { MedzkError } from "../core/errors.js";
 import { type ChainWriter, loadViem, send } from "./client.js";
 import { medzkRegistryAbi } from "./generated/abi.js";
 
-/** src/audit/anchor.ts AuditCheckpoint. */
-export interface ChainAuditCheckpoint {
-  logId: string;
-  index: number;
-  fromSeq: number;
-  toSeq: number;
-  root: string;
-}
-/** src/audit/anchor.ts AnchoredCheckpoint. */
-export interface ChainAnchoredCheckpoint extends ChainAuditCheckpoint {
-  anchoredAt: string;
-  ref: string;
-}
+/** src/audit/anchor.ts's AuditCheckpoint (the name medzk/chain has exported it under). */
+export type ChainAuditCheckpoint = AuditCheckpoint;
+/** src/audit/anchor.ts's AnchoredCheckpoint (the name medzk/chain has exported it under). */
+export type ChainAnchoredCheckpoint = AnchoredCheckpoint;
 
 const HEX32 = /^[0-9a-f]{64}$/;
 
@@ -28,7 +19,7 @@ function anchorError(what: string, cause: unknown): MedzkError {
   return new MedzkError("ANCHOR_UNAVAILABLE", `${what}: ${(cause as Error)?.message?.split("\n")[0] ?? String(cause)}`, { cause });
 }
 
-export class ChainCheckpointAnchor {
+export class ChainCheckpointAnchor implements CheckpointAnchor {
   readonly #writer: ChainWriter;
 
   constructor(writer: ChainWriter) {

@@ -159,9 +159,12 @@ export interface PresentationCall {
   signals: bigint[];
 }
 
-/** The call for a presentation (key mode unless `hidden`), the parameters taken from its signed request's statement. */
+/**
+ * The call for a presentation, the parameters taken from its signed request's statement; the
+ * hidden-issuer circuit when the request names an issuer set (or `hidden` says so).
+ */
 export function presentationCall(presentation: Presentation, options: { hidden?: boolean } = {}): PresentationCall {
-  const circuit = circuitFor(presentation.request.statement.type, options.hidden ?? false);
+  const circuit = circuitFor(presentation.request.statement.type, options.hidden ?? presentation.request.issuerSet !== undefined);
   return {
     circuit,
     circuitId: circuitId(circuit),

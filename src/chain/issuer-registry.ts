@@ -11,6 +11,7 @@
  * never falling back to a snapshot older than the TTL.
  */
 import { MedzkError } from "../core/errors.js";
+import { assertFieldElement } from "../core/validate.js";
 import { packPoint } from "../core/public-key.js";
 import type { IssuerKeyEntry, IssuerRecord, IssuerRegistry, KeyStatus, RevocationRoots } from "../verifier/issuer-registry.js";
 import { type Address, type ChainReader, read, unavailable } from "./client.js";
@@ -29,9 +30,9 @@ export interface ChainIssuerRegistryOptions extends ChainReader {
 
 interface Snapshot {
   readAt: number;
+  issuers: IssuerRecord[];
   byKey: Map<string, { issuer: IssuerRecord; key: IssuerKeyEntry }>;
   roots: Map<string, RevocationRoots>;
-  setRoots: RevocationRoots | undefined;
 }
 
 interface RootEntry {
@@ -59,6 +60,7 @@ export class ChainIssuerRegistry implements IssuerRegistry {
   readonly #now: () => number;
   #snapshot: Snapshot | undefined;
   #loading: Promise<Snapshot> | undefined;
+  readonly #setRoots = new Map<string, { at: number; roots: RevocationRoots | undefined }>();
 
   constructor(options: ChainIssuerRegistryOptions) {
     if (typeof options?.client?.readContract !== "function") throw new MedzkError("INVALID_ARGUMENT", `"client" must be a viem public client`);
@@ -76,13 +78,27 @@ export class ChainIssuerRegistry implements IssuerRegistry {
     return (await this.#current()).byKey.get(publicKey);
   }
 
+  /** Every issuer of the registry (deep copies), e.g. for a verifier building its trusted sets. */
+  async listIssuers(): Promise<IssuerRecord[]> {
+    return (await this.#current()).issuers.map((record) => structuredClone(record));
+  }
+
   async revocationRoots(issuerId: string): Promise<RevocationRoots | undefined> {
     return (await this.#current()).roots.get(issuerId);
   }
 
-  /** The trusted-issuer-set roots (hidden-issuer mode), current and replaced, as revocation roots are given. */
-  async issuerSetRoots(): Promise<RevocationRoots | undefined> {
-    return (await this.#current()).setRoots;
+  /**
+   * The trusted-issuer-set roots of one schema (its field id, decimal), current and replaced, as
+   * revocation roots are given; read from the chain at most once per TTL. Throws CHAIN_UNAVAILABLE.
+   */
+  async issuerSetRoots(schemaId: string): Promise<RevocationRoots | undefined> {
+    const id = assertFieldElement(schemaId, "schemaId");
+    const cached = this.#setRoots.get(schemaId);
+    if (cached && this.#now() - cached.at < this.#ttlMs) return cached.roots;
+    const at = this.#now();
+    const roots = history(await read<readonly [readonly RootEntry[], readonly bigint[]]>(this.#reader, "issuerSetRootHistory", [id]));
+    this.#setRoots.set(schemaId, { at, roots });
+    return roots;
   }
 
   /** Whether the last read held the key (synchronous: the chain is not read). */
@@ -111,7 +127,7 @@ export class ChainIssuerRegistry implements IssuerRegistry {
       const accounts = await read<readonly Address[]>(this.#reader, "issuerList");
       const byKey = new Map<string, { issuer: IssuerRecord; key: IssuerKeyEntry }>();
       const roots = new Map<string, RevocationRoots>();
-      await Promise.all(accounts.map(async (account) => {
+      const issuers = await Promise.all(accounts.map(async (account) => {
         const id = account.toLowerCase();
         const [name, schemas, , keyIds] = await read<readonly [string, readonly string[], readonly bigint[], readonly `0x${string}`[]]>(this.#reader, "issuer", [account]);
         const keys = await Promise.all(keyIds.map((keyId) =>
@@ -130,9 +146,9 @@ export class ChainIssuerRegistry implements IssuerRegistry {
         for (const key of entries) byKey.set(key.publicKey, Object.freeze({ issuer: record, key }));
         const h = history(await read<readonly [readonly RootEntry[], readonly bigint[]]>(this.#reader, "revocationRootHistory", [account]));
         if (h) roots.set(id, h);
+        return record;
       }));
-      const setRoots = history(await read<readonly [readonly RootEntry[], readonly bigint[]]>(this.#reader, "issuerSetRootHistory"));
-      return { readAt, byKey, roots, setRoots };
+      return { readAt, issuers, byKey, roots };
     } catch (error) {
       throw unavailable(`reading the issuer registry ${this.#reader.registry}`, error);
     }

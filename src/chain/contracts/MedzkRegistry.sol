@@ -128,8 +128,9 @@ contract MedzkRegistry is AccessControl {
     /// Last time each root of an issuer stopped being current (0: never replaced).
     mapping(address => mapping(uint256 => uint64)) private _rootReplacedAt;
 
-    RootEntry[] private _setRootHistory;
-    mapping(uint256 => uint64) private _setRootReplacedAt;
+    /// Trusted-set roots per schema id (a set's leaves bind their schema: core/issuer-set.ts).
+    mapping(uint256 => RootEntry[]) private _setRootHistory;
+    mapping(uint256 => mapping(uint256 => uint64)) private _setRootReplacedAt;
 
     mapping(bytes32 => Verifier) private _verifiers;
     bytes32[] private _verifierList;
@@ -152,7 +153,7 @@ contract MedzkRegistry is AccessControl {
     event IssuerKeyAdded(address indexed issuer, bytes32 indexed keyId, uint256 ax, uint256 ay, uint32 validFrom, uint32 validUntil);
     event IssuerKeyStatusChanged(bytes32 indexed keyId, KeyStatus status);
     event RevocationRootPublished(address indexed issuer, uint256 root, uint256 index);
-    event IssuerSetRootPublished(uint256 root, uint256 index);
+    event IssuerSetRootPublished(uint256 indexed schemaId, uint256 root, uint256 index);
     event VerifierRegistered(bytes32 indexed publicKey, address indexed account, string name, string[] purposes, string[] origins, uint256[] scopes, bytes32 logId);
     event VerifierStatusChanged(bytes32 indexed publicKey, VerifierStatus status);
     event CircuitSet(bytes32 indexed circuitId, address verifier, address vkData, Layout layout);
@@ -276,10 +277,14 @@ contract MedzkRegistry is AccessControl {
         emit RevocationRootPublished(msg.sender, root, _rootHistory[msg.sender].length - 1);
     }
 
-    /** Publishes a new trusted-issuer-set root (core/issuer-set.ts), for the hidden-issuer circuits. */
-    function publishIssuerSetRoot(uint256 root) external onlyRole(ISSUER_ADMIN_ROLE) {
-        _publish(_setRootHistory, _setRootReplacedAt, root);
-        emit IssuerSetRootPublished(root, _setRootHistory.length - 1);
+    /**
+     * Publishes a new trusted-issuer-set root (core/issuer-set.ts) for one schema (its field id),
+     * for the hidden-issuer circuits: each schema's set has its own history, as verifiers build one
+     * set per schema.
+     */
+    function publishIssuerSetRoot(uint256 schemaId, uint256 root) external onlyRole(ISSUER_ADMIN_ROLE) {
+        _publish(_setRootHistory[schemaId], _setRootReplacedAt[schemaId], root);
+        emit IssuerSetRootPublished(schemaId, root, _setRootHistory[schemaId].length - 1);
     }
 
     function _publish(RootEntry[] storage history, mapping(uint256 => uint64) storage replacedAt, uint256 root) private {
@@ -507,7 +512,7 @@ contract MedzkRegistry is AccessControl {
     {
         Result r = _checkRequest(layout, verifierKey, params, s);
         if (r != Result.Accepted) return (r, 0);
-        r = layout.hidden ? _checkSet(s[layout.issuerAt]) : _checkIssuer(layout, s);
+        r = layout.hidden ? _checkSet(layout, s) : _checkIssuer(layout, s);
         if (r != Result.Accepted) return (r, 0);
         replayKey = keccak256(abi.encode(verifierKey, s[layout.challengeAt]));
         if (_answered[replayKey]) return (Result.Replayed, 0);
@@ -542,8 +547,11 @@ contract MedzkRegistry is AccessControl {
     }
 
     /** Hidden issuer: the set's leaves bind each key's validity days, revocation root and schema (core/issuer-set.ts). */
-    function _checkSet(uint256 setRoot) private view returns (Result) {
-        return _rootAcceptable(_setRootHistory, _setRootReplacedAt, setRoot) ? Result.Accepted : Result.IssuerSetRootNotAccepted;
+    function _checkSet(Layout memory layout, uint256[] calldata s) private view returns (Result) {
+        uint256 schemaId = layout.schemaAt == NO_INDEX ? layout.fixedSchemaId : s[layout.schemaAt];
+        return _rootAcceptable(_setRootHistory[schemaId], _setRootReplacedAt[schemaId], s[layout.issuerAt])
+            ? Result.Accepted
+            : Result.IssuerSetRootNotAccepted;
     }
 
     /** Issuer key registered, usable on the as-of day, allowed the schema; revocation root fresh. */
@@ -638,8 +646,8 @@ contract MedzkRegistry is AccessControl {
         return _historyWithReplacement(_rootHistory[account]);
     }
 
-    function issuerSetRootHistory() external view returns (RootEntry[] memory history, uint256[] memory replacedAt) {
-        return _historyWithReplacement(_setRootHistory);
+    function issuerSetRootHistory(uint256 schemaId) external view returns (RootEntry[] memory history, uint256[] memory replacedAt) {
+        return _historyWithReplacement(_setRootHistory[schemaId]);
     }
 
     /** Each entry with the time it stopped being current: the next entry's publishedAt (0 for the current one). */

@@ -77,7 +77,7 @@ describe("the registry contract", () => {
     expect(await revertName(addIssuerKey(stranger, { issuer: chain.accounts[1]!, publicKey: generateIssuerKey().publicKey }))).toBe("AccessControlUnauthorizedAccount");
     expect(await revertName(registerVerifier(stranger, { publicKey: generateVerifierKey().publicKey, account: chain.accounts[6]!, name: "x" }))).toBe("AccessControlUnauthorizedAccount");
     expect(await revertName(setVerifierStatus(stranger, verifierKey.publicKey, "suspended"))).toBe("AccessControlUnauthorizedAccount");
-    expect(await revertName(publishIssuerSet(stranger, buildIssuerSet([], new Date())))).toBe("AccessControlUnauthorizedAccount");
+    expect(await revertName(publishIssuerSet(stranger, buildIssuerSet([], new Date()), "patient-record/v1"))).toBe("AccessControlUnauthorizedAccount");
     // Roots only from the issuer's own account: not the admin's, not another issuer's.
     expect(await revertName(publishRevocationRoot(admin, "1"))).toBe("NotAnIssuer");
     expect(await revertName(publishRevocationRoot(stranger, "1"))).toBe("NotAnIssuer");
@@ -117,6 +117,12 @@ describe("the registry contract", () => {
       await chain.increaseTime(60);
       await publishRevocationRoot(hospitalWriter, EMPTY_REVOCATION_ROOT); // a root may come back
       await publishIssuerSet(admin, buildIssuerSet([{ publicKey: hospital.publicKey, revocationRoot: EMPTY_REVOCATION_ROOT, schemaId: "1" }], new Date()));
+      // Each schema's sets have their own history.
+      await publishIssuerSet(admin, buildIssuerSet([{ publicKey: insurer.publicKey, revocationRoot: EMPTY_REVOCATION_ROOT, schemaId: "2" }], new Date()));
+      await expect(publishIssuerSet(admin, buildIssuerSet([
+        { publicKey: hospital.publicKey, revocationRoot: EMPTY_REVOCATION_ROOT, schemaId: "1" },
+        { publicKey: insurer.publicKey, revocationRoot: EMPTY_REVOCATION_ROOT, schemaId: "2" },
+      ], new Date()))).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
       await setIssuerKeyStatus(as(2), insurer.publicKey, "compromised");
       expect(await revertName(setIssuerKeyStatus(admin, insurer.publicKey, "active"))).toBe("KeyIsCompromised");
       await setVerifierStatus(admin, verifierKey.publicKey, "suspended");
@@ -131,7 +137,7 @@ describe("the registry contract", () => {
       const roots = new Map<string, string[]>();
       const keys = new Map<string, { issuer: string; status: number }>();
       const verifiers = new Map<string, number>();
-      const setRoots: string[] = [];
+      const setRoots = new Map<string, string[]>();
       for (const log of logs) {
         const a = log.args as Record<string, unknown>;
         const issuer = String(a.issuer).toLowerCase();
@@ -140,7 +146,7 @@ describe("the registry contract", () => {
         if (log.eventName === "IssuerKeyStatusChanged") keys.get(String(a.keyId))!.status = Number(a.status);
         if (log.eventName === "VerifierRegistered") verifiers.set(String(a.publicKey), 1);
         if (log.eventName === "VerifierStatusChanged") verifiers.set(String(a.publicKey), Number(a.status));
-        if (log.eventName === "IssuerSetRootPublished") setRoots.push(String(a.root));
+        if (log.eventName === "IssuerSetRootPublished") setRoots.set(String(a.schemaId), [...(setRoots.get(String(a.schemaId)) ?? []), String(a.root)]);
       }
       expect(roots.get(chain.accounts[1]!.toLowerCase())).toEqual(history.map((h) => h.root.toString()));
       for (const [keyId, k] of keys) {
@@ -151,8 +157,11 @@ describe("the registry contract", () => {
       for (const [pk, status] of verifiers) {
         expect((await chain.client.readContract({ address: registry, abi: medzkRegistryAbi, functionName: "verifier", args: [pk as `0x${string}`] })).status).toBe(status);
       }
-      const [sets] = await chain.client.readContract({ address: registry, abi: medzkRegistryAbi, functionName: "issuerSetRootHistory" });
-      expect(sets.map((s) => s.root.toString())).toEqual(setRoots);
+      expect([...setRoots.keys()]).toEqual(["1", "2"]);
+      for (const [schemaId, list] of setRoots) {
+        const [sets] = await chain.client.readContract({ address: registry, abi: medzkRegistryAbi, functionName: "issuerSetRootHistory", args: [BigInt(schemaId)] });
+        expect(sets.map((s) => s.root.toString())).toEqual(list);
+      }
 
       const reader = new ChainIssuerRegistry({ client: chain.client, registry });
       const found = await reader.lookupKey(insurer.publicKey);
@@ -168,7 +177,8 @@ describe("the registry contract", () => {
           { root: EMPTY_REVOCATION_ROOT, replacedAt: new Date(Number(history[1]!.publishedAt) * 1000).toISOString() },
         ],
       });
-      expect((await reader.issuerSetRoots())?.current).toBe(setRoots[0]);
+      expect((await reader.issuerSetRoots("1"))?.current).toBe(setRoots.get("1")![0]);
+      expect(await reader.issuerSetRoots("3")).toBeUndefined();
       const directory = new ChainVerifierDirectory({ client: chain.client, registry });
       expect(await directory.lookup(verifierKey.publicKey)).toEqual({
         publicKey: verifierKey.publicKey, name: "Acme claims", purposes: ["", "claims"], origins: ["https://claims.acme.example"], status: "suspended",

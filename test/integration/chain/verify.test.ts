@@ -15,6 +15,7 @@ import {
   deployMedzk,
   medzkRegistryAbi,
   presentationCall,
+  publishIssuerSet,
   publishRevocationRoot,
   registerVerifier,
   revertReason,
@@ -49,7 +50,7 @@ async function simulate(call: ReturnType<typeof presentationCall>, account = cha
 beforeAll(async () => {
   chain = await startChain();
   world = await makeWorld();
-  ({ registry } = await deployMedzk({ client: chain.client, wallet: chain.wallet(0), maxRootAgeSeconds: 3600, circuits: ["age_at_least", "insurance_active"] }));
+  ({ registry } = await deployMedzk({ client: chain.client, wallet: chain.wallet(0), maxRootAgeSeconds: 3600, circuits: ["age_at_least", "insurance_active", "age_at_least_hidden"] }));
   const admin = as(0);
   await addIssuer(admin, { account: chain.accounts[1]!, name: "St Elsewhere", schemas: ["patient-record/v1"] });
   await addIssuerKey(admin, { issuer: chain.accounts[1]!, publicKey: world.hospital.publicKey });
@@ -222,6 +223,31 @@ describe("an off-chain verifier taking its trust from the chain", () => {
       expect(await verifier.verify(r)).toMatchObject({ ok: false, error: { code: "REGISTRY_UNAVAILABLE" } });
     } finally {
       down = false;
+    }
+  });
+});
+
+describe("hidden issuer on chain", () => {
+  it("accepts a proof against the set root published for its schema, built by the verifier from the chain's registry", async () => {
+    const snap = await chain.snapshot();
+    try {
+      const verifier = createVerifier({ issuers: new ChainIssuerRegistry({ client: chain.client, registry, ttlMs: 0 }), key });
+      const statement = { type: "ageAtLeast", minAge: 18 } as const;
+      const set = await verifier.issuerSet({ statement });
+      expect(set.members.map((m) => m.publicKey)).toEqual([world.hospital.publicKey]); // the insurer may not issue patient records
+      const { prove } = await import("../../../src/index.js");
+      const p = await prove({ credential: world.record, holder: world.patient, request: verifier.createRequest({ statement, issuerSet: set.root }), issuerSet: set });
+      const call = presentationCall(p);
+      expect(call.circuit).toBe("age_at_least_hidden");
+      expect(await simulate(call)).toBe("IssuerSetRootNotAccepted"); // not published yet
+      await publishIssuerSet(as(0), set);
+      expect((await verifyOnChain(verifierWriter, p)).result).toBe("Accepted");
+      expect(await simulate(call)).toBe("Replayed");
+      // The set root is the only issuer signal: a tampered one is refused before the proof.
+      const tampered = { ...call, signals: call.signals.map((v, i) => (i === 1 ? v + 1n : v)) };
+      expect(await simulate(tampered)).toBe("IssuerSetRootNotAccepted");
+    } finally {
+      await chain.revert(snap);
     }
   });
 });
