@@ -38,7 +38,8 @@ export interface ServiceAudit {
  */
 export async function openAudit(config: AuditConfig, publicKey: string, anchor: CheckpointAnchor | undefined, onError: (error: unknown) => void): Promise<ServiceAudit> {
   const log: AuditLog = config.file !== undefined ? new FileAuditLog(config.file, { verifier: publicKey }) : await PostgresAuditLog.connect(config.postgres!.url, { verifier: publicKey });
-  const chosen = anchor ?? (config.anchor ? new FileCheckpointAnchor(config.anchor.file) : undefined);
+  // A chain anchor is built by the caller (configured-verifier.ts): it needs the chain's client.
+  const chosen = anchor ?? (config.anchor !== undefined && "file" in config.anchor ? new FileCheckpointAnchor(config.anchor.file) : undefined);
   const checkpointer = chosen ? createCheckpointer(log, chosen, { every: config.checkpointEvery, intervalSeconds: config.checkpointSeconds, onError }) : undefined;
   return { log, anchor: chosen, checkpointer };
 }

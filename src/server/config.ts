@@ -78,8 +78,12 @@ export interface AuditConfig {
   file?: string;
   /** A PostgreSQL database shared by the instances (PostgresAuditLog). Secret: the URL may hold a password. */
   postgres?: { url: string };
-  /** Absolute path of the checkpoint anchor file (FileCheckpointAnchor). */
-  anchor?: { file: string };
+  /**
+   * Where checkpoints are anchored: a file (FileCheckpointAnchor, absolute path), or the
+   * MedzkRegistry of `chain` (ChainCheckpointAnchor), sending from the verifier's EVM account
+   * (its private key, read from `{ env }` or `{ file }`; the account the registry admitted).
+   */
+  anchor?: { file: string } | { chain: { privateKey: `0x${string}` } };
   /** Entries per anchored checkpoint (with an anchor). */
   checkpointEvery: number;
   /** With an anchor: anchor whatever is unanchored this often too (seconds). */
@@ -231,7 +235,7 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
   if (c.purpose !== undefined) config.purpose = c.purpose as string;
   if (responseUrl !== undefined) config.responseUrl = responseUrl;
   if (redis !== undefined) config.redis = redis;
-  if (c.audit !== undefined) config.audit = parseAuditConfig(c.audit, baseDir);
+  if (c.audit !== undefined) config.audit = parseAuditConfig(c.audit, baseDir, env, chain);
   if (chain !== undefined) config.chain = chain;
   return config;
 }
@@ -240,7 +244,7 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
  * `audit`: `{ "file": "audit.jsonl", "anchor"?: { "file": "anchors.jsonl" }, "checkpointEvery"?: n, "checkpointSeconds"?: s }`
  * or `{ "postgres": { "url": "postgres://…" }, … }`. Paths are resolved against `baseDir`.
  */
-function parseAuditConfig(value: unknown, baseDir: string): AuditConfig {
+function parseAuditConfig(value: unknown, baseDir: string, env: Record<string, string | undefined>, chain: ServiceConfig["chain"]): AuditConfig {
   const a = assertObject(value, "audit", { required: [], optional: ["file", "postgres", "anchor", "checkpointEvery", "checkpointSeconds"] });
   if ((a.file === undefined) === (a.postgres === undefined)) {
     fail(`"audit" needs exactly one of "file" (a JSON-lines log, one instance) or "postgres": { "url": "postgres://…" } (several instances)`);
@@ -256,8 +260,16 @@ function parseAuditConfig(value: unknown, baseDir: string): AuditConfig {
     audit.postgres = { url: pg.url as string };
   }
   if (a.anchor !== undefined) {
-    const anchor = assertObject(a.anchor, "audit.anchor", { required: ["file"] });
-    audit.anchor = { file: resolve(baseDir, assertString(anchor.file, "audit.anchor.file")) };
+    const anchor = assertObject(a.anchor, "audit.anchor", { required: [], optional: ["file", "chain"] });
+    if ((anchor.file === undefined) === (anchor.chain === undefined)) fail(`"audit.anchor" needs exactly one of "file" or "chain": { "account": { "env": "VAR" } }`);
+    if (anchor.file !== undefined) audit.anchor = { file: resolve(baseDir, assertString(anchor.file, "audit.anchor.file")) };
+    else {
+      if (chain === undefined) fail(`"audit.anchor.chain" anchors in the registry of "chain": give "chain": { "rpcUrl", "registry" } too`);
+      const c = assertObject(anchor.chain, "audit.anchor.chain", { required: ["account"] });
+      const { text, where } = readSecretText(c.account, "audit.anchor.chain.account", "the verifier's EVM account private key (0x and 64 hex digits)", env, baseDir);
+      if (!/^0x[0-9a-fA-F]{64}$/.test(text)) fail(`"audit.anchor.chain.account": ${where} must hold an EVM private key (0x and 64 hex digits)`);
+      audit.anchor = { chain: { privateKey: text.toLowerCase() as `0x${string}` } };
+    }
   } else if (a.checkpointEvery !== undefined || a.checkpointSeconds !== undefined) {
     fail(`"audit.checkpointEvery" and "audit.checkpointSeconds" need "audit.anchor" ({ "file": "anchors.jsonl" }): checkpoints are anchored there`);
   }
@@ -314,32 +326,36 @@ export async function loadServiceConfig(path: string, opts: Omit<ParseOptions, "
  * private key (64 hex digits), a file holding it or the JSON key pair `medzk verifier-key`
  * writes, or (tests only) the hex inline. The public key is derived, or checked against the pair.
  */
-function readSigningKey(value: unknown, env: Record<string, string | undefined>, baseDir: string): VerifierKey {
-  const ref = assertObject(value, "signingKey", { required: [], optional: ["env", "file", "hex"] });
-  const given = Object.keys(ref);
-  if (given.length !== 1) fail(`"signingKey" must be exactly one of { "env": "VAR_NAME" } or { "file": "path" }`);
-  let text: string;
-  let where: string;
+/**
+ * The text a secret reference points at: `{ "env": "VAR" }`, `{ "file": "path" }` (relative to
+ * `baseDir`) or, for tests only, `{ "hex": "…" }` inline. Messages name where, never the value.
+ */
+function readSecretText(value: unknown, name: string, what: string, env: Record<string, string | undefined>, baseDir: string): { text: string; where: string } {
+  const ref = assertObject(value, name, { required: [], optional: ["env", "file", "hex"] });
+  if (Object.keys(ref).length !== 1) fail(`"${name}" must be exactly one of { "env": "VAR_NAME" } or { "file": "path" }`);
   if (ref.env !== undefined) {
-    if (typeof ref.env !== "string" || !ENV_NAME.test(ref.env)) fail(`"signingKey.env" must be an environment variable name`);
-    where = `environment variable ${ref.env}`;
+    if (typeof ref.env !== "string" || !ENV_NAME.test(ref.env)) fail(`"${name}.env" must be an environment variable name`);
+    const where = `environment variable ${ref.env}`;
     const v = env[ref.env as string];
-    if (v === undefined || v === "") fail(`"signingKey": ${where} is not set; set it to a verifier private key (the "privateKey" of medzk verifier-key)`);
-    text = v!.trim();
-  } else if (ref.file !== undefined) {
-    if (typeof ref.file !== "string" || ref.file.length === 0) fail(`"signingKey.file" must be a path`);
-    const path = resolve(baseDir, ref.file as string);
-    where = `file ${path}`;
-    try {
-      text = readFileSync(path, "utf8").trim();
-    } catch (cause) {
-      throw new MedzkError("INVALID_ARGUMENT", `"signingKey": cannot read ${where}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { cause });
-    }
-  } else {
-    if (typeof ref.hex !== "string") fail(`"signingKey.hex" must be a hex string`);
-    where = `"signingKey.hex"`;
-    text = ref.hex as string;
+    if (v === undefined || v === "") fail(`"${name}": ${where} is not set; set it to ${what}`);
+    return { text: v!.trim(), where };
   }
+  if (ref.file !== undefined) {
+    if (typeof ref.file !== "string" || ref.file.length === 0) fail(`"${name}.file" must be a path`);
+    const path = resolve(baseDir, ref.file as string);
+    const where = `file ${path}`;
+    try {
+      return { text: readFileSync(path, "utf8").trim(), where };
+    } catch (cause) {
+      throw new MedzkError("INVALID_ARGUMENT", `"${name}": cannot read ${where}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { cause });
+    }
+  }
+  if (typeof ref.hex !== "string") fail(`"${name}.hex" must be a hex string`);
+  return { text: ref.hex as string, where: `"${name}.hex"` };
+}
+
+function readSigningKey(value: unknown, env: Record<string, string | undefined>, baseDir: string): VerifierKey {
+  const { text, where } = readSecretText(value, "signingKey", `a verifier private key (the "privateKey" of medzk verifier-key)`, env, baseDir);
   // Never echo the value or a parse error quoting it: it is a secret, and messages end up in logs.
   const invalid = () => fail(`"signingKey": ${where} must hold a verifier private key (32 bytes of lowercase hex) or the key pair written by medzk verifier-key`);
   try {

@@ -9,6 +9,7 @@
 import type { CheckpointAnchor } from "../audit/anchor.js";
 import { MedzkError } from "../core/errors.js";
 import { loadViem } from "../chain/client.js";
+import { ChainCheckpointAnchor } from "../chain/checkpoint-anchor.js";
 import { ChainIssuerRegistry } from "../chain/issuer-registry.js";
 import { JsonFileIssuerRegistry } from "../verifier/issuer-registry.js";
 import { RedisChallengeStore } from "../verifier/redis-challenge-store.js";
@@ -65,7 +66,8 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
   const redis = config.redis === undefined ? undefined : await connectRedis(config.redis.url, hooks);
   let audit: ServiceAudit | undefined;
   try {
-    audit = config.audit === undefined ? undefined : await openAudit(config.audit, config.signingKey.publicKey, hooks.auditAnchor, hooks.onAuditCheckpointError ?? (() => undefined));
+    const anchor = hooks.auditAnchor ?? (config.audit?.anchor !== undefined && "chain" in config.audit.anchor ? await chainCheckpointAnchor(config.chain!, config.audit.anchor.chain.privateKey) : undefined);
+    audit = config.audit === undefined ? undefined : await openAudit(config.audit, config.signingKey.publicKey, anchor, hooks.onAuditCheckpointError ?? (() => undefined));
   } catch (error) {
     redis?.disconnect();
     throw error;
@@ -124,6 +126,19 @@ async function chainIssuerRegistry(chain: NonNullable<ServiceConfig["chain"]>): 
   const viem = await loadViem();
   const client = viem.createPublicClient({ transport: viem.http(chain.rpcUrl, { timeout: 5000, retryCount: 1 }) });
   return new ChainIssuerRegistry({ client, registry: chain.registry, ttlMs: chain.cacheSeconds * 1000 });
+}
+
+/**
+ * The audit anchor in the MedzkRegistry of `chain`: checkpoints sent from the verifier's EVM
+ * account (the one the registry admitted for its request key; only it may anchor its log).
+ */
+export async function chainCheckpointAnchor(chain: NonNullable<ServiceConfig["chain"]>, privateKey: `0x${string}`): Promise<ChainCheckpointAnchor> {
+  const viem = await loadViem();
+  const { privateKeyToAccount } = await import("viem/accounts");
+  const transport = viem.http(chain.rpcUrl, { timeout: 5000, retryCount: 1 });
+  const client = viem.createPublicClient({ transport });
+  const wallet = viem.createWalletClient({ account: privateKeyToAccount(privateKey), transport });
+  return new ChainCheckpointAnchor({ client, wallet, registry: chain.registry });
 }
 
 async function connectRedis(url: string, hooks: VerifierHooks): Promise<RedisConnection> {

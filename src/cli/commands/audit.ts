@@ -5,7 +5,7 @@
  * `--log`/`--anchor` with the verifier's public key.
  */
 import { existsSync } from "node:fs";
-import type { AnchoredCheckpoint } from "../../audit/anchor.js";
+import type { AnchoredCheckpoint, CheckpointAnchor } from "../../audit/anchor.js";
 import type { AuditLog } from "../../audit/audit-log.js";
 import { FileCheckpointAnchor } from "../../audit/file-anchor.js";
 import { FileAuditLog } from "../../audit/file-audit-log.js";
@@ -15,6 +15,7 @@ import { MedzkError } from "../../core/errors.js";
 import { checkHex } from "../../core/validate.js";
 import { CliError, EXIT, inputError, usageError } from "../cli-error.js";
 import { type Command, optional } from "../io.js";
+import { chainCheckpointAnchor } from "../../server/configured-verifier.js";
 import { loadConfig } from "./verifier.js";
 
 export const auditVerify: Command = {
@@ -52,12 +53,15 @@ Options:
     const knownHead = parseKnownHead(optional(args, "known-head"));
     let log: AuditLog;
     let anchorFile: string | undefined;
+    let anchor: CheckpointAnchor | undefined;
     if (configFile !== undefined) {
       if (optional(args, "verifier") !== undefined || optional(args, "anchor") !== undefined) throw usageError(`--verifier and --anchor go with --log; with --config they come from the config`);
       const config = await loadConfig(configFile);
       if (!config.audit) throw new CliError(EXIT.INPUT, "INPUT", `verifier config ${configFile} has no "audit"`);
       const verifier = config.signingKey.publicKey;
-      anchorFile = config.audit.anchor?.file;
+      const configured = config.audit.anchor;
+      if (configured !== undefined && "file" in configured) anchorFile = configured.file;
+      else if (configured !== undefined) anchor = await library(() => chainCheckpointAnchor(config.chain!, configured.chain.privateKey));
       if (config.audit.file !== undefined) log = fileLog(config.audit.file, verifier);
       else log = await library(() => PostgresAuditLog.connect(config.audit!.postgres!.url, { verifier }));
     } else {
@@ -71,8 +75,9 @@ Options:
       let checkpoints: AnchoredCheckpoint[] = [];
       if (anchorFile !== undefined) {
         if (!existsSync(anchorFile)) throw inputError(`anchor file ${anchorFile} does not exist`);
-        checkpoints = await library(() => new FileCheckpointAnchor(anchorFile!).checkpoints(log.logId));
+        anchor = new FileCheckpointAnchor(anchorFile);
       }
+      if (anchor !== undefined) checkpoints = await library(() => anchor!.checkpoints(log.logId));
       const records = await library(() => log.dump());
       const report = verifyAuditLog({ verifier: log.verifier, records, checkpoints, ...(knownHead ? { knownHead } : {}) });
       process.stdout.write(JSON.stringify(report) + "\n");
