@@ -13,13 +13,15 @@
  */
 import { hostname } from "node:os";
 import { link, open, readFile, rename, stat, unlink } from "node:fs/promises";
-import { MedzkError } from "../core/errors.js";
+import { MedzkError, type MedzkErrorCode } from "../core/errors.js";
 
 export interface FileLockOptions {
   /** A lock older than this is stale (ms). Default 30 000. */
   staleMs?: number;
-  /** Give up (AUDIT_LOG_UNAVAILABLE) after waiting this long (ms). Default 10 000. */
+  /** Give up (with `code`) after waiting this long (ms). Default 10 000. */
   timeoutMs?: number;
+  /** The code of the MedzkError when the lock cannot be taken. Default AUDIT_LOG_UNAVAILABLE (the audit log's). */
+  code?: MedzkErrorCode;
 }
 
 /** Runs `fn` holding the lock file `path`; releases it afterwards, also when `fn` throws. */
@@ -27,6 +29,7 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, option
   const staleMs = options.staleMs ?? 30_000;
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   const mine = `${process.pid} ${hostname()} ${Date.now()}`;
+  const code = options.code ?? "AUDIT_LOG_UNAVAILABLE";
   for (let attempt = 0; ; attempt++) {
     try {
       const handle = await open(path, "wx");
@@ -38,11 +41,11 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, option
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-        throw new MedzkError("AUDIT_LOG_UNAVAILABLE", `cannot create lock file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+        throw new MedzkError(code, `cannot create lock file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
       }
     }
     await breakIfStale(path, staleMs);
-    if (Date.now() > deadline) throw new MedzkError("AUDIT_LOG_UNAVAILABLE", `lock file ${path} is held by another process (waited ${options.timeoutMs ?? 10_000} ms)`);
+    if (Date.now() > deadline) throw new MedzkError(code, `lock file ${path} is held by another process (waited ${options.timeoutMs ?? 10_000} ms)`);
     // Short, growing, jittered waits: holders keep the lock for milliseconds.
     await new Promise((r) => setTimeout(r, Math.min(50, 1 + attempt) * (0.5 + Math.random())));
   }

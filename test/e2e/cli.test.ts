@@ -114,6 +114,20 @@ describe("medzk CLI", () => {
     expect(await json("status.json")).toMatchObject({ nextSlot: 2 });
   });
 
+  it("gives parallel issuances distinct revocation slots, and parallel revocations all land (the status file is locked and replaced atomically)", async () => {
+    expect((await medzk(["revocation", "init", "--issuer-id", "st-mary", "--out", "parallel.json"])).code).toBe(0);
+    const common = ["--issuer", "issuer.json", "--holder-commitment", "holder.json", "--schema", "patient-record/v1", "--revocation", "parallel.json"];
+    const runs = await Promise.all([0, 1, 2, 3].map((i) => medzk(["issue", ...common, "--attributes", '{"dateOfBirth":"1990-04-01"}', "--out", `parallel-${i}.json`])));
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    const slots = await Promise.all([0, 1, 2, 3].map(async (i) => (await json(`parallel-${i}.json`)).revocationSlot));
+    expect([...slots].sort()).toEqual([0, 1, 2, 3]);
+    expect(await json("parallel.json")).toMatchObject({ nextSlot: 4, revoked: [] });
+    const revokes = await Promise.all(["0", "2", "3"].map((slot) => medzk(["revocation", "revoke", "--status", "parallel.json", slot])));
+    for (const run of revokes) expect(run.code, run.stderr).toBe(0);
+    expect(await json("parallel.json")).toMatchObject({ nextSlot: 4, revoked: [0, 2, 3] });
+    expect(existsSync(join(dir, "parallel.json.lock"))).toBe(false);
+  });
+
   it("seals a credential to the holder's public key and opens it; refuses what is not for this holder", async () => {
     const holder = await json("holder.json");
     const secret = holder["secret"] as string;

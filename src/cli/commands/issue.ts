@@ -8,6 +8,7 @@ import { parseEncryptionKey } from "../../core/envelope.js";
 import { BUILTIN_SCHEMAS } from "../../core/schemas.js";
 import { assertObject, isPlainObject } from "../../core/validate.js";
 import { inputError, usageError } from "../cli-error.js";
+import { changeRevocationStatus } from "../revocation-status-file.js";
 import { type Command, fromInput, inlineOrFile, markSensitive, optional, readJson, required, writeJson } from "../io.js";
 
 export const issue: Command = {
@@ -66,18 +67,22 @@ Options:
     const recipient = sealArg === undefined ? undefined : await sealTo(sealArg, commitment);
     const expires = optional(args, "expires");
     if (expires !== undefined) options.expiresOn = expires;
+    const issue = async () => {
+      const credential = await fromInput(`issuing with ${issuerFile}`, () => issueCredential(key, options));
+      const output = recipient === undefined ? credential : await fromInput("--seal-to", () => sealCredential(credential, recipient));
+      await writeJson(optional(args, "out"), output, "private");
+    };
     const statusFile = optional(args, "revocation");
-    let registry: RevocationRegistry | undefined;
-    if (statusFile !== undefined) {
-      const status = await readJson(statusFile, "revocation status");
-      registry = await fromInput(statusFile, () => RevocationRegistry.fromStatus(status));
-      options.revocation = registry;
+    if (statusFile === undefined) await issue();
+    else {
+      // The slot is taken under the status file's lock and the status written after the
+      // credential: parallel runs get distinct slots, and if the credential's write fails the
+      // slot stays free.
+      await changeRevocationStatus(statusFile, async (registry) => {
+        options.revocation = registry;
+        await issue();
+      });
     }
-    const credential = await fromInput(`issuing with ${issuerFile}`, () => issueCredential(key, options));
-    const output = recipient === undefined ? credential : await fromInput("--seal-to", () => sealCredential(credential, recipient));
-    await writeJson(optional(args, "out"), output, "private");
-    // Written after the credential: if that write failed, the slot stays free.
-    if (registry && statusFile) await writeJson(statusFile, registry.publish(), "public");
     return 0;
   },
 };
@@ -150,11 +155,11 @@ Options:
       if (!/^[0-9]+$/.test(s)) throw usageError(`slot ${JSON.stringify(s)} is not a non-negative integer`);
       return Number(s);
     });
-    const status = await readJson(file, "revocation status");
-    const registry = await fromInput(file, () => RevocationRegistry.fromStatus(status));
-    await fromInput(file, () => slots.forEach((slot) => registry.revoke(slot)));
-    await writeJson(file, registry.publish(), "public");
-    process.stdout.write(`${registry.root}\n`);
+    const root = await changeRevocationStatus(file, async (registry) => {
+      await fromInput(file, () => slots.forEach((slot) => registry.revoke(slot)));
+      return registry.root;
+    });
+    process.stdout.write(`${root}\n`);
     return 0;
   },
 };
