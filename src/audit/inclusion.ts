@@ -82,18 +82,11 @@ export async function auditEntriesFor(log: AuditLog, anchor: CheckpointAnchor | 
   return { format: AUDIT_ENTRIES_FORMAT, logId: log.logId, nullifier, entries, checkpoints: [...used.values()].sort((a, b) => a.index - b.index) };
 }
 
-/** One verification of the holder, as the holder's wallet shows it. */
-export interface AuditTrailItem {
-  seq: number;
-  time: string;
-  /** The verifier's key and purpose. */
-  verifier: string;
-  purpose: string | null;
-  preset: string | null;
-  statement: Record<string, unknown> | null;
-  /** "OK" or the refusal code. */
-  result: string;
-  requestId: string | null;
+/**
+ * One verification of the holder, as the holder's wallet shows it: the entry (its nullifier is
+ * the holder's own, so it is left out) and how it was proven.
+ */
+export interface AuditTrailItem extends Omit<AuditEntry, "format" | "nullifier"> {
   /** "anchored": proven in an anchored checkpoint; "pending": not checkpointed yet (chain hash checked only). */
   status: "anchored" | "pending";
   /** The anchored checkpoint that proves it. */
