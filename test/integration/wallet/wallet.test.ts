@@ -39,7 +39,7 @@ it("answers a trusted verifier with a presentation it accepts, records it, and r
   // verifier's name is in the file.
   const file = await readFile(path, "utf8");
   expect(JSON.parse(file)).toMatchObject({ format: "medzk-wallet-vault/v1", kdf: { name: "scrypt", logN: 17, r: 8, p: 1 } });
-  for (const secret of [world.patient.secret, world.record.salt, "1990", "Acme Health", acmeKey.publicKey, result.nullifier]) expect(file).not.toContain(secret);
+  for (const secret of [world.patient.secret, world.record.salt, "1990-05-17", "dateOfBirth", "Acme Health", acmeKey.publicKey, result.nullifier]) expect(file).not.toContain(secret);
   // Reopened from the store and the passphrase alone: holder and credentials come from it.
   const restarted = createWallet({
     trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health" }],
