@@ -33,7 +33,11 @@ describe("the npm package", () => {
       for (const ext of ["wasm", "zkey", "vkey.json"]) expect(files).toContain(`artifacts/${circuit}.${ext}`);
     }
     expect(files).toEqual(expect.arrayContaining(["artifacts/manifest.json", "README.md", "SECURITY.md", "LICENSE", "package.json"]));
-    const unwanted = files.filter((f) => /^(src|test|circuits|ceremony|scripts|bench|scratch|examples|node_modules)\/|\.map$|\.r1cs$|\.ptau$/.test(f));
+    // The patient wallet page ships, at the path its relative imports (../../dist/browser, ../../artifacts) expect.
+    expect(files.filter((f) => f.startsWith("examples/")).sort()).toEqual(
+      ["hospitals.json", "index.html", "serve.mjs", "verifiers.json", "wallet.css", "wallet.js"].map((f) => `examples/wallet/${f}`),
+    );
+    const unwanted = files.filter((f) => /^(src|test|circuits|ceremony|scripts|bench|scratch|node_modules)\/|^examples\/(?!wallet\/)|\.map$|\.r1cs$|\.ptau$/.test(f));
     expect(unwanted).toEqual([]);
   });
 
