@@ -14,4 +14,4 @@ export interface WalletServer {
   close(): Promise<void>;
 }
 
-export declare function startWalletServer(options?: { host?: string; port?: number; keysFile?: string; logger?: false | DestinationStream }): Promise<WalletServer>;
+export declare function startWalletServer(options?: { host?: string; port?: number; publicUrl?: string; keysFile?: string; logger?: false | DestinationStream }): Promise<WalletServer>;

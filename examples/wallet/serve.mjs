@@ -49,8 +49,10 @@ const ARTIFACT_NAME = /^[a-z0-9_]{1,64}\.(wasm|zkey)$/;
 
 /**
  * Starts the verifier service with the wallet page on it.
- * @param {{ host?: string, port?: number, keysFile?: string, logger?: false | import("pino").DestinationStream }} [options]
- *   `port` 0 (the default) takes a free one; `keysFile` keeps the demo keys (default: new keys, not kept).
+ * @param {{ host?: string, port?: number, publicUrl?: string, keysFile?: string, logger?: false | import("pino").DestinationStream }} [options]
+ *   `port` 0 (the default) takes a free one; `publicUrl` is the address browsers use when a
+ *   (TLS-terminating) proxy is in front (default http://host:port); `keysFile` keeps the demo keys
+ *   (default: new keys, not kept).
  */
 export async function startWalletServer(options = {}) {
   const missing = [BUNDLE, join(ROOT, "dist/index.js"), join(ROOT, "dist/server.js")].filter((file) => !existsSync(file));
@@ -61,7 +63,8 @@ export async function startWalletServer(options = {}) {
   const host = options.host ?? "127.0.0.1";
   // The port is signed into every request (responseUrl), so it must be known before start-up.
   const port = options.port || (await freePort(host));
-  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  // The origin browsers see: signed into requests (responseUrl) and listed in verifiers.json.
+  const origin = options.publicUrl !== undefined ? new URL(options.publicUrl).origin : `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   const keys = await demoKeys(options.keysFile, { generateIssuerKey, generateVerifierKey });
 
   const config = parseServiceConfig({
@@ -178,8 +181,9 @@ async function main() {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`MEDZK_WALLET_PORT must be a port number, got ${JSON.stringify(env["MEDZK_WALLET_PORT"] ?? env["PORT"])}`);
   const keysFile = env["MEDZK_WALLET_KEYS"] ?? join(tmpdir(), "medzk-wallet-demo", "keys.json");
   // The service's JSON log lines go to stderr, so the address below stays readable on stdout.
-  const server = await startWalletServer({ host: env["MEDZK_WALLET_HOST"] ?? "127.0.0.1", port, keysFile, logger: process.stderr });
-  console.log(`medzk patient wallet: open ${server.url}`);
+  const publicUrl = env["MEDZK_WALLET_PUBLIC_URL"];
+  const server = await startWalletServer({ host: env["MEDZK_WALLET_HOST"] ?? "127.0.0.1", port, keysFile, logger: process.stderr, ...(publicUrl ? { publicUrl } : {}) });
+  console.log(`medzk patient wallet: open ${publicUrl ? new URL("/examples/wallet/", publicUrl).href : server.url}`);
   console.log(`  verifier "${DEMO_VERIFIER_NAME}" (POST ${server.origin}/v1/requests, /v1/verify) and demo hospital "${DEMO_HOSPITAL_NAME}" on the same origin`);
   console.log(`  demo keys kept in ${keysFile}; Ctrl-C stops`);
   const stop = () => void server.close().then(() => process.exit(0));
