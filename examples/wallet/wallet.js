@@ -108,7 +108,7 @@ for (const hospital of hospitals.list.filter((h) => h.demoRecords !== undefined)
   const button = Object.assign(document.createElement("button"), { type: "button", className: "secondary demo-record", textContent: `Get a demo record from ${hospital.name}` });
   button.addEventListener("click", () => void run(async () => {
     show("working", `Asking ${hospital.name} for a record…`);
-    const w = wallet({});
+    const w = await existing();
     // The hospital seals the record to this wallet's encryption key, bound to its commitment:
     // only this wallet can open it, and only its holder can prove with it.
     const { commitment, encryptionKey } = await w.identity();
@@ -151,7 +151,7 @@ $("credential-file").addEventListener("change", () => void run(async () => {
     show("pending", "The record will be added when you open your wallet.");
     return;
   }
-  const w = wallet({});
+  const w = await existing();
   await addPending(w);
   await refresh(w);
   show("received", "The record is locked in your wallet.");
@@ -166,6 +166,12 @@ $("holder-file").addEventListener("change", () => void run(async () => {
   pending.holder = await readFileJson(file, "backup file");
   show("pending", "The backup will be used when you create or open the wallet.");
 }));
+
+/** The wallet, when there is one to add to (or a restored holder to make it from). */
+async function existing() {
+  if (pending.holder === undefined && (await store().load()) === undefined) throw new PageError("Create your wallet first (step 1), then add records to it.", "passphrase");
+  return wallet({});
+}
 
 /**
  * The wallet over the encrypted store. A restored holder initialises it (the first time);
@@ -274,6 +280,7 @@ function explain(question) {
 $("wallet").addEventListener("submit", (event) => {
   event.preventDefault();
   void run(async () => {
+    answering = true;
     $("progress").replaceChildren();
     $("progress-bar").value = 0;
     $("working").hidden = false;
@@ -299,7 +306,6 @@ $("wallet").addEventListener("submit", (event) => {
     const answerUrl = request.responseUrl !== undefined ? new URL(request.responseUrl) : new URL("v1/verify", verifier);
     step("send", answerUrl.origin);
     const { result } = await post(answerUrl, { presentation, expected: request }, 200);
-    $("progress-label").textContent = "Finished.";
     if (result.ok) show("accepted", `Accepted: ${asker} confirmed ${confirmed(result.statement)} (answer for ${day(result.asOf)}).`);
     else show("refused", `${asker} did not accept the answer: ${REFUSALS[result.error.code] ?? "see the code"}.`, result.error.code);
   });
@@ -332,6 +338,9 @@ const ERRORS = {
   ENVELOPE_DECRYPTION_FAILED: "This record file is damaged or was sealed to another wallet.",
 };
 
+/** Whether the running action is answering an organisation (see show). */
+let answering = false;
+
 /** Runs one action with the buttons disabled; shows only an error's code and message, never data. */
 async function run(action) {
   const buttons = [$("prove"), $("unlock"), $("create"), ...document.querySelectorAll(".demo-record")];
@@ -349,6 +358,7 @@ async function run(action) {
     else show("error", `Could not finish: ${error.message}`);
   } finally {
     set(false);
+    answering = false;
   }
 }
 
@@ -368,6 +378,7 @@ async function refresh(w) {
   $("commitment").textContent = commitment;
   $("encryption-key").textContent = encryptionKey;
   const credentials = await w.credentials();
+  $("create").hidden = true; // this browser has a wallet under this name now
   $("held").textContent = `Open · ${credentials.length === 1 ? "1 record" : `${credentials.length} records`} in this wallet`;
   $("records").replaceChildren(...(credentials.length === 0 ? [Object.assign(item("No records yet."), { className: "empty" })] : credentials.map(record)));
   $("receipts").replaceChildren(
@@ -445,13 +456,19 @@ function step(stage, detail) {
   $("progress-label").textContent = `${li.textContent}…`;
 }
 
+/** How the progress panel ends, by result. */
+const ENDINGS = { accepted: "Finished.", refused: "Finished.", declined: "Stopped: you declined.", error: "Stopped." };
+
 function show(status, text, code) {
+  if (!$("working").hidden && ENDINGS[status] !== undefined) $("progress-label").textContent = ENDINGS[status];
   const result = $("result");
   result.dataset.status = status;
   if (code === undefined) delete result.dataset.code;
   else result.dataset.code = code;
   result.textContent = code === undefined ? text : `${text} (${code})`;
-  if (status !== "working") result.focus({ preventScroll: false });
+  // The answer's outcome takes the focus (the patient is waiting for it); other messages are
+  // announced (aria-live) without moving the patient away from what they were doing.
+  if (status !== "working" && answering) result.focus();
 }
 
 // Everything above is wired: the page is ready for the patient (and for tests, which wait for it).

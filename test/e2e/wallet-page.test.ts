@@ -147,10 +147,16 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("the wallet page of npm run wallet, in h
     expect(await result()).toMatchObject({ status: "error", text: expect.stringContaining("Type your passphrase") });
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("passphrase");
 
+    // A record before there is a wallet to keep it: said in words.
     await page.fill("#passphrase", PASSPHRASE);
+    await page.click(`text=Get a demo record from ${DEMO_HOSPITAL_NAME}`);
+    await settled();
+    expect(await result()).toMatchObject({ status: "error", text: "Create your wallet first (step 1), then add records to it." });
+
     await page.click("#create");
     await settled();
     expect(await result()).toMatchObject({ status: "created" });
+    expect(await page.isVisible("#create")).toBe(false);
     expect(await texts("#records li")).toEqual(["No records yet."]);
     await shot("02-created");
 
@@ -185,7 +191,10 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("the wallet page of npm run wallet, in h
     expect(requested.filter((url) => url.endsWith(".zkey") || url.endsWith("/v1/verify"))).toEqual([]);
     await shot("04-consent");
 
-    await page.click("#share");
+    // Keyboard only: from the question, Tab reaches "Share", and Enter shares.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("share");
+    await page.keyboard.press("Enter");
     // Progress while proving: the bar moves through the stages.
     await page.waitForSelector("#progress li[data-stage=checking]", { timeout: 60_000 });
     expect(await page.isVisible("#progress-bar")).toBe(true);
@@ -203,6 +212,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("the wallet page of npm run wallet, in h
     await page.click("#decline");
     await settled();
     expect(await result()).toMatchObject({ status: "declined", text: "Declined: nothing was sent." });
+    expect(await page.textContent("#progress-label")).toBe("Stopped: you declined.");
     expect(await stages()).toEqual(["request"]);
     expect(presentations).toHaveLength(1);
     const receiptLines = [
