@@ -9,7 +9,7 @@ import { CliError, EXIT, usageError } from "./cli-error.js";
 import { artifactsCheck } from "./commands/artifacts.js";
 import { auditVerify } from "./commands/audit.js";
 import { issue, revocationInit, revocationRevoke } from "./commands/issue.js";
-import { issuersAdd, issuersAddKey, issuersCompromise, issuersInit, issuersRetire, issuersRoot, issuersRotate } from "./commands/issuers.js";
+import { issuersAdd, issuersAddKey, issuersCheck, issuersCompromise, issuersInit, issuersRetire, issuersRoot, issuersRotate } from "./commands/issuers.js";
 import { holder, keygen, verifierKey } from "./commands/keys.js";
 import { open } from "./commands/open.js";
 import { prove } from "./commands/prove.js";
@@ -32,6 +32,7 @@ const COMMANDS: readonly Command[] = [
   issuersRetire,
   issuersCompromise,
   issuersRoot,
+  issuersCheck,
   request,
   prove,
   verify,

@@ -209,12 +209,61 @@ describe("medzk issuers", () => {
     await expectValidRegistry("issuers.json");
   });
 
+  it("checks a registry as verifiers read it, and says which keys are accepted on a day", async () => {
+    const [k1, k2] = [await publicKey("k1.json"), await publicKey("k2.json")];
+    const before = await text("issuers.json");
+    const report = JSON.parse(await ok(["issuers", "check", "--registry", "issuers.json", "--on", "2020-01-01"])) as unknown;
+    expect(report).toEqual({
+      on: "2020-01-01",
+      keys: [
+        { issuer: "st-mary", publicKey: k1, accepted: false, code: "ISSUER_KEY_RETIRED" },
+        { issuer: "st-mary", publicKey: k2, accepted: false, code: "ISSUER_KEY_COMPROMISED" },
+      ],
+    });
+    expect(await text("issuers.json")).toBe(before);
+    expectRefused(await medzk(["issuers", "check", "--registry", "typo.json"]), "INVALID_REGISTRY", "validUntill");
+    expectRefused(await medzk(["issuers", "check", "--registry", "issuers.json", "--on", "tomorrow"]), "INVALID_DATE", "--on");
+  });
+
   it("lists the commands in help", async () => {
     const help = await ok(["--help"]);
-    for (const name of ["init", "add", "add-key", "rotate", "retire", "compromise", "root"]) {
+    for (const name of ["init", "add", "add-key", "rotate", "retire", "compromise", "root", "check"]) {
       expect(help).toContain(`  issuers ${name} `);
       expect(await ok(["issuers", name, "--help"])).toMatch(new RegExp(`^Usage: medzk issuers ${name}\\b`));
     }
     expect((await medzk(["issuers"])).code).toBe(2);
+  });
+});
+
+/** The fenced block after the HTML comment starting with `marker` in docs/issuers.md. */
+async function docsBlock(marker: string): Promise<string> {
+  const doc = await readFile("docs/issuers.md", "utf8");
+  const at = doc.indexOf(`<!-- ${marker}`);
+  expect(at, marker).toBeGreaterThan(0);
+  const match = /```\w*\n([\s\S]*?)```/.exec(doc.slice(at));
+  return match![1]!;
+}
+
+describe("docs/issuers.md", () => {
+  it("its example registry is valid by the parser and the schema", async () => {
+    const example = JSON.parse(await docsBlock("example registry")) as unknown;
+    expect(() => assertIssuerRegistryFile(example)).not.toThrow();
+    expect(validateSchema(example), JSON.stringify(validateSchema.errors)).toBe(true);
+  });
+
+  it("its walkthrough runs as written, with its verifier.json, and the presentation is accepted", async () => {
+    const walkDir = await mkdtemp(join(tmpdir(), "medzk-issuers-docs-"));
+    try {
+      await writeFile(join(walkDir, "verifier.json"), await docsBlock("verifier.json"));
+      const script = `set -e\nmedzk() { "${process.execPath}" "${CLI}" "$@"; }\n${await docsBlock("walkthrough")}`;
+      const run = await new Promise<Run>((done) => {
+        execFile("bash", ["-c", script], { cwd: walkDir, timeout: 120_000 }, (error, stdout, stderr) => done({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr }));
+      });
+      expect(run.code, run.stderr).toBe(0);
+      const last = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as unknown;
+      expect(last).toMatchObject({ file: "presentation.json", result: { ok: true, preset: "adult", issuerId: "st-mary" } });
+    } finally {
+      await rm(walkDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `medzk issuers init|add|add-key|rotate|retire|compromise|root`: keeping a verifier's issuer
+ * `medzk issuers init|add|add-key|rotate|retire|compromise|root|check`: keeping a verifier's issuer
  * registry file (`medzk-issuers/v1`) by command instead of by hand. Every change is made under
  * the file's lock, checked by the parser verifiers use, and written atomically
  * (cli/issuer-registry-file.ts). docs/issuers.md describes the file and the operations.
@@ -7,7 +7,7 @@
 import { tryParseDate, utcDate } from "../../core/dates.js";
 import { tryUnpackPublicKey } from "../../core/public-key.js";
 import { RevocationRegistry } from "../../issuer/revocation-registry.js";
-import { type IssuerKeyEntry, type IssuerRecord, type IssuerRegistryFile, MAX_PREVIOUS_ROOTS } from "../../verifier/issuer-registry.js";
+import { type IssuerKeyEntry, type IssuerRecord, type IssuerRegistryFile, MAX_PREVIOUS_ROOTS, assertIssuerRegistryFile, keyRefusal } from "../../verifier/issuer-registry.js";
 import { CliError, EXIT, usageError } from "../cli-error.js";
 import { changeIssuerRegistry, createIssuerRegistry } from "../issuer-registry-file.js";
 import { type Command, type Parsed, fromInput, markSensitive, optional, readJson, required } from "../io.js";
@@ -236,6 +236,38 @@ ${REGISTRY_OPTION}
       return roots;
     });
     printJson(roots);
+    return EXIT.OK;
+  },
+};
+
+export const issuersCheck: Command = {
+  name: "issuers check",
+  summary: "validate a registry file and show which keys are accepted on a day",
+  help: `Usage: medzk issuers check --registry issuers.json [--on YYYY-MM-DD]
+
+Reads the registry as verifiers do (exit 3 with INVALID_REGISTRY naming the field if they would
+refuse it) and prints, as one JSON line, each key with whether a verifier accepts presentations
+under it on the day (a request's asOf day): { on, keys: [{ issuer, publicKey, accepted, code? }] },
+code being the verifier's refusal (ISSUER_KEY_RETIRED, ISSUER_KEY_COMPROMISED,
+ISSUER_KEY_NOT_VALID). Changes nothing: check a hand-edited file before it replaces the registry.
+
+Options:
+${REGISTRY_OPTION}
+  --on <day>              the day (default: today, UTC)
+  -h, --help              show this help`,
+  options: { registry: { type: "string" }, on: { type: "string" } },
+  async run(args) {
+    const file = required(args, "registry", this);
+    const on = day(optional(args, "on") ?? utcDate(new Date()), "--on");
+    const json = await readJson(file, "issuer registry");
+    const registry = await fromInput(file, () => assertIssuerRegistryFile(json));
+    const keys = registry.issuers.flatMap((issuer) =>
+      issuer.keys.map((key) => {
+        const refused = keyRefusal(key, tryParseDate(on)!);
+        return { issuer: issuer.id, publicKey: key.publicKey, accepted: refused === undefined, ...(refused ? { code: refused.code } : {}) };
+      }),
+    );
+    printJson({ on, keys });
     return EXIT.OK;
   },
 };
