@@ -9,7 +9,7 @@
  * atomically (src/cli/atomic-file.ts), so a verifier re-reading it (JsonFileIssuerRegistry) sees
  * the old version or the new one, never half of one.
  */
-import { stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import { withFileLock } from "../audit/file-lock.js";
 import { MedzkError } from "../core/errors.js";
 import { ISSUER_REGISTRY_FORMAT, type IssuerRegistryFile, assertIssuerRegistryFile } from "../verifier/issuer-registry.js";
@@ -28,19 +28,22 @@ export async function createIssuerRegistry(file: string): Promise<void> {
  * with the verifiers' parser, and replaces the file (keeping its mode). `change` throws a
  * CliError to refuse; then nothing is written. Returns what `change` returned.
  */
-export async function changeIssuerRegistry<T>(file: string, change: (registry: IssuerRegistryFile) => T): Promise<T> {
+export async function changeIssuerRegistry<T>(given: string, change: (registry: IssuerRegistryFile) => T): Promise<T> {
+  // Through a symlink, the file it points at is what changes (and is locked): renaming over the
+  // link would replace the link and leave the real registry as it was.
+  const file = await realpath(given).catch(() => given);
   return fromInput(`${file}.lock`, () =>
     withFileLock(
       `${file}.lock`,
       async () => {
-        const json = await readJson(file, "issuer registry");
-        const registry = structuredClone(await fromInput(file, () => assertIssuerRegistryFile(json)));
+        const json = await readJson(given, "issuer registry");
+        const registry = structuredClone(await fromInput(given, () => assertIssuerRegistryFile(json)));
         const result = change(registry);
         try {
           assertIssuerRegistryFile(registry);
         } catch (error) {
           if (!(error instanceof MedzkError)) throw error;
-          throw new CliError(EXIT.INPUT, error.code, `${file}: the change would make the registry invalid, nothing was written: ${error.message}`, { cause: error });
+          throw new CliError(EXIT.INPUT, error.code, `${given}: the change would make the registry invalid, nothing was written: ${error.message}`, { cause: error });
         }
         const mode = (await stat(file)).mode & 0o777;
         await replaceFile(file, serialize(registry), mode);

@@ -7,7 +7,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -148,6 +148,11 @@ describe("medzk issuers", () => {
     await writeFile(join(dir, "locked.json.lock"), `${dead} ${hostname()} ${Date.now()}`);
     await ok(["issuers", "add", "--registry", "locked.json", "--issuer-id", "b", "--key", generateIssuerKey().publicKey]);
     expect(((await expectValidRegistry("locked.json"))["issuers"] as { id: string }[]).map((issuer) => issuer.id)).toEqual(["a", "b"]);
+    // Through a symlink: the file it points at changes, the link stays a link.
+    await symlink("locked.json", join(dir, "link.json"));
+    await ok(["issuers", "add", "--registry", "link.json", "--issuer-id", "c", "--key", generateIssuerKey().publicKey]);
+    expect((await lstat(join(dir, "link.json"))).isSymbolicLink()).toBe(true);
+    expect(((await expectValidRegistry("locked.json"))["issuers"] as { id: string }[]).map((issuer) => issuer.id)).toEqual(["a", "b", "c"]);
   });
 
   it("a verifier using the file accepts under the current key, refuses a key rotated away or compromised, and accepts a just-replaced revocation root", async () => {
