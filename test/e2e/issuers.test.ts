@@ -132,6 +132,12 @@ describe("medzk issuers", () => {
     expect(registry.issuers.map((issuer) => issuer.id).sort()).toEqual(["clinic-0", "clinic-1", "clinic-2", "clinic-3", "lab"]);
   });
 
+  it("creates a registry exactly once when init runs race", async () => {
+    const runs = await Promise.all([0, 1, 2, 3].map(() => medzk(["issuers", "init", "--out", "race.json"])));
+    expect(runs.map((run) => run.code).sort()).toEqual([0, 3, 3, 3]);
+    expect(await expectValidRegistry("race.json")).toEqual({ format: "medzk-issuers/v1", issuers: [] });
+  });
+
   it("waits for a held lock and breaks the lock of a dead process", async () => {
     await ok(["issuers", "init", "--out", "locked.json"]);
     // Held by a live process (this one): the command waits until it is released.
