@@ -9,6 +9,7 @@ import { CliError, EXIT, usageError } from "./cli-error.js";
 import { artifactsCheck } from "./commands/artifacts.js";
 import { auditVerify } from "./commands/audit.js";
 import { issue, revocationInit, revocationRevoke } from "./commands/issue.js";
+import { issuersAdd, issuersAddKey, issuersCheck, issuersCompromise, issuersInit, issuersRetire, issuersRoot, issuersRotate } from "./commands/issuers.js";
 import { holder, keygen, verifierKey } from "./commands/keys.js";
 import { open } from "./commands/open.js";
 import { prove } from "./commands/prove.js";
@@ -24,6 +25,14 @@ const COMMANDS: readonly Command[] = [
   open,
   revocationInit,
   revocationRevoke,
+  issuersInit,
+  issuersAdd,
+  issuersAddKey,
+  issuersRotate,
+  issuersRetire,
+  issuersCompromise,
+  issuersRoot,
+  issuersCheck,
   request,
   prove,
   verify,

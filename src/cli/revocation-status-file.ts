@@ -7,12 +7,9 @@
  * file atomically (a temporary file in the same directory, fsync, rename), so a reader never sees
  * half a status and a crash leaves the old one.
  */
-import { randomBytes } from "node:crypto";
-import { open, rename, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
 import { withFileLock } from "../audit/file-lock.js";
 import { RevocationRegistry } from "../issuer/revocation-registry.js";
-import { inputError } from "./cli-error.js";
+import { replaceFile } from "./atomic-file.js";
 import { fromInput, readJson } from "./io.js";
 
 /**
@@ -34,21 +31,4 @@ export async function changeRevocationStatus<T>(file: string, change: (registry:
       { timeoutMs: 120_000, staleMs: 300_000, code: "REGISTRY_UNREADABLE" },
     ),
   );
-}
-
-async function replaceFile(path: string, text: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    const handle = await open(temp, "wx", 0o644);
-    try {
-      await handle.writeFile(text, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (cause) {
-    await unlink(temp).catch(() => undefined);
-    throw inputError(`cannot write ${path}: ${(cause as NodeJS.ErrnoException).code ?? "error"}`, cause);
-  }
 }

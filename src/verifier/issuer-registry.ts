@@ -120,6 +120,8 @@ export const MAX_PREVIOUS_ROOTS = 32;
 export const ISSUER_REGISTRY_FORMAT = "medzk-issuers/v1";
 
 const MAX_ISSUER_ID = 128;
+/** As a schema definition's id (core/schemas): a longer one could never match. */
+const MAX_SCHEMA_ID = 128;
 const KEY_STATUSES: readonly string[] = ["active", "retired", "compromised"];
 /** Code of every malformed record or file content. */
 const INVALID = "INVALID_REGISTRY";
@@ -444,6 +446,27 @@ const KEY_SHAPE = { required: ["publicKey"], optional: ["validFrom", "validUntil
 const ROOTS_SHAPE = { required: ["current"], optional: ["previous"] } as const;
 const PREVIOUS_SHAPE = { required: ["root", "replacedAt"] } as const;
 
+/**
+ * The content of a `medzk-issuers/v1` file, as written (a `previous` list may be omitted).
+ * docs/schemas/medzk-issuers-v1.schema.json is its JSON Schema; docs/issuers.md describes it.
+ */
+export interface IssuerRegistryFile {
+  format: typeof ISSUER_REGISTRY_FORMAT;
+  issuers: IssuerRecord[];
+  /** Per issuer id: its revocation roots. */
+  revocation?: Record<string, Omit<RevocationRoots, "previous"> & Partial<Pick<RevocationRoots, "previous">>>;
+}
+
+/**
+ * Checks a parsed registry file exactly as {@link JsonFileIssuerRegistry} reads it and returns
+ * it, typed; throws INVALID_REGISTRY naming the first offending field. For tools that write the
+ * file (medzk issuers …): what they write must be what verifiers accept.
+ */
+export function assertIssuerRegistryFile(json: unknown): IssuerRegistryFile {
+  buildState(json);
+  return json as IssuerRegistryFile;
+}
+
 function buildState(json: unknown): RegistryState {
   const file = assertObject(json, "file", FILE_SHAPE, INVALID);
   if (file.format !== ISSUER_REGISTRY_FORMAT) {
@@ -463,7 +486,7 @@ function buildState(json: unknown): RegistryState {
 /** A deeply frozen copy of a valid record, holding only the known properties. */
 function validateRecord(value: unknown, name: string): IssuerRecord {
   const record = assertObject(value, name, RECORD_SHAPE, INVALID);
-  const out: IssuerRecord = { id: assertString(record.id, `${name}.id`, { max: MAX_ISSUER_ID }, INVALID), keys: [] };
+  const out: IssuerRecord = { id: issuerId(record.id, `${name}.id`), keys: [] };
   if (record.name !== undefined) out.name = assertString(record.name, `${name}.name`, { min: 0 }, INVALID);
   const keys = assertArray(record.keys, `${name}.keys`, undefined, INVALID);
   if (keys.length === 0) throw new MedzkError(INVALID, `"${name}.keys" must be an array of at least one key`);
@@ -479,7 +502,12 @@ function validateRecord(value: unknown, name: string): IssuerRecord {
     // which is spelt by omitting the property.
     const schemas = assertArray(record.schemas, `${name}.schemas`, undefined, INVALID);
     if (schemas.length === 0) throw new MedzkError(INVALID, `"${name}.schemas" must be a non-empty array of schema ids (omit it to allow any schema)`);
-    out.schemas = schemas.map((schema, i) => assertString(schema, `${name}.schemas[${i}]`, {}, INVALID));
+    out.schemas = schemas.map((schema, i) => {
+      const id = codePoints(schema, `${name}.schemas[${i}]`, MAX_SCHEMA_ID);
+      // As with keys: a duplicate is a slip (a typo'd neighbour, a merge), never a meaning.
+      if (schemas.indexOf(schema) !== i) throw new MedzkError(INVALID, `"${name}.schemas[${i}]": schema ${JSON.stringify(id)} is listed twice`);
+      return id;
+    });
   }
   return deepFreeze(out);
 }
@@ -499,6 +527,22 @@ function validateKey(value: unknown, name: string): IssuerKeyEntry {
   if (until !== undefined) out.validUntil = key.validUntil as string;
   if (key.status !== undefined) out.status = keyStatus(key.status, `${name}.status`, INVALID);
   return deepFreeze(out);
+}
+
+/**
+ * A string of 1 to `max` characters, counted as Unicode code points: the unit of JSON Schema's
+ * maxLength (RFC 8259 characters), so the published schema and this parser agree on every id.
+ */
+function codePoints(value: unknown, name: string, max: number): string {
+  const length = typeof value === "string" ? [...value].length : 0;
+  if (typeof value !== "string" || length < 1 || length > max) {
+    throw new MedzkError(INVALID, `"${name}" must be a string of 1 to ${max} characters, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function issuerId(value: unknown, name: string): string {
+  return codePoints(value, name, MAX_ISSUER_ID);
 }
 
 function keyStatus(value: unknown, name: string, code: MedzkErrorCode): KeyStatus {
