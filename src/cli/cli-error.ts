@@ -5,6 +5,8 @@
  * mapping in words, and test/e2e/cli.test.ts checks it case by case.
  */
 
+import type { MedzkErrorCode } from "../core/errors.js";
+
 /** Exit statuses, documented in docs/cli.md; stable. */
 export const EXIT = {
   OK: 0,
@@ -49,7 +51,7 @@ export class CliError extends Error {
   readonly exitCode: ExitCode;
 
   constructor(
-    readonly code: string,
+    readonly code: CliCode | MedzkErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {

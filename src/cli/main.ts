@@ -48,7 +48,8 @@ Options:
   -v, --version  print the version
 
 Exit status: 0 success; 1 verification refused (or artifacts differ, or an audit log is damaged); 2 usage error;
-3 input error (missing file, invalid JSON, invalid credential or config); 4 internal error.`;
+3 input error (a file missing, unreadable, not JSON or refused: credential, request, config…); 4 internal error
+or the prover failing. docs/cli.md has the table.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [first, second] = argv;

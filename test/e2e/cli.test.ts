@@ -435,6 +435,15 @@ describe("medzk CLI", () => {
     expect(bad.stderr).toContain("age_at_least: artifacts/age_at_least.wasm does not match its pin");
   });
 
+  it("exits 4 with INTERNAL when it cannot find its own package (a broken install)", async () => {
+    // The CLI without the medzk package.json above it: artifacts check has nothing to check against.
+    const orphan = join(dir, "orphan");
+    await mkdir(join(orphan, "dist"), { recursive: true });
+    await copyFile(CLI, join(orphan, "dist", "cli.js"));
+    await symlink(resolve("node_modules"), join(orphan, "node_modules"));
+    expectError(await medzk(["artifacts", "check"], { cli: join(orphan, "dist", "cli.js") }), 4, "INTERNAL", "cannot find the medzk package directory");
+  });
+
   // The compile comes from the checkout's content-keyed cache (scripts/circuits.mjs), shared with
   // the circuit tests, so the toolchain runs once per suite; the zkey verification (--fast skips
   // it) is test/circuits/artifacts.test.ts's.
