@@ -19,7 +19,7 @@
  * and only processes going through this class may write it. Several hosts need Redis.
  */
 import { randomBytes } from "node:crypto";
-import { open, readFile, rename, unlink } from "node:fs/promises";
+import { open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { withFileLock } from "../audit/file-lock.js";
 import { MedzkError } from "../core/errors.js";
@@ -50,11 +50,14 @@ export class FileChallengeStore implements ChallengeStore {
   }
 
   /**
-   * Reads and parses the file without changing it (a missing file is an empty store): lets a
-   * caller report a damaged store by name before verifying anything. Throws
-   * CHALLENGE_STORE_UNAVAILABLE.
+   * Reads and parses the file without changing it (a missing file in an existing directory is an
+   * empty store), so a caller can report a damaged store by name before verifying anything.
+   * Returns the number of challenges remembered; throws CHALLENGE_STORE_UNAVAILABLE.
    */
   async check(): Promise<number> {
+    // The lock file and the replacement are created beside the file: its directory must exist.
+    const directory = await stat(dirname(this.path)).catch(() => undefined);
+    if (!directory?.isDirectory()) throw this.#error(`its directory ${dirname(this.path)} does not exist`);
     return (await this.#read()).size;
   }
 

@@ -159,6 +159,7 @@ describe("medzk CLI", () => {
 
     const opened = await medzk(["open", "--envelope", "sealed.json", "--holder", "holder.json", "--out", "opened.json"]);
     expect(opened.code, opened.stderr).toBe(0);
+    expect(opened.stderr).toMatch(/^medzk: open: opening \(\d+ ms\)\nmedzk: open: done \(\d+ ms\)\n$/);
     expect(await json("opened.json")).toMatchObject({ format: "medzk-credential/v2", issuer: publicKey, holder: holder["commitment"], attributes: { dateOfBirth: "1990-04-01" } });
     expect((await stat(join(dir, "opened.json"))).mode & 0o777).toBe(0o600);
     // Never over an existing file: it may be the holder's only copy of a credential.

@@ -100,6 +100,7 @@ describe("FileChallengeStore", () => {
     await expectUnavailable(new FileChallengeStore(taken).consume("5", IN_5_MIN, NOW), "cannot read it: EISDIR");
     // The lock file's directory does not exist: the lock cannot be taken.
     await expectUnavailable(new FileChallengeStore(join(dir, "no-such-dir", "store.json")).consume("5", IN_5_MIN, NOW), "no-such-dir");
+    await expectUnavailable(new FileChallengeStore(join(dir, "no-such-dir", "store.json")).check(), "no-such-dir does not exist");
     const store = new FileChallengeStore(fresh());
     await expect(store.consume("", IN_5_MIN, NOW)).rejects.toThrow(/"challenge" must be/);
     expect(() => new FileChallengeStore("")).toThrow(MedzkError);
