@@ -7,7 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { MedzkError } from "../core/errors.js";
 import { jsonErrorWhere } from "../server/config.js";
-import { CliError, EXIT, inputError, usageError } from "./cli-error.js";
+import { CliError, inputError, usageError } from "./cli-error.js";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 export interface Parsed {
@@ -39,6 +39,21 @@ export function parse(argv: string[], command: Command): Parsed {
     // parseArgs' messages name the option ("Unknown option '--frob'"); keep them.
     throw usageError(`${(error as Error).message.split(". To specify")[0]} (see medzk ${command.name} --help)`);
   }
+}
+
+/** `-q`/`--quiet`, for the commands that report progress: no progress lines (errors still go to stderr). */
+export const QUIET_OPTION: Options = { quiet: { type: "boolean", short: "q" } };
+
+/**
+ * Progress on stderr (stdout is the command's data): `medzk: <command>: <step> (<ms> ms)` as
+ * each step starts, the milliseconds counted from the command's start; nothing with --quiet.
+ * Every step that can take more than a few hundred milliseconds gets a line, so a run of
+ * seconds is never silent.
+ */
+export function progress(command: string, args: Parsed): (step: string, elapsedMs?: number) => void {
+  if (args.values["quiet"] === true) return () => undefined;
+  const started = Date.now();
+  return (step, elapsedMs = Date.now() - started) => process.stderr.write(`medzk: ${command}: ${step} (${elapsedMs} ms)\n`);
 }
 
 /** A string option the command cannot do without. */
@@ -146,14 +161,12 @@ export function redact(message: string): string {
   return out;
 }
 
-/** Runs a library call on user input: a MedzkError becomes an input error naming the source. */
+/** Runs a library call on user input: a MedzkError becomes a CliError of its code, naming the source. */
 export async function fromInput<T>(source: string, call: () => T | Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof MedzkError && error.code !== "PROVING_FAILED") {
-      throw new CliError(EXIT.INPUT, error.code, `${source}: ${error.message}`, { cause: error });
-    }
+    if (error instanceof MedzkError) throw new CliError(error.code, `${source}: ${error.message}`, { cause: error });
     throw error;
   }
 }

@@ -5,7 +5,7 @@
  */
 import packageJson from "../../package.json" with { type: "json" };
 import { MedzkError } from "../core/errors.js";
-import { CliError, EXIT, usageError } from "./cli-error.js";
+import { CliError, EXIT, exitStatusOf, usageError } from "./cli-error.js";
 import { artifactsCheck } from "./commands/artifacts.js";
 import { auditVerify } from "./commands/audit.js";
 import { issue, revocationInit, revocationRevoke } from "./commands/issue.js";
@@ -57,7 +57,8 @@ Options:
   -v, --version  print the version
 
 Exit status: 0 success; 1 verification refused (or artifacts differ, or an audit log is damaged); 2 usage error;
-3 input error (missing file, invalid JSON, invalid credential or config); 4 internal error.`;
+3 input error (a file missing, unreadable, not JSON or refused: credential, request, config…); 4 internal error
+or the prover failing. docs/cli.md has the table.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [first, second] = argv;
@@ -99,26 +100,17 @@ export async function main(argv: string[]): Promise<number> {
   return command.run(args);
 }
 
-/** Exit code and one-line message for an error; the stack only with MEDZK_DEBUG=1. */
+/** Exit status ({@link exitStatusOf}) and one-line message for an error; the stack only with MEDZK_DEBUG=1. */
 function report(error: unknown): number {
-  let exitCode: number = EXIT.INTERNAL;
   let code = "INTERNAL";
   let message = error instanceof Error ? error.message : String(error);
-  if (error instanceof CliError) {
-    exitCode = error.exitCode;
-    code = error.code;
-  } else if (error instanceof MedzkError) {
-    // A library refusal of what the user passed in (a bad key, attribute, statement…); only a
-    // failing prover is ours.
-    exitCode = error.code === "PROVING_FAILED" ? EXIT.INTERNAL : EXIT.INPUT;
-    code = error.code;
-  } else {
-    message = `unexpected error: ${message} (run with MEDZK_DEBUG=1 for details)`;
-  }
+  // A CliError or a library refusal of what the user passed in (a bad key, attribute, statement…).
+  if (error instanceof CliError || error instanceof MedzkError) code = error.code;
+  else message = `unexpected error: ${message} (run with MEDZK_DEBUG=1 for details)`;
   // Redacted: a library message may name a value the user passed in (an attribute, a key).
   process.stderr.write(`medzk: ${code}: ${redact(message.replaceAll("\n", " "))}\n`);
   if (process.env["MEDZK_DEBUG"] === "1" && error instanceof Error) process.stderr.write(`${redact(error.stack ?? "")}\n`);
-  return exitCode;
+  return exitStatusOf(code);
 }
 
 main(process.argv.slice(2)).then(

@@ -55,6 +55,8 @@ export type MedzkErrorCode =
   | "REGISTRY_UNREADABLE"
   /** A key is both listed in `trustedIssuers` and held by an issuer registry. */
   | "TRUST_CONFLICT"
+  /** A challenge store file (`medzk verify`'s record of used challenges) cannot be read, locked or written, or is malformed; verification fails closed (STORE_UNAVAILABLE). */
+  | "CHALLENGE_STORE_UNAVAILABLE"
   /** A revocation registry has allocated every slot it has. */
   | "REVOCATION_REGISTRY_FULL"
   /** An optional peer dependency (e.g. ioredis) is needed but not installed. */

@@ -12,6 +12,7 @@ import { loadViem } from "../chain/client.js";
 import { ChainCheckpointAnchor } from "../chain/checkpoint-anchor.js";
 import { ChainIssuerRegistry } from "../chain/issuer-registry.js";
 import { JsonFileIssuerRegistry } from "../verifier/issuer-registry.js";
+import type { ChallengeStore } from "../verifier/challenge-store.js";
 import { RedisChallengeStore } from "../verifier/redis-challenge-store.js";
 import { type InternalErrorHook, createVerifier, type Verifier, type VerifierPolicy } from "../verifier/create-verifier.js";
 import { type ServiceAudit, openAudit } from "./audit.js";
@@ -52,6 +53,8 @@ export interface VerifierHooks {
   onAuditCheckpointError?: (error: unknown) => void;
   /** An anchor for the audit checkpoints instead of the config's `audit.anchor` (e.g. a ChainCheckpointAnchor). */
   auditAnchor?: CheckpointAnchor;
+  /** The challenge store when the config has no `redis` (default: the verifier's in-memory one); `medzk verify` passes a file's. */
+  challengeStore?: ChallengeStore;
 }
 
 /**
@@ -85,6 +88,7 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
   if (config.purpose !== undefined) policy.purpose = config.purpose;
   if (config.responseUrl !== undefined) policy.responseUrl = config.responseUrl;
   if (redis) policy.challengeStore = new RedisChallengeStore(redis, { prefix: config.redis!.keyPrefix });
+  else if (hooks.challengeStore) policy.challengeStore = hooks.challengeStore;
   if (hooks.onInternalError) policy.onInternalError = hooks.onInternalError;
   let verifier: Verifier;
   try {

@@ -29,10 +29,13 @@ function medzk(args: string[], options: { cwd?: string; cli?: string; env?: Node
 
 const json = async (file: string) => JSON.parse(await readFile(join(dir, file), "utf8")) as Record<string, unknown>;
 
-/** An error run: the given exit code and exactly one `medzk: CODE: message` line, no stack. */
+/** A progress line: `medzk: <command>: <step> (<ms> ms)`. */
+const PROGRESS = /^medzk: [a-z]+: [^:]+ \(\d+ ms\)$/;
+
+/** An error run: the given exit code and exactly one `medzk: CODE: message` line besides progress, no stack. */
 function expectError(run: Run, exitCode: number, code: string, mentions: string): void {
   expect(run.code, run.stderr).toBe(exitCode);
-  const lines = run.stderr.trim().split("\n").filter((l) => !l.startsWith("medzk: prove: "));
+  const lines = run.stderr.trim().split("\n").filter((l) => !PROGRESS.test(l));
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(new RegExp(`^medzk: ${code}: `));
   expect(lines[0]).toContain(mentions);
@@ -92,9 +95,13 @@ describe("medzk CLI", () => {
     expect((await medzk(["revocation", "init", "--issuer-id", "st-mary", "--out", "status.json"])).code).toBe(0);
     await writeFile(join(dir, "attrs.json"), JSON.stringify({ dateOfBirth: "1990-04-01" }));
     const common = ["--issuer", "issuer.json", "--holder-commitment", "holder.json", "--schema", "patient-record/v1", "--revocation", "status.json"];
-    expect((await medzk(["issue", ...common, "--attributes", "attrs.json", "--expires", "2099-12-31", "--out", "credential.json"])).code).toBe(0);
-    const revoked = await medzk(["issue", ...common, "--attributes", '{"dateOfBirth":"1985-01-02"}', "--out", "revoked.json"]);
-    expect(revoked.code, revoked.stderr).toBe(0);
+    const issued = await medzk(["issue", ...common, "--attributes", "attrs.json", "--expires", "2099-12-31", "--out", "credential.json"]);
+    expect(issued.code, issued.stderr).toBe(0);
+    // Signing takes a second or two: progress on stderr, nothing on stdout (the credential went to --out).
+    expect(issued.stderr).toMatch(/^medzk: issue: taking a revocation slot in status\.json \(\d+ ms\)\nmedzk: issue: signing \(\d+ ms\)\nmedzk: issue: done \(\d+ ms\)\n$/);
+    expect(issued.stdout).toBe("");
+    const revoked = await medzk(["issue", ...common, "--attributes", '{"dateOfBirth":"1985-01-02"}', "--out", "revoked.json", "--quiet"]);
+    expect(revoked).toEqual({ code: 0, stdout: "", stderr: "" });
     expect(await json("credential.json")).toMatchObject({ issuer: publicKey, revocationSlot: 0, expiresAt: "2099-12-31", attributes: { dateOfBirth: "1990-04-01" } });
     expect(await json("revoked.json")).toMatchObject({ revocationSlot: 1 });
     // Credentials are health data: owner-only when created.
@@ -143,6 +150,7 @@ describe("medzk CLI", () => {
     const common = ["--issuer", "issuer.json", "--holder-commitment", "holder.pub.json", "--schema", "patient-record/v1", "--attributes", "attrs.json"];
     const sealed = await medzk(["issue", ...common, "--seal-to", "holder.pub.json", "--out", "sealed.json"]);
     expect(sealed.code, sealed.stderr).toBe(0);
+    expect(sealed.stderr).toMatch(/^medzk: issue: signing .*\nmedzk: issue: sealing .*\nmedzk: issue: done /);
     const envelope = await json("sealed.json");
     expect(Object.keys(envelope)).toEqual(["format", "recipient", "ephemeralPublicKey", "nonce", "ciphertext"]);
     expect(envelope).toMatchObject({ format: "medzk-envelope/v1", recipient: pub["encryptionKey"] });
@@ -151,14 +159,16 @@ describe("medzk CLI", () => {
 
     const opened = await medzk(["open", "--envelope", "sealed.json", "--holder", "holder.json", "--out", "opened.json"]);
     expect(opened.code, opened.stderr).toBe(0);
+    expect(opened.stderr).toMatch(/^medzk: open: opening \(\d+ ms\)\nmedzk: open: done \(\d+ ms\)\n$/);
     expect(await json("opened.json")).toMatchObject({ format: "medzk-credential/v2", issuer: publicKey, holder: holder["commitment"], attributes: { dateOfBirth: "1990-04-01" } });
     expect((await stat(join(dir, "opened.json"))).mode & 0o777).toBe(0o600);
     // Never over an existing file: it may be the holder's only copy of a credential.
     expectError(await medzk(["open", "--envelope", "sealed.json", "--holder", "holder.json", "--out", "opened.json"]), 3, "INPUT", "opened.json already exists");
     // The key given inline, to stdout.
-    const inline = await medzk(["issue", ...common, "--seal-to", pub["encryptionKey"] as string]);
+    const inline = await medzk(["issue", ...common, "--seal-to", pub["encryptionKey"] as string, "-q"]);
     expect(inline.code, inline.stderr).toBe(0);
     expect(JSON.parse(inline.stdout)).toMatchObject({ format: "medzk-envelope/v1", recipient: pub["encryptionKey"] });
+    expect(inline.stderr).toBe("");
 
     // Refusals: another holder, a flipped byte, a malformed envelope; none prints a secret or the date of birth.
     const flipped = { ...envelope, ciphertext: `${(envelope["ciphertext"] as string).slice(0, -2)}${(envelope["ciphertext"] as string).endsWith("00") ? "01" : "00"}` };
@@ -212,6 +222,12 @@ describe("medzk CLI", () => {
     const ok = await medzk(["verify", "--config", "verifier.json", "presentation.json"]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ file: "presentation.json", result: { ok: true, preset: "adult", issuerId: "st-mary", statement: { type: "ageAtLeast", minAge: 18 } } });
+    expect(ok.stderr).toMatch(/^medzk: verify: verifying 1 presentation \(\d+ ms\)\nmedzk: verify: done \(\d+ ms\)\n$/);
+    // The challenge is spent, in a file beside the config: another run refuses the same presentation.
+    const again = await medzk(["verify", "--config", "verifier.json", "presentation.json"]);
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout)).toMatchObject({ file: "presentation.json", result: { ok: false, error: { code: "REQUEST_REPLAYED" } } });
+    expect(Object.keys((await json("verifier.challenges.json"))["used"] as object)).toEqual([(await json("request.json"))["challenge"]]);
 
     const tampered = await json("presentation.json");
     (tampered["publicSignals"] as string[])[0] = "1";
@@ -219,12 +235,83 @@ describe("medzk CLI", () => {
     const refused = await medzk(["verify", "--config", "verifier.json", "tampered.json"]);
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.stdout)).toMatchObject({ file: "tampered.json", result: { ok: false } });
+  });
 
-    // Several files are one batch: one line each, exit 1 because one is refused.
-    const batch = await medzk(["verify", "--config", "verifier.json", "presentation.json", "tampered.json"]);
-    expect(batch.code).toBe(1);
-    const lines = batch.stdout.trim().split("\n").map((l) => JSON.parse(l) as { file: string; result: { ok: boolean } });
-    expect(lines.map((l) => [l.file, l.result.ok])).toEqual([["presentation.json", true], ["tampered.json", false]]);
+  it("proves from the service's { request, issuerSet } response as from a bare request, and refuses any other request file saying why", async () => {
+    // What POST /v1/requests answers, as curl saves it; and a hidden-issuer request, which
+    // medzk request writes in that shape (the holder needs the set), as the service does.
+    await writeFile(join(dir, "response.json"), JSON.stringify({ request: JSON.parse((await medzk(["request", "--config", "verifier.json", "--preset", "adult"])).stdout) }));
+    await writeFile(join(dir, "hidden.json"), JSON.stringify({ ...(await json("verifier.json")), hideIssuer: true }));
+    const hiddenRequest = await medzk(["request", "--config", "hidden.json", "--preset", "adult", "--out", "hidden-request.json"]);
+    expect(hiddenRequest.code, hiddenRequest.stderr).toBe(0);
+    const hidden = await json("hidden-request.json");
+    expect(Object.keys(hidden)).toEqual(["request", "issuerSet"]);
+    expect((hidden["request"] as { issuerSet: string }).issuerSet).toBe((hidden["issuerSet"] as { root: string }).root);
+
+    const prove = (request: string, out: string, extra: string[] = []) =>
+      medzk(["prove", "--credential", "credential.json", "--holder", "holder.json", "--request", request, "--revocation", "status.json", "--out", out, ...extra]);
+    const [fromResponse, fromHidden] = await Promise.all([prove("response.json", "p2.json", ["--quiet"]), prove("hidden-request.json", "p3.json")]);
+    expect(fromResponse).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(fromHidden.code, fromHidden.stderr).toBe(0);
+    expect(fromHidden.stderr).toMatch(/^medzk: prove: checking \(\d+ ms\)\nmedzk: prove: loading-artifacts .*\nmedzk: prove: proving .*\nmedzk: prove: done \(\d+ ms\)\n$/);
+    expect((await json("p2.json"))["request"]).toEqual((await json("response.json"))["request"]);
+
+    await writeFile(join(dir, "request-array.json"), "[]");
+    await writeFile(join(dir, "request-extra.json"), JSON.stringify({ ...(await json("response.json")), expiresIn: 300 }));
+    await writeFile(join(dir, "request-neither.json"), JSON.stringify({ challenge: "1" }));
+    const refusals: [string, string][] = [
+      ["request-array.json", "it is an array"],
+      ["request-extra.json", 'unknown property "expiresIn"'],
+      ["request-neither.json", 'neither "format" (a request) nor "request" (a service response)'],
+      ["p2.json", "it is a medzk-presentation/v1 file"],
+    ];
+    for (const [file, why] of refusals) {
+      const run = await prove(file, "never.json");
+      expectError(run, 3, "INVALID_REQUEST", `request ${file} must be a proof request (medzk-request/v2, from medzk request) or the response of POST /v1/requests`);
+      expect(run.stderr).toContain(why);
+    }
+    expect(existsSync(join(dir, "never.json"))).toBe(false);
+  });
+
+  it("verifies a batch file by file: an unreadable file is its own error line, the others are verified, the exit status says the worst", async () => {
+    const lines = (run: Run) => run.stdout.trim().split("\n").map((l) => JSON.parse(l) as { file: string; result?: { ok: boolean; error?: { code: string } }; error?: { code: string; message: string } });
+    const batch = await medzk(["verify", "--config", "verifier.json", "p2.json", "tampered.json"]);
+    expect(batch.code, batch.stderr).toBe(1);
+    expect(lines(batch).map((l) => [l.file, l.result?.ok])).toEqual([["p2.json", true], ["tampered.json", false]]);
+    expect(batch.stderr).toMatch(/^medzk: verify: verifying a batch of 2 presentations \(\d+ ms\)\nmedzk: verify: done /);
+
+    await writeFile(join(dir, "garbled.json"), '{"format": "medzk-presentation/v1",');
+    const mixed = await medzk(["verify", "--config", "verifier.json", "missing.json", "p2.json", "garbled.json", "-q"]);
+    expect(mixed.code).toBe(3);
+    expect(lines(mixed)).toEqual([
+      { file: "missing.json", error: { code: "INPUT", message: "cannot read presentation missing.json: no such file" } },
+      { file: "p2.json", result: expect.objectContaining({ ok: false, error: expect.objectContaining({ code: "REQUEST_REPLAYED" }) }) },
+      { file: "garbled.json", error: { code: "INPUT", message: expect.stringMatching(/^presentation garbled\.json is not valid JSON/) } },
+    ]);
+    // On stderr too, one line each (no progress with --quiet).
+    expect(mixed.stderr.trim().split("\n")).toEqual([
+      "medzk: INPUT: cannot read presentation missing.json: no such file",
+      expect.stringMatching(/^medzk: INPUT: presentation garbled\.json is not valid JSON/),
+    ]);
+  });
+
+  it("accepts a presentation once among parallel runs, keeps challenges where --challenges says, and refuses a damaged store by name", async () => {
+    const runs = await Promise.all([0, 1, 2, 3].map(() => medzk(["verify", "--config", "hidden.json", "-q", "p3.json"])));
+    const codes = runs.map((r) => (JSON.parse(r.stdout) as { result: { ok: boolean; error?: { code: string } } }).result);
+    expect(codes.filter((r) => r.ok)).toEqual([expect.objectContaining({ ok: true, preset: "adult", issuerSet: expect.any(String) })]);
+    expect(codes.filter((r) => !r.ok).map((r) => r.error?.code)).toEqual(["REQUEST_REPLAYED", "REQUEST_REPLAYED", "REQUEST_REPLAYED"]);
+    expect(runs.map((r) => r.code).sort()).toEqual([0, 1, 1, 1]);
+    expect(existsSync(join(dir, "hidden.challenges.json"))).toBe(true);
+    expect(existsSync(join(dir, "hidden.challenges.json.lock"))).toBe(false);
+
+    // Another store knows nothing of these challenges (one store per verifier: see docs/cli.md).
+    const elsewhere = await medzk(["verify", "--config", "hidden.json", "--challenges", "elsewhere.json", "p3.json"]);
+    expect(elsewhere.code, elsewhere.stderr).toBe(0);
+    expect(Object.keys((await json("elsewhere.json"))["used"] as object)).toHaveLength(1);
+    await writeFile(join(dir, "damaged.json"), JSON.stringify({ format: "medzk-challenges/v1" }));
+    const damaged = await medzk(["verify", "--config", "hidden.json", "--challenges", "damaged.json", "p3.json"]);
+    expectError(damaged, 3, "CHALLENGE_STORE_UNAVAILABLE", "challenge store damaged.json");
+    expect(damaged.stdout).toBe("");
   });
 
   it("never prints a secret or an attribute value in an error, JSON parse errors of secret files included", async () => {
@@ -253,7 +340,7 @@ describe("medzk CLI", () => {
     for (const attributes of ['{"dateOfBirth":"1961-02-30"}', "attrs-bad.json", '{"dateOfBirth":"1961-02-30"']) {
       const run = await medzk(["issue", ...common, "--attributes", attributes]);
       expect(run.code).toBe(3);
-      expect(run.stderr).toMatch(/^medzk: (INVALID_DATE|INPUT): /);
+      expect(run.stderr).toMatch(/^medzk: (INVALID_DATE|INPUT): /m);
       expect(run.stderr).not.toContain("1961");
     }
     // A private key given where a holder file goes: the library's refusal names the key's fields, not its value.
@@ -277,8 +364,12 @@ describe("medzk CLI", () => {
     await writeFile(join(dir, "broken.json"), "{ not json");
     expectError(await medzk(["verify", "--config", "verifier.json", "missing.json"]), 3, "INPUT", "missing.json: no such file");
     expectError(await medzk(["verify", "--config", "verifier.json", "broken.json"]), 3, "INPUT", "broken.json is not valid JSON (at position 2)");
-    expectError(await medzk(["verify", "--config", "broken.json", "presentation.json"]), 3, "INVALID_ARGUMENT", "broken.json is not valid JSON");
-    expectError(await medzk(["request", "--config", "nope.json", "--preset", "adult"]), 3, "INVALID_ARGUMENT", "nope.json");
+    // A config is a file like any other: missing or not JSON is INPUT; what it says is the service's parse.
+    expectError(await medzk(["verify", "--config", "broken.json", "presentation.json"]), 3, "INPUT", "verifier config broken.json is not valid JSON (at position 2)");
+    expectError(await medzk(["request", "--config", "nope.json", "--preset", "adult"]), 3, "INPUT", "cannot read verifier config nope.json: no such file");
+    expectError(await medzk(["serve", "--config", "nope.json"]), 3, "INPUT", "cannot read verifier config nope.json: no such file");
+    // A file that was read but holds the wrong thing is an input error, not a usage error.
+    expectError(await medzk(["issue", "--issuer", "issuer.json", "--holder-commitment", "attrs.json", "--schema", "patient-record/v1", "--attributes", "attrs.json"]), 3, "INPUT", '--holder-commitment attrs.json has no "commitment"');
     // Only the config's presets: no statement of the caller's, no inherited property names.
     expectError(await medzk(["request", "--config", "verifier.json", "--preset", "child"]), 3, "UNKNOWN_PRESET", "--preset");
     expectError(await medzk(["request", "--config", "verifier.json", "--preset", "constructor"]), 3, "UNKNOWN_PRESET", "--preset");
@@ -288,7 +379,7 @@ describe("medzk CLI", () => {
     await writeFile(join(dir, "nokey.json"), JSON.stringify({ presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: [publicKey] }));
     expectError(await medzk(["request", "--config", "nokey.json", "--preset", "adult"]), 3, "INVALID_ARGUMENT", '"signingKey" is required');
     // MEDZK_DEBUG=1 adds the stack for bug reports.
-    expect((await medzk(["verify", "--config", "verifier.json", "broken.json"], { env: { MEDZK_DEBUG: "1" } })).stderr).toMatch(/\n\s+at /);
+    expect((await medzk(["verify", "--config", "broken.json", "presentation.json"], { env: { MEDZK_DEBUG: "1" } })).stderr).toMatch(/\n\s+at /);
   });
 
   it("serves until SIGTERM, then exits 0", async () => {
@@ -304,8 +395,16 @@ describe("medzk CLI", () => {
       });
       child.on("exit", () => fail(new Error(`serve exited: ${stderr}`)));
     });
-    const res = await fetch(url + "/v1/requests", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ preset: "drinking" }) });
+    const headers = { "content-type": "application/json" };
+    const res = await fetch(url + "/v1/requests", { method: "POST", headers, body: JSON.stringify({ preset: "drinking" }) });
     expect(res.status).toBe(201);
+    // The service's response, saved as it came, is what medzk prove takes; the presentation verifies there.
+    const response = await res.text();
+    await writeFile(join(dir, "served-request.json"), response);
+    const proved = await medzk(["prove", "--credential", "credential.json", "--holder", "holder.json", "--request", "served-request.json", "--revocation", "status.json", "--out", "served.json", "-q"]);
+    expect(proved.code, proved.stderr).toBe(0);
+    const verified = await fetch(url + "/v1/verify", { method: "POST", headers, body: JSON.stringify({ presentation: await json("served.json"), expected: (JSON.parse(response) as { request: unknown }).request }) });
+    expect(await verified.json()).toMatchObject({ result: { ok: true, preset: "drinking" } });
     expect((await fetch(url + "/readyz")).status).toBe(200);
     const exit = new Promise<number | null>((done) => child.on("exit", done));
     child.kill("SIGTERM");
@@ -335,6 +434,15 @@ describe("medzk CLI", () => {
     const bad = await medzk(["artifacts", "check"], { cli });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("age_at_least: artifacts/age_at_least.wasm does not match its pin");
+  });
+
+  it("exits 4 with INTERNAL when it cannot find its own package (a broken install)", async () => {
+    // The CLI without the medzk package.json above it: artifacts check has nothing to check against.
+    const orphan = join(dir, "orphan");
+    await mkdir(join(orphan, "dist"), { recursive: true });
+    await copyFile(CLI, join(orphan, "dist", "cli.js"));
+    await symlink(resolve("node_modules"), join(orphan, "node_modules"));
+    expectError(await medzk(["artifacts", "check"], { cli: join(orphan, "dist", "cli.js") }), 4, "INTERNAL", "cannot find the medzk package directory");
   });
 
   // The compile comes from the checkout's content-keyed cache (scripts/circuits.mjs), shared with

@@ -31,7 +31,7 @@ export function packageRoot(): string {
       }
     }
     const parent = dirname(dir);
-    if (parent === dir) throw new CliError(EXIT.INTERNAL, "INTERNAL", "cannot find the medzk package directory");
+    if (parent === dir) throw new CliError("INTERNAL", "cannot find the medzk package directory");
     dir = parent;
   }
 }

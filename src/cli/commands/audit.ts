@@ -57,7 +57,7 @@ Options:
     if (configFile !== undefined) {
       if (optional(args, "verifier") !== undefined || optional(args, "anchor") !== undefined) throw usageError(`--verifier and --anchor go with --log; with --config they come from the config`);
       const config = await loadConfig(configFile);
-      if (!config.audit) throw new CliError(EXIT.INPUT, "INPUT", `verifier config ${configFile} has no "audit"`);
+      if (!config.audit) throw inputError(`verifier config ${configFile} has no "audit"`);
       const verifier = config.signingKey.publicKey;
       const configured = config.audit.anchor;
       if (configured !== undefined && "file" in configured) anchorFile = configured.file;
@@ -105,7 +105,7 @@ async function library<T>(f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (error) {
-    if (error instanceof MedzkError) throw new CliError(EXIT.INPUT, error.code, error.message, { cause: error });
+    if (error instanceof MedzkError) throw new CliError(error.code, error.message, { cause: error });
     throw error;
   }
 }

@@ -9,7 +9,7 @@ import { BUILTIN_SCHEMAS } from "../../core/schemas.js";
 import { assertObject, isPlainObject } from "../../core/validate.js";
 import { inputError, usageError } from "../cli-error.js";
 import { changeRevocationStatus } from "../revocation-status-file.js";
-import { type Command, fromInput, inlineOrFile, markSensitive, optional, readJson, required, writeJson } from "../io.js";
+import { type Command, QUIET_OPTION, fromInput, inlineOrFile, markSensitive, optional, progress, readJson, required, writeJson } from "../io.js";
 
 export const issue: Command = {
   name: "issue",
@@ -17,11 +17,12 @@ export const issue: Command = {
   help: `Usage: medzk issue --issuer issuer.json --holder-commitment <commitment | holder.json>
                    --schema <id | schema.json> --attributes <attrs.json | '{…}'>
                    [--expires YYYY-MM-DD] [--revocation status.json]
-                   [--seal-to <key | holder.pub.json>] [--out credential.json]
+                   [--seal-to <key | holder.pub.json>] [--out credential.json] [-q]
 
 Signs a credential. The attributes are checked against the schema first (dates, bit widths,
 enums, rules); nothing is signed if one is wrong. With --seal-to the output is a sealed envelope
 (medzk-envelope/v1) that only that holder can open (medzk open), not the plain credential.
+Takes one to two seconds; progress lines (signing, sealing, done) go to stderr.
 
 Options:
   --issuer <file>               issuer key from medzk keygen
@@ -35,6 +36,7 @@ Options:
                                 file medzk holder --public wrote; its commitment, if any, must
                                 be the --holder-commitment
   --out <file>                  where to write the credential or envelope (default: stdout)
+  -q, --quiet                   no progress lines
   -h, --help                    show this help`,
   options: {
     issuer: { type: "string" },
@@ -45,9 +47,11 @@ Options:
     revocation: { type: "string" },
     "seal-to": { type: "string" },
     out: { type: "string" },
+    ...QUIET_OPTION,
   },
   async run(args) {
     const issuerFile = required(args, "issuer", this);
+    const step = progress("issue", args);
     const keyJson = await readJson(issuerFile, "issuer key");
     markSensitive((keyJson as { privateKey?: unknown } | null)?.privateKey);
     const key = await fromInput(issuerFile, () => parseIssuerKey(keyJson));
@@ -58,7 +62,8 @@ Options:
     // Only the commitment is used; a holder.json given here also holds the secret.
     markSensitive(holderJson?.secret);
     const commitment = holderJson === undefined ? holderArg : holderJson?.commitment;
-    if (typeof commitment !== "string") throw usageError(`--holder-commitment must be a decimal commitment or a file with a "commitment" field`);
+    // The file was read: what is wrong is its content (exit 3), not the command line.
+    if (typeof commitment !== "string") throw inputError(`--holder-commitment ${holderArg} has no "commitment" (a decimal string): give a holder's public part (medzk holder --public) or the commitment itself`);
     const schema = BUILTIN_SCHEMAS[schemaArg] || !existsSync(schemaArg) ? schemaArg : ((await readJson(schemaArg, "schema definition")) as IssueOptions["schema"]);
     const attributes = (await inlineOrFile(attributesArg, "--attributes")) as IssueOptions["attributes"];
     markSensitive(attributes);
@@ -68,13 +73,16 @@ Options:
     const expires = optional(args, "expires");
     if (expires !== undefined) options.expiresOn = expires;
     const issue = async () => {
+      step("signing");
       const credential = await fromInput(`issuing with ${issuerFile}`, () => issueCredential(key, options));
+      if (recipient !== undefined) step("sealing");
       const output = recipient === undefined ? credential : await fromInput("--seal-to", () => sealCredential(credential, recipient));
       await writeJson(optional(args, "out"), output, "private");
     };
     const statusFile = optional(args, "revocation");
     if (statusFile === undefined) await issue();
     else {
+      step(`taking a revocation slot in ${statusFile}`);
       // The slot is taken under the status file's lock and the status written after the
       // credential: parallel runs get distinct slots, and if the credential's write fails the
       // slot stays free.
@@ -83,6 +91,7 @@ Options:
         await issue();
       });
     }
+    step("done");
     return 0;
   },
 };

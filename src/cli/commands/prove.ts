@@ -1,24 +1,30 @@
 /** `medzk prove`: the holder's side. */
 import { prove as proveRequest, type ProveOptions } from "../../prover/node.js";
-import { type Command, fromInput, markSensitive, optional, readJson, required, writeJson } from "../io.js";
+import { type Command, QUIET_OPTION, fromInput, markSensitive, optional, progress, readJson, required, writeJson } from "../io.js";
+import { parseRequestFile } from "../request-file.js";
 
 export const prove: Command = {
   name: "prove",
   summary: "answer a request with a presentation",
   help: `Usage: medzk prove --credential credential.json --holder holder.json --request request.json
-                   [--revocation status.json] [--allow-disclosure a,b] [--out presentation.json]
+                   [--revocation status.json] [--allow-disclosure a,b] [--out presentation.json] [-q]
 
 Checks everything first (signature, holder binding, expiry, revocation, that the statement holds,
-that the request's as-of date is today and its disclosures allowed), then proves. Progress lines
-go to stderr. Takes one to two seconds.
+that the request's as-of date is today and its disclosures allowed), then proves. Takes two to
+four seconds; progress lines (checking, loading-artifacts, proving, done) go to stderr.
+
+The request file is the request medzk request wrote, or the response of the verifier service's
+POST /v1/requests as it came ({ "request": …, "issuerSet"? }; with a hidden issuer the set it
+carries is used); anything else is refused with INVALID_REQUEST.
 
 Options:
   --credential <file>         the credential (medzk issue)
   --holder <file>             the holder secret (medzk holder)
-  --request <file>            the verifier's request (medzk request, or POST /v1/requests)
+  --request <file>            the verifier's request (medzk request), or the service's response
   --revocation <file>         the issuer's published revocation status, if it keeps one
   --allow-disclosure <names>  comma-separated attributes the holder agrees to disclose
   --out <file>                where to write the presentation (default: stdout)
+  -q, --quiet                 no progress lines
   -h, --help                  show this help`,
   options: {
     credential: { type: "string" },
@@ -27,6 +33,7 @@ Options:
     revocation: { type: "string" },
     "allow-disclosure": { type: "string" },
     out: { type: "string" },
+    ...QUIET_OPTION,
   },
   async run(args) {
     const credentialFile = required(args, "credential", this);
@@ -38,12 +45,15 @@ Options:
     // signature that open the commitment, the holder secret.
     const c = credential as { attributes?: unknown; salt?: unknown; signature?: unknown } | null;
     markSensitive([c?.attributes, c?.salt, c?.signature, (holder as { secret?: unknown } | null)?.secret]);
+    const { request, issuerSet } = parseRequestFile(await readJson(requestFile, "request"), requestFile);
+    const step = progress("prove", args);
     const options: ProveOptions = {
       credential: credential as ProveOptions["credential"],
       holder: holder as ProveOptions["holder"],
-      request: await readJson(requestFile, "request"),
-      onProgress: ({ stage, elapsedMs }) => process.stderr.write(`medzk: prove: ${stage} (${elapsedMs} ms)\n`),
+      request,
+      onProgress: ({ stage, elapsedMs }) => step(stage, elapsedMs),
     };
+    if (issuerSet !== undefined) options.issuerSet = issuerSet as ProveOptions["issuerSet"];
     const revocationFile = optional(args, "revocation");
     if (revocationFile !== undefined) options.revocation = (await readJson(revocationFile, "revocation status")) as ProveOptions["revocation"];
     const allow = optional(args, "allow-disclosure");
