@@ -26,7 +26,10 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
  * The CLI's own error codes. Every other code on stderr is a library `MedzkError` code, which
  * names what was wrong with the user's input or setup.
  */
-export type CliCode = "USAGE" | "INPUT" | "INTERNAL" | "UNKNOWN_PRESET";
+export type CliCode = "USAGE" | "INPUT" | "INTERNAL" | "UNKNOWN_PRESET" | IssuerRegistryChangeCode;
+
+/** Why `medzk issuers …` refused a change to an issuer registry file (the file is left as it was). */
+export type IssuerRegistryChangeCode = "UNKNOWN_ISSUER" | "UNKNOWN_KEY" | "DUPLICATE_ISSUER" | "DUPLICATE_KEY" | "KEY_COMPROMISED" | "KEY_RETIRED";
 
 /**
  * The exit status of an error code: 2 for usage errors, 4 for a bug or a failing prover, 3 for

@@ -14,7 +14,7 @@ import { withFileLock } from "../audit/file-lock.js";
 import { MedzkError } from "../core/errors.js";
 import { ISSUER_REGISTRY_FORMAT, type IssuerRegistryFile, assertIssuerRegistryFile } from "../verifier/issuer-registry.js";
 import { createFile, replaceFile } from "./atomic-file.js";
-import { CliError, EXIT } from "./cli-error.js";
+import { CliError } from "./cli-error.js";
 import { fromInput, readJson } from "./io.js";
 
 /** Creates an empty registry at `file`; refuses to replace an existing one (its issuers would be lost). */
@@ -43,7 +43,7 @@ export async function changeIssuerRegistry<T>(given: string, change: (registry: 
           assertIssuerRegistryFile(registry);
         } catch (error) {
           if (!(error instanceof MedzkError)) throw error;
-          throw new CliError(EXIT.INPUT, error.code, `${given}: the change would make the registry invalid, nothing was written: ${error.message}`, { cause: error });
+          throw new CliError(error.code, `${given}: the change would make the registry invalid, nothing was written: ${error.message}`, { cause: error });
         }
         const mode = (await stat(file)).mode & 0o777;
         await replaceFile(file, serialize(registry), mode);

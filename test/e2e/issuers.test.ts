@@ -167,7 +167,11 @@ describe("medzk issuers", () => {
       join(dir, "verifier.json"),
       JSON.stringify({ purpose: "claims", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, issuersFile: "issuers.json", signingKey: { file: "verifier.key" }, listen: { port: 0 } }),
     );
-    const verify = async (presentation: string) => JSON.parse((await medzk(["verify", "--config", "verifier.json", presentation])).stdout) as { result: { ok: boolean; issuerId?: string; error?: { code: string } } };
+    // The same presentation is verified again after each registry change: a fresh challenge store
+    // per run, or the CLI's replay protection (one acceptance across runs) would answer instead.
+    let runs = 0;
+    const verify = async (presentation: string) =>
+      JSON.parse((await medzk(["verify", "--config", "verifier.json", "--challenges", `challenges-${++runs}.json`, presentation])).stdout) as { result: { ok: boolean; issuerId?: string; error?: { code: string } } };
     const common = ["--holder-commitment", "holder.json", "--schema", "patient-record/v1", "--attributes", '{"dateOfBirth":"1990-04-01"}', "--revocation", "status.json"];
     const prove = async (credential: string, out: string) => {
       await ok(["request", "--config", "verifier.json", "--preset", "adult", "--out", `request-${out}`]);

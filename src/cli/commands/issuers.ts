@@ -8,7 +8,7 @@ import { tryParseDate, utcDate } from "../../core/dates.js";
 import { tryUnpackPublicKey } from "../../core/public-key.js";
 import { RevocationRegistry } from "../../issuer/revocation-registry.js";
 import { type IssuerKeyEntry, type IssuerRecord, type IssuerRegistryFile, MAX_PREVIOUS_ROOTS, assertIssuerRegistryFile, keyRefusal } from "../../verifier/issuer-registry.js";
-import { CliError, EXIT, usageError } from "../cli-error.js";
+import { CliError, EXIT, type IssuerRegistryChangeCode, usageError } from "../cli-error.js";
 import { changeIssuerRegistry, createIssuerRegistry } from "../issuer-registry-file.js";
 import { type Command, type Parsed, fromInput, markSensitive, optional, readJson, required } from "../io.js";
 
@@ -317,16 +317,16 @@ async function publicKeyOf(value: string, option: string): Promise<string> {
     const json = await readJson(value, `${option} file`);
     markSensitive((json as { privateKey?: unknown } | null)?.privateKey);
     key = (json as { publicKey?: unknown } | null)?.publicKey;
-    if (key === undefined) throw new CliError(EXIT.INPUT, "INVALID_KEY", `${option} ${value} has no "publicKey"`);
+    if (key === undefined) throw new CliError("INVALID_KEY", `${option} ${value} has no "publicKey"`);
   }
   if (tryUnpackPublicKey(key) === undefined) {
-    throw new CliError(EXIT.INPUT, "INVALID_KEY", `${option} must be a packed BabyJubJub public key (64 lowercase hex characters, as medzk keygen prints it)`);
+    throw new CliError("INVALID_KEY", `${option} must be a packed BabyJubJub public key (64 lowercase hex characters, as medzk keygen prints it)`);
   }
   return key as string;
 }
 
 function day(value: string, option: string): string {
-  if (tryParseDate(value) === undefined) throw new CliError(EXIT.INPUT, "INVALID_DATE", `${option} must be a calendar day YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  if (tryParseDate(value) === undefined) throw new CliError("INVALID_DATE", `${option} must be a calendar day YYYY-MM-DD, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -359,8 +359,8 @@ function keyInOrder(key: IssuerKeyEntry): IssuerKeyEntry {
   return { publicKey, ...(validFrom === undefined ? {} : { validFrom }), ...(validUntil === undefined ? {} : { validUntil }), ...(status === undefined ? {} : { status }) };
 }
 
-function refusal(code: string, message: string): CliError {
-  return new CliError(EXIT.INPUT, code, message);
+function refusal(code: IssuerRegistryChangeCode, message: string): CliError {
+  return new CliError(code, message);
 }
 
 function printJson(value: unknown): void {
