@@ -248,6 +248,41 @@ describe("failures are JSON lines", () => {
     expect(logged).toContainEqual(expect.objectContaining({ level: 30, reqId: "probe-3", registry: "up", msg: "issuer registry file usable again" }));
   });
 
+  it("logs a failing chain registry once, with the id of the request whose verification met it, and counts every failure", async () => {
+    // Nothing listens on port 1: every lookup is refused at once.
+    const lines: string[] = [];
+    const chained = await createVerifierService(
+      parseServiceConfig({
+        listen: { host: "127.0.0.1", port: 0 },
+        presets: { adult: { type: "ageAtLeast", minAge: 18 } },
+        chain: { rpcUrl: "http://127.0.0.1:1", registry: "0x" + "11".repeat(20) },
+        signingKey: { hex: SIGNING_KEY.privateKey },
+      }),
+      { logger: { write: (l: string) => void lines.push(l) } },
+    );
+    const url = await chained.listen();
+    try {
+      const { request } = (await (await post("/v1/requests", { preset: "adult" }, {}, url)).json()) as { request: ProofRequest };
+      const p1 = await prove({ credential: world.record, holder: world.patient, request });
+      const first = await post("/v1/verify", { presentation: p1, expected: request }, { "x-request-id": "chain-1" }, url);
+      expect(await first.json()).toMatchObject({ result: { ok: false, error: { code: "REGISTRY_UNAVAILABLE" } } });
+      const second = await post("/v1/verify", { presentation: p1, expected: request }, { "x-request-id": "chain-2" }, url);
+      expect(await second.json()).toMatchObject({ result: { ok: false, error: { code: "REGISTRY_UNAVAILABLE" } } });
+      await new Promise((r) => setTimeout(r, 50));
+      const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      const failures = logged.filter((e) => e["msg"] === "issuer registry lookup failed");
+      // The line comes from deep inside the verifier (its registry), yet names the request.
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatchObject({ level: 50, reqId: "chain-1", registry: "down", err: { message: expect.any(String) } });
+      expect(logged).toContainEqual(expect.objectContaining({ reqId: "chain-2", msg: "request", refusals: { REGISTRY_UNAVAILABLE: 1 } }));
+      const text = await scrape(url + "/metrics");
+      expect(sample(text, "medzk_issuer_registry_errors_total")).toBeGreaterThanOrEqual(2);
+      expect(sample(text, "medzk_verification_results_total", { endpoint: "verify", code: "REGISTRY_UNAVAILABLE" })).toBe(2);
+    } finally {
+      await chained.close();
+    }
+  });
+
   it("answers an expected request with an unknown statement type with UNKNOWN_STATEMENT, and uses up nothing", async () => {
     const p = await presentation();
     const alien = { ...p.request, statement: { type: "bloodTypeIs", group: "AB" } };
