@@ -168,6 +168,9 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
     // The id is ours to choose (./request-id.ts), not Fastify's copy of whatever header arrives.
     requestIdHeader: false,
     genReqId: (raw) => requestIdOf(raw.headers[REQUEST_ID_HEADER]),
+    // Fastify's own 503 while closing is `{ "error": "Service Unavailable", … }`, not this
+    // service's error shape: the hook below answers instead.
+    return503OnClosing: false,
   });
   // JSON only. Fastify also parses text/plain by default, which is what a cross-site form can
   // send without a CORS preflight: without a parser it gets 415 before reaching a handler.
@@ -203,6 +206,14 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       return reply.code(204).send();
     });
   }
+
+  // Draining: a request that arrives on a connection still open (keep-alive, pipelined) while the
+  // service closes is turned away, so a load balancer retries it elsewhere; requests that
+  // arrived before keep running.
+  let draining = false;
+  app.addHook("onRequest", async (request, reply) => {
+    if (draining) return sendError(request, reply.header("connection", "close"), 503, "SERVICE_UNAVAILABLE", "the service is shutting down");
+  });
 
   app.addHook("onResponse", async (request, reply) => {
     const facts = request.medzk ?? {};
@@ -356,6 +367,7 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
     },
     close() {
       closing ??= (async () => {
+        draining = true;
         logger?.info("closing: no new connections, finishing requests in flight");
         try {
           await app.close();

@@ -6,6 +6,7 @@
  * host / port / log level precedence (option > environment > file) with strict validation.
  */
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -364,6 +365,35 @@ describe("listeners and levels", () => {
     // MEDZK_LOG_LEVEL over the file; an override over both.
     expect(minimal({ logLevel: "warn" }, { MEDZK_LOG_LEVEL: "debug" }).logLevel).toBe("debug");
     expect(minimal({ logLevel: "warn" }, { MEDZK_LOG_LEVEL: "debug" }, { logLevel: "error" }).logLevel).toBe("error");
+  });
+
+  it("finishes a request in flight when closing, and turns away one arriving on its connection with SERVICE_UNAVAILABLE", async () => {
+    const s = await createVerifierService(minimal({}), { logger: false });
+    let arrived!: () => void;
+    const arrival = new Promise<void>((done) => (arrived = done));
+    s.app.addHook("onRequest", async (request) => {
+      if (request.id === "first") arrived();
+    });
+    const url = new URL(await s.listen());
+    const socket = connect(Number(url.port), url.hostname);
+    let received = "";
+    socket.on("data", (d: Buffer) => (received += d));
+    const ended = new Promise<void>((done) => socket.on("close", () => done()));
+    const body = '{"presentation":{"format":"nope"},"expected":"1"}';
+    socket.write(`POST /v1/verify HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nx-request-id: first\r\n\r\n${body.slice(0, 10)}`);
+    await arrival;
+    const closed = s.close();
+    // The rest of the first body, and a second request pipelined behind it on the same connection.
+    socket.write(`${body.slice(10)}GET /healthz HTTP/1.1\r\nhost: x\r\nx-request-id: second\r\n\r\n`);
+    await closed;
+    await ended;
+    const [first, second] = received.split(/(?=HTTP\/1\.1 )/);
+    expect(first).toMatch(/^HTTP\/1\.1 200 /);
+    expect(first).toContain("MALFORMED_PRESENTATION");
+    expect(second).toMatch(/^HTTP\/1\.1 503 /);
+    expect(second).toMatch(/\r\nx-request-id: second\r\n/i);
+    expect(second).toMatch(/\r\nconnection: close\r\n/i);
+    expect(JSON.parse(second!.slice(second!.indexOf("\r\n\r\n") + 4))).toEqual({ error: { code: "SERVICE_UNAVAILABLE", message: "the service is shutting down" } });
   });
 
   it("logs start-up, listening and a graceful close as JSON lines", async () => {
