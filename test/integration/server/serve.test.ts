@@ -61,19 +61,32 @@ function serve(args: string[], env: Record<string, string> = {}): Serve {
   };
 }
 
-/** A POST whose body is sent in two parts: the request is in flight until `finish()`. */
-function trickle(url: string, first: string, rest: string): { finish(): void; response: Promise<{ status: number; body: string }> } {
+/**
+ * A POST whose body is sent in two parts: the request is in flight until `finish()`. `arrived`
+ * resolves once the server has parsed its headers (it answered `Expect: 100-continue`), so a
+ * signal sent after it finds the request in flight, however loaded the machine.
+ */
+function trickle(url: string, first: string, rest: string): { arrived: Promise<void>; finish(): void; response: Promise<{ status: number; body: string }> } {
   let req!: ClientRequest;
+  let arrived!: () => void;
+  const arrival = new Promise<void>((done) => (arrived = done));
   const response = new Promise<{ status: number; body: string }>((done, fail) => {
-    req = httpRequest(url + "/v1/verify", { method: "POST", headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(first + rest)), "x-request-id": "slow-1" } }, (res: IncomingMessage) => {
-      let body = "";
-      res.on("data", (d: Buffer) => (body += d));
-      res.on("end", () => done({ status: res.statusCode!, body }));
-    });
+    req = httpRequest(
+      url + "/v1/verify",
+      { method: "POST", headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(first + rest)), "x-request-id": "slow-1", expect: "100-continue" } },
+      (res: IncomingMessage) => {
+        let body = "";
+        res.on("data", (d: Buffer) => (body += d));
+        res.on("end", () => done({ status: res.statusCode!, body }));
+      },
+    );
     req.on("error", fail);
+    req.on("continue", () => {
+      req.write(first, () => arrived());
+    });
   });
-  req.write(first);
-  return { finish: () => req.end(rest), response };
+  req.flushHeaders();
+  return { arrived: arrival, finish: () => req.end(rest), response };
 }
 
 async function busyPort(): Promise<{ port: number; close(): void }> {
@@ -107,6 +120,7 @@ describe("medzk serve", () => {
     // A verification whose body is still arriving when the signal comes.
     const slow = trickle(url, '{"presentation":{"format":"nope"},', '"expected":"1"}');
     await s.waitFor((l) => l["msg"] === "request" && l["route"] === "/metrics");
+    await slow.arrived;
     s.child.kill("SIGTERM");
     await s.waitFor((l) => l["msg"] === "shutting down");
     slow.finish();
@@ -138,7 +152,7 @@ describe("medzk serve", () => {
     const url = (await s.waitFor((l) => l["msg"] === "listening"))["url"] as string;
     const slow = trickle(url, '{"presentation":', "{}}");
     slow.response.catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 200));
+    await slow.arrived;
     s.child.kill("SIGTERM");
     await s.waitFor((l) => l["msg"] === "shutting down");
     s.child.kill("SIGINT");
