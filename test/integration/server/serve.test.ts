@@ -31,7 +31,8 @@ function serve(args: string[], env: Record<string, string> = {}): Serve {
   let stdout = "";
   let stderr = "";
   const waiting: Array<[(line: Record<string, unknown>) => boolean, (line: Record<string, unknown>) => void]> = [];
-  const lines = () => stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  // Complete lines only: a chunk may end inside one.
+  const lines = () => stdout.split("\n").slice(0, -1).map((l) => JSON.parse(l) as Record<string, unknown>);
   const check = () => {
     for (const [match, done] of [...waiting]) {
       const found = lines().find(match);
