@@ -67,38 +67,42 @@ Options:
       if (error instanceof MedzkError) return fail(EXIT.INPUT, error, `not started: ${configFile}`);
       return fail(EXIT.INTERNAL, error, "not started: internal error");
     }
+    // One listener from before listening to the end, so that there is no moment without one (a
+    // signal then would kill the process with the default action, skipping the drain). The first
+    // signal drains; an operator who signals again does not want to wait for slow requests: exit
+    // at once, with the shell's status for death by that signal (128 + its number: 130, 143).
+    let stopping: NodeJS.Signals | undefined;
+    let stop!: (signal: NodeJS.Signals) => void;
+    const stopped = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping === undefined) {
+        stopping = signal;
+        stop(signal);
+        return;
+      }
+      logger.warn({ signal }, "second signal: exiting without finishing requests in flight");
+      destination.flushSync();
+      process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
     try {
       await service.listen();
     } catch (cause) {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
       await service.close();
       // A port in use or not allowed is a configuration problem, not a bug.
       const code = (cause as NodeJS.ErrnoException).code;
       return fail(EXIT.INPUT, cause, `not started: cannot listen${code ? ` (${code})` : ""}`);
     }
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      const stop = (received: NodeJS.Signals) => {
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
-        resolve(received);
-      };
-      process.on("SIGINT", stop);
-      process.on("SIGTERM", stop);
-    });
-    logger.info({ signal }, "shutting down");
-    // An operator who signals again does not want to wait for slow requests: exit at once, with
-    // the shell's status for death by that signal (128 + its number: 130, 143).
-    const force = (second: NodeJS.Signals) => {
-      logger.warn({ signal: second }, "second signal: exiting without finishing requests in flight");
-      destination.flushSync();
-      process.exit(128 + (second === "SIGINT" ? 2 : 15));
-    };
-    process.once("SIGINT", force);
-    process.once("SIGTERM", force);
     try {
+      const signal = await stopped;
+      logger.info({ signal }, "shutting down");
       await service.close();
     } finally {
-      process.off("SIGINT", force);
-      process.off("SIGTERM", force);
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
     }
     return EXIT.OK;
   },

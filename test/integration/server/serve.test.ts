@@ -157,7 +157,7 @@ describe("medzk serve", () => {
     s.child.kill("SIGTERM");
     await s.waitFor((l) => l["msg"] === "shutting down");
     s.child.kill("SIGINT");
-    expect(await s.exit).toBe(130);
+    expect(await s.exit, JSON.stringify(s.lines().map((l) => l["msg"]))).toBe(130);
     expect(s.lines()).toContainEqual(expect.objectContaining({ level: 40, signal: "SIGINT", msg: "second signal: exiting without finishing requests in flight" }));
     expect(s.stderr()).toBe("");
   });
