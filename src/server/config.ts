@@ -22,11 +22,21 @@ import { assertArray, assertInteger, assertObject, assertString } from "../core/
 import type { Statement } from "../statements/registry.js";
 import { JsonFileIssuerRegistry } from "../verifier/issuer-registry.js";
 import { type VerifierKey, parseVerifierKey, verifierKeyFromPrivate } from "../verifier/verifier-key.js";
+import { type LogLevel, LOG_LEVELS, isLogLevel } from "./logger.js";
 import { parsePresets } from "./presets.js";
 
 /** A resolved configuration: paths absolute, the signing key read. JSON-safe (and secret: never log it). */
 export interface ServiceConfig {
+  /** Where to listen: the file's `listen`, overridden by MEDZK_HOST / MEDZK_PORT, overridden by `overrides` (`medzk serve --host/--port`). */
   listen: { host: string; port: number };
+  /** The lowest level logged (`"logLevel"`, MEDZK_LOG_LEVEL, `--log-level`). Default "info". */
+  logLevel?: LogLevel;
+  /**
+   * Prometheus metrics (`"metrics"`): served at `path` on the service's own listener, or on a
+   * listener of their own (`listen`, e.g. an address only the scraper reaches); `false` for none.
+   * Default `{ path: "/metrics" }`.
+   */
+  metrics?: MetricsConfig | false;
   /**
    * The verifier's signing key pair, read from `signingKey`. Every instance of one service shares
    * it: requests are signed with it, and each instance accepts only requests it signs.
@@ -72,6 +82,14 @@ export interface ServiceConfig {
   audit?: AuditConfig;
 }
 
+/** Where the service exposes its metrics. */
+export interface MetricsConfig {
+  /** The path of the text exposition, e.g. "/metrics". */
+  path: string;
+  /** A listener for the metrics alone; without it they are served on `listen` beside the API. */
+  listen?: { host: string; port: number };
+}
+
 /** Where the service keeps its audit trail: a file (one instance) or PostgreSQL (several). */
 export interface AuditConfig {
   /** Absolute path of the JSON-lines log (FileAuditLog), for one instance. */
@@ -100,19 +118,35 @@ export const CONFIG_DEFAULTS = {
   redisKeyPrefix: "medzk:challenge:",
   auditCheckpointEvery: 100,
   auditCheckpointSeconds: 3600,
+  logLevel: "info",
+  metricsPath: "/metrics",
 } as const;
+
+/** The environment variables the service takes its listener and log level from (over the file, under `overrides`). */
+export const SERVICE_ENV = { host: "MEDZK_HOST", port: "MEDZK_PORT", logLevel: "MEDZK_LOG_LEVEL" } as const;
 
 /** The largest batch the service accepts whatever the config says: a batch is held in memory and checked in one go. */
 export const MAX_BATCH_SIZE = 1000;
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ORIGIN = /^https?:\/\/[^/\s?#]+$/;
+// A DNS name, an IPv4 address or an IPv6 address as Node's listen() takes it (no brackets; a zone id allowed).
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:%[A-Za-z0-9]+)?)$/;
+const METRICS_PATH = /^\/[A-Za-z0-9._~-]+(?:\/[A-Za-z0-9._~-]+)*$/;
+// The service's own routes and prefixes, which a metrics path on the same listener must not shadow.
+const RESERVED_PATHS = /^\/(?:v1(?:\/|$)|healthz$|readyz$|openapi\.json$)/;
 
 export interface ParseOptions {
   /** Where `{ "env": … }` references are looked up. Default: process.env. */
   env?: Record<string, string | undefined>;
   /** Directory that relative paths (`issuersFile`, `signingKey.file`) are resolved against. Default: the working directory. */
   baseDir?: string;
+  /**
+   * Settings that win over the file and the environment (`medzk serve --host --port --log-level`).
+   * Precedence, highest first: `overrides`, the environment (MEDZK_HOST, MEDZK_PORT,
+   * MEDZK_LOG_LEVEL, read from `env`), the file, the defaults.
+   */
+  overrides?: { host?: string; port?: number | string; logLevel?: string };
 }
 
 const CONFIG_SHAPE = {
@@ -120,7 +154,7 @@ const CONFIG_SHAPE = {
   optional: [
     "listen", "signingKey", "name", "purpose", "responseUrl", "scope", "requestKey", "trustedIssuers", "issuersFile",
     "schemas", "redis", "requestTtlSeconds", "maxRootAgeSeconds", "limits", "corsOrigins", "hideIssuer",
-    "audit", "chain",
+    "audit", "chain", "logLevel", "metrics",
   ],
 } as const;
 
@@ -135,9 +169,21 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
   const c = assertObject(json, "config", CONFIG_SHAPE);
 
   const listen = c.listen === undefined ? {} : assertObject(c.listen, "listen", { required: [], optional: ["host", "port"] });
-  const host = listen.host ?? CONFIG_DEFAULTS.host;
-  if (typeof host !== "string" || host.length === 0) fail(`"listen.host" must be a host name or IP address, e.g. "127.0.0.1"`);
-  const port = assertInteger(listen.port ?? CONFIG_DEFAULTS.port, "listen.port", 0, 65535);
+  const overrides = opts.overrides === undefined ? {} : assertObject(opts.overrides, "overrides", { required: [], optional: ["host", "port", "logLevel"] });
+  // Each setting from the highest source that has it, checked under that source's name.
+  const pick = (key: "host" | "port" | "logLevel", fileName: string, fileValue: unknown): [unknown, string] | undefined => {
+    if (overrides[key] !== undefined) return [overrides[key], `overrides.${key}`];
+    const fromEnv = env[SERVICE_ENV[key]];
+    if (fromEnv !== undefined && fromEnv !== "") return [fromEnv, SERVICE_ENV[key]];
+    return fileValue === undefined ? undefined : [fileValue, fileName];
+  };
+  const hostSetting = pick("host", "listen.host", listen.host);
+  const host = hostSetting ? checkHost(hostSetting[0], hostSetting[1]) : CONFIG_DEFAULTS.host;
+  const portSetting = pick("port", "listen.port", listen.port);
+  const port = portSetting ? checkPort(portSetting[0], portSetting[1], portSetting[1] !== "listen.port") : CONFIG_DEFAULTS.port;
+  const levelSetting = pick("logLevel", "logLevel", c.logLevel);
+  const logLevel = levelSetting ? checkLogLevel(levelSetting[0], levelSetting[1]) : CONFIG_DEFAULTS.logLevel;
+  const metrics = parseMetricsConfig(c.metrics, { host, port });
 
   // The 0.1 settings, named so an upgrade gets a pointer rather than "unknown property".
   if (c.scope !== undefined) fail(`"scope" is no longer accepted: the scope is derived from "signingKey" (medzk verifier-key) and an optional "purpose"`);
@@ -213,12 +259,26 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
     if (typeof origin !== "string" || !ORIGIN.test(origin) || origin.endsWith("/")) {
       fail(`"corsOrigins[${i}]" must be an exact origin such as "https://wallet.example" (scheme and host, no path, no "*")`);
     }
+    // Browsers send the serialised origin (RFC 6454 §6.2: lowercase host, no default port), and
+    // the service compares strings exactly: any other spelling would never match.
+    let serialised: string | undefined;
+    try {
+      serialised = new URL(origin as string).origin;
+    } catch {
+      serialised = undefined;
+    }
+    if (serialised !== origin) {
+      fail(`"corsOrigins[${i}]" must be written as browsers send it${serialised && serialised !== "null" ? `: ${JSON.stringify(serialised)}` : " (lowercase host, no default port)"}`);
+    }
+    if ((corsOrigins as unknown[]).indexOf(origin) !== i) fail(`"corsOrigins[${i}]" repeats ${origin as string}`);
   });
 
   if (c.hideIssuer !== undefined && typeof c.hideIssuer !== "boolean") fail(`"hideIssuer" must be true or false`);
 
   const config: ServiceConfig = {
-    listen: { host: host as string, port },
+    listen: { host, port },
+    logLevel,
+    metrics,
     signingKey,
     scope: verifierScope(signingKey.publicKey, c.purpose as string | undefined),
     presets,
@@ -238,6 +298,55 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
   if (c.audit !== undefined) config.audit = parseAuditConfig(c.audit, baseDir, env, chain);
   if (chain !== undefined) config.chain = chain;
   return config;
+}
+
+/** A host to listen on: a DNS name or an IP address; `name` says where the value came from. */
+export function checkHost(value: unknown, name: string): string {
+  if (typeof value !== "string" || value.length > 253 || !HOST.test(value)) {
+    fail(`${quoteName(name)} must be a host name or IP address to listen on, e.g. "127.0.0.1" or "0.0.0.0"${typeof value === "string" ? `, not ${JSON.stringify(value.slice(0, 64))}` : ""}`);
+  }
+  return value as string;
+}
+
+/**
+ * A port: an integer from 0 to 65535 (0: any free port), as a JSON number (the file) or, with
+ * `text`, also as decimal digits (the environment, an option). Never `Number()` of the text,
+ * which reads "", " 80", "0x50" and "8e3" as numbers and "80a" as NaN.
+ */
+export function checkPort(value: unknown, name: string, text = false): number {
+  const port = text && typeof value === "string" && /^[0-9]{1,5}$/.test(value) ? Number(value) : value;
+  if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) {
+    fail(`${quoteName(name)} must be an integer from 0 to 65535${typeof value === "string" ? `, not ${JSON.stringify(value.slice(0, 64))}` : ""}`);
+  }
+  return port as number;
+}
+
+/** A pino level name. */
+export function checkLogLevel(value: unknown, name: string): LogLevel {
+  if (!isLogLevel(value)) fail(`${quoteName(name)} must be one of ${LOG_LEVELS.join(", ")}${typeof value === "string" ? `, not ${JSON.stringify(value.slice(0, 64))}` : ""}`);
+  return value as LogLevel;
+}
+
+// Config fields are quoted ("listen.port"); environment variables (MEDZK_PORT) and options (--port) are not.
+const quoteName = (name: string): string => (/^(?:[A-Z_][A-Z0-9_]*|--[a-z-]+)$/.test(name) ? name : `"${name}"`);
+
+/** `metrics`: `false`, or `{ "path"?: "/metrics", "listen"?: { "host", "port" } }`. */
+function parseMetricsConfig(value: unknown, api: { host: string; port: number }): MetricsConfig | false {
+  if (value === false) return false;
+  const m = value === undefined ? {} : assertObject(value, "metrics", { required: [], optional: ["path", "listen"] });
+  const path = m.path ?? CONFIG_DEFAULTS.metricsPath;
+  if (typeof path !== "string" || !METRICS_PATH.test(path)) fail(`"metrics.path" must be a path such as "/metrics"`);
+  const metrics: MetricsConfig = { path: path as string };
+  if (m.listen !== undefined) {
+    const l = assertObject(m.listen, "metrics.listen", { required: ["port"], optional: ["host"] });
+    const host = l.host === undefined ? CONFIG_DEFAULTS.host : checkHost(l.host, "metrics.listen.host");
+    const port = checkPort(l.port, "metrics.listen.port");
+    if (port !== 0 && port === api.port) fail(`"metrics.listen.port" must differ from the service's port (${port}); leave out "metrics.listen" to serve the metrics beside the API`);
+    metrics.listen = { host, port };
+  } else if (RESERVED_PATHS.test(path as string)) {
+    fail(`"metrics.path" ${JSON.stringify(path)} is one of the service's own routes`);
+  }
+  return metrics;
 }
 
 /**

@@ -11,8 +11,8 @@ import { MedzkError } from "../core/errors.js";
 import { loadViem } from "../chain/client.js";
 import { ChainCheckpointAnchor } from "../chain/checkpoint-anchor.js";
 import { ChainIssuerRegistry } from "../chain/issuer-registry.js";
-import { JsonFileIssuerRegistry } from "../verifier/issuer-registry.js";
 import type { ChallengeStore } from "../verifier/challenge-store.js";
+import { type IssuerRegistry, JsonFileIssuerRegistry } from "../verifier/issuer-registry.js";
 import { RedisChallengeStore } from "../verifier/redis-challenge-store.js";
 import { type InternalErrorHook, createVerifier, type Verifier, type VerifierPolicy } from "../verifier/create-verifier.js";
 import { type ServiceAudit, openAudit } from "./audit.js";
@@ -55,6 +55,16 @@ export interface VerifierHooks {
   auditAnchor?: CheckpointAnchor;
   /** The challenge store when the config has no `redis` (default: the verifier's in-memory one); `medzk verify` passes a file's. */
   challengeStore?: ChallengeStore;
+  /**
+   * Called when the challenge store (Redis) fails an operation; the verifier then refuses the
+   * presentation with STORE_UNAVAILABLE, and this is the only place the cause is seen.
+   */
+  onChallengeStoreError?: (error: unknown) => void;
+  /**
+   * Called after every issuer registry lookup (file or chain) with its error, or undefined when
+   * it succeeded; the verifier turns an error into REGISTRY_UNAVAILABLE and drops the cause.
+   */
+  onRegistryLookup?: (error: unknown) => void;
 }
 
 /**
@@ -81,14 +91,15 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
     requestTtlSeconds: config.requestTtlSeconds,
     maxRootAgeSeconds: config.maxRootAgeSeconds,
   };
-  if (registry) policy.issuers = registry;
-  if (chainRegistry) policy.issuers = chainRegistry;
+  const issuers: IssuerRegistry | undefined = registry ?? chainRegistry;
+  if (issuers) policy.issuers = hooks.onRegistryLookup ? reportingRegistry(issuers, hooks.onRegistryLookup) : issuers;
   if (config.schemas) policy.schemas = config.schemas;
   if (config.name !== undefined) policy.name = config.name;
   if (config.purpose !== undefined) policy.purpose = config.purpose;
   if (config.responseUrl !== undefined) policy.responseUrl = config.responseUrl;
-  if (redis) policy.challengeStore = new RedisChallengeStore(redis, { prefix: config.redis!.keyPrefix });
-  else if (hooks.challengeStore) policy.challengeStore = hooks.challengeStore;
+  // A file store (medzk verify) fails as Redis can, so its failures are reported the same way.
+  const store = redis ? new RedisChallengeStore(redis, { prefix: config.redis!.keyPrefix }) : hooks.challengeStore;
+  if (store) policy.challengeStore = hooks.onChallengeStoreError ? reportingStore(store, hooks.onChallengeStoreError) : store;
   if (hooks.onInternalError) policy.onInternalError = hooks.onInternalError;
   let verifier: Verifier;
   try {
@@ -119,6 +130,39 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
       else redis.disconnect();
     },
   };
+}
+
+/** The store, calling `onError` with the cause of each failed operation (then rejecting as before). */
+function reportingStore(store: ChallengeStore, onError: (error: unknown) => void): ChallengeStore {
+  return {
+    consume: (challenge, expiresAtMs, nowMs) =>
+      store.consume(challenge, expiresAtMs, nowMs).catch((error: unknown) => {
+        onError(error);
+        throw error;
+      }),
+  };
+}
+
+/** The registry, reporting the outcome of each lookup; its answers and rejections pass through unchanged. */
+function reportingRegistry(registry: IssuerRegistry, report: (error: unknown) => void): IssuerRegistry {
+  const observe = async <T>(call: () => T | Promise<T>): Promise<T> => {
+    try {
+      const value = await call();
+      report(undefined);
+      return value;
+    } catch (error) {
+      report(error);
+      throw error;
+    }
+  };
+  const wrapped: IssuerRegistry = {
+    lookupKey: (publicKey) => observe(() => registry.lookupKey(publicKey)),
+    revocationRoots: (issuerId) => observe(() => registry.revocationRoots(issuerId)),
+  };
+  // Optional methods stay optional: the verifier changes behaviour on their presence.
+  if (registry.holdsKey) wrapped.holdsKey = (publicKey) => registry.holdsKey!(publicKey);
+  if (registry.listIssuers) wrapped.listIssuers = () => observe(() => registry.listIssuers!());
+  return wrapped;
 }
 
 /**

@@ -24,6 +24,8 @@ export const HTTP_ERROR_CODES = [
   "INTERNAL_ERROR",
   // POST /v1/requests names a preset the config does not have.
   "UNKNOWN_PRESET",
+  // An `expected` request names a statement type that does not exist (the library's code for it).
+  "UNKNOWN_STATEMENT",
   // The audit trail cannot be written (or read): verification results are withheld rather than
   // released unrecorded.
   "AUDIT_UNAVAILABLE",
@@ -261,7 +263,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: "VerifyBody",
     responses: {
       200: ["The verification result", "VerifyResponse"],
-      400: ["Malformed body, or no \"expected\"", "Error"],
+      400: ["Malformed body, or no \"expected\" (BAD_REQUEST); an \"expected\" request with an unknown statement type (UNKNOWN_STATEMENT)", "Error"],
       413: ["Body larger than limits.bodyBytes", "Error"],
       415: ["Content type is not application/json", "Error"],
       503: ["The audit trail (if configured) cannot be written: the results are withheld (AUDIT_UNAVAILABLE)", "Error"],
@@ -275,7 +277,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: "VerifyBatchBody",
     responses: {
       200: ["One result per presentation", "VerifyBatchResponse"],
-      400: ["Malformed body, no \"expected\" or one of another length, or more than limits.batchSize presentations", "Error"],
+      400: ["Malformed body, no \"expected\" or one of another length, or more than limits.batchSize presentations (BAD_REQUEST); an \"expected\" request with an unknown statement type (UNKNOWN_STATEMENT)", "Error"],
       413: ["Body larger than limits.bodyBytes", "Error"],
       415: ["Content type is not application/json", "Error"],
       503: ["The audit trail (if configured) cannot be written: the results are withheld (AUDIT_UNAVAILABLE)", "Error"],

@@ -11,30 +11,40 @@
  *   code, presentation counts, refusal codes). Bodies, results, disclosed values, proofs and keys
  *   are never logged; pino's `redact` guards the same names in case a future log call slips.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { type Server, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
 import { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController, fastify } from "fastify";
-import { pino } from "pino";
+import type { pino } from "pino";
 import packageJson from "../../package.json" with { type: "json" };
 import type { CheckpointAnchor } from "../audit/anchor.js";
 import { auditEntriesFor } from "../audit/inclusion.js";
 import { MedzkError } from "../core/errors.js";
 import { parseCanonical } from "../core/field.js";
 import type { ProofRequest } from "../core/request.js";
+import { STATEMENT_TYPES } from "../statements/registry.js";
 import type { ServiceConfig } from "./config.js";
 import { type ConfiguredVerifier, configuredVerifier } from "./configured-verifier.js";
 import { type Verification, recordVerifications } from "./audit.js";
+import { errorFacts, serviceLogger } from "./logger.js";
+import { ServiceMetrics, type VerifyEndpoint } from "./metrics.js";
 import { type ServiceVerifyResult, withPreset } from "./presets.js";
+import { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
 import { AUDIT_ROUTE, type HttpErrorCode, ROUTES, openApiDocument, serviceSchemas } from "./schemas.js";
 
 export interface VerifierService {
   app: FastifyInstance;
-  /** Starts listening on `config.listen`; resolves to the base URL, e.g. "http://127.0.0.1:8080". */
+  /** Starts listening on `config.listen` (and `config.metrics.listen`); resolves to the base URL, e.g. "http://127.0.0.1:8080". */
   listen(): Promise<string>;
+  /** Where the metrics are scraped once listening, e.g. "http://127.0.0.1:8080/metrics"; undefined with `metrics: false` or before `listen()`. */
+  readonly metricsUrl: string | undefined;
   /** Stops accepting connections, lets in-flight requests finish, then closes Redis. Idempotent. */
   close(): Promise<void>;
 }
 
 export interface ServiceOptions {
-  /** Where JSON log lines go (default: stdout); false for no logs. */
+  /** Where JSON log lines go (default: stdout); false for no logs. The level is `config.logLevel`. */
   logger?: pino.DestinationStream | false;
   /** Where audit checkpoints are anchored, instead of the config's `audit.anchor` (e.g. a ChainCheckpointAnchor). */
   auditAnchor?: CheckpointAnchor;
@@ -54,35 +64,6 @@ declare module "fastify" {
   }
 }
 
-// Field names that must never reach a log line, whatever a future log call passes.
-const REDACT = [
-  "body",
-  "presentation",
-  "presentations",
-  "proof",
-  "publicSignals",
-  "disclosed",
-  "result",
-  "results",
-  "requestKey",
-  "signingKey",
-  "privateKey",
-  "secret",
-  "holder",
-  "config",
-  "req.headers.authorization",
-  "req.headers.cookie",
-  "*.body",
-  "*.presentation",
-  "*.presentations",
-  "*.proof",
-  "*.disclosed",
-  "*.requestKey",
-  "*.signingKey",
-  "*.privateKey",
-  "*.secret",
-];
-
 // Generous for a batch of limits.batchSize presentations, but a client trickling a body in
 // cannot hold a connection forever.
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -92,18 +73,14 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
   if (typeof config !== "object" || config === null || typeof config.listen !== "object") {
     throw new MedzkError("INVALID_ARGUMENT", `"config" must be a ServiceConfig (use parseServiceConfig or loadServiceConfig)`);
   }
-  const logger =
-    options.logger === false
-      ? undefined
-      : pino(
-          {
-            level: "info",
-            base: { service: "medzk-verifier" },
-            timestamp: pino.stdTimeFunctions.isoTime,
-            redact: { paths: REDACT, censor: "[redacted]" },
-          },
-          options.logger ?? pino.destination({ dest: 1, sync: false }),
-        );
+  const logger = options.logger === false ? undefined : serviceLogger(config.logLevel ?? "info", options.logger);
+  // The logger of the request being handled (with its reqId), for lines written by the verifier's
+  // hooks deep inside a verification; outside a request (timers, Redis events) the service's own.
+  const requestLog = new AsyncLocalStorage<FastifyBaseLogger>();
+  const log = (): FastifyBaseLogger | undefined => requestLog.getStore() ?? (logger as FastifyBaseLogger | undefined);
+  const metricsConfig = config.metrics === undefined ? { path: "/metrics" } : config.metrics;
+  const metrics = metricsConfig === false ? undefined : new ServiceMetrics();
+  let registryDown: string | undefined;
   const configured: ConfiguredVerifier = await configuredVerifier(config, {
     onRedisState: (state, reason) =>
       state === "down" ? logger?.warn({ redis: "down", reason }, "redis unreachable") : logger?.info({ redis: "up" }, "redis reachable"),
@@ -111,26 +88,63 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
     // own errors write without personal data; never the presentation.
     onInternalError: (error, context) => {
       const err = error instanceof Error ? { type: error.name, code: (error as { code?: unknown }).code, message: error.message, stack: error.stack } : { type: typeof error };
-      logger?.error({ err, operation: context.operation, ...(context.item !== undefined ? { item: context.item } : {}) }, "verification internal error");
+      log()?.error({ err, operation: context.operation, ...(context.item !== undefined ? { item: context.item } : {}) }, "verification internal error");
     },
     // The code and message only: medzk's audit errors name files and seqs, never entries.
-    onAuditCheckpointError: (error) => logger?.warn({ err: errorFacts(error) }, "audit checkpoint not anchored"),
+    onAuditCheckpointError: (error) => {
+      metrics?.auditError("checkpoint");
+      log()?.warn({ err: errorFacts(error) }, "audit checkpoint not anchored");
+    },
+    // Counted, not logged: while Redis is down every verification fails the same way, and the
+    // outage itself is logged once ("redis unreachable").
+    onChallengeStoreError: () => metrics?.challengeStoreError(),
+    // Each failure counted; logged when the registry goes from usable to failing and back.
+    onRegistryLookup: (error) => {
+      if (error === undefined) {
+        if (registryDown === undefined) return;
+        registryDown = undefined;
+        log()?.info({ registry: "up" }, "issuer registry readable again");
+        return;
+      }
+      metrics?.registryError();
+      const facts = errorFacts(error);
+      if (registryDown === facts["message"]) return;
+      registryDown = String(facts["message"]);
+      log()?.error({ registry: "down", err: facts }, "issuer registry lookup failed");
+    },
     ...(options.auditAnchor ? { auditAnchor: options.auditAnchor } : {}),
   });
   const { verifier } = configured;
+  // The registry file keeps serving its last valid version when an edit is broken: that is
+  // logged (once per distinct error) when a lookup or /readyz notices it, and when it is fixed.
+  let fileRegistryError: string | undefined;
+  const noteRegistryFile = (requestLogger: FastifyBaseLogger): void => {
+    const error = configured.registry?.lastError;
+    if (error?.message === fileRegistryError) return;
+    if (error) {
+      metrics?.registryError();
+      requestLogger.error({ registry: "stale", err: errorFacts(error) }, "issuer registry file not usable; the last valid version stays in use");
+    } else {
+      requestLogger.info({ registry: "up" }, "issuer registry file usable again");
+    }
+    fileRegistryError = error?.message;
+  };
   // What an operator needs to confirm the deployment, and nothing secret (no key, no Redis URL).
   logger?.info(
     {
       scope: config.scope,
       presets: Object.keys(config.presets),
       trustedIssuerCount: config.trustedIssuers.length,
-      issuerRegistry: config.issuersFile !== undefined,
+      issuerRegistry: config.issuersFile !== undefined ? "file" : config.chain !== undefined ? "chain" : false,
       verifierKey: config.signingKey.publicKey,
       ...(config.responseUrl !== undefined ? { responseUrl: config.responseUrl } : {}),
       redisStore: config.redis !== undefined,
       ...(config.audit ? { auditStore: config.audit.file !== undefined ? "file" : "postgres", auditAnchor: configured.audit?.anchor !== undefined } : {}),
-      corsOriginCount: config.corsOrigins.length,
+      corsOrigins: config.corsOrigins,
       limits: config.limits,
+      logLevel: config.logLevel ?? "info",
+      metrics: metricsConfig,
+      version: packageJson.version,
     },
     "verifier configured",
   );
@@ -139,32 +153,46 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
   const routes = configured.audit ? [...ROUTES, AUDIT_ROUTE] : ROUTES;
   const openapi = openApiDocument(schemas, { version: packageJson.version, scope: config.scope }, routes);
 
+  // Fastify gets a child of its own, so that its "Server listening at …" lines (one per address,
+  // the address only in the message text) can be left out in favour of the "listening" line below.
+  const fastifyLogger = logger?.child({});
   const app = fastify({
-    ...(logger ? { loggerInstance: logger as FastifyBaseLogger } : { logger: false }),
+    ...(fastifyLogger ? { loggerInstance: fastifyLogger as FastifyBaseLogger } : { logger: false }),
     // Fastify's own request lines would log URLs and headers; the onResponse hook below logs instead.
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "reqId" }),
     bodyLimit: config.limits.bodyBytes,
     requestTimeout: REQUEST_TIMEOUT_MS,
     // Ajv must not rewrite the body: coercing 1 to "1" or dropping unknown properties would make
     // the library see a different presentation from the one the client sent.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
+    // The id is ours to choose (./request-id.ts), not Fastify's copy of whatever header arrives.
+    requestIdHeader: false,
+    genReqId: (raw) => requestIdOf(raw.headers[REQUEST_ID_HEADER]),
+    // Fastify's own 503 while closing is `{ "error": "Service Unavailable", … }`, not this
+    // service's error shape: the hook below answers instead.
+    return503OnClosing: false,
   });
   // JSON only. Fastify also parses text/plain by default, which is what a cross-site form can
   // send without a CORS preflight: without a parser it gets 415 before reaching a handler.
   app.removeContentTypeParser("text/plain");
   app.decorateRequest("medzk", null);
-  app.addHook("onRequest", async (request) => {
+  app.addHook("onRequest", async (request, reply) => {
     request.medzk = {};
+    // On every answer, errors included: the id a client quotes when something went wrong.
+    reply.header(REQUEST_ID_HEADER, request.id);
   });
 
-  // CORS for browser wallets: exact origins only, answered here rather than by a plugin so the
-  // whole policy is these few lines.
+  // CORS for browser wallets: an allow-list of exact origins (config "corsOrigins", written as
+  // browsers serialise them), answered here rather than by a plugin so the whole policy is these
+  // few lines. No credentials, no wildcard, no reflection of an origin not on the list.
   const origins = new Set(config.corsOrigins);
   if (origins.size > 0) {
     app.addHook("onRequest", async (request, reply) => {
       reply.header("vary", "Origin");
       const origin = request.headers.origin;
-      if (origin !== undefined && origins.has(origin)) reply.header("access-control-allow-origin", origin);
+      if (origin !== undefined && origins.has(origin)) {
+        reply.header("access-control-allow-origin", origin).header("access-control-expose-headers", REQUEST_ID_HEADER);
+      }
     });
     app.options("/*", async (request, reply) => {
       const origin = request.headers.origin;
@@ -173,18 +201,29 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       }
       reply
         .header("access-control-allow-methods", "GET, POST")
-        .header("access-control-allow-headers", "content-type")
+        .header("access-control-allow-headers", `content-type, ${REQUEST_ID_HEADER}`)
         .header("access-control-max-age", "600");
       return reply.code(204).send();
     });
   }
 
+  // Draining: a request that arrives on a connection still open (keep-alive, pipelined) while the
+  // service closes is turned away, so a load balancer retries it elsewhere; requests that
+  // arrived before keep running.
+  let draining = false;
+  app.addHook("onRequest", async (request, reply) => {
+    if (draining) return sendError(request, reply.header("connection", "close"), 503, "SERVICE_UNAVAILABLE", "the service is shutting down");
+  });
+
   app.addHook("onResponse", async (request, reply) => {
     const facts = request.medzk ?? {};
+    const route = request.routeOptions.url ?? "(none)";
+    metrics?.request(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    noteRegistryFile(request.log);
     request.log.info(
       {
         method: request.method,
-        route: request.routeOptions.url ?? "(none)",
+        route,
         status: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 10) / 10,
         ...(facts.errorCode ? { errorCode: facts.errorCode } : {}),
@@ -217,8 +256,9 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
     },
     verify: async (request, reply) => {
       const { presentation, expected } = request.body as { presentation: unknown; expected: ProofRequest | string };
+      const started = performance.now();
       const result = withPreset(await verifier.verify(presentation, { expected }), configured.presets);
-      record(request, [result]);
+      record(request, "verify", started, [result]);
       if (!(await audited(request, [{ result, presentation, expected }]))) return auditUnavailable(request, reply);
       return { result };
     },
@@ -229,8 +269,9 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       if (expected.length !== presentations.length) {
         return sendError(request, reply, 400, "BAD_REQUEST", `"expected" must hold one request or challenge per presentation (${presentations.length}), not ${expected.length}`);
       }
+      const started = performance.now();
       const results = (await verifier.verifyBatch(presentations, { expected })).map((r) => withPreset(r, configured.presets));
-      record(request, results);
+      record(request, "verify-batch", started, results);
       if (!(await audited(request, results.map((result, i) => ({ result, presentation: presentations[i], expected: expected[i] }))))) return auditUnavailable(request, reply);
       return { results };
     },
@@ -249,28 +290,95 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       try {
         return await auditEntriesFor(configured.audit!.log, configured.audit!.anchor, nullifier);
       } catch (error) {
+        metrics?.auditError("read");
         request.log.error({ err: errorFacts(error) }, "audit log not readable");
         return sendError(request, reply, 503, "AUDIT_UNAVAILABLE", "the audit trail cannot be read");
       }
     },
   };
   for (const route of routes) {
-    app.route({ method: route.method, url: route.url, schema: routeSchema(route.body), handler: handlers[route.operationId]! });
+    const handler = handlers[route.operationId]!;
+    app.route({ method: route.method, url: route.url, schema: routeSchema(route.body), handler: (request, reply) => requestLog.run(request.log, () => handler(request, reply)) });
   }
 
+  // The metrics: beside the API, or on a listener of their own that only the scraper reaches.
+  let metricsServer: Server | undefined;
+  if (metrics && metricsConfig !== false) {
+    const scrape = async (): Promise<{ contentType: string; body: string }> => metrics.exposition();
+    if (metricsConfig.listen === undefined) {
+      app.get(metricsConfig.path, async (_request, reply) => {
+        const { contentType, body } = await scrape();
+        return reply.type(contentType).send(body);
+      });
+    } else {
+      metricsServer = createServer((req, res) => {
+        const path = new URL(req.url ?? "/", "http://x").pathname;
+        if (req.method !== "GET" || path !== metricsConfig.path) {
+          res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "NOT_FOUND", message: `metrics are at GET ${metricsConfig.path}` } }));
+          return;
+        }
+        scrape().then(
+          ({ contentType, body }) => res.writeHead(200, { "content-type": contentType }).end(body),
+          (error: unknown) => {
+            logger?.error({ err: errorFacts(error) }, "metrics not collected");
+            res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "INTERNAL_ERROR", message: "internal error" } }));
+          },
+        );
+      });
+    }
+  }
+
+  let metricsUrl: string | undefined;
   let closing: Promise<void> | undefined;
   return {
     app,
+    get metricsUrl() {
+      return metricsUrl;
+    },
     async listen() {
-      return app.listen({ host: config.listen.host, port: config.listen.port });
+      const level = fastifyLogger?.level;
+      if (fastifyLogger && fastifyLogger.levelVal < 40) fastifyLogger.level = "warn";
+      let url: string;
+      try {
+        url = await app.listen({ host: config.listen.host, port: config.listen.port });
+      } finally {
+        if (fastifyLogger && level !== undefined) fastifyLogger.level = level;
+      }
+      if (metricsServer && metricsConfig !== false && metricsConfig.listen) {
+        const { host, port } = metricsConfig.listen;
+        try {
+          await new Promise<void>((resolve, reject) => {
+            metricsServer!.once("error", reject);
+            metricsServer!.listen({ host, port }, () => {
+              metricsServer!.off("error", reject);
+              resolve();
+            });
+          });
+        } catch (error) {
+          await app.close();
+          throw error;
+        }
+        metricsUrl = `http://${urlHost(host)}:${(metricsServer.address() as AddressInfo).port}${metricsConfig.path}`;
+      } else if (metricsConfig !== false) {
+        metricsUrl = url + metricsConfig.path;
+      }
+      logger?.info({ url, ...(metricsUrl !== undefined ? { metricsUrl } : {}) }, "listening");
+      return url;
     },
     close() {
       closing ??= (async () => {
+        draining = true;
+        logger?.info("closing: no new connections, finishing requests in flight");
         try {
           await app.close();
         } finally {
-          await configured.close();
-          logger?.flush();
+          try {
+            if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer!.close(() => resolve()));
+            await configured.close();
+          } finally {
+            logger?.info("closed");
+            logger?.flush();
+          }
         }
       })();
       return closing;
@@ -288,6 +396,7 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       await recordVerifications(configured.audit, verifications, { presets: configured.presets, purpose: config.purpose, now: new Date() });
       return true;
     } catch (error) {
+      metrics?.auditError("append");
       request.log.error({ err: errorFacts(error) }, "audit entry not written");
       return false;
     }
@@ -297,7 +406,8 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
     return sendError(request, reply, 503, "AUDIT_UNAVAILABLE", "the audit trail cannot be written; the verification result is withheld");
   }
 
-  function record(request: FastifyRequest, results: ServiceVerifyResult[]): void {
+  function record(request: FastifyRequest, endpoint: VerifyEndpoint, started: number, results: ServiceVerifyResult[]): void {
+    metrics?.verification(endpoint, (performance.now() - started) / 1000, results.map((r) => (r.ok ? "OK" : r.error.code)));
     const facts = request.medzk!;
     facts.presentations = results.length;
     facts.accepted = results.filter((r) => r.ok).length;
@@ -306,10 +416,8 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
   }
 }
 
-/** The type, code and message of an error, for a log line (medzk's messages hold no personal data). */
-function errorFacts(error: unknown): Record<string, unknown> {
-  return error instanceof Error ? { type: error.name, code: (error as { code?: unknown }).code, message: error.message } : { type: typeof error };
-}
+/** A host as written in a URL: IPv6 addresses in brackets. */
+const urlHost = (host: string): string => (host.includes(":") && !host.startsWith("[") ? `[${host}]` : host);
 
 /** Readiness of each dependency: "ok" or the reason it cannot be used. */
 async function readiness({ registry, redis, audit }: ConfiguredVerifier): Promise<Record<string, string>> {
@@ -350,7 +458,17 @@ function classify(error: FastifyError): [number, HttpErrorCode, string] {
   // The handlers hand the library only what the body schema and the presets allow, so a
   // MedzkError here is a bug, not the caller's mistake.
   if (error instanceof MedzkError) return [500, "INTERNAL_ERROR", "internal error"];
-  if (error.validation) return [400, "BAD_REQUEST", `invalid body: ${error.message}`];
+  if (error.validation) {
+    // The one schema failure with a code of its own, as createRequest gives it: an `expected`
+    // request whose statement type does not exist (the schema's enum of STATEMENT_TYPES). The
+    // value is not quoted: error messages never repeat the body.
+    const unknownType = error.validation.find((e) => e.keyword === "enum" && /^\/expected(?:\/\d+)?\/statement\/type$/.test(e.instancePath));
+    if (unknownType) {
+      const where = unknownType.instancePath.slice(1).replace(/\/(\d+)/g, "[$1]").replaceAll("/", ".");
+      return [400, "UNKNOWN_STATEMENT", `"${where}" is no statement type this verifier knows; known: ${STATEMENT_TYPES.join(", ")}`];
+    }
+    return [400, "BAD_REQUEST", `invalid body: ${error.message}`];
+  }
   switch (error.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return [413, "PAYLOAD_TOO_LARGE", "the body is larger than this service accepts (limits.bodyBytes)"];

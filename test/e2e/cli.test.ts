@@ -382,18 +382,20 @@ describe("medzk CLI", () => {
     expect((await medzk(["verify", "--config", "broken.json", "presentation.json"], { env: { MEDZK_DEBUG: "1" } })).stderr).toMatch(/\n\s+at /);
   });
 
-  it("serves until SIGTERM, then exits 0", async () => {
+  it("serves until SIGTERM, then exits 0, every line it writes JSON on stdout", async () => {
     const child: ChildProcess = spawn(process.execPath, [CLI, "serve", "--config", "verifier.json"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     let stdout = "";
-    child.stdout!.on("data", (d: Buffer) => (stdout += d));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d));
+    // Complete lines only: a chunk may end inside one.
+    const lines = () => stdout.split("\n").slice(0, -1).map((l) => JSON.parse(l) as { msg: string; url?: string; route?: string; status?: number });
     const url = await new Promise<string>((done, fail) => {
-      child.stderr!.on("data", (d: Buffer) => {
-        stderr += d;
-        const m = /listening on (http:\/\/\S+)/.exec(stderr);
-        if (m) done(m[1]!);
+      child.stdout!.on("data", (d: Buffer) => {
+        stdout += d;
+        const listening = lines().find((l) => l.msg === "listening");
+        if (listening) done(listening.url!);
       });
-      child.on("exit", () => fail(new Error(`serve exited: ${stderr}`)));
+      child.on("exit", () => fail(new Error(`serve exited: ${stdout}${stderr}`)));
     });
     const headers = { "content-type": "application/json" };
     const res = await fetch(url + "/v1/requests", { method: "POST", headers, body: JSON.stringify({ preset: "drinking" }) });
@@ -409,9 +411,10 @@ describe("medzk CLI", () => {
     const exit = new Promise<number | null>((done) => child.on("exit", done));
     child.kill("SIGTERM");
     expect(await exit).toBe(0);
-    expect(stderr).toContain("medzk: serve: stopped");
-    const logged = stdout.trim().split("\n").map((l) => JSON.parse(l) as { route?: string; status?: number });
+    expect(stderr).toBe("");
+    const logged = lines();
     expect(logged).toContainEqual(expect.objectContaining({ route: "/v1/requests", status: 201 }));
+    expect(logged.map((l) => l.msg).slice(-3)).toEqual(["shutting down", "closing: no new connections, finishing requests in flight", "closed"]);
   });
 
   it("checks the shipped artifacts by hash when there is no checkout", async () => {

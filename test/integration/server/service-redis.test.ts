@@ -87,6 +87,8 @@ describe.skipIf(!hasRedis)("verifier services sharing Redis", () => {
 
   it("turn /readyz to 503 and refuse with STORE_UNAVAILABLE when Redis is down, and recover", async () => {
     const p = await presentation(urlB);
+    const storeErrors = async () => Number(/^medzk_challenge_store_errors_total (\d+)$/m.exec(await (await fetch(urlB + "/metrics")).text())?.[1]);
+    expect(await storeErrors()).toBe(0);
     server!.kill("SIGTERM");
     await new Promise((resolve) => server!.once("exit", resolve));
     const res = await fetch(urlA + "/readyz");
@@ -95,6 +97,8 @@ describe.skipIf(!hasRedis)("verifier services sharing Redis", () => {
     const verify = await post(urlB, "/v1/verify", { presentation: p, expected: p.request });
     expect(verify.status).toBe(200);
     expect(await verify.json()).toMatchObject({ result: { ok: false, error: { code: "STORE_UNAVAILABLE" } } });
+    // The failed store operation is counted (its cause is not in the result).
+    expect(await storeErrors()).toBe(1);
 
     // A restarted Redis is picked up again without restarting the services.
     const dir = await mkdtemp(`${tmpdir()}/medzk-redis-`);

@@ -390,6 +390,8 @@ describe("service configuration", () => {
     const c = parseServiceConfig({ signingKey: { hex: key }, presets: { adult: { minAge: 18, type: "ageAtLeast" } }, trustedIssuers: [w.hospital.publicKey] });
     expect(c).toEqual({
       listen: { host: "127.0.0.1", port: 8080 },
+      logLevel: "info",
+      metrics: { path: "/metrics" },
       signingKey: signing,
       scope: `medzk-verifier:${signing.publicKey}`,
       presets: { adult: { type: "ageAtLeast", minAge: 18 } },
