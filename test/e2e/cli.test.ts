@@ -367,7 +367,11 @@ describe("medzk CLI", () => {
     // A config is a file like any other: missing or not JSON is INPUT; what it says is the service's parse.
     expectError(await medzk(["verify", "--config", "broken.json", "presentation.json"]), 3, "INPUT", "verifier config broken.json is not valid JSON (at position 2)");
     expectError(await medzk(["request", "--config", "nope.json", "--preset", "adult"]), 3, "INPUT", "cannot read verifier config nope.json: no such file");
-    expectError(await medzk(["serve", "--config", "nope.json"]), 3, "INPUT", "cannot read verifier config nope.json: no such file");
+    // serve logs everything as JSON on stdout, its start-up failure too.
+    const serve = await medzk(["serve", "--config", "nope.json"]);
+    expect(serve.code).toBe(3);
+    expect(serve.stderr).toBe("");
+    expect(JSON.parse(serve.stdout)).toMatchObject({ level: 60, exitCode: 3, err: { code: "INPUT", message: "cannot read verifier config nope.json: no such file" } });
     // A file that was read but holds the wrong thing is an input error, not a usage error.
     expectError(await medzk(["issue", "--issuer", "issuer.json", "--holder-commitment", "attrs.json", "--schema", "patient-record/v1", "--attributes", "attrs.json"]), 3, "INPUT", '--holder-commitment attrs.json has no "commitment"');
     // Only the config's presets: no statement of the caller's, no inherited property names.

@@ -10,8 +10,8 @@ import { MedzkError } from "../../core/errors.js";
 import { type LogLevel, serviceLogger, stdoutDestination } from "../../server/logger.js";
 import { SERVICE_ENV, checkHost, checkLogLevel, checkPort, loadServiceConfig } from "../../server/config.js";
 import { type VerifierService, createVerifierService } from "../../server/service.js";
-import { EXIT } from "../cli-error.js";
-import { type Command, required } from "../io.js";
+import { CliError, EXIT } from "../cli-error.js";
+import { type Command, readJson, required } from "../io.js";
 
 export const serve: Command = {
   name: "serve",
@@ -59,12 +59,14 @@ Options:
 
     let service: VerifierService;
     try {
+      // A missing or unparseable config is an input file like any other command's (INPUT).
+      await readJson(configFile, "verifier config");
       const config = await loadServiceConfig(configFile, { overrides });
       logger = serviceLogger(config.logLevel ?? "info", destination);
       service = await createVerifierService(config, { logger: destination });
     } catch (error) {
       // A config, registry file or missing optional dependency the service cannot run with.
-      if (error instanceof MedzkError) return fail(EXIT.INPUT, error, `not started: ${configFile}`);
+      if (error instanceof MedzkError || error instanceof CliError) return fail(EXIT.INPUT, error, `not started: ${configFile}`);
       return fail(EXIT.INTERNAL, error, "not started: internal error");
     }
     // One listener from before listening to the end, so that there is no moment without one (a
