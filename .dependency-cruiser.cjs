@@ -128,8 +128,11 @@ module.exports = {
     {
       name: "not-to-unresolvable",
       severity: "error",
-      comment: "An import that resolves to nothing fails at run time.",
-      from: {},
+      comment:
+        "An import that resolves to nothing fails at run time. The one exception is resolved by its " +
+        "build: @medzk/verifier's copy of ffjavascript's engine (scripts/pack-verifier.mjs finds the " +
+        "file, which ffjavascript's export map does not list).",
+      from: { pathNot: "^src/shims/ffjavascript-engine\\.ts$" },
       to: { couldNotResolve: true },
     },
     {
