@@ -167,8 +167,8 @@ let building: Promise<void> | undefined;
  * medzk fills with a curve built from the pre-generated wasm (skipping the wasm generation on the
  * first proof) when it is empty. Idle workers do not keep the process alive (./idle-workers.ts).
  * Undefined where worker threads cannot be used.
- * NOTE: the first load of snarkjs or circomlibjs empties that cache again (see ./idle-workers.ts);
- * callers that are about to prove load snarkjs first.
+ * NOTE: the first load of snarkjs (or of circomlibjs, which only tests load) empties that cache
+ * again (see ./worker-threads.ts); callers that are about to prove load snarkjs first.
  */
 export async function threadedCurve(): Promise<Curve | undefined> {
   const cache = globalThis as CurveCache;
