@@ -14,7 +14,7 @@
  * Writes bench/results/install.json as well.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,9 +32,21 @@ export function packFullPackage() {
   return join(dest, JSON.parse(out)[0].filename);
 }
 
-/** Bytes on disk under `path` (du -sk: allocated blocks, as a user's disk sees them). */
+/**
+ * Bytes on disk under `path`: allocated blocks, as `du -s` counts them (directories included,
+ * each inode once, symlinks not followed), so small files weigh what they take on a disk.
+ */
 function diskBytes(path) {
-  return Number(execFileSync("du", ["-sk", path], { encoding: "utf8" }).split("\t")[0]) * 1024;
+  const seen = new Set();
+  const size = (p) => {
+    const st = lstatSync(p);
+    if (seen.has(st.ino)) return 0;
+    seen.add(st.ino);
+    let total = st.blocks * 512;
+    if (st.isDirectory()) for (const name of readdirSync(p)) total += size(join(p, name));
+    return total;
+  };
+  return size(path);
 }
 
 /** The name and version of every package in a node_modules tree, nested copies included. */
@@ -103,6 +115,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const full = packFullPackage();
   const verifier = await packVerifierPackage();
   const results = [await installFootprint(full, { name: "medzk" }), await installFootprint(verifier, { name: "@medzk/verifier" })];
+  for (const r of results) rmSync(r.project, { recursive: true, force: true });
   const report = {
     node: process.version,
     packages: results.map(({ project: _p, log: _l, packages, ...figures }) => ({ ...figures, installed: packages })),

@@ -7,11 +7,11 @@
  * The size bounds are the issue's; the figures themselves come from `npm run bench:install`.
  */
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installFootprint, packFullPackage } from "../../scripts/pack-footprint.mjs";
 import { FORBIDDEN, packVerifierPackage } from "../../scripts/pack-verifier.mjs";
 
@@ -27,6 +27,10 @@ beforeAll(async () => {
   verifier = await installFootprint(await packVerifierPackage(), { name: "@medzk/verifier" });
   full = await installFootprint(packFullPackage(), { name: "medzk" });
 }, 600_000);
+
+afterAll(() => {
+  for (const install of [verifier, full]) if (install) rmSync(install.project, { recursive: true, force: true });
+});
 
 /** Every file under `dir`, relative to it. */
 function filesUnder(dir: string): string[] {
