@@ -69,14 +69,19 @@ const key = generateVerifierKey();
 say({ verifierPublicKey: key.publicKey });
 const { issuerPublicKey } = await next();
 const issuers = new MemoryIssuerRegistry([{ id: "st-mary", keys: [{ publicKey: issuerPublicKey }], schemas: ["patient-record/v1"] }]);
-const verifier = createVerifier({ issuers, key, name: "Acme Health", purpose: "claims" });
-say({ request: verifier.createRequest({ statement: { type: "ageAtLeast", minAge: 18 } }) });
-const { presentation } = await next();
+// Batches of two and more are verified on worker threads (the bundled engine's thread pool).
+const verifier = createVerifier({ issuers, key, name: "Acme Health", purpose: "claims", parallel: { minBatch: 2 } });
+const ask = () => verifier.createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });
+say({ requests: [ask(), ask(), ask()] });
+const { presentations: [presentation, ...more] } = await next();
 const first = await verifier.verify(presentation);
 const replay = await verifier.verify(presentation);
 const tampered = await verifier.verify({ ...presentation, proof: { ...presentation.proof, pi_a: [presentation.proof.pi_c[0], presentation.proof.pi_c[1], "1"] } });
+const batch = await verifier.verifyBatch(more);
+// The shared threaded curve the batch ran on (ffjavascript's cache, filled by medzk's bundled engine).
+const workers = globalThis.curve_bn128?.tm?.workers?.length ?? 0;
 const missingPg = await PostgresAuditLog.connect("postgres://localhost/medzk", { verifier: key.publicKey }).then(() => "connected", (e) => ({ code: e.code, message: e.message }));
-say({ first, replay, tampered, missingPg });
+say({ first, replay, tampered, batch, workers, missingPg });
 process.stdin.destroy();
 `;
 
@@ -92,8 +97,10 @@ const patient = createHolder();
 const record = await issueCredential(hospital, { schema: "patient-record/v1", holderCommitment: patient.commitment, attributes: { dateOfBirth: "1990-03-14" } });
 const wallet = createWallet({ holder: patient, credentials: [record], trustedVerifiers: [{ publicKey: process.argv[2], name: "Acme Health", purposes: ["claims"] }] });
 say({ issuerPublicKey: hospital.publicKey });
-const { request } = await next();
-say({ presentation: await wallet.respond(request) });
+const { requests } = await next();
+const presentations = [];
+for (const request of requests) presentations.push(await wallet.respond(request));
+say({ presentations });
 process.stdin.destroy();
 `;
 
@@ -114,7 +121,7 @@ describe("@medzk/verifier, installed from its tarball into an empty project", ()
     for (const [dep, range] of Object.entries(pkg.dependencies)) if (root.dependencies[dep]) expect(range, dep).toBe(root.dependencies[dep]);
   });
 
-  it("verifies a presentation the full medzk package proved, refuses its replay and a tampered proof, and says MISSING_DEPENDENCY without pg", async () => {
+  it("verifies presentations the full medzk package proved (singly, and a batch on worker threads), refuses a replay and a tampered proof, says MISSING_DEPENDENCY without pg, and exits by itself", async () => {
     writeFileSync(join(verifier.project, "verifier.mjs"), VERIFIER_SCRIPT);
     writeFileSync(join(full.project, "holder.mjs"), HOLDER_SCRIPT);
     const v = talk(verifier.project, "verifier.mjs");
@@ -123,10 +130,12 @@ describe("@medzk/verifier, installed from its tarball into an empty project", ()
     v.send(await h.next());
     h.send(await v.next());
     v.send(await h.next());
-    const { first, replay, tampered, missingPg } = await v.next();
+    const { first, replay, tampered, batch, workers, missingPg } = await v.next();
     expect(first).toMatchObject({ ok: true, statement: { type: "ageAtLeast", minAge: 18 }, issuerId: "st-mary" });
     expect(replay).toMatchObject({ ok: false, error: { code: "REQUEST_REPLAYED" } });
     expect(tampered).toMatchObject({ ok: false });
+    expect(batch).toMatchObject([{ ok: true }, { ok: true }]);
+    expect(workers).toBeGreaterThan(0);
     expect(missingPg).toEqual({ code: "MISSING_DEPENDENCY", message: expect.stringContaining("npm install pg") });
     expect(await v.exited).toBe(0);
     expect(await h.exited).toBe(0);
