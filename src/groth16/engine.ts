@@ -18,7 +18,6 @@
  */
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { buildBn128 } from "ffjavascript";
 
 /** ffjavascript's engine parameters, as its bn128.js passes them. */
 export interface EngineParams {
@@ -54,6 +53,11 @@ async function engineBuilder(): Promise<BuildEngine | undefined> {
  */
 export async function buildEngineCurve(params: EngineParams): Promise<{ curve: EngineCurve; pregenerated: boolean }> {
   const build = await engineBuilder();
-  if (!build) return { curve: (await buildBn128(params.singleThread)) as EngineCurve, pregenerated: false };
+  if (!build) {
+    // Loaded only here: ffjavascript's entry loads its wasm generator (wasmcurves, wasmbuilder),
+    // which a verifier with the engine never needs.
+    const { buildBn128 } = await import("ffjavascript");
+    return { curve: (await buildBn128(params.singleThread)) as EngineCurve, pregenerated: false };
+  }
   return { curve: await build(params), pregenerated: true };
 }
