@@ -92,10 +92,11 @@ module.exports = {
       severity: "error",
       comment:
         "medzk/verifier (src/verifier.ts) and medzk/server load no prover, no issuer, and neither " +
-        "circomlibjs nor snarkjs, so a verifying service does not ship the proving stack.",
+        "circomlibjs nor snarkjs nor the issuer's EdDSA (@zk-kit/eddsa-poseidon), so a verifying " +
+        "service does not ship the proving stack (@medzk/verifier is built from src/verifier.ts).",
       from: { path: "^src/(verifier|server)\\.ts$" },
       to: {
-        path: ["^src/(prover|issuer)/", "(^|/)node_modules/(circomlibjs|snarkjs)/"],
+        path: ["^src/(prover|issuer)/", "(^|/)node_modules/(circomlibjs|snarkjs|@zk-kit/eddsa-poseidon)/"],
         reachable: true,
       },
     },
@@ -128,8 +129,11 @@ module.exports = {
     {
       name: "not-to-unresolvable",
       severity: "error",
-      comment: "An import that resolves to nothing fails at run time.",
-      from: {},
+      comment:
+        "An import that resolves to nothing fails at run time. The one exception is resolved by its " +
+        "build: @medzk/verifier's copy of ffjavascript's engine (scripts/pack-verifier.mjs finds the " +
+        "file, which ffjavascript's export map does not list).",
+      from: { pathNot: "^src/shims/ffjavascript-engine\\.ts$" },
       to: { couldNotResolve: true },
     },
     {

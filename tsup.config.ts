@@ -5,9 +5,11 @@ export default defineConfig([
     entry: { index: "src/index.ts", verifier: "src/verifier.ts", server: "src/server.ts", chain: "src/chain.ts" },
     format: ["esm", "cjs"],
     dts: true,
-    sourcemap: true,
-    // The CLI build below writes into the same folder at the same time: keep its files.
-    clean: ["!cli.js", "!cli.js.map"],
+    // No source maps: the package ships no .map files (a sourceMappingURL would dangle), and
+    // they would add to the install; tests and stack traces of the sources run on src/ directly.
+    sourcemap: false,
+    // The CLI build below writes into the same folder at the same time: keep its file.
+    clean: ["!cli.js"],
     target: "node20",
     // import.meta.url (used to find the shipped artifacts/) also works in the CommonJS build.
     shims: true,
@@ -17,7 +19,7 @@ export default defineConfig([
     // away), made executable by tsup because src/cli/main.ts starts with a #! line.
     entry: { cli: "src/cli/main.ts" },
     format: ["esm"],
-    sourcemap: true,
+    sourcemap: false,
     splitting: false,
     clean: false,
     target: "node20",

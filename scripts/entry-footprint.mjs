@@ -3,7 +3,11 @@
  * What an entry point of the built package loads: bundles dist/<entry>.js with esbuild (Node
  * platform, everything inlined but Node built-ins) and reports the bytes of JavaScript per
  * package, plus the installed size on disk of each dependency it reaches.
- * Usage: node scripts/entry-footprint.mjs [verifier|index] [--json]
+ * `@medzk/verifier` measures the verifier-only package's build instead (dist/packages/verifier,
+ * made by scripts/pack-verifier.mjs): the same entry with ffjavascript's engine inlined.
+ * Installed sizes are of this repository's node_modules; what a user's install weighs is
+ * scripts/pack-footprint.mjs's (npm run bench:install).
+ * Usage: node scripts/entry-footprint.mjs [verifier|index|server|chain|@medzk/verifier] [--json]
  */
 import { readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -31,8 +35,9 @@ function packageOf(path) {
 }
 
 export async function entryFootprint(entry) {
+  const file = entry === "@medzk/verifier" ? join(ROOT, "dist", "packages", "verifier", "dist", "verifier.js") : join(ROOT, "dist", `${entry}.js`);
   const result = await build({
-    entryPoints: [join(ROOT, "dist", `${entry}.js`)],
+    entryPoints: [file],
     bundle: true,
     platform: "node",
     format: "esm",
@@ -68,7 +73,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(JSON.stringify(report, null, 2));
   } else {
     const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
-    console.log(`medzk/${entry === "index" ? "" : entry}: ${kb(report.bundledBytes)} of JavaScript when bundled`);
+    const label = entry.startsWith("@") ? entry : `medzk/${entry === "index" ? "" : entry}`;
+    console.log(`${label}: ${kb(report.bundledBytes)} of JavaScript when bundled`);
     for (const p of report.packages) console.log(`  ${p.name.padEnd(28)} ${kb(p.jsBytes).padStart(8)} loaded${p.installedBytes ? `, ${kb(p.installedBytes)} installed` : ""}`);
     console.log(`  dependencies reached: ${kb(report.dependencyInstalledBytes)} installed`);
   }

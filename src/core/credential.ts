@@ -15,7 +15,7 @@
  */
 import { poseidon13 } from "poseidon-lite/poseidon13";
 import { MedzkError } from "./errors.js";
-import { loadEddsa } from "./eddsa.js";
+import { eddsaVerify } from "./eddsa.js";
 import { type IssuerPoint, tryUnpackPublicKey } from "./public-key.js";
 import { REVOCATION_CAPACITY } from "./revocation.js";
 import { type AttributeValue, type SchemaDefinition, encodeAttributes, resolveSchema, schemaIdField } from "./schemas.js";
@@ -139,9 +139,8 @@ export async function checkCredential(credential: unknown): Promise<CheckedCrede
   const S = assertFieldElement(sig.S, "credential.signature.S", code);
   const { fields } = encodeAttributes(schema, c.attributes, issuedOn);
 
-  const ed = await loadEddsa();
-  const message = ed.F.e(credentialCommitment(schema, holderCommitment, salt, slot, expiresOn, fields));
-  const valid = ed.verifyPoseidon(message, { R8: [ed.F.e(R8x), ed.F.e(R8y)], S }, [ed.F.e(issuer.x), ed.F.e(issuer.y)]);
+  const message = credentialCommitment(schema, holderCommitment, salt, slot, expiresOn, fields);
+  const valid = eddsaVerify(message, { R8x, R8y, S }, issuer);
   if (!valid) throw new MedzkError(code, "credential: the issuer signature does not verify");
   return {
     credential: c as unknown as Credential,

@@ -1,26 +1,43 @@
 /**
- * circomlibjs's EdDSA-Poseidon (BabyJubJub), loaded on first use and shared by issuing (signing)
- * and credential checking (verifying a signature). Verifiers of presentations never load it:
- * they check proofs, not signatures, so they do not pay its start-up.
+ * EdDSA-Poseidon on BabyJubJub, in circomlib's conventions (the signature circomlib's
+ * EdDSAPoseidonVerifier checks in the circuits): issuers sign credential commitments with it, and
+ * credential checking (the wallet, before proving) verifies those signatures. Verifiers of
+ * presentations never use it: they check proofs, not signatures.
+ *
+ * The arithmetic is @zk-kit/eddsa-poseidon's (BLAKE-512 key expansion), which signs exactly as
+ * circomlibjs's `buildEddsa().signPoseidon`, without circomlibjs's install (ethers v5, a second
+ * ffjavascript, a native blake-hash build) or its 1.4 s build on first use.
+ * NOTE: pinned to ~1.0.4: 1.1.0's ES module imports named exports from blakejs, a CommonJS
+ * package, and fails to load in Node ("Named export 'blake2bFinal' not found").
+ * test/unit/core/eddsa.test.ts cross-checks keys, signatures and verification against circomlibjs
+ * (a devDependency) value for value.
  */
-import type { Eddsa } from "circomlibjs";
+import { derivePublicKey, signMessage, verifySignature } from "@zk-kit/eddsa-poseidon";
 import type { IssuerPoint } from "./public-key.js";
 
-let eddsaPromise: Promise<Eddsa> | undefined;
-
-/** circomlibjs's EdDSA, built once per process. A failed build is not kept: the next call retries. */
-export function loadEddsa(): Promise<Eddsa> {
-  if (!eddsaPromise) {
-    const building = import("circomlibjs").then((m) => m.buildEddsa());
-    building.catch(() => {
-      if (eddsaPromise === building) eddsaPromise = undefined;
-    });
-    eddsaPromise = building;
-  }
-  return eddsaPromise;
+/** An EdDSA-Poseidon signature: the point R8 and the scalar S, as in a credential's `signature`. */
+export interface EddsaSignature {
+  R8x: bigint;
+  R8y: bigint;
+  S: bigint;
 }
 
-/** A circomlibjs point (field elements in its Montgomery form) as plain coordinates. */
-export function toIssuerPoint(ed: Eddsa, p: [Uint8Array, Uint8Array]): IssuerPoint {
-  return { x: ed.F.toObject(p[0]), y: ed.F.toObject(p[1]) };
+/** The public key A = (s >> 3)·Base8 of a 32-byte private key (circomlibjs `prv2pub`). */
+export function eddsaPublicKey(privateKey: Uint8Array): IssuerPoint {
+  const [x, y] = derivePublicKey(privateKey);
+  return { x, y };
+}
+
+/** Signs a field element (circomlibjs `signPoseidon`). */
+export function eddsaSign(privateKey: Uint8Array, message: bigint): EddsaSignature {
+  const { R8, S } = signMessage(privateKey, message);
+  return { R8x: R8[0], R8y: R8[1], S };
+}
+
+/**
+ * Whether `signature` signs `message` under `publicKey` (circomlibjs `verifyPoseidon`): false for a
+ * point off the curve or S at or above the subgroup order, as there.
+ */
+export function eddsaVerify(message: bigint, signature: EddsaSignature, publicKey: IssuerPoint): boolean {
+  return verifySignature(message, { R8: [signature.R8x, signature.R8y], S: signature.S }, [publicKey.x, publicKey.y]);
 }

@@ -10,16 +10,12 @@
  * generation by test/unit/groth16/curve.test.ts) and hands the bytes to ffjavascript's own engine
  * builder.
  *
- * NOTE: the engine builder is not in ffjavascript's export map, so it is imported by file path
- * next to the package's resolved entry. If that fails (a different layout), medzk falls back to
- * the public, slower `buildBn128`; nothing else changes. medzk pins ffjavascript to the version
- * whose wasm the generated file matches.
+ * ffjavascript is reached through ./engine.ts only (which the verifier-only package swaps for a
+ * bundled copy of the engine), and the worker-thread handling through ./idle-workers.ts.
  */
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { buildBn128 } from "ffjavascript";
+import { type EngineParams, buildEngineCurve } from "./engine.js";
 import { BN254_WASM_BASE64, BN254_WASM_LAYOUT } from "./generated/bn254-wasm.js";
-import { proverOptions } from "./worker-threads.js";
+import { threadOptions } from "./idle-workers.js";
 
 /** A point in ffjavascript's internal form: affine (2 coordinates) or Jacobian (3), Montgomery limbs. */
 export type PointBytes = Uint8Array;
@@ -123,18 +119,6 @@ const R = "218882428718392752222464057452572750885483644004160343436982041865758
 /** The G2 cofactor, as ffjavascript's bn128.js passes it. */
 const COFACTOR_G2 = BigInt("0x30644e72e131a029b85045b68181585e06ceecda572a2489345f2299c0f9fa8d");
 
-type BuildEngine = (params: Record<string, unknown>) => Promise<Curve>;
-
-async function engineBuilder(): Promise<BuildEngine | undefined> {
-  try {
-    const entry = createRequire(import.meta.url).resolve("ffjavascript");
-    const mod = (await import(new URL("../src/engine.js", pathToFileURL(entry)).href)) as { default?: unknown };
-    return typeof mod.default === "function" ? (mod.default as BuildEngine) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function wasmBytes(): Uint8Array {
   // Buffer is Node's; atob keeps the module usable wherever Node's Buffer is absent.
   if (typeof Buffer !== "undefined") return new Uint8Array(Buffer.from(BN254_WASM_BASE64, "base64"));
@@ -143,9 +127,7 @@ function wasmBytes(): Uint8Array {
 
 /** Builds a BN254 curve; `singleThread: false` starts one worker thread per core. */
 export async function buildCurve(singleThread: boolean): Promise<Curve> {
-  const build = await engineBuilder();
-  if (!build) return (await buildBn128(singleThread)) as Curve;
-  const curve = await build({
+  const params: EngineParams = {
     name: "bn128",
     wasm: { ...BN254_WASM_LAYOUT, code: wasmBytes(), n8q: 32, n8r: 32, q: Q, r: R },
     q: BigInt(Q),
@@ -154,12 +136,14 @@ export async function buildCurve(singleThread: boolean): Promise<Curve> {
     n8r: 32,
     cofactorG2: COFACTOR_G2,
     singleThread,
-  });
+  };
+  const { curve, pregenerated } = await buildEngineCurve(params);
+  if (!pregenerated) return curve as unknown as Curve;
   const tm = curve.tm as ThreadManager & { terminate(): Promise<void> };
   curve.terminate = async () => {
     if (!singleThread) await tm.terminate();
   };
-  return curve;
+  return curve as unknown as Curve;
 }
 
 let verifier: Promise<Curve> | undefined;
@@ -181,10 +165,10 @@ let building: Promise<void> | undefined;
  * The multi-threaded curve, one worker thread per core, shared by the prover and parallel batch
  * verification: snarkjs looks it up as ffjavascript's cached `globalThis.curve_bn128`, which
  * medzk fills with a curve built from the pre-generated wasm (skipping the wasm generation on the
- * first proof) when it is empty. Idle workers do not keep the process alive (./worker-threads.ts).
+ * first proof) when it is empty. Idle workers do not keep the process alive (./idle-workers.ts).
  * Undefined where worker threads cannot be used.
- * NOTE: the first load of snarkjs or circomlibjs empties that cache again (see ./worker-threads.ts);
- * callers that are about to prove load snarkjs first.
+ * NOTE: the first load of snarkjs (or of circomlibjs, which only tests load) empties that cache
+ * again (see ./worker-threads.ts); callers that are about to prove load snarkjs first.
  */
 export async function threadedCurve(): Promise<Curve | undefined> {
   const cache = globalThis as CurveCache;
@@ -208,6 +192,7 @@ export async function threadedCurve(): Promise<Curve | undefined> {
       return undefined; // no worker threads here: callers work in their own thread
     }
   }
-  const { singleThread } = await proverOptions();
-  return singleThread ? undefined : (cache.curve_bn128 ?? undefined);
+  const shared = cache.curve_bn128 ?? undefined;
+  const { singleThread } = await threadOptions(shared);
+  return singleThread ? undefined : shared;
 }

@@ -1,118 +1,18 @@
 /**
- * The BN254 curve the Groth16 prover runs on.
- *
- * snarkjs proves fastest on ffjavascript's multi-threaded curve (one worker thread per core,
- * cached in globalThis.curve_bn128), but those worker threads keep a Node process alive forever
- * (snarkjs #152, #363). medzk makes the cached curve hold its threads only while they work: each
- * worker is ref'd when a task is posted to it and unref'd when it is idle again. Every user of
- * the shared curve (medzk, or snarkjs called directly) keeps the process alive while a task is
- * in flight, and an idle curve no longer does, so scripts exit by themselves and proofs after
- * the first reuse the warm curve and its threads.
- *
- * In browsers there is nothing to release, but a page's Content-Security-Policy may forbid the
- * blob: workers ffjavascript starts its threads from; medzk then proves single-threaded.
- *
- * NOTE: this reaches into two internals: ffjavascript's thread manager (`curve.tm.workers`,
- * `postAction`, `working`) and the web-worker package's `Symbol.for("worker")` handle on the
- * worker_threads Worker. If either is not as expected, proving falls back to snarkjs's
- * single-threaded mode (slower, never hangs). test/e2e/examples.test.ts checks that proving
- * processes exit by themselves, and bench/run.mjs mixes medzk and direct snarkjs proofs.
+ * The prover's thread options: the shared BN254 curve snarkjs proves on, with idle workers that do
+ * not keep the process alive (./idle-workers.ts says how and why).
  */
 import { buildBn128 } from "ffjavascript";
-
-const WORKER = Symbol.for("worker");
-const PATCHED = Symbol.for("medzk.idleUnref");
-
-interface ThreadHandle {
-  ref(): void;
-  unref(): void;
-}
-
-interface ThreadManager {
-  workers: unknown[];
-  working: boolean[];
-  postAction: (workerId: number, ...rest: unknown[]) => Promise<unknown>;
-  [PATCHED]?: true;
-}
-
-function threadHandles(tm: ThreadManager): ThreadHandle[] | undefined {
-  const handles = tm.workers.map((w) => (w as Record<symbol, ThreadHandle> | undefined)?.[WORKER]);
-  return handles.every((h) => typeof h?.ref === "function" && typeof h?.unref === "function")
-    ? (handles as ThreadHandle[])
-    : undefined;
-}
-
-/** Makes the shared curve's workers keep the process alive only while they have work. */
-function installIdleUnref(tm: ThreadManager, handles: ThreadHandle[]): void {
-  const post = tm.postAction.bind(tm);
-  tm.postAction = (workerId, ...rest) => {
-    handles[workerId]!.ref();
-    const done = post(workerId, ...rest);
-    // The worker's message handler marks it idle and may post the next queued task to it in the
-    // same tick; only a worker that is still idle afterwards is released.
-    const release = () => {
-      if (!tm.working[workerId]) handles[workerId]!.unref();
-    };
-    done.then(release, release);
-    return done;
-  };
-  tm[PATCHED] = true;
-  handles.forEach((h, i) => {
-    if (!tm.working[i]) h.unref();
-  });
-}
-
-/**
- * Whether this browser context can run workers from blob: URLs, which is how ffjavascript starts
- * its prover threads. A Content-Security-Policy whose worker-src (or script-src) leaves out blob:
- * blocks them, and then ffjavascript waits forever for threads that never start: proving would
- * hang instead of running single-threaded.
- */
-async function blobWorkersStart(timeoutMs = 5_000): Promise<boolean> {
-  if (typeof Worker !== "function" || typeof Blob !== "function" || typeof URL.createObjectURL !== "function") return false;
-  const url = URL.createObjectURL(new Blob(["postMessage(0)"], { type: "text/javascript" }));
-  let worker: Worker | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    worker = new Worker(url);
-    const started = worker;
-    return await new Promise<boolean>((done) => {
-      started.onmessage = () => done(true);
-      started.onerror = () => done(false);
-      // Neither event may come on some engines; a slow start only costs the threads, not the proof.
-      timer = setTimeout(() => done(false), timeoutMs);
-    });
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-    worker?.terminate();
-    URL.revokeObjectURL(url);
-  }
-}
-
-let browserReady: Promise<{ singleThread: boolean }> | undefined;
+import { isNode, threadOptions } from "./idle-workers.js";
 
 /**
  * The prover options to pass to snarkjs, after preparing the shared curve.
- * NOTE: in Node this looks at the cached curve on every call, not once: loading snarkjs or
- * circomlibjs for the first time resets ffjavascript's cache (their CommonJS copies run
- * `globalThis.curve_bn128 = null`), after which snarkjs builds a new curve that must be patched
- * too, or its workers would keep the process alive.
+ * NOTE: in Node this looks at the cached curve on every call, not once: loading snarkjs (or
+ * circomlibjs, which only tests load) for the first time resets ffjavascript's cache (their
+ * CommonJS copies run `globalThis.curve_bn128 = null`), after which snarkjs builds a new curve
+ * that must be patched too, or its workers would keep the process alive. ffjavascript's `buildBn128()` returns the
+ * cached curve, or builds and caches the one snarkjs will then use.
  */
 export async function proverOptions(): Promise<{ singleThread: boolean }> {
-  const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
-  // Browser workers keep nothing alive; they only have to be allowed to start.
-  if (!isNode) {
-    browserReady ??= blobWorkersStart().then((ok) => ({ singleThread: !ok }));
-    return browserReady;
-  }
-  const tm = (await buildBn128())?.tm as ThreadManager | undefined;
-  if (tm?.[PATCHED]) return { singleThread: false };
-  const handles = tm && Array.isArray(tm.workers) && Array.isArray(tm.working) && typeof tm.postAction === "function"
-    ? threadHandles(tm)
-    : undefined;
-  if (!tm || !handles) return { singleThread: true };
-  installIdleUnref(tm, handles);
-  return { singleThread: false };
+  return threadOptions(isNode() ? await buildBn128() : undefined);
 }

@@ -4,7 +4,7 @@
  */
 import { type Credential, CREDENTIAL_FORMAT, NEVER_EXPIRES, credentialCommitment } from "../core/credential.js";
 import { utcDate } from "../core/dates.js";
-import { loadEddsa, toIssuerPoint } from "../core/eddsa.js";
+import { eddsaPublicKey, eddsaSign } from "../core/eddsa.js";
 import { MedzkError } from "../core/errors.js";
 import { randomFieldElement } from "../core/field.js";
 import { packPoint } from "../core/public-key.js";
@@ -76,8 +76,7 @@ export async function issueCredential(issuer: IssuerKey, options: IssueOptions):
     throw new MedzkError("INVALID_ARGUMENT", `"revocation" must be a RevocationRegistry`);
   }
 
-  const ed = await loadEddsa();
-  const publicKey = packPoint(toIssuerPoint(ed, ed.prv2pub(privateKey)));
+  const publicKey = packPoint(eddsaPublicKey(privateKey));
   if (issuer.publicKey !== undefined && issuer.publicKey !== publicKey) {
     throw new MedzkError("INVALID_KEY", `"publicKey" does not belong to "privateKey"`);
   }
@@ -85,7 +84,7 @@ export async function issueCredential(issuer: IssuerKey, options: IssueOptions):
   const revocationSlot = revocation ? revocation.allocateSlot() : 0;
   const salt = randomFieldElement();
   const commitmentHash = credentialCommitment(schema, holderCommitment, salt, revocationSlot, expiresOn, fields);
-  const sig = ed.signPoseidon(privateKey, ed.F.e(commitmentHash));
+  const sig = eddsaSign(privateKey, commitmentHash);
   return {
     format: CREDENTIAL_FORMAT,
     schema,
@@ -97,8 +96,8 @@ export async function issueCredential(issuer: IssuerKey, options: IssueOptions):
     expiresAt,
     revocationSlot,
     signature: {
-      R8x: ed.F.toObject(sig.R8[0]).toString(),
-      R8y: ed.F.toObject(sig.R8[1]).toString(),
+      R8x: sig.R8x.toString(),
+      R8y: sig.R8y.toString(),
       S: sig.S.toString(),
     },
   };

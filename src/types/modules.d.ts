@@ -58,6 +58,12 @@ declare module "ffjavascript" {
   export function buildBn128(singleThread?: boolean): Promise<any>;
 }
 
+// ffjavascript's engine builder: not in its export map, so only the verifier-only package's build
+// (scripts/pack-verifier.mjs, which resolves it by file path) imports it by this name.
+declare module "ffjavascript/src/engine.js" {
+  export default function buildEngine(params: object): Promise<unknown>;
+}
+
 declare module "circom_runtime" {
   export interface WitnessCalculator {
     /** The witness in snarkjs's .wtns format, for `groth16.prove`. */

@@ -1,26 +1,47 @@
 /**
- * The published package: what `npm pack` ships, publint and are-the-types-wrong on the packed
- * tarball, and that the verifier-only entry does not reach the prover, the circuit tooling or
- * circomlibjs. Runs on the build made by `npm test` (tsup before vitest).
+ * The published packages: what `npm pack` ships, publint and are-the-types-wrong on the packed
+ * tarballs (medzk, and @medzk/verifier from scripts/pack-verifier.mjs), no source-map URL that
+ * points at a file not shipped, and that the verifier-only entry does not reach the prover, the
+ * circuit tooling or circomlibjs. Runs on the build made by `npm test` (tsup before vitest).
+ * test/e2e/install.test.ts installs both tarballs.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { publint } from "publint";
 import { describe, expect, it } from "vitest";
 import { entryFootprint } from "../../scripts/entry-footprint.mjs";
+import { buildVerifierPackage } from "../../scripts/pack-verifier.mjs";
 import pkg from "../../package.json" with { type: "json" };
 import registry from "../../circuits/circuits.json" with { type: "json" };
 
 const run = promisify(execFile);
 const ROOT = new URL("../..", import.meta.url).pathname;
 
+/** The files `npm pack` would ship from `dir`. */
+async function packedFiles(dir: string): Promise<string[]> {
+  const { stdout } = await run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: dir, maxBuffer: 1 << 24 });
+  return JSON.parse(stdout)[0].files.map((f: { path: string }) => f.path);
+}
+
+/** Every `sourceMappingURL` in the shipped JavaScript of `dir` whose target is not shipped too. */
+function danglingSourceMaps(dir: string, files: string[]): string[] {
+  const dangling: string[] = [];
+  for (const file of files.filter((f) => /\.[cm]?js$/.test(f))) {
+    for (const [, url] of readFileSync(join(dir, file), "utf8").matchAll(/[#@]\s*sourceMappingURL=(\S+)/g)) {
+      if (url!.startsWith("data:")) continue;
+      const target = join(dirname(file), url!);
+      if (!files.includes(target) || !existsSync(join(dir, target))) dangling.push(`${file} -> ${url}`);
+    }
+  }
+  return dangling;
+}
+
 describe("the npm package", () => {
   it("ships the builds, types, pinned artifacts and docs, and no sources, tests, circuits or ceremony files", async () => {
-    const { stdout } = await run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, maxBuffer: 1 << 24 });
-    const files: string[] = JSON.parse(stdout)[0].files.map((f: { path: string }) => f.path);
+    const files = await packedFiles(ROOT);
     // Every file any export condition points to, and the bin.
     const targets = (value: unknown): string[] =>
       typeof value === "string" ? [value] : Object.values(value as Record<string, unknown>).flatMap(targets);
@@ -37,8 +58,14 @@ describe("the npm package", () => {
     expect(files.filter((f) => f.startsWith("examples/")).sort()).toEqual(
       ["hospitals.json", "index.html", "serve.mjs", "verifiers.json", "wallet.css", "wallet.js"].map((f) => `examples/wallet/${f}`),
     );
-    const unwanted = files.filter((f) => /^(src|test|circuits|ceremony|scripts|bench|scratch|node_modules)\/|^examples\/(?!wallet\/)|\.map$|\.r1cs$|\.ptau$/.test(f));
+    const unwanted = files.filter((f) => /^(src|test|circuits|ceremony|scripts|bench|scratch|node_modules|dist\/packages)\/|^examples\/(?!wallet\/)|\.map$|\.r1cs$|\.ptau$/.test(f));
     expect(unwanted).toEqual([]);
+  });
+
+  it("ships no JavaScript whose sourceMappingURL points at a file it does not ship", async () => {
+    const files = await packedFiles(ROOT);
+    expect(files.filter((f) => /\.[cm]?js$/.test(f)).length).toBeGreaterThan(5);
+    expect(danglingSourceMaps(ROOT, files)).toEqual([]);
   });
 
   it("passes publint", async () => {
@@ -71,6 +98,33 @@ describe("the npm package", () => {
     // The full entry does load the prover: the comparison is meaningful.
     expect((await entryFootprint("index")).packages.map((p) => p.name)).toContain("snarkjs");
   }, 60_000);
+});
+
+describe("@medzk/verifier, the verifier-only package", () => {
+  let dir: string;
+
+  it("ships its builds, types, README and LICENSE only, with no dangling source-map URL", async () => {
+    ({ dir } = await buildVerifierPackage());
+    const files = (await packedFiles(dir)).sort();
+    expect(files).toEqual(["LICENSE", "README.md", "dist/verifier.cjs", "dist/verifier.d.cts", "dist/verifier.d.ts", "dist/verifier.js", "package.json"]);
+    expect(danglingSourceMaps(dir, files)).toEqual([]);
+    // ffjavascript's engine is inlined, and says so (GPL-3.0 like medzk).
+    const bundle = readFileSync(join(dir, "dist/verifier.js"), "utf8");
+    expect(bundle.split("\n")[0]).toMatch(/ffjavascript 0\.3\.1's engine \(GPL-3\.0/);
+    expect(bundle).not.toMatch(/from ["']ffjavascript|wasmcurves|wasmbuilder/);
+  }, 120_000);
+
+  it("passes publint and are-the-types-wrong (node16 and bundler resolution)", async () => {
+    dir ??= (await buildVerifierPackage()).dir;
+    const { messages } = await publint({ pkgDir: dir, level: "suggestion" });
+    expect(messages).toEqual([]);
+    const bin = new URL("../../node_modules/.bin/attw", import.meta.url).pathname;
+    const out = join(mkdtempSync(join(tmpdir(), "medzk-attw-")), "report.json");
+    await run("sh", ["-c", `"${bin}" --pack . --profile node16 --format json > "${out}"`], { cwd: dir }).catch(() => undefined);
+    const report = JSON.parse(readFileSync(out, "utf8"));
+    expect((report.analysis.problems ?? []).filter((p: { resolutionKind?: string }) => p.resolutionKind !== "node10")).toEqual([]);
+    expect(Object.keys(report.analysis.entrypoints)).toEqual([".", "./package.json"]);
+  }, 120_000);
 });
 
 describe("API reference", () => {
