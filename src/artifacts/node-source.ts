@@ -22,7 +22,7 @@ export type ArtifactSource = string | URL;
  * The package's own artifacts/ folder: beside dist/ once built (dist/index.js), two levels up
  * from this module when run from source (src/artifacts/node-source.ts).
  */
-function defaultDirectory(): URL {
+export function defaultDirectory(): URL {
   const built = new URL("../artifacts/", import.meta.url);
   const source = new URL("../../artifacts/", import.meta.url);
   return existsSync(new URL("manifest.json", built)) ? built : source;

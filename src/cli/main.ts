@@ -8,6 +8,7 @@ import { MedzkError } from "../core/errors.js";
 import { CliError, EXIT, usageError } from "./cli-error.js";
 import { artifactsCheck } from "./commands/artifacts.js";
 import { auditVerify } from "./commands/audit.js";
+import { ceremonyContribute, ceremonyFinalize, ceremonyInit, ceremonyVerify } from "./commands/ceremony.js";
 import { issue, revocationInit, revocationRevoke } from "./commands/issue.js";
 import { holder, keygen, verifierKey } from "./commands/keys.js";
 import { open } from "./commands/open.js";
@@ -30,6 +31,7 @@ const COMMANDS: readonly Command[] = [
   serve,
   artifactsCheck,
   auditVerify,
+  ceremonyInit, ceremonyContribute, ceremonyVerify, ceremonyFinalize,
 ];
 // Commands spelt as two words ("artifacts check"): the first word alone is a group.
 const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(" ")).map((c) => c.name.split(" ")[0]!));
