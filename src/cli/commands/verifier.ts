@@ -2,6 +2,7 @@
  * `medzk request` and `medzk verify`: the verifier's side, configured by the same verifier.json
  * as `medzk serve`, so requests made here verify there and the other way round.
  */
+import { resolve } from "node:path";
 import { MedzkError } from "../../core/errors.js";
 import { loadServiceConfig, type ServiceConfig } from "../../server/config.js";
 import { recordVerifications } from "../../server/audit.js";
@@ -19,6 +20,9 @@ export async function loadConfig(path: string): Promise<ServiceConfig> {
   }
 }
 
+/** The config with `--keys` (a key manifest path, relative to the working directory) in place of its own "keys". */
+const withKeys = (config: ServiceConfig, keys: string | undefined): ServiceConfig => (keys === undefined ? config : { ...config, keys: resolve(keys) });
+
 export const request: Command = {
   name: "request",
   summary: "create a proof request",
@@ -32,13 +36,14 @@ verifies in medzk serve and medzk verify with the same config), carrying its "pu
 Options:
   --config <file>       verifier configuration (docs/service.md)
   --preset <name>       a preset of the config
+  --keys <file>         a key manifest (medzk-keys/v1) instead of the config's "keys" or the shipped keys
   --out <file>          where to write the request (default: stdout)
   -h, --help            show this help`,
-  options: { config: { type: "string" }, preset: { type: "string" }, out: { type: "string" } },
+  options: { config: { type: "string" }, preset: { type: "string" }, out: { type: "string" }, keys: { type: "string" } },
   async run(args) {
     const configFile = required(args, "config", this);
     const preset = required(args, "preset", this);
-    const config = await loadConfig(configFile);
+    const config = withKeys(await loadConfig(configFile), optional(args, "keys"));
     // Own-property lookup: "constructor" or "__proto__" is no preset.
     if (!Object.hasOwn(config.presets, preset)) {
       throw new CliError(EXIT.INPUT, "UNKNOWN_PRESET", `--preset: verifier config ${configFile} has no preset ${JSON.stringify(preset)}; it has ${Object.keys(config.presets).join(", ")}`);
@@ -73,15 +78,16 @@ missing or not JSON.
 
 Options:
   --config <file>   verifier configuration (docs/service.md)
+  --keys <file>     a key manifest (medzk-keys/v1) instead of the config's "keys" or the shipped keys
   -h, --help        show this help`,
-  options: { config: { type: "string" } },
+  options: { config: { type: "string" }, keys: { type: "string" } },
   positionals: true,
   async run(args) {
     const configFile = required(args, "config", this);
     if (args.positionals.length === 0) throw new CliError(EXIT.USAGE, "USAGE", `verify needs at least one presentation file (see medzk verify --help)`);
     const presentations: unknown[] = [];
     for (const file of args.positionals) presentations.push(await readJson(file, "presentation"));
-    const config = await loadConfig(configFile);
+    const config = withKeys(await loadConfig(configFile), optional(args, "keys"));
     const { verifier, presets, audit, close } = await fromInput(configFile, () => configuredVerifier(config));
     try {
       const results = (presentations.length === 1 ? [await verifier.verify(presentations[0])] : await verifier.verifyBatch(presentations)).map((r) => withPreset(r, presets));
