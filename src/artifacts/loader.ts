@@ -32,7 +32,7 @@ const cache = new Map<string, Promise<ProvingArtifacts>>();
  */
 export function loadProvingArtifacts(circuit: string, location: ArtifactLocation, pinned?: { wasm: ArtifactFile; zkey: ArtifactFile }): Promise<ProvingArtifacts> {
   const files = pinned ?? circuitManifest(circuit).files;
-  const key = `${location.base.href}#${circuit}#${files.wasm.sha256}#${files.zkey.sha256}`;
+  const key = JSON.stringify([location.base.href, circuit, files.wasm, files.zkey]);
   let entry = cache.get(key);
   if (!entry) {
     entry = Promise.all([load(location, files.wasm), load(location, files.zkey)]).then(([wasm, zkey]) => ({ wasm, zkey }));

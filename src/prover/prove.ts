@@ -15,6 +15,7 @@ import { MedzkError } from "../core/errors.js";
 import { parseHolder, holderCommitment, type Holder } from "./holder.js";
 import { PRESENTATION_FORMAT, type Presentation } from "../core/presentation.js";
 import { type ArtifactLocation, loadProvingArtifacts } from "../artifacts/loader.js";
+import { type VerificationKey, verificationKeyId } from "../core/verification-key.js";
 import { type CheckedKey, type KeySet, checkKeySet, shippedKeyId } from "../artifacts/key-manifest.js";
 import { proverOptions } from "../groth16/worker-threads.js";
 import { type ProofRequest, parseRequest, requestScope, requestSignatureValid, scopeField } from "../core/request.js";
@@ -213,6 +214,30 @@ function holderClock(o: { clock?: unknown; now?: unknown }): () => Date {
   return () => fixed;
 }
 
+const matched = new WeakMap<Uint8Array, Promise<string>>();
+
+/**
+ * A production proving key must be the verification key's pair: snarkjs exports the key from the
+ * zkey and its id must be the manifest's. Otherwise every proof would fail at the verifier as
+ * INVALID_PROOF, while here the manifest is refused at once (ARTIFACT_INTEGRITY). The shipped
+ * keys are paired by the build (scripts/build-circuits.mjs) and pinned together.
+ */
+async function assertZkeyMatches(zkey: Uint8Array, circuit: string, keyId: string): Promise<void> {
+  let id = matched.get(zkey);
+  if (!id) {
+    id = import("snarkjs").then(async (s) => verificationKeyId((await s.zKey.exportVerificationKey({ type: "mem", data: zkey })) as unknown as VerificationKey));
+    id.catch(() => matched.delete(zkey));
+    matched.set(zkey, id);
+  }
+  let actual: string;
+  try {
+    actual = await id;
+  } catch (cause) {
+    throw new MedzkError("ARTIFACT_INTEGRITY", `the proving key of "${circuit}" in the keys manifest is not a readable zkey`, { cause });
+  }
+  if (actual !== keyId) throw new MedzkError("ARTIFACT_INTEGRITY", `the proving key of "${circuit}" in the keys manifest belongs to verification key ${actual}, not to the manifest's ${keyId}`);
+}
+
 const calculators = new WeakMap<Uint8Array, Promise<WitnessCalculator>>();
 
 /**
@@ -259,6 +284,7 @@ export async function proveWith(
   }
   progress("loading-artifacts");
   const artifacts = await loadProvingArtifacts(circuit, location, pinned);
+  if (pinned) await assertZkeyMatches(artifacts.zkey, circuit, keyId);
   progress("proving");
   let result: { proof: Snarkjs.SnarkjsProof; publicSignals: string[] };
   try {
