@@ -209,11 +209,20 @@ async function checkR1cs(circuit: string, r1cs: string): Promise<string> {
   return actual;
 }
 
-/** The ptau's SHA-256, refused unless it is the committed Powers of Tau (artifacts/manifest.json pins it). */
-async function checkPtau(ptau: string): Promise<string> {
-  const pinned = (MANIFEST as { ptau?: { sha256?: string } }).ptau?.sha256;
+/**
+ * The ptau's SHA-256, refused unless it is the committed Powers of Tau (artifacts/manifest.json
+ * pins ceremony/pot14_final.ptau) or the one the caller names by hash (`ptauSha256`: a public
+ * multi-party Powers of Tau, e.g. a Hermez/PPoT file, whose hash its own transcript publishes).
+ * NOTE: snarkjs's zkey verify checks phase 2 against the ptau, not the ptau itself: whoever knows
+ * the ptau's secrets can forge whatever phase 2 did, so which ptau is trusted is the verifier's
+ * explicit choice, never read from the transcript.
+ */
+async function checkPtau(ptau: string, ptauSha256: string | undefined): Promise<string> {
+  const pinned = ptauSha256 ?? (MANIFEST as { ptau?: { sha256?: string } }).ptau?.sha256;
   const actual = await sha256File(ptau);
-  if (actual !== pinned) fail(`${ptau} has SHA-256 ${actual}, not the committed Powers of Tau ${pinned} (ceremony/pot14_final.ptau)`);
+  if (actual !== pinned) {
+    fail(`${ptau} has SHA-256 ${actual}, not ${ptauSha256 === undefined ? `the committed Powers of Tau ${pinned} (ceremony/pot14_final.ptau)` : `the trusted ptau ${pinned}`}`);
+  }
   return actual;
 }
 
@@ -224,8 +233,10 @@ export interface InitOptions {
   circuit: string;
   /** Its compiled R1CS. */
   r1cs: string;
-  /** The committed Powers of Tau, ceremony/pot14_final.ptau. */
+  /** The committed Powers of Tau, ceremony/pot14_final.ptau, or the one `ptauSha256` names. */
   ptau: string;
+  /** SHA-256 of another Powers of Tau to trust instead of the committed one (see SECURITY.md). */
+  ptauSha256?: string;
   /** A new (or empty) directory for the ceremony. */
   dir: string;
 }
@@ -233,7 +244,7 @@ export interface InitOptions {
 /** `ceremony init`: snarkjs zkey new, and a transcript with no contribution yet. */
 export async function initCeremony(o: InitOptions): Promise<CeremonyTranscript> {
   const r1cs = await checkR1cs(o.circuit, o.r1cs);
-  const ptau = await checkPtau(o.ptau);
+  const ptau = await checkPtau(o.ptau, trustedPtau(o.ptauSha256));
   if (existsSync(join(o.dir, CEREMONY_FILE))) fail(`${o.dir} already holds a ceremony`);
   await mkdir(o.dir, { recursive: true });
   const initial = zkeyName(o.circuit, 0);
@@ -292,7 +303,11 @@ export interface VerifyCeremonyOptions {
   dir: string;
   r1cs: string;
   ptau: string;
+  /** SHA-256 of the Powers of Tau to trust, if not the committed one (as for init). */
+  ptauSha256?: string;
 }
+
+const trustedPtau = (hash: string | undefined): string | undefined => (hash === undefined ? undefined : assertHex(hash, "ptauSha256", 32));
 
 /**
  * `ceremony verify`: the transcript's chain (each attestation starts from the zkey before it,
@@ -304,7 +319,7 @@ export interface VerifyCeremonyOptions {
 export async function verifyCeremony(o: VerifyCeremonyOptions): Promise<CeremonyReport> {
   const t = await readCeremony(o.dir);
   if ((await checkR1cs(t.circuit, o.r1cs)) !== t.r1cs) fail(`the transcript names R1CS ${t.r1cs}, not ${o.r1cs}'s`);
-  if ((await checkPtau(o.ptau)) !== t.ptau) fail(`the transcript names ptau ${t.ptau}, not ${o.ptau}'s`);
+  if ((await checkPtau(o.ptau, trustedPtau(o.ptauSha256))) !== t.ptau) fail(`the transcript names ptau ${t.ptau}, not ${o.ptau}'s`);
   if (t.contributions.length === 0) fail(`the ceremony has no contribution: its keys would have none either`);
   // The chain, cheapest first: every link before any file is read.
   let previous = t.initial;

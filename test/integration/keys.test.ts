@@ -202,7 +202,7 @@ describe("the key manifest is checked like the shipped one", () => {
     const request = verifier.createRequest({ statement: ADULT });
     const zkey = await readFile(join(dir, "age_at_least.zkey"));
     const flipped = Uint8Array.from(zkey);
-    flipped[flipped.length - 1] ^= 1;
+    flipped[flipped.length - 1]! ^= 1;
     await writeFile(join(dir, "flipped.zkey"), flipped);
     const tampered = await variant("flipped", (m) => (m.circuits.age_at_least.zkey.path = "flipped.zkey"));
     await expect(prove({ credential: world.record, holder: world.patient, request, keys: tampered, clock: () => NOW })).rejects.toMatchObject({ code: "ARTIFACT_INTEGRITY" });

@@ -5,13 +5,21 @@
  */
 import { MedzkError } from "../../core/errors.js";
 import { contribute, finalizeCeremony, initCeremony, verifyCeremony } from "../../artifacts/ceremony.js";
+import { threadedCurve } from "../../groth16/curve.js";
 import { CliError, EXIT } from "../cli-error.js";
-import { type Command, optional, required } from "../io.js";
+import { type Command, type Parsed, optional, required } from "../io.js";
 
 const progress = (message: string) => process.stderr.write(`medzk: ceremony: ${message}\n`);
 
-/** A ceremony that does not verify is a refusal (exit 1); other library errors stay input errors. */
+/**
+ * A ceremony that does not verify is a refusal (exit 1); other library errors stay input errors.
+ * snarkjs's zkey tools build ffjavascript's shared curve with worker threads that would keep the
+ * command alive after its work; medzk's shared curve (started first, as `prove` does, after
+ * snarkjs's first load) is the same engine with idle workers that do not.
+ */
 async function refusing<T>(call: () => Promise<T>): Promise<T> {
+  await import("snarkjs");
+  await threadedCurve();
   try {
     return await call();
   } catch (error) {
@@ -19,6 +27,12 @@ async function refusing<T>(call: () => Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+/** `--ptau-sha256`, when given. */
+const ptauHash = (args: Parsed): { ptauSha256?: string } => {
+  const hash = optional(args, "ptau-sha256");
+  return hash === undefined ? {} : { ptauSha256: hash };
+};
 
 const print = (value: unknown) => process.stdout.write(JSON.stringify(value, null, 2) + "\n");
 
@@ -36,11 +50,12 @@ Options:
   --circuit <name>   the circuit (circuits/circuits.json), e.g. age_at_least
   --r1cs <file>      its compiled R1CS (node scripts/build-circuits.mjs)
   --ptau <file>      ceremony/pot14_final.ptau
+  --ptau-sha256 <hex>  trust this Powers of Tau instead (a public multi-party one; SECURITY.md)
   --dir <directory>  a new directory for the ceremony
   -h, --help         show this help`,
-  options: { circuit: { type: "string" }, r1cs: { type: "string" }, ptau: { type: "string" }, dir: { type: "string" } },
+  options: { circuit: { type: "string" }, r1cs: { type: "string" }, ptau: { type: "string" }, "ptau-sha256": { type: "string" }, dir: { type: "string" } },
   async run(args) {
-    const options = { circuit: required(args, "circuit", this), r1cs: required(args, "r1cs", this), ptau: required(args, "ptau", this), dir: required(args, "dir", this) };
+    const options = { circuit: required(args, "circuit", this), r1cs: required(args, "r1cs", this), ptau: required(args, "ptau", this), dir: required(args, "dir", this), ...ptauHash(args) };
     progress(`zkey new for ${options.circuit} (tens of seconds)`);
     const transcript = await refusing(() => initCeremony(options));
     progress(`initial zkey ${transcript.initial.path} ${transcript.initial.sha256}`);
@@ -89,10 +104,11 @@ Options:
   --dir <directory>  the ceremony directory
   --r1cs <file>      the circuit's R1CS
   --ptau <file>      ceremony/pot14_final.ptau
+  --ptau-sha256 <hex>  trust this Powers of Tau instead of the committed one
   -h, --help         show this help`,
-  options: { dir: { type: "string" }, r1cs: { type: "string" }, ptau: { type: "string" } },
+  options: { dir: { type: "string" }, r1cs: { type: "string" }, ptau: { type: "string" }, "ptau-sha256": { type: "string" } },
   async run(args) {
-    const options = { dir: required(args, "dir", this), r1cs: required(args, "r1cs", this), ptau: required(args, "ptau", this) };
+    const options = { dir: required(args, "dir", this), r1cs: required(args, "r1cs", this), ptau: required(args, "ptau", this), ...ptauHash(args) };
     progress(`verifying ${options.dir} (tens of seconds)`);
     print(await refusing(() => verifyCeremony(options)));
     return EXIT.OK;
@@ -115,6 +131,7 @@ Options:
   --dir <directory>   the ceremony directory
   --r1cs <file>       the circuit's R1CS
   --ptau <file>       ceremony/pot14_final.ptau
+  --ptau-sha256 <hex> trust this Powers of Tau instead of the committed one
   --beacon <hex>      the beacon: public randomness announced in advance (e.g. a future block hash)
   --iterations <n>    beacon iterations exponent, 2^n hashes (default 10)
   --wasm <file>       the circuit's wasm (default: the one shipped in this package)
@@ -124,6 +141,7 @@ Options:
     dir: { type: "string" },
     r1cs: { type: "string" },
     ptau: { type: "string" },
+    "ptau-sha256": { type: "string" },
     beacon: { type: "string" },
     iterations: { type: "string" },
     wasm: { type: "string" },
@@ -141,6 +159,7 @@ Options:
       out: required(args, "out", this),
       ...(iterations === undefined ? {} : { iterationsExp: Number(iterations) }),
       ...(wasm === undefined ? {} : { wasm }),
+      ...ptauHash(args),
     };
     progress(`applying the beacon and verifying the ceremony (tens of seconds)`);
     const result = await refusing(() => finalizeCeremony(options));
