@@ -45,6 +45,7 @@ export type { ProofRequest } from "./core/request.js";
 export type { Presentation, PresentationKey } from "./core/presentation.js";
 export { loadKeys } from "./artifacts/node-source.js";
 export { KEY_MANIFEST_FORMAT, type KeySet, type KeyManifest, type KeyManifestEntry } from "./artifacts/key-manifest.js";
+export type { ArtifactFile } from "./artifacts/manifest.js";
 export type { Groth16Proof } from "./core/groth16-proof.js";
 export { FileAuditLog, type FileAuditLogOptions } from "./audit/file-audit-log.js";
 export type { FileLockOptions } from "./audit/file-lock.js";

@@ -24,8 +24,11 @@ import type { VerificationKey } from "../core/verification-key.js";
 
 export type { VerificationKey };
 
+/** A pinned file: its path (relative to its manifest) and SHA-256 (64 lowercase hex). */
 export interface ArtifactFile {
+  /** Relative to the manifest's directory. */
   path: string;
+  /** SHA-256 of the file's bytes, lowercase hex. */
   sha256: string;
 }
 

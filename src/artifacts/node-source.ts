@@ -51,7 +51,7 @@ function toUrl(source: ArtifactSource, name = "artifacts"): URL {
 
 /**
  * Reads production keys: the key manifest at `manifest` (a path, or a file:, http: or https: URL)
- * and the verification key files it names, checked at once ({@link checkKeySet}: hash pins,
+ * and the verification key files it names, checked at once (key-manifest.ts's `checkKeySet`: hash pins,
  * R1CS of this version, phase-2 contribution), so a wrong manifest fails at start-up. Proving
  * keys are read, and hash-checked, when a proof needs them. Throws MedzkError:
  * INVALID_KEY_MANIFEST, ARTIFACT_INTEGRITY (a file unreadable or not as pinned).
