@@ -218,7 +218,7 @@ async function checkR1cs(circuit: string, r1cs: string): Promise<string> {
  * explicit choice, never read from the transcript.
  */
 async function checkPtau(ptau: string, ptauSha256: string | undefined): Promise<string> {
-  const pinned = ptauSha256 ?? (MANIFEST as { ptau?: { sha256?: string } }).ptau?.sha256;
+  const pinned = ptauSha256 ?? MANIFEST.ptau.sha256;
   const actual = await sha256File(ptau);
   if (actual !== pinned) {
     fail(`${ptau} has SHA-256 ${actual}, not ${ptauSha256 === undefined ? `the committed Powers of Tau ${pinned} (ceremony/pot14_final.ptau)` : `the trusted ptau ${pinned}`}`);
@@ -262,6 +262,11 @@ export async function initCeremony(o: InitOptions): Promise<CeremonyTranscript> 
   return transcript;
 }
 
+/**
+ * Options of {@link contribute}. Contributions are made one at a time, in turn (the coordinator
+ * passes the directory on): two run at once on one directory would both start from the same zkey,
+ * and verification would refuse the chain.
+ */
 export interface ContributeOptions {
   dir: string;
   /** The contributor's name (recorded in the zkey and the attestation). */
@@ -344,7 +349,7 @@ export async function verifyCeremony(o: VerifyCeremonyOptions): Promise<Ceremony
   // proof of knowledge and the zkey's sections; its report lists each contribution's hash.
   const { logger, lines } = collectingLogger();
   const ok = await (await snarkjs()).zKey.verifyFromR1cs(o.r1cs, o.ptau, join(o.dir, last.path), logger);
-  if (!ok) fail(`snarkjs does not verify ${last.path} against the R1CS and ptau: ${lines.filter((l) => l.startsWith("INVALID") || l.includes("INVALID")).join("; ") || "invalid"}`);
+  if (!ok) fail(`snarkjs does not verify ${last.path} against the R1CS and ptau: ${lines.filter((l) => l.includes("INVALID")).join("; ") || "invalid"}`);
   const reported = reportedContributions(lines);
   const attested = [...t.contributions.map((a) => ({ name: a.name, hash: a.contributionHash })), ...(t.beacon ? [{ name: BEACON_NAME, hash: t.beacon.contributionHash }] : [])];
   if (reported.length !== attested.length) fail(`the zkey holds ${reported.length} contributions, the transcript attests ${attested.length}`);

@@ -41,7 +41,11 @@ export interface CircuitManifest {
   files: { wasm: ArtifactFile; zkey: ArtifactFile; vkey: ArtifactFile };
 }
 
-export const MANIFEST = manifestJson as { circuits: Record<string, CircuitManifest> };
+export const MANIFEST = manifestJson as {
+  /** The committed Powers of Tau the shipped keys (and `medzk ceremony` by default) build on. */
+  ptau: { path: string; power: number; sha256: string };
+  circuits: Record<string, CircuitManifest>;
+};
 
 /** The number of public signals the registry gives a circuit. */
 function registrySignalCount(circuit: string): number | undefined {
