@@ -97,12 +97,16 @@ const fail = (message: string): never => {
   throw new MedzkError(FAIL, message);
 };
 
-async function sha256File(path: string): Promise<string> {
+/**
+ * A file's SHA-256. An unreadable file is the caller's mistake (INVALID_ARGUMENT) for inputs (R1CS,
+ * ptau, wasm), and a ceremony that does not verify (CEREMONY_INVALID) for the ceremony's zkeys.
+ */
+async function sha256File(path: string, code: "INVALID_ARGUMENT" | typeof FAIL = FAIL): Promise<string> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (cause) {
-    throw new MedzkError(FAIL, `cannot read ${path}`, { cause });
+    throw new MedzkError(code, `cannot read ${path}`, { cause });
   }
   return createHash("sha256").update(bytes).digest("hex");
 }
@@ -174,7 +178,7 @@ async function readCeremony(dir: string): Promise<CeremonyTranscript> {
   try {
     text = await readFile(join(dir, CEREMONY_FILE), "utf8");
   } catch (cause) {
-    throw new MedzkError(FAIL, `no ceremony in ${dir} (cannot read ${CEREMONY_FILE}; run medzk ceremony init)`, { cause });
+    throw new MedzkError("INVALID_ARGUMENT", `no ceremony in ${dir} (cannot read ${CEREMONY_FILE}; run medzk ceremony init)`, { cause });
   }
   let json: unknown;
   try {
@@ -204,7 +208,7 @@ const zkeyName = (circuit: string, n: number) => `${circuit}_${String(n).padStar
 /** The R1CS's SHA-256, refused unless it is the shipped circuit's (keys for this version only). */
 async function checkR1cs(circuit: string, r1cs: string): Promise<string> {
   const expected = circuitManifest(circuit).r1cs;
-  const actual = await sha256File(r1cs);
+  const actual = await sha256File(r1cs, "INVALID_ARGUMENT");
   if (actual !== expected) fail(`${r1cs} has SHA-256 ${actual}; circuit "${circuit}" of this medzk version is R1CS ${expected} (compile it with scripts/build-circuits.mjs)`);
   return actual;
 }
@@ -219,7 +223,7 @@ async function checkR1cs(circuit: string, r1cs: string): Promise<string> {
  */
 async function checkPtau(ptau: string, ptauSha256: string | undefined): Promise<string> {
   const pinned = ptauSha256 ?? MANIFEST.ptau.sha256;
-  const actual = await sha256File(ptau);
+  const actual = await sha256File(ptau, "INVALID_ARGUMENT");
   if (actual !== pinned) {
     fail(`${ptau} has SHA-256 ${actual}, not ${ptauSha256 === undefined ? `the committed Powers of Tau ${pinned} (ceremony/pot14_final.ptau)` : `the trusted ptau ${pinned}`}`);
   }
@@ -439,7 +443,7 @@ export async function finalizeCeremony(o: FinalizeOptions): Promise<FinalizeResu
 
   const shippedWasm = circuitManifest(t.circuit).files.wasm;
   const wasm = o.wasm ?? fileURLToPath(new URL(shippedWasm.path, defaultDirectory()));
-  const wasmHash = await sha256File(wasm);
+  const wasmHash = await sha256File(wasm, "INVALID_ARGUMENT");
   if (wasmHash !== shippedWasm.sha256) fail(`${wasm} has SHA-256 ${wasmHash}, not the witness calculator this version pins for "${t.circuit}" (${shippedWasm.sha256})`);
   const vkey = await s.zKey.exportVerificationKey(join(o.dir, final), logger);
   const vkeyText = JSON.stringify(vkey, null, 1) + "\n";

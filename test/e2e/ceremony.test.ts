@@ -113,6 +113,10 @@ describe("medzk ceremony", () => {
     // A contribution cannot be added to a ceremony with a wrong latest zkey either.
     const contribute = await medzk(["ceremony", "contribute", "--dir", "replaced", "--name", "Mallory"]);
     expectRefused(contribute, "is not the zkey the transcript attests");
+    // No ceremony there at all is an input error (exit 3), not a refusal.
+    const missing = await medzk(verifyArgs("no-such-ceremony"));
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/medzk: INVALID_ARGUMENT: no ceremony in no-such-ceremony/);
   });
 
   it("finalizes with a beacon: verified, then the keys and the key manifest are written", async () => {
