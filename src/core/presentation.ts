@@ -16,7 +16,7 @@
 import type { VerifyErrorCode } from "./errors.js";
 import type { Groth16Proof } from "./groth16-proof.js";
 import { type ProofRequest, checkRequest } from "./request.js";
-import { checkArray, checkHex, checkObject, isPlainObject } from "./validate.js";
+import { checkArray, checkHex, checkObject, describe, isPlainObject } from "./validate.js";
 
 export type { Groth16Proof } from "./groth16-proof.js";
 
@@ -89,7 +89,7 @@ export function parsePresentation(value: unknown): PresentationParse {
   const format = isPlainObject(value) ? value.format : undefined;
   const v1 = format === PRESENTATION_FORMAT_V1;
   if (isPlainObject(value) && !v1 && format !== PRESENTATION_FORMAT) {
-    return refuse(`"presentation.format" must be "${PRESENTATION_FORMAT}" (or the older "${PRESENTATION_FORMAT_V1}"), got ${JSON.stringify(format)}`);
+    return refuse(`"presentation.format" must be "${PRESENTATION_FORMAT}" (or the older "${PRESENTATION_FORMAT_V1}"), got ${describe(format)}`);
   }
   const shaped = checkObject(value, "presentation", v1 ? V1_SHAPE : PRESENTATION_SHAPE);
   if (!shaped.ok) return refuse(shaped.message);
