@@ -42,7 +42,10 @@ export { MedzkError, type MedzkErrorCode, type VerifyErrorCode, type VerifyError
 export type { Statement, StatementType } from "./statements/registry.js";
 export type { QueryStatement, Predicate, Operator } from "./statements/query.js";
 export type { ProofRequest } from "./core/request.js";
-export type { Presentation } from "./core/presentation.js";
+export type { Presentation, PresentationKey } from "./core/presentation.js";
+export { loadKeys } from "./artifacts/node-source.js";
+export { KEY_MANIFEST_FORMAT, type KeySet, type KeyManifest, type KeyManifestEntry } from "./artifacts/key-manifest.js";
+export type { ArtifactFile } from "./artifacts/manifest.js";
 export type { Groth16Proof } from "./core/groth16-proof.js";
 export { FileAuditLog, type FileAuditLogOptions } from "./audit/file-audit-log.js";
 export type { FileLockOptions } from "./audit/file-lock.js";

@@ -25,12 +25,16 @@ export interface ArtifactLocation {
 
 const cache = new Map<string, Promise<ProvingArtifacts>>();
 
-/** The circuit's wasm and proving key from `location`, hash-checked, cached per base and circuit. */
-export function loadProvingArtifacts(circuit: string, location: ArtifactLocation): Promise<ProvingArtifacts> {
-  const key = `${location.base.href}#${circuit}`;
+/**
+ * The circuit's wasm and proving key from `location`, hash-checked against `pinned` (a key
+ * manifest's entry for production keys) or else the shipped manifest, cached per base, circuit
+ * and pins.
+ */
+export function loadProvingArtifacts(circuit: string, location: ArtifactLocation, pinned?: { wasm: ArtifactFile; zkey: ArtifactFile }): Promise<ProvingArtifacts> {
+  const files = pinned ?? circuitManifest(circuit).files;
+  const key = JSON.stringify([location.base.href, circuit, files.wasm, files.zkey]);
   let entry = cache.get(key);
   if (!entry) {
-    const { files } = circuitManifest(circuit);
     entry = Promise.all([load(location, files.wasm), load(location, files.zkey)]).then(([wasm, zkey]) => ({ wasm, zkey }));
     // A failed load is not cached: the next call retries (after a reinstall, or a network error).
     entry.catch(() => cache.delete(key));

@@ -24,8 +24,11 @@ import type { VerificationKey } from "../core/verification-key.js";
 
 export type { VerificationKey };
 
+/** A pinned file: its path (relative to its manifest) and SHA-256 (64 lowercase hex). */
 export interface ArtifactFile {
+  /** Relative to the manifest's directory. */
   path: string;
+  /** SHA-256 of the file's bytes, lowercase hex. */
   sha256: string;
 }
 
@@ -38,7 +41,11 @@ export interface CircuitManifest {
   files: { wasm: ArtifactFile; zkey: ArtifactFile; vkey: ArtifactFile };
 }
 
-export const MANIFEST = manifestJson as { circuits: Record<string, CircuitManifest> };
+export const MANIFEST = manifestJson as {
+  /** The committed Powers of Tau the shipped keys (and `medzk ceremony` by default) build on. */
+  ptau: { path: string; power: number; sha256: string };
+  circuits: Record<string, CircuitManifest>;
+};
 
 /** The number of public signals the registry gives a circuit. */
 function registrySignalCount(circuit: string): number | undefined {

@@ -8,7 +8,8 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { MedzkError } from "../core/errors.js";
-import { type ArtifactLocation, directoryUrl, fetchBytes, loadProvingArtifacts } from "./loader.js";
+import { type ArtifactLocation, directoryUrl, fetchBytes } from "./loader.js";
+import { type KeySet, checkKeySet, parseKeyManifest } from "./key-manifest.js";
 
 
 /**
@@ -21,7 +22,7 @@ export type ArtifactSource = string | URL;
  * The package's own artifacts/ folder: beside dist/ once built (dist/index.js), two levels up
  * from this module when run from source (src/artifacts/node-source.ts).
  */
-function defaultDirectory(): URL {
+export function defaultDirectory(): URL {
   const built = new URL("../artifacts/", import.meta.url);
   const source = new URL("../../artifacts/", import.meta.url);
   return existsSync(new URL("manifest.json", built)) ? built : source;
@@ -31,19 +32,53 @@ async function readBytes(url: URL): Promise<Uint8Array> {
   return url.protocol === "file:" ? new Uint8Array(await readFile(fileURLToPath(url))) : fetchBytes(url);
 }
 
-/** The location `source` names, for {@link loadProvingArtifacts}. */
+/** The location `source` names, for loader.ts's `loadProvingArtifacts`. */
 export function nodeArtifactLocation(source?: ArtifactSource): ArtifactLocation {
   return { base: directoryUrl(source === undefined ? defaultDirectory() : toUrl(source)), read: readBytes };
 }
 
-function toUrl(source: ArtifactSource): URL {
+function toUrl(source: ArtifactSource, name = "artifacts"): URL {
   if (source instanceof URL) return source;
   // Only these schemes count as URLs: anything else, "C:\\artifacts" included, is a path.
-  if (typeof source !== "string") throw new MedzkError("INVALID_ARGUMENT", `"artifacts" must be a directory path or URL`);
+  if (typeof source !== "string") throw new MedzkError("INVALID_ARGUMENT", `"${name}" must be a ${name === "artifacts" ? "directory" : "file"} path or URL`);
   if (!/^(file|https?):/i.test(source)) return pathToFileURL(resolve(source));
   try {
     return new URL(source);
   } catch {
-    throw new MedzkError("INVALID_ARGUMENT", `"artifacts" is not a valid URL: ${JSON.stringify(source)}`);
+    throw new MedzkError("INVALID_ARGUMENT", `"${name}" is not a valid URL: ${JSON.stringify(source)}`);
   }
+}
+
+/**
+ * Reads production keys: the key manifest at `manifest` (a path, or a file:, http: or https: URL)
+ * and the verification key files it names, checked at once (key-manifest.ts's `checkKeySet`: hash pins,
+ * R1CS of this version, phase-2 contribution), so a wrong manifest fails at start-up. Proving
+ * keys are read, and hash-checked, when a proof needs them. Throws MedzkError:
+ * INVALID_KEY_MANIFEST, ARTIFACT_INTEGRITY (a file unreadable or not as pinned).
+ */
+export async function loadKeys(manifest: string | URL): Promise<KeySet> {
+  const url = toUrl(manifest, "keys");
+  const read = async (file: URL, what: string): Promise<string> => {
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(await readBytes(file));
+    } catch (cause) {
+      throw new MedzkError("ARTIFACT_INTEGRITY", `cannot read ${what} ${file.href}`, { cause });
+    }
+  };
+  let json: unknown;
+  const text = await read(url, "keys manifest");
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new MedzkError("INVALID_KEY_MANIFEST", `the keys manifest ${url.href} is not JSON`, { cause });
+  }
+  const parsed = parseKeyManifest(json);
+  const base = new URL(".", url);
+  const verificationKeys: Record<string, string> = {};
+  for (const entry of Object.values(parsed.circuits)) {
+    verificationKeys[entry.vkey.path] = await read(new URL(entry.vkey.path, base), "verification key");
+  }
+  const keys: KeySet = { manifest: json, verificationKeys, base: base.href };
+  checkKeySet(keys);
+  return keys;
 }

@@ -32,12 +32,15 @@ export type CliCode = "USAGE" | "INPUT" | "INTERNAL" | "UNKNOWN_PRESET" | Issuer
 export type IssuerRegistryChangeCode = "UNKNOWN_ISSUER" | "UNKNOWN_KEY" | "DUPLICATE_ISSUER" | "DUPLICATE_KEY" | "KEY_COMPROMISED" | "KEY_RETIRED";
 
 /**
- * The exit status of an error code: 2 for usage errors, 4 for a bug or a failing prover, 3 for
+ * The exit status of an error code: 1 for a ceremony that does not verify (a check said no), 2 for
+ * usage errors, 4 for a bug or a failing prover, 3 for
  * everything else (every MedzkError code but PROVING_FAILED is a refusal of a file, option or
  * config the user gave, or of the setup it points at: a port, Redis, a lock).
  */
 export function exitStatusOf(code: string): ExitCode {
   switch (code) {
+    case "CEREMONY_INVALID":
+      return EXIT.REFUSED;
     case "USAGE":
       return EXIT.USAGE;
     case "INTERNAL":

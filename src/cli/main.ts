@@ -8,6 +8,7 @@ import { MedzkError } from "../core/errors.js";
 import { CliError, EXIT, exitStatusOf, usageError } from "./cli-error.js";
 import { artifactsCheck } from "./commands/artifacts.js";
 import { auditVerify } from "./commands/audit.js";
+import { ceremonyContribute, ceremonyFinalize, ceremonyInit, ceremonyVerify } from "./commands/ceremony.js";
 import { issue, revocationInit, revocationRevoke } from "./commands/issue.js";
 import { issuersAdd, issuersAddKey, issuersCheck, issuersCompromise, issuersInit, issuersRetire, issuersRoot, issuersRotate } from "./commands/issuers.js";
 import { holder, keygen, verifierKey } from "./commands/keys.js";
@@ -39,6 +40,7 @@ const COMMANDS: readonly Command[] = [
   serve,
   artifactsCheck,
   auditVerify,
+  ceremonyInit, ceremonyContribute, ceremonyVerify, ceremonyFinalize,
 ];
 // Commands spelt as two words ("artifacts check"): the first word alone is a group.
 const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(" ")).map((c) => c.name.split(" ")[0]!));

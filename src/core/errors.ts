@@ -95,7 +95,11 @@ export type MedzkErrorCode =
   /** The chain (its RPC endpoint) cannot be reached or answers malformed data: medzk/chain fails closed. */
   | "CHAIN_UNAVAILABLE"
   /** A transaction to the registry contract reverted (the message names the contract's error) or did not confirm. */
-  | "CHAIN_TRANSACTION_FAILED";
+  | "CHAIN_TRANSACTION_FAILED"
+  /** A key manifest (medzk-keys/v1, production keys given at run time) is malformed: unknown or missing keys, bad hashes or paths. */
+  | "INVALID_KEY_MANIFEST"
+  /** A phase-2 ceremony (medzk-ceremony/v1 attestations and zkeys) does not verify, or a ceremony step was asked of a ceremony in the wrong state. */
+  | "CEREMONY_INVALID";
 
 /**
  * The error medzk throws for caller mistakes and configuration errors. Switch on `code`; the
@@ -143,7 +147,9 @@ export type VerifyErrorCode =
   /** The request's trusted issuer set was replaced too long ago, or one of its keys was since retired or compromised. */
   | "STALE_ISSUER_SET"
   /** The request's trusted issuer set is not one this verifier built (for instance before a restart). */
-  | "UNKNOWN_ISSUER_SET";
+  | "UNKNOWN_ISSUER_SET"
+  /** The presentation was made with another circuit or verification key than the one this verifier uses for the request (e.g. production keys on one side, the shipped keys on the other). */
+  | "KEY_MISMATCH";
 
 /** Why a verifier refused a presentation: the `error` of a failed verification result. */
 export interface VerifyError {

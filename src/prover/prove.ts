@@ -15,6 +15,8 @@ import { MedzkError } from "../core/errors.js";
 import { parseHolder, holderCommitment, type Holder } from "./holder.js";
 import { PRESENTATION_FORMAT, type Presentation } from "../core/presentation.js";
 import { type ArtifactLocation, loadProvingArtifacts } from "../artifacts/loader.js";
+import { type VerificationKey, verificationKeyId } from "../core/verification-key.js";
+import { type CheckedKey, type KeySet, checkKeySet, shippedKeyId } from "../artifacts/key-manifest.js";
 import { proverOptions } from "../groth16/worker-threads.js";
 import { type ProofRequest, parseRequest, requestScope, requestSignatureValid, scopeField } from "../core/request.js";
 import { EMPTY_REVOCATION_ROOT, type RevocationStatus, parseRevocationStatus, revocationWitness } from "../core/revocation.js";
@@ -61,6 +63,13 @@ export interface ProveOptions {
    * checked against the SHA-256 pins bundled into the library before use.
    */
   artifacts?: string | URL;
+  /**
+   * Production keys (a key set from `loadKeys(manifest)`, see SECURITY.md's phase-2 ceremony)
+   * instead of the shipped ones: the proving key and wasm are read from the manifest's directory
+   * and checked against its pins. Not together with `artifacts`. The presentation names the key
+   * it was made with, so a verifier using other keys refuses it as KEY_MISMATCH.
+   */
+  keys?: KeySet;
   /** Holder clock, injectable for tests: today's UTC day and the request's expiry are read from it. Default: the system clock. */
   clock?: () => Date;
   /** @deprecated Use `clock: () => date`; removed in the next major release. */
@@ -79,7 +88,7 @@ export interface CircuitInput {
  * Runs every check `prove` makes and returns the circuit input, without proving. For wallets
  * that run the Groth16 prover elsewhere (a worker, a native prover) on the shipped artifacts.
  */
-export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress" | "artifacts">): Promise<CircuitInput> {
+export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress" | "artifacts" | "keys">): Promise<CircuitInput> {
   const o = assertObject(options, "options", PROVE_OPTION_KEYS);
   const request = parseRequest(o.request);
   // Who asks, before anything else: the signature binds every field to the verifier's key, and
@@ -191,7 +200,7 @@ export function checkRequestTiming(request: ProofRequest, now: Date): number {
 
 const PROVE_OPTION_KEYS = {
   required: ["credential", "holder", "request"],
-  optional: ["revocation", "issuerSet", "allowDisclosure", "onProgress", "artifacts", "clock", "now"],
+  optional: ["revocation", "issuerSet", "allowDisclosure", "onProgress", "artifacts", "keys", "clock", "now"],
 } as const;
 
 /** The holder's clock from `clock` or the deprecated `now`; both at once is a mistake. */
@@ -203,6 +212,30 @@ function holderClock(o: { clock?: unknown; now?: unknown }): () => Date {
   const fixed = o.now;
   if (!(fixed instanceof Date) || Number.isNaN(fixed.getTime())) throw new MedzkError("INVALID_ARGUMENT", `"now" must be a valid Date`);
   return () => fixed;
+}
+
+const matched = new WeakMap<Uint8Array, Promise<string>>();
+
+/**
+ * A production proving key must be the verification key's pair: snarkjs exports the key from the
+ * zkey and its id must be the manifest's. Otherwise every proof would fail at the verifier as
+ * INVALID_PROOF, while here the manifest is refused at once (ARTIFACT_INTEGRITY). The shipped
+ * keys are paired by the build (scripts/build-circuits.mjs) and pinned together.
+ */
+async function assertZkeyMatches(zkey: Uint8Array, circuit: string, keyId: string): Promise<void> {
+  let id = matched.get(zkey);
+  if (!id) {
+    id = import("snarkjs").then(async (s) => verificationKeyId((await s.zKey.exportVerificationKey({ type: "mem", data: zkey })) as unknown as VerificationKey));
+    id.catch(() => matched.delete(zkey));
+    matched.set(zkey, id);
+  }
+  let actual: string;
+  try {
+    actual = await id;
+  } catch (cause) {
+    throw new MedzkError("ARTIFACT_INTEGRITY", `the proving key of "${circuit}" in the keys manifest is not a readable zkey`, { cause });
+  }
+  if (actual !== keyId) throw new MedzkError("ARTIFACT_INTEGRITY", `the proving key of "${circuit}" in the keys manifest belongs to verification key ${actual}, not to the manifest's ${keyId}`);
 }
 
 const calculators = new WeakMap<Uint8Array, Promise<WitnessCalculator>>();
@@ -232,12 +265,26 @@ export async function proveWith(
 ): Promise<Presentation> {
   const started = Date.now();
   const progress = (stage: ProveStage) => options?.onProgress?.({ stage, elapsedMs: Date.now() - started });
-  // Before the checks: a misplaced artifact directory is a configuration error, reported at once.
-  const location = locate(options?.artifacts);
+  // Before the checks: a misplaced artifact directory or a bad key manifest is a configuration
+  // error, reported at once.
+  const keys = options?.keys === undefined ? undefined : checkKeySet(options.keys);
+  if (keys && options.artifacts !== undefined) throw new MedzkError("INVALID_ARGUMENT", `give "keys" (production keys) or "artifacts", not both`);
+  const location = locate(keys ? (options.keys as KeySet).base : options?.artifacts);
   progress("checking");
   const { circuit, request, input } = await buildCircuitInput(options);
+  let pinned: CheckedKey["prover"];
+  let keyId: string;
+  if (keys) {
+    const key = keys.get(circuit);
+    if (!key?.prover) throw new MedzkError("INVALID_ARGUMENT", `the keys manifest has no proving key for circuit "${circuit}" (the request's ${request.statement.type} statement)`);
+    pinned = key.prover;
+    keyId = key.id;
+  } else {
+    keyId = shippedKeyId(circuit);
+  }
   progress("loading-artifacts");
-  const artifacts = await loadProvingArtifacts(circuit, location);
+  const artifacts = await loadProvingArtifacts(circuit, location, pinned);
+  if (pinned) await assertZkeyMatches(artifacts.zkey, circuit, keyId);
   progress("proving");
   let result: { proof: Snarkjs.SnarkjsProof; publicSignals: string[] };
   try {
@@ -255,6 +302,7 @@ export async function proveWith(
   return {
     format: PRESENTATION_FORMAT,
     request,
+    key: { circuit, id: keyId },
     proof: { pi_a, pi_b, pi_c, protocol: "groth16", curve: "bn128" } as Groth16Proof,
     publicSignals: result.publicSignals,
   };

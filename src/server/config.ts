@@ -80,6 +80,8 @@ export interface ServiceConfig {
   corsOrigins: string[];
   /** The audit trail every verification is appended to (docs/audit.md), if configured. */
   audit?: AuditConfig;
+  /** Absolute path of a key manifest (`"keys"`, medzk-keys/v1): production keys instead of the shipped ones (SECURITY.md). */
+  keys?: string;
 }
 
 /** Where the service exposes its metrics. */
@@ -154,7 +156,7 @@ const CONFIG_SHAPE = {
   optional: [
     "listen", "signingKey", "name", "purpose", "responseUrl", "scope", "requestKey", "trustedIssuers", "issuersFile",
     "schemas", "redis", "requestTtlSeconds", "maxRootAgeSeconds", "limits", "corsOrigins", "hideIssuer",
-    "audit", "chain", "logLevel", "metrics",
+    "audit", "chain", "logLevel", "metrics", "keys",
   ],
 } as const;
 
@@ -297,6 +299,7 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
   if (redis !== undefined) config.redis = redis;
   if (c.audit !== undefined) config.audit = parseAuditConfig(c.audit, baseDir, env, chain);
   if (chain !== undefined) config.chain = chain;
+  if (c.keys !== undefined) config.keys = resolve(baseDir, assertString(c.keys, "keys"));
   return config;
 }
 

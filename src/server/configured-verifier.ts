@@ -14,6 +14,7 @@ import { ChainIssuerRegistry } from "../chain/issuer-registry.js";
 import type { ChallengeStore } from "../verifier/challenge-store.js";
 import { type IssuerRegistry, JsonFileIssuerRegistry } from "../verifier/issuer-registry.js";
 import { RedisChallengeStore } from "../verifier/redis-challenge-store.js";
+import { loadKeys } from "../artifacts/node-source.js";
 import { type InternalErrorHook, createVerifier, type Verifier, type VerifierPolicy } from "../verifier/create-verifier.js";
 import { type ServiceAudit, openAudit } from "./audit.js";
 import type { ServiceConfig } from "./config.js";
@@ -74,6 +75,8 @@ export interface VerifierHooks {
  */
 
 export async function configuredVerifier(config: ServiceConfig, hooks: VerifierHooks = {}): Promise<ConfiguredVerifier> {
+  // Production keys first: a bad manifest fails before any connection is opened.
+  const keys = config.keys === undefined ? undefined : await loadKeys(config.keys);
   const registry = config.issuersFile === undefined ? undefined : new JsonFileIssuerRegistry(config.issuersFile);
   const chainRegistry = config.chain === undefined ? undefined : await chainIssuerRegistry(config.chain);
   const redis = config.redis === undefined ? undefined : await connectRedis(config.redis.url, hooks);
@@ -101,6 +104,7 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
   const store = redis ? new RedisChallengeStore(redis, { prefix: config.redis!.keyPrefix }) : hooks.challengeStore;
   if (store) policy.challengeStore = hooks.onChallengeStoreError ? reportingStore(store, hooks.onChallengeStoreError) : store;
   if (hooks.onInternalError) policy.onInternalError = hooks.onInternalError;
+  if (keys) policy.keys = keys;
   let verifier: Verifier;
   try {
     verifier = createVerifier(policy);

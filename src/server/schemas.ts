@@ -54,6 +54,7 @@ const VERIFY_ERROR_CODES: readonly VerifyErrorCode[] = [
   "SCOPE_MISMATCH",
   "MALFORMED_PROOF",
   "INVALID_PROOF",
+  "KEY_MISMATCH",
   "STORE_UNAVAILABLE",
   "INTERNAL_ERROR",
 ];
@@ -106,10 +107,11 @@ const Expected: Schema = {
 // Only the envelope: the verifier refuses anything else inside with a typed code.
 const Presentation: Schema = {
   type: "object",
-  description: "A wallet's answer to a request (medzk-presentation/v1). Its content is checked by the verifier, which refuses with a typed code rather than a 400.",
+  description: "A wallet's answer to a request (medzk-presentation/v2, naming its circuit and key; v1 is still accepted). Its content is checked by the verifier, which refuses with a typed code rather than a 400.",
   properties: {
     format: { type: "string", maxLength: 64 },
     request: { type: "object" },
+    key: { type: "object" },
     proof: { type: "object" },
     publicSignals: { type: "array", maxItems: 256 },
   },

@@ -48,8 +48,23 @@ declare module "snarkjs" {
     ): Promise<{ proof: SnarkjsProof; publicSignals: string[] }>;
     verify(vk: unknown, publicSignals: unknown, proof: unknown): Promise<boolean>;
   };
+  /** snarkjs's logger shape (its ceremony functions report through it). */
+  export interface SnarkjsLogger {
+    debug(message: string): void;
+    info(message: string): void;
+    warn(message: string): void;
+    error(message: string): void;
+  }
   export const zKey: {
-    exportVerificationKey(zkey: string | Uint8Array | { type: "mem"; data: Uint8Array }): Promise<Record<string, unknown>>;
+    exportVerificationKey(zkey: string | Uint8Array | { type: "mem"; data: Uint8Array }, logger?: SnarkjsLogger): Promise<Record<string, unknown>>;
+    /** Phase 2 setup: the initial zkey from an R1CS and a Powers of Tau file (`snarkjs zkey new`). */
+    newZKey(r1cs: string, ptau: string, zkey: string, logger?: SnarkjsLogger): Promise<unknown>;
+    /** One phase-2 contribution; returns its contribution hash (BLAKE2b-512). */
+    contribute(oldZkey: string, newZkey: string, name: string, entropy: string, logger?: SnarkjsLogger): Promise<Uint8Array>;
+    /** The final random-beacon contribution; returns its contribution hash. */
+    beacon(oldZkey: string, newZkey: string, name: string, beaconHashHex: string, numIterationsExp: number, logger?: SnarkjsLogger): Promise<Uint8Array | false>;
+    /** `snarkjs zkey verify`: the whole chain from the R1CS and the ptau. */
+    verifyFromR1cs(r1cs: string, ptau: string, zkey: string, logger?: SnarkjsLogger): Promise<boolean>;
   };
 }
 

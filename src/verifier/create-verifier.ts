@@ -6,7 +6,8 @@
  *
  * 1. parse: the envelope and the proof, strictly (MALFORMED_PRESENTATION, MALFORMED_PROOF);
  * 2. request authenticity: signed by this verifier's key (so its scope is this verifier's), the
- *    awaited request, expiry;
+ *    awaited request, expiry; then the key: the circuit and verification key the presentation
+ *    names are the ones this verifier uses for the request (KEY_MISMATCH, before any pairing);
  * 3. statement and signals: their count and canonical form, each predictable signal equal to
  *    the request's value (as-of date, statement parameters, challenge, scope);
  * 4. trust: the issuer key (trusted, valid on the as-of date, not retired or compromised, allowed
@@ -14,7 +15,8 @@
  *    than `maxRootAgeSeconds` ago); the trust rule is in ./trust.ts. For a request that hides the
  *    issuer (`issuerSet`), the circuit proves both against the set named in the request, and this
  *    step checks that set is still acceptable (./issuer-sets.ts);
- * 5. pairing: groth16's checkProof under the pinned verification key (points on the curve, B in
+ * 5. pairing: groth16's checkProof under the pinned verification key (shipped, or the `keys`
+ *    manifest's; points on the curve, B in
  *    G2's subgroup, the pairing equation);
  * 6. replay: the challenge is consumed, last, so only a verified presentation can use it up.
  *
@@ -23,6 +25,8 @@
  */
 import { hexToBytes } from "@noble/hashes/utils";
 import { verificationKey } from "../artifacts/manifest.js";
+import { type CheckedKey, type KeySet, checkKeySet, shippedKeyId } from "../artifacts/key-manifest.js";
+import type { VerificationKey } from "../core/verification-key.js";
 import { utcDate } from "../core/dates.js";
 import { DEFAULT_MAX_ROOT_AGE_SECONDS, DEFAULT_REQUEST_TTL_SECONDS, MAX_REQUEST_TTL_SECONDS } from "../core/defaults.js";
 import { MedzkError } from "../core/errors.js";
@@ -42,7 +46,7 @@ import { type ChallengeStore, MemoryChallengeStore } from "./challenge-store.js"
 import type { IssuerRegistry } from "./issuer-registry.js";
 import { type InternalErrorContext, type InternalErrorHook, type VerifyFailure, isFailure, refuse, settle } from "./refusal.js";
 import { consumeChallenge } from "./replay.js";
-import { checkAuthenticity, checkSignals, parseStep } from "./steps.js";
+import { checkAuthenticity, checkKey, checkSignals, parseStep } from "./steps.js";
 import { type TrustSources, checkTrust, trustSources } from "./trust.js";
 import { type VerifierKey, parseVerifierKey, signRequest } from "./verifier-key.js";
 
@@ -78,6 +82,14 @@ export interface VerifierPolicy {
   trustedIssuers?: readonly string[];
   /** Issuers with keys, validity periods, schema pins and revocation roots. */
   issuers?: IssuerRegistry;
+  /**
+   * Production keys from the deployment's own phase-2 ceremony (`loadKeys(manifest)`, see
+   * SECURITY.md), instead of the keys shipped in the package. Only the circuits the manifest
+   * names can then be asked for and verified; a presentation made with another key (the shipped
+   * one, say) is refused as KEY_MISMATCH. Checked at creation (hash pins, the R1CS of this
+   * version, a phase-2 contribution): INVALID_KEY_MANIFEST, ARTIFACT_INTEGRITY.
+   */
+  keys?: KeySet;
   /** Definitions of user-defined schemas this verifier queries (built-ins are always known). */
   schemas?: readonly SchemaDefinition[];
   /** Lifetime of a request in seconds. Default 300. */
@@ -230,6 +242,8 @@ interface Settings {
   sets: IssuerSets;
   schemas: SchemaResolver;
   onInternalError: InternalErrorHook | undefined;
+  /** The production keys by circuit, if the policy gives `keys`. */
+  keys: Map<string, CheckedKey> | undefined;
 }
 
 const DEFAULT_MIN_PARALLEL_BATCH = 8;
@@ -238,15 +252,15 @@ const DEFAULT_MIN_PARALLEL_BATCH = 8;
  * Creates a verifier. Checks the policy and the bundled verification keys at once: throws
  * MedzkError for configuration mistakes: INVALID_ARGUMENT (a policy field, or the removed
  * `scope` and `requestKey`), INVALID_KEY (the signing key or a trusted key), TRUST_CONFLICT (a key both in `trustedIssuers` and the `issuers` registry, see
- * ./trust.ts), INVALID_SCHEMA / INVALID_ARGUMENT (pinned schemas), ARTIFACT_INTEGRITY (keys).
+ * ./trust.ts), INVALID_SCHEMA / INVALID_ARGUMENT (pinned schemas), ARTIFACT_INTEGRITY and INVALID_KEY_MANIFEST (keys).
  */
 export function createVerifier(policy: VerifierPolicy): Verifier {
   const settings = checkPolicy(policy);
   const { scope, clock, onInternalError } = settings;
-  // Pinned keys are checked now (a broken install fails at configuration time, not per request)
-  // and prepared for the curve on first use.
-  const circuits = STATEMENT_TYPES.flatMap((t) => ISSUER_MODES.map((mode) => statementDefinition(t, mode).circuit));
-  const keys = new Map(circuits.map((c) => [c, verificationKey(c)]));
+  // Pinned keys (shipped, or the production key set) are checked now (a broken install fails at
+  // configuration time, not per request) and prepared for the curve on first use.
+  const keys = settings.keys ?? new Map(ALL_CIRCUITS.map((c) => [c, { circuit: c, vkey: verificationKey(c), id: shippedKeyId(c) }]));
+  const circuits = ALL_CIRCUITS.filter((c) => keys.has(c));
 
   function createRequest(options: { statement: Statement | Record<string, unknown>; issuerSet?: string }): ProofRequest {
     const statement = parseStatement((options as { statement?: unknown } | undefined)?.statement, settings.schemas);
@@ -254,6 +268,8 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     if (issuerSet !== undefined && settings.sets.lastRoot(statementDefinition(statement.type).schema(statement, settings.schemas)) !== issuerSet) {
       throw new MedzkError("INVALID_ARGUMENT", `"issuerSet" must be the root of this verifier's current trusted set for the statement (from issuerSet({ statement }))`);
     }
+    const circuit = statementDefinition(statement.type, issuerSet === undefined ? "key" : "set").circuit;
+    if (!keys.has(circuit)) throw new MedzkError("INVALID_ARGUMENT", `this verifier's keys manifest has no key for circuit "${circuit}": it cannot ask for this statement`);
     const now = clock();
     const unsigned: UnsignedRequest = {
       format: REQUEST_FORMAT,
@@ -276,9 +292,10 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
 
   /** Steps 1-4: everything but the pairing check and the challenge consumption. */
   async function precheck(presentation: unknown, expected: VerifyOptions["expected"]): Promise<Checked> {
-    const { request, proof, publicSignals } = parseStep(presentation);
+    const { request, key, proof, publicSignals } = parseStep(presentation);
     const now = clock();
     const expiresAtMs = checkAuthenticity(request, settings, expected, now);
+    checkKey(request, key, keys);
     const { statement, definition, schema, signals, byName, asOf } = checkSignals(request, publicSignals, settings.schemas, settings.scopeSignal);
     const issuer: Pick<VerifySuccess, "issuer" | "issuerId" | "issuerSet"> = {};
     if (request.issuerSet === undefined) {
@@ -326,7 +343,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     return settle(
       async () => {
         const checked = await precheck(presentation, options?.expected);
-        const outcome = await checkProof(await preparedKey(checked.circuit, keys), checked.signals, checked.proof);
+        const outcome = await checkProof(await preparedKey(keys.get(checked.circuit)!), checked.signals, checked.proof);
         if (!outcome.ok) refuse(outcome.reason, outcome.message);
         return accept(checked);
       },
@@ -348,7 +365,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
       if (indices.length === 0) continue;
       const items = indices.map((i) => checked[i] as Checked);
       const outcomes = await settle(
-        async () => checkProofs(await preparedKey(circuit, keys), items.map((c) => ({ signals: c.signals, proof: c.proof })), pool ? { pool } : {}),
+        async () => checkProofs(await preparedKey(keys.get(circuit)!), items.map((c) => ({ signals: c.signals, proof: c.proof })), pool ? { pool } : {}),
         onInternalError,
         { operation: "verifyBatch" },
       );
@@ -430,6 +447,7 @@ function checkPolicy(policy: VerifierPolicy): Settings {
     sets: new IssuerSets(trust, maxRootAgeSeconds * 1000),
     schemas,
     onInternalError: policy.onInternalError,
+    keys: policy.keys === undefined ? undefined : checkKeySet(policy.keys),
   };
 }
 
@@ -457,16 +475,19 @@ function schemaResolver(pinned: readonly SchemaDefinition[] | undefined): Schema
 
 /**
  * Keys prepared for the curve (β, γ, δ line coefficients, e(α, β)), shared by every verifier in
- * the process: they come from the pinned artifacts, so they are the same for all of them.
+ * the process, by key id: verifiers with the shipped keys share them, one with production keys
+ * gets its own.
  */
 const preparedKeys = new Map<string, Promise<PreparedKey>>();
-function preparedKey(circuit: string, keys: ReadonlyMap<string, ReturnType<typeof verificationKey>>): Promise<PreparedKey> {
-  let prepared = preparedKeys.get(circuit);
+function preparedKey(key: { id: string; vkey: VerificationKey }): Promise<PreparedKey> {
+  let prepared = preparedKeys.get(key.id);
   if (!prepared) {
-    prepared = prepareKey(keys.get(circuit)!);
+    prepared = prepareKey(key.vkey);
     // A failure is not kept: the next verification retries.
-    prepared.catch(() => preparedKeys.delete(circuit));
-    preparedKeys.set(circuit, prepared);
+    prepared.catch(() => preparedKeys.delete(key.id));
+    preparedKeys.set(key.id, prepared);
   }
   return prepared;
 }
+
+const ALL_CIRCUITS = STATEMENT_TYPES.flatMap((t) => ISSUER_MODES.map((mode) => statementDefinition(t, mode).circuit));

@@ -2,7 +2,7 @@
  * The verification pipeline's steps before trust, each a small function that returns what the
  * next step needs or refuses with the verifier's own code:
  *
- *   parse → request authenticity → statement and signals → trust (./trust.ts) → pairing → replay
+ *   parse → request authenticity → key → statement and signals → trust (./trust.ts) → pairing → replay
  *
  * The pairing check (groth16's checkProof) runs before the challenge is consumed (./replay.ts),
  * on purpose: a presentation that does not verify must not use up its request's challenge, or
@@ -13,7 +13,7 @@ import { parseDate } from "../core/dates.js";
 import { equalBytes } from "@noble/curves/abstract/utils";
 import { hexToBytes } from "@noble/hashes/utils";
 import type { ProofRequest } from "../core/request.js";
-import { parsePresentation } from "../core/presentation.js";
+import { type PresentationKey, parsePresentation } from "../core/presentation.js";
 import type { SchemaDefinition } from "../core/schemas.js";
 import type { VerifyErrorCode } from "../core/errors.js";
 import { checkFieldElement, isPlainObject, tryParseInstant } from "../core/validate.js";
@@ -33,6 +33,8 @@ import { signRequest } from "./verifier-key.js";
 /** A presentation whose envelope and proof parsed; signals are still unchecked. */
 export interface ParsedInput {
   request: ProofRequest;
+  /** The circuit and key the presentation says it was made with; absent in a v1 presentation. */
+  key: PresentationKey | undefined;
   proof: ParsedProof;
   publicSignals: readonly unknown[];
 }
@@ -49,9 +51,10 @@ export function parseStep(presentation: unknown): ParsedInput {
   const parsed = parsePresentation(proofless ? { ...presentation, proof: null } : presentation);
   if (!parsed.ok) refuse(parsed.code, parsed.message);
   if (proofless) refuse("MALFORMED_PROOF", "the presentation has no proof");
-  const { request, proof, publicSignals } = parsed.value;
+  const { request, key, proof, publicSignals } = parsed.value;
   return {
     request,
+    key,
     proof: parseProof(proof) ?? refuse("MALFORMED_PROOF", "the proof is not a canonical Groth16 proof"),
     publicSignals,
   };
@@ -88,6 +91,27 @@ export function checkAuthenticity(
   const expiresAtMs = tryParseInstant(request.expiresAt) ?? refuse("MALFORMED_PRESENTATION", `"request.expiresAt" is not an instant`);
   if (now.getTime() >= expiresAtMs) refuse("REQUEST_EXPIRED", `the request expired at ${request.expiresAt}`);
   return expiresAtMs;
+}
+
+// --- key -----------------------------------------------------------------------------------------
+
+/**
+ * Step "key": the circuit and verification key the presentation names are the ones this verifier
+ * uses for the (authentic) request, its statement's circuit in the request's issuer mode. The
+ * named key is only compared, never used: the key that checks the proof is the verifier's own,
+ * so a lie here gains nothing, and telling the two apart (KEY_MISMATCH rather than INVALID_PROOF)
+ * is what lets a deployment see that wallet and verifier run different keys (shipped vs production).
+ * A v1 presentation names no key and goes on to the pairing check. Returns the circuit.
+ */
+export function checkKey(request: ProofRequest, named: PresentationKey | undefined, keys: ReadonlyMap<string, { id: string }>): string {
+  const circuit = statementDefinition(request.statement.type, request.issuerSet === undefined ? "key" : "set").circuit;
+  const own = keys.get(circuit);
+  if (!own) refuse("KEY_MISMATCH", `this verifier has no key for circuit ${circuit}`);
+  if (named !== undefined) {
+    if (named.circuit !== circuit) refuse("KEY_MISMATCH", `the presentation was made for circuit ${named.circuit}, the request needs ${circuit}`);
+    if (named.id !== own.id) refuse("KEY_MISMATCH", `the presentation was made with key ${named.id} of ${circuit}, this verifier uses key ${own.id}`);
+  }
+  return circuit;
 }
 
 // --- statement and signals -----------------------------------------------------------------------

@@ -15,6 +15,7 @@
  *
  * Platform-neutral: the proving function is injected (wallet/node.ts gives Node's `prove`).
  */
+import { checkKeySet } from "../artifacts/key-manifest.js";
 import { type Credential, checkCredential } from "../core/credential.js";
 import { type IssuerSet, parseIssuerSet } from "../core/issuer-set.js";
 import { MedzkError } from "../core/errors.js";
@@ -59,6 +60,8 @@ export interface WalletOptions {
   clock?: () => Date;
   /** Where the circuit artifacts are (as prove's `artifacts`). */
   artifacts?: string | URL;
+  /** Production keys (as prove's `keys`, from `loadKeys`), instead of the shipped ones; not with `artifacts`. Checked when the wallet is created. */
+  keys?: ProveOptions["keys"];
   /** The issuer's published revocation status for a credential (as prove's `revocation`), if it keeps one. Called with the wallet's copy of the credential: match it by content (issuer, schema), not identity. */
   revocation?: (credential: Credential) => RevocationStatus | undefined | Promise<RevocationStatus | undefined>;
   /** Called as proving moves through its stages (as prove's `onProgress`), after the wallet has decided to answer. */
@@ -161,7 +164,7 @@ const signatureOf = (c: Credential): string => JSON.stringify([c.signature.R8x, 
 
 const OPTION_KEYS = {
   required: ["trustedVerifiers"],
-  optional: ["holder", "credentials", "policy", "store", "clock", "artifacts", "revocation", "onProgress", "consent", "issuerSets"],
+  optional: ["holder", "credentials", "policy", "store", "clock", "artifacts", "keys", "revocation", "onProgress", "consent", "issuerSets"],
 } as const;
 
 /** An optional callback option: absent, or a function. */
@@ -186,6 +189,10 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
   const consent = optionalFunction<WalletOptions["consent"]>(o.consent, "consent");
   const issuerSets = optionalFunction<WalletOptions["issuerSets"]>(o.issuerSets, "issuerSets");
   const artifacts = o.artifacts as WalletOptions["artifacts"];
+  // A wrong key manifest is a configuration error too: checked now (prove checks it again).
+  if (o.keys !== undefined) checkKeySet(o.keys);
+  if (o.keys !== undefined && artifacts !== undefined) throw new MedzkError("INVALID_ARGUMENT", `give "keys" (production keys) or "artifacts", not both`);
+  const keys = o.keys as WalletOptions["keys"];
 
   const save = async (s: Held) => {
     const doc: WalletState = { format: WALLET_STATE_FORMAT, holder: s.holder, credentials: s.credentials, receipts: s.receipts, guard: s.guard.snapshot() };
@@ -349,6 +356,7 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
           allowDisclosure: disclose,
           clock: () => now,
           ...(artifacts === undefined ? {} : { artifacts }),
+          ...(keys === undefined ? {} : { keys }),
           ...(onProgress === undefined ? {} : { onProgress }),
           ...(revocation === undefined ? {} : { revocation: await revocation(credential) }),
           ...(issuerSet === undefined ? {} : { issuerSet: issuerSet.set }),

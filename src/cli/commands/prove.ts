@@ -1,4 +1,5 @@
 /** `medzk prove`: the holder's side. */
+import { loadKeys } from "../../artifacts/node-source.js";
 import { prove as proveRequest, type ProveOptions } from "../../prover/node.js";
 import { type Command, QUIET_OPTION, fromInput, markSensitive, optional, progress, readJson, required, writeJson } from "../io.js";
 import { parseRequestFile } from "../request-file.js";
@@ -23,6 +24,7 @@ Options:
   --request <file>            the verifier's request (medzk request), or the service's response
   --revocation <file>         the issuer's published revocation status, if it keeps one
   --allow-disclosure <names>  comma-separated attributes the holder agrees to disclose
+  --keys <file>               a key manifest (medzk-keys/v1): prove with production keys
   --out <file>                where to write the presentation (default: stdout)
   -q, --quiet                 no progress lines
   -h, --help                  show this help`,
@@ -33,6 +35,7 @@ Options:
     revocation: { type: "string" },
     "allow-disclosure": { type: "string" },
     out: { type: "string" },
+    keys: { type: "string" },
     ...QUIET_OPTION,
   },
   async run(args) {
@@ -56,6 +59,8 @@ Options:
     if (issuerSet !== undefined) options.issuerSet = issuerSet as ProveOptions["issuerSet"];
     const revocationFile = optional(args, "revocation");
     if (revocationFile !== undefined) options.revocation = (await readJson(revocationFile, "revocation status")) as ProveOptions["revocation"];
+    const keysFile = optional(args, "keys");
+    if (keysFile !== undefined) options.keys = await fromInput(keysFile, () => loadKeys(keysFile));
     const allow = optional(args, "allow-disclosure");
     if (allow !== undefined) options.allowDisclosure = allow.split(",").map((s) => s.trim()).filter(Boolean);
     const presentation = await fromInput(`proving ${requestFile} with ${credentialFile}`, () => proveRequest(options));

@@ -2,7 +2,7 @@
  * `medzk request` and `medzk verify`: the verifier's side, configured by the same verifier.json
  * as `medzk serve`, so requests made here verify there and the other way round.
  */
-import { basename, dirname, extname, join } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import { MedzkError } from "../../core/errors.js";
 import { loadServiceConfig, type ServiceConfig } from "../../server/config.js";
 import { recordVerifications } from "../../server/audit.js";
@@ -31,6 +31,9 @@ export function defaultChallengeFile(configFile: string): string {
   return join(dirname(configFile), `${basename(configFile, extname(configFile))}.challenges.json`);
 }
 
+/** The config with `--keys` (a key manifest path, relative to the working directory) in place of its own "keys". */
+const withKeys = (config: ServiceConfig, keys: string | undefined): ServiceConfig => (keys === undefined ? config : { ...config, keys: resolve(keys) });
+
 export const request: Command = {
   name: "request",
   summary: "create a proof request",
@@ -48,13 +51,14 @@ names (medzk prove --request takes both shapes).
 Options:
   --config <file>       verifier configuration (docs/service.md)
   --preset <name>       a preset of the config
+  --keys <file>         a key manifest (medzk-keys/v1) instead of the config's "keys" or the shipped keys
   --out <file>          where to write the request (default: stdout)
   -h, --help            show this help`,
-  options: { config: { type: "string" }, preset: { type: "string" }, out: { type: "string" } },
+  options: { config: { type: "string" }, preset: { type: "string" }, out: { type: "string" }, keys: { type: "string" } },
   async run(args) {
     const configFile = required(args, "config", this);
     const preset = required(args, "preset", this);
-    const config = await loadConfig(configFile);
+    const config = withKeys(await loadConfig(configFile), optional(args, "keys"));
     // Own-property lookup: "constructor" or "__proto__" is no preset.
     if (!Object.hasOwn(config.presets, preset)) {
       throw new CliError("UNKNOWN_PRESET", `--preset: verifier config ${configFile} has no preset ${JSON.stringify(preset)}; it has ${Object.keys(config.presets).join(", ")}`);
@@ -107,16 +111,17 @@ be read (or the config or challenge store is unusable: then nothing is verified)
 Options:
   --config <file>       verifier configuration (docs/service.md)
   --challenges <file>   the file of used challenges (default: beside the config, see above)
+  --keys <file>         a key manifest (medzk-keys/v1) instead of the config's "keys" or the shipped keys
   -q, --quiet           no progress lines on stderr
   -h, --help            show this help`,
-  options: { config: { type: "string" }, challenges: { type: "string" }, ...QUIET_OPTION },
+  options: { config: { type: "string" }, challenges: { type: "string" }, keys: { type: "string" }, ...QUIET_OPTION },
   positionals: true,
   async run(args) {
     const configFile = required(args, "config", this);
     const files = args.positionals;
     if (files.length === 0) throw usageError(`verify needs at least one presentation file (see medzk verify --help)`);
     const step = progress("verify", args);
-    const config = await loadConfig(configFile);
+    const config = withKeys(await loadConfig(configFile), optional(args, "keys"));
     const challenges = optional(args, "challenges");
     if (config.redis !== undefined && challenges !== undefined) throw usageError(`--challenges: verifier config ${configFile} keeps challenges in Redis ("redis")`);
     const store = config.redis === undefined ? new FileChallengeStore(challenges ?? defaultChallengeFile(configFile)) : undefined;

@@ -1,7 +1,7 @@
 /**
  * docs/cli.md's exit status table and exitStatusOf are one mapping: every code the table lists
  * maps to its row's status, and every MedzkError code (read from src/core/errors.ts) maps to 3
- * unless the table lists it under 2 or 4, as the table says ("every code but those of 2 and 4").
+ * unless the table lists it under 1, 2 or 4, as the table says ("every code but those of 1, 2 and 4").
  * test/e2e/cli.test.ts runs the command into each row.
  */
 import { readFileSync } from "node:fs";
@@ -33,10 +33,10 @@ describe("exit statuses", () => {
     for (const [code, status] of listed) expect(exitStatusOf(code), code).toBe(status);
   });
 
-  it("maps every MedzkError code to 3 but those the table lists under 2 and 4", () => {
+  it("maps every MedzkError code to 3 but those the table lists under 1, 2 and 4", () => {
     expect(medzkErrorCodes).toContain("INVALID_CREDENTIAL");
     expect(medzkErrorCodes).toContain("CHALLENGE_STORE_UNAVAILABLE");
-    const elsewhere = new Set([...rows[2]!.codes, ...rows[4]!.codes]);
+    const elsewhere = new Set([...rows[1]!.codes, ...rows[2]!.codes, ...rows[4]!.codes]);
     for (const code of medzkErrorCodes) expect(exitStatusOf(code), code).toBe(elsewhere.has(code) ? rows.find((r) => r.codes.includes(code))!.status : 3);
     expect(exitStatusOf("UNKNOWN_PRESET")).toBe(3);
     expect(exitStatusOf("INPUT")).toBe(3);

@@ -114,11 +114,29 @@ describe("request (INVALID_REQUEST)", () => {
 
 describe("presentation envelope (MALFORMED_PRESENTATION, never throws)", () => {
   const proof = { pi_a: ["1", "2", "1"], pi_b: [["1", "2"], ["3", "4"], ["1", "0"]], pi_c: ["1", "2", "1"], protocol: "groth16", curve: "bn128" };
-  const presentation = { format: PRESENTATION_FORMAT, request, proof, publicSignals: ["1", "2"] };
+  const key = { circuit: "age_at_least", id: "ab".repeat(32) };
+  const presentation = { format: PRESENTATION_FORMAT, request, key, proof, publicSignals: ["1", "2"] };
 
   it("parses the envelope and passes the proof through untouched", () => {
     const parsed = parsePresentation(JSON.parse(JSON.stringify(presentation)));
     expect(parsed).toEqual({ ok: true, value: presentation });
+  });
+
+  it("reads the older medzk-presentation/v1 (no key) as such; refuses a key in v1 and a malformed key in v2", () => {
+    const { key: _key, ...v1 } = { ...presentation, format: "medzk-presentation/v1" };
+    expect(parsePresentation(v1)).toEqual({ ok: true, value: v1 });
+    for (const bad of [
+      { ...v1, key },
+      { ...presentation, format: "medzk-presentation/v3" },
+      { ...presentation, key: { ...key, extra: 1 } },
+      { ...presentation, key: { circuit: "age_at_least" } },
+      { ...presentation, key: { ...key, id: "AB".repeat(32) } },
+      { ...presentation, key: { ...key, circuit: "../x" } },
+      { ...presentation, key: "age_at_least" },
+      { ...presentation, format: 2n },
+    ]) {
+      expect(parsePresentation(bad), Object.keys(bad).join(",")).toMatchObject({ ok: false, code: "MALFORMED_PRESENTATION" });
+    }
   });
 
   it("refuses an unknown key at the top and inside the request, and each missing key", () => {
@@ -137,7 +155,7 @@ describe("presentation envelope (MALFORMED_PRESENTATION, never throws)", () => {
   it("refuses wrong types and never throws", () => {
     for (const bad of [
       null, undefined, 1, "x", [], [presentation],
-      { ...presentation, format: "medzk-presentation/v2" },
+      { ...presentation, format: "medzk-presentation/v3" },
       { ...presentation, publicSignals: "1,2" },
       { ...presentation, publicSignals: { 0: "1" } },
       { ...presentation, publicSignals: new Array(257).fill("1") },
