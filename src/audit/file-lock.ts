@@ -3,16 +3,23 @@
  * (open flag "wx"), which the kernel creates for exactly one of any number of racing processes.
  * It holds "<pid> <hostname> <ms since epoch>".
  *
- * Stale locks: a lock whose holder is dead (same host, `kill(pid, 0)` says ESRCH) or older than
- * `staleMs` is broken by renaming it away (atomic) and checking that what was renamed is the
- * lock that was judged stale; if it is another (a process broke the stale lock and took a new
- * one in between), it is put back with link(2), which, like O_EXCL, fails if a lock exists.
- * NOTE: the age rule assumes no holder keeps the lock longer than `staleMs` (a critical section
- * here is one write and one fsync, milliseconds; the default is 30 s). The lock is advisory and
- * local: the file must not be shared over NFS by several hosts (use PostgreSQL for several).
+ * Stale locks: a lock whose holder is dead (same host, `kill(pid, 0)` says ESRCH), or, when
+ * that cannot be told (another host, or a holder between creating and writing it), older than
+ * `staleMs`, is removed under a second lock, `<path>.break` (O_EXCL too): the breaker re-reads the
+ * lock and removes it only if it is still the very file judged stale (same inode, same text).
+ * Renaming the lock away instead, as this module once did, races: a holder can release and a new
+ * one take the lock between the judgement and the rename, and the new holder's lock was moved and
+ * put back too late (two holders; parallel `medzk issuers add-key` runs lost updates under load).
+ * Under the breaker lock nobody but the dead holder could remove the stale file, so between the
+ * re-check and the unlink no new lock can appear at the path.
+ * NOTE: a breaker lock older than BREAKER_STALE_MS is itself removed (its process died between
+ * creating and removing it); the argument above assumes no breaker takes that long between its
+ * re-check and its unlink (two file operations). A live holder on this host is never broken,
+ * whatever its age. The lock is advisory and local: the file must not be shared over NFS by
+ * several hosts (use PostgreSQL for several).
  */
 import { hostname } from "node:os";
-import { link, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { open, readFile, stat, unlink } from "node:fs/promises";
 import { MedzkError, type MedzkErrorCode } from "../core/errors.js";
 
 export interface FileLockOptions {
@@ -56,27 +63,49 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, option
   }
 }
 
+/** How old a breaker lock (`<path>.break`) must be to be judged abandoned (ms). */
+const BREAKER_STALE_MS = 10_000;
+
 async function breakIfStale(path: string, staleMs: number): Promise<void> {
-  let text: string;
-  let mtimeMs: number;
+  const seen = await readLock(path);
+  if (!seen || !isStale(seen, staleMs)) return;
+  const breaker = `${path}.break`;
   try {
-    [text, mtimeMs] = await Promise.all([readFile(path, "utf8"), stat(path).then((s) => s.mtimeMs)]);
-  } catch {
-    return; // released meanwhile
+    await (await open(breaker, "wx")).close();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") return;
+    const age = await stat(breaker).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (age > BREAKER_STALE_MS) await unlink(breaker).catch(() => undefined);
+    return; // another process is breaking it; wait and try to take the lock again
   }
-  const [pid, host] = text.split(" ");
-  const dead = host === hostname() && pid !== undefined && /^\d+$/.test(pid) && !alive(Number(pid));
-  // An empty file is a holder between open and write: only age makes it stale.
-  if (!dead && Date.now() - mtimeMs < staleMs) return;
-  const aside = `${path}.stale-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
-    await rename(path, aside);
-  } catch {
-    return;
+    const now = await readLock(path);
+    if (now && now.ino === seen.ino && now.text === seen.text && isStale(now, staleMs)) await unlink(path).catch(() => undefined);
+  } finally {
+    await unlink(breaker).catch(() => undefined);
   }
-  const taken = await readFile(aside, "utf8").catch(() => "");
-  if (taken !== text) await link(aside, path).catch(() => undefined);
-  await unlink(aside).catch(() => undefined);
+}
+
+interface LockSeen {
+  text: string;
+  ino: number;
+  mtimeMs: number;
+}
+
+async function readLock(path: string): Promise<LockSeen | undefined> {
+  try {
+    const [text, st] = await Promise.all([readFile(path, "utf8"), stat(path)]);
+    return { text, ino: st.ino, mtimeMs: st.mtimeMs };
+  } catch {
+    return undefined; // released meanwhile
+  }
+}
+
+/** Dead holder on this host: stale at once. Live holder on this host: never. Otherwise (another host, not yet written): by age. */
+function isStale(lock: LockSeen, staleMs: number): boolean {
+  const [pid, host] = lock.text.split(" ");
+  if (host === hostname() && pid !== undefined && /^\d+$/.test(pid)) return !alive(Number(pid));
+  return Date.now() - lock.mtimeMs >= staleMs;
 }
 
 function alive(pid: number): boolean {

@@ -263,7 +263,7 @@ describe("medzk CLI", () => {
       ["request-array.json", "it is an array"],
       ["request-extra.json", 'unknown property "expiresIn"'],
       ["request-neither.json", 'neither "format" (a request) nor "request" (a service response)'],
-      ["p2.json", "it is a medzk-presentation/v1 file"],
+      ["p2.json", "it is a medzk-presentation/v2 file"],
     ];
     for (const [file, why] of refusals) {
       const run = await prove(file, "never.json");

@@ -172,7 +172,7 @@ describe("medzk serve", () => {
         [["--config", "plain.json", "--host", "a b"], {}, 2, { message: expect.stringContaining("--host must be a host name") }],
         [["--config", "plain.json", "--log-level", "loud"], {}, 2, { message: expect.stringContaining("--log-level must be one of") }],
         [["--config", "broken-registry.json"], {}, 3, { code: "INVALID_REGISTRY" }],
-        [["--config", "missing.json"], {}, 3, { code: "INVALID_ARGUMENT", message: expect.stringContaining("ENOENT") }],
+        [["--config", "missing.json"], {}, 3, { code: "INPUT", message: "cannot read verifier config missing.json: no such file" }],
         [["--config", "plain.json", "--port", String(busy.port)], {}, 3, { code: "EADDRINUSE" }],
       ];
       for (const [args, env, status, err] of cases) {
