@@ -5,7 +5,7 @@
  *
  * Each `consume` holds the lock file `<file>.lock` (O_EXCL, broken when its holder died: the lock
  * of src/audit/file-lock.ts) across reading the file, deciding and writing it back, and the write
- * replaces the file atomically (a temporary file beside it, fsync, rename): of any number of
+ * replaces the file atomically (src/audit/atomic-file.ts: a temporary file beside it, fsync, rename): of any number of
  * processes consuming one challenge, exactly one sees it absent, and a crash leaves the old file
  * or the new one, never half of one. Calls within one process queue in memory first, so a batch
  * does not poll the lock against itself.
@@ -18,9 +18,9 @@
  * NOTE: the lock is local and advisory: the file must not be shared over NFS by several hosts,
  * and only processes going through this class may write it. Several hosts need Redis.
  */
-import { randomBytes } from "node:crypto";
-import { open, readFile, rename, stat, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { readFile, stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import { replaceFile } from "../audit/atomic-file.js";
 import { withFileLock } from "../audit/file-lock.js";
 import { MedzkError } from "../core/errors.js";
 import { checkInteger, checkObject, isPlainObject } from "../core/validate.js";
@@ -111,20 +111,9 @@ export class FileChallengeStore implements ChallengeStore {
 
   async #write(used: Map<string, number>): Promise<void> {
     const text = JSON.stringify({ format: CHALLENGE_STORE_FORMAT, used: Object.fromEntries(used) }) + "\n";
-    const temp = join(dirname(this.path), `.${basename(this.path)}.${randomBytes(6).toString("hex")}.tmp`);
-    try {
-      const handle = await open(temp, "wx", 0o600);
-      try {
-        await handle.writeFile(text, "utf8");
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, this.path);
-    } catch (cause) {
-      await unlink(temp).catch(() => undefined);
+    await replaceFile(this.path, text, 0o600).catch((cause: unknown) => {
       throw this.#error(`cannot write it: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, cause);
-    }
+    });
   }
 
   #error(why: string, cause?: unknown): MedzkError {

@@ -2,12 +2,12 @@
  * A wallet store in one file (Node). The file holds the holder secret, health records and their
  * history (who asked what about the holder), so it is encrypted under a passphrase (vault.ts)
  * unless the caller explicitly asks for `{ unencrypted: true }`, written with mode 0600, and
- * atomically: a new temporary file in the same directory, flushed, then renamed over the old one,
+ * atomically (src/audit/atomic-file.ts): a new temporary file in the same directory, flushed, then renamed over the old one,
  * so a crash leaves either the old or the new state, never half of one (a torn file would reset
  * the probing guard).
  */
-import { randomBytes } from "node:crypto";
-import { open, readFile, rename, unlink } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { replaceFile } from "../audit/atomic-file.js";
 import { MedzkError } from "../core/errors.js";
 import { DocumentCodec, type StoreProtection, type WalletState, type WalletStore } from "./store.js";
 
@@ -35,18 +35,10 @@ export class FileWalletStore implements WalletStore {
   }
 
   async save(state: WalletState): Promise<void> {
-    const temp = `${this.path}.${randomBytes(6).toString("hex")}.tmp`;
     try {
-      const file = await open(temp, "wx", 0o600);
-      try {
-        await file.writeFile(await this.#codec.encode(state), "utf8");
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temp, this.path);
+      // Atomic (temp file, fsync, rename): a crash leaves the previous state, never half of one.
+      await replaceFile(this.path, await this.#codec.encode(state), 0o600);
     } catch (cause) {
-      await unlink(temp).catch(() => undefined);
       throw new MedzkError("WALLET_STORE_UNAVAILABLE", `cannot write the wallet store ${this.path}`, { cause });
     }
   }
