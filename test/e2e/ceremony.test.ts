@@ -10,32 +10,20 @@
  * finalize's verification, and one more verification that must catch an altered name, which only
  * the comparison with snarkjs's own report can. The other refusals fail on the cheap checks.
  */
-import { execFile } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compiledCircuit } from "../../scripts/circuits.mjs";
+import { type CliRun as Run, runCli } from "../helpers/cli.js";
 
 const CLI = resolve("dist/cli.js");
 const PTAU = resolve("ceremony/pot14_final.ptau");
 let dir: string;
 let r1cs: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function medzk(args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: dir, timeout: 280_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, MEDZK_DEBUG: "" } }, (error, stdout, stderr) => {
-      done({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
-    });
-  });
-}
+const medzk = (args: string[]): Promise<Run> => runCli(CLI, args, { cwd: dir, timeout: 280_000, maxBuffer: 16 * 1024 * 1024 });
 
 const readJson = async (file: string) => JSON.parse(await readFile(join(dir, file), "utf8")) as Record<string, any>;
 const writeJson = (file: string, value: unknown) => writeFile(join(dir, file), JSON.stringify(value, null, 2));

@@ -2,30 +2,20 @@
  * The built `medzk` command (dist/cli.js; `npm test` builds first), run as a child process in a
  * temporary directory through the whole flow, with its exit codes and error lines.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import packageJson from "../../package.json" with { type: "json" };
+import { type CliRun as Run, runCli } from "../helpers/cli.js";
 
 const CLI = resolve("dist/cli.js");
 let dir: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function medzk(args: string[], options: { cwd?: string; cli?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [options.cli ?? CLI, ...args], { cwd: options.cwd ?? dir, timeout: 120_000, env: { ...process.env, MEDZK_DEBUG: "", ...options.env } }, (error, stdout, stderr) => {
-      done({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
-    });
-  });
-}
+const medzk = (args: string[], options: { cwd?: string; cli?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> =>
+  runCli(options.cli ?? CLI, args, { cwd: options.cwd ?? dir, ...(options.env ? { env: options.env } : {}) });
 
 const json = async (file: string) => JSON.parse(await readFile(join(dir, file), "utf8")) as Record<string, unknown>;
 

@@ -15,25 +15,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { utcDate } from "../../src/core/dates.js";
 import { generateIssuerKey } from "../../src/issuer/keys.js";
 import { assertIssuerRegistryFile } from "../../src/verifier/issuer-registry.js";
+import { type CliRun as Run, runCli } from "../helpers/cli.js";
 
 const CLI = resolve("dist/cli.js");
 const schema = JSON.parse(await readFile("docs/schemas/medzk-issuers-v1.schema.json", "utf8")) as object;
 const validateSchema = new Ajv2020({ strict: true }).compile(schema);
 let dir: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function medzk(args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: dir, timeout: 120_000, env: { ...process.env, MEDZK_DEBUG: "" } }, (error, stdout, stderr) => {
-      done({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
-    });
-  });
-}
+const medzk = (args: string[]): Promise<Run> => runCli(CLI, args, { cwd: dir });
 
 async function ok(args: string[]): Promise<string> {
   const run = await medzk(args);

@@ -3,7 +3,6 @@
  * package build is needed): exit 0 for an intact log, 1 with the first bad seq for a damaged one,
  * 2 for usage mistakes, 3 for missing files; from --log/--anchor and from a verifier.json.
  */
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -14,17 +13,14 @@ import { FileCheckpointAnchor } from "../../../src/audit/file-anchor.js";
 import { FileAuditLog } from "../../../src/audit/file-audit-log.js";
 import { generateIssuerKey, generateVerifierKey } from "../../../src/index.js";
 import { auditInput } from "../../helpers/audit.js";
+import { runCli } from "../../helpers/cli.js";
 
 const KEY = generateVerifierKey();
 let cli: string;
 let dir: string;
 let lines: string[];
 
-function medzk(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) =>
-    execFile(process.execPath, [cli, ...args], { cwd: dir, timeout: 60_000 }, (error, stdout, stderr) => done({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr })),
-  );
-}
+const medzk = (args: string[]) => runCli(cli, args, { cwd: dir, timeout: 60_000 });
 
 beforeAll(async () => {
   // Inside the checkout, so the bundle's bare imports resolve to its node_modules.

@@ -15,13 +15,12 @@ import { FIELD_ORDER } from "../../../src/core/field.js";
 import { tryUnpackPublicKey } from "../../../src/core/public-key.js";
 import { generateIssuerKey } from "../../../src/issuer/keys.js";
 import { assertIssuerRegistryFile } from "../../../src/verifier/issuer-registry.js";
+import { type Json, type Path, at, paths, set } from "../../helpers/json-mutation.js";
 
 const schema = JSON.parse(readFileSync("docs/schemas/medzk-issuers-v1.schema.json", "utf8")) as Record<string, unknown>;
 // strict: an unknown keyword or a misplaced one is an error in the schema itself, not ignored.
 const validate = new Ajv2020({ strict: true, allErrors: true }).compile(schema);
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Path = (string | number)[];
 
 const [k1, k2, k3, k4] = [0, 1, 2, 3].map(() => generateIssuerKey().publicKey) as [string, string, string, string];
 const R = FIELD_ORDER.toString();
@@ -110,28 +109,6 @@ function beyondSchemaOk(doc: Json): boolean {
 
 function withIssuers(issuers: Json[]): Json {
   return { format: "medzk-issuers/v1", issuers };
-}
-
-function at(doc: Json, path: Path): Json {
-  return path.reduce<Json>((node, key) => (node as Record<string, Json>)[key as string]!, doc);
-}
-
-function set(doc: Json, path: Path, value: Json | undefined): Json {
-  const copy = structuredClone(doc);
-  const parent = at(copy, path.slice(0, -1)) as Record<string | number, Json>;
-  const key = path[path.length - 1]!;
-  if (value === undefined) {
-    if (Array.isArray(parent)) parent.splice(key as number, 1);
-    else delete parent[key];
-  } else parent[key] = value;
-  return copy;
-}
-
-/** Every node's path, depth first (the root excluded). */
-function paths(node: Json, prefix: Path = []): Path[] {
-  if (typeof node !== "object" || node === null) return [];
-  const entries: [string | number, Json][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
-  return entries.flatMap(([key, value]) => [[...prefix, key], ...paths(value, [...prefix, key])]);
 }
 
 const OTHER_TYPES: Json[] = [null, true, false, 0, 1, -1, 1.5, "", "x", [], {}, [1], { a: 1 }];

@@ -10,12 +10,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateVerifierKey } from "../../../src/verifier/verifier-key.js";
 import { parseVerifierRegistry } from "../../../src/wallet/trust.js";
+import { type Json, type Path, at, paths, set } from "../../helpers/json-mutation.js";
 
 const schema = JSON.parse(readFileSync("docs/schemas/medzk-verifiers-v1.schema.json", "utf8")) as Record<string, unknown>;
 const validate = new Ajv2020({ strict: true, allErrors: true }).compile(schema);
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Path = (string | number)[];
 
 const [v1, v2] = [generateVerifierKey().publicKey, generateVerifierKey().publicKey];
 
@@ -60,27 +59,6 @@ const VALID: Json[] = [
   { format: "medzk-verifiers/v1", verifiers: [{ publicKey: v1, name: "x".repeat(128), purposes: [], origins: [] }] },
   { format: "medzk-verifiers/v1", verifiers: [{ publicKey: v1, name: "n", purposes: ["p".repeat(64)], origins: ["wss://xn--bcher-kva.example"] }] },
 ];
-
-function at(doc: Json, path: Path): Json {
-  return path.reduce<Json>((node, key) => (node as Record<string, Json>)[key as string]!, doc);
-}
-
-function set(doc: Json, path: Path, value: Json | undefined): Json {
-  const copy = structuredClone(doc);
-  const parent = at(copy, path.slice(0, -1)) as Record<string | number, Json>;
-  const key = path[path.length - 1]!;
-  if (value === undefined) {
-    if (Array.isArray(parent)) parent.splice(key as number, 1);
-    else delete parent[key];
-  } else parent[key] = value;
-  return copy;
-}
-
-function paths(node: Json, prefix: Path = []): Path[] {
-  if (typeof node !== "object" || node === null) return [];
-  const entries: [string | number, Json][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
-  return entries.flatMap(([key, value]) => [[...prefix, key], ...paths(value, [...prefix, key])]);
-}
 
 const OTHER_TYPES: Json[] = [null, true, 0, 1.5, "", "x", [], {}, [1], { a: 1 }];
 const ORIGINS = [
