@@ -4,10 +4,10 @@
  * from it. No snarkjs work: every refusal here comes before it. The real ceremony (and the
  * verification key id checked against the final zkey) is test/e2e/ceremony.test.ts.
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contribute, finalizeCeremony, initCeremony } from "../../../src/artifacts/ceremony.js";
 import { checkCeremonyKeys, parseCeremony } from "../../../src/artifacts/ceremony-transcript.js";
@@ -91,21 +91,23 @@ describe("the ceremony steps never build a file name from a circuit that is not 
       await expect(initCeremony({ circuit, r1cs: join(root, "none.r1cs"), ptau: join(root, "none.ptau"), dir })).rejects.toMatchObject({ code: "INVALID_ARGUMENT", message: expect.stringContaining(`"circuit"`) });
       expect(existsSync(join(root, `c${i}`))).toBe(false);
 
-      // A transcript altered to name one (with the zkeys it attests present, so nothing else stops the step).
+      // A transcript altered to name one, over a real zkey it attests (the shipped one, linked), so
+      // nothing else stops the step: before the fix, contribute wrote <dir>/../x_0001.zkey.
       await mkdir(dir, { recursive: true });
       const altered = transcript((t) => {
         t.circuit = circuit;
+        t.initial = { path: "age_at_least_0000.zkey", sha256: MANIFEST.circuits["age_at_least"]!.files.zkey.sha256 };
+        t.contributions = [];
         delete t.beacon;
       });
       await writeFile(join(dir, "ceremony.json"), JSON.stringify(altered));
-      for (const n of [0, 1]) await writeFile(join(dir, `age_at_least_000${n}.zkey`), "zkey");
+      await symlink(resolve("artifacts/age_at_least.zkey"), join(dir, "age_at_least_0000.zkey"));
       const before = await readdir(join(root, `c${i}`), { recursive: true });
       await expect(contribute({ dir, name: "Mallory" })).rejects.toMatchObject({ code: "CEREMONY_INVALID", message: expect.stringContaining(`"circuit" must be a circuit`) });
       const out = join(root, `c${i}`, "keys");
       await expect(finalizeCeremony({ dir, r1cs: join(root, "none.r1cs"), ptau: join(root, "none.ptau"), beacon: "01", out })).rejects.toMatchObject({ code: "CEREMONY_INVALID" });
       expect(await readdir(join(root, `c${i}`), { recursive: true })).toEqual(before);
     }
-    expect(existsSync(join(root, "x_0002.zkey"))).toBe(false);
-    expect(existsSync("/tmp/medzk-x_0002.zkey")).toBe(false);
+    expect(existsSync("/tmp/medzk-x_0001.zkey")).toBe(false);
   });
 });
