@@ -71,7 +71,7 @@ export const CONTRIBUTOR_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,63}$/;
 const ZKEY_FILE = /^[a-z0-9_]+_[0-9]{4}\.zkey$/;
 /** Circuit names as the registry spells them; a transcript's circuit must also be one of this version's. */
 const CIRCUIT_NAME = /^[a-z][a-z0-9_]{0,63}$/;
-export const MAX_CONTRIBUTIONS = 9999;
+const MAX_CONTRIBUTIONS = 9999;
 
 const fail = (message: string): never => {
   throw new MedzkError(FAIL, message);
