@@ -318,6 +318,25 @@ describe("production keys are tied to the ceremony that made them", () => {
     });
   });
 
+  it("the service config's \"ceremonies\" (with \"keys\", relative to the config) ties the service's keys to them", async () => {
+    const config = (keysFile: string, ceremonies?: unknown) =>
+      parseServiceConfig(
+        { presets: { adult: ADULT }, trustedIssuers: [world.hospital.publicKey], signingKey: { hex: generateVerifierKey().privateKey }, keys: keysFile, ...(ceremonies === undefined ? {} : { ceremonies }) },
+        { baseDir: dir },
+      );
+    const ceremony = await writeTranscript(transcript("age_at_least", productionId));
+    const name = ceremony.slice(dir.length + 1);
+    expect(config("keys.json", [name]).ceremonies).toEqual([ceremony]);
+    const { close } = await configuredVerifier(config("keys.json", [name]));
+    await close();
+    // The forged manifest of the first test: the service does not start.
+    await expect(configuredVerifier(config("related.json", [name]))).rejects.toMatchObject({ code: "ARTIFACT_INTEGRITY" });
+    expect(() => parseServiceConfig({ presets: { adult: ADULT }, trustedIssuers: [world.hospital.publicKey], signingKey: { hex: generateVerifierKey().privateKey }, ceremonies: [name] }, { baseDir: dir })).toThrow(
+      expect.objectContaining({ code: "INVALID_ARGUMENT", message: expect.stringContaining(`give it with "keys"`) }),
+    );
+    expect(() => config("keys.json", name)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+  });
+
   it("refuses transcripts that do not fit the manifest (table)", async () => {
     const id = productionId;
     const cases: Array<[string, () => Promise<unknown>, string, string?]> = [
