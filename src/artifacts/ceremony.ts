@@ -13,10 +13,12 @@
  * The ceremony's transcript is `ceremony.json` (medzk-ceremony/v1, ceremony-transcript.ts) beside
  * the zkeys: one attestation per contribution (contributor name, previous and new zkey SHA-256,
  * snarkjs's contribution hash) and, once finalized, the id of the verification key exported from
- * the final zkey, which `verify` re-exports and compares and `loadKeys` checks the keys against. Verification checks that the attestations chain (each contribution starts
- * from the zkey the previous one produced, none skipped or reordered), that the files are the ones
- * attested, and then, with snarkjs, that the last zkey derives from the R1CS and ptau through
- * exactly the attested contributions (names and contribution hashes, in order).
+ * the final zkey, which `verify` re-exports and compares and `loadKeys` checks the keys against.
+ * Verification checks that the attestations chain (each contribution starts from the zkey the
+ * previous one produced, none skipped or reordered), that the files are the ones attested, that
+ * the named verification key is the final zkey's, and then, with snarkjs, that the last zkey
+ * derives from the R1CS and ptau through exactly the attested contributions (names and
+ * contribution hashes, in order).
  *
  * NOTE: soundness assumption. The keys are sound if at least one contributor was honest (used
  * fresh randomness and destroyed it) and the Powers of Tau ceremony behind pot14_final.ptau had
