@@ -188,6 +188,10 @@ function wallet({ onProgress }) {
     consent: ask,
     // A verifier hiding the issuer sends its trusted set with the request (see below).
     issuerSets: (root) => (lastIssuerSet?.root === root ? lastIssuerSet : undefined),
+    // Only the hospitals this page knows (hospitals.json) count toward the set's anonymity: keys
+    // a verifier made up itself would hide nobody (a set of one real clinic and three of them
+    // names the clinic), so such a set is refused as too small.
+    knownIssuers: hospitals.list.map((h) => h.publicKey),
     ...(onProgress === undefined ? {} : { onProgress }),
   });
 }
