@@ -254,7 +254,7 @@ function explain(question) {
   const { statement, asOf, disclosures } = question;
   const hospital = question.issuerSetSize === undefined
     ? "Which hospital signed your record."
-    : `Only that one of the ${question.issuerSetSize} hospitals they trust signed your record, not which one.`;
+    : `Only that one of ${question.issuerSetSize} hospitals they trust, all known to this wallet, signed your record, not which one.`;
   const repeat = "A code that lets them recognise it if you answer this same question again. It means nothing to anyone else.";
   switch (statement.type) {
     case "ageAtLeast":
