@@ -11,7 +11,16 @@
  *
  * What it holds (the holder, its credentials, receipts, the guard's memory) lives in one store
  * document: the options' holder and credentials initialise or extend it, and a store that already
- * holds them (an encrypted file or IndexedDB, store.ts) is enough to reopen the wallet.
+ * holds them (an encrypted file or IndexedDB, store.ts) is enough to reopen the wallet. The
+ * document is read for every call and changed only through the store's `update`, never written
+ * back from memory: several instances (tabs, processes) may share one store, and the budget is
+ * checked again inside the update that records the question.
+ *
+ * What a request means is decided from the request and the configuration, never from the
+ * credentials: a query's schema must be built in or in `schemas`, a hidden issuer's anonymity set
+ * counts only keys the wallet knows (`knownIssuers`, `publishedIssuerSetRoot`). Which credentials
+ * can answer (schema, expiry, revocation, set membership) is decided after the guard and before
+ * the statement's truth, with one refusal for all of them.
  *
  * Platform-neutral: the proving function is injected (wallet/node.ts gives Node's `prove`).
  */
@@ -128,7 +137,7 @@ export interface ConsentQuestion {
   /** The as-of date (YYYY-MM-DD) and where the answer goes. */
   asOf: string;
   responseUrl?: string;
-  /** When the issuer is hidden: how many keys the verifier's set holds for the schema (the anonymity set). */
+  /** When the issuer is hidden: how many keys of the verifier's set for the schema, valid on the as-of day, this wallet knows on its own (the anonymity set). */
   issuerSetSize?: number;
 }
 
