@@ -116,6 +116,8 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
     ...(options.auditAnchor ? { auditAnchor: options.auditAnchor } : {}),
   });
   const { verifier } = configured;
+  // The last audit failure /readyz logged, so that a failing probe logs it once.
+  let auditReadinessError: string | undefined;
   // The registry file keeps serving its last valid version when an edit is broken: that is
   // logged (once per distinct error) when a lookup or /readyz notices it, and when it is fixed.
   let fileRegistryError: string | undefined;
@@ -293,8 +295,18 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       return { results };
     },
     health: async () => ({ status: "alive" }),
-    ready: async (_request, reply) => {
-      const checks = await readiness(configured);
+    ready: async (request, reply) => {
+      const checks = await readiness(configured, (error) => {
+        // Once per distinct failure: probes come every few seconds.
+        const facts = errorFacts(error);
+        if (facts["message"] === auditReadinessError) return;
+        auditReadinessError = String(facts["message"]);
+        request.log.error({ audit: "down", err: facts }, "audit log not usable");
+      });
+      if (checks["audit"] === "ok" && auditReadinessError !== undefined) {
+        auditReadinessError = undefined;
+        request.log.info({ audit: "up" }, "audit log usable again");
+      }
       const ready = Object.values(checks).every((v) => v === "ok");
       return reply.code(ready ? 200 : 503).send({ ready, checks });
     },
@@ -445,14 +457,18 @@ const OUTAGES: ReadonlySet<string> = new Set(["STORE_UNAVAILABLE", "REGISTRY_UNA
 /** A host as written in a URL: IPv6 addresses in brackets. */
 const urlHost = (host: string): string => (host.includes(":") && !host.startsWith("[") ? `[${host}]` : host);
 
-/** Readiness of each dependency: "ok" or the reason it cannot be used. */
-async function readiness({ registry, redis, audit }: ConfiguredVerifier): Promise<Record<string, string>> {
+/**
+ * Readiness of each dependency: "ok" or a fixed, generic reason. The probe is unauthenticated, so
+ * a reason never carries an error's text (file paths, errno, hosts); the cause goes to the logs
+ * (`onAuditError` here; the registry's and Redis's where their failures are seen).
+ */
+async function readiness({ registry, redis, audit }: ConfiguredVerifier, onAuditError: (error: unknown) => void): Promise<Record<string, string>> {
   // The pinned verification keys were hash-checked when the verifier was created: a service
   // with broken keys never starts, so a running one has them.
   const checks: Record<string, string> = { keys: "ok" };
   if (registry) {
     await registry.refresh();
-    checks["registry"] = registry.lastError ? `issuer registry not usable: ${registry.lastError.message}` : "ok";
+    checks["registry"] = registry.lastError ? READINESS_REASONS.registry : "ok";
   }
   if (redis) {
     let timer: NodeJS.Timeout | undefined;
@@ -460,10 +476,9 @@ async function readiness({ registry, redis, audit }: ConfiguredVerifier): Promis
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${REDIS_PING_TIMEOUT_MS} ms`)), REDIS_PING_TIMEOUT_MS);
       });
-      const reply = await Promise.race([redis.ping(), timeout]);
-      checks["redis"] = reply === "PONG" ? "ok" : `unexpected PING reply`;
-    } catch (error) {
-      checks["redis"] = `redis unreachable: ${(error as Error).message}`;
+      checks["redis"] = (await Promise.race([redis.ping(), timeout])) === "PONG" ? "ok" : READINESS_REASONS.redis;
+    } catch {
+      checks["redis"] = READINESS_REASONS.redis;
     } finally {
       clearTimeout(timer);
     }
@@ -473,11 +488,19 @@ async function readiness({ registry, redis, audit }: ConfiguredVerifier): Promis
       await audit.log.head();
       checks["audit"] = "ok";
     } catch (error) {
-      checks["audit"] = `audit log not usable: ${(error as Error).message}`;
+      onAuditError(error);
+      checks["audit"] = READINESS_REASONS.audit;
     }
   }
   return checks;
 }
+
+/** The reasons /readyz gives, one per dependency (docs/service.md). */
+const READINESS_REASONS = {
+  registry: "issuer registry unavailable",
+  redis: "challenge store unavailable",
+  audit: "audit log unavailable",
+} as const;
 
 /** HTTP status, stable code and client-safe message of an error raised while handling a request. */
 function classify(error: FastifyError): [number, HttpErrorCode, string] {

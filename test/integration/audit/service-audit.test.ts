@@ -6,7 +6,7 @@
  * entries and the service's logs hold no attributes, proofs or signals; a broken trail withholds
  * results (503 AUDIT_UNAVAILABLE).
  */
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -185,6 +185,25 @@ describe("service audit trail (file)", () => {
       expect(await res.json()).toEqual({ error: { code: "AUDIT_UNAVAILABLE", message: expect.any(String) } });
       const batch = await post(baseC, "/v1/verify-batch", { presentations: [{ format: "nope" }], expected: ["1"] });
       expect(batch.status).toBe(503);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it("/readyz says the audit log is unavailable without its path or errno, which go to the logs", async () => {
+    await mkdir(join(dir, "not-a-file.jsonl"));
+    const [c, baseC] = await start({ file: "not-a-file.jsonl" });
+    try {
+      logs.length = 0;
+      const res = await fetch(`${baseC}/readyz`);
+      expect(res.status).toBe(503);
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({ ready: false, checks: { keys: "ok", audit: "audit log unavailable" } });
+      for (const leak of [dir, "not-a-file", "EISDIR", "cannot read"]) expect(text).not.toContain(leak);
+      await fetch(`${baseC}/readyz`);
+      const logged = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l["msg"] === "audit log not usable");
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatchObject({ audit: "down", err: { code: "AUDIT_LOG_UNAVAILABLE", message: expect.stringContaining("EISDIR") } });
     } finally {
       await c.close();
     }
