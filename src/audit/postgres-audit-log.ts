@@ -312,6 +312,11 @@ export class PostgresAuditLog implements AuditLog {
     return rows.length === 0 ? { size: 0, hash: this.logId } : { size: Number(rows[0]!["size"]), hash: String(rows[0]!["hash"]) };
   }
 
+  async writable(): Promise<void> {
+    await this.#appendable();
+    await this.head();
+  }
+
   async byNullifier(nullifier: string): Promise<AuditRecord[]> {
     return parseRows(await this.#query(`SELECT record FROM medzk_audit_entries WHERE log_id = $1 AND nullifier = $2 ORDER BY seq`, [this.logId, nullifier]));
   }

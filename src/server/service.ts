@@ -485,7 +485,7 @@ async function readiness({ registry, redis, audit }: ConfiguredVerifier, onAudit
   }
   if (audit) {
     try {
-      await audit.log.head();
+      await audit.log.writable();
       checks["audit"] = "ok";
     } catch (error) {
       onAuditError(error);

@@ -58,6 +58,7 @@ describe.skipIf(!available)("PostgresAuditLog", () => {
   it("two instances appending concurrently keep one order and one valid chain", async () => {
     const [a, b] = await Promise.all([PostgresAuditLog.connect(writerUrl, { verifier: AUDIT_VERIFIER }), PostgresAuditLog.connect(writerUrl, { verifier: AUDIT_VERIFIER })]);
     try {
+      await a.writable();
       const appended = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).append(auditInput(i, { requestId: String(i) }))));
       // Every seq exactly once, 0..199: one total order across the two clients.
       expect(appended.map((r) => r.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i));
@@ -143,6 +144,7 @@ describe.skipIf(!available)("PostgresAuditLog", () => {
     const asSuperuser = await PostgresAuditLog.connect(pg.url, { verifier: "f".repeat(64) });
     try {
       expect(await rejectionCodeOf(() => asSuperuser.append(auditInput(0, { verifier: "f".repeat(64) })))).toBe("AUDIT_LOG_UNAVAILABLE");
+      expect(await rejectionCodeOf(() => asSuperuser.writable())).toBe("AUDIT_LOG_UNAVAILABLE");
       // Reading (medzk audit verify) works under any role that may SELECT.
       expect(await asSuperuser.head()).toEqual({ size: 0, hash: asSuperuser.logId });
     } finally {
@@ -155,6 +157,7 @@ describe.skipIf(!available)("PostgresAuditLog", () => {
     const log = await PostgresAuditLog.connect(writerUrl, { verifier: "f".repeat(64) });
     try {
       expect(await rejectionCodeOf(() => log.append(auditInput(0, { verifier: "f".repeat(64) })))).toBe("AUDIT_LOG_UNAVAILABLE");
+      expect(await rejectionCodeOf(() => log.writable())).toBe("AUDIT_LOG_UNAVAILABLE");
     } finally {
       await log.close();
       await withClient(pg.url, async (su) => {

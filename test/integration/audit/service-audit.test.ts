@@ -222,6 +222,18 @@ describe.skipIf(!postgres)("service audit trail (PostgreSQL, two instances)", ()
     await pg?.stop();
   });
 
+  it("is not ready, and withholds results, when connected as a role that could rewrite the log", async () => {
+    const [c, baseC] = await start({ postgres: { url: pg.url } });
+    try {
+      const text = await (await fetch(`${baseC}/readyz`)).text();
+      expect(JSON.parse(text)).toEqual({ ready: false, checks: { keys: "ok", audit: "audit log unavailable" } });
+      expect(text).not.toContain("postgres");
+      expect((await post(baseC, "/v1/verify", { presentation: { format: "nope" }, expected: "1" })).status).toBe(503);
+    } finally {
+      await c.close();
+    }
+  });
+
   it("two instances appending concurrently keep one order and a valid chain", async () => {
     const audit = { postgres: { url: writerUrl }, anchor: { file: "pg-anchors.jsonl" }, checkpointEvery: 8 };
     const [[a, baseA], [b, baseB]] = await Promise.all([start(audit), start(audit)]);
