@@ -16,6 +16,9 @@ import { PostgresAuditLog } from "../../../src/audit/postgres-audit-log.js";
 import { verifyAuditLog } from "../../../src/audit/verify-log.js";
 import { type Presentation, type ProofRequest, auditTrail, generateVerifierKey, prove } from "../../../src/index.js";
 import { holderNullifier } from "../../../src/prover/holder.js";
+import { requestSignatureValid } from "../../../src/core/request.js";
+import { ed25519 } from "@noble/curves/ed25519";
+import { hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
 import { type VerifierService, createVerifierService, parseServiceConfig } from "../../../src/server.js";
 import { type World, clone, makeWorld } from "../../helpers/fixtures.js";
 import { type TestPostgres, hasPostgres, setUpAuditRoles, startPostgres } from "../../helpers/postgres.js";
@@ -26,9 +29,9 @@ let world: World;
 let dir: string;
 const logs: string[] = [];
 
-async function start(audit: unknown): Promise<[VerifierService, string]> {
+async function start(audit: unknown, extra: Record<string, unknown> = {}): Promise<[VerifierService, string]> {
   const config = parseServiceConfig(
-    { listen: { host: "127.0.0.1", port: 0 }, purpose: "claims", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: [world.hospital.publicKey], signingKey: { hex: KEY.privateKey }, audit },
+    { listen: { host: "127.0.0.1", port: 0 }, purpose: "claims", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: [world.hospital.publicKey], signingKey: { hex: KEY.privateKey }, audit, ...extra },
     { baseDir: dir },
   );
   const service = await createVerifierService(config, { logger: { write: (line: string) => void logs.push(line) } });
@@ -187,6 +190,26 @@ describe("service audit trail (file)", () => {
       expect(batch.status).toBe(503);
     } finally {
       await c.close();
+    }
+  });
+
+  it("gives an audit challenge in both issuer modes: the preset's signed request, its issuer set when hidden, and a ticket for its challenge", async () => {
+    for (const hideIssuer of [false, true]) {
+      const [c, baseC] = await start({ file: "audit.jsonl" }, { hideIssuer });
+      try {
+        const res = await post(baseC, "/v1/audit/challenges", { preset: "adult" });
+        expect(res.status).toBe(201);
+        const body = (await res.json()) as { request: ProofRequest; ticket: string; issuerSet?: { root: string } };
+        expect(Object.keys(body).sort()).toEqual(hideIssuer ? ["issuerSet", "request", "ticket"] : ["request", "ticket"]);
+        expect(requestSignatureValid(body.request)).toBe(true);
+        expect(body.request).toMatchObject({ verifier: KEY.publicKey, purpose: "claims", statement: { type: "ageAtLeast", minAge: 18 } });
+        expect(body.request.issuerSet).toBe(body.issuerSet?.root);
+        const signed = (challenge: string) => ed25519.verify(hexToBytes(body.ticket), utf8ToBytes(`medzk-audit-challenge/v1\0${challenge}`), hexToBytes(KEY.publicKey));
+        expect(signed(body.request.challenge)).toBe(true);
+        expect(signed(p1.request.challenge)).toBe(false);
+      } finally {
+        await c.close();
+      }
     }
   });
 
