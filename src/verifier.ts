@@ -43,7 +43,7 @@ export type { Statement, StatementType } from "./statements/registry.js";
 export type { QueryStatement, Predicate, Operator } from "./statements/query.js";
 export type { ProofRequest } from "./core/request.js";
 export type { Presentation, PresentationKey } from "./core/presentation.js";
-export { loadKeys } from "./artifacts/node-source.js";
+export { loadKeys, type LoadKeysOptions } from "./artifacts/node-source.js";
 export { KEY_MANIFEST_FORMAT, type KeySet, type KeyManifest, type KeyManifestEntry } from "./artifacts/key-manifest.js";
 export type { ArtifactFile } from "./artifacts/manifest.js";
 export type { Groth16Proof } from "./core/groth16-proof.js";
