@@ -223,22 +223,24 @@ export class PostgresAuditLog implements AuditLog {
    * a service that could rewrite its own log does not write it. Reads need none of this.
    */
   #appendable(): Promise<void> {
-    this.#ready ??= this.#query(ROLE_CHECK, [])
-      .then(([row]) => {
-        const problem = !row?.["tables"]
-          ? `the audit tables do not exist: run the SQL of postgresAuditSchema (docs/audit.md) as the role that owns them`
-          : row["superuser"] || row["owner"] || row["rewrite"]
-            ? `the PostgreSQL role could rewrite the audit log (a superuser, the tables' owner, or allowed UPDATE, DELETE or TRUNCATE): connect as the writer role of docs/audit.md`
-            : TRIGGERS.some((t) => !(row["triggers"] as string[]).includes(t))
-              ? `the audit tables' triggers are missing or disabled: run the SQL of postgresAuditSchema (docs/audit.md)`
-              : undefined;
-        if (problem !== undefined) throw new MedzkError("AUDIT_LOG_UNAVAILABLE", problem);
-      })
-      .catch((error: unknown) => {
-        this.#ready = undefined;
-        throw error;
-      });
+    this.#ready ??= this.#checkRole().catch((error: unknown) => {
+      this.#ready = undefined;
+      throw error;
+    });
     return this.#ready;
+  }
+
+  /** The check of {@link #appendable}, uncached. */
+  async #checkRole(): Promise<void> {
+    const [row] = await this.#query(ROLE_CHECK, []);
+    const problem = !row?.["tables"]
+      ? `the audit tables do not exist: run the SQL of postgresAuditSchema (docs/audit.md) as the role that owns them`
+      : row["superuser"] || row["owner"] || row["rewrite"]
+        ? `the PostgreSQL role could rewrite the audit log (a superuser, the tables' owner, or allowed UPDATE, DELETE or TRUNCATE): connect as the writer role of docs/audit.md`
+        : TRIGGERS.some((t) => !(row["triggers"] as string[]).includes(t))
+          ? `the audit tables' triggers are missing or disabled: run the SQL of postgresAuditSchema (docs/audit.md)`
+          : undefined;
+    if (problem !== undefined) throw new MedzkError("AUDIT_LOG_UNAVAILABLE", problem);
   }
 
   async #transaction<T>(fn: (client: PgClientLike) => Promise<T>): Promise<T> {
@@ -313,7 +315,9 @@ export class PostgresAuditLog implements AuditLog {
   }
 
   async writable(): Promise<void> {
-    await this.#appendable();
+    // Uncached, unlike the check before appending: /readyz notices a trigger the owner disabled
+    // after this instance's first append.
+    await this.#checkRole();
     await this.head();
   }
 

@@ -150,15 +150,21 @@ describe.skipIf(!available)("PostgresAuditLog", () => {
     } finally {
       await asSuperuser.close();
     }
+    const running = await PostgresAuditLog.connect(writerUrl, { verifier: "f".repeat(64) });
+    await running.append(auditInput(0, { verifier: "f".repeat(64) }));
+    await running.writable();
     await withClient(pg.url, async (su) => {
       await su.query(`SET ROLE ${AUDIT_OWNER}`);
       await su.query(`ALTER TABLE medzk_audit_entries DISABLE TRIGGER medzk_audit_entries_chain`);
     });
     const log = await PostgresAuditLog.connect(writerUrl, { verifier: "f".repeat(64) });
     try {
-      expect(await rejectionCodeOf(() => log.append(auditInput(0, { verifier: "f".repeat(64) })))).toBe("AUDIT_LOG_UNAVAILABLE");
+      // A running instance's readiness notices; a starting one does not append.
+      expect(await rejectionCodeOf(() => running.writable())).toBe("AUDIT_LOG_UNAVAILABLE");
+      expect(await rejectionCodeOf(() => log.append(auditInput(1, { verifier: "f".repeat(64) })))).toBe("AUDIT_LOG_UNAVAILABLE");
       expect(await rejectionCodeOf(() => log.writable())).toBe("AUDIT_LOG_UNAVAILABLE");
     } finally {
+      await running.close();
       await log.close();
       await withClient(pg.url, async (su) => {
         await su.query(`SET ROLE ${AUDIT_OWNER}`);
