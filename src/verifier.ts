@@ -49,7 +49,7 @@ export type { ArtifactFile } from "./artifacts/manifest.js";
 export type { Groth16Proof } from "./core/groth16-proof.js";
 export { FileAuditLog, type FileAuditLogOptions } from "./audit/file-audit-log.js";
 export type { FileLockOptions } from "./audit/file-lock.js";
-export { PostgresAuditLog, type PostgresAuditLogOptions, type PgPoolLike, type PgClientLike } from "./audit/postgres-audit-log.js";
+export { PostgresAuditLog, postgresAuditSchema, type PostgresAuditLogOptions, type PgPoolLike, type PgClientLike } from "./audit/postgres-audit-log.js";
 export { FileCheckpointAnchor } from "./audit/file-anchor.js";
 export type { AuditCheckpoint, AnchoredCheckpoint, CheckpointAnchor } from "./audit/anchor.js";
 export type { AuditLog, AuditHead, AppendedEntry } from "./audit/audit-log.js";
