@@ -82,6 +82,7 @@ it("medzk/chain exports the ledger API", async () => {
   const chain = await import("../../src/chain.js");
   expect(Object.keys(chain).sort()).toMatchInlineSnapshot(`
     [
+      "CHAIN_AUDIT_RESULTS",
       "CHAIN_CIRCUITS",
       "CHAIN_RESULTS",
       "ChainCheckpointAnchor",
@@ -91,6 +92,7 @@ it("medzk/chain exports the ledger API", async () => {
       "VERIFIER_STATUS",
       "addIssuer",
       "addIssuerKey",
+      "chainAuditResult",
       "circuitId",
       "circuitLayout",
       "deployMedzk",
@@ -103,6 +105,7 @@ it("medzk/chain exports the ledger API", async () => {
       "publishRevocationRoot",
       "registerVerifier",
       "revertReason",
+      "rotateVerifierAccount",
       "setIssuerKeyStatus",
       "setVerifierStatus",
       "statementParams",
