@@ -527,8 +527,8 @@ contract MedzkRegistry is AccessControl {
      * Gas the snarkjs verifier needs to finish on any well-formed input of `n` public signals: the
      * pairing of 4 pairs (EIP-1108: 45,000 + 4 × 34,000), one ecMul and one ecAdd per signal
      * (6,000 + 150) and its own work. Its cost does not depend on the values (valid points, fixed
-     * code path): measured 227,836 + 6,754·n... per circuit in test/integration/chain/verify.test.ts,
-     * which checks this bound covers every shipped verifier; the margin is ~10%.
+     * code path): measured about 182,300 + 6,650·n (222,157 gas for 6 signals to 793,799 for 92) in
+     * test/integration/chain/verify.test.ts, which checks this bound covers every shipped verifier.
      */
     uint256 private constant PROOF_GAS_BASE = 250_000;
     uint256 private constant PROOF_GAS_PER_SIGNAL = 7_500;
@@ -660,9 +660,13 @@ contract MedzkRegistry is AccessControl {
      * Anchors checkpoint `index` of a verifier's audit log (the Merkle root of entries fromSeq..toSeq,
      * src/audit), from the verifier's current account while it is active (a suspended verifier's
      * account may be the reason it was suspended). Append-only: index is the next one, fromSeq is
-     * the previous toSeq + 1 (0 for the first), and toSeq < 2^64 - 1, so a next checkpoint always
-     * has a fromSeq (toSeq = 2^64 - 1 would make every later anchor overflow: a log closed for good).
+     * the previous toSeq + 1 (0 for the first), and toSeq at most MAX_SEQ: src/audit numbers entries
+     * with JavaScript safe integers, so no real log reaches past it, and the next fromSeq can never
+     * overflow (a checkpoint ending at 2^64 - 1 used to make every later anchor revert: a log closed for good).
      */
+    /// The largest entry number of an audit log: Number.MAX_SAFE_INTEGER, 2^53 - 1 (src/audit).
+    uint64 private constant MAX_SEQ = 2 ** 53 - 1;
+
     function anchorAuditCheckpoint(bytes32 logId, uint64 index, uint64 fromSeq, uint64 toSeq, bytes32 root) external {
         bytes32 owner = _verifierOfLog[logId];
         if (owner == bytes32(0)) revert UnknownLog(logId);
@@ -672,7 +676,7 @@ contract MedzkRegistry is AccessControl {
         Checkpoint[] storage list = _checkpoints[logId];
         uint64 expectedFrom = list.length == 0 ? 0 : list[list.length - 1].toSeq + 1;
         if (index != list.length || fromSeq != expectedFrom) revert CheckpointOutOfOrder(uint64(list.length), expectedFrom);
-        if (toSeq < fromSeq || toSeq == type(uint64).max) revert InvalidCheckpointRange(fromSeq, toSeq);
+        if (toSeq < fromSeq || toSeq > MAX_SEQ) revert InvalidCheckpointRange(fromSeq, toSeq);
         list.push(Checkpoint(fromSeq, toSeq, root, uint64(block.timestamp)));
         emit AuditCheckpointAnchored(logId, index, fromSeq, toSeq, root);
     }
