@@ -22,6 +22,7 @@ import {
   publishRevocationRoot,
   registerVerifier,
   revertReason,
+  rotateVerifierAccount,
   setIssuerKeyStatus,
   setVerifierStatus,
 } from "../../../src/chain.js";
@@ -228,6 +229,67 @@ describe("the registry contract", () => {
     ]);
     expect(all[0]).toEqual(first);
     expect(await chain.client.readContract({ address: registry, abi: medzkRegistryAbi, functionName: "auditCheckpointCount", args: [`0x${logId}`] })).toBe(2n);
+  });
+
+  it("admits only issuer keys of BabyJubJub's prime-order subgroup, as medzk's TypeScript does", async () => {
+    const snap = await chain.snapshot();
+    try {
+      const raw = (ax: bigint, ay: bigint) =>
+        revertName(chain.client.simulateContract({ address: registry, abi: medzkRegistryAbi, functionName: "addIssuerKey", args: [chain.accounts[1]!, ax, ay, 0, 99991231], account: chain.accounts[0]! }).catch((e: Error) => {
+          throw new Error(`reverted: ${revertReason(e) ?? e.message}`);
+        }));
+      const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+      const p = unpackPublicKey(generateIssuerKey().publicKey);
+      // P + (0, -1): on the curve (the point of order 2 added), outside the subgroup.
+      expect(await raw((R - p.x) % R, R - p.y)).toBe("InvalidIssuerKey");
+      expect(await raw(0n, 1n)).toBe("InvalidIssuerKey"); // the identity: in the subgroup, no key
+      expect(await raw(p.x, p.y)).toBe("(no revert)");
+      const hash = await chain.wallet(0).writeContract({ address: registry, abi: medzkRegistryAbi, functionName: "addIssuerKey", args: [chain.accounts[1]!, p.x, p.y, 0, 99991231], chain: null });
+      const { gasUsed } = await chain.client.waitForTransactionReceipt({ hash });
+      console.log(`addIssuerKey with the subgroup check: ${gasUsed} gas`);
+    } finally {
+      await chain.revert(snap);
+    }
+  });
+
+  it("anchors only from an active verifier's current account, rotates that account, and never closes a log", async () => {
+    const snap = await chain.snapshot();
+    try {
+      const logId = bytesToHex(sha256(concatBytes(utf8ToBytes("medzk-audit/v1"), hexToBytes(verifierKey.publicKey))));
+      const at = (i: number) => new ChainCheckpointAnchor(as(i));
+      const cp = async (i: number, index: number, fromSeq: number, toSeq: number) => at(i).anchor({ logId, index, fromSeq, toSeq, root: "ab".repeat(32) });
+      const count = async () => Number(await chain.client.readContract({ address: registry, abi: medzkRegistryAbi, functionName: "auditCheckpointCount", args: [`0x${logId}`] }));
+      const n = await count();
+      const next = n === 0 ? 0 : (await at(3).checkpoints(logId)).at(-1)!.toSeq + 1;
+      // Suspended: its account anchors nothing, and cannot rotate itself away.
+      await setVerifierStatus(admin, verifierKey.publicKey, "suspended");
+      await expect(cp(3, n, next, next)).rejects.toThrow(/VerifierSuspended/);
+      expect(await revertName(rotateVerifierAccount(as(3), verifierKey.publicKey, chain.accounts[7]!))).toBe("NotVerifierAccount");
+      await setVerifierStatus(admin, verifierKey.publicKey, "active");
+      // A checkpoint ending at 2^64 - 1 (below medzk's TypeScript checks, straight to the contract) is refused.
+      const max = 2n ** 64n - 1n;
+      const raw = (toSeq: bigint) =>
+        revertName(chain.client.simulateContract({ address: registry, abi: medzkRegistryAbi, functionName: "anchorAuditCheckpoint", args: [`0x${logId}`, BigInt(n), BigInt(next), toSeq, `0x${"ab".repeat(32)}`], account: chain.accounts[3]! }).catch((e: Error) => {
+          throw new Error(`reverted: ${revertReason(e) ?? e.message}`);
+        }));
+      expect(await raw(max)).toBe("InvalidCheckpointRange");
+      expect(await raw(2n ** 53n - 1n)).toBe("(no revert)");
+      await cp(3, n, next, next + 1);
+      // Rotation by the current account: the old one is released, the new one acts for the verifier.
+      expect(await revertName(rotateVerifierAccount(as(5), verifierKey.publicKey, chain.accounts[5]!))).toBe("NotVerifierAccount");
+      {
+        await rotateVerifierAccount(as(3), verifierKey.publicKey, chain.accounts[7]!);
+        await expect(cp(3, n, next, next)).rejects.toThrow(/NotLogOwner/);
+        await cp(7, n, next, next);
+        expect(await chain.client.readContract({ address: registry, abi: medzkRegistryAbi, functionName: "verifierOfAccount", args: [chain.accounts[3]!] })).toBe(`0x${"00".repeat(32)}`);
+        // By the admin (recovery), to an account in use: refused; to a fresh one: done.
+        expect(await revertName(rotateVerifierAccount(admin, verifierKey.publicKey, chain.accounts[7]!))).toBe("AccountInUse");
+        await rotateVerifierAccount(admin, verifierKey.publicKey, chain.accounts[3]!);
+        await cp(3, n + 1, next + 1, next + 1);
+      }
+    } finally {
+      await chain.revert(snap);
+    }
   });
 
   it("computes key ids as the contract does", async () => {
