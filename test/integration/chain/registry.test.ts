@@ -279,13 +279,13 @@ describe("the registry contract", () => {
       expect(await revertName(rotateVerifierAccount(as(5), verifierKey.publicKey, chain.accounts[5]!))).toBe("NotVerifierAccount");
       {
         await rotateVerifierAccount(as(3), verifierKey.publicKey, chain.accounts[7]!);
-        await expect(cp(3, n, next, next)).rejects.toThrow(/NotLogOwner/);
-        await cp(7, n, next, next);
+        await expect(cp(3, n + 1, next + 2, next + 2)).rejects.toThrow(/NotLogOwner/);
+        await cp(7, n + 1, next + 2, next + 2);
         expect(await chain.client.readContract({ address: registry, abi: medzkRegistryAbi, functionName: "verifierOfAccount", args: [chain.accounts[3]!] })).toBe(`0x${"00".repeat(32)}`);
         // By the admin (recovery), to an account in use: refused; to a fresh one: done.
         expect(await revertName(rotateVerifierAccount(admin, verifierKey.publicKey, chain.accounts[7]!))).toBe("AccountInUse");
         await rotateVerifierAccount(admin, verifierKey.publicKey, chain.accounts[3]!);
-        await cp(3, n + 1, next + 1, next + 1);
+        await cp(3, n + 2, next + 3, next + 3);
       }
     } finally {
       await chain.revert(snap);
