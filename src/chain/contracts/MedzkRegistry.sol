@@ -471,6 +471,8 @@ contract MedzkRegistry is AccessControl {
         Circuit storage c = _circuit(circuitId, params.length);
         Layout memory layout = c.layout;
         _checkItems(layout, verifierKey, params, proofs, signals);
+        // As for one proof: a precompile call that runs out of gas fails like a false proof would.
+        _requireGas(BATCH_GAS_BASE + PROOF_GAS_PER_SIGNAL * layout.nSignals + BATCH_GAS_PER_ITEM * proofs.length);
         uint8 outcome = Bn254.batchVerify(c.vkData, layout.nSignals, proofs, signals, keccak256(msg.data));
         if (outcome == Bn254.BATCH_BAD_INPUT) revert PairingInputInvalid();
         if (outcome != Bn254.BATCH_VALID) revert BatchProofInvalid();
@@ -532,6 +534,13 @@ contract MedzkRegistry is AccessControl {
      */
     uint256 private constant PROOF_GAS_BASE = 250_000;
     uint256 private constant PROOF_GAS_PER_SIGNAL = 7_500;
+    /**
+     * What the batch check needs after the registry checks: 3 fixed pairings and the base pairing
+     * cost, one ecMul per signal, and per item one pairing, two ecMuls, an ecAdd and its
+     * bookkeeping (about 64,000 measured, docs/ledger.md's gas table).
+     */
+    uint256 private constant BATCH_GAS_BASE = 150_000;
+    uint256 private constant BATCH_GAS_PER_ITEM = 75_000;
 
     /// Too little gas was left to give the proof's verifier what it needs to finish: nothing was judged.
     error InsufficientGasForProof(uint256 needed, uint256 left);
@@ -554,12 +563,20 @@ contract MedzkRegistry is AccessControl {
         bytes memory input = abi.encodePacked(c.selector, proof, signals);
         address target = c.verifier;
         uint256 need = PROOF_GAS_BASE + PROOF_GAS_PER_SIGNAL * signals.length;
-        // need·64/63 reaches the callee, plus the call's own cost (cold account access, 2,600, and memory).
-        uint256 left = gasleft();
-        if (left < need + need / 63 + 10_000) revert InsufficientGasForProof(need + need / 63 + 10_000, left);
+        _requireGas(need);
         (bool ok, bytes memory out) = target.staticcall{gas: need}(input);
         if (!ok || out.length != 32) revert ProofCheckFailed(circuitId);
         return abi.decode(out, (uint256)) == 1 ? Result.Accepted : Result.ProofInvalid;
+    }
+
+    /**
+     * Reverts InsufficientGasForProof unless `need` gas can still be given to a call: EIP-150
+     * forwards at most 63/64 of what is left, and the call itself costs up to ~10,000 (cold account
+     * access 2,600, memory).
+     */
+    function _requireGas(uint256 need) private view {
+        uint256 want = need + need / 63 + 10_000;
+        if (gasleft() < want) revert InsufficientGasForProof(want, gasleft());
     }
 
     function _circuit(bytes32 circuitId, uint256 nParams) private view returns (Circuit storage c) {

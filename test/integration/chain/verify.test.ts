@@ -5,7 +5,7 @@
  * accepts what single verification accepts, refuses a batch with one false proof or one refused item.
  */
 import { hexToBytes } from "@noble/hashes/utils";
-import { type Address, createPublicClient, custom, encodeFunctionData } from "viem";
+import { type Address, type Hex, createPublicClient, custom, decodeErrorResult, encodeFunctionData } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   CHAIN_AUDIT_RESULTS,
@@ -46,6 +46,13 @@ const key = generateVerifierKey();
 let age: Presentation[];
 let coverage: Presentation;
 const as = (i: number): ChainWriter => ({ client: chain.client, wallet: chain.wallet(i), registry });
+
+/** The registry error a failed call reverted with ("reverted" when it carries none, as when it ran out of gas). */
+function revertedWith(error: unknown): string {
+  const data = /return data: (0x[0-9a-f]+)/i.exec((error as Error).message)?.[1];
+  if (!data) return "reverted";
+  return decodeErrorResult({ abi: medzkRegistryAbi, data: data as Hex }).errorName;
+}
 
 /** The contract's result for a presentation's (possibly tampered) call, without sending a transaction. */
 async function simulate(call: ReturnType<typeof presentationCall>, account = chain.accounts[3]!): Promise<string> {
@@ -242,11 +249,7 @@ describe("a proof is judged only by a verifier call that had its gas", () => {
   it("reverts, never records ProofInvalid, for an honest proof sent with any gas limit", async () => {
     const call = presentationCall(age[0]!, age[0]!.request);
     const data = encodeFunctionData({ abi: medzkRegistryAbi, functionName: "verifyPresentation", args: [call.circuitId, call.params, call.proof, call.signals] });
-    const run = (gas: bigint) =>
-      chain.client.call({ to: registry, data, account: chain.accounts[3]!, gas }).then(
-        ({ data: out }) => CHAIN_RESULTS[Number(BigInt(out!))]!,
-        (error: unknown) => (/0x03a274ac/.test(String((error as Error).message) + JSON.stringify((error as { cause?: unknown }).cause ?? "")) ? "InsufficientGasForProof" : "reverted"),
-      );
+    const run = (gas: bigint) => chain.client.call({ to: registry, data, account: chain.accounts[3]!, gas }).then(({ data: out }) => CHAIN_RESULTS[Number(BigInt(out!))]!, revertedWith);
     const enough = await chain.client.estimateGas({ to: registry, data, account: chain.accounts[3]! });
     // Across the old window (about 255k-315k: the verifier's pairing ran out of gas and returned
     // false, recorded as ProofInvalid), just under the estimate, and at it.
@@ -256,6 +259,16 @@ describe("a proof is judged only by a verifier call that had its gas", () => {
     expect(outcomes.slice(0, -1).every((o) => o === "InsufficientGasForProof" || o === "reverted")).toBe(true);
     expect(outcomes).not.toContain("ProofInvalid");
     expect(await chain.client.readContract({ address: registry, abi: medzkRegistryAbi, functionName: "answered", args: [`0x${key.publicKey}`, BigInt(age[0]!.request.challenge)] })).toBe(false);
+  });
+
+  it("refuses a batch of honest proofs for lack of gas, never as a false proof", async () => {
+    const calls = age.slice(0, 2).map((p) => presentationCall(p, p.request));
+    const data = encodeFunctionData({ abi: medzkRegistryAbi, functionName: "verifyPresentations", args: [calls[0]!.circuitId, calls[0]!.params, calls.map((c) => c.proof), calls.flatMap((c) => c.signals)] });
+    const enough = await chain.client.estimateGas({ to: registry, data, account: chain.accounts[3]! });
+    const limits = [0.55, 0.65, 0.75, 0.85, 0.95].map((f) => BigInt(Math.round(Number(enough) * f)));
+    const outcomes = await Promise.all(limits.map((gas) => chain.client.call({ to: registry, data, account: chain.accounts[3]!, gas }).then(() => "Accepted", revertedWith)));
+    expect(outcomes.every((o) => o === "InsufficientGasForProof" || o === "reverted")).toBe(true);
+    expect(outcomes).toContain("InsufficientGasForProof");
   });
 
   it("the gas the contract gives each verifier covers what every shipped verifier uses", async () => {
