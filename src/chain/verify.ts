@@ -16,6 +16,7 @@
  * set) equal to the request's. The statement parameters sent to the contract come from that
  * request. A presentation that fails is refused with the verifier's code and nothing is sent.
  */
+import { equalBytes } from "@noble/curves/abstract/utils";
 import type { Abi } from "viem";
 import { shippedKeyId } from "../artifacts/key-manifest.js";
 import { MedzkError, type VerifyError, type VerifyErrorCode } from "../core/errors.js";
@@ -155,10 +156,6 @@ async function writerVerifierKey(writer: ChainWriter): Promise<string> {
   return key.slice(2).toLowerCase();
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
 /**
  * The off-chain verifier's checks of a presentation against the caller's own request, before any
  * transaction (src/verifier/steps.ts): parse, the echoed request identical to the caller's,
@@ -169,7 +166,7 @@ function precheck(presentation: unknown, own: ProofRequest, now: number): Presen
   try {
     // parseStep checks the proof strictly; the contract takes it in snarkjs's calldata order (proofWords).
     const { request, key, publicSignals } = parseStep(presentation);
-    if (request.signature !== own.signature || !sameBytes(requestSigningInput(request), requestSigningInput(own))) {
+    if (request.signature !== own.signature || !equalBytes(requestSigningInput(request), requestSigningInput(own))) {
       refuse("REQUEST_MISMATCH", "the presentation answers a different request than the one expected");
     }
     if (now >= tryParseInstant(own.expiresAt)!) refuse("REQUEST_EXPIRED", `the request expired at ${own.expiresAt}`);
