@@ -50,7 +50,7 @@ async function gasOf(to, data, from) {
 const single = [];
 for (const [type, statement] of Object.entries(STATEMENTS)) {
   const p = await presentationOf(statement);
-  const call = presentationCall(p);
+  const call = presentationCall(p, p.request);
   const bare = await gasOf(
     deployment.verifiers[call.circuit],
     encodeFunctionData({ abi: groth16VerifierAbi.map((f) => ({ ...f, inputs: f.inputs.map((i) => (i.name === "_pubSignals" ? { ...i, type: `uint256[${call.signals.length}]` } : i)) })), functionName: "verifyProof", args: [call.proof.slice(0, 2), [call.proof.slice(2, 4), call.proof.slice(4, 6)], call.proof.slice(6), call.signals] }),
@@ -62,7 +62,7 @@ for (const [type, statement] of Object.entries(STATEMENTS)) {
 
 const batchPresentations = [];
 for (let i = 0; i < BATCH; i++) batchPresentations.push(await presentationOf(STATEMENTS.ageAtLeast));
-const calls = batchPresentations.map((p) => presentationCall(p));
+const calls = batchPresentations.map((p) => presentationCall(p, p.request));
 const batchData = (items) =>
   encodeFunctionData({ abi: medzkRegistryAbi, functionName: "verifyPresentations", args: [items[0].circuitId, items[0].params, items.map((c) => c.proof), items.flatMap((c) => c.signals)] });
 // Half the batch first, in a snapshot (reverted, so the full batch's challenges are unspent): the

@@ -35,6 +35,7 @@ import {
   ChainVerifierDirectory,
   addIssuer,
   addIssuerKey,
+  chainAuditResult,
   deployMedzk,
   publishRevocationRoot,
   registerVerifier,
@@ -81,17 +82,22 @@ const record = await issueCredential(hospital, { schema: "patient-record/v1", ho
 const verifier = createVerifier({ trustedIssuers: [], issuers: new ChainIssuerRegistry({ client, registry, ttlMs: 0 }), key: verifierKey, purpose: "claims" });
 const ask = () => verifier.createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });
 const answer = (request) => prove({ credential: record, holder: patient, request, revocation: revocations.publish() });
-const presentation = await answer(ask());
+// The insurer keeps each request it issues: on chain it verifies an answer only against its own copy.
+const asked = ask();
+const presentation = await answer(asked);
 step("the patient proved \"at least 18\" (nothing else about the record leaves the wallet)");
 // The insurer's audit trail: a hash-chained file log, its checkpoints anchored in the registry.
 const log = new FileAuditLog(join(await mkdtemp(join(tmpdir(), "medzk-ledger-")), "audit.jsonl"), { verifier: verifierKey.publicKey });
 const chainAnchor = new ChainCheckpointAnchor(insurerWriter);
 const record$ = (request, result, nullifier) =>
   log.append({ time: new Date().toISOString(), verifier: verifierKey.publicKey, purpose: "claims", preset: "adult", statement: request.statement, result, nullifier, requestId: request.challenge });
-const onChain = await verifyOnChain(insurerWriter, presentation);
-await record$(presentation.request, onChain.result === "Accepted" ? "OK" : onChain.result, onChain.nullifier);
+const onChain = await verifyOnChain(insurerWriter, presentation, { expected: asked });
+// One mapping from chain results to audit codes (chainAuditResult): "OK", or the off-chain verifier's code.
+await record$(asked, chainAuditResult(onChain), onChain.result === "Accepted" ? onChain.nullifier : null);
 step(`on chain: ${onChain.result}, nullifier ${onChain.nullifier.slice(0, 12)}…, tx ${onChain.txHash.slice(0, 18)}…`);
-step(`on chain, the same presentation again: ${(await verifyOnChain(insurerWriter, presentation)).result}`);
+const replay = await verifyOnChain(insurerWriter, presentation, { expected: asked });
+await record$(asked, chainAuditResult(replay), null);
+step(`on chain, the same presentation again: ${replay.result} (audit: ${chainAuditResult(replay)})`);
 const second = await answer(ask());
 const offChain = await verifier.verify(second);
 await record$(second.request, offChain.ok ? "OK" : offChain.error.code, offChain.ok ? offChain.nullifier : null);
@@ -112,7 +118,8 @@ step(`the patient's wallet sees: ${mine.items.map((i) => `${i.time.slice(11, 19)
 if (!audit.ok || mine.items.length !== 2 || mine.problems.length !== 0) process.exitCode = 1;
 
 // ---- revocation: the hospital publishes a new root from its own account ----
-const stale = await answer(ask());
+const staleRequest = ask();
+const stale = await answer(staleRequest);
 revocations.revoke(record.revocationSlot);
 await publishRevocationRoot(hospitalWriter, revocations.publish().root);
 step("St Mary's revoked the record and published the new root on chain");
@@ -120,16 +127,18 @@ const refused = await answer(ask()).then(() => "proved", (error) => error.code);
 step(`the patient tries again: ${refused} (the wallet cannot prove against the new root)`);
 await provider.request({ method: "evm_increaseTime", params: [601] });
 await provider.request({ method: "evm_mine" });
-step(`a proof against the old root, after maxRootAge: ${(await verifyOnChain(insurerWriter, stale)).result}`);
+step(`a proof against the old root, after maxRootAge: ${(await verifyOnChain(insurerWriter, stale, { expected: staleRequest })).result}`);
 
 // ---- a batch: one pairing check for four presentations ----
 const others = [];
+const otherRequests = [];
 for (let i = 0; i < 4; i++) {
   const holder = createHolder();
   const credential = await issueCredential(hospital, { schema: "patient-record/v1", holder: holder.commitment, attributes: { dateOfBirth: "1985-01-0" + (i + 1) }, revocation: revocations });
-  others.push(await prove({ credential, holder, request: ask(), revocation: revocations.publish() }));
+  otherRequests.push(ask());
+  others.push(await prove({ credential, holder, request: otherRequests[i], revocation: revocations.publish() }));
 }
-const batch = await verifyBatchOnChain(insurerWriter, others);
+const batch = await verifyBatchOnChain(insurerWriter, others, { expected: otherRequests });
 const receipt = await client.getTransactionReceipt({ hash: batch[0].txHash });
 step(`a batch of ${batch.length} verified with one pairing check: ${batch.map((e) => e.result).join(", ")} (${receipt.gasUsed} gas, ${receipt.gasUsed / BigInt(batch.length)} each)`);
 step("done: on chain are keys, roots, scopes, nullifiers and result codes; no attribute, no proof input, no name of a patient");

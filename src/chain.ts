@@ -8,9 +8,12 @@ export type { Address, ChainReader, ChainWallet, ChainWriter } from "./chain/cli
 export { revertReason } from "./chain/client.js";
 export { type ChainLayout, type PresentationCall, CHAIN_CIRCUITS, circuitId, circuitLayout, keyIdOf, presentationCall, proofWords, statementParams, verificationKeyBytes } from "./chain/codec.js";
 export { type DeployOptions, type MedzkDeployment, deployMedzk } from "./chain/deploy.js";
-export { KEY_STATUS, VERIFIER_STATUS, addIssuer, addIssuerKey, publishIssuerSet, publishRevocationRoot, registerVerifier, setIssuerKeyStatus, setVerifierStatus } from "./chain/admin.js";
+export { KEY_STATUS, VERIFIER_STATUS, addIssuer, addIssuerKey, publishIssuerSet, publishRevocationRoot, registerVerifier, rotateVerifierAccount, setIssuerKeyStatus, setVerifierStatus } from "./chain/admin.js";
 export type { IssuerSet, IssuerSetMember } from "./core/issuer-set.js";
-export { type ChainResult, type ChainVerification, CHAIN_RESULTS, verifyBatchOnChain, verifyOnChain } from "./chain/verify.js";
+export {
+  type ChainOutcome, type ChainRefusal, type ChainResult, type ChainVerification, type ChainVerifyBatchOptions, type ChainVerifyOptions,
+  CHAIN_AUDIT_RESULTS, CHAIN_RESULTS, chainAuditResult, verifyBatchOnChain, verifyOnChain,
+} from "./chain/verify.js";
 export { type ChainIssuerRegistryOptions, ChainIssuerRegistry } from "./chain/issuer-registry.js";
 export { type ChainTrustedVerifier, type ChainVerifierDirectoryOptions, ChainVerifierDirectory } from "./chain/verifier-directory.js";
 export { type ChainAnchoredCheckpoint, type ChainAuditCheckpoint, ChainCheckpointAnchor } from "./chain/checkpoint-anchor.js";

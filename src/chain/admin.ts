@@ -115,3 +115,14 @@ export async function setVerifierStatus(writer: ChainWriter, publicKey: string, 
   const { hash } = await send(writer, "setVerifierStatus", [`0x${assertHex(publicKey, "publicKey", 32)}`, code]);
   return hash;
 }
+
+/**
+ * Moves a verifier to a new account (MedzkRegistry.rotateVerifierAccount): from then on only
+ * `account` verifies and anchors for it, and the old one is released. Sent by the verifier's
+ * current account while it is active (routine rotation), or by VERIFIER_ADMIN_ROLE (recovering a
+ * lost or stolen account: suspend the verifier first, rotate, then reactivate it).
+ */
+export async function rotateVerifierAccount(writer: ChainWriter, publicKey: string, account: Address): Promise<Hex> {
+  const { hash } = await send(writer, "rotateVerifierAccount", [`0x${assertHex(publicKey, "publicKey", 32)}`, address(account, "account")]);
+  return hash;
+}

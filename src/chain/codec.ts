@@ -11,6 +11,7 @@ import { verificationKey } from "../artifacts/manifest.js";
 import { MedzkError } from "../core/errors.js";
 import type { Groth16Proof } from "../core/groth16-proof.js";
 import type { Presentation } from "../core/presentation.js";
+import type { ProofRequest } from "../core/request.js";
 import { BUILTIN_SCHEMAS, schemaIdField } from "../core/schemas.js";
 import type { Statement } from "../core/statement.js";
 import { flattenInputs, statementDefinition } from "../statements/registry.js";
@@ -160,15 +161,17 @@ export interface PresentationCall {
 }
 
 /**
- * The call for a presentation, the parameters taken from its signed request's statement; the
- * hidden-issuer circuit when the request names an issuer set (or `hidden` says so).
+ * The call for a presentation: circuit and statement parameters from `request`, the verifier's
+ * own request (never the copy inside the presentation, which the holder controls); the
+ * hidden-issuer circuit when it names an issuer set. Proof and signals from the presentation,
+ * unchecked: verifyOnChain checks them against the request first, this is the raw encoding.
  */
-export function presentationCall(presentation: Presentation, options: { hidden?: boolean } = {}): PresentationCall {
-  const circuit = circuitFor(presentation.request.statement.type, options.hidden ?? presentation.request.issuerSet !== undefined);
+export function presentationCall(presentation: Presentation, request: ProofRequest): PresentationCall {
+  const circuit = circuitFor(request.statement.type, request.issuerSet !== undefined);
   return {
     circuit,
     circuitId: circuitId(circuit),
-    params: statementParams(circuit, presentation.request.statement),
+    params: statementParams(circuit, request.statement),
     proof: proofWords(presentation.proof),
     signals: presentation.publicSignals.map((s) => BigInt(s)),
   };

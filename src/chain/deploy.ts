@@ -1,18 +1,22 @@
 /**
- * Deploying medzk's contracts: the six snarkjs-generated Groth16 verifiers, the registry, and
- * each circuit's verifier, verification key (for the batch path) and signal layout set in it.
+ * Deploying medzk's contracts: the six snarkjs-generated Groth16 verifiers, the registry's
+ * write-time checks (MedzkRegistryChecks: issuer keys in BabyJubJub's prime-order subgroup, purpose
+ * scopes), the registry, and each circuit's verifier, verification key (for the batch path) and
+ * signal layout set in it.
  */
 import type { Abi, Address, PublicClient } from "viem";
 import { MedzkError } from "../core/errors.js";
 import { type ChainWallet, type ChainWriter, loadViem, send, unavailable } from "./client.js";
 import { CHAIN_CIRCUITS, circuitId, circuitLayout, verificationKeyBytes } from "./codec.js";
-import { groth16VerifierAbi, medzkRegistryAbi } from "./generated/abi.js";
-import { groth16VerifierBytecode, medzkRegistryBytecode } from "./generated/bytecode.js";
+import { groth16VerifierAbi, medzkRegistryAbi, medzkRegistryChecksAbi } from "./generated/abi.js";
+import { groth16VerifierBytecode, medzkRegistryBytecode, medzkRegistryChecksBytecode } from "./generated/bytecode.js";
 
 /** What {@link deployMedzk} deployed. */
 export interface MedzkDeployment {
   /** The MedzkRegistry's address. */
   registry: Address;
+  /** The MedzkRegistryChecks contract the registry calls when an issuer key or a verifier is added. */
+  checks: Address;
   /** Each circuit's Groth16 verifier contract. */
   verifiers: Record<string, Address>;
 }
@@ -55,7 +59,8 @@ export async function deployMedzk(options: DeployOptions): Promise<MedzkDeployme
     verifiers[name] = await deployContract(client, wallet, groth16VerifierAbi as Abi, bytecode);
   }
   const admin = wallet.account.address;
-  const registry = await deployContract(client, wallet, medzkRegistryAbi as Abi, medzkRegistryBytecode, [admin, BigInt(maxRootAge)]);
+  const checks = await deployContract(client, wallet, medzkRegistryChecksAbi as Abi, medzkRegistryChecksBytecode);
+  const registry = await deployContract(client, wallet, medzkRegistryAbi as Abi, medzkRegistryBytecode, [admin, BigInt(maxRootAge), checks]);
   const writer: ChainWriter = { client, wallet, registry };
   const { keccak256, toHex } = await loadViem();
   await send(writer, "grantRole", [keccak256(toHex("medzk.ISSUER_ADMIN")), options.issuerAdmin ?? admin]);
@@ -63,5 +68,5 @@ export async function deployMedzk(options: DeployOptions): Promise<MedzkDeployme
   for (const name of names) {
     await send(writer, "setCircuit", [circuitId(name), verifiers[name], verificationKeyBytes(name), circuitLayout(name)]);
   }
-  return { registry, verifiers };
+  return { registry, checks, verifiers };
 }

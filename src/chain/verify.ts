@@ -1,19 +1,33 @@
 /**
  * Verifying presentations on chain, from a registered verifier's account: one at a time
  * (MedzkRegistry.verifyPresentation, through the circuit's snarkjs verifier) or many of one
- * statement with one pairing check (verifyPresentations). The statement parameters come from the
- * signed request's statement, never from the presentation's own signals.
+ * statement with one pairing check (verifyPresentations).
  *
- * The contract checks what it can see: proof, issuer key or set root, root freshness, statement
- * parameters, scope, as-of day, single use of the challenge. It cannot check the request's Ed25519
- * signature or expiry (no Ed25519 precompile): the calling verifier vouches for the request by
- * sending it from its registered account, exactly as its off-chain verifier does by signing it.
+ * The contract checks what it can see: proof, issuer key or set root, root freshness, the
+ * statement parameters it is sent, scope (one of the caller's purposes), as-of day (the block's
+ * day ± 1), single use of the challenge. It cannot check a request's Ed25519 signature or expiry
+ * (no Ed25519 precompile), nor know which statement the caller asked: the calling verifier vouches
+ * for that by sending from its registered account. So it must vouch only for what it asked: each
+ * call takes the caller's own request (`expected`, the one it issued and kept, never the copy the
+ * holder echoes) and, before any transaction, runs the off-chain verifier's own checks
+ * (src/verifier/steps.ts, src/core/request.ts) against it: its signature by the writer's registered
+ * verifier key, the presentation echoing exactly that request, its expiry, the circuit and key,
+ * and every predictable public signal (statement parameters, as-of day, challenge, scope, issuer
+ * set) equal to the request's. The statement parameters sent to the contract come from that
+ * request. A presentation that fails is refused with the verifier's code and nothing is sent.
  */
+import { equalBytes } from "@noble/curves/abstract/utils";
 import type { Abi } from "viem";
-import { MedzkError } from "../core/errors.js";
-import type { Presentation } from "../core/presentation.js";
-import { type ChainWriter, loadViem, send } from "./client.js";
-import { type Hex, presentationCall } from "./codec.js";
+import { shippedKeyId } from "../artifacts/key-manifest.js";
+import { MedzkError, type VerifyError, type VerifyErrorCode } from "../core/errors.js";
+import { type ProofRequest, parseRequest, requestScope, requestSignatureValid, requestSigningInput, scopeField } from "../core/request.js";
+import { BUILTIN_SCHEMAS } from "../core/schemas.js";
+import { tryParseInstant } from "../core/validate.js";
+import { ISSUER_MODES, STATEMENT_TYPES, statementDefinition } from "../statements/registry.js";
+import { Refusal, refuse } from "../verifier/refusal.js";
+import { checkKey, checkSignals, parseStep } from "../verifier/steps.js";
+import { type ChainWriter, loadViem, read, send } from "./client.js";
+import { type Hex, type PresentationCall, circuitId, proofWords, statementParams } from "./codec.js";
 import { medzkRegistryAbi } from "./generated/abi.js";
 
 /** MedzkRegistry.Result, by number: 0 is "Accepted". */
@@ -36,7 +50,33 @@ export const CHAIN_RESULTS = [
 ] as const;
 export type ChainResult = (typeof CHAIN_RESULTS)[number];
 
-/** One PresentationChecked event. */
+/**
+ * The one mapping from the contract's results to audit result codes (an audit entry's `result`:
+ * "OK" or the code the off-chain verifier gives the same refusal, src/core/errors.ts
+ * VerifyErrorCode), so a verifier's audit log reads the same whether it verified on or off chain.
+ * Where the contract cannot tell two off-chain cases apart it names the nearer one: a revocation
+ * root it does not accept is STALE_REVOCATION_ROOT (never published and replaced too long ago
+ * look the same on chain), a set root it does not accept is STALE_ISSUER_SET.
+ */
+export const CHAIN_AUDIT_RESULTS: Readonly<Record<ChainResult, "OK" | VerifyErrorCode>> = Object.freeze({
+  Accepted: "OK",
+  SignalOutOfField: "NON_CANONICAL_SIGNAL",
+  ScopeMismatch: "SCOPE_MISMATCH",
+  StatementMismatch: "STATEMENT_MISMATCH",
+  AsOfNotCurrent: "AS_OF_MISMATCH",
+  IssuerUnknown: "UNTRUSTED_ISSUER",
+  IssuerKeyRetired: "ISSUER_KEY_RETIRED",
+  IssuerKeyCompromised: "ISSUER_KEY_COMPROMISED",
+  IssuerKeyNotValid: "ISSUER_KEY_NOT_VALID",
+  SchemaNotAllowed: "SCHEMA_NOT_ALLOWED",
+  RevocationRootNotAccepted: "STALE_REVOCATION_ROOT",
+  IssuerSetRootNotAccepted: "STALE_ISSUER_SET",
+  Replayed: "REQUEST_REPLAYED",
+  ProofMalformed: "MALFORMED_PROOF",
+  ProofInvalid: "INVALID_PROOF",
+});
+
+/** One PresentationChecked event: the contract's verdict. */
 export interface ChainVerification {
   result: ChainResult;
   nullifier: string;
@@ -44,22 +84,127 @@ export interface ChainVerification {
   txHash: Hex;
 }
 
+/** A presentation refused before any transaction: it does not answer the caller's own request. Nothing was sent. */
+export interface ChainRefusal {
+  /** Always "NotSent". */
+  result: "NotSent";
+  /** The off-chain verifier's code for the same refusal (REQUEST_MISMATCH, STATEMENT_MISMATCH, REQUEST_EXPIRED, …). */
+  error: VerifyError;
+}
+
+/** What {@link verifyOnChain} resolves with: the contract's verdict, or a refusal before sending. */
+export type ChainOutcome = ChainVerification | ChainRefusal;
+
+/** The audit result code of an outcome: "OK" for "Accepted", else the refusal's code ({@link CHAIN_AUDIT_RESULTS}). */
+export function chainAuditResult(outcome: ChainOutcome): "OK" | VerifyErrorCode {
+  if (outcome.result === "NotSent") return outcome.error.code;
+  const code = CHAIN_AUDIT_RESULTS[outcome.result];
+  if (code === undefined) throw new MedzkError("INVALID_ARGUMENT", `unknown chain result ${JSON.stringify(outcome.result)}`);
+  return code;
+}
+
+/** Options of {@link verifyOnChain}. */
+export interface ChainVerifyOptions {
+  /**
+   * The request the calling verifier issued and is waiting for: its own copy (as createRequest
+   * returned it), never the one inside the presentation. Required.
+   */
+  expected: ProofRequest;
+}
+
+/** Options of {@link verifyBatchOnChain}. */
+export interface ChainVerifyBatchOptions {
+  /** One request per presentation, in the same order: the caller's own copies, all asking one statement in one issuer mode. */
+  expected: readonly ProofRequest[];
+}
+
 async function checkedEvents(logs: Parameters<typeof import("viem").parseEventLogs>[0]["logs"], txHash: Hex): Promise<ChainVerification[]> {
   const { parseEventLogs } = await loadViem();
   return parseEventLogs({ abi: medzkRegistryAbi as Abi, logs, eventName: "PresentationChecked" }).map((log) => {
     const args = (log as unknown as { args: { result: number; nullifier: bigint; statementId: Hex } }).args;
-    return { result: CHAIN_RESULTS[args.result] ?? "ProofInvalid", nullifier: args.nullifier.toString(), statementId: args.statementId, txHash };
+    const result = CHAIN_RESULTS[args.result];
+    if (result === undefined) throw new MedzkError("CHAIN_UNAVAILABLE", `PresentationChecked in ${txHash} carries an unknown result ${args.result}`);
+    return { result, nullifier: args.nullifier.toString(), statementId: args.statementId, txHash };
   });
 }
 
+let shipped: ReadonlyMap<string, { id: string }> | undefined;
+/** The shipped verification keys' ids by circuit (hashed on first use): the keys deployMedzk builds the chain's verifiers from. */
+function shippedKeys(): ReadonlyMap<string, { id: string }> {
+  shipped ??= new Map(STATEMENT_TYPES.flatMap((t) => ISSUER_MODES.map((mode) => statementDefinition(t, mode).circuit)).map((c) => [c, { id: shippedKeyId(c) }]));
+  return shipped;
+}
+
 /**
- * Verifies one presentation on chain from the writer's (a registered verifier's) account. Resolves
- * with the contract's result; only "Accepted" spends the challenge. `hidden`: the presentation uses
- * the hidden-issuer circuit. Throws CHAIN_TRANSACTION_FAILED for a caller error the contract
- * refuses (not a registered verifier, unknown circuit, wrong signal count).
+ * The caller's own request, checked as a caller mistake (it is the caller's, not the holder's):
+ * well-formed (INVALID_REQUEST), validly signed (REQUEST_SIGNATURE_INVALID), by the verifier key
+ * the writer's account acts for on chain (INVALID_ARGUMENT).
  */
-export async function verifyOnChain(writer: ChainWriter, presentation: Presentation, options: { hidden?: boolean } = {}): Promise<ChainVerification> {
-  const call = presentationCall(presentation, options);
+function ownRequest(expected: unknown, name: string, verifierKey: string): ProofRequest {
+  const request = parseRequest(expected, name);
+  if (!requestSignatureValid(request)) throw new MedzkError("REQUEST_SIGNATURE_INVALID", `"${name}" is not validly signed by the verifier key it names`);
+  if (request.verifier !== verifierKey) {
+    throw new MedzkError("INVALID_ARGUMENT", `"${name}" was issued by verifier key ${request.verifier}, but the writer's account acts for ${verifierKey}`);
+  }
+  return request;
+}
+
+/** The verifier key (hex) the writer's account acts for; INVALID_ARGUMENT if it acts for none. */
+async function writerVerifierKey(writer: ChainWriter): Promise<string> {
+  const key = await read<Hex>(writer, "verifierOfAccount", [writer.wallet.account.address]);
+  if (/^0x0{64}$/.test(key)) throw new MedzkError("INVALID_ARGUMENT", `the writer's account ${writer.wallet.account.address} is not a registered verifier's account`);
+  return key.slice(2).toLowerCase();
+}
+
+/**
+ * The off-chain verifier's checks of a presentation against the caller's own request, before any
+ * transaction (src/verifier/steps.ts): parse, the echoed request identical to the caller's,
+ * expiry, circuit and key, every predictable signal. Returns the call, built from the caller's
+ * request, or the refusal.
+ */
+function precheck(presentation: unknown, own: ProofRequest, now: number): PresentationCall | ChainRefusal {
+  try {
+    // parseStep checks the proof strictly; the contract takes it in snarkjs's calldata order (proofWords).
+    const { request, key, publicSignals } = parseStep(presentation);
+    if (request.signature !== own.signature || !equalBytes(requestSigningInput(request), requestSigningInput(own))) {
+      refuse("REQUEST_MISMATCH", "the presentation answers a different request than the one expected");
+    }
+    if (now >= tryParseInstant(own.expiresAt)!) refuse("REQUEST_EXPIRED", `the request expired at ${own.expiresAt}`);
+    const circuit = checkKey(own, key, shippedKeys());
+    const checked = checkSignals(own, publicSignals, (id) => BUILTIN_SCHEMAS[id], scopeField(requestScope(own)));
+    return {
+      circuit,
+      circuitId: circuitId(circuit),
+      params: statementParams(circuit, own.statement),
+      proof: proofWords((presentation as { proof: Parameters<typeof proofWords>[0] }).proof),
+      signals: checked.signals,
+    };
+  } catch (error) {
+    if (error instanceof Refusal) return { result: "NotSent", error: { code: error.code, message: error.message } };
+    throw error;
+  }
+}
+
+function isRefusal(value: PresentationCall | ChainRefusal): value is ChainRefusal {
+  return (value as ChainRefusal).result === "NotSent";
+}
+
+/**
+ * Verifies one presentation (untrusted input) on chain from the writer's (a registered verifier's)
+ * account, against the caller's own request `options.expected`. A presentation that does not
+ * answer that request is refused before any transaction ({@link ChainRefusal}, with the off-chain
+ * verifier's code); otherwise resolves with the contract's result; only "Accepted" spends the
+ * challenge. Throws for caller mistakes: INVALID_REQUEST, REQUEST_SIGNATURE_INVALID,
+ * INVALID_ARGUMENT (the request is another verifier's, or the writer acts for none),
+ * INVALID_STATEMENT (a statement the chain cannot check); CHAIN_TRANSACTION_FAILED when the
+ * contract reverts (not a registered or an active verifier, too little gas to judge the proof:
+ * InsufficientGasForProof); CHAIN_UNAVAILABLE.
+ */
+export async function verifyOnChain(writer: ChainWriter, presentation: unknown, options: ChainVerifyOptions): Promise<ChainOutcome> {
+  const verifierKey = await writerVerifierKey(writer);
+  const own = ownRequest((options as ChainVerifyOptions | undefined)?.expected, "expected", verifierKey);
+  const call = precheck(presentation, own, Date.now());
+  if (isRefusal(call)) return call;
   const receipt = await send(writer, "verifyPresentation", [call.circuitId, call.params, call.proof, call.signals]);
   const [event] = await checkedEvents(receipt.logs as never, receipt.hash);
   if (!event) throw new MedzkError("CHAIN_TRANSACTION_FAILED", `verifyPresentation (${receipt.hash}) emitted no PresentationChecked event`);
@@ -67,20 +212,35 @@ export async function verifyOnChain(writer: ChainWriter, presentation: Presentat
 }
 
 /**
- * Verifies presentations of one statement (the first one's request statement; all must ask the
- * same) with one pairing check. All are accepted, or the call throws CHAIN_TRANSACTION_FAILED:
- * "BatchItemRefused(i, code)" names the first refused item, "BatchProofInvalid" says some proof
- * is false (verify them one by one to find which).
+ * Verifies presentations (untrusted input) of one statement with one pairing check, each against
+ * the caller's own request `options.expected[i]` (all of one statement and issuer mode, or
+ * INVALID_ARGUMENT). Resolves with one outcome per presentation, in order: items that do not
+ * answer their request are refused before sending ({@link ChainRefusal}); the others go in one
+ * transaction and are all accepted, or the call throws CHAIN_TRANSACTION_FAILED:
+ * "BatchItemRefused(i, code)" names the first item the contract refused (i counts the items sent),
+ * "BatchProofInvalid" says some proof is false (verify them one by one to find which).
  */
-export async function verifyBatchOnChain(writer: ChainWriter, presentations: readonly Presentation[], options: { hidden?: boolean } = {}): Promise<ChainVerification[]> {
-  if (presentations.length === 0) throw new MedzkError("INVALID_ARGUMENT", `"presentations" must not be empty`);
-  const calls = presentations.map((p) => presentationCall(p, options));
-  const first = calls[0]!;
-  calls.forEach((c, i) => {
-    if (c.circuitId !== first.circuitId || c.params.join() !== first.params.join()) {
-      throw new MedzkError("INVALID_ARGUMENT", `"presentations[${i}]" answers another statement than presentations[0]`);
+export async function verifyBatchOnChain(writer: ChainWriter, presentations: readonly unknown[], options: ChainVerifyBatchOptions): Promise<ChainOutcome[]> {
+  if (!Array.isArray(presentations) || presentations.length === 0) throw new MedzkError("INVALID_ARGUMENT", `"presentations" must be a non-empty array`);
+  const expected = (options as ChainVerifyBatchOptions | undefined)?.expected;
+  if (!Array.isArray(expected) || expected.length !== presentations.length) {
+    throw new MedzkError("INVALID_ARGUMENT", `"expected" must be an array with one request per presentation (${presentations.length})`);
+  }
+  const verifierKey = await writerVerifierKey(writer);
+  const own = expected.map((e, i) => ownRequest(e, `expected[${i}]`, verifierKey));
+  own.forEach((r, i) => {
+    if (JSON.stringify(r.statement) !== JSON.stringify(own[0]!.statement) || (r.issuerSet === undefined) !== (own[0]!.issuerSet === undefined)) {
+      throw new MedzkError("INVALID_ARGUMENT", `"expected[${i}]" asks another statement or issuer mode than expected[0]: a batch is one statement`);
     }
   });
+  const now = Date.now();
+  const outcomes: Array<PresentationCall | ChainRefusal> = presentations.map((p, i) => precheck(p, own[i]!, now));
+  const calls = outcomes.filter((o): o is PresentationCall => !isRefusal(o));
+  if (calls.length === 0) return outcomes as ChainRefusal[];
+  const first = calls[0]!;
   const receipt = await send(writer, "verifyPresentations", [first.circuitId, first.params, calls.map((c) => c.proof), calls.flatMap((c) => c.signals)]);
-  return checkedEvents(receipt.logs as never, receipt.hash);
+  const events = await checkedEvents(receipt.logs as never, receipt.hash);
+  if (events.length !== calls.length) throw new MedzkError("CHAIN_TRANSACTION_FAILED", `verifyPresentations (${receipt.hash}) emitted ${events.length} events for ${calls.length} items`);
+  let k = 0;
+  return outcomes.map((o) => (isRefusal(o) ? o : events[k++]!));
 }

@@ -84,6 +84,7 @@ it("medzk/chain exports the ledger API", async () => {
   const chain = await import("../../src/chain.js");
   expect(Object.keys(chain).sort()).toMatchInlineSnapshot(`
     [
+      "CHAIN_AUDIT_RESULTS",
       "CHAIN_CIRCUITS",
       "CHAIN_RESULTS",
       "ChainCheckpointAnchor",
@@ -93,6 +94,7 @@ it("medzk/chain exports the ledger API", async () => {
       "VERIFIER_STATUS",
       "addIssuer",
       "addIssuerKey",
+      "chainAuditResult",
       "circuitId",
       "circuitLayout",
       "deployMedzk",
@@ -105,6 +107,7 @@ it("medzk/chain exports the ledger API", async () => {
       "publishRevocationRoot",
       "registerVerifier",
       "revertReason",
+      "rotateVerifierAccount",
       "setIssuerKeyStatus",
       "setVerifierStatus",
       "statementParams",

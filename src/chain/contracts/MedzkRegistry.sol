@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {Bn254} from "./Bn254.sol";
+import {MedzkRegistryChecks} from "./MedzkRegistryChecks.sol";
 
 /**
  * medzk's ledger: who may issue (issuer keys, validity days, status), what they revoked (revocation
@@ -27,7 +28,6 @@ contract MedzkRegistry is AccessControl {
     /// Latest calendar day medzk knows (YYYYMMDD): an open validity end.
     uint32 internal constant OPEN_VALID_UNTIL = 99991231;
     uint256 private constant MAX_PURPOSES = 16;
-    uint256 private constant MAX_PURPOSE_LENGTH = 64;
 
     // ------------------------------------------------------------------ types
 
@@ -199,8 +199,12 @@ contract MedzkRegistry is AccessControl {
     error CheckpointOutOfOrder(uint64 expectedIndex, uint64 expectedFromSeq);
     error InvalidCheckpointRange(uint64 fromSeq, uint64 toSeq);
 
-    constructor(address admin, uint64 maxRootAge_) {
-        if (admin == address(0)) revert ZeroAccount();
+    /// The key and purpose checks run when the registry is written (MedzkRegistryChecks.sol: a separate contract for EIP-170's size limit).
+    MedzkRegistryChecks private immutable _checks;
+
+    constructor(address admin, uint64 maxRootAge_, MedzkRegistryChecks checks) {
+        if (admin == address(0) || address(checks).code.length == 0) revert ZeroAccount();
+        _checks = checks;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         maxRootAge = maxRootAge_;
         emit MaxRootAgeChanged(maxRootAge_);
@@ -234,8 +238,10 @@ contract MedzkRegistry is AccessControl {
     /**
      * Adds a BabyJubJub signing key (affine Ax, Ay: the circuits' issuerAx/issuerAy) to an issuer,
      * accepted from `validFrom` to `validUntil` (YYYYMMDD, inclusive; 0 and OPEN_VALID_UNTIL: open).
-     * NOTE: the key is checked to be on the curve, not to be in the prime-order subgroup; the
-     * circuits' EdDSA verification (circomlib EdDSAPoseidonVerifier) is what binds the key.
+     * The key must be a point of the prime-order subgroup other than the identity, as
+     * core/public-key.ts requires off chain: a point outside it (a subgroup key plus a small-order
+     * point) is on the curve but is no EdDSA-Poseidon key, and once registered it would fail every
+     * credential of its schema later instead of being refused here (BabyJubJub.inSubgroup, once).
      */
     function addIssuerKey(address account, uint256 ax, uint256 ay, uint32 validFrom, uint32 validUntil)
         external
@@ -243,7 +249,7 @@ contract MedzkRegistry is AccessControl {
         returns (bytes32 keyId)
     {
         if (!_issuers[account].exists) revert UnknownIssuer(account);
-        if (!Bn254.onBabyJubJub(ax, ay)) revert InvalidIssuerKey(ax, ay);
+        if (!_checks.issuerKeyValid(ax, ay)) revert InvalidIssuerKey(ax, ay);
         if ((validFrom != 0 && !Bn254.validDay(validFrom)) || !Bn254.validDay(validUntil) || validFrom > validUntil) {
             revert InvalidValidity(validFrom, validUntil);
         }
@@ -303,8 +309,8 @@ contract MedzkRegistry is AccessControl {
     /**
      * Admits a verifier: its Ed25519 request-signing key, the account it calls from, the purposes it
      * asks under ("" for requests without one) and the origins its answers may go to (empty: any).
-     * Each purpose's nullifier scope is derived here exactly as core/request.ts does
-     * (hashToField("scope", "medzk-verifier:<key hex>[/<purpose>]"): SHA-256, first 31 bytes), and
+     * Each purpose's nullifier scope is derived on chain exactly as core/request.ts does
+     * (MedzkRegistryChecks.purposeScope: SHA-256, first 31 bytes), and
      * the audit log id as src/audit does (SHA-256("medzk-audit/v1" || key)).
      */
     function registerVerifier(
@@ -322,15 +328,14 @@ contract MedzkRegistry is AccessControl {
         v.status = VerifierStatus.Active;
         v.account = account;
         v.name = name;
-        string memory base = string.concat("medzk/scope\x00medzk-verifier:", _hex(publicKey));
         for (uint256 i = 0; i < purposes.length; i++) {
-            if (!_validPurpose(purposes[i])) revert InvalidPurpose(i);
+            (bool valid, uint256 scope) = _checks.purposeScope(publicKey, purposes[i]);
+            if (!valid) revert InvalidPurpose(i);
             for (uint256 j = 0; j < i; j++) {
                 if (keccak256(bytes(purposes[j])) == keccak256(bytes(purposes[i]))) revert InvalidPurpose(i);
             }
             v.purposes.push(purposes[i]);
-            string memory scope = bytes(purposes[i]).length == 0 ? base : string.concat(base, "/", purposes[i]);
-            v.scopes.push(uint256(sha256(bytes(scope))) >> 8);
+            v.scopes.push(scope);
         }
         for (uint256 i = 0; i < origins.length; i++) v.origins.push(origins[i]);
         bytes32 logId = sha256(abi.encodePacked("medzk-audit/v1", publicKey));
@@ -347,6 +352,34 @@ contract MedzkRegistry is AccessControl {
         if (status == VerifierStatus.None) revert InvalidVerifierStatus(status);
         v.status = status;
         emit VerifierStatusChanged(publicKey, status);
+    }
+
+    /// A verifier's acting account changed (previous: the account it replaced).
+    event VerifierAccountRotated(bytes32 indexed publicKey, address indexed previous, address indexed account);
+
+    /// Only the verifier's current account (while active) or VERIFIER_ADMIN_ROLE may rotate it.
+    error NotVerifierAccount(address caller, bytes32 publicKey);
+
+    /**
+     * Moves a verifier to a new account: from then on only `account` verifies and anchors its audit
+     * checkpoints for it; the old account is released. Its request key, scopes, log id and status
+     * stay. Authorised by the current account while the verifier is active (routine rotation) or by
+     * VERIFIER_ADMIN_ROLE (recovery of a lost or stolen account, for which the admin first suspends
+     * the verifier: a suspended verifier's own account can no longer rotate it away).
+     */
+    function rotateVerifierAccount(bytes32 publicKey, address account) external {
+        Verifier storage v = _verifiers[publicKey];
+        if (v.status == VerifierStatus.None) revert UnknownVerifier(publicKey);
+        address previous = v.account;
+        if (!hasRole(VERIFIER_ADMIN_ROLE, msg.sender) && !(msg.sender == previous && v.status == VerifierStatus.Active)) {
+            revert NotVerifierAccount(msg.sender, publicKey);
+        }
+        if (account == address(0)) revert ZeroAccount();
+        if (_verifierOfAccount[account] != bytes32(0)) revert AccountInUse(account);
+        delete _verifierOfAccount[previous];
+        _verifierOfAccount[account] = publicKey;
+        v.account = account;
+        emit VerifierAccountRotated(publicKey, previous, account);
     }
 
     // ------------------------------------------------------------------ circuits
@@ -410,7 +443,7 @@ contract MedzkRegistry is AccessControl {
         if (signals.length != layout.nSignals) revert SignalCountMismatch(layout.nSignals, signals.length);
         bytes32 replayKey;
         (result, replayKey) = _check(layout, verifierKey, params, signals);
-        if (result == Result.Accepted) result = _proofResult(c, proof, signals);
+        if (result == Result.Accepted) result = _proofResult(c, circuitId, proof, signals);
         if (result == Result.Accepted) _answered[replayKey] = true;
         emit PresentationChecked(
             verifierKey, circuitId, statementIdOf(circuitId, params), signals[layout.nullifierAt], signals[layout.challengeAt], result
@@ -438,6 +471,8 @@ contract MedzkRegistry is AccessControl {
         Circuit storage c = _circuit(circuitId, params.length);
         Layout memory layout = c.layout;
         _checkItems(layout, verifierKey, params, proofs, signals);
+        // As for one proof: a precompile call that runs out of gas fails like a false proof would.
+        _requireGas(BATCH_GAS_BASE + PROOF_GAS_PER_SIGNAL * layout.nSignals + BATCH_GAS_PER_ITEM * proofs.length);
         uint8 outcome = Bn254.batchVerify(c.vkData, layout.nSignals, proofs, signals, keccak256(msg.data));
         if (outcome == Bn254.BATCH_BAD_INPUT) revert PairingInputInvalid();
         if (outcome != Bn254.BATCH_VALID) revert BatchProofInvalid();
@@ -490,12 +525,58 @@ contract MedzkRegistry is AccessControl {
         if (_verifiers[verifierKey].status != VerifierStatus.Active) revert VerifierSuspended(verifierKey);
     }
 
-    /** The proof through the circuit's snarkjs verifier (which returns false, never reverts, on bad points). */
-    function _proofResult(Circuit storage c, uint256[8] calldata proof, uint256[] calldata signals) private view returns (Result) {
+    /**
+     * Gas the snarkjs verifier needs to finish on any well-formed input of `n` public signals: the
+     * pairing of 4 pairs (EIP-1108: 45,000 + 4 × 34,000), one ecMul and one ecAdd per signal
+     * (6,000 + 150) and its own work. Its cost does not depend on the values (valid points, fixed
+     * code path): measured about 182,300 + 6,650·n (222,157 gas for 6 signals to 793,799 for 92) in
+     * test/integration/chain/verify.test.ts, which checks this bound covers every shipped verifier.
+     */
+    uint256 private constant PROOF_GAS_BASE = 250_000;
+    uint256 private constant PROOF_GAS_PER_SIGNAL = 7_500;
+    /**
+     * What the batch check needs after the registry checks: 3 fixed pairings and the base pairing
+     * cost, one ecMul per signal, and per item one pairing, two ecMuls, an ecAdd and its
+     * bookkeeping (about 64,000 measured, docs/ledger.md's gas table).
+     */
+    uint256 private constant BATCH_GAS_BASE = 150_000;
+    uint256 private constant BATCH_GAS_PER_ITEM = 75_000;
+
+    /// Too little gas was left to give the proof's verifier what it needs to finish: nothing was judged.
+    error InsufficientGasForProof(uint256 needed, uint256 left);
+    /// The proof's verifier call did not complete (it never reverts on any input when it has its gas).
+    error ProofCheckFailed(bytes32 circuitId);
+
+    /**
+     * The proof through the circuit's snarkjs verifier. It returns false, never reverts, on bad
+     * points, and also when one of its precompile calls runs out of gas: so a proof is judged only
+     * by a call that had all the gas it needs. The call gets exactly that (EIP-150: at most 63/64
+     * of what is left is forwarded, hence the check before it); a call that still fails reverts
+     * the transaction, never reads as a false proof.
+     */
+    function _proofResult(Circuit storage c, bytes32 circuitId, uint256[8] calldata proof, uint256[] calldata signals)
+        private
+        view
+        returns (Result)
+    {
         if (!Bn254.proofPointsValid(proof)) return Result.ProofMalformed;
-        (bool ok, bytes memory out) = c.verifier.staticcall(abi.encodePacked(c.selector, proof, signals));
-        if (!ok || out.length != 32 || abi.decode(out, (uint256)) != 1) return Result.ProofInvalid;
-        return Result.Accepted;
+        bytes memory input = abi.encodePacked(c.selector, proof, signals);
+        address target = c.verifier;
+        uint256 need = PROOF_GAS_BASE + PROOF_GAS_PER_SIGNAL * signals.length;
+        _requireGas(need);
+        (bool ok, bytes memory out) = target.staticcall{gas: need}(input);
+        if (!ok || out.length != 32) revert ProofCheckFailed(circuitId);
+        return abi.decode(out, (uint256)) == 1 ? Result.Accepted : Result.ProofInvalid;
+    }
+
+    /**
+     * Reverts InsufficientGasForProof unless `need` gas can still be given to a call: EIP-150
+     * forwards at most 63/64 of what is left, and the call itself costs up to ~10,000 (cold account
+     * access 2,600, memory).
+     */
+    function _requireGas(uint256 need) private view {
+        uint256 want = need + need / 63 + 10_000;
+        if (gasleft() < want) revert InsufficientGasForProof(want, gasleft());
     }
 
     function _circuit(bytes32 circuitId, uint256 nParams) private view returns (Circuit storage c) {
@@ -594,17 +675,25 @@ contract MedzkRegistry is AccessControl {
 
     /**
      * Anchors checkpoint `index` of a verifier's audit log (the Merkle root of entries fromSeq..toSeq,
-     * src/audit), from the verifier's own account. Append-only: index is the next one, fromSeq is the
-     * previous toSeq + 1 (0 for the first).
+     * src/audit), from the verifier's current account while it is active (a suspended verifier's
+     * account may be the reason it was suspended). Append-only: index is the next one, fromSeq is
+     * the previous toSeq + 1 (0 for the first), and toSeq at most MAX_SEQ: src/audit numbers entries
+     * with JavaScript safe integers, so no real log reaches past it, and the next fromSeq can never
+     * overflow (a checkpoint ending at 2^64 - 1 used to make every later anchor revert: a log closed for good).
      */
+    /// The largest entry number of an audit log: Number.MAX_SAFE_INTEGER, 2^53 - 1 (src/audit).
+    uint64 private constant MAX_SEQ = 2 ** 53 - 1;
+
     function anchorAuditCheckpoint(bytes32 logId, uint64 index, uint64 fromSeq, uint64 toSeq, bytes32 root) external {
         bytes32 owner = _verifierOfLog[logId];
         if (owner == bytes32(0)) revert UnknownLog(logId);
-        if (_verifiers[owner].account != msg.sender) revert NotLogOwner(msg.sender, logId);
+        Verifier storage v = _verifiers[owner];
+        if (v.account != msg.sender) revert NotLogOwner(msg.sender, logId);
+        if (v.status != VerifierStatus.Active) revert VerifierSuspended(owner);
         Checkpoint[] storage list = _checkpoints[logId];
         uint64 expectedFrom = list.length == 0 ? 0 : list[list.length - 1].toSeq + 1;
         if (index != list.length || fromSeq != expectedFrom) revert CheckpointOutOfOrder(uint64(list.length), expectedFrom);
-        if (toSeq < fromSeq) revert InvalidCheckpointRange(fromSeq, toSeq);
+        if (toSeq < fromSeq || toSeq > MAX_SEQ) revert InvalidCheckpointRange(fromSeq, toSeq);
         list.push(Checkpoint(fromSeq, toSeq, root, uint64(block.timestamp)));
         emit AuditCheckpointAnchored(logId, index, fromSeq, toSeq, root);
     }
@@ -678,30 +767,6 @@ contract MedzkRegistry is AccessControl {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    /// Lowercase hex of 32 bytes, as core/request.ts spells a verifier key in its scope.
-    function _hex(bytes32 value) private pure returns (string memory) {
-        bytes memory out = new bytes(64);
-        bytes16 digits = "0123456789abcdef";
-        for (uint256 i = 0; i < 32; i++) {
-            out[2 * i] = digits[uint8(value[i]) >> 4];
-            out[2 * i + 1] = digits[uint8(value[i]) & 0x0f];
-        }
-        return string(out);
-    }
-
-    /// "" (requests without a purpose) or core/request.ts checkPurpose: 1-64 of A-Z a-z 0-9 . _ -
-    function _validPurpose(string calldata purpose) private pure returns (bool) {
-        bytes calldata b = bytes(purpose);
-        if (b.length > MAX_PURPOSE_LENGTH) return false;
-        for (uint256 i = 0; i < b.length; i++) {
-            bytes1 ch = b[i];
-            bool ok = (ch >= "A" && ch <= "Z") || (ch >= "a" && ch <= "z") || (ch >= "0" && ch <= "9") || ch == "." || ch == "_"
-                || ch == "-";
-            if (!ok) return false;
-        }
-        return true;
-    }
 
     /**
      * Stores `data` as the code of a new contract (prefixed by a STOP byte so it can never run), to

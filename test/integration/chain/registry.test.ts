@@ -22,6 +22,7 @@ import {
   publishRevocationRoot,
   registerVerifier,
   revertReason,
+  rotateVerifierAccount,
   setIssuerKeyStatus,
   setVerifierStatus,
 } from "../../../src/chain.js";
@@ -30,12 +31,14 @@ import { buildIssuerSet } from "../../../src/core/issuer-set.js";
 import { EMPTY_REVOCATION_ROOT } from "../../../src/core/revocation.js";
 import { unpackPublicKey } from "../../../src/core/public-key.js";
 import { generateIssuerKey, generateVerifierKey } from "../../../src/index.js";
+import { medzkRegistryChecksAbi } from "../../../src/chain/generated/abi.js";
 import { startChain } from "./edr.js";
 
 type Chain = Awaited<ReturnType<typeof startChain>>;
 let chain: Chain;
 let admin: ChainWriter;
 let registry: Address;
+let checks: Address;
 const as = (i: number): ChainWriter => ({ client: chain.client, wallet: chain.wallet(i), registry });
 const hospital = generateIssuerKey();
 const insurer = generateIssuerKey();
@@ -54,7 +57,7 @@ async function revertName(promise: Promise<unknown>): Promise<string> {
 
 beforeAll(async () => {
   chain = await startChain();
-  ({ registry } = await deployMedzk({ client: chain.client, wallet: chain.wallet(0), maxRootAgeSeconds: 3600 }));
+  ({ registry, checks } = await deployMedzk({ client: chain.client, wallet: chain.wallet(0), maxRootAgeSeconds: 3600 }));
   admin = as(0);
   await addIssuer(admin, { account: chain.accounts[1]!, name: "St Elsewhere", schemas: ["patient-record/v1"] });
   await addIssuerKey(admin, { issuer: chain.accounts[1]!, publicKey: hospital.publicKey, validFrom: "2025-01-01" });
@@ -228,6 +231,76 @@ describe("the registry contract", () => {
     ]);
     expect(all[0]).toEqual(first);
     expect(await chain.client.readContract({ address: registry, abi: medzkRegistryAbi, functionName: "auditCheckpointCount", args: [`0x${logId}`] })).toBe(2n);
+  });
+
+  it("admits only issuer keys of BabyJubJub's prime-order subgroup, as medzk's TypeScript does", async () => {
+    const snap = await chain.snapshot();
+    try {
+      const valid = (ax: bigint, ay: bigint) => chain.client.readContract({ address: checks, abi: medzkRegistryChecksAbi, functionName: "issuerKeyValid", args: [ax, ay] });
+      const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+      const keys = [hospital, insurer].map((k) => unpackPublicKey(k.publicKey));
+      const table: Array<[string, bigint, bigint, boolean]> = [
+        ...keys.map((p, i): [string, bigint, bigint, boolean] => [`key ${i}`, p.x, p.y, true]),
+        // P + (0, -1): on the curve (the point of order 2 added), outside the subgroup.
+        ...keys.map((p, i): [string, bigint, bigint, boolean] => [`key ${i} + order-2 point`, (R - p.x) % R, R - p.y, false]),
+        ["the point of order 2", 0n, R - 1n, false],
+        ["the identity (in the subgroup, but no key)", 0n, 1n, false],
+        ["off the curve", 1n, 2n, false],
+      ];
+      for (const [what, x, y, ok] of table) expect([what, await valid(x, y)]).toEqual([what, ok]);
+      // Through the registry: refused by name, and what adding a key costs with the check.
+      const p = unpackPublicKey(generateIssuerKey().publicKey);
+      const raw = await chain.client.simulateContract({ address: registry, abi: medzkRegistryAbi, functionName: "addIssuerKey", args: [chain.accounts[1]!, R - p.x, R - p.y, 0, 99991231], account: chain.accounts[0]! }).then(
+        () => "(no revert)",
+        (e: Error) => revertReason(e),
+      );
+      expect(raw).toMatch(/^InvalidIssuerKey\(/);
+      const hash = await chain.wallet(0).writeContract({ address: registry, abi: medzkRegistryAbi, functionName: "addIssuerKey", args: [chain.accounts[1]!, p.x, p.y, 0, 99991231], chain: null });
+      const { gasUsed } = await chain.client.waitForTransactionReceipt({ hash });
+      console.log(`addIssuerKey with the subgroup check: ${gasUsed} gas`);
+    } finally {
+      await chain.revert(snap);
+    }
+  });
+
+  it("anchors only from an active verifier's current account, rotates that account, and never closes a log", async () => {
+    const snap = await chain.snapshot();
+    try {
+      const logId = bytesToHex(sha256(concatBytes(utf8ToBytes("medzk-audit/v1"), hexToBytes(verifierKey.publicKey))));
+      const at = (i: number) => new ChainCheckpointAnchor(as(i));
+      const cp = async (i: number, index: number, fromSeq: number, toSeq: number) => at(i).anchor({ logId, index, fromSeq, toSeq, root: "ab".repeat(32) });
+      const count = async () => Number(await chain.client.readContract({ address: registry, abi: medzkRegistryAbi, functionName: "auditCheckpointCount", args: [`0x${logId}`] }));
+      const n = await count();
+      const next = n === 0 ? 0 : (await at(3).checkpoints(logId)).at(-1)!.toSeq + 1;
+      // Suspended: its account anchors nothing, and cannot rotate itself away.
+      await setVerifierStatus(admin, verifierKey.publicKey, "suspended");
+      await expect(cp(3, n, next, next)).rejects.toThrow(/VerifierSuspended/);
+      expect(await revertName(rotateVerifierAccount(as(3), verifierKey.publicKey, chain.accounts[7]!))).toBe("NotVerifierAccount");
+      await setVerifierStatus(admin, verifierKey.publicKey, "active");
+      // A checkpoint ending at 2^64 - 1 (below medzk's TypeScript checks, straight to the contract) is refused.
+      const max = 2n ** 64n - 1n;
+      const raw = (toSeq: bigint) =>
+        revertName(chain.client.simulateContract({ address: registry, abi: medzkRegistryAbi, functionName: "anchorAuditCheckpoint", args: [`0x${logId}`, BigInt(n), BigInt(next), toSeq, `0x${"ab".repeat(32)}`], account: chain.accounts[3]! }).catch((e: Error) => {
+          throw new Error(`reverted: ${revertReason(e) ?? e.message}`);
+        }));
+      expect(await raw(max)).toBe("InvalidCheckpointRange");
+      expect(await raw(2n ** 53n - 1n)).toBe("(no revert)");
+      await cp(3, n, next, next + 1);
+      // Rotation by the current account: the old one is released, the new one acts for the verifier.
+      expect(await revertName(rotateVerifierAccount(as(5), verifierKey.publicKey, chain.accounts[5]!))).toBe("NotVerifierAccount");
+      {
+        await rotateVerifierAccount(as(3), verifierKey.publicKey, chain.accounts[7]!);
+        await expect(cp(3, n + 1, next + 2, next + 2)).rejects.toThrow(/NotLogOwner/);
+        await cp(7, n + 1, next + 2, next + 2);
+        expect(await chain.client.readContract({ address: registry, abi: medzkRegistryAbi, functionName: "verifierOfAccount", args: [chain.accounts[3]!] })).toBe(`0x${"00".repeat(32)}`);
+        // By the admin (recovery), to an account in use: refused; to a fresh one: done.
+        expect(await revertName(rotateVerifierAccount(admin, verifierKey.publicKey, chain.accounts[7]!))).toBe("AccountInUse");
+        await rotateVerifierAccount(admin, verifierKey.publicKey, chain.accounts[3]!);
+        await cp(3, n + 2, next + 3, next + 3);
+      }
+    } finally {
+      await chain.revert(snap);
+    }
   });
 
   it("computes key ids as the contract does", async () => {

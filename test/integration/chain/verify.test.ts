@@ -4,15 +4,21 @@
  * status and root freshness from registry state, scope and purpose, and the one-pairing batch:
  * accepts what single verification accepts, refuses a batch with one false proof or one refused item.
  */
-import { type Address, createPublicClient, custom } from "viem";
+import { hexToBytes } from "@noble/hashes/utils";
+import { type Address, type Hex, createPublicClient, custom, decodeErrorResult, encodeFunctionData } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  CHAIN_AUDIT_RESULTS,
   CHAIN_RESULTS,
+  type ChainOutcome,
+  type ChainVerification,
   ChainIssuerRegistry,
   type ChainWriter,
   addIssuer,
   addIssuerKey,
+  chainAuditResult,
   deployMedzk,
+  groth16VerifierAbi,
   medzkRegistryAbi,
   presentationCall,
   publishIssuerSet,
@@ -25,7 +31,9 @@ import {
   verifyOnChain,
 } from "../../../src/chain.js";
 import { EMPTY_REVOCATION_ROOT } from "../../../src/core/revocation.js";
-import { type Presentation, createVerifier, generateVerifierKey } from "../../../src/index.js";
+import { type Presentation, createHolder, createVerifier, generateVerifierKey, issueCredential, prove } from "../../../src/index.js";
+import { groth16VerifierBytecode } from "../../../src/chain/generated/bytecode.js";
+import { signRequest } from "../../../src/verifier/verifier-key.js";
 import { type World, clone, makeWorld, present } from "../../helpers/fixtures.js";
 import { startChain } from "./edr.js";
 
@@ -38,6 +46,13 @@ const key = generateVerifierKey();
 let age: Presentation[];
 let coverage: Presentation;
 const as = (i: number): ChainWriter => ({ client: chain.client, wallet: chain.wallet(i), registry });
+
+/** The registry error a failed call reverted with ("reverted" when it carries none, as when it ran out of gas). */
+function revertedWith(error: unknown): string {
+  const data = /return data: (0x[0-9a-f]+)/i.exec((error as Error).message)?.[1];
+  if (!data) return "reverted";
+  return decodeErrorResult({ abi: medzkRegistryAbi, data: data as Hex }).errorName;
+}
 
 /** The contract's result for a presentation's (possibly tampered) call, without sending a transaction. */
 async function simulate(call: ReturnType<typeof presentationCall>, account = chain.accounts[3]!): Promise<string> {
@@ -72,10 +87,10 @@ describe("verifyPresentation", () => {
   it("accepts a true proof once and refuses its replay", async () => {
     const snap = await chain.snapshot();
     try {
-      const first = await verifyOnChain(verifierWriter, coverage);
+      const first = await verifyOnChain(verifierWriter, coverage, { expected: coverage.request });
       expect(first.result).toBe("Accepted");
-      expect(first.nullifier).toBe(coverage.publicSignals[0]);
-      expect((await verifyOnChain(verifierWriter, coverage)).result).toBe("Replayed");
+      expect((first as ChainVerification).nullifier).toBe(coverage.publicSignals[0]);
+      expect((await verifyOnChain(verifierWriter, coverage, { expected: coverage.request })).result).toBe("Replayed");
     } finally {
       await chain.revert(snap);
     }
@@ -92,7 +107,7 @@ describe("verifyPresentation", () => {
       6: "ProofInvalid", // challenge: a fresh one passes the registry, not the proof
       7: "ScopeMismatch",
     };
-    const base = presentationCall(age[0]!);
+    const base = presentationCall(age[0]!, age[0]!.request);
     expect(await simulate(base)).toBe("Accepted");
     for (let i = 0; i < base.signals.length; i++) {
       const call = clone({ ...base, signals: base.signals.map(String), params: base.params.map(String), proof: base.proof.map(String) });
@@ -114,7 +129,7 @@ describe("verifyPresentation", () => {
   it("follows the registry: key status, schema, root freshness, verifier status", async () => {
     const snap = await chain.snapshot();
     try {
-      const call = presentationCall(age[0]!);
+      const call = presentationCall(age[0]!, age[0]!.request);
       // A new root: the old one is still accepted for maxRootAge (3600 s), then refused.
       await publishRevocationRoot(as(1), "42");
       expect(await simulate(call)).toBe("Accepted");
@@ -127,7 +142,7 @@ describe("verifyPresentation", () => {
       await setIssuerKeyStatus(as(1), world.hospital.publicKey, "compromised");
       expect(await simulate(call)).toBe("IssuerKeyCompromised");
       // The insurer's key may not sign patient records.
-      const insurerSigned = presentationCall(coverage);
+      const insurerSigned = presentationCall(coverage, coverage.request);
       expect(await simulate(insurerSigned)).toBe("Accepted");
       await setVerifierStatus(as(0), key.publicKey, "suspended");
       await expect(simulate(insurerSigned)).rejects.toThrow(/VerifierSuspended/);
@@ -142,7 +157,7 @@ describe("verifyPresentation", () => {
     try {
       // Another registered verifier cannot spend this verifier's presentations: its scopes differ.
       await registerVerifier(as(0), { publicKey: generateVerifierKey().publicKey, account: chain.accounts[5]!, name: "Other" });
-      expect(await simulate(presentationCall(age[0]!), chain.accounts[5]!)).toBe("ScopeMismatch");
+      expect(await simulate(presentationCall(age[0]!, age[0]!.request), chain.accounts[5]!)).toBe("ScopeMismatch");
       await addIssuer(as(0), { account: chain.accounts[6]!, name: "Lab", schemas: ["insurance-coverage/v1"] });
       // (the hospital's key belongs to the hospital; a schema refusal needs a key whose issuer lacks the schema)
       const world2 = await makeWorld();
@@ -150,10 +165,129 @@ describe("verifyPresentation", () => {
       await publishRevocationRoot(as(6), EMPTY_REVOCATION_ROOT);
       const verifier = createVerifier({ trustedIssuers: [world2.hospital.publicKey], key });
       const p = await present(verifier, world2.record, world2.patient, { type: "ageAtLeast", minAge: 18 }, new Date());
-      expect(await simulate(presentationCall(p))).toBe("SchemaNotAllowed");
+      expect(await simulate(presentationCall(p, p.request))).toBe("SchemaNotAllowed");
     } finally {
       await chain.revert(snap);
     }
+  });
+});
+
+describe("verifyOnChain checks the caller's own request before any transaction", () => {
+  /** The outcome, and whether a transaction was sent (automining: one block per transaction). */
+  async function outcomeOf(run: () => Promise<ChainOutcome>): Promise<[string, boolean]> {
+    const before = await chain.client.getBlockNumber();
+    const outcome = await run();
+    return [outcome.result === "NotSent" ? outcome.error.code : outcome.result, (await chain.client.getBlockNumber()) !== before];
+  }
+
+  it("refuses a 10-year-old's \"at least 0\" answer to an \"at least 18\" request, and every other answer to another question", async () => {
+    const snap = await chain.snapshot();
+    try {
+      const verifier = createVerifier({ trustedIssuers: [world.hospital.publicKey], key });
+      const asked = verifier.createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });
+      // The child's record, signed by the registered hospital; the child proves "at least 0" under
+      // the insurer's challenge, as-of day and scope (the request it echoes is re-signed here only
+      // so the prover takes it; the contract never checked that signature either way).
+      const child = createHolder();
+      const tenYearsAgo = `${new Date().getUTCFullYear() - 10}-01-01`;
+      const record = await issueCredential(world.hospital, { schema: "patient-record/v1", holder: child.commitment, attributes: { dateOfBirth: tenYearsAgo } });
+      const { signature: _, ...unsigned } = asked;
+      const atLeast0 = signRequest(hexToBytes(key.privateKey), { ...unsigned, statement: { type: "ageAtLeast", minAge: 0 } });
+      const forged = await prove({ credential: record, holder: child, request: atLeast0 });
+      const expired = signRequest(hexToBytes(key.privateKey), { ...unsigned, expiresAt: new Date(Date.now() - 1000).toISOString() });
+      const other = age[1]!; // a true answer, to another request of the same verifier
+      const cases: Array<[string, unknown, string]> = [
+        ["the forged request echoed", forged, "REQUEST_MISMATCH"],
+        ["the forged proof under the asked request", { ...forged, request: asked }, "STATEMENT_MISMATCH"],
+        ["another request's true answer", other, "REQUEST_MISMATCH"],
+        ["another challenge signal", { ...forged, request: asked, publicSignals: forged.publicSignals.map((v, i) => (i === 6 ? other.publicSignals[6] : v)) }, "CHALLENGE_MISMATCH"],
+        ["a key of another circuit", { ...forged, request: asked, key: { ...forged.key, circuit: "insurance_active" } }, "KEY_MISMATCH"],
+        ["not a presentation", { hello: "chain" }, "MALFORMED_PRESENTATION"],
+      ];
+      for (const [what, presentation, code] of cases) {
+        expect([what, ...(await outcomeOf(() => verifyOnChain(verifierWriter, presentation, { expected: asked })))]).toEqual([what, code, false]);
+      }
+      expect(await outcomeOf(() => verifyOnChain(verifierWriter, { ...forged, request: expired }, { expected: expired }))).toEqual(["REQUEST_EXPIRED", false]);
+      // What verifyOnChain used to send (the statement from the presentation's own request) the
+      // contract accepts; with the asked statement's parameters it refuses.
+      expect(await simulate(presentationCall(forged, forged.request))).toBe("Accepted");
+      expect(await simulate(presentationCall(forged, asked))).toBe("StatementMismatch");
+      // The caller's own request is the caller's responsibility: mistakes throw.
+      await expect(verifyOnChain(verifierWriter, forged, {} as never)).rejects.toMatchObject({ code: "INVALID_REQUEST" });
+      await expect(verifyOnChain(verifierWriter, forged, { expected: { ...atLeast0, signature: asked.signature } })).rejects.toMatchObject({ code: "REQUEST_SIGNATURE_INVALID" });
+      const stranger = createVerifier({ trustedIssuers: [world.hospital.publicKey], key: generateVerifierKey() }).createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });
+      await expect(verifyOnChain(verifierWriter, forged, { expected: stranger })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+      await expect(verifyOnChain(as(9), forged, { expected: asked })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+      // The batch refuses the same items before sending and sends the rest.
+      const batch = await verifyBatchOnChain(verifierWriter, [forged, age[2]!, other], { expected: [asked, age[2]!.request, age[0]!.request] });
+      expect(batch.map((o) => (o.result === "NotSent" ? o.error.code : o.result))).toEqual(["REQUEST_MISMATCH", "Accepted", "REQUEST_MISMATCH"]);
+      await expect(verifyBatchOnChain(verifierWriter, [age[0]!], { expected: [coverage.request] })).resolves.toMatchObject([{ result: "NotSent" }]);
+      await expect(verifyBatchOnChain(verifierWriter, [age[0]!, coverage], { expected: [age[0]!.request, coverage.request] })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    } finally {
+      await chain.revert(snap);
+    }
+  });
+
+  it("maps every chain result to the audit code of the same refusal off chain", async () => {
+    const snap = await chain.snapshot();
+    try {
+      expect(Object.keys(CHAIN_AUDIT_RESULTS)).toEqual([...CHAIN_RESULTS]);
+      const first = await verifyOnChain(verifierWriter, age[3]!, { expected: age[3]!.request });
+      const again = await verifyOnChain(verifierWriter, age[3]!, { expected: age[3]!.request });
+      expect([chainAuditResult(first), chainAuditResult(again)]).toEqual(["OK", "REQUEST_REPLAYED"]);
+      // The off-chain verifier gives the same code for the same replay.
+      const verifier = createVerifier({ trustedIssuers: [world.hospital.publicKey], key });
+      expect(await verifier.verify(age[0]!)).toMatchObject({ ok: true });
+      expect(await verifier.verify(age[0]!)).toMatchObject({ ok: false, error: { code: chainAuditResult(again) } });
+    } finally {
+      await chain.revert(snap);
+    }
+  });
+});
+
+describe("a proof is judged only by a verifier call that had its gas", () => {
+  it("reverts, never records ProofInvalid, for an honest proof sent with any gas limit", async () => {
+    const call = presentationCall(age[0]!, age[0]!.request);
+    const data = encodeFunctionData({ abi: medzkRegistryAbi, functionName: "verifyPresentation", args: [call.circuitId, call.params, call.proof, call.signals] });
+    const run = (gas: bigint) => chain.client.call({ to: registry, data, account: chain.accounts[3]!, gas }).then(({ data: out }) => CHAIN_RESULTS[Number(BigInt(out!))]!, revertedWith);
+    const enough = await chain.client.estimateGas({ to: registry, data, account: chain.accounts[3]! });
+    // Across the old window (about 255k-315k: the verifier's pairing ran out of gas and returned
+    // false, recorded as ProofInvalid), just under the estimate, and at it.
+    const limits = [258_000n, 278_000n, 298_000n, 314_000n, enough - 2_000n, enough];
+    const outcomes = await Promise.all(limits.map(run));
+    expect(outcomes.slice(-1)).toEqual(["Accepted"]);
+    expect(outcomes.slice(0, -1).every((o) => o === "InsufficientGasForProof" || o === "reverted")).toBe(true);
+    expect(outcomes).not.toContain("ProofInvalid");
+    expect(await chain.client.readContract({ address: registry, abi: medzkRegistryAbi, functionName: "answered", args: [`0x${key.publicKey}`, BigInt(age[0]!.request.challenge)] })).toBe(false);
+  });
+
+  it("refuses a batch of honest proofs for lack of gas, never as a false proof", async () => {
+    const calls = age.slice(0, 2).map((p) => presentationCall(p, p.request));
+    const data = encodeFunctionData({ abi: medzkRegistryAbi, functionName: "verifyPresentations", args: [calls[0]!.circuitId, calls[0]!.params, calls.map((c) => c.proof), calls.flatMap((c) => c.signals)] });
+    const enough = await chain.client.estimateGas({ to: registry, data, account: chain.accounts[3]! });
+    const limits = [0.55, 0.65, 0.75, 0.85, 0.95].map((f) => BigInt(Math.round(Number(enough) * f)));
+    const outcomes = await Promise.all(limits.map((gas) => chain.client.call({ to: registry, data, account: chain.accounts[3]!, gas }).then(() => "Accepted", revertedWith)));
+    expect(outcomes.every((o) => o === "InsufficientGasForProof" || o === "reverted")).toBe(true);
+    expect(outcomes).toContain("InsufficientGasForProof");
+  });
+
+  it("the gas the contract gives each verifier covers what every shipped verifier uses", async () => {
+    const call = presentationCall(age[0]!, age[0]!.request);
+    const used: Record<string, number> = {};
+    for (const [circuit, bytecode] of Object.entries(groth16VerifierBytecode)) {
+      const hash = await chain.wallet(0).deployContract({ abi: groth16VerifierAbi, bytecode, chain: null });
+      const address = (await chain.client.waitForTransactionReceipt({ hash })).contractAddress!;
+      const n = (await import("../../../src/chain.js")).circuitLayout(circuit).nSignals;
+      // The verifier's gas does not depend on the values: any in-field signals, a proof of valid points.
+      const abi = groth16VerifierAbi.map((f) => ({ ...f, inputs: f.inputs.map((i) => (i.name === "_pubSignals" ? { ...i, type: `uint256[${n}]` } : i)) }));
+      const data = encodeFunctionData({ abi, functionName: "verifyProof", args: [call.proof.slice(0, 2), [call.proof.slice(2, 4), call.proof.slice(4, 6)], call.proof.slice(6), Array.from({ length: n }, (_, i) => BigInt(i) * 7919n + 1n)] } as never);
+      const total = Number(await chain.client.estimateGas({ to: address, data, account: chain.accounts[0]! }));
+      const calldata = hexToBytes(data.slice(2)).reduce((sum, b) => sum + (b === 0 ? 4 : 16), 0);
+      used[circuit] = total - 21_000 - calldata;
+      // MedzkRegistry.PROOF_GAS_BASE + PROOF_GAS_PER_SIGNAL · n
+      expect([circuit, used[circuit]! <= 250_000 + 7_500 * n]).toEqual([circuit, true]);
+    }
+    console.log("verifier execution gas by circuit:", used);
   });
 });
 
@@ -161,19 +295,19 @@ describe("verifyPresentations (one pairing check)", () => {
   it("accepts a batch of true proofs, each once, with one event each", async () => {
     const snap = await chain.snapshot();
     try {
-      const events = await verifyBatchOnChain(verifierWriter, age);
+      const events = await verifyBatchOnChain(verifierWriter, age, { expected: age.map((p) => p.request) });
       expect(events.map((e) => e.result)).toEqual(["Accepted", "Accepted", "Accepted", "Accepted"]);
-      expect(events.map((e) => e.nullifier)).toEqual(age.map((p) => p.publicSignals[0]));
+      expect(events.map((e) => (e as ChainVerification).nullifier)).toEqual(age.map((p) => p.publicSignals[0]));
       // Single verification agrees, and the batch spent the challenges.
-      expect((await verifyOnChain(verifierWriter, age[2]!)).result).toBe("Replayed");
-      await expect(verifyBatchOnChain(verifierWriter, age.slice(0, 2))).rejects.toThrow(/BatchItemRefused\(0, 12\)/);
+      expect((await verifyOnChain(verifierWriter, age[2]!, { expected: age[2]!.request })).result).toBe("Replayed");
+      await expect(verifyBatchOnChain(verifierWriter, age.slice(0, 2), { expected: age.slice(0, 2).map((p) => p.request) })).rejects.toThrow(/BatchItemRefused\(0, 12\)/);
     } finally {
       await chain.revert(snap);
     }
   });
 
   it("refuses a batch with one false proof, and one with one refused item, naming it", async () => {
-    const calls = age.map((p) => presentationCall(p));
+    const calls = age.map((p) => presentationCall(p, p.request));
     const send = (items: typeof calls) =>
       chain.client.simulateContract({
         address: registry, abi: medzkRegistryAbi, functionName: "verifyPresentations",
@@ -237,11 +371,11 @@ describe("hidden issuer on chain", () => {
       expect(set.members.map((m) => m.publicKey)).toEqual([world.hospital.publicKey]); // the insurer may not issue patient records
       const { prove } = await import("../../../src/index.js");
       const p = await prove({ credential: world.record, holder: world.patient, request: verifier.createRequest({ statement, issuerSet: set.root }), issuerSet: set });
-      const call = presentationCall(p);
+      const call = presentationCall(p, p.request);
       expect(call.circuit).toBe("age_at_least_hidden");
       expect(await simulate(call)).toBe("IssuerSetRootNotAccepted"); // not published yet
       await publishIssuerSet(as(0), set);
-      expect((await verifyOnChain(verifierWriter, p)).result).toBe("Accepted");
+      expect((await verifyOnChain(verifierWriter, p, { expected: p.request })).result).toBe("Accepted");
       expect(await simulate(call)).toBe("Replayed");
       // The set root is the only issuer signal: a tampered one is refused before the proof.
       const tampered = { ...call, signals: call.signals.map((v, i) => (i === 1 ? v + 1n : v)) };
