@@ -92,6 +92,33 @@ function zkeyFile(value: unknown, name: string): ArtifactFile {
   return { path: f.path as string, sha256: assertHex(f.sha256, `${name}.sha256`, 32, FAIL) };
 }
 
+/** The name of a ceremony's `n`th zkey (0: the one `init` made; the beacon's is the last). */
+export const zkeyName = (circuit: string, n: number): string => `${circuit}_${String(n).padStart(4, "0")}.zkey`;
+
+/**
+ * The transcript's chain, from the transcript alone (no file read): at least one contribution,
+ * each numbered in turn and starting from the zkey before it, the beacon (once finalized) from
+ * the last contribution's, every zkey under the name its place gives it. `ceremony verify` checks
+ * this before reading any file; a key set's check repeats it, so a transcript that verify would
+ * refuse (above all one finalized with the beacon alone, whose δ anyone can recompute from the
+ * public beacon) never vouches for a key. Throws CEREMONY_INVALID.
+ */
+export function assertChain(t: CeremonyTranscript): void {
+  if (t.contributions.length === 0) fail(`the ceremony has no contribution: its keys would have none either`);
+  if (t.initial.path !== zkeyName(t.circuit, 0)) fail(`the initial zkey of the transcript names zkey ${t.initial.path}`);
+  let previous = t.initial;
+  for (const [i, a] of t.contributions.entries()) {
+    if (a.index !== i + 1) fail(`attestation ${i + 1} says it is contribution ${a.index}`);
+    if (a.previous !== previous.sha256) fail(`contribution ${a.index} (${a.name}) started from ${a.previous}, not from ${previous.path} (${previous.sha256}): a contribution was skipped, reordered or altered`);
+    if (a.zkey.path !== zkeyName(t.circuit, a.index)) fail(`contribution ${a.index} names zkey ${a.zkey.path}`);
+    previous = a.zkey;
+  }
+  if (t.beacon) {
+    if (t.beacon.previous !== previous.sha256) fail(`the beacon started from ${t.beacon.previous}, not from the last contribution's zkey ${previous.sha256}`);
+    if (t.beacon.zkey.path !== zkeyName(t.circuit, t.contributions.length + 1)) fail(`the beacon names zkey ${t.beacon.zkey.path}`);
+  }
+}
+
 /**
  * Parses `ceremony.json` strictly: unknown or missing keys, bad hashes or names, and a circuit
  * that is not one of this version's refused (CEREMONY_INVALID). A finalized transcript (with a
@@ -150,13 +177,18 @@ export interface KeyToCheck {
   id: string;
   /** The key file's path in the manifest, for messages. */
   path: string;
+  /** SHA-256 of the proving key the manifest pins for the circuit, if it names one. */
+  zkey?: string;
 }
 
 /**
  * Refuses keys that are not the ones their ceremonies made: every circuit needs exactly one
  * finalized transcript of that circuit (matched by name, not by key, so two circuits with as
- * many public signals cannot be swapped), for the same R1CS, naming that key's id. A transcript of
- * a circuit without a key is refused too (INVALID_ARGUMENT: the caller gave the wrong files).
+ * many public signals cannot be swapped), for the same R1CS, with a sound chain
+ * ({@link assertChain}), naming that key's id; a proving key the manifest names must be that
+ * ceremony's final zkey (what finalize copies), so the prover's key comes from the same ceremony.
+ * A transcript of a circuit without a key is refused too (INVALID_ARGUMENT: the caller gave the
+ * wrong files).
  *
  * NOTE: a transcript is trusted here as the one `ceremony verify` accepted (the operator runs it
  * on the ceremony directory, or takes the transcript from whoever did); this check ties the keys
@@ -177,6 +209,7 @@ export function checkCeremonyKeys(keys: readonly KeyToCheck[], transcripts: unkn
     const t = byCircuit.get(key.circuit);
     if (t === undefined) throw new MedzkError("INVALID_ARGUMENT", `no ceremony transcript for circuit "${key.circuit}": give the ceremony.json of each circuit the keys manifest names`);
     if (t.beacon === undefined) fail(`the ceremony of "${key.circuit}" is not finalized: it made no verification key yet`);
+    assertChain(t);
     if (t.r1cs !== key.r1cs) {
       throw new MedzkError("ARTIFACT_INTEGRITY", `the keys manifest gives "${key.circuit}" R1CS ${key.r1cs}, its ceremony was for R1CS ${t.r1cs}`);
     }
@@ -185,6 +218,9 @@ export function checkCeremonyKeys(keys: readonly KeyToCheck[], transcripts: unkn
         "ARTIFACT_INTEGRITY",
         `verification key ${key.path} (id ${key.id}) is not the key the ceremony of "${key.circuit}" exported from its final zkey (id ${t.beacon!.verificationKeyId})`,
       );
+    }
+    if (key.zkey !== undefined && key.zkey !== t.beacon!.zkey.sha256) {
+      throw new MedzkError("ARTIFACT_INTEGRITY", `the proving key the keys manifest pins for "${key.circuit}" (SHA-256 ${key.zkey}) is not the final zkey of the ceremony of "${key.circuit}" (SHA-256 ${t.beacon!.zkey.sha256})`);
     }
   }
   const keyed = new Set(keys.map((k) => k.circuit));

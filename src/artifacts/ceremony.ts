@@ -36,7 +36,7 @@ import { type ArtifactFile, MANIFEST, assertUsableKey, circuitManifest } from ".
 import { fileURLToPath } from "node:url";
 import { defaultDirectory } from "./node-source.js";
 import { KEY_MANIFEST_FORMAT, type KeyManifest, parseKeyManifest } from "./key-manifest.js";
-import { type Attestation, CEREMONY_FORMAT, type CeremonyTranscript, CONTRIBUTOR_NAME, isCeremonyCircuit, parseCeremony } from "./ceremony-transcript.js";
+import { type Attestation, CEREMONY_FORMAT, type CeremonyTranscript, CONTRIBUTOR_NAME, assertChain, isCeremonyCircuit, parseCeremony, zkeyName } from "./ceremony-transcript.js";
 
 /** The transcript's file name in a ceremony directory. */
 export const CEREMONY_FILE = "ceremony.json";
@@ -116,7 +116,6 @@ const writeCeremony = (dir: string, c: CeremonyTranscript) => writeAtomically(jo
 /** The zkey at the end of the transcript: the beacon's, else the last contribution's, else the initial one. */
 const latest = (c: CeremonyTranscript): ArtifactFile => c.beacon?.zkey ?? c.contributions.at(-1)?.zkey ?? c.initial;
 
-const zkeyName = (circuit: string, n: number) => `${circuit}_${String(n).padStart(4, "0")}.zkey`;
 
 // --- inputs: the circuit's R1CS and the committed ptau ------------------------------------------
 
@@ -246,16 +245,8 @@ export async function verifyCeremony(o: VerifyCeremonyOptions): Promise<Ceremony
   const t = await readCeremony(o.dir);
   if ((await checkR1cs(t.circuit, o.r1cs)) !== t.r1cs) fail(`the transcript names R1CS ${t.r1cs}, not ${o.r1cs}'s`);
   if ((await checkPtau(o.ptau, trustedPtau(o.ptauSha256))) !== t.ptau) fail(`the transcript names ptau ${t.ptau}, not ${o.ptau}'s`);
-  if (t.contributions.length === 0) fail(`the ceremony has no contribution: its keys would have none either`);
   // The chain, cheapest first: every link before any file is read.
-  let previous = t.initial;
-  for (const [i, a] of t.contributions.entries()) {
-    if (a.index !== i + 1) fail(`attestation ${i + 1} says it is contribution ${a.index}`);
-    if (a.previous !== previous.sha256) fail(`contribution ${a.index} (${a.name}) started from ${a.previous}, not from ${previous.path} (${previous.sha256}): a contribution was skipped, reordered or altered`);
-    if (a.zkey.path !== zkeyName(t.circuit, a.index)) fail(`contribution ${a.index} names zkey ${a.zkey.path}`);
-    previous = a.zkey;
-  }
-  if (t.beacon && t.beacon.previous !== previous.sha256) fail(`the beacon started from ${t.beacon.previous}, not from the last contribution's zkey ${previous.sha256}`);
+  assertChain(t);
   const files = [t.initial, ...t.contributions.map((a) => a.zkey), ...(t.beacon ? [t.beacon.zkey] : [])];
   const last = files.at(-1)!;
   // Earlier zkeys may have been deleted (they are large); the last one is required. Any present

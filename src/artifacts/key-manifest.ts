@@ -173,7 +173,10 @@ export function checkKeySet(keys: unknown): Map<string, CheckedKey> {
   assertOneCircuitPerKey(checked);
   if (k.ceremonies !== undefined) {
     checkCeremonyKeys(
-      [...checked.values()].map(({ circuit, id }) => ({ circuit, id, r1cs: manifest.circuits[circuit]!.r1cs, path: manifest.circuits[circuit]!.vkey.path })),
+      [...checked.values()].map(({ circuit, id }) => {
+        const entry = manifest.circuits[circuit]!;
+        return { circuit, id, r1cs: entry.r1cs, path: entry.vkey.path, ...(entry.zkey ? { zkey: entry.zkey.sha256 } : {}) };
+      }),
       k.ceremonies,
     );
   }

@@ -236,6 +236,9 @@ describe("production keys are tied to the ceremony that made them", () => {
       contributions: [{ index: 1, name: "Acme Health", previous: zkey(0).sha256, zkey: zkey(1), contributionHash: "ab".repeat(64), at: "2026-06-01T10:00:00.000Z" }],
       beacon: { value: "0102", iterationsExp: 10, previous: zkey(1).sha256, zkey: zkey(2), contributionHash: "cd".repeat(64), at: "2026-06-01T11:00:00.000Z", verificationKeyId: id },
     };
+    // The final zkey is the proving key the manifest pins (finalize copies it there).
+    const proving = manifest.circuits[circuit]?.zkey?.sha256;
+    if (proving !== undefined) t.beacon.zkey.sha256 = proving;
     change(t);
     return t;
   };
@@ -345,6 +348,8 @@ describe("production keys are tied to the ceremony that made them", () => {
       ["two for one circuit", async () => [await writeTranscript(transcript("age_at_least", id)), await writeTranscript(transcript("age_at_least", id))], "INVALID_ARGUMENT", "two ceremony transcripts"],
       ["not finalized", async () => writeTranscript(transcript("age_at_least", id, (t) => delete t.beacon)), "CEREMONY_INVALID", "not finalized"],
       ["finalized without a key id (older transcript)", async () => writeTranscript(transcript("age_at_least", id, (t) => delete t.beacon.verificationKeyId)), "CEREMONY_INVALID", "verificationKeyId"],
+      ["a proving key that is not the ceremony's final zkey", async () => writeTranscript(transcript("age_at_least", id, (t) => (t.beacon.zkey.sha256 = sha256("another zkey")))), "ARTIFACT_INTEGRITY", `is not the final zkey of the ceremony of "age_at_least"`],
+      ["finalized with the beacon alone", async () => writeTranscript(transcript("age_at_least", id, (t) => ((t.contributions = []), (t.beacon.previous = t.initial.sha256), (t.beacon.zkey.path = "age_at_least_0001.zkey")))), "CEREMONY_INVALID", "has no contribution"],
       ["another R1CS", async () => writeTranscript(transcript("age_at_least", id, (t) => (t.r1cs = MANIFEST.circuits["insurance_active"]!.r1cs))), "ARTIFACT_INTEGRITY", "its ceremony was for R1CS"],
       ["a circuit that is a path", async () => writeTranscript(transcript("age_at_least", id, (t) => (t.circuit = "../age_at_least"))), "CEREMONY_INVALID", `"circuit" must be a circuit`],
       ["an unknown key", async () => writeTranscript(transcript("age_at_least", id, (t) => (t.note = 1))), "CEREMONY_INVALID", `unknown property "note"`],

@@ -76,6 +76,36 @@ describe("checkCeremonyKeys", () => {
     ];
     for (const [name, keys, transcripts, code] of cases) expect(() => checkCeremonyKeys(keys, transcripts), name).toThrow(expect.objectContaining({ code }));
   });
+
+  it("refuses a transcript `ceremony verify` would refuse without reading a file: no contribution, a broken chain, misnamed zkeys (table)", () => {
+    // The beacon alone: its contribution is derived from a public value, so anyone can recompute δ
+    // and forge proofs under the key; finalize never writes this and verify refuses it.
+    const beaconOnly = transcript((t) => {
+      t.contributions = [];
+      t.beacon.previous = zkey(0).sha256;
+      t.beacon.zkey = zkey(1);
+    });
+    const cases: Array<[string, Record<string, any>, string]> = [
+      ["finalized with no contribution (the beacon alone)", beaconOnly, "has no contribution"],
+      ["the beacon not from the last contribution", transcript((t) => (t.beacon.previous = hash("9"))), "the beacon started from"],
+      ["a contribution not from the zkey before it", transcript((t) => (t.contributions[0].previous = hash("9"))), "was skipped, reordered or altered"],
+      ["a contribution numbered out of turn", transcript((t) => (t.contributions[0].index = 2)), "says it is contribution 2"],
+      ["a contribution's zkey misnamed", transcript((t) => (t.contributions[0].zkey.path = "age_at_least_0007.zkey")), "names zkey age_at_least_0007.zkey"],
+      ["the initial zkey misnamed", transcript((t) => (t.initial.path = "query_0000.zkey")), "names zkey query_0000.zkey"],
+      ["the final zkey misnamed", transcript((t) => (t.beacon.zkey.path = "query_0002.zkey")), "names zkey query_0002.zkey"],
+    ];
+    for (const [name, t, message] of cases) {
+      expect(() => checkCeremonyKeys([key], [t]), name).toThrow(expect.objectContaining({ code: "CEREMONY_INVALID", message: expect.stringContaining(message) }));
+    }
+  });
+
+  it("a manifest's proving key must be the ceremony's final zkey (the prover's side)", () => {
+    const final = transcript().beacon.zkey.sha256 as string;
+    expect(() => checkCeremonyKeys([{ ...key, zkey: final }], [transcript()])).not.toThrow();
+    expect(() => checkCeremonyKeys([{ ...key, zkey: hash("7") }], [transcript()])).toThrow(
+      expect.objectContaining({ code: "ARTIFACT_INTEGRITY", message: expect.stringContaining(`is not the final zkey of the ceremony of "age_at_least" (SHA-256 ${final})`) }),
+    );
+  });
 });
 
 describe("the ceremony steps never build a file name from a circuit that is not this version's", () => {
