@@ -249,10 +249,9 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       const statement = configured.presets.statement(preset);
       if (statement === undefined) return sendError(request, reply, 400, "UNKNOWN_PRESET", `no preset ${JSON.stringify(preset)}; this verifier has ${presetNames}`);
       if (!config.hideIssuer) return reply.code(201).send({ request: verifier.createRequest({ statement }) });
-      // The set is rebuilt from the trust sources each time (deterministic: every instance gets the
-      // same root), and travels with the request: the wallet proves membership locally.
-      const issuerSet = await verifier.issuerSet({ statement });
-      return reply.code(201).send({ request: verifier.createRequest({ statement, issuerSet: issuerSet.root }), issuerSet });
+      // The set is rebuilt from the trust sources each time, then signed (deterministic: every
+      // instance gets the same root), and travels with the request: the wallet proves membership locally.
+      return reply.code(201).send(await verifier.createHiddenRequest({ statement }));
     },
     verify: async (request, reply) => {
       const { presentation, expected } = request.body as { presentation: unknown; expected: ProofRequest | string };
