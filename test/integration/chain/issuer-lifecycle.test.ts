@@ -244,3 +244,30 @@ describe("an issuer change takes effect at the same moment in key and hidden-iss
     });
   });
 });
+
+describe("on chain, the over-refusal ends when the admin republishes or confirms the set", () => {
+  it("another issuer's revocation ages every set; publishing the unchanged root again confirms it; a set root never published is refused", async () => {
+    const snapshot = await chain.snapshot();
+    try {
+      // An insurer (insurance schema only) revokes: the patient-record set ages too (the contract
+      // counts every issuer), while key mode is untouched.
+      await addIssuer(as(0), { account: chain.accounts[2]!, name: "Acme Health", schemas: ["insurance-coverage/v1"] });
+      await publishRevocationRoot(as(2), EMPTY_REVOCATION_ROOT);
+      const t = await latestTime();
+      await mineAt(t + MAX_AGE_S);
+      expect([await onChain("key"), await onChain("hidden")]).toEqual(["Accepted", "IssuerSetRootNotAccepted"]);
+      // The admin rebuilds the set: nothing changed for patient records, so the same root, confirmed.
+      const rebuilt = await createVerifier({ issuers: startingRegistry(), key }).issuerSet({ statement: STATEMENT });
+      await publishIssuerSet(as(0), rebuilt);
+      expect(await onChain("hidden")).toBe("Accepted");
+      // A key status change refuses it again at once; confirming after it accepts again.
+      await setIssuerKeyStatus(as(0), world.hospital.publicKey, "retired");
+      await setIssuerKeyStatus(as(0), world.hospital.publicKey, "active");
+      expect([await onChain("key"), await onChain("hidden")]).toEqual(["Accepted", "IssuerSetRootNotAccepted"]);
+      await publishIssuerSet(as(0), rebuilt);
+      expect(await onChain("hidden")).toBe("Accepted");
+    } finally {
+      await chain.revert(snapshot);
+    }
+  });
+});
