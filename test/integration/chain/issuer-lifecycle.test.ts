@@ -31,6 +31,7 @@ import {
   type IssuerRecord,
   type IssuerRegistry,
   type Presentation,
+  type ProofRequest,
   type RevocationRoots,
   createVerifier,
   generateIssuerKey,
@@ -81,6 +82,8 @@ let chain: Chain;
 let world: World;
 let registryAddress: `0x${string}`;
 let proofs: { key: Presentation; hidden: Presentation };
+/** The requests the verifier issued for them: what its chain calls are built from. */
+let requests: { key: ProofRequest; hidden: ProofRequest };
 const as = (i: number): ChainWriter => ({ client: chain.client, wallet: chain.wallet(i), registry: registryAddress });
 
 /** The off-chain registry in the state the chain's registry starts in. */
@@ -106,8 +109,9 @@ beforeAll(async () => {
   const maker = createVerifier({ issuers: startingRegistry(), key, requestTtlSeconds: 86_400 });
   const { request, issuerSet } = await maker.createHiddenRequest({ statement: STATEMENT });
   await publishIssuerSet(admin, issuerSet);
+  requests = { key: maker.createRequest({ statement: STATEMENT }), hidden: request };
   proofs = {
-    key: await prove({ credential: world.record, holder: world.patient, request: maker.createRequest({ statement: STATEMENT }) }),
+    key: await prove({ credential: world.record, holder: world.patient, request: requests.key }),
     hidden: await prove({ credential: world.record, holder: world.patient, request, issuerSet }),
   };
 }, 60_000);
@@ -128,7 +132,8 @@ function offChain(registry: IssuerRegistry) {
 
 /** The contract's result for one presentation at the latest block (eth_call, no transaction). */
 async function onChain(mode: "key" | "hidden"): Promise<string> {
-  const call = presentationCall(proofs[mode]);
+  // Typed to take the verifier's own request too, which the calldata is built from where supported.
+  const call = (presentationCall as (p: Presentation, r: ProofRequest) => ReturnType<typeof presentationCall>)(proofs[mode], requests[mode]);
   const { result } = await chain.client.simulateContract({
     address: registryAddress, abi: medzkRegistryAbi, functionName: "verifyPresentation",
     args: [call.circuitId, call.params, call.proof, call.signals], account: chain.accounts[3]!,
