@@ -12,7 +12,7 @@ import { chownSync, existsSync, readdirSync } from "node:fs";
 import { mkdtemp, open } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
-import { FileAuditLog, PostgresAuditLog, generateVerifierKey } from "../dist/index.js";
+import { FileAuditLog, PostgresAuditLog, generateVerifierKey, postgresAuditSchema } from "../dist/index.js";
 
 const QUICK = process.argv.includes("--quick");
 const SERIAL = QUICK ? 200 : 1000;
@@ -96,11 +96,19 @@ if (initdb && postgres) {
     await pool.query("CREATE TABLE bare (seq bigint PRIMARY KEY, record text)");
     const line = JSON.stringify({ entry: entry(0), hash: "00".repeat(32) });
     const bare = await rate(SERIAL, 1, (i) => pool.query("INSERT INTO bare VALUES ($1, $2)", [i, line]));
-    const log = await PostgresAuditLog.connect(url, { verifier });
+    // The roles of docs/audit.md: an owner runs the schema, the log appends as the writer.
+    await pool.query("CREATE ROLE medzk_audit_owner NOLOGIN; CREATE ROLE medzk_audit_writer LOGIN; GRANT USAGE, CREATE ON SCHEMA public TO medzk_audit_owner");
+    const owner = await pool.connect();
+    await owner.query("SET ROLE medzk_audit_owner");
+    await owner.query(postgresAuditSchema("medzk_audit_writer"));
+    await owner.query("RESET ROLE");
+    owner.release();
+    const writerUrl = url.replace("postgres://medzk@", "postgres://medzk_audit_writer@");
+    const log = await PostgresAuditLog.connect(writerUrl, { verifier });
     row("postgres", "1 at a time (a transaction each)", await rate(SERIAL, 1, (i) => log.append(entry(i))), bare);
     row("postgres", `${IN_FLIGHT} in flight (group commit)`, await rate(PARALLEL, IN_FLIGHT, (i) => log.append(entry(i))));
     // Two instances (two pools) appending to one log: the head row lock orders them.
-    const other = await PostgresAuditLog.connect(url, { verifier });
+    const other = await PostgresAuditLog.connect(writerUrl, { verifier });
     row("postgres", `2 instances x ${IN_FLIGHT / 2} in flight`, await rate(PARALLEL, IN_FLIGHT, (i) => (i % 2 ? log : other).append(entry(i))));
     await Promise.all([log.close(), other.close()]);
   } finally {

@@ -21,14 +21,14 @@ export type { Statement, StatementType, QueryStatement, Predicate, Operator } fr
 export type { ProofRequest } from "./core/request.js";
 export type { Presentation } from "./core/presentation.js";
 export type { Groth16Proof } from "./core/groth16-proof.js";
-export type { Wallet, WalletOptions, ReceiptExport, HolderIdentity, ConsentQuestion } from "./wallet/wallet.js";
+export type { Wallet, WalletOptions, KnownIssuers, ReceiptExport, HolderIdentity, ConsentQuestion } from "./wallet/wallet.js";
 // BrowserProveOptions and BrowserWalletOptions are declared below.
 export { parseVerifierRegistry, type TrustedVerifier, type VerifierDirectory } from "./wallet/trust.js";
 export type { WalletPolicy, VerifierRules, ProbingBudget } from "./wallet/policy.js";
 export type { Receipt } from "./wallet/receipts.js";
 export type { GuardEntry } from "./wallet/guard.js";
 // IndexedDB instead of FileWalletStore (node:fs).
-export { MemoryWalletStore, type WalletStore, type WalletState, type StoreProtection } from "./wallet/store.js";
+export { MemoryWalletStore, type WalletStore, type WalletState, type WalletStateChange, type StoreProtection } from "./wallet/store.js";
 export { IndexedDbWalletStore } from "./wallet/indexeddb-store.js";
 // Receiving sealed credentials; sealing is the issuer's, on a server.
 export { openCredential } from "./prover/open-credential.js";

@@ -188,6 +188,10 @@ function wallet({ onProgress }) {
     consent: ask,
     // A verifier hiding the issuer sends its trusted set with the request (see below).
     issuerSets: (root) => (lastIssuerSet?.root === root ? lastIssuerSet : undefined),
+    // Only the hospitals this page knows (hospitals.json) count toward the set's anonymity: keys
+    // a verifier made up itself would hide nobody (a set of one real clinic and three of them
+    // names the clinic), so such a set is refused as too small.
+    knownIssuers: hospitals.list.map((h) => h.publicKey),
     ...(onProgress === undefined ? {} : { onProgress }),
   });
 }
@@ -250,7 +254,7 @@ function explain(question) {
   const { statement, asOf, disclosures } = question;
   const hospital = question.issuerSetSize === undefined
     ? "Which hospital signed your record."
-    : `Only that one of the ${question.issuerSetSize} hospitals they trust signed your record, not which one.`;
+    : `Only that one of ${question.issuerSetSize} hospitals they trust, all known to this wallet, signed your record, not which one.`;
   const repeat = "A code that lets them recognise it if you answer this same question again. It means nothing to anyone else.";
   switch (statement.type) {
     case "ageAtLeast":

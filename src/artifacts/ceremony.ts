@@ -10,12 +10,15 @@
  *              the runtime key manifest (medzk-keys/v1, key-manifest.ts) written
  *   verify     anyone, any time: the whole chain against the R1CS and the ptau
  *
- * The ceremony's transcript is `ceremony.json` (medzk-ceremony/v1) beside the zkeys: one
- * attestation per contribution (contributor name, previous and new zkey SHA-256, snarkjs's
- * contribution hash). Verification checks that the attestations chain (each contribution starts
- * from the zkey the previous one produced, none skipped or reordered), that the files are the ones
- * attested, and then, with snarkjs, that the last zkey derives from the R1CS and ptau through
- * exactly the attested contributions (names and contribution hashes, in order).
+ * The ceremony's transcript is `ceremony.json` (medzk-ceremony/v1, ceremony-transcript.ts) beside
+ * the zkeys: one attestation per contribution (contributor name, previous and new zkey SHA-256,
+ * snarkjs's contribution hash) and, once finalized, the id of the verification key exported from
+ * the final zkey, which `verify` re-exports and compares and `loadKeys` checks the keys against.
+ * Verification checks that the attestations chain (each contribution starts from the zkey the
+ * previous one produced, none skipped or reordered), that the files are the ones attested, that
+ * the named verification key is the final zkey's, and then, with snarkjs, that the last zkey
+ * derives from the R1CS and ptau through exactly the attested contributions (names and
+ * contribution hashes, in order).
  *
  * NOTE: soundness assumption. The keys are sound if at least one contributor was honest (used
  * fresh randomness and destroyed it) and the Powers of Tau ceremony behind pot14_final.ptau had
@@ -27,57 +30,16 @@ import { copyFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { MedzkError } from "../core/errors.js";
-import { assertArray, assertHex, assertInstant, assertInteger, assertObject, assertString } from "../core/validate.js";
-import { type ArtifactFile, MANIFEST, circuitManifest } from "./manifest.js";
+import { assertHex, assertInteger } from "../core/validate.js";
+import { type VerificationKey, checkVerificationKey, verificationKeyId } from "../core/verification-key.js";
+import { type ArtifactFile, MANIFEST, assertUsableKey, circuitManifest } from "./manifest.js";
 import { fileURLToPath } from "node:url";
 import { defaultDirectory } from "./node-source.js";
 import { KEY_MANIFEST_FORMAT, type KeyManifest, parseKeyManifest } from "./key-manifest.js";
+import { type Attestation, CEREMONY_FORMAT, type CeremonyTranscript, CONTRIBUTOR_NAME, isCeremonyCircuit, parseCeremony } from "./ceremony-transcript.js";
 
-export const CEREMONY_FORMAT = "medzk-ceremony/v1";
 /** The transcript's file name in a ceremony directory. */
 export const CEREMONY_FILE = "ceremony.json";
-
-/** One participant's attestation: what they started from, what they produced, snarkjs's hash of their contribution. */
-export interface Attestation {
-  /** 1 for the first contribution. */
-  index: number;
-  /** The contributor's name, as snarkjs records it in the zkey. */
-  name: string;
-  /** SHA-256 of the zkey the contribution started from. */
-  previous: string;
-  /** The zkey it produced. */
-  zkey: ArtifactFile;
-  /** snarkjs's contribution hash (BLAKE2b-512, hex): the contributor keeps it and finds it in `verify`'s report. */
-  contributionHash: string;
-  /** When it was made (ISO 8601, UTC). */
-  at: string;
-}
-
-/** The random beacon applied by `finalize`. */
-export interface BeaconRecord {
-  /** The beacon value (hex), e.g. a future block hash announced before the ceremony closed. */
-  value: string;
-  /** snarkjs's iteration exponent (2^n hash iterations). */
-  iterationsExp: number;
-  previous: string;
-  zkey: ArtifactFile;
-  contributionHash: string;
-  at: string;
-}
-
-/** `ceremony.json`. */
-export interface CeremonyTranscript {
-  format: typeof CEREMONY_FORMAT;
-  circuit: string;
-  /** SHA-256 of the circuit's R1CS (must be the shipped circuit's). */
-  r1cs: string;
-  /** SHA-256 of the Powers of Tau file (must be the committed pot14_final.ptau's). */
-  ptau: string;
-  /** The zkey `zkey new` made, before any contribution. */
-  initial: ArtifactFile;
-  contributions: Attestation[];
-  beacon?: BeaconRecord;
-}
 
 /** What `verifyCeremony` found: the chain snarkjs verified. */
 export interface CeremonyReport {
@@ -86,12 +48,14 @@ export interface CeremonyReport {
   beacon?: { value: string; iterationsExp: number; contributionHash: string };
   /** The zkey at the end of the chain. */
   zkey: ArtifactFile;
+  /**
+   * Once finalized: the id of the verification key exported from `zkey`, which the transcript
+   * names. The key manifest's key for the circuit must have this id (`loadKeys` with the transcript).
+   */
+  verificationKeyId?: string;
 }
 
 const FAIL = "CEREMONY_INVALID";
-const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,63}$/;
-const ZKEY_FILE = /^[a-z0-9_]+_[0-9]{4}\.zkey$/;
-const MAX_CONTRIBUTIONS = 9999;
 
 const fail = (message: string): never => {
   throw new MedzkError(FAIL, message);
@@ -122,56 +86,7 @@ function collectingLogger(): { logger: Record<"debug" | "info" | "warn" | "error
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");
 
-// --- transcript ----------------------------------------------------------------------------------
-
-function zkeyFile(value: unknown, name: string): ArtifactFile {
-  const f = assertObject(value, name, { required: ["path", "sha256"] }, FAIL);
-  if (typeof f.path !== "string" || !ZKEY_FILE.test(f.path)) fail(`"${name}.path" must be a zkey file name in the ceremony directory`);
-  return { path: f.path as string, sha256: assertHex(f.sha256, `${name}.sha256`, 32, FAIL) };
-}
-
-/** Parses `ceremony.json` strictly: unknown or missing keys, bad hashes or names refused (CEREMONY_INVALID). */
-export function parseCeremony(value: unknown): CeremonyTranscript {
-  const c = assertObject(value, "ceremony", { required: ["format", "circuit", "r1cs", "ptau", "initial", "contributions"], optional: ["beacon"] }, FAIL);
-  if (c.format !== CEREMONY_FORMAT) fail(`"format" must be "${CEREMONY_FORMAT}"`);
-  const circuit = assertString(c.circuit, "circuit", { min: 1, max: 64 }, FAIL);
-  const contributions = assertArray(c.contributions, "contributions", MAX_CONTRIBUTIONS, FAIL).map((value, i): Attestation => {
-    const name = `contributions[${i}]`;
-    const a = assertObject(value, name, { required: ["index", "name", "previous", "zkey", "contributionHash", "at"] }, FAIL);
-    if (typeof a.name !== "string" || !NAME.test(a.name)) fail(`"${name}.name" must be 1-64 letters, digits, spaces or . _ @ -`);
-    assertInstant(a.at, `${name}.at`, FAIL);
-    return {
-      index: assertInteger(a.index, `${name}.index`, 1, MAX_CONTRIBUTIONS, FAIL),
-      name: a.name as string,
-      previous: assertHex(a.previous, `${name}.previous`, 32, FAIL),
-      zkey: zkeyFile(a.zkey, `${name}.zkey`),
-      contributionHash: assertHex(a.contributionHash, `${name}.contributionHash`, 64, FAIL),
-      at: a.at as string,
-    };
-  });
-  let beacon: BeaconRecord | undefined;
-  if (c.beacon !== undefined) {
-    const b = assertObject(c.beacon, "beacon", { required: ["value", "iterationsExp", "previous", "zkey", "contributionHash", "at"] }, FAIL);
-    assertInstant(b.at, "beacon.at", FAIL);
-    beacon = {
-      value: assertHex(b.value, "beacon.value", { min: 1, max: 64 }, FAIL),
-      iterationsExp: assertInteger(b.iterationsExp, "beacon.iterationsExp", 0, 63, FAIL),
-      previous: assertHex(b.previous, "beacon.previous", 32, FAIL),
-      zkey: zkeyFile(b.zkey, "beacon.zkey"),
-      contributionHash: assertHex(b.contributionHash, "beacon.contributionHash", 64, FAIL),
-      at: b.at as string,
-    };
-  }
-  return {
-    format: CEREMONY_FORMAT,
-    circuit,
-    r1cs: assertHex(c.r1cs, "r1cs", 32, FAIL),
-    ptau: assertHex(c.ptau, "ptau", 32, FAIL),
-    initial: zkeyFile(c.initial, "initial"),
-    contributions,
-    ...(beacon ? { beacon } : {}),
-  };
-}
+// --- transcript (its format and parse: ceremony-transcript.ts) -------------------------------
 
 async function readCeremony(dir: string): Promise<CeremonyTranscript> {
   let text: string;
@@ -247,6 +162,8 @@ export interface InitOptions {
 
 /** `ceremony init`: snarkjs zkey new, and a transcript with no contribution yet. */
 export async function initCeremony(o: InitOptions): Promise<CeremonyTranscript> {
+  // The circuit names the ceremony's files: nothing but a circuit of this version gets that far.
+  if (!isCeremonyCircuit(o.circuit)) throw new MedzkError("INVALID_ARGUMENT", `"circuit" must be a circuit of this medzk version (${Object.keys(MANIFEST.circuits).join(", ")})`);
   const r1cs = await checkR1cs(o.circuit, o.r1cs);
   const ptau = await checkPtau(o.ptau, trustedPtau(o.ptauSha256));
   if (existsSync(join(o.dir, CEREMONY_FILE))) fail(`${o.dir} already holds a ceremony`);
@@ -284,7 +201,7 @@ export interface ContributeOptions {
  * one the transcript attests), appended to the transcript. Returns the attestation.
  */
 export async function contribute(o: ContributeOptions): Promise<Attestation> {
-  if (typeof o.name !== "string" || !NAME.test(o.name)) throw new MedzkError("INVALID_ARGUMENT", `"name" must be 1-64 letters, digits, spaces or . _ @ - (it is recorded in the zkey)`);
+  if (typeof o.name !== "string" || !CONTRIBUTOR_NAME.test(o.name)) throw new MedzkError("INVALID_ARGUMENT", `"name" must be 1-64 letters, digits, spaces or . _ @ - (it is recorded in the zkey)`);
   const transcript = await readCeremony(o.dir);
   if (transcript.beacon) fail(`the ceremony in ${o.dir} is finalized: no more contributions`);
   const from = latest(transcript);
@@ -349,6 +266,13 @@ export async function verifyCeremony(o: VerifyCeremonyOptions): Promise<Ceremony
     const actual = await sha256File(path);
     if (actual !== file.sha256) fail(`${file.path} has SHA-256 ${actual}, its attestation says ${file.sha256}`);
   }
+  // The verification key the transcript names must be the one the final zkey exports (cheap:
+  // snarkjs reads the key's sections only), and the full verification below then vouches for
+  // that zkey: so the named key is the verified ceremony's.
+  if (t.beacon) {
+    const { id } = await exportedKey(t.circuit, join(o.dir, last.path));
+    if (id !== t.beacon.verificationKeyId) fail(`the transcript names verification key ${t.beacon.verificationKeyId}, the final zkey ${last.path} exports ${id}`);
+  }
   // snarkjs recomputes the initial zkey from the R1CS and ptau and checks every contribution's
   // proof of knowledge and the zkey's sections; its report lists each contribution's hash.
   const { logger, lines } = collectingLogger();
@@ -366,7 +290,32 @@ export async function verifyCeremony(o: VerifyCeremonyOptions): Promise<Ceremony
     contributions: t.contributions.map((a) => ({ name: a.name, contributionHash: a.contributionHash })),
     ...(t.beacon ? { beacon: { value: t.beacon.value, iterationsExp: t.beacon.iterationsExp, contributionHash: t.beacon.contributionHash } } : {}),
     zkey: last,
+    ...(t.beacon ? { verificationKeyId: t.beacon.verificationKeyId } : {}),
   };
+}
+
+/**
+ * The verification key snarkjs exports from a zkey (`zKey.exportVerificationKey`; never computed
+ * here), checked like any key (strict parse, the circuit's shape, a phase-2 contribution), with
+ * its id and the text finalize writes.
+ */
+async function exportedKey(circuit: string, zkey: string): Promise<{ id: string; text: string }> {
+  const { logger } = collectingLogger();
+  let exported: unknown;
+  try {
+    exported = await (await snarkjs()).zKey.exportVerificationKey(zkey, logger);
+  } catch (cause) {
+    throw new MedzkError(FAIL, `snarkjs cannot export the verification key of ${zkey}`, { cause });
+  }
+  const parsed = checkVerificationKey(exported, `the verification key of ${zkey}`);
+  if (!parsed.ok) fail(parsed.message);
+  const vkey = (parsed as { value: VerificationKey }).value;
+  try {
+    assertUsableKey(vkey, circuitManifest(circuit));
+  } catch (cause) {
+    throw new MedzkError(FAIL, (cause as Error).message, { cause });
+  }
+  return { id: verificationKeyId(vkey), text: JSON.stringify(exported, null, 1) + "\n" };
 }
 
 /** The name the beacon contribution carries in the zkey. */
@@ -430,6 +379,7 @@ export async function finalizeCeremony(o: FinalizeOptions): Promise<FinalizeResu
   const s = await snarkjs();
   const hash = await s.zKey.beacon(join(o.dir, from.path), join(o.dir, final), BEACON_NAME, value, iterationsExp, logger);
   if (!(hash instanceof Uint8Array)) fail(`snarkjs refused the beacon`);
+  const vkey = await exportedKey(t.circuit, join(o.dir, final));
   t.beacon = {
     value,
     iterationsExp,
@@ -437,6 +387,7 @@ export async function finalizeCeremony(o: FinalizeOptions): Promise<FinalizeResu
     zkey: { path: final, sha256: await sha256File(join(o.dir, final)) },
     contributionHash: hex(hash as Uint8Array),
     at: new Date().toISOString(),
+    verificationKeyId: vkey.id,
   };
   await writeCeremony(o.dir, t);
   const report = await verifyCeremony(o);
@@ -445,8 +396,7 @@ export async function finalizeCeremony(o: FinalizeOptions): Promise<FinalizeResu
   const wasm = o.wasm ?? fileURLToPath(new URL(shippedWasm.path, defaultDirectory()));
   const wasmHash = await sha256File(wasm, "INVALID_ARGUMENT");
   if (wasmHash !== shippedWasm.sha256) fail(`${wasm} has SHA-256 ${wasmHash}, not the witness calculator this version pins for "${t.circuit}" (${shippedWasm.sha256})`);
-  const vkey = await s.zKey.exportVerificationKey(join(o.dir, final), logger);
-  const vkeyText = JSON.stringify(vkey, null, 1) + "\n";
+  const vkeyText = vkey.text;
   await mkdir(o.out, { recursive: true });
   const names = { zkey: `${t.circuit}.zkey`, vkey: `${t.circuit}.vkey.json`, wasm: `${t.circuit}.wasm` };
   await copyFile(join(o.dir, final), join(o.out, names.zkey));

@@ -20,13 +20,20 @@
  *
  * Paths are relative to the manifest (plain names and sub-folders; no "..", no absolute paths),
  * so a manifest and its files move together.
+ *
+ * NOTE: soundness assumption. Hash pins and shape checks say a key is well-formed, not that it is
+ * sound: a key whose δ is a known multiple of γ passes them and accepts proofs forged without a
+ * witness. Without ceremony transcripts the manifest is the one file an operator trusts (docs/keys.md);
+ * with them ({@link KeySet.ceremonies}), each key must be the one its circuit's verified ceremony
+ * exported (ceremony-transcript.ts).
  */
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils";
 import { MedzkError } from "../core/errors.js";
 import { type VerificationKey, checkVerificationKey, verificationKeyId } from "../core/verification-key.js";
 import { assertHex, assertObject, isPlainObject } from "../core/validate.js";
-import { type ArtifactFile, assertUsableKey, circuitManifest, verificationKey } from "./manifest.js";
+import { type ArtifactFile, MANIFEST, assertUsableKey, circuitManifest, verificationKey } from "./manifest.js";
+import { checkCeremonyKeys } from "./ceremony-transcript.js";
 
 export const KEY_MANIFEST_FORMAT = "medzk-keys/v1";
 
@@ -53,13 +60,20 @@ export interface KeyManifest {
  * verification key file it names (by its path in the manifest), and where the manifest was read
  * from (a directory URL; provers read the zkey and wasm files from there). `loadKeys` (Node)
  * builds one from a manifest file; a browser app can build one from fetched text. Whoever builds
- * it, every use re-checks the texts against the manifest's pins.
+ * it, every use re-checks the texts against the manifest's pins (and the keys against the
+ * ceremony transcripts, when given).
  */
 export interface KeySet {
   manifest: unknown;
   verificationKeys: Record<string, string>;
   /** The directory URL the manifest's paths are relative to. */
   base: string;
+  /**
+   * The ceremony transcripts (`ceremony.json`, parsed JSON) the keys came from, one per circuit of
+   * the manifest, each verified by `medzk ceremony verify`. When given, every verification key
+   * must be the one its circuit's transcript names (ceremony-transcript.ts's `checkCeremonyKeys`).
+   */
+  ceremonies?: unknown[];
 }
 
 /** One circuit's checked key, from {@link checkKeySet}. */
@@ -121,11 +135,13 @@ export function parseKeyManifest(value: unknown): KeyManifest {
 /**
  * Checks a {@link KeySet}: the manifest ({@link parseKeyManifest}), each verification key's text
  * against its SHA-256 pin, its strict parse, its shape against the circuit (public-signal count)
- * and its phase-2 contribution ({@link assertUsableKey}). Returns the checked keys by circuit.
- * Throws MedzkError: INVALID_ARGUMENT (not a key set), INVALID_KEY_MANIFEST, ARTIFACT_INTEGRITY.
+ * and its phase-2 contribution ({@link assertUsableKey}); no key given to two circuits; with
+ * `ceremonies`, every key the one its circuit's ceremony made. Returns the checked keys by circuit.
+ * Throws MedzkError: INVALID_ARGUMENT (not a key set, or transcripts missing or extra),
+ * INVALID_KEY_MANIFEST, ARTIFACT_INTEGRITY, CEREMONY_INVALID (a malformed or unfinalized transcript).
  */
 export function checkKeySet(keys: unknown): Map<string, CheckedKey> {
-  const k = assertObject(keys, "keys", { required: ["manifest", "verificationKeys", "base"] });
+  const k = assertObject(keys, "keys", { required: ["manifest", "verificationKeys", "base"], optional: ["ceremonies"] });
   if (!isPlainObject(k.verificationKeys)) throw new MedzkError("INVALID_ARGUMENT", `"keys.verificationKeys" must be an object of path to file text`);
   if (typeof k.base !== "string") throw new MedzkError("INVALID_ARGUMENT", `"keys.base" must be the manifest directory's URL`);
   const manifest = parseKeyManifest(k.manifest);
@@ -154,7 +170,31 @@ export function checkKeySet(keys: unknown): Map<string, CheckedKey> {
       ...(entry.zkey && entry.wasm ? { prover: { zkey: entry.zkey, wasm: entry.wasm } } : {}),
     });
   }
+  assertOneCircuitPerKey(checked);
+  if (k.ceremonies !== undefined) {
+    checkCeremonyKeys(
+      [...checked.values()].map(({ circuit, id }) => ({ circuit, id, r1cs: manifest.circuits[circuit]!.r1cs, path: manifest.circuits[circuit]!.vkey.path })),
+      k.ceremonies,
+    );
+  }
   return checked;
+}
+
+/**
+ * A verification key belongs to one circuit: a key that is another circuit's (in this manifest,
+ * or the shipped key of another circuit) is refused, even where the public-signal counts agree
+ * (age_at_least and insurance_active have 8, their hidden variants 6), so a proof of one circuit
+ * cannot pass as another's.
+ */
+function assertOneCircuitPerKey(checked: ReadonlyMap<string, CheckedKey>): void {
+  for (const key of checked.values()) {
+    for (const other of Object.keys(MANIFEST.circuits)) {
+      if (other === key.circuit) continue;
+      if (checked.get(other)?.id === key.id || shippedKeyId(other) === key.id) {
+        throw new MedzkError("ARTIFACT_INTEGRITY", `the keys manifest gives "${key.circuit}" the verification key of circuit "${other}"`);
+      }
+    }
+  }
 }
 
 const shippedIds = new Map<string, string>();

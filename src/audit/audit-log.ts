@@ -38,6 +38,12 @@ export interface AuditLog {
   read(fromSeq: number, toSeq?: number): Promise<AuditRecord[]>;
   /** The current head. */
   head(): Promise<AuditHead>;
+  /**
+   * Resolves when the log could take an append now, else rejects with the MedzkError an append
+   * would meet (AUDIT_LOG_UNAVAILABLE: the store unreachable; for PostgreSQL also a role that
+   * could rewrite the log, or a trigger disabled). What the service's /readyz asks.
+   */
+  writable(): Promise<void>;
   /** Every record whose entry carries this nullifier (decimal), in seq order. */
   byNullifier(nullifier: string): Promise<AuditRecord[]>;
   /** Every stored record in storage order, unchecked (what verifyAuditLog examines). */

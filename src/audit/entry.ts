@@ -45,13 +45,26 @@ export interface AuditEntry {
   /** "OK", or the refusal code (a VerifyErrorCode such as "INVALID_PROOF"). */
   result: string;
   /**
-   * The nullifier (decimal): Poseidon(holder secret, scope), or null when none was parsed.
-   * NOTE: only an "OK" entry's nullifier is proven; a refused presentation's is what it claimed.
+   * The nullifier (decimal): Poseidon(holder secret, scope), only when the verification proved it
+   * (see {@link NULLIFIER_PROVEN_RESULTS}); null otherwise. Entries are found by it: a nullifier
+   * a refused presentation merely claimed would let anyone plant entries in a holder's trail.
    */
   nullifier: string | null;
   /** The request's challenge (decimal), or null. */
   requestId: string | null;
 }
+
+/**
+ * The results whose presentation's proof was checked before the result was decided, so that the
+ * nullifier it carries is proven for the verifier's own signed request: "OK", and the refusals
+ * the verifier gives only after the pairing check (create-verifier.ts: step 6, the challenge
+ * already answered or the challenge store down) or the service after an accepted verification
+ * (a statement that is no preset). Only these entries carry a nullifier, and only these are
+ * served to its holder (an older log may hold claimed nullifiers of refusals).
+ * NOTE: soundness rests on the verifier's pipeline order (replay last, after the proof), which
+ * test/integration/audit/service-audit.test.ts pins with a replayed tampered presentation.
+ */
+export const NULLIFIER_PROVEN_RESULTS: readonly string[] = ["OK", "REQUEST_REPLAYED", "STORE_UNAVAILABLE", "UNKNOWN_PRESET"];
 
 /** What a caller gives `AuditLog.append`: the entry without the fields the log assigns. */
 export type AuditEntryInput = Omit<AuditEntry, "format" | "seq">;

@@ -146,6 +146,11 @@ export class FileAuditLog implements AuditLog {
     return { size: records.length, hash: last?.hash ?? this.logId };
   }
 
+  async writable(): Promise<void> {
+    // Every stored record parses; appends also need the chain, which #catchUp checks under the lock.
+    await this.head();
+  }
+
   async byNullifier(nullifier: string): Promise<AuditRecord[]> {
     // A linear scan: the embedded log serves one instance; PostgresAuditLog has an index.
     return (await this.#records()).filter((r) => r.entry.nullifier === nullifier);

@@ -17,7 +17,7 @@ import { checkArray, checkHex, checkInteger, checkObject } from "../core/validat
 import type { AnchoredCheckpoint, CheckpointAnchor } from "./anchor.js";
 import type { AuditLog } from "./audit-log.js";
 import { checkAnchoredCheckpoint } from "./checkpoint.js";
-import { type AuditEntry, auditLogId, checkAuditEntry, entryHash } from "./entry.js";
+import { type AuditEntry, NULLIFIER_PROVEN_RESULTS, auditLogId, checkAuditEntry, entryHash } from "./entry.js";
 import { inclusionPath, verifyInclusion } from "./merkle.js";
 
 export const AUDIT_ENTRIES_FORMAT = "medzk-audit-entries/v1";
@@ -55,9 +55,15 @@ export interface AuditEntries {
   checkpoints: AnchoredCheckpoint[];
 }
 
-/** The entries of `nullifier` in `log`, with inclusion proofs against `anchor`'s checkpoints. */
+/**
+ * The entries of `nullifier` in `log`, with inclusion proofs against `anchor`'s checkpoints.
+ * Only entries whose result proved the nullifier (NULLIFIER_PROVEN_RESULTS): a log written before
+ * refusals stopped recording claimed nullifiers may hold entries a third party planted under it.
+ * NOTE: the caller must have established that whoever asks holds the nullifier (the service's
+ * audit challenge, src/server/audit-access.ts): the entries say who verified that holder, when.
+ */
 export async function auditEntriesFor(log: AuditLog, anchor: CheckpointAnchor | undefined, nullifier: string): Promise<AuditEntries> {
-  const records = await log.byNullifier(nullifier);
+  const records = (await log.byNullifier(nullifier)).filter((r) => NULLIFIER_PROVEN_RESULTS.includes(r.entry.result));
   const anchored = anchor ? await anchor.checkpoints(log.logId) : [];
   const used = new Map<number, AnchoredCheckpoint>();
   const leaves = new Map<number, string[]>();
@@ -133,6 +139,11 @@ export function checkAuditEntries(answer: unknown, expected: { verifier: string;
     const where = `entry ${e.seq}`;
     if (e.verifier !== expected.verifier || e.nullifier !== expected.nullifier) {
       report.problems.push(`${where} is not this verifier's entry for this nullifier`);
+      continue;
+    }
+    if (!NULLIFIER_PROVEN_RESULTS.includes(e.result)) {
+      // A refusal decided before the proof was checked proves nothing about whose it is.
+      report.problems.push(`${where} is a refusal that did not prove this nullifier`);
       continue;
     }
     if (entryHash(p.prevHash, e) !== p.hash || (e.seq === 0 && p.prevHash !== logId)) {

@@ -8,8 +8,11 @@
  * the primary key (log_id, seq) refuses a second entry with one seq whatever happens. Within an
  * instance appends are grouped (./audit-log.ts's group commit): one transaction per batch.
  *
- * Append-only in the database too: triggers refuse UPDATE and DELETE on the entries table (a
- * superuser can drop them, which is what the anchored checkpoints are for).
+ * Append-only in the database too ({@link postgresAuditSchema}, run once by an owner role): the
+ * service connects as a writer role that may only SELECT and INSERT entries, triggers refuse
+ * UPDATE, DELETE and TRUNCATE, and a trigger checks on every insert that the new entry chains to
+ * the log's last one. The log refuses to append under a role that could rewrite it. A superuser
+ * or the owner still can, which is what the anchored checkpoints are for.
  *
  * `pg` is an optional peer dependency, imported by {@link PostgresAuditLog.connect} only.
  */
@@ -36,28 +39,140 @@ export interface PostgresAuditLogOptions {
   verifier: string;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS medzk_audit_heads (
+/** A role name written into the schema SQL: a plain lowercase identifier, never quoted. */
+const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** SQLSTATE of the triggers' refusals (class "MZ", medzk's own), read back as AUDIT_LOG_INVALID. */
+const REFUSED_SQLSTATE = "MZA01";
+
+/**
+ * The SQL an operator runs once, as the role that is to own the audit tables (never the role the
+ * service connects as): the tables, their triggers and the grants to `writer`, the service's
+ * role, which may only SELECT and INSERT entries and SELECT, INSERT and UPDATE the heads.
+ *
+ * - Append-only: triggers refuse UPDATE, DELETE and TRUNCATE on the entries and DELETE and
+ *   TRUNCATE on the heads, whoever asks; the writer lacks those privileges anyway, and as it owns
+ *   nothing it cannot ALTER TABLE … DISABLE TRIGGER, drop or recreate a table.
+ * - The chain is checked on append, inside the inserting transaction: each new row must be the
+ *   next seq after an existing predecessor (nothing at or after its seq), its record `{entry,
+ *   hash}` canonical text whose hash is SHA-256(predecessor's hash || entry text), its nullifier
+ *   column the entry's, its log id the one of the entry's verifier. A writer can therefore only
+ *   extend the chain, never rewrite a tail, and a head row can only name the chain's real end.
+ * NOTE: a superuser, or the owner, can still do anything; the anchored checkpoints are what
+ * exposes that (docs/audit.md).
+ * Throws MedzkError("INVALID_ARGUMENT") for a writer that is not a plain lowercase role name.
+ */
+export function postgresAuditSchema(writer: string): string {
+  if (typeof writer !== "string" || !ROLE_NAME.test(writer)) throw new MedzkError("INVALID_ARGUMENT", `"writer" must be a role name of lowercase letters, digits and "_"`);
+  return `CREATE TABLE medzk_audit_heads (
   log_id text PRIMARY KEY,
   size bigint NOT NULL,
   hash text NOT NULL
 );
-CREATE TABLE IF NOT EXISTS medzk_audit_entries (
+CREATE TABLE medzk_audit_entries (
   log_id text NOT NULL,
   seq bigint NOT NULL,
   record text NOT NULL,
   nullifier text,
   PRIMARY KEY (log_id, seq)
 );
-CREATE INDEX IF NOT EXISTS medzk_audit_entries_nullifier ON medzk_audit_entries (log_id, nullifier) WHERE nullifier IS NOT NULL;
-CREATE OR REPLACE FUNCTION medzk_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE INDEX medzk_audit_entries_nullifier ON medzk_audit_entries (log_id, nullifier) WHERE nullifier IS NOT NULL;
+CREATE FUNCTION medzk_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'medzk_audit_entries is append-only';
+  RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = '${REFUSED_SQLSTATE}';
 END;
 $$;
-DROP TRIGGER IF EXISTS medzk_audit_entries_append_only ON medzk_audit_entries;
 CREATE TRIGGER medzk_audit_entries_append_only BEFORE UPDATE OR DELETE ON medzk_audit_entries
   FOR EACH ROW EXECUTE FUNCTION medzk_audit_append_only();
+CREATE TRIGGER medzk_audit_entries_no_truncate BEFORE TRUNCATE ON medzk_audit_entries
+  FOR EACH STATEMENT EXECUTE FUNCTION medzk_audit_append_only();
+CREATE TRIGGER medzk_audit_heads_no_delete BEFORE DELETE ON medzk_audit_heads
+  FOR EACH ROW EXECUTE FUNCTION medzk_audit_append_only();
+CREATE TRIGGER medzk_audit_heads_no_truncate BEFORE TRUNCATE ON medzk_audit_heads
+  FOR EACH STATEMENT EXECUTE FUNCTION medzk_audit_append_only();
+CREATE FUNCTION medzk_audit_hash_of(record text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT substr(record, length(record) - 65, 64)
+$$;
+CREATE FUNCTION medzk_audit_chain_check() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  body jsonb;
+  entry_text text;
+  prev text;
+BEGIN
+  IF NEW.record !~ '^[{]"entry":[{].*[}],"hash":"[0-9a-f]{64}"[}]$' THEN
+    RAISE EXCEPTION 'entry % is not a record', NEW.seq USING ERRCODE = '${REFUSED_SQLSTATE}';
+  END IF;
+  entry_text := substr(NEW.record, 10, length(NEW.record) - 84);
+  body := NEW.record::jsonb;
+  IF (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(body) AS k) <> ARRAY['entry', 'hash']
+     OR entry_text::jsonb <> body->'entry'
+     OR (body->'entry'->>'seq')::bigint IS DISTINCT FROM NEW.seq
+     OR NEW.nullifier IS DISTINCT FROM body->'entry'->>'nullifier'
+     OR encode(sha256(convert_to('medzk-audit/v1', 'UTF8') || decode(body->'entry'->>'verifier', 'hex')), 'hex') <> NEW.log_id THEN
+    RAISE EXCEPTION 'entry % does not match its row', NEW.seq USING ERRCODE = '${REFUSED_SQLSTATE}';
+  END IF;
+  IF NEW.seq = 0 THEN
+    prev := NEW.log_id;
+  ELSE
+    SELECT medzk_audit_hash_of(record) INTO prev FROM medzk_audit_entries WHERE log_id = NEW.log_id AND seq = NEW.seq - 1;
+  END IF;
+  IF prev IS NULL OR EXISTS (SELECT 1 FROM medzk_audit_entries WHERE log_id = NEW.log_id AND seq >= NEW.seq) THEN
+    RAISE EXCEPTION 'entry % is not the next entry of its log', NEW.seq USING ERRCODE = '${REFUSED_SQLSTATE}';
+  END IF;
+  IF encode(sha256(decode(prev, 'hex') || convert_to(entry_text, 'UTF8')), 'hex') <> medzk_audit_hash_of(NEW.record) THEN
+    RAISE EXCEPTION 'entry % does not chain to the entry before it', NEW.seq USING ERRCODE = '${REFUSED_SQLSTATE}';
+  END IF;
+  RETURN NEW;
+END;
+$$;
+CREATE TRIGGER medzk_audit_entries_chain BEFORE INSERT ON medzk_audit_entries
+  FOR EACH ROW EXECUTE FUNCTION medzk_audit_chain_check();
+CREATE FUNCTION medzk_audit_head_check() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.log_id <> OLD.log_id THEN
+    RAISE EXCEPTION 'a head keeps its log' USING ERRCODE = '${REFUSED_SQLSTATE}';
+  END IF;
+  IF NEW.size = 0 THEN
+    IF NEW.hash <> NEW.log_id OR (TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM medzk_audit_entries WHERE log_id = NEW.log_id)) THEN
+      RAISE EXCEPTION 'the head of an empty log is its log id' USING ERRCODE = '${REFUSED_SQLSTATE}';
+    END IF;
+  ELSIF NEW.hash IS DISTINCT FROM (SELECT medzk_audit_hash_of(record) FROM medzk_audit_entries WHERE log_id = NEW.log_id AND seq = NEW.size - 1)
+     OR EXISTS (SELECT 1 FROM medzk_audit_entries WHERE log_id = NEW.log_id AND seq >= NEW.size) THEN
+    RAISE EXCEPTION 'the head must be the last entry of its log' USING ERRCODE = '${REFUSED_SQLSTATE}';
+  END IF;
+  RETURN NEW;
+END;
+$$;
+CREATE TRIGGER medzk_audit_heads_at_end BEFORE INSERT OR UPDATE ON medzk_audit_heads
+  FOR EACH ROW EXECUTE FUNCTION medzk_audit_head_check();
+REVOKE ALL ON medzk_audit_heads, medzk_audit_entries FROM PUBLIC;
+GRANT SELECT, INSERT ON medzk_audit_entries TO ${writer};
+GRANT SELECT, INSERT, UPDATE ON medzk_audit_heads TO ${writer};
+`;
+}
+
+/** The triggers {@link postgresAuditSchema} creates, each of which must be enabled before the log appends. */
+const TRIGGERS = [
+  "medzk_audit_entries_append_only",
+  "medzk_audit_entries_no_truncate",
+  "medzk_audit_heads_no_delete",
+  "medzk_audit_heads_no_truncate",
+  "medzk_audit_entries_chain",
+  "medzk_audit_heads_at_end",
+];
+
+/**
+ * What the connected role could do to the log beyond appending, and which triggers are missing
+ * or disabled: one row.
+ */
+const ROLE_CHECK = `
+SELECT
+  to_regclass('medzk_audit_entries') IS NOT NULL AND to_regclass('medzk_audit_heads') IS NOT NULL AS tables,
+  (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
+  EXISTS (SELECT 1 FROM pg_class WHERE oid IN (to_regclass('medzk_audit_entries'), to_regclass('medzk_audit_heads')) AND pg_has_role(current_user, relowner, 'MEMBER')) AS owner,
+  CASE WHEN to_regclass('medzk_audit_entries') IS NULL OR to_regclass('medzk_audit_heads') IS NULL THEN false
+    ELSE has_table_privilege('medzk_audit_entries', 'UPDATE, DELETE, TRUNCATE') OR has_table_privilege('medzk_audit_heads', 'DELETE, TRUNCATE') END AS rewrite,
+  ARRAY(SELECT tgname::text FROM pg_trigger WHERE tgrelid IN (to_regclass('medzk_audit_entries'), to_regclass('medzk_audit_heads')) AND tgenabled <> 'D' ORDER BY tgname) AS triggers
 `;
 
 /** An {@link AuditLog} in PostgreSQL, shared by several instances with one total order. */
@@ -66,6 +181,7 @@ export class PostgresAuditLog implements AuditLog {
   readonly verifier: string;
   readonly #pool: PgPoolLike;
   readonly #ownsPool: boolean;
+  /** The check of the role and the tables, once per instance while it passes. */
   #ready: Promise<void> | undefined;
   readonly #queue: ReturnType<typeof groupCommit>;
 
@@ -100,16 +216,31 @@ export class PostgresAuditLog implements AuditLog {
     return new PostgresAuditLog(pool, options, true);
   }
 
-  /** Creates the tables (once per process), serialised across instances by an advisory lock. */
-  #schema(): Promise<void> {
-    this.#ready ??= this.#transaction(async (client) => {
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('medzk_audit_schema'))`);
-      await client.query(SCHEMA);
-    }).catch((error: unknown) => {
+  /**
+   * Before the first append: the tables exist with their triggers enabled, and the connected
+   * role can do no more than append (not a superuser, owns neither table, no UPDATE, DELETE or
+   * TRUNCATE on the entries, no DELETE or TRUNCATE on the heads). Else AUDIT_LOG_UNAVAILABLE:
+   * a service that could rewrite its own log does not write it. Reads need none of this.
+   */
+  #appendable(): Promise<void> {
+    this.#ready ??= this.#checkRole().catch((error: unknown) => {
       this.#ready = undefined;
       throw error;
     });
     return this.#ready;
+  }
+
+  /** The check of {@link #appendable}, uncached. */
+  async #checkRole(): Promise<void> {
+    const [row] = await this.#query(ROLE_CHECK, []);
+    const problem = !row?.["tables"]
+      ? `the audit tables do not exist: run the SQL of postgresAuditSchema (docs/audit.md) as the role that owns them`
+      : row["superuser"] || row["owner"] || row["rewrite"]
+        ? `the PostgreSQL role could rewrite the audit log (a superuser, the tables' owner, or allowed UPDATE, DELETE or TRUNCATE): connect as the writer role of docs/audit.md`
+        : TRIGGERS.some((t) => !(row["triggers"] as string[]).includes(t))
+          ? `the audit tables' triggers are missing or disabled: run the SQL of postgresAuditSchema (docs/audit.md)`
+          : undefined;
+    if (problem !== undefined) throw new MedzkError("AUDIT_LOG_UNAVAILABLE", problem);
   }
 
   async #transaction<T>(fn: (client: PgClientLike) => Promise<T>): Promise<T> {
@@ -139,7 +270,7 @@ export class PostgresAuditLog implements AuditLog {
   }
 
   async #commit(inputs: AuditEntryInput[]): Promise<AppendedEntry[]> {
-    await this.#schema();
+    await this.#appendable();
     return this.#transaction(async (client) => {
       await client.query(`INSERT INTO medzk_audit_heads (log_id, size, hash) VALUES ($1, 0, $1) ON CONFLICT DO NOTHING`, [this.logId]);
       // The one lock that orders every append to this log, across instances.
@@ -152,9 +283,10 @@ export class PostgresAuditLog implements AuditLog {
         hash = record.hash;
         return record;
       });
+      // In seq order: the chain trigger checks each row against the one inserted before it.
       await client.query(
         `INSERT INTO medzk_audit_entries (log_id, seq, record, nullifier)
-         SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[])`,
+         SELECT $1, s, r, n FROM unnest($2::bigint[], $3::text[], $4::text[]) AS t(s, r, n) ORDER BY s`,
         [this.logId, records.map((r) => r.entry.seq), records.map((r) => canonicalJson(r)), records.map((r) => r.entry.nullifier)],
       );
       await client.query(`UPDATE medzk_audit_heads SET size = $2, hash = $3 WHERE log_id = $1`, [this.logId, size, hash]);
@@ -163,7 +295,6 @@ export class PostgresAuditLog implements AuditLog {
   }
 
   async #query(text: string, values: unknown[]): Promise<Array<Record<string, unknown>>> {
-    await this.#schema();
     try {
       return (await this.#pool.query(text, values)).rows;
     } catch (cause) {
@@ -181,6 +312,13 @@ export class PostgresAuditLog implements AuditLog {
   async head(): Promise<AuditHead> {
     const rows = await this.#query(`SELECT size, hash FROM medzk_audit_heads WHERE log_id = $1`, [this.logId]);
     return rows.length === 0 ? { size: 0, hash: this.logId } : { size: Number(rows[0]!["size"]), hash: String(rows[0]!["hash"]) };
+  }
+
+  async writable(): Promise<void> {
+    // Uncached, unlike the check before appending: /readyz notices a trigger the owner disabled
+    // after this instance's first append.
+    await this.#checkRole();
+    await this.head();
   }
 
   async byNullifier(nullifier: string): Promise<AuditRecord[]> {
@@ -221,5 +359,6 @@ function parseRows(rows: Array<Record<string, unknown>>): AuditRecord[] {
 function unavailable(cause: unknown): MedzkError {
   // pg's messages name the server, the database and the role, never a password; still, keep to the code.
   const code = (cause as { code?: unknown }).code;
+  if (code === REFUSED_SQLSTATE) return new MedzkError("AUDIT_LOG_INVALID", `the PostgreSQL audit log refused the append: ${(cause as Error).message}`, { cause });
   return new MedzkError("AUDIT_LOG_UNAVAILABLE", `the PostgreSQL audit log cannot be used${typeof code === "string" ? ` (${code})` : ""}`, { cause });
 }

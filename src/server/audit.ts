@@ -4,16 +4,17 @@
  * time, its key and purpose, the statement and preset, the result code, the nullifier, the
  * request's challenge. Never attributes, disclosed values, public signals or proofs.
  *
- * For a refused presentation the statement, challenge and nullifier are what the presentation
- * claims, when its envelope parses (core's parsePresentation) and its nullifier signal is a
- * canonical field element; otherwise null.
- * NOTE: only an "OK" entry's nullifier is proven. A refused entry under someone's nullifier says
- * that a presentation carrying it was refused, which whoever knows the nullifier could cause.
+ * For a refused presentation the statement and challenge are what the presentation claims, when
+ * its envelope parses (core's parsePresentation); otherwise null. Its nullifier is recorded only
+ * when the refusal came after the proof verified (entry.ts's NULLIFIER_PROVEN_RESULTS: a replay,
+ * the challenge store down, a statement that is no preset); otherwise null. Entries are served
+ * to holders by nullifier, and every presentation carries one: anyone who saw a holder's
+ * presentation could otherwise plant refused entries in that holder's trail.
  */
 import type { CheckpointAnchor } from "../audit/anchor.js";
 import type { AuditLog } from "../audit/audit-log.js";
 import { type Checkpointer, createCheckpointer } from "../audit/checkpoint.js";
-import { type AuditEntryInput, auditLogId, chainEntry } from "../audit/entry.js";
+import { type AuditEntryInput, NULLIFIER_PROVEN_RESULTS, auditLogId, chainEntry } from "../audit/entry.js";
 import { FileCheckpointAnchor } from "../audit/file-anchor.js";
 import { FileAuditLog } from "../audit/file-audit-log.js";
 import { PostgresAuditLog } from "../audit/postgres-audit-log.js";
@@ -77,7 +78,7 @@ export function auditEntryOf(v: Verification, verifier: string, context: { prese
   const { request, publicSignals } = parsed.value;
   const claimed: AuditEntryInput = { ...entry, requestId: DECIMAL.test(request.challenge) ? request.challenge : entry.requestId };
   const type = (request.statement as { type?: unknown }).type;
-  if (STATEMENT_TYPES.includes(type as StatementType)) {
+  if (NULLIFIER_PROVEN_RESULTS.includes(v.result.error.code) && STATEMENT_TYPES.includes(type as StatementType)) {
     const index = statementDefinition(type as StatementType).signals.indexOf("nullifier");
     const nullifier = parseCanonical(publicSignals[index]);
     if (nullifier !== undefined) claimed.nullifier = nullifier.toString();

@@ -82,6 +82,8 @@ export interface ServiceConfig {
   audit?: AuditConfig;
   /** Absolute path of a key manifest (`"keys"`, medzk-keys/v1): production keys instead of the shipped ones (SECURITY.md). */
   keys?: string;
+  /** Absolute paths of the ceremony transcripts the keys must be the ones of (`"ceremonies"`, with `"keys"` only; docs/keys.md). */
+  ceremonies?: string[];
 }
 
 /** Where the service exposes its metrics. */
@@ -156,7 +158,7 @@ const CONFIG_SHAPE = {
   optional: [
     "listen", "signingKey", "name", "purpose", "responseUrl", "scope", "requestKey", "trustedIssuers", "issuersFile",
     "schemas", "redis", "requestTtlSeconds", "maxRootAgeSeconds", "limits", "corsOrigins", "hideIssuer",
-    "audit", "chain", "logLevel", "metrics", "keys",
+    "audit", "chain", "logLevel", "metrics", "keys", "ceremonies",
   ],
 } as const;
 
@@ -300,6 +302,10 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
   if (c.audit !== undefined) config.audit = parseAuditConfig(c.audit, baseDir, env, chain);
   if (chain !== undefined) config.chain = chain;
   if (c.keys !== undefined) config.keys = resolve(baseDir, assertString(c.keys, "keys"));
+  if (c.ceremonies !== undefined) {
+    if (c.keys === undefined) fail(`"ceremonies" ties production keys to their ceremonies: give it with "keys"`);
+    config.ceremonies = assertArray(c.ceremonies, "ceremonies", 64).map((path, i) => resolve(baseDir, assertString(path, `ceremonies[${i}]`)));
+  }
   return config;
 }
 

@@ -76,7 +76,7 @@ export interface VerifierHooks {
 
 export async function configuredVerifier(config: ServiceConfig, hooks: VerifierHooks = {}): Promise<ConfiguredVerifier> {
   // Production keys first: a bad manifest fails before any connection is opened.
-  const keys = config.keys === undefined ? undefined : await loadKeys(config.keys);
+  const keys = config.keys === undefined ? undefined : await loadKeys(config.keys, config.ceremonies === undefined ? {} : { transcript: config.ceremonies });
   const registry = config.issuersFile === undefined ? undefined : new JsonFileIssuerRegistry(config.issuersFile);
   const chainRegistry = config.chain === undefined ? undefined : await chainIssuerRegistry(config.chain);
   const redis = config.redis === undefined ? undefined : await connectRedis(config.redis.url, hooks);

@@ -29,6 +29,12 @@ export const HTTP_ERROR_CODES = [
   // The audit trail cannot be written (or read): verification results are withheld rather than
   // released unrecorded.
   "AUDIT_UNAVAILABLE",
+  // POST /v1/audit/entries: the presentation answers no audit challenge of this verifier (no
+  // ticket, a ticket of another challenge or verifier, a presentation whose request does not parse).
+  "AUDIT_CHALLENGE_INVALID",
+  // POST /v1/audit/entries: the verifier refused the presentation (its code is in the message):
+  // the caller did not prove it holds a nullifier, so no entries are read.
+  "AUDIT_PROOF_REFUSED",
 ] as const;
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
 
@@ -226,6 +232,24 @@ export function serviceSchemas(limits: { batchSize: number }, presets: Readonly<
         issuerSet: { type: "object", description: "With \"hideIssuer\": the trusted issuer set (medzk-issuer-set/v1) the request names; the wallet proves membership of it locally." },
       },
     },
+    AuditChallengeResponse: {
+      type: "object",
+      required: ["request", "ticket"],
+      properties: {
+        request: ProofRequest,
+        ticket: { type: "string", pattern: "^[0-9a-f]{128}$", description: "Ed25519 signature by the verifier's key over \"medzk-audit-challenge/v1\\0\" and the request's challenge: send it back with the presentation." },
+        issuerSet: { type: "object", description: "With \"hideIssuer\": the trusted issuer set the request names." },
+      },
+    },
+    AuditEntriesBody: {
+      type: "object",
+      required: ["presentation", "ticket"],
+      additionalProperties: false,
+      properties: {
+        presentation: { ...Presentation, description: "The holder's answer to the request of POST /v1/audit/challenges: its proven nullifier is the one whose entries are read." },
+        ticket: { type: "string", maxLength: 128, description: "The ticket of POST /v1/audit/challenges." },
+      },
+    },
     VerifyResponse: { type: "object", required: ["result"], properties: { result: VerifyResult } },
     VerifyBatchResponse: { type: "object", required: ["results"], properties: { results: { type: "array", items: VerifyResult } } },
   };
@@ -296,20 +320,38 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: "GET", url: "/openapi.json", operationId: "openapi", summary: "This document", responses: { 200: ["OpenAPI 3.1 document"] } },
 ];
 
-/** The route of a service with an audit trail (`audit` in its config): a holder's entries, with inclusion proofs. */
-export const AUDIT_ROUTE: RouteSpec = {
-  method: "GET",
-  url: "/v1/audit/entries",
-  operationId: "auditEntries",
-  summary:
-    "The audit entries under one nullifier (?nullifier=<decimal>), each with the hash before it and an RFC 6962 inclusion proof " +
-    "against its anchored checkpoint (medzk-audit-entries/v1, docs/audit.md); only that nullifier's entries",
-  responses: {
-    200: ["The entries, proofs and the checkpoints they refer to"],
-    400: ["No nullifier, or not a canonical decimal field element", "Error"],
-    503: ["The audit log cannot be read (AUDIT_UNAVAILABLE)", "Error"],
+/**
+ * The routes of a service with an audit trail (`audit` in its config): a holder reads its own
+ * entries, with inclusion proofs, by proving it holds their nullifier (./audit-access.ts).
+ */
+export const AUDIT_ROUTES: readonly RouteSpec[] = [
+  {
+    method: "POST",
+    url: "/v1/audit/challenges",
+    operationId: "createAuditChallenge",
+    summary: "An audit challenge: a signed request for a preset and its ticket, to be answered by the holder whose entries are to be read",
+    body: "CreateRequestBody",
+    responses: {
+      201: ["The request and its ticket", "AuditChallengeResponse"],
+      400: ["Malformed body, or a preset this verifier does not have (UNKNOWN_PRESET)", "Error"],
+    },
   },
-};
+  {
+    method: "POST",
+    url: "/v1/audit/entries",
+    operationId: "auditEntries",
+    summary:
+      "The audit entries under the nullifier the presentation proves (answering an audit challenge, with its ticket), each with the hash before it and an RFC 6962 inclusion proof " +
+      "against its anchored checkpoint (medzk-audit-entries/v1, docs/audit.md); only that nullifier's entries",
+    body: "AuditEntriesBody",
+    responses: {
+      200: ["The entries, proofs and the checkpoints they refer to"],
+      400: ["Malformed body", "Error"],
+      403: ["The presentation answers no audit challenge of this verifier (AUDIT_CHALLENGE_INVALID), or the verifier refused it (AUDIT_PROOF_REFUSED)", "Error"],
+      503: ["The audit log cannot be read (AUDIT_UNAVAILABLE), or the presentation cannot be checked now: challenge store, issuer registry (SERVICE_UNAVAILABLE)", "Error"],
+    },
+  },
+];
 
 /** The OpenAPI 3.1 document of a service with these schemas. */
 export function openApiDocument(schemas: Record<string, Schema>, info: { version: string; scope: string }, routes: readonly RouteSpec[] = ROUTES): Schema {

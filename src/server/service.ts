@@ -21,7 +21,7 @@ import packageJson from "../../package.json" with { type: "json" };
 import type { CheckpointAnchor } from "../audit/anchor.js";
 import { auditEntriesFor } from "../audit/inclusion.js";
 import { MedzkError } from "../core/errors.js";
-import { parseCanonical } from "../core/field.js";
+import type { IssuerSet } from "../core/issuer-set.js";
 import type { ProofRequest } from "../core/request.js";
 import { STATEMENT_TYPES } from "../statements/registry.js";
 import type { ServiceConfig } from "./config.js";
@@ -31,7 +31,8 @@ import { errorFacts, serviceLogger } from "./logger.js";
 import { ServiceMetrics, type VerifyEndpoint } from "./metrics.js";
 import { type ServiceVerifyResult, withPreset } from "./presets.js";
 import { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
-import { AUDIT_ROUTE, type HttpErrorCode, ROUTES, openApiDocument, serviceSchemas } from "./schemas.js";
+import { AUDIT_ROUTES, type HttpErrorCode, ROUTES, openApiDocument, serviceSchemas } from "./schemas.js";
+import { auditChallengeOf, auditTicket } from "./audit-access.js";
 
 export interface VerifierService {
   app: FastifyInstance;
@@ -115,6 +116,8 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
     ...(options.auditAnchor ? { auditAnchor: options.auditAnchor } : {}),
   });
   const { verifier } = configured;
+  // The last audit failure /readyz logged, so that a failing probe logs it once.
+  let auditReadinessError: string | undefined;
   // The registry file keeps serving its last valid version when an edit is broken: that is
   // logged (once per distinct error) when a lookup or /readyz notices it, and when it is fixed.
   let fileRegistryError: string | undefined;
@@ -150,7 +153,7 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
   );
   const schemas = serviceSchemas(config.limits, config.presets);
   const presetNames = Object.keys(config.presets).map((n) => JSON.stringify(n)).join(", ");
-  const routes = configured.audit ? [...ROUTES, AUDIT_ROUTE] : ROUTES;
+  const routes = configured.audit ? [...ROUTES, ...AUDIT_ROUTES] : ROUTES;
   const openapi = openApiDocument(schemas, { version: packageJson.version, scope: config.scope }, routes);
 
   // Fastify gets a child of its own, so that its "Server listening at …" lines (one per address,
@@ -242,16 +245,32 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
   });
 
   const routeSchema = (name: string | undefined) => (name ? { body: schemas[name] } : {});
+  /** A request for a preset (with its issuer set when the issuer is hidden), or undefined for a name the config does not have. */
+  const requestFor = async (preset: string): Promise<{ request: ProofRequest; issuerSet?: IssuerSet } | undefined> => {
+    const statement = configured.presets.statement(preset);
+    if (statement === undefined) return undefined;
+    if (!config.hideIssuer) return { request: verifier.createRequest({ statement }) };
+    // The set is rebuilt from the trust sources each time, then signed (deterministic: every
+    // instance gets the same root), and travels with the request: the wallet proves membership locally.
+    return verifier.createHiddenRequest({ statement });
+  };
+  const unknownPreset = (request: FastifyRequest, reply: FastifyReply, preset: string) =>
+    sendError(request, reply, 400, "UNKNOWN_PRESET", `no preset ${JSON.stringify(preset)}; this verifier has ${presetNames}`);
   const handlers: Record<string, (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>> = {
     createRequest: async (request, reply) => {
       // Only a preset name: the config decides what holders are asked, never the caller.
       const { preset } = request.body as { preset: string };
-      const statement = configured.presets.statement(preset);
-      if (statement === undefined) return sendError(request, reply, 400, "UNKNOWN_PRESET", `no preset ${JSON.stringify(preset)}; this verifier has ${presetNames}`);
-      if (!config.hideIssuer) return reply.code(201).send({ request: verifier.createRequest({ statement }) });
-      // The set is rebuilt from the trust sources each time, then signed (deterministic: every
-      // instance gets the same root), and travels with the request: the wallet proves membership locally.
-      return reply.code(201).send(await verifier.createHiddenRequest({ statement }));
+      const made = await requestFor(preset);
+      if (made === undefined) return unknownPreset(request, reply, preset);
+      return reply.code(201).send(made);
+    },
+    createAuditChallenge: async (request, reply) => {
+      // A preset, as for any request: the verifier signs only statements its config names, so an
+      // audit challenge is nothing a wallet would not be asked anyway.
+      const { preset } = request.body as { preset: string };
+      const made = await requestFor(preset);
+      if (made === undefined) return unknownPreset(request, reply, preset);
+      return reply.code(201).send({ ...made, ticket: auditTicket(config.signingKey, made.request.challenge) });
     },
     verify: async (request, reply) => {
       const { presentation, expected } = request.body as { presentation: unknown; expected: ProofRequest | string };
@@ -275,19 +294,35 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       return { results };
     },
     health: async () => ({ status: "alive" }),
-    ready: async (_request, reply) => {
-      const checks = await readiness(configured);
+    ready: async (request, reply) => {
+      const checks = await readiness(configured, (error) => {
+        // Once per distinct failure: probes come every few seconds.
+        const facts = errorFacts(error);
+        if (facts["message"] === auditReadinessError) return;
+        auditReadinessError = String(facts["message"]);
+        request.log.error({ audit: "down", err: facts }, "audit log not usable");
+      });
+      if (checks["audit"] === "ok" && auditReadinessError !== undefined) {
+        auditReadinessError = undefined;
+        request.log.info({ audit: "up" }, "audit log usable again");
+      }
       const ready = Object.values(checks).every((v) => v === "ok");
       return reply.code(ready ? 200 : 503).send({ ready, checks });
     },
     openapi: async () => openapi,
     auditEntries: async (request, reply) => {
-      const { nullifier } = request.query as { nullifier?: unknown };
-      if (typeof nullifier !== "string" || parseCanonical(nullifier) === undefined) {
-        return sendError(request, reply, 400, "BAD_REQUEST", `give one "nullifier": a canonical decimal field element`);
+      const { presentation, ticket } = request.body as { presentation: unknown; ticket: unknown };
+      const challenge = auditChallengeOf(presentation, ticket, verifier.publicKey);
+      if (challenge === undefined) return sendError(request, reply, 403, "AUDIT_CHALLENGE_INVALID", "the presentation answers no audit challenge of this verifier (POST /v1/audit/challenges)");
+      // The verifier's own checks, expecting the ticket's challenge; the nullifier read is the one proven.
+      const result = await verifier.verify(presentation, { expected: challenge });
+      if (!result.ok) {
+        // A dependency down is the service's failure, not the holder's: retry later.
+        if (OUTAGES.has(result.error.code)) return sendError(request, reply, 503, "SERVICE_UNAVAILABLE", `the presentation cannot be checked now (${result.error.code})`);
+        return sendError(request, reply, 403, "AUDIT_PROOF_REFUSED", `the presentation was refused (${result.error.code}): no entries are read`);
       }
       try {
-        return await auditEntriesFor(configured.audit!.log, configured.audit!.anchor, nullifier);
+        return await auditEntriesFor(configured.audit!.log, configured.audit!.anchor, result.nullifier);
       } catch (error) {
         metrics?.auditError("read");
         request.log.error({ err: errorFacts(error) }, "audit log not readable");
@@ -415,17 +450,24 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
   }
 }
 
+/** Refusals that say a dependency of the verifier failed, not that the presentation is wrong. */
+const OUTAGES: ReadonlySet<string> = new Set(["STORE_UNAVAILABLE", "REGISTRY_UNAVAILABLE", "INTERNAL_ERROR"]);
+
 /** A host as written in a URL: IPv6 addresses in brackets. */
 const urlHost = (host: string): string => (host.includes(":") && !host.startsWith("[") ? `[${host}]` : host);
 
-/** Readiness of each dependency: "ok" or the reason it cannot be used. */
-async function readiness({ registry, redis, audit }: ConfiguredVerifier): Promise<Record<string, string>> {
+/**
+ * Readiness of each dependency: "ok" or a fixed, generic reason. The probe is unauthenticated, so
+ * a reason never carries an error's text (file paths, errno, hosts); the cause goes to the logs
+ * (`onAuditError` here; the registry's and Redis's where their failures are seen).
+ */
+async function readiness({ registry, redis, audit }: ConfiguredVerifier, onAuditError: (error: unknown) => void): Promise<Record<string, string>> {
   // The pinned verification keys were hash-checked when the verifier was created: a service
   // with broken keys never starts, so a running one has them.
   const checks: Record<string, string> = { keys: "ok" };
   if (registry) {
     await registry.refresh();
-    checks["registry"] = registry.lastError ? `issuer registry not usable: ${registry.lastError.message}` : "ok";
+    checks["registry"] = registry.lastError ? READINESS_REASONS.registry : "ok";
   }
   if (redis) {
     let timer: NodeJS.Timeout | undefined;
@@ -433,24 +475,31 @@ async function readiness({ registry, redis, audit }: ConfiguredVerifier): Promis
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${REDIS_PING_TIMEOUT_MS} ms`)), REDIS_PING_TIMEOUT_MS);
       });
-      const reply = await Promise.race([redis.ping(), timeout]);
-      checks["redis"] = reply === "PONG" ? "ok" : `unexpected PING reply`;
-    } catch (error) {
-      checks["redis"] = `redis unreachable: ${(error as Error).message}`;
+      checks["redis"] = (await Promise.race([redis.ping(), timeout])) === "PONG" ? "ok" : READINESS_REASONS.redis;
+    } catch {
+      checks["redis"] = READINESS_REASONS.redis;
     } finally {
       clearTimeout(timer);
     }
   }
   if (audit) {
     try {
-      await audit.log.head();
+      await audit.log.writable();
       checks["audit"] = "ok";
     } catch (error) {
-      checks["audit"] = `audit log not usable: ${(error as Error).message}`;
+      onAuditError(error);
+      checks["audit"] = READINESS_REASONS.audit;
     }
   }
   return checks;
 }
+
+/** The reasons /readyz gives, one per dependency (docs/service.md). */
+const READINESS_REASONS = {
+  registry: "issuer registry unavailable",
+  redis: "challenge store unavailable",
+  audit: "audit log unavailable",
+} as const;
 
 /** HTTP status, stable code and client-safe message of an error raised while handling a request. */
 function classify(error: FastifyError): [number, HttpErrorCode, string] {

@@ -1,26 +1,35 @@
 /**
  * The holder's view of a verifier's audit trail: who verified what about me, and when.
  *
- * The wallet computes its own nullifier in the verifier's scope (Poseidon(secret, scope), the
+ * The verifier serves a nullifier's entries only to whoever proves it holds that nullifier
+ * (src/server/audit-access.ts). So the wallet asks it for an audit challenge (POST
+ * /v1/audit/challenges { preset }: a request the verifier signed, and a ticket marking it as an
+ * audit challenge), checks the request is this verifier's own in the expected scope, proves it
+ * with one of its credentials (the prover, given as `prove`), and sends the presentation with the
+ * ticket (POST /v1/audit/entries). It computes its nullifier Poseidon(secret, scope) itself (the
  * prover's holderNullifier; the scope from the verifier's key and purpose, core's verifierScope),
- * asks the verifier for the entries under it (GET /v1/audit/entries?nullifier=…, or takes them as
- * data), and checks each against the checkpoints it reads from the anchor itself (a file, or the
- * registry contract on chain), never from the verifier: src/audit/inclusion.ts.
- * NOTE: the nullifier is sent to the verifier, which knows it already (every presentation to it
- * carries it) and to nobody else; fetch over HTTPS. What the proofs cannot show is an entry the
- * verifier withheld (see src/audit/inclusion.ts).
+ * and checks each entry served against the checkpoints it reads from the anchor itself (a file,
+ * or the registry contract on chain), never from the verifier: src/audit/inclusion.ts.
+ * NOTE: the verifier learns nothing it did not know (every presentation to it carries the
+ * nullifier), and the proof is of a statement the verifier may ask anyway; fetch over HTTPS.
+ * What the proofs cannot show is an entry the verifier withheld (see src/audit/inclusion.ts).
  */
 import type { CheckpointAnchor } from "../audit/anchor.js";
 import { auditLogId } from "../audit/entry.js";
 import { type AuditTrailReport, checkAuditEntries } from "../audit/inclusion.js";
+import type { Credential } from "../core/credential.js";
 import { MedzkError } from "../core/errors.js";
-import { verifierScope } from "../core/request.js";
-import { assertObject, checkHex } from "../core/validate.js";
+import type { IssuerSet } from "../core/issuer-set.js";
+import type { Presentation } from "../core/presentation.js";
+import { type ProofRequest, checkRequest, requestSignatureValid, verifierScope } from "../core/request.js";
+import type { RevocationStatus } from "../core/revocation.js";
+import { assertObject, checkHex, isPlainObject } from "../core/validate.js";
 import { type Holder, holderNullifier, parseHolder } from "../prover/holder.js";
+import type { ProveOptions } from "../prover/prove.js";
 
 /** Options of {@link auditTrail}. */
 export interface AuditTrailOptions {
-  /** The wallet's holder (only its secret is used, and it never leaves this function). */
+  /** The wallet's holder (with `entries`, only its secret is used; it never leaves the wallet). */
   holder: Holder | Pick<Holder, "secret">;
   /** The verifier: its Ed25519 public key and the purpose of its requests (its scope). */
   verifier: { publicKey: string; purpose?: string };
@@ -28,6 +37,17 @@ export interface AuditTrailOptions {
   anchor: CheckpointAnchor;
   /** The verifier service's base URL, e.g. "https://insurer.example"; or give `entries`. */
   url?: string;
+  /** With `url`: the verifier preset the audit challenge asks for (one `credential` proves, e.g. the one the holder answered). */
+  preset?: string;
+  /** With `url`: the credential that answers the audit challenge. */
+  credential?: Credential;
+  /** With `url`: the credential issuer's published revocation status, if it keeps one (as for `prove`). */
+  revocation?: RevocationStatus;
+  /**
+   * With `url`: medzk's `prove` (from "medzk", or "medzk/browser" with its `artifacts`, e.g.
+   * `(o) => prove({ ...o, artifacts: "/artifacts/" })`), which proves the audit challenge.
+   */
+  prove?: (options: ProveOptions) => Promise<Presentation>;
   /** The verifier's answer (medzk-audit-entries/v1), already fetched; or give `url`. */
   entries?: unknown;
   /** The fetch to use with `url` (default: the global fetch). */
@@ -39,10 +59,12 @@ export interface AuditTrailOptions {
  * against the anchored checkpoints. Resolves to a report whose `items` are the entries that
  * checked (`status` "anchored", or "pending" before the next checkpoint) and whose `problems` say
  * what did not. Throws MedzkError: INVALID_ARGUMENT for the options, AUDIT_LOG_UNAVAILABLE when the
- * verifier cannot be asked, ANCHOR_UNAVAILABLE from the anchor.
+ * verifier cannot be asked or refuses the audit proof (its code in the message), INVALID_REQUEST
+ * when its audit challenge is not its own signed request in the expected scope, the prover's
+ * codes, ANCHOR_UNAVAILABLE from the anchor.
  */
 export async function auditTrail(options: AuditTrailOptions): Promise<AuditTrailReport> {
-  const o = assertObject(options, "options", { required: ["holder", "verifier", "anchor"], optional: ["url", "entries", "fetch"] });
+  const o = assertObject(options, "options", { required: ["holder", "verifier", "anchor"], optional: ["url", "preset", "credential", "revocation", "prove", "entries", "fetch"] });
   const secret = parseHolder(o.holder);
   const v = assertObject(o.verifier, "verifier", { required: ["publicKey"], optional: ["purpose"] });
   if (!checkHex(v.publicKey, "verifier.publicKey", 32).ok) throw new MedzkError("INVALID_ARGUMENT", `"verifier.publicKey" must be the verifier's Ed25519 public key (32 bytes of lowercase hex)`);
@@ -50,32 +72,83 @@ export async function auditTrail(options: AuditTrailOptions): Promise<AuditTrail
   const anchor = o.anchor as CheckpointAnchor;
   if (typeof anchor !== "object" || anchor === null || typeof anchor.checkpoints !== "function") throw new MedzkError("INVALID_ARGUMENT", `"anchor" must be a CheckpointAnchor`);
   if ((o.url === undefined) === (o.entries === undefined)) throw new MedzkError("INVALID_ARGUMENT", `give exactly one of "url" (the verifier service) or "entries" (its answer)`);
+  const proving = (["preset", "credential", "revocation", "prove"] as const).filter((k) => o[k] !== undefined);
+  if (o.entries !== undefined && proving.length > 0) throw new MedzkError("INVALID_ARGUMENT", `"${proving[0]}" goes with "url" (proving an audit challenge), not "entries"`);
   const publicKey = v.publicKey as string;
-  const nullifier = holderNullifier(secret, verifierScope(publicKey, v.purpose as string | undefined)).toString();
-  const answer = o.entries !== undefined ? o.entries : await fetchEntries(o.url, nullifier, (o.fetch as typeof fetch | undefined) ?? globalThis.fetch);
+  const purpose = v.purpose as string | undefined;
+  const nullifier = holderNullifier(secret, verifierScope(publicKey, purpose)).toString();
+  let answer: unknown = o.entries;
+  if (o.url !== undefined) {
+    if (typeof o.preset !== "string" || o.preset.length === 0) throw new MedzkError("INVALID_ARGUMENT", `"preset" must name the verifier preset the audit challenge asks for`);
+    if (o.credential === undefined) throw new MedzkError("INVALID_ARGUMENT", `"credential" must be the credential that answers the audit challenge`);
+    if (typeof o.prove !== "function") throw new MedzkError("INVALID_ARGUMENT", `"prove" must be medzk's prove (it proves the audit challenge)`);
+    const base = serviceUrl(o.url);
+    const fetchFn = (o.fetch as typeof fetch | undefined) ?? globalThis.fetch;
+    const challenge = parseChallenge(await call(fetchFn, new URL("v1/audit/challenges", base), { preset: o.preset }), publicKey, purpose);
+    const presentation = await (o.prove as NonNullable<AuditTrailOptions["prove"]>)({
+      credential: o.credential as Credential,
+      holder: o.holder as Holder,
+      request: challenge.request,
+      ...(challenge.issuerSet !== undefined ? { issuerSet: challenge.issuerSet as IssuerSet } : {}),
+      ...(o.revocation !== undefined ? { revocation: o.revocation as RevocationStatus } : {}),
+    });
+    answer = await call(fetchFn, new URL("v1/audit/entries", base), { presentation, ticket: challenge.ticket });
+  }
   const checkpoints = await anchor.checkpoints(auditLogId(publicKey));
   return checkAuditEntries(answer, { verifier: publicKey, nullifier, checkpoints });
 }
 
-async function fetchEntries(url: unknown, nullifier: string, fetchFn: typeof fetch): Promise<unknown> {
-  let endpoint: URL;
+/**
+ * The verifier's audit challenge, checked before anything is proven: the request this verifier
+ * signed (its own key, in the scope the nullifier was computed for) and a ticket of 64 bytes.
+ * The ticket is the verifier's business; the request is what the holder answers.
+ */
+function parseChallenge(value: unknown, publicKey: string, purpose: string | undefined): { request: ProofRequest; ticket: string; issuerSet?: unknown } {
+  const bad = (why: string): never => {
+    throw new MedzkError("INVALID_REQUEST", `the verifier's audit challenge ${why}`);
+  };
+  if (!isPlainObject(value)) return bad("is not an object");
+  const known = new Set(["request", "ticket", "issuerSet"]);
+  const extra = Object.keys(value).find((k) => !known.has(k));
+  if (extra !== undefined) bad(`has an unknown field ${JSON.stringify(extra)}`);
+  const request = checkRequest(value["request"], "request");
+  if (!request.ok) return bad(`is malformed: ${request.message}`);
+  const r = request.value;
+  if (r.verifier !== publicKey || r.purpose !== purpose) bad("is another verifier's or another purpose's request");
+  if (!requestSignatureValid(r)) bad("is not signed by the verifier");
+  if (!checkHex(value["ticket"], "ticket", 64).ok) bad("has no ticket of 64 bytes of lowercase hex");
+  if ((r.issuerSet === undefined) !== (value["issuerSet"] === undefined)) bad("names an issuer set it does not give, or gives one it does not name");
+  return { request: r, ticket: value["ticket"] as string, ...(value["issuerSet"] !== undefined ? { issuerSet: value["issuerSet"] } : {}) };
+}
+
+function serviceUrl(url: unknown): URL {
+  let base: URL;
   try {
-    endpoint = new URL("v1/audit/entries", String(url).endsWith("/") ? String(url) : `${String(url)}/`);
+    base = new URL(String(url).endsWith("/") ? String(url) : `${String(url)}/`);
   } catch {
     throw new MedzkError("INVALID_ARGUMENT", `"url" must be the verifier service's base URL, e.g. "https://insurer.example"`);
   }
-  if (endpoint.protocol !== "https:" && endpoint.protocol !== "http:") throw new MedzkError("INVALID_ARGUMENT", `"url" must be an https: (or http:) URL`);
-  endpoint.searchParams.set("nullifier", nullifier);
+  if (base.protocol !== "https:" && base.protocol !== "http:") throw new MedzkError("INVALID_ARGUMENT", `"url" must be an https: (or http:) URL`);
+  return base;
+}
+
+/** POSTs `body` as JSON; the JSON answer of a 2xx, else AUDIT_LOG_UNAVAILABLE naming the service's error code. */
+async function call(fetchFn: typeof fetch, endpoint: URL, body: unknown): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetchFn(endpoint, { headers: { accept: "application/json" } });
+    response = await fetchFn(endpoint, { method: "POST", headers: { accept: "application/json", "content-type": "application/json" }, body: JSON.stringify(body) });
   } catch (cause) {
     throw new MedzkError("AUDIT_LOG_UNAVAILABLE", `cannot reach the verifier's audit trail at ${endpoint.origin}`, { cause });
   }
-  if (!response.ok) throw new MedzkError("AUDIT_LOG_UNAVAILABLE", `the verifier's audit trail answered HTTP ${response.status}`);
+  let json: unknown;
   try {
-    return (await response.json()) as unknown;
+    json = (await response.json()) as unknown;
   } catch (cause) {
-    throw new MedzkError("AUDIT_LOG_UNAVAILABLE", `the verifier's audit trail did not answer JSON`, { cause });
+    throw new MedzkError("AUDIT_LOG_UNAVAILABLE", `the verifier's audit trail answered HTTP ${response.status} without JSON`, { cause });
   }
+  if (!response.ok) {
+    const code = isPlainObject(json) && isPlainObject(json["error"]) && typeof json["error"]["code"] === "string" && /^[A-Z_]{1,64}$/.test(json["error"]["code"]) ? ` ${json["error"]["code"]}` : "";
+    throw new MedzkError("AUDIT_LOG_UNAVAILABLE", `the verifier's audit trail answered HTTP ${response.status}${code}`);
+  }
+  return json;
 }

@@ -15,10 +15,32 @@
  * spends the budget exactly like one answered with a proof (otherwise false answers would be free
  * probes); requests refused earlier (untrusted, not allowed, over budget, expired) spend nothing,
  * because they were never evaluated and taught the verifier nothing about the record.
+ *
+ * What is asked is the statement on its as-of day, under the issuer set the request names:
+ * - `ageAtLeast N` on day D asks "dateOfBirth <= D minus N years" (the birthday rule of
+ *   core/dates.ts), the same question as the date query with that bound. The as-of day moves
+ *   with the holder's clock (checkRequestTiming allows today +-1), so "at least 18" asked on
+ *   three neighbouring days is three questions: day-shifted repeats would otherwise find a birth
+ *   date near a birthday for free. NOTE: a verifier that asks its age question every day spends
+ *   one question per day; give it a larger budget in the policy if that is its job.
+ * - A hidden-issuer request also asks which issuer signed the record, among the set: one
+ *   question per set root about "<schema>#issuer". Four sets, each holding the real clinic and
+ *   keys the verifier made up, were four free repeats of one statement and named the clinic;
+ *   now every new set spends the issuer budget (and sets padded with unknown keys are refused
+ *   before the guard, ISSUER_SET_TOO_SMALL, wallet.ts). A verifier whose set changes (a member
+ *   revokes a credential, a key is added) spends one question per set version in the window.
  */
 import { MedzkError } from "../core/errors.js";
 import type { Statement } from "../core/statement.js";
 import type { Budget } from "./policy.js";
+
+/** What a request asks: its statement on its as-of day (YYYYMMDD), and the issuer set when it hides the issuer. */
+export interface Asked {
+  statement: Statement;
+  asOf: number;
+  /** The set root the request names, and the schema (id) whose issuer it hides. */
+  issuerSet?: { root: string; schema: string };
+}
 
 /** One remembered question: who asked what about which attribute, and when. */
 export interface GuardEntry {
@@ -39,20 +61,39 @@ interface Question {
 }
 
 /**
- * The questions a (parsed, normalised) statement asks, one per attribute condition. ageAtLeast
- * asks about the record's dateOfBirth, so it shares the birth date's budget with date queries:
- * mixing statement types buys no extra bits.
+ * The latest real calendar day "YYYY-MM-DD" at or before the YYYYMMDD integer `day` (which may
+ * name a day that does not exist, 29 February of a common year: no birth date lies between it
+ * and the 28th).
  */
-export function questionsOf(statement: Statement): Question[] {
+function latestDayAtOrBefore(day: number): string {
+  const year = Math.floor(day / 10000);
+  const month = Math.floor(day / 100) % 100;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate(); // day 0 of the next month
+  const d = Math.min(day % 100, last);
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+/**
+ * The questions a request asks, one per attribute condition. ageAtLeast asks about the record's
+ * dateOfBirth as the date query with the bound it implies on its as-of day (ageOn: at least N
+ * years old on D iff born on or before D - N*10000 as YYYYMMDD), so it shares the birth date's
+ * budget with date queries, and the same bound asked either way counts once.
+ */
+export function questionsOf(asked: Asked): Question[] {
+  const { statement } = asked;
+  const issuer = asked.issuerSet === undefined ? [] : [{ attribute: `${asked.issuerSet.schema}#issuer`, question: `issuerSet ${asked.issuerSet.root}` }];
   switch (statement.type) {
-    case "ageAtLeast":
-      return [{ attribute: "patient-record/v1#dateOfBirth", question: `ageAtLeast ${statement.minAge}` }];
+    case "ageAtLeast": {
+      // Key order as the query's normalised predicate (query.ts), so the two spellings coincide.
+      const bound = { attribute: "dateOfBirth", op: "LTE", value: latestDayAtOrBefore(asked.asOf - statement.minAge * 10000) };
+      return [{ attribute: "patient-record/v1#dateOfBirth", question: JSON.stringify(bound) }, ...issuer];
+    }
     case "insuranceActive":
-      return [{ attribute: "insurance-coverage/v1#insurerId", question: `insuranceActive ${JSON.stringify(statement.insurerId)}` }];
+      return [{ attribute: "insurance-coverage/v1#insurerId", question: `insuranceActive ${JSON.stringify(statement.insurerId)}` }, ...issuer];
     case "query":
       // The predicate as normalised by parseStatement (fixed key order, canonical values), so two
       // spellings of one question count once.
-      return statement.where.map((p) => ({ attribute: `${statement.schema}#${p.attribute}`, question: JSON.stringify(p) }));
+      return [...statement.where.map((p) => ({ attribute: `${statement.schema}#${p.attribute}`, question: JSON.stringify(p) })), ...issuer];
   }
 }
 
@@ -67,7 +108,7 @@ export class ProbingGuard {
   ) {}
 
   /** Throws PROBING_LIMIT if answering would exceed the verifier's budget for any attribute; changes nothing. */
-  check(verifier: string, statement: Statement, now: Date, verifierName: string): void {
+  check(verifier: string, asked: Asked, now: Date, verifierName: string): void {
     const { maxDistinct, windowMs } = this.budgetOf(verifier);
     const since = now.getTime() - windowMs;
     const known = new Map<string, Set<string>>();
@@ -76,7 +117,7 @@ export class ProbingGuard {
       if (!known.has(e.attribute)) known.set(e.attribute, new Set());
       known.get(e.attribute)!.add(e.question);
     }
-    for (const q of questionsOf(statement)) {
+    for (const q of questionsOf(asked)) {
       const set = known.get(q.attribute) ?? new Set<string>();
       set.add(q.question);
       known.set(q.attribute, set);
@@ -90,9 +131,9 @@ export class ProbingGuard {
   }
 
   /** Remembers the statement's questions as asked now; forgets what fell out of each verifier's window. */
-  record(verifier: string, statement: Statement, now: Date): void {
+  record(verifier: string, request: Asked, now: Date): void {
     const at = now.toISOString();
-    const asked = questionsOf(statement);
+    const asked = questionsOf(request);
     // One entry per (verifier, attribute, question), refreshed on repeat: the memory stays small.
     this.entries = this.entries.filter(
       (e) =>

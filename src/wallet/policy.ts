@@ -14,6 +14,12 @@ export interface VerifierRules {
   statements?: StatementType[];
   /** Attributes its query predicates may name. Default: any attribute of the query's schema. */
   attributes?: string[];
+  /**
+   * Schemas (ids) its queries may be over. Default: every schema the wallet knows (built-in, and
+   * the wallet's `schemas` option). A query over a schema the wallet does not know is refused with
+   * the same code and message as one over a schema listed nowhere here.
+   */
+  schemas?: string[];
   /** Attributes it may have disclosed (prove's `allowDisclosure`). Default: none. */
   disclose?: string[];
   /** This verifier's probing budget. Default: the policy's `probing`. */
@@ -28,6 +34,12 @@ export interface VerifierRules {
    * schema (the anonymity set); a smaller set is refused (ISSUER_SET_TOO_SMALL). Default 2.
    */
   minIssuerSetSize?: number;
+  /**
+   * Answer hidden-issuer requests only under the set root published for the schema (the wallet's
+   * `publishedIssuerSetRoot`, e.g. the registry contract's), never under a set the verifier
+   * chose. Default false.
+   */
+  requirePublishedIssuerSet?: boolean;
 }
 
 /** The probing guard's budget; see guard.ts. */
@@ -67,10 +79,13 @@ export interface Budget {
 export interface Rules {
   statements: StatementType[];
   attributes: string[] | undefined;
+  /** Undefined means any schema the wallet knows. */
+  schemas: string[] | undefined;
   disclose: string[];
   budget: Budget;
   hideIssuer: boolean;
   minIssuerSetSize: number;
+  requirePublishedIssuerSet: boolean;
 }
 
 export interface ParsedPolicy {
@@ -93,8 +108,13 @@ function parseBudget(value: unknown, name: string, fallback: Budget): Budget {
 const DAY_MS = 86_400_000;
 
 function parseRules(value: unknown, name: string, defaultBudget: Budget): Rules {
-  const r = assertObject(value, name, { required: [], optional: ["statements", "attributes", "disclose", "probing", "hideIssuer", "minIssuerSetSize"] });
-  if (r.hideIssuer !== undefined && typeof r.hideIssuer !== "boolean") throw new MedzkError("INVALID_ARGUMENT", `"${name}.hideIssuer" must be true or false`);
+  const r = assertObject(value, name, {
+    required: [],
+    optional: ["statements", "attributes", "schemas", "disclose", "probing", "hideIssuer", "minIssuerSetSize", "requirePublishedIssuerSet"],
+  });
+  for (const flag of ["hideIssuer", "requirePublishedIssuerSet"] as const) {
+    if (r[flag] !== undefined && typeof r[flag] !== "boolean") throw new MedzkError("INVALID_ARGUMENT", `"${name}.${flag}" must be true or false`);
+  }
   const statements = r.statements === undefined ? [...TYPES] : names(r.statements, `${name}.statements`);
   for (const [i, t] of statements.entries()) {
     if (!TYPES.includes(t as StatementType)) throw new MedzkError("INVALID_ARGUMENT", `"${name}.statements[${i}]" is not a statement type; known: ${TYPES.join(", ")}`);
@@ -102,10 +122,12 @@ function parseRules(value: unknown, name: string, defaultBudget: Budget): Rules 
   return {
     statements: statements as StatementType[],
     attributes: r.attributes === undefined ? undefined : names(r.attributes, `${name}.attributes`),
+    schemas: r.schemas === undefined ? undefined : names(r.schemas, `${name}.schemas`),
     disclose: r.disclose === undefined ? [] : names(r.disclose, `${name}.disclose`),
     budget: parseBudget(r.probing, `${name}.probing`, defaultBudget),
     hideIssuer: r.hideIssuer === true,
     minIssuerSetSize: r.minIssuerSetSize === undefined ? DEFAULT_MIN_ISSUER_SET_SIZE : assertInteger(r.minIssuerSetSize, `${name}.minIssuerSetSize`, 1, 4096),
+    requirePublishedIssuerSet: r.requirePublishedIssuerSet === true,
   };
 }
 
@@ -126,14 +148,26 @@ export function parsePolicy(value: unknown = {}, name = "policy"): ParsedPolicy 
   return { rulesFor: (verifier) => perVerifier.get(verifier) ?? fallback };
 }
 
+const notAllowed = (verifierName: string, what: string) => new MedzkError("REQUEST_NOT_ALLOWED", `the wallet's policy does not allow ${verifierName} to ask ${what}`);
+
 /**
- * Throws REQUEST_NOT_ALLOWED unless the rules allow the (parsed) statement: its type, every
- * predicate's attribute, every disclosure. Returns the disclosures to allow when proving.
+ * The refusal of a query over a schema: one code and one message whether the policy leaves the
+ * schema out or the wallet does not know it at all (and so whatever the wallet holds).
+ */
+export function schemaNotAllowed(verifierName: string, schemaId: string): MedzkError {
+  return notAllowed(verifierName, `about schema ${JSON.stringify(schemaId)}`);
+}
+
+/**
+ * Throws REQUEST_NOT_ALLOWED unless the rules allow the (parsed) statement: its type, the
+ * query's schema, every predicate's attribute, every disclosure. Returns the disclosures to
+ * allow when proving.
  */
 export function checkAllowed(statement: Statement, rules: Rules, verifierName: string): string[] {
-  const no = (what: string) => new MedzkError("REQUEST_NOT_ALLOWED", `the wallet's policy does not allow ${verifierName} to ask ${what}`);
+  const no = (what: string) => notAllowed(verifierName, what);
   if (!rules.statements.includes(statement.type)) throw no(`a ${statement.type} statement`);
   if (statement.type !== "query") return [];
+  if (rules.schemas !== undefined && !rules.schemas.includes(statement.schema)) throw schemaNotAllowed(verifierName, statement.schema);
   for (const p of statement.where) {
     if (rules.attributes !== undefined && !rules.attributes.includes(p.attribute)) throw no(`about ${p.attribute}`);
   }

@@ -35,6 +35,18 @@ export interface Receipt {
   asOf?: string;
   /** Where the verifier asked the answer to go (signed), when it named a place. */
   responseUrl?: string;
+  /**
+   * The nullifier scope (core's verifierScope: the verifier's key and purpose), and the purpose
+   * itself when the request gave one: the verifier's audit entries carry the same purpose.
+   */
+  scope?: string;
+  purpose?: string;
+  /** The request's challenge (decimal): the audit entry's `requestId`. */
+  challenge?: string;
+  /** The trusted issuer set root the request hid the issuer among, when it hid it. */
+  issuerSet?: string;
+  /** The issuer key the presentation revealed (shown receipts of requests that do not hide it). */
+  issuer?: string;
   /** When the wallet responded: an ISO 8601 UTC instant on the wallet's clock. */
   at: string;
   /** "shown" (a presentation was returned) or "refused". */
@@ -50,7 +62,7 @@ const invalid = (message: string) => new MedzkError("WALLET_STORE_INVALID", mess
 /** Parses a receipt read back from a store, strictly (unknown keys, wrong types refused). */
 export function parseReceipt(value: unknown, name: string): Receipt {
   const code = "WALLET_STORE_INVALID" as const;
-  const r = assertObject(value, name, { required: ["disclosures", "at", "outcome"], optional: ["verifier", "statement", "asOf", "responseUrl", "code", "nullifier"] }, code);
+  const r = assertObject(value, name, { required: ["disclosures", "at", "outcome"], optional: ["verifier", "statement", "asOf", "responseUrl", "scope", "purpose", "challenge", "issuerSet", "issuer", "code", "nullifier"] }, code);
   const receipt: Receipt = {
     disclosures: assertArray(r.disclosures, `${name}.disclosures`, undefined, code).map((d, i) => assertString(d, `${name}.disclosures[${i}]`, { max: 128 }, code)),
     at: new Date(assertInstant(r.at, `${name}.at`, code)).toISOString(),
@@ -70,6 +82,14 @@ export function parseReceipt(value: unknown, name: string): Receipt {
     receipt.asOf = r.asOf as string;
   }
   if (r.responseUrl !== undefined) receipt.responseUrl = assertString(r.responseUrl, `${name}.responseUrl`, { max: 2048 }, code);
+  if (r.scope !== undefined) receipt.scope = assertString(r.scope, `${name}.scope`, { max: 512 }, code);
+  if (r.purpose !== undefined) receipt.purpose = assertString(r.purpose, `${name}.purpose`, { max: 256 }, code);
+  if (r.challenge !== undefined) receipt.challenge = assertFieldElement(r.challenge, `${name}.challenge`, code).toString();
+  if (r.issuerSet !== undefined) receipt.issuerSet = assertFieldElement(r.issuerSet, `${name}.issuerSet`, code).toString();
+  if (r.issuer !== undefined) {
+    if (receipt.outcome !== "shown") throw invalid(`"${name}.issuer" is only for shown receipts`);
+    receipt.issuer = assertHex(r.issuer, `${name}.issuer`, 32, code);
+  }
   if (r.code !== undefined) {
     if (receipt.outcome !== "refused") throw invalid(`"${name}.code" is only for refusals`);
     receipt.code = assertString(r.code, `${name}.code`, { max: 64 }, code) as MedzkErrorCode;

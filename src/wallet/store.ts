@@ -4,8 +4,14 @@
  * wallet reads its store before answering anything and writes it before returning each answer (or
  * refusal).
  *
- * A store keeps one document, {@link WalletState}, and is read once and written whole: no store
- * needs to understand it beyond keeping text. `parseWalletState` checks what comes back,
+ * A store keeps one document, {@link WalletState}, read and written whole: no store needs to
+ * understand it beyond keeping text. Several wallets may share one store (two tabs on one
+ * IndexedDB database, two processes on one file), so the wallet changes it only through
+ * {@link WalletStore.update}, a read-modify-write that loses no update: the file store runs it
+ * under a lock file and re-reads the file inside it, IndexedDB compares a revision counter in the
+ * transaction that writes (compare-and-swap, retried on a conflict), memory chains the calls.
+ * A wallet that loaded, decided and then wrote back what it loaded would let two instances spend
+ * one verifier's budget twice and drop each other's receipts. `parseWalletState` checks what comes back,
  * strictly, and refuses an unknown format rather than starting from an empty guard. Persistent
  * stores (file, IndexedDB) keep the text through a {@link DocumentCodec}: encrypted under a
  * passphrase (vault.ts) unless the caller explicitly asks for plain JSON.
@@ -34,10 +40,19 @@ export interface WalletState {
   guard: GuardEntry[];
 }
 
-/** A wallet's persistence. `load` gives undefined for a store never written. */
+/** How a wallet changes its store: from the document as it is now (undefined if never written) to the next one. */
+export type WalletStateChange = (current: WalletState | undefined) => WalletState | Promise<WalletState>;
+
+/**
+ * A wallet's persistence. `load` gives undefined for a store never written. `update` applies
+ * `change` to the document as it is at that moment and writes the result, so that no concurrent
+ * update (another wallet instance, tab or process on the same store) is lost; `change` may be
+ * called more than once (after a conflict) and must depend only on its argument. If `change`
+ * throws, nothing is written and `update` rejects with that error.
+ */
 export interface WalletStore {
   load(): Promise<WalletState | undefined>;
-  save(state: WalletState): Promise<void>;
+  update(change: WalletStateChange): Promise<WalletState>;
 }
 
 /** Parses a stored state strictly; throws WALLET_STORE_INVALID naming what is wrong. */
@@ -140,12 +155,26 @@ export class DocumentCodec {
 /** A store in memory (tests, or a wallet that need not survive its process). Keeps a copy, not the caller's object. */
 export class MemoryWalletStore implements WalletStore {
   private json: string | undefined;
+  // Updates run one after another: a change awaited by one must not see a document another is replacing.
+  private queue: Promise<unknown> = Promise.resolve();
 
   async load(): Promise<WalletState | undefined> {
     return this.json === undefined ? undefined : parseWalletState(JSON.parse(this.json));
   }
 
+  /** Replaces the document (a new or imported wallet); wallets change it with {@link update}. */
   async save(state: WalletState): Promise<void> {
     this.json = JSON.stringify(state);
+  }
+
+  update(change: WalletStateChange): Promise<WalletState> {
+    const run = async () => {
+      const next = await change(await this.load());
+      await this.save(next);
+      return next;
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 }

@@ -11,26 +11,44 @@
  *
  * What it holds (the holder, its credentials, receipts, the guard's memory) lives in one store
  * document: the options' holder and credentials initialise or extend it, and a store that already
- * holds them (an encrypted file or IndexedDB, store.ts) is enough to reopen the wallet.
+ * holds them (an encrypted file or IndexedDB, store.ts) is enough to reopen the wallet. The
+ * document is read for every call and changed only through the store's `update`, never written
+ * back from memory: several instances (tabs, processes) may share one store, and the budget is
+ * checked again inside the update that records the question.
+ *
+ * What a request means is decided from the request and the configuration, never from the
+ * credentials: a query's schema must be built in or in `schemas`, a hidden issuer's anonymity set
+ * counts only keys the wallet knows (`knownIssuers`, `publishedIssuerSetRoot`). Which credentials
+ * can answer (schema, expiry, revocation, set membership) is decided after the guard and before
+ * the statement's truth, with one refusal for all of them.
  *
  * Platform-neutral: the proving function is injected (wallet/node.ts gives Node's `prove`).
  */
 import { checkKeySet } from "../artifacts/key-manifest.js";
-import { type Credential, checkCredential } from "../core/credential.js";
-import { type IssuerSet, parseIssuerSet } from "../core/issuer-set.js";
+import { type CheckedCredential, type Credential, checkCredential } from "../core/credential.js";
+import { tryParseDate } from "../core/dates.js";
+import {
+  type IssuerSet,
+  type IssuerSetMember,
+  OPEN_VALID_FROM,
+  OPEN_VALID_UNTIL,
+  issuerSetWitness,
+  parseIssuerSet,
+} from "../core/issuer-set.js";
 import { MedzkError } from "../core/errors.js";
 import type { Presentation } from "../core/presentation.js";
-import { type ProofRequest, parseRequest, requestSignatureValid } from "../core/request.js";
-import type { RevocationStatus } from "../core/revocation.js";
-import { type SchemaDefinition, schemaIdField } from "../core/schemas.js";
+import { tryUnpackPublicKey } from "../core/public-key.js";
+import { type ProofRequest, parseRequest, requestScope, requestSignatureValid } from "../core/request.js";
+import { EMPTY_REVOCATION_ROOT, type RevocationStatus, parseRevocationStatus, revocationWitness } from "../core/revocation.js";
+import { type SchemaDefinition, defineSchema, schemaIdField } from "../core/schemas.js";
 import type { Statement } from "../core/statement.js";
 import { assertArray, assertClock, assertObject } from "../core/validate.js";
 import { type Holder, holderCommitment, holderEncryptionKey, parseHolder } from "../prover/holder.js";
 import { openCredential } from "../prover/open-credential.js";
 import { type ProveOptions, checkRequestTiming } from "../prover/prove.js";
 import { builtinSchemas, parseStatement, statementDefinition } from "../statements/registry.js";
-import { ProbingGuard } from "./guard.js";
-import { type WalletPolicy, checkAllowed, parsePolicy } from "./policy.js";
+import { type Asked, ProbingGuard } from "./guard.js";
+import { type Rules, type WalletPolicy, checkAllowed, parsePolicy, schemaNotAllowed } from "./policy.js";
 import type { Receipt } from "./receipts.js";
 import { MemoryWalletStore, WALLET_STATE_FORMAT, type WalletState, type WalletStore } from "./store.js";
 import { type TrustedVerifier, type VerifierDirectory, checkEntryAllows, verifierDirectory } from "./trust.js";
@@ -79,7 +97,32 @@ export interface WalletOptions {
    * The wallet finds its issuer's member locally: nobody learns which.
    */
   issuerSets?: (root: string) => IssuerSet | undefined | Promise<IssuerSet | undefined>;
+  /**
+   * The issuer keys the holder knows independently of any verifier (its own trust list, or a
+   * lookup into an issuer registry it was given): a list of packed keys, known for every schema,
+   * or a function of (key, schema id). In a hidden-issuer request only these members of the
+   * verifier's set count toward `minIssuerSetSize`: keys a verifier generated itself hide nobody.
+   * Default: none (a hidden-issuer request is then answered only under a published set).
+   */
+  knownIssuers?: KnownIssuers;
+  /**
+   * The issuer set root published for a schema (by id) where the verifier cannot choose it, for
+   * example the registry contract's `issuerSetRoots(schemaId)`: every member of that set counts
+   * as known, and a policy with `requirePublishedIssuerSet` answers hidden-issuer requests only
+   * under it. Errors refuse the request (ISSUER_SET_UNAVAILABLE).
+   */
+  publishedIssuerSetRoot?: (schemaId: string) => string | undefined | Promise<string | undefined>;
+  /**
+   * Custom schemas (definitions) verifiers may ask queries about, besides the built-in ones. A
+   * query over any other schema is refused like one the policy disallows (REQUEST_NOT_ALLOWED),
+   * whatever credentials the wallet holds: the wallet never looks at its credentials to decide
+   * what a request means.
+   */
+  schemas?: SchemaDefinition[];
 }
+
+/** Issuer keys a wallet knows: a list (for every schema), or a lookup by key and schema id. */
+export type KnownIssuers = string[] | ((publicKey: string, schemaId: string) => boolean | Promise<boolean>);
 
 /** What the holder is asked to agree to: JSON-safe, named from the trust list. */
 export interface ConsentQuestion {
@@ -94,7 +137,7 @@ export interface ConsentQuestion {
   /** The as-of date (YYYY-MM-DD) and where the answer goes. */
   asOf: string;
   responseUrl?: string;
-  /** When the issuer is hidden: how many keys the verifier's set holds for the schema (the anonymity set). */
+  /** When the issuer is hidden: how many keys of the verifier's set for the schema, valid on the as-of day, this wallet knows on its own (the anonymity set). */
   issuerSetSize?: number;
 }
 
@@ -112,10 +155,13 @@ export interface Wallet {
   /**
    * Answers a verifier's request with a presentation, or refuses by throwing a MedzkError:
    * INVALID_REQUEST, REQUEST_SIGNATURE_INVALID, UNTRUSTED_VERIFIER, REQUEST_EXPIRED,
-   * REQUEST_REFUSED (as-of date), INVALID_STATEMENT / UNKNOWN_STATEMENT / UNKNOWN_SCHEMA,
-   * REQUEST_NOT_ALLOWED, PROBING_LIMIT (all decided from the request), then
-   * NO_MATCHING_CREDENTIAL (what the wallet holds), then STATEMENT_NOT_SATISFIED or a proving
-   * error (the record); WALLET_STORE_* if the store fails.
+   * REQUEST_REFUSED (as-of date), INVALID_STATEMENT / UNKNOWN_STATEMENT, REQUEST_NOT_ALLOWED
+   * (the policy, or a schema the wallet does not know), ISSUER_SET_UNAVAILABLE /
+   * ISSUER_SET_TOO_SMALL, PROBING_LIMIT, DECLINED_BY_HOLDER (all decided from the request, the
+   * configuration and the guard's memory), then NO_MATCHING_CREDENTIAL (no credential that can
+   * answer: none of the schema, expired, revoked or not in the verifier's set, one message for
+   * all), then STATEMENT_NOT_SATISFIED or a proving error (the record); WALLET_STORE_* if the
+   * store fails.
    */
   respond(request: unknown): Promise<Presentation>;
   /** What was shown or refused, to whom and when, oldest first (copies). */
@@ -151,10 +197,12 @@ export interface HolderIdentity {
   encryptionKey: string;
 }
 
-/** What the wallet holds in memory once loaded. */
+/** What the wallet holds, as read from its store for one operation. */
 interface Held {
   holder: Holder;
-  credentials: Credential[];
+  /** The credentials, checked (issuer signature included), oldest first. */
+  credentials: CheckedCredential[];
+  /** Every receipt, oldest first (the store's copy). */
   receipts: Receipt[];
   guard: ProbingGuard;
 }
@@ -164,13 +212,68 @@ const signatureOf = (c: Credential): string => JSON.stringify([c.signature.R8x, 
 
 const OPTION_KEYS = {
   required: ["trustedVerifiers"],
-  optional: ["holder", "credentials", "policy", "store", "clock", "artifacts", "keys", "revocation", "onProgress", "consent", "issuerSets"],
+  optional: [
+    "holder",
+    "credentials",
+    "policy",
+    "store",
+    "clock",
+    "artifacts",
+    "keys",
+    "revocation",
+    "onProgress",
+    "consent",
+    "issuerSets",
+    "knownIssuers",
+    "publishedIssuerSetRoot",
+    "schemas",
+  ],
 } as const;
 
 /** An optional callback option: absent, or a function. */
 function optionalFunction<T>(value: unknown, name: string): T | undefined {
   if (value !== undefined && typeof value !== "function") throw new MedzkError("INVALID_ARGUMENT", `"${name}" must be a function`);
   return value as T | undefined;
+}
+
+/** The `knownIssuers` option as one lookup: a list of keys (known for every schema), or the caller's. */
+function knownIssuerLookup(value: unknown): (publicKey: string, schema: string) => Promise<boolean> {
+  if (value === undefined) return async () => false;
+  if (typeof value === "function") {
+    const lookup = value as Exclude<KnownIssuers, string[]>;
+    return async (publicKey, schema) => (await lookup(publicKey, schema)) === true;
+  }
+  const keys = new Set(
+    assertArray(value, "knownIssuers").map((k, i) => {
+      if (typeof k !== "string" || tryUnpackPublicKey(k) === undefined) throw new MedzkError("INVALID_ARGUMENT", `"knownIssuers[${i}]" must be a packed issuer public key (64 lowercase hex characters)`);
+      return k;
+    }),
+  );
+  return async (publicKey) => keys.has(publicKey);
+}
+
+/** The `schemas` option: custom schema definitions by id, each validated; a built-in id may not be redefined. */
+function customSchemas(value: unknown): ReadonlyMap<string, SchemaDefinition> {
+  const byId = new Map<string, SchemaDefinition>();
+  if (value === undefined) return byId;
+  assertArray(value, "schemas").forEach((d, i) => {
+    let schema: SchemaDefinition;
+    try {
+      schema = defineSchema(d);
+    } catch (cause) {
+      throw new MedzkError("INVALID_ARGUMENT", `"schemas[${i}]": ${(cause as Error).message}`, { cause });
+    }
+    if (byId.has(schema.id) || builtinSchemas(schema.id) !== undefined) throw new MedzkError("INVALID_ARGUMENT", `"schemas[${i}]": schema ${JSON.stringify(schema.id)} is defined twice (or is built in)`);
+    byId.set(schema.id, schema);
+  });
+  return byId;
+}
+
+/** Is the day (YYYYMMDD) inside a set member's validity window? */
+function memberValidOn(member: IssuerSetMember, day: number): boolean {
+  const from = member.validFrom === undefined ? OPEN_VALID_FROM : tryParseDate(member.validFrom)!;
+  const until = member.validUntil === undefined ? OPEN_VALID_UNTIL : tryParseDate(member.validUntil)!;
+  return from <= day && day <= until;
 }
 
 /** A wallet proving with `prove` (Node's or the browser's). */
@@ -183,112 +286,168 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
   const policy = parsePolicy(o.policy);
   const clock = assertClock(o.clock);
   const store = (o.store ?? new MemoryWalletStore()) as WalletStore;
-  if (typeof store.load !== "function" || typeof store.save !== "function") throw new MedzkError("INVALID_ARGUMENT", `"store" must have load() and save()`);
+  if (typeof store.load !== "function" || typeof store.update !== "function") {
+    throw new MedzkError("INVALID_ARGUMENT", `"store" must have load() and update(change) (a read-modify-write that loses no concurrent update; see WalletStore)`);
+  }
   const revocation = optionalFunction<WalletOptions["revocation"]>(o.revocation, "revocation");
   const onProgress = optionalFunction<WalletOptions["onProgress"]>(o.onProgress, "onProgress");
   const consent = optionalFunction<WalletOptions["consent"]>(o.consent, "consent");
   const issuerSets = optionalFunction<WalletOptions["issuerSets"]>(o.issuerSets, "issuerSets");
+  const publishedRoot = optionalFunction<WalletOptions["publishedIssuerSetRoot"]>(o.publishedIssuerSetRoot, "publishedIssuerSetRoot");
+  const knowsIssuer = knownIssuerLookup(o.knownIssuers);
+  const custom = customSchemas(o.schemas);
+  // What a request may be about is decided from the built-in schemas and the holder's own list,
+  // never from the credentials held: whether the wallet holds a credential of a schema is private.
+  const knownSchemas = (id: string): SchemaDefinition | undefined => custom.get(id) ?? builtinSchemas(id);
   const artifacts = o.artifacts as WalletOptions["artifacts"];
   // A wrong key manifest is a configuration error too: checked now (prove checks it again).
   if (o.keys !== undefined) checkKeySet(o.keys);
   if (o.keys !== undefined && artifacts !== undefined) throw new MedzkError("INVALID_ARGUMENT", `give "keys" (production keys) or "artifacts", not both`);
   const keys = o.keys as WalletOptions["keys"];
+  const budgetOf = (v: string) => policy.rulesFor(v).budget;
 
-  const save = async (s: Held) => {
-    const doc: WalletState = { format: WALLET_STATE_FORMAT, holder: s.holder, credentials: s.credentials, receipts: s.receipts, guard: s.guard.snapshot() };
-    await store.save(doc);
-  };
-
-  /** Checks a credential and that it is this holder's; returns it unless already held. */
-  const admit = async (held: Pick<Held, "holder" | "credentials">, credential: unknown): Promise<Credential | undefined> => {
-    const checked = await checkCredential(credential);
-    if (checked.holderCommitment.toString() !== held.holder.commitment) {
+  // Credentials are checked (issuer signature included) once per wallet instance, not on every read.
+  const checkedCache = new Map<string, CheckedCredential>();
+  /** Checks a credential and that it is this holder's; returns the checked copy. */
+  const admit = async (commitment: string, credential: unknown): Promise<CheckedCredential> => {
+    let key: string | undefined;
+    try {
+      key = JSON.stringify(credential);
+    } catch {
+      key = undefined; // not JSON: checkCredential says why
+    }
+    let checked = key === undefined ? undefined : checkedCache.get(key);
+    if (!checked) {
+      const result = await checkCredential(credential);
+      checked = { ...result, credential: structuredClone(result.credential) };
+      if (key !== undefined) checkedCache.set(key, checked);
+    }
+    if (checked.holderCommitment.toString() !== commitment) {
       throw new MedzkError("HOLDER_MISMATCH", "the credential is bound to another holder than this wallet's");
     }
-    const c = structuredClone(checked.credential);
-    return held.credentials.some((h) => signatureOf(h) === signatureOf(c)) ? undefined : c;
+    return checked;
   };
 
-  const load = async (): Promise<Held> => {
-    const stored = await store.load();
-    let holder = stored?.holder;
+  /** The holder of a stored document, checked against the one given. */
+  const holderOf = (current: WalletState | undefined): Holder => {
+    const holder = current?.holder;
     if (holder && givenHolder !== undefined && holder.commitment !== holderCommitment(givenHolder).toString()) {
       throw new MedzkError("HOLDER_MISMATCH", "the wallet store belongs to another holder than the one given");
     }
-    if (!holder) {
-      if (givenHolder === undefined) throw new MedzkError("INVALID_ARGUMENT", `no holder: give "holder" (a new wallet) or a store that holds one`);
-      holder = { secret: givenHolder.toString(), commitment: holderCommitment(givenHolder).toString() };
+    if (holder) return holder;
+    if (givenHolder === undefined) throw new MedzkError("INVALID_ARGUMENT", `no holder: give "holder" (a new wallet) or a store that holds one`);
+    return { secret: givenHolder.toString(), commitment: holderCommitment(givenHolder).toString() };
+  };
+
+  /** A stored document the wallet changes: it must be this wallet's (another instance may have written it since). */
+  const ours = (current: WalletState | undefined): WalletState & { holder: Holder } => {
+    if (current?.holder === undefined) throw new MedzkError("WALLET_STORE_INVALID", "the wallet store no longer holds this wallet");
+    return { ...current, holder: holderOf(current) };
+  };
+
+  /** First use: the holder and the given credentials go into the store (one update, so nothing another instance wrote is lost). */
+  const initialise = async (current: WalletState | undefined): Promise<WalletState> => {
+    const holder = holderOf(current);
+    const credentials = [...(current?.credentials ?? [])];
+    for (const c of givenCredentials) {
+      const { credential } = await admit(holder.commitment, c);
+      if (!credentials.some((h) => signatureOf(h) === signatureOf(credential))) credentials.push(credential);
     }
-    const held: Held = { holder, credentials: [], receipts: stored?.receipts ?? [], guard: new ProbingGuard(stored?.guard ?? [], (v) => policy.rulesFor(v).budget) };
+    return { format: WALLET_STATE_FORMAT, holder, credentials, receipts: current?.receipts ?? [], guard: current?.guard ?? [] };
+  };
+
+  let initialised = false;
+  /** The store's document as it is now: read for every operation, since other instances may share the store. */
+  const read = async (): Promise<Held> => {
+    let stored = await store.load();
+    holderOf(stored); // a store of another holder is refused before anything is written to it
+    if (!initialised) {
+      if (stored?.holder === undefined || givenCredentials.length > 0) stored = await store.update(initialise);
+      initialised = true;
+    }
+    const holder = holderOf(stored);
+    const credentials: CheckedCredential[] = [];
     for (const [i, c] of (stored?.credentials ?? []).entries()) {
       try {
-        const admitted = await admit(held, c);
-        if (admitted) held.credentials.push(admitted);
+        credentials.push(await admit(holder.commitment, c));
       } catch (cause) {
         throw new MedzkError("WALLET_STORE_INVALID", `the wallet store's credentials[${i}] is not a valid credential of this holder`, { cause });
       }
     }
-    let changed = stored?.holder === undefined;
-    for (const c of givenCredentials) {
-      const admitted = await admit(held, c);
-      if (admitted) {
-        held.credentials.push(admitted);
-        changed = true;
-      }
-    }
-    if (changed) await save(held);
-    return held;
-  };
-  let state: Promise<Held> | undefined;
-  const loaded = () => {
-    state ??= load().catch((error: unknown) => {
-      state = undefined; // try again next time; never fall back to an empty guard
-      throw error;
-    });
-    return state;
+    return { holder, credentials, receipts: stored?.receipts ?? [], guard: new ProbingGuard(stored?.guard ?? [], budgetOf) };
   };
 
-  /** Adds a credential durably (not held unless stored); returns the wallet's copy. */
+  /** Adds a credential durably; returns the wallet's copy. */
   const add = async (credential: unknown): Promise<Credential> => {
-    const s = await loaded();
-    const admitted = await admit(s, credential);
-    if (!admitted) return structuredClone(s.credentials.find((c) => signatureOf(c) === signatureOf(credential as Credential))!);
-    s.credentials.push(admitted);
-    try {
-      await save(s);
-    } catch (error) {
-      s.credentials.pop();
-      throw error;
-    }
+    const held = await read();
+    const admitted = (await admit(held.holder.commitment, credential)).credential;
+    const same = (c: Credential) => signatureOf(c) === signatureOf(admitted);
+    const existing = held.credentials.find((c) => same(c.credential));
+    if (existing) return structuredClone(existing.credential);
+    await store.update((current) => {
+      const cur = ours(current);
+      const credentials = cur.credentials ?? [];
+      return credentials.some(same) ? cur : { ...cur, credentials: [...credentials, admitted] };
+    });
     return structuredClone(admitted);
   };
 
   /**
-   * The verifier's set the request names, parsed strictly, with its anonymity set for the schema
-   * (distinct keys). Refuses ISSUER_SET_UNAVAILABLE (no set, or another root) and
-   * ISSUER_SET_TOO_SMALL; both decided from public data.
+   * The verifier's set the request names, parsed strictly, and its anonymity set: the distinct
+   * keys of the set, for the schema and valid on the as-of day, that this wallet knows
+   * independently of the verifier (`knownIssuers`, or every member when the set is the one
+   * `publishedIssuerSetRoot` gives for the schema). A key the verifier made up hides nobody: a
+   * set of one real clinic and three such keys identifies the clinic. Refuses
+   * ISSUER_SET_UNAVAILABLE (no set, another root, a lookup that fails), REQUEST_NOT_ALLOWED (the
+   * policy requires the published set and this is not it) and ISSUER_SET_TOO_SMALL; all decided
+   * from public data and the wallet's configuration, never from the credentials.
    */
-  const trustedSet = async (root: string, schema: SchemaDefinition, rules: { minIssuerSetSize: number }, name: string): Promise<{ set: IssuerSet; size: number }> => {
+  const trustedSet = async (root: string, schema: SchemaDefinition, rules: Rules, name: string, asOf: number): Promise<{ set: IssuerSet; size: number }> => {
     let set: IssuerSet | undefined;
+    let published: string | undefined;
     try {
       const found = issuerSets === undefined ? undefined : await issuerSets(root);
       set = found === undefined ? undefined : parseIssuerSet(found);
+      published = publishedRoot === undefined ? undefined : ((await publishedRoot(schema.id)) ?? undefined);
     } catch (cause) {
       throw new MedzkError("ISSUER_SET_UNAVAILABLE", `the trusted issuer set ${name}'s request names could not be read`, { cause });
     }
     if (set === undefined || set.root !== root) throw new MedzkError("ISSUER_SET_UNAVAILABLE", `the wallet has no copy of the trusted issuer set ${name}'s request names`);
-    const field = schemaIdField(schema).toString();
-    const size = new Set(set.members.filter((m) => m.schemaId === field).map((m) => m.publicKey)).size;
-    if (size < rules.minIssuerSetSize) {
-      throw new MedzkError("ISSUER_SET_TOO_SMALL", `${name} hides the issuer among ${size} key(s) for ${schema.id}; this wallet wants at least ${rules.minIssuerSetSize}`);
+    if (rules.requirePublishedIssuerSet && published !== root) {
+      throw new MedzkError("REQUEST_NOT_ALLOWED", `the wallet's policy answers ${name} only under the issuer set published for ${schema.id}, and this request names another`);
     }
-    return { set, size };
+    const field = schemaIdField(schema).toString();
+    const keys = [...new Set(set.members.filter((m) => m.schemaId === field && memberValidOn(m, asOf)).map((m) => m.publicKey))];
+    let known = keys;
+    if (published !== root) {
+      try {
+        const flags = await Promise.all(keys.map((k) => knowsIssuer(k, schema.id)));
+        known = keys.filter((_, i) => flags[i]);
+      } catch (cause) {
+        throw new MedzkError("ISSUER_SET_UNAVAILABLE", `the wallet could not check the issuers of the set ${name}'s request names`, { cause });
+      }
+    }
+    if (known.length < rules.minIssuerSetSize) {
+      throw new MedzkError(
+        "ISSUER_SET_TOO_SMALL",
+        `${name} hides the issuer among ${known.length} key(s) this wallet knows for ${schema.id}; this wallet wants at least ${rules.minIssuerSetSize}`,
+      );
+    }
+    return { set, size: known.length };
   };
 
-  // A query may be over the holder's own (non-built-in) schema: resolve it from the credentials.
-  const schemasOf = (held: Held) => (id: string): SchemaDefinition | undefined => held.credentials.find((c) => c.schema.id === id)?.schema ?? builtinSchemas(id);
+  /** The statement, parsed against the schemas the wallet knows: an unknown schema is refused exactly like one the policy disallows. */
+  const parseAsked = (raw: unknown, verifierName: string): Statement => {
+    try {
+      return parseStatement(raw, knownSchemas);
+    } catch (error) {
+      const id = (raw as { schema?: unknown }).schema;
+      if (error instanceof MedzkError && error.code === "UNKNOWN_SCHEMA" && typeof id === "string") throw schemaNotAllowed(verifierName, id);
+      throw error;
+    }
+  };
 
-  // One request at a time: two concurrent requests must not both see budget the first will spend.
+  // One request at a time per instance; other instances on the same store are kept apart by the store's update.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(run: () => Promise<T>): Promise<T> => {
     const next = queue.then(run, run);
@@ -296,16 +455,21 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     return next;
   };
 
-  async function answer(raw: unknown, s: Held, receipt: Receipt): Promise<Presentation> {
-    const schemas = schemasOf(s);
+  async function answer(raw: unknown, held: Held, receipt: Receipt): Promise<Presentation> {
     const request: ProofRequest = parseRequest(raw);
     // Who asks, before anything else. A forged request is nobody's: its key and text stay out of the receipt.
     if (!requestSignatureValid(request)) {
       throw new MedzkError("REQUEST_SIGNATURE_INVALID", `the request's signature is not a valid signature by the key it names; refusing`);
     }
+    // What the holder needs to match this receipt with the verifier's audit entries (purpose,
+    // challenge) and to know what was asked of whom (statement, as-of day, issuer set).
     receipt.verifier = { publicKey: request.verifier };
     receipt.statement = request.statement;
     receipt.asOf = request.asOf;
+    receipt.scope = requestScope(request);
+    if (request.purpose !== undefined) receipt.purpose = request.purpose;
+    receipt.challenge = request.challenge;
+    if (request.issuerSet !== undefined) receipt.issuerSet = request.issuerSet;
     if (request.responseUrl !== undefined) receipt.responseUrl = request.responseUrl;
     let verifier: TrustedVerifier | undefined;
     try {
@@ -318,20 +482,21 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     receipt.verifier.name = verifier.name;
     checkEntryAllows(verifier, request);
     const now = new Date(receipt.at);
-    checkRequestTiming(request, now);
-    const statement: Statement = parseStatement(request.statement, schemas);
+    const asOf = checkRequestTiming(request, now);
+    const statement = parseAsked(request.statement, verifier.name);
     const rules = policy.rulesFor(verifier.publicKey);
     const disclose = checkAllowed(statement, rules, verifier.name);
-    const schema = statementDefinition(statement.type).schema(statement, schemas);
-    const schemaId = schema.id;
+    const schema = statementDefinition(statement.type).schema(statement, knownSchemas);
     // The issuer: revealed, or hidden among the verifier's set (public data, not the record).
-    const issuerSet = request.issuerSet === undefined ? undefined : await trustedSet(request.issuerSet, schema, rules, verifier.name);
+    const issuerSet = request.issuerSet === undefined ? undefined : await trustedSet(request.issuerSet, schema, rules, verifier.name, asOf);
     if (issuerSet === undefined && rules.hideIssuer) {
       throw new MedzkError("REQUEST_NOT_ALLOWED", `the wallet's policy answers ${verifier.name} only with the issuer hidden, and this request reveals it`);
     }
+    // What is asked: the statement on its as-of day, and under which issuer set (guard.ts).
+    const asked: Asked = { statement, asOf, ...(request.issuerSet === undefined ? {} : { issuerSet: { root: request.issuerSet, schema: schema.id } }) };
     // The budget before anything the wallet holds: which credentials it has is itself private
     // (a schema can name a clinic), so a verifier past its budget learns not even that.
-    s.guard.check(verifier.publicKey, statement, now, verifier.name);
+    held.guard.check(verifier.publicKey, asked, now, verifier.name);
     // The holder's own say, before the wallet evaluates anything. NOTE: a person who declines
     // knows the record; a decline can say what the person lets it say. It spends no budget.
     if (consent) {
@@ -341,35 +506,65 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
       if (request.responseUrl !== undefined) question.responseUrl = request.responseUrl;
       if ((await consent(question)) !== true) throw new MedzkError("DECLINED_BY_HOLDER", `the holder declined ${verifier.name}'s request`);
     }
-    // From here on the wallet's contents are looked at: remember the question first, durably.
-    s.guard.record(verifier.publicKey, statement, now);
-    await save(s);
-    const candidates = s.credentials.filter((c) => c.schema.id === schemaId);
-    if (candidates.length === 0) throw new MedzkError("NO_MATCHING_CREDENTIAL", `the wallet holds no ${schemaId} credential`);
+    // From here on the wallet's contents are looked at: remember the question first, durably, in
+    // the store as it is now (another tab or process may have spent this verifier's budget while
+    // the holder was deciding), checking the budget again there.
+    await store.update((current) => {
+      const cur = ours(current);
+      const guard = new ProbingGuard(cur.guard, budgetOf);
+      guard.check(verifier.publicKey, asked, now, verifier.name);
+      guard.record(verifier.publicKey, asked, now);
+      return { ...cur, guard: guard.snapshot() };
+    });
+    // Which credentials can answer at all (schema, expiry, revocation, the verifier's set), before
+    // whether the statement holds, and with one refusal for all of them: the code and message
+    // must not say which check failed, which issuer, slot or expiry day, or whether any
+    // credential of the schema is held.
+    const field = schemaIdField(schema);
+    const usable: Array<{ credential: Credential; revocation: RevocationStatus | undefined }> = [];
+    const reasons: unknown[] = [];
+    for (const c of held.credentials) {
+      if (schemaIdField(c.schema) !== field) continue;
+      try {
+        if (asOf > c.expiresOn) throw new MedzkError("STATEMENT_NOT_SATISFIED", `the credential expired on ${c.credential.expiresAt}`);
+        const found = revocation === undefined ? undefined : await revocation(c.credential);
+        const status = found === undefined ? undefined : parseRevocationStatus(found, "revocation");
+        if (status !== undefined) revocationWitness(status, c.credential.revocationSlot);
+        if (issuerSet !== undefined) {
+          issuerSetWitness(issuerSet.set, { publicKey: c.credential.issuer, schemaId: field.toString(), revocationRoot: status?.root ?? EMPTY_REVOCATION_ROOT, asOf });
+        }
+        usable.push({ credential: c.credential, revocation: status });
+      } catch (reason) {
+        reasons.push(reason); // for the holder (the error's cause), not for the message
+      }
+    }
+    if (usable.length === 0) {
+      throw new MedzkError("NO_MATCHING_CREDENTIAL", `the wallet holds no credential that can answer this request`, ...(reasons.length === 0 ? [] : [{ cause: new AggregateError(reasons, "why each credential of the schema cannot answer") }]));
+    }
     let refusal: unknown;
-    for (const credential of candidates) {
+    for (const { credential, revocation: status } of usable) {
       try {
         const presentation = await prove({
           credential,
-          holder: s.holder,
+          holder: held.holder,
           request,
           allowDisclosure: disclose,
           clock: () => now,
           ...(artifacts === undefined ? {} : { artifacts }),
           ...(keys === undefined ? {} : { keys }),
           ...(onProgress === undefined ? {} : { onProgress }),
-          ...(revocation === undefined ? {} : { revocation: await revocation(credential) }),
+          ...(status === undefined ? {} : { revocation: status }),
           ...(issuerSet === undefined ? {} : { issuerSet: issuerSet.set }),
         });
         receipt.outcome = "shown";
         receipt.disclosures = disclose;
         receipt.nullifier = presentation.publicSignals[0]!;
+        if (issuerSet === undefined) receipt.issuer = credential.issuer; // revealed to the verifier by the proof itself
         return presentation;
       } catch (error) {
         refusal = error;
-        // Another credential of the schema may satisfy it (or come from an issuer in the
-        // verifier's set); any other failure is final.
-        if (!(error instanceof MedzkError && (error.code === "STATEMENT_NOT_SATISFIED" || error.code === "ISSUER_NOT_IN_SET"))) break;
+        // Another usable credential of the schema may satisfy it; any other failure is final.
+        if (!(error instanceof MedzkError && error.code === "STATEMENT_NOT_SATISFIED")) break;
       }
     }
     throw refusal;
@@ -378,46 +573,41 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
   return {
     respond: (raw) =>
       serial(async () => {
-        const s = await loaded();
+        // The store as it is now (it may be shared): a store that cannot be read answers nothing.
+        const held = await read();
         const receipt: Receipt = { disclosures: [], at: clock().toISOString(), outcome: "refused" };
         let presentation: Presentation | undefined;
         let failure: unknown;
         try {
-          presentation = await answer(raw, s, receipt);
+          presentation = await answer(raw, held, receipt);
         } catch (error) {
           failure = error;
           if (error instanceof MedzkError) receipt.code = error.code;
         }
-        s.receipts.push(receipt);
-        try {
-          await save(s);
-        } catch (error) {
-          // Fail closed: an answer the holder's log does not show is not given (and the log says so).
-          if (presentation !== undefined) {
-            Object.assign(receipt, { outcome: "refused", disclosures: [], code: error instanceof MedzkError ? error.code : "WALLET_STORE_UNAVAILABLE" });
-            delete receipt.nullifier;
-          }
-          throw error;
-        }
+        // Appended to the store as it is now: receipts another instance wrote meanwhile stay.
+        // Fail closed: if it cannot be written, the answer the holder's log would not show is not given.
+        await store.update((current) => {
+          const cur = ours(current);
+          return { ...cur, receipts: [...cur.receipts, receipt] };
+        });
         if (presentation === undefined) throw failure;
         return presentation;
       }),
-    receipts: async () => structuredClone((await loaded()).receipts),
-    credentials: async () => structuredClone((await loaded()).credentials),
+    receipts: async () => (await read()).receipts,
+    credentials: async () => (await read()).credentials.map((c) => structuredClone(c.credential)),
     identity: async () => {
-      const { holder } = await loaded();
+      const { holder } = await read();
       return { commitment: holder.commitment, encryptionKey: holderEncryptionKey(holder) };
     },
     addCredential: (credential) => serial(async () => void (await add(credential))),
     receive: (envelope) =>
       serial(async () => {
-        const s = await loaded();
-        return add(await openCredential(envelope, s.holder));
+        const { holder } = await read();
+        return add(await openCredential(envelope, holder));
       }),
-    exportReceipts: async () => ({
-      format: "medzk-receipts/v1",
-      exportedAt: clock().toISOString(),
-      receipts: JSON.parse(JSON.stringify((await loaded()).receipts)) as Receipt[],
-    }),
+    exportReceipts: async () => {
+      const { receipts } = await read();
+      return { format: "medzk-receipts/v1", exportedAt: clock().toISOString(), receipts: JSON.parse(JSON.stringify(receipts)) as Receipt[] };
+    },
   };
 }

@@ -20,7 +20,7 @@ import { loadProvingArtifacts } from "../../src/artifacts/loader.js";
 import * as browserApi from "../../src/browser.js";
 import { nodeArtifactLocation } from "../../src/artifacts/node-source.js";
 
-import { createHolder, generateIssuerKey, generateVerifierKey, issueCredential, sealCredential } from "../../src/index.js";
+import { createHolder, createVerifier, generateIssuerKey, generateVerifierKey, issueCredential, sealCredential } from "../../src/index.js";
 import { createVerifierService, parseServiceConfig } from "../../src/server.js";
 
 const provingArtifacts = (circuit: string, source?: string) => loadProvingArtifacts(circuit, nodeArtifactLocation(source));
@@ -523,6 +523,48 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("patient wallet in headless Chromium", (
       { result: expect.stringMatching(/^Could not finish: .*\(PROVING_FAILED\)$/) },
       { result: expect.stringMatching(/^Accepted: /), console: expect.stringMatching(/worker.*Content Security Policy|Content Security Policy.*worker/is) },
     ]);
+  });
+
+  it("two tabs on one IndexedDB wallet lose no update: three distinct questions with a budget of two, two answered, every receipt kept, a reopened wallet refuses a fourth", async () => {
+    // False statements (ageAtLeast 90+ for someone born in 1990): evaluated, so they spend the
+    // budget exactly like proofs, without proving in the test.
+    const issuer = generateIssuerKey();
+    const holder = createHolder();
+    const credential = await issueCredential(issuer, { schema: "patient-record/v1", holder: holder.commitment, attributes: { dateOfBirth: "1990-05-17" } });
+    const key = generateVerifierKey();
+    const acme = createVerifier({ trustedIssuers: [issuer.publicKey], key });
+    const [q1, q2, q3, q4] = [90, 91, 92, 93].map((minAge) => acme.createRequest({ statement: { type: "ageAtLeast", minAge } }));
+    // Two tabs of one origin in one browser context (one profile): one IndexedDB database.
+    const context = await browser.newContext();
+    const tabs = [await context.newPage(), await context.newPage()];
+    try {
+      const open = `(async () => {
+        const medzk = await import("/dist/browser/medzk.js");
+        window.raceWallet = medzk.createWallet({
+          holder: ${JSON.stringify(holder)},
+          credentials: [${JSON.stringify(credential)}],
+          trustedVerifiers: [{ publicKey: "${key.publicKey}", name: "Acme Health" }],
+          store: new medzk.IndexedDbWalletStore("medzk-two-tabs", { unencrypted: true }),
+          artifacts: new URL("/artifacts/", location.href),
+          // The patient takes a moment: both tabs pass the first budget check before either records.
+          consent: () => new Promise((resolve) => setTimeout(() => resolve(true), 50)),
+        });
+        return (await window.raceWallet.receipts()).length;
+      })()`;
+      for (const tab of tabs) {
+        await tab.goto(walletUrl("two-tabs"));
+        expect(await tab.evaluate(open)).toBe(0);
+      }
+      const ask = (tab: Page, request: unknown) => tab.evaluate(`window.raceWallet.respond(${JSON.stringify(request)}).then(() => "shown", (e) => e.code)`);
+      const codes = await Promise.all([ask(tabs[0]!, q1), ask(tabs[1]!, q2), ask(tabs[0]!, q3)]);
+      expect([...codes].sort()).toEqual(["PROBING_LIMIT", "STATEMENT_NOT_SATISFIED", "STATEMENT_NOT_SATISFIED"]);
+      // Reopened (a reload): the guard remembers both questions and every receipt is there.
+      await tabs[1]!.reload();
+      expect(await tabs[1]!.evaluate(open)).toBe(3);
+      expect(await ask(tabs[1]!, q4)).toBe("PROBING_LIMIT");
+    } finally {
+      await context.close();
+    }
   });
 
   it("refuses to add a credential bound to another holder, before asking the verifier anything", async () => {

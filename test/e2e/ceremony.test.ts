@@ -3,7 +3,9 @@
  * circuit (age_at_least, its R1CS from the compile cache) and the committed ptau, three
  * contributors, a tampered and a skipped contribution refused by verify, finalize (beacon, full
  * verification, key manifest), then a request, a proof and a verification with the finalized keys
- * (--keys), and the same proof refused as KEY_MISMATCH by a verifier on the shipped keys.
+ * (--keys), and the same proof refused as KEY_MISMATCH by a verifier on the shipped keys. The
+ * finalized transcript names the verification key (checked by verify against the final zkey, and
+ * by loadKeys against the key manifest); a transcript whose circuit is a path writes nothing.
  *
  * Cost: snarkjs's zkey new on a 2^13 circuit takes tens of seconds, and every full verification
  * redoes it (snarkjs checks the chain from the R1CS). This file runs it three times: init,
@@ -16,6 +18,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compiledCircuit } from "../../scripts/circuits.mjs";
+import { loadKeys } from "../../src/index.js";
+import { verificationKeyId } from "../../src/core/verification-key.js";
 import { type CliRun as Run, runCli } from "../helpers/cli.js";
 
 const CLI = resolve("dist/cli.js");
@@ -101,6 +105,15 @@ describe("medzk ceremony", () => {
     // A contribution cannot be added to a ceremony with a wrong latest zkey either.
     const contribute = await medzk(["ceremony", "contribute", "--dir", "replaced", "--name", "Mallory"]);
     expectRefused(contribute, "is not the zkey the transcript attests");
+    // A transcript whose circuit is a path: refused before any file name is built from it, so
+    // nothing is written outside the ceremony folder (a contribution used to land in ../).
+    for (const [name, circuit] of [["escape", "../escape"], ["absolute", join(dir, "absolute")]] as const) {
+      expectRefused(await variant(name, (t) => (t.circuit = circuit)), `"circuit" must be a circuit of this medzk version`);
+      expectRefused(await medzk(["ceremony", "contribute", "--dir", name, "--name", "Mallory"]), `"circuit" must be a circuit of this medzk version`);
+    }
+    expect(existsSync(join(dir, "escape_0004.zkey"))).toBe(false);
+    expect(existsSync(join(dir, "absolute_0004.zkey"))).toBe(false);
+    expect(existsSync(join(dir, "absolute", "absolute_0004.zkey"))).toBe(false);
     // No ceremony there at all is an input error (exit 3), not a refusal.
     const missing = await medzk(verifyArgs("no-such-ceremony"));
     expect(missing.code).toBe(3);
@@ -120,9 +133,23 @@ describe("medzk ceremony", () => {
     expect(manifest.format).toBe("medzk-keys/v1");
     expect(Object.keys(manifest.circuits)).toEqual(["age_at_least"]);
     expect(manifest.circuits.age_at_least).toMatchObject({ zkey: { path: "age_at_least.zkey", sha256: transcript.beacon.zkey.sha256 }, vkey: { path: "age_at_least.vkey.json" } });
+    // The transcript names the verification key exported from the verified final zkey, the
+    // report repeats it, and loadKeys with the transcript takes the keys written beside it.
+    const vkeyId = verificationKeyId((await readJson("keys/age_at_least.vkey.json")) as never);
+    expect(transcript.beacon.verificationKeyId).toBe(vkeyId);
+    expect(report.verificationKeyId).toBe(vkeyId);
+    await expect(loadKeys(join(dir, "keys", "keys.json"), { transcript: join(dir, "phase2", "ceremony.json") })).resolves.toMatchObject({ ceremonies: [transcript] });
     // A second finalize is refused: the beacon is the last contribution.
     expectRefused(await medzk(["ceremony", "finalize", "--dir", "phase2", "--r1cs", r1cs, "--ptau", PTAU, "--beacon", beacon, "--out", "keys2"]), "already finalized");
   }, 400_000);
+
+  it("verify re-exports the verification key from the final zkey: a transcript naming another key is refused", async () => {
+    await cp(join(dir, "phase2"), join(dir, "rekeyed"), { recursive: true });
+    const t = await readJson("rekeyed/ceremony.json");
+    t.beacon.verificationKeyId = "ab".repeat(32);
+    await writeJson("rekeyed/ceremony.json", t);
+    expectRefused(await medzk(verifyArgs("rekeyed")), `the transcript names verification key ${"ab".repeat(32)}, the final zkey age_at_least_0004.zkey exports`);
+  });
 
   it("verify catches an altered contributor name by comparing with snarkjs's own report", async () => {
     await cp(join(dir, "phase2"), join(dir, "renamed"), { recursive: true });

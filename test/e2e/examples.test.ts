@@ -35,12 +35,12 @@ describe("examples", () => {
     expect(stdout.match(/"ok":true/g)).toHaveLength(3);
     expect(stdout.match(/-> REQUEST_REPLAYED/g)).toHaveLength(3);
     expect(stdout).toContain('"disclosed":{"coverageEnd":"2026-12-31"}');
-    expect(stdout).toContain("proving -> CREDENTIAL_REVOKED");
+    expect(stdout).toContain("proving -> NO_MATCHING_CREDENTIAL"); // the wallet's one code for an unusable record
     expect(stdout).toContain('(calling itself "Acme Health") -> UNTRUSTED_VERIFIER');
     // The receipts: three shown (one with its disclosure), two refused.
     expect(stdout.split("\n").filter((line) => /^ +2026-.* shown(?: \(|$)/.test(line))).toHaveLength(3);
     expect(stdout).toContain("shown (disclosed coverageEnd)");
-    expect(stdout.match(/refused (CREDENTIAL_REVOKED|UNTRUSTED_VERIFIER)/g)).toHaveLength(2);
+    expect(stdout.match(/refused (NO_MATCHING_CREDENTIAL|UNTRUSTED_VERIFIER)/g)).toHaveLength(2);
   });
 
   it("the ledger demo deploys to the in-process EVM, verifies on chain, anchors the audit trail and verifies it", async () => {

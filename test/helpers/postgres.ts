@@ -45,9 +45,37 @@ async function freePort(): Promise<number> {
 }
 
 export interface TestPostgres {
-  /** postgres://… over the Unix socket. */
+  /** postgres://… over the Unix socket, as the superuser "medzk". */
   url: string;
+  /** The same server as another role (trust authentication: no password). */
+  urlAs(role: string): string;
   stop(): Promise<void>;
+}
+
+/** The roles of docs/audit.md: the owner of the audit tables, and the service's writer. */
+export const AUDIT_OWNER = "medzk_audit_owner";
+export const AUDIT_WRITER = "medzk_audit_writer";
+
+/**
+ * Sets the audit tables up as docs/audit.md tells an operator to: as the superuser, an owner role
+ * (no login) and a writer role; then, as the owner, the SQL of postgresAuditSchema. Resolves to
+ * the writer's URL, the one a service is configured with.
+ */
+export async function setUpAuditRoles(pg: TestPostgres): Promise<string> {
+  const { postgresAuditSchema } = await import("../../src/audit/postgres-audit-log.js");
+  const { default: pgModule } = await import("pg");
+  const client = new pgModule.Client({ connectionString: pg.url });
+  await client.connect();
+  try {
+    await client.query(`CREATE ROLE ${AUDIT_OWNER} NOLOGIN; CREATE ROLE ${AUDIT_WRITER} LOGIN;
+      GRANT USAGE, CREATE ON SCHEMA public TO ${AUDIT_OWNER}; GRANT USAGE ON SCHEMA public TO ${AUDIT_WRITER}; REVOKE CREATE ON SCHEMA public FROM PUBLIC`);
+    await client.query(`SET ROLE ${AUDIT_OWNER}`);
+    await client.query(postgresAuditSchema(AUDIT_WRITER));
+    await client.query(`RESET ROLE`);
+  } finally {
+    await client.end();
+  }
+  return pg.urlAs(AUDIT_WRITER);
 }
 
 /** Starts a server; resolves once it accepts connections. */
@@ -80,6 +108,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   }
   return {
     url,
+    urlAs: (role) => url.replace("postgres://medzk@", `postgres://${role}@`),
     stop: () =>
       new Promise<void>((resolve) => {
         if (server.exitCode !== null) return resolve();

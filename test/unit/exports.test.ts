@@ -42,6 +42,7 @@ it("the public API is exactly this", () => {
       "openCredential",
       "parseIssuerSet",
       "parseVerifierRegistry",
+      "postgresAuditSchema",
       "prove",
       "sealCredential",
       "verifyAuditLog",
@@ -73,6 +74,7 @@ it("medzk/verifier exports the verifier side only, each the same object as the r
     "generateVerifierKey",
     "loadKeys",
     "parseIssuerSet",
+    "postgresAuditSchema",
     "verifyAuditLog",
   ]);
   for (const name of names) expect((verifierApi as Record<string, unknown>)[name]).toBe((api as Record<string, unknown>)[name]);

@@ -96,9 +96,12 @@ export const ceremonyVerify: Command = {
   help: `Usage: medzk ceremony verify --dir <directory> --r1cs <file> --ptau <file>
 
 Checks the transcript's attestations chain (none skipped, reordered or altered), that the zkeys
-present are the attested files, then with snarkjs that the last zkey derives from the R1CS and the
-ptau through exactly the attested contributions (and the beacon, once finalized). Prints the
-verified contributions. Exit status 1 when the ceremony does not verify. Takes tens of seconds.
+present are the attested files, once finalized that the verification key the transcript names
+is the one the final zkey exports, then with snarkjs that the last zkey derives from the R1CS and
+the ptau through exactly the attested contributions (and the beacon, once finalized). Prints the
+verified contributions and, once finalized, verificationKeyId: the only key loadKeys(manifest,
+{ transcript }) takes for this circuit. Exit status 1 when the ceremony does not verify. Takes
+tens of seconds.
 
 Options:
   --dir <directory>  the ceremony directory
@@ -124,8 +127,9 @@ export const ceremonyFinalize: Command = {
 Applies a public random beacon to the last contribution (snarkjs zkey beacon), verifies the whole
 ceremony as "ceremony verify" does, and only then writes to --out the proving key, the
 verification key, the circuit's wasm and the key manifest keys.json (medzk-keys/v1) that
-createVerifier, prove, createWallet, the service's "keys" and the CLI's --keys take. An existing
-keys.json in --out gains this circuit. Takes tens of seconds.
+createVerifier, prove, createWallet, the service's "keys" and the CLI's --keys take. The
+transcript names the verification key exported from the final zkey (beacon.verificationKeyId).
+An existing keys.json in --out gains this circuit. Takes tens of seconds.
 
 Options:
   --dir <directory>   the ceremony directory

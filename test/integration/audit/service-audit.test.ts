@@ -6,7 +6,7 @@
  * entries and the service's logs hold no attributes, proofs or signals; a broken trail withholds
  * results (503 AUDIT_UNAVAILABLE).
  */
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,9 +16,12 @@ import { PostgresAuditLog } from "../../../src/audit/postgres-audit-log.js";
 import { verifyAuditLog } from "../../../src/audit/verify-log.js";
 import { type Presentation, type ProofRequest, auditTrail, generateVerifierKey, prove } from "../../../src/index.js";
 import { holderNullifier } from "../../../src/prover/holder.js";
+import { requestSignatureValid } from "../../../src/core/request.js";
+import { ed25519 } from "@noble/curves/ed25519";
+import { hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
 import { type VerifierService, createVerifierService, parseServiceConfig } from "../../../src/server.js";
 import { type World, clone, makeWorld } from "../../helpers/fixtures.js";
-import { type TestPostgres, hasPostgres, startPostgres } from "../../helpers/postgres.js";
+import { type TestPostgres, hasPostgres, setUpAuditRoles, startPostgres } from "../../helpers/postgres.js";
 
 const KEY = generateVerifierKey();
 const SCOPE = `medzk-verifier:${KEY.publicKey}/claims`;
@@ -26,9 +29,9 @@ let world: World;
 let dir: string;
 const logs: string[] = [];
 
-async function start(audit: unknown): Promise<[VerifierService, string]> {
+async function start(audit: unknown, extra: Record<string, unknown> = {}): Promise<[VerifierService, string]> {
   const config = parseServiceConfig(
-    { listen: { host: "127.0.0.1", port: 0 }, purpose: "claims", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: [world.hospital.publicKey], signingKey: { hex: KEY.privateKey }, audit },
+    { listen: { host: "127.0.0.1", port: 0 }, purpose: "claims", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: [world.hospital.publicKey], signingKey: { hex: KEY.privateKey }, audit, ...extra },
     { baseDir: dir },
   );
   const service = await createVerifierService(config, { logger: { write: (line: string) => void logs.push(line) } });
@@ -51,7 +54,6 @@ describe("service audit trail (file)", () => {
   const nullifier = () => holderNullifier(BigInt(world.patient.secret), SCOPE).toString();
   let p1: Presentation;
   let p2: Presentation;
-  let p3: Presentation;
 
   beforeAll(async () => {
     [a, baseA] = await start(AUDIT);
@@ -59,39 +61,52 @@ describe("service audit trail (file)", () => {
     const requestFrom = async (base: string) => ((await (await post(base, "/v1/requests", { preset: "adult" })).json()) as { request: ProofRequest }).request;
     // One proof at a time (snarkjs's curve is shared within the process).
     const made: Presentation[] = [];
-    for (const base of [baseA, baseB, baseA]) made.push(await prove({ credential: world.record, holder: world.patient, request: await requestFrom(base) }));
-    [p1, p2, p3] = made as [Presentation, Presentation, Presentation];
+    for (const base of [baseA, baseB]) made.push(await prove({ credential: world.record, holder: world.patient, request: await requestFrom(base) }));
+    [p1, p2] = made as [Presentation, Presentation];
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
   });
 
-  it("two instances record every verification, accepted or refused, in one chain with anchored checkpoints", async () => {
-    const tampered = clone(p3);
+  it("two instances record every verification, accepted or refused, in one chain with anchored checkpoints; planted refusals are not filed under the patient", async () => {
+    const tampered = clone(p2);
     tampered.proof.pi_a[0] = p1.proof.pi_a[0]!;
+    // A third party who saw p1 plants refusals carrying the patient's nullifier: its signals
+    // under the third party's own request, and a broken proof on p1's (by then used) request,
+    // which must be refused for the proof, not as a replay (the replay check comes last).
+    const own = ((await (await post(baseA, "/v1/requests", { preset: "adult" })).json()) as { request: ProofRequest }).request;
+    const planted = { ...clone(p1), request: own };
+    const replayedForgery = clone(p1);
+    replayedForgery.proof.pi_a[0] = p2.proof.pi_a[0]!;
     const first = await Promise.all([
       post(baseA, "/v1/verify", { presentation: p1, expected: p1.request }),
-      post(baseB, "/v1/verify", { presentation: p2, expected: p2.request.challenge }),
-      post(baseB, "/v1/verify-batch", { presentations: [p3, tampered, { format: "nope" }], expected: [p3.request, tampered.request, "424242"] }),
+      post(baseB, "/v1/verify-batch", { presentations: [p2, tampered, { format: "nope" }], expected: [p2.request.challenge, tampered.request, "424242"] }),
+      post(baseA, "/v1/verify", { presentation: planted, expected: own }),
       // Concurrent refusals on both instances: each an entry, identified by the challenge awaited.
       ...Array.from({ length: 20 }, (_, i) => post(i % 2 ? baseA : baseB, "/v1/verify", { presentation: { format: "nope" }, expected: String(1000 + i) })),
     ]);
     expect(first.map((r) => r.status)).toEqual(Array(first.length).fill(200));
     const replay = await post(baseA, "/v1/verify", { presentation: p1, expected: p1.request });
     expect(((await replay.json()) as { result: { error: { code: string } } }).result.error.code).toBe("REQUEST_REPLAYED");
+    const forged = await post(baseB, "/v1/verify", { presentation: replayedForgery, expected: p1.request });
+    expect(((await forged.json()) as { result: { error: { code: string } } }).result.error.code).toBe("INVALID_PROOF");
     await Promise.all([a.close(), b.close()]);
 
     const log = new FileAuditLog(join(dir, "audit.jsonl"), { verifier: KEY.publicKey });
     const anchor = new FileCheckpointAnchor(join(dir, "anchors.jsonl"));
     const checkpoints = await anchor.checkpoints(log.logId);
     const report = verifyAuditLog({ verifier: KEY.publicKey, records: await log.dump(), checkpoints });
-    // 2 + 3 batch items + 20 refusals + 1 replay; every one covered by a checkpoint (closing anchors the rest).
-    expect(report).toMatchObject({ ok: true, size: 26, covered: 26 });
+    // 1 + 3 batch items + 1 planted + 20 refusals + 1 replay + 1 forgery; every one covered by a checkpoint (closing anchors the rest).
+    expect(report).toMatchObject({ ok: true, size: 27, covered: 27 });
     expect(checkpoints.length).toBeGreaterThanOrEqual(2);
     const entries = (await log.read(0)).map((r) => r.entry);
     expect(new Set(entries.filter((e) => e.result === "MALFORMED_PRESENTATION").map((e) => e.requestId))).toEqual(new Set([...Array.from({ length: 20 }, (_, i) => String(1000 + i)), "424242"]));
     const patient = entries.filter((e) => e.nullifier === nullifier());
-    expect(patient.map((e) => e.result).sort()).toEqual(["INVALID_PROOF", "OK", "OK", "OK", "REQUEST_REPLAYED"]);
+    // The accepted ones and the replay of p1 (refused after its proof verified); none of the planted refusals.
+    expect(patient.map((e) => e.result).sort()).toEqual(["OK", "OK", "REQUEST_REPLAYED"]);
+    const refusedUnproven = entries.filter((e) => ["INVALID_PROOF", "CHALLENGE_MISMATCH", "MALFORMED_PRESENTATION"].includes(e.result));
+    expect(refusedUnproven.map((e) => e.result).sort()).toEqual([...Array(21).fill("MALFORMED_PRESENTATION"), "CHALLENGE_MISMATCH", "INVALID_PROOF", "INVALID_PROOF"].sort());
+    expect(refusedUnproven.every((e) => e.nullifier === null)).toBe(true);
     for (const e of patient) {
       expect(e).toMatchObject({ verifier: KEY.publicKey, purpose: "claims", statement: { type: "ageAtLeast", minAge: 18 } });
       if (e.result === "OK") expect(e.preset).toBe("adult");
@@ -105,26 +120,55 @@ describe("service audit trail (file)", () => {
     expect(logs.join("")).not.toContain(nullifier());
   });
 
-  it("serves a patient their entries with proofs, which the wallet checks against the anchor", async () => {
+  it("serves a patient their entries only against a proof answering an audit challenge, which the wallet checks against the anchor", async () => {
     const [c, baseC] = await start(AUDIT);
     try {
       const anchor = new FileCheckpointAnchor(join(dir, "anchors.jsonl"));
-      const report = await auditTrail({ holder: world.patient, verifier: { publicKey: KEY.publicKey, purpose: "claims" }, anchor, url: baseC });
+      // Knowing the nullifier (it is in every presentation) reads nothing: the old query is gone.
+      const old = await fetch(`${baseC}/v1/audit/entries?nullifier=${nullifier()}`);
+      expect(old.status).toBe(404);
+      expect(JSON.stringify(await old.json())).not.toContain('"entries"');
+      let answered: { presentation: Presentation; ticket?: string } | undefined;
+      const report = await auditTrail({
+        holder: world.patient,
+        verifier: { publicKey: KEY.publicKey, purpose: "claims" },
+        anchor,
+        url: baseC,
+        preset: "adult",
+        credential: world.record,
+        prove: async (o) => (answered = { presentation: await prove(o) }).presentation,
+        fetch: (async (url: URL, init: RequestInit) => {
+          if (url.pathname.endsWith("/entries")) answered!.ticket = (JSON.parse(String(init.body)) as { ticket: string }).ticket;
+          return fetch(url, init);
+        }) as typeof fetch,
+      });
       expect(report.problems).toEqual([]);
       expect(report.ok).toBe(true);
-      expect(report.items.map((i) => i.result).sort()).toEqual(["INVALID_PROOF", "OK", "OK", "OK", "REQUEST_REPLAYED"]);
+      expect(report.items.map((i) => i.result).sort()).toEqual(["OK", "OK", "REQUEST_REPLAYED"]);
       expect(report.items.every((i) => i.status === "anchored")).toBe(true);
-      // Only this nullifier's entries.
-      const answer = (await (await fetch(`${baseC}/v1/audit/entries?nullifier=${report.nullifier}`)).json()) as { entries: unknown[] };
-      expect(answer.entries).toHaveLength(5);
-      const other = (await (await fetch(`${baseC}/v1/audit/entries?nullifier=5`)).json()) as { entries: unknown[]; checkpoints: unknown[] };
-      expect(other).toMatchObject({ entries: [], checkpoints: [] });
-      for (const bad of ["", "?nullifier=01", "?nullifier=abc", "?nullifier=1&nullifier=2"]) {
-        const res = await fetch(`${baseC}/v1/audit/entries${bad}`);
-        expect(res.status).toBe(400);
+      const read = (body: unknown) => post(baseC, "/v1/audit/entries", body);
+      const codeOf = async (res: Response) => [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+      // Each answer reads once.
+      expect(await codeOf(await read(answered))).toEqual([403, "AUDIT_PROOF_REFUSED"]);
+      // An ordinary presentation, or one with another challenge's ticket, answers no audit challenge.
+      expect(await codeOf(await read({ presentation: p2, ticket: answered!.ticket }))).toEqual([403, "AUDIT_CHALLENGE_INVALID"]);
+      expect(await codeOf(await read({ presentation: p2, ticket: "00".repeat(64) }))).toEqual([403, "AUDIT_CHALLENGE_INVALID"]);
+      expect(await codeOf(await read({ presentation: { format: "nope" }, ticket: answered!.ticket }))).toEqual([403, "AUDIT_CHALLENGE_INVALID"]);
+      // A third party with a fresh audit challenge and the patient's signals but no proof of its own.
+      const challenge = (await (await post(baseC, "/v1/audit/challenges", { preset: "adult" })).json()) as { request: ProofRequest; ticket: string };
+      const index = p1.publicSignals.indexOf(p1.request.challenge);
+      expect(index).toBeGreaterThan(0);
+      const forged = clone(p1);
+      forged.request = challenge.request;
+      forged.publicSignals[index] = challenge.request.challenge;
+      expect(await codeOf(await read({ presentation: forged, ticket: challenge.ticket }))).toEqual([403, "AUDIT_PROOF_REFUSED"]);
+      for (const bad of [{}, { presentation: p2 }, { ticket: challenge.ticket }, { presentation: p2, ticket: challenge.ticket, nullifier: nullifier() }]) {
+        expect((await read(bad)).status).toBe(400);
       }
-      const doc = (await (await fetch(`${baseC}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-      expect(doc.paths).toHaveProperty("/v1/audit/entries");
+      expect(await codeOf(await post(baseC, "/v1/audit/challenges", { preset: "nope" }))).toEqual([400, "UNKNOWN_PRESET"]);
+      const doc = (await (await fetch(`${baseC}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+      expect(Object.keys(doc.paths["/v1/audit/entries"]!)).toEqual(["post"]);
+      expect(doc.paths).toHaveProperty("/v1/audit/challenges");
     } finally {
       await c.close();
     }
@@ -148,20 +192,73 @@ describe("service audit trail (file)", () => {
       await c.close();
     }
   });
+
+  it("gives an audit challenge in both issuer modes: the preset's signed request, its issuer set when hidden, and a ticket for its challenge", async () => {
+    for (const hideIssuer of [false, true]) {
+      const [c, baseC] = await start({ file: "audit.jsonl" }, { hideIssuer });
+      try {
+        const res = await post(baseC, "/v1/audit/challenges", { preset: "adult" });
+        expect(res.status).toBe(201);
+        const body = (await res.json()) as { request: ProofRequest; ticket: string; issuerSet?: { root: string } };
+        expect(Object.keys(body).sort()).toEqual(hideIssuer ? ["issuerSet", "request", "ticket"] : ["request", "ticket"]);
+        expect(requestSignatureValid(body.request)).toBe(true);
+        expect(body.request).toMatchObject({ verifier: KEY.publicKey, purpose: "claims", statement: { type: "ageAtLeast", minAge: 18 } });
+        expect(body.request.issuerSet).toBe(body.issuerSet?.root);
+        const signed = (challenge: string) => ed25519.verify(hexToBytes(body.ticket), utf8ToBytes(`medzk-audit-challenge/v1\0${challenge}`), hexToBytes(KEY.publicKey));
+        expect(signed(body.request.challenge)).toBe(true);
+        expect(signed(p1.request.challenge)).toBe(false);
+      } finally {
+        await c.close();
+      }
+    }
+  });
+
+  it("/readyz says the audit log is unavailable without its path or errno, which go to the logs", async () => {
+    await mkdir(join(dir, "not-a-file.jsonl"));
+    const [c, baseC] = await start({ file: "not-a-file.jsonl" });
+    try {
+      logs.length = 0;
+      const res = await fetch(`${baseC}/readyz`);
+      expect(res.status).toBe(503);
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({ ready: false, checks: { keys: "ok", audit: "audit log unavailable" } });
+      for (const leak of [dir, "not-a-file", "EISDIR", "cannot read"]) expect(text).not.toContain(leak);
+      await fetch(`${baseC}/readyz`);
+      const logged = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l["msg"] === "audit log not usable");
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatchObject({ audit: "down", err: { code: "AUDIT_LOG_UNAVAILABLE", message: expect.stringContaining("EISDIR") } });
+    } finally {
+      await c.close();
+    }
+  });
 });
 
 const postgres = hasPostgres("the service audit trail on PostgreSQL");
 describe.skipIf(!postgres)("service audit trail (PostgreSQL, two instances)", () => {
   let pg: TestPostgres;
+  let writerUrl: string;
   beforeAll(async () => {
     pg = await startPostgres();
+    writerUrl = await setUpAuditRoles(pg);
   });
   afterAll(async () => {
     await pg?.stop();
   });
 
+  it("is not ready, and withholds results, when connected as a role that could rewrite the log", async () => {
+    const [c, baseC] = await start({ postgres: { url: pg.url } });
+    try {
+      const text = await (await fetch(`${baseC}/readyz`)).text();
+      expect(JSON.parse(text)).toEqual({ ready: false, checks: { keys: "ok", audit: "audit log unavailable" } });
+      expect(text).not.toContain("postgres");
+      expect((await post(baseC, "/v1/verify", { presentation: { format: "nope" }, expected: "1" })).status).toBe(503);
+    } finally {
+      await c.close();
+    }
+  });
+
   it("two instances appending concurrently keep one order and a valid chain", async () => {
-    const audit = { postgres: { url: pg.url }, anchor: { file: "pg-anchors.jsonl" }, checkpointEvery: 8 };
+    const audit = { postgres: { url: writerUrl }, anchor: { file: "pg-anchors.jsonl" }, checkpointEvery: 8 };
     const [[a, baseA], [b, baseB]] = await Promise.all([start(audit), start(audit)]);
     try {
       const responses = await Promise.all(
@@ -175,7 +272,7 @@ describe.skipIf(!postgres)("service audit trail (PostgreSQL, two instances)", ()
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
-    const log = await PostgresAuditLog.connect(pg.url, { verifier: KEY.publicKey });
+    const log = await PostgresAuditLog.connect(writerUrl, { verifier: KEY.publicKey });
     try {
       const anchor = new FileCheckpointAnchor(join(dir, "pg-anchors.jsonl"));
       const report = verifyAuditLog({ verifier: KEY.publicKey, records: await log.dump(), checkpoints: await anchor.checkpoints(log.logId) });

@@ -1,6 +1,8 @@
 /**
  * The holder's check of a verifier's audit answer (auditTrail / checkAuditEntries): honest
- * answers verify against the anchored checkpoints; each kind of lie is caught.
+ * answers verify against the anchored checkpoints; each kind of lie is caught; refusals that did
+ * not prove the nullifier are neither served nor shown; the wallet's side of the audit challenge
+ * (the request checked before proving, the ticket sent back) over a fake fetch.
  */
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,13 +12,17 @@ import { anchorCheckpoint } from "../../../src/audit/checkpoint.js";
 import { FileCheckpointAnchor } from "../../../src/audit/file-anchor.js";
 import { FileAuditLog } from "../../../src/audit/file-audit-log.js";
 import { type AuditEntries, auditEntriesFor } from "../../../src/audit/inclusion.js";
+import { auditLogId } from "../../../src/audit/entry.js";
+import { inclusionPath } from "../../../src/audit/merkle.js";
 import { verifierScope } from "../../../src/core/request.js";
+import { createVerifier, generateIssuerKey, generateVerifierKey } from "../../../src/index.js";
 import { createHolder, holderNullifier } from "../../../src/prover/holder.js";
 import { auditTrail } from "../../../src/wallet/audit.js";
 import { AUDIT_VERIFIER, auditInput } from "../../helpers/audit.js";
 import { rejectionCodeOf } from "../../helpers/errors.js";
 
 const holder = createHolder();
+const ISSUER = generateIssuerKey().publicKey;
 const mine = holderNullifier(BigInt(holder.secret), verifierScope(AUDIT_VERIFIER, "claims")).toString();
 let log: FileAuditLog;
 let anchor: FileCheckpointAnchor;
@@ -26,9 +32,11 @@ beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), "medzk-audit-"));
   log = new FileAuditLog(join(dir, "audit.jsonl"), { verifier: AUDIT_VERIFIER });
   anchor = new FileCheckpointAnchor(join(dir, "anchor.jsonl"));
-  // 23 entries, the holder's at seqs 2, 9, 10, 17 and 22; checkpoints [0, 6], [7, 19]; 20..22 pending.
+  // 23 entries, the holder's at seqs 2, 9 (a replay: refused after the proof), 10, 17 and 22;
+  // at 4 an INVALID_PROOF refusal that claimed the holder's nullifier (as logs written before
+  // refusals stopped recording claimed nullifiers hold); checkpoints [0, 6], [7, 19]; 20..22 pending.
   for (let i = 0; i < 23; i++) {
-    await log.append(auditInput(i, [2, 9, 10, 17, 22].includes(i) ? { nullifier: mine } : {}));
+    await log.append(auditInput(i, [2, 4, 9, 10, 17, 22].includes(i) ? { nullifier: mine, ...(i === 9 ? { result: "REQUEST_REPLAYED" } : {}) } : {}));
     if (i === 6 || i === 19) await anchorCheckpoint(log, anchor);
   }
   answer = await auditEntriesFor(log, anchor, mine);
@@ -52,17 +60,63 @@ describe("auditTrail", () => {
     expect(report.items[0]).toMatchObject({ verifier: AUDIT_VERIFIER, purpose: "claims", preset: "adult", statement: { type: "ageAtLeast", minAge: 18 }, result: "OK" });
   });
 
-  it("fetches from the verifier's endpoint with the holder's nullifier", async () => {
-    const asked: string[] = [];
-    const fakeFetch = (async (url: URL) => {
-      asked.push(url.toString());
-      return new Response(JSON.stringify(answer), { status: 200 });
-    }) as unknown as typeof fetch;
-    const report = await auditTrail({ holder, verifier: { publicKey: AUDIT_VERIFIER, purpose: "claims" }, anchor, url: "https://insurer.example/base", fetch: fakeFetch });
-    expect(report.ok).toBe(true);
-    expect(asked).toEqual([`https://insurer.example/base/v1/audit/entries?nullifier=${mine}`]);
+  it("leaves out a refusal that did not prove the nullifier, served or not", async () => {
+    expect(answer.entries.map((e) => e.entry.seq)).not.toContain(4);
+    const planted = (await log.read(4, 4))[0]!;
+    const hashes = (await log.read(0, 6)).map((r) => r.hash);
+    const served = structuredClone(answer);
+    served.entries.splice(1, 0, { entry: planted.entry, prevHash: (await log.read(3, 3))[0]!.hash, hash: planted.hash, inclusion: { checkpoint: 0, leafIndex: 4, treeSize: 7, path: inclusionPath(hashes, 4) } });
+    const report = await check(served);
+    expect(report.problems).toEqual(["entry 4 is a refusal that did not prove this nullifier"]);
+    expect(report.items.map((i) => i.seq)).toEqual([2, 9, 10, 17, 22]);
+  });
+
+  it("asks for an audit challenge, checks it, proves it and sends it back with its ticket", async () => {
+    const key = generateVerifierKey();
+    const verifier = createVerifier({ key, purpose: "claims", trustedIssuers: [ISSUER] });
+    const request = verifier.createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });
+    const ticket = "ab".repeat(64);
+    const theirs = holderNullifier(BigInt(holder.secret), verifierScope(key.publicKey, "claims")).toString();
+    const empty = { format: "medzk-audit-entries/v1", logId: auditLogId(key.publicKey), nullifier: theirs, entries: [], checkpoints: [] };
+    const calls: Array<[string, string, unknown]> = [];
+    const proven: unknown[] = [];
+    const fakeFetch = (challenge: unknown) =>
+      (async (url: URL, init: RequestInit) => {
+        calls.push([url.toString(), init.method!, JSON.parse(String(init.body))]);
+        return new Response(JSON.stringify(url.pathname.endsWith("/challenges") ? challenge : empty), { status: url.pathname.endsWith("/challenges") ? 201 : 200 });
+      }) as unknown as typeof fetch;
+    const credential = { stand: "in" } as never;
+    const prove = async (o: unknown) => {
+      proven.push(o);
+      return { a: "presentation" } as never;
+    };
+    const options = { holder, verifier: { publicKey: key.publicKey, purpose: "claims" }, anchor, url: "https://insurer.example/base", preset: "adult", credential, prove };
+    const report = await auditTrail({ ...options, fetch: fakeFetch({ request, ticket }) });
+    expect(report).toMatchObject({ ok: true, nullifier: theirs, items: [] });
+    expect(calls).toEqual([
+      ["https://insurer.example/base/v1/audit/challenges", "POST", { preset: "adult" }],
+      ["https://insurer.example/base/v1/audit/entries", "POST", { presentation: { a: "presentation" }, ticket }],
+    ]);
+    expect(proven).toEqual([{ credential, holder, request }]);
+    // A challenge that is not this verifier's own request in this scope is refused before proving.
+    const other = createVerifier({ key: generateVerifierKey(), purpose: "claims", trustedIssuers: [ISSUER] }).createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });
+    const otherPurpose = createVerifier({ key, purpose: "marketing", trustedIssuers: [ISSUER] }).createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });
+    for (const challenge of [
+      { request: other, ticket },
+      { request: otherPurpose, ticket },
+      { request: { ...request, statement: { type: "ageAtLeast", minAge: 0 } }, ticket },
+      { request },
+      { request, ticket, extra: 1 },
+      "nope",
+    ]) {
+      expect(await rejectionCodeOf(() => auditTrail({ ...options, fetch: fakeFetch(challenge) }))).toBe("INVALID_REQUEST");
+    }
+    expect(proven).toHaveLength(1);
+    const refused = (async () => new Response(JSON.stringify({ error: { code: "AUDIT_PROOF_REFUSED", message: "m" } }), { status: 403 })) as unknown as typeof fetch;
+    const error = await auditTrail({ ...options, fetch: refused }).catch((e: Error) => e);
+    expect(error).toMatchObject({ code: "AUDIT_LOG_UNAVAILABLE", message: expect.stringContaining("403 AUDIT_PROOF_REFUSED") });
     const down = (async () => new Response("{}", { status: 503 })) as unknown as typeof fetch;
-    expect(await rejectionCodeOf(() => auditTrail({ holder, verifier: { publicKey: AUDIT_VERIFIER, purpose: "claims" }, anchor, url: "https://insurer.example", fetch: down }))).toBe("AUDIT_LOG_UNAVAILABLE");
+    expect(await rejectionCodeOf(() => auditTrail({ ...options, fetch: down }))).toBe("AUDIT_LOG_UNAVAILABLE");
   });
 
   it("catches a tampered proof, an edited entry, a withheld proof, a foreign entry and a forged checkpoint", async () => {
@@ -75,7 +129,7 @@ describe("auditTrail", () => {
     expect(flipped.ok).toBe(false);
     expect(flipped.problems).toEqual(["entry 9's inclusion proof does not verify against anchored checkpoint 1"]);
     expect(flipped.items.map((i) => i.seq)).toEqual([2, 10, 17, 22]);
-    const edited = await lie((a) => (a.entries[0]!.entry.result = "INVALID_PROOF"));
+    const edited = await lie((a) => (a.entries[0]!.entry.result = "REQUEST_REPLAYED"));
     expect(edited.problems).toEqual(["entry 2 does not hash to its chain hash"]);
     const withheld = await lie((a) => (a.entries[2]!.inclusion = null));
     expect(withheld.problems).toEqual(["entry 10 is covered by anchored checkpoint 1 but came without an inclusion proof"]);
@@ -97,6 +151,11 @@ describe("auditTrail", () => {
       { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor: {}, entries: answer },
       { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor },
       { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, url: "ftp://x", entries: answer },
+      { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, url: "ftp://x", preset: "adult", credential: {}, prove: async () => ({}) },
+      { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, url: "https://x", credential: {}, prove: async () => ({}) },
+      { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, url: "https://x", preset: "adult", prove: async () => ({}) },
+      { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, url: "https://x", preset: "adult", credential: {} },
+      { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, entries: answer, preset: "adult" },
     ]) expect(await rejectionCodeOf(() => auditTrail(bad as never))).toBe("INVALID_ARGUMENT");
   });
 });

@@ -45,10 +45,22 @@ describe("the entry of a verification", () => {
   const presentation = (statement: unknown, nullifier: unknown) => ({ format: "medzk-presentation/v1", request: { ...request, statement }, proof: {}, publicSignals: [nullifier, "1", "2"] });
   const valid = (entry: ReturnType<typeof auditEntryOf>) => chainEntry(entry, 0, auditLogId(KEY.publicKey));
 
-  it("records a refusal with what the presentation claims, when it parses", () => {
-    const entry = auditEntryOf({ result: { ok: false, error: { code: "INVALID_PROOF", message: "x" } }, presentation: presentation({ type: "ageAtLeast", minAge: 18 }, "123"), expected: "77" }, KEY.publicKey, context);
-    expect(entry).toEqual({ time: "2026-06-15T12:00:00.000Z", verifier: KEY.publicKey, purpose: "claims", preset: "adult", statement: { type: "ageAtLeast", minAge: 18 }, result: "INVALID_PROOF", nullifier: "123", requestId: "77" });
-    valid(entry);
+  it("records a refusal with what the presentation claims, when it parses, and its nullifier only when the refusal came after the proof", () => {
+    const entry = (code: string, nullifier = "123") =>
+      auditEntryOf({ result: { ok: false, error: { code, message: "x" } } as never, presentation: presentation({ type: "ageAtLeast", minAge: 18 }, nullifier), expected: "77" }, KEY.publicKey, context);
+    const claimed = { time: "2026-06-15T12:00:00.000Z", verifier: KEY.publicKey, purpose: "claims", preset: "adult", statement: { type: "ageAtLeast", minAge: 18 }, requestId: "77" };
+    // Anyone can send a presentation carrying someone's nullifier: refused before (or by) the
+    // proof check, it proves nothing, and is not filed under that nullifier.
+    for (const code of ["INVALID_PROOF", "MALFORMED_PROOF", "CHALLENGE_MISMATCH", "SCOPE_MISMATCH", "REQUEST_MISMATCH", "REQUEST_EXPIRED", "UNTRUSTED_ISSUER", "STALE_REVOCATION_ROOT", "KEY_MISMATCH", "REGISTRY_UNAVAILABLE", "INTERNAL_ERROR"]) {
+      expect(entry(code)).toEqual({ ...claimed, result: code, nullifier: null });
+      valid(entry(code));
+    }
+    // Refused after the proof verified against the verifier's own request: the nullifier is proven.
+    for (const code of ["REQUEST_REPLAYED", "STORE_UNAVAILABLE", "UNKNOWN_PRESET"]) {
+      expect(entry(code)).toEqual({ ...claimed, result: code, nullifier: "123" });
+      expect(entry(code, "0123").nullifier).toBeNull();
+      valid(entry(code));
+    }
   });
 
   it("keeps hostile claims out: a non-canonical nullifier, an unstorable statement, garbage", () => {

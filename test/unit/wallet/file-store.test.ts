@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, expect, it } from "vitest";
 import { FileWalletStore } from "../../../src/wallet/file-store.js";
-import type { WalletState } from "../../../src/wallet/store.js";
+import { MemoryWalletStore, type WalletState } from "../../../src/wallet/store.js";
+import { MedzkError } from "../../../src/core/errors.js";
 
 const KEY = "ab".repeat(32);
 const STATE: WalletState = {
@@ -56,4 +57,20 @@ it("refuses an unknown format, unknown keys and malformed entries, and never quo
 it("reports a store it cannot write with its own code", async () => {
   const store = new FileWalletStore(join(dir, "missing-dir", "wallet.json"), { unencrypted: true });
   await expect(store.save(STATE)).rejects.toMatchObject({ code: "WALLET_STORE_UNAVAILABLE" });
+});
+
+it("update is a read-modify-write that loses nothing: two stores on one file (and one memory store) apply 2 x 10 racing changes, and a change that throws writes nothing", async () => {
+  const path = join(dir, "wallet.json");
+  const stores = [new FileWalletStore(path, { unencrypted: true }), new FileWalletStore(path, { unencrypted: true })];
+  const memory = new MemoryWalletStore();
+  const append = (i: number) => async (current: WalletState | undefined): Promise<WalletState> => {
+    const state = current ?? { format: "medzk-wallet/v1", receipts: [], guard: [] };
+    await new Promise((r) => setTimeout(r, 1)); // another writer gets its turn here, if it can
+    return { ...state, receipts: [...state.receipts, { disclosures: [], at: new Date(Date.UTC(2026, 5, 15, 12, i)).toISOString(), outcome: "refused" }] };
+  };
+  await Promise.all(Array.from({ length: 20 }, (_, i) => Promise.all([stores[i % 2]!.update(append(i)), memory.update(append(i))])));
+  for (const store of [stores[0]!, memory]) expect((await store.load())?.receipts).toHaveLength(20);
+  await expect(stores[1]!.update(() => Promise.reject(new MedzkError("PROBING_LIMIT", "no")))).rejects.toMatchObject({ code: "PROBING_LIMIT" });
+  expect((await stores[0]!.load())?.receipts).toHaveLength(20);
+  expect(await readdir(dir)).toEqual(["wallet.json"]); // the lock file is gone
 });

@@ -3,10 +3,27 @@
  * real prover makes (buildCircuitInput: signature, timing, credential, statement holds, consent)
  * and returns a stand-in presentation. test/integration/wallet proves for real.
  */
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it, beforeAll } from "vitest";
-import { buildCircuitInput, createVerifier, generateVerifierKey, MedzkError, type Presentation, type ProveOptions, type Statement } from "../../../src/index.js";
+import {
+  buildCircuitInput,
+  createHolder,
+  createVerifier,
+  generateIssuerKey,
+  generateVerifierKey,
+  issueCredential,
+  MedzkError,
+  RevocationRegistry,
+  type Credential,
+  type Presentation,
+  type ProveOptions,
+  type Statement,
+} from "../../../src/index.js";
 import { createWalletWith, type WalletOptions } from "../../../src/wallet/wallet.js";
 import { MemoryWalletStore } from "../../../src/wallet/store.js";
+import { FileWalletStore } from "../../../src/wallet/file-store.js";
 import { holderEncryptionKey, sealCredential } from "../../../src/index.js";
 import { makeWorld, type World } from "../../helpers/fixtures.js";
 
@@ -61,9 +78,12 @@ describe("who asks", () => {
       statement: AGE(18),
       disclosures: [],
       asOf: "2026-06-15",
+      scope: `medzk-verifier:${acmeKey.publicKey}`,
+      challenge: request.challenge,
       at: NOW.toISOString(),
       outcome: "shown",
       nullifier: "4242",
+      issuer: world.hospital.publicKey, // the proof reveals it: the holder's log says so
     });
   });
 
@@ -201,9 +221,11 @@ describe("receipts and the store", () => {
     let fail = false;
     const store = {
       load: async () => undefined,
-      save: async (s: unknown) => {
+      update: async (change: (s: undefined) => unknown) => {
+        const s = await change(undefined);
         if (fail) throw new MedzkError("WALLET_STORE_UNAVAILABLE", "disk full");
         saved.push(s);
+        return s as never;
       },
     };
     const { wallet, verifier } = setup({ store });
@@ -213,7 +235,7 @@ describe("receipts and the store", () => {
   });
 
   it("refuses to start from a store it cannot read, rather than from an empty guard", async () => {
-    const store = { load: async () => Promise.reject(new MedzkError("WALLET_STORE_INVALID", "bad")), save: async () => undefined };
+    const store = { load: async () => Promise.reject(new MedzkError("WALLET_STORE_INVALID", "bad")), update: async () => Promise.reject(new MedzkError("WALLET_STORE_INVALID", "bad")) };
     const { wallet, verifier } = setup({ store });
     expect(await code(() => wallet.respond(verifier().createRequest({ statement: AGE(18) })))).toBe("WALLET_STORE_INVALID");
     expect(await code(() => wallet.receipts())).toBe("WALLET_STORE_INVALID");
@@ -308,12 +330,15 @@ describe("the issuer hidden among the verifier's set", () => {
     const set = await acme.issuerSet({ statement: AGE(18) });
     const hidden = () => acme.createRequest({ statement: AGE(18), issuerSet: set.root });
     const sets = async (root: string) => (root === set.root ? set : undefined);
-    const { wallet } = setup({ issuerSets: sets, consent: (q) => (asked.push(q), true) });
+    const knownIssuers = [world.hospital.publicKey, world.insurerKey.publicKey];
+    const { wallet } = setup({ issuerSets: sets, knownIssuers, consent: (q) => (asked.push(q), true) });
     expect(await code(() => wallet.respond(hidden()))).toBe("shown");
+    expect((await wallet.receipts())[0]).toMatchObject({ outcome: "shown", issuerSet: set.root });
+    expect((await wallet.receipts())[0]).not.toHaveProperty("issuer");
     expect(asked[0]?.issuerSetSize).toBe(2); // the hospital's and the insurer's keys, both trusted for every schema
     expect(await code(() => setup().wallet.respond(hidden()))).toBe("ISSUER_SET_UNAVAILABLE");
     expect(await code(() => setup({ issuerSets: async () => ({ ...set, root: "1" }) }).wallet.respond(hidden()))).toBe("ISSUER_SET_UNAVAILABLE");
-    const strict = setup({ issuerSets: sets, policy: { default: { minIssuerSetSize: 3 } } }).wallet;
+    const strict = setup({ issuerSets: sets, knownIssuers, policy: { default: { minIssuerSetSize: 3 } } }).wallet;
     expect(await code(() => strict.respond(hidden()))).toBe("ISSUER_SET_TOO_SMALL");
   });
 
@@ -321,5 +346,188 @@ describe("the issuer hidden among the verifier's set", () => {
     const { wallet, verifier } = setup({ policy: { verifiers: { [acmeKey.publicKey]: { hideIssuer: true } } } });
     expect(await code(() => wallet.respond(verifier().createRequest({ statement: AGE(18) })))).toBe("REQUEST_NOT_ALLOWED");
     expect(() => setup({ policy: { default: { hideIssuer: "yes" } } as never })).toThrow(/hideIssuer/);
+  });
+});
+
+/** The outcome of a call as code and message: what a verifier (or anyone the refusal reaches) sees. */
+async function outcome(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof MedzkError) return `${error.code}: ${error.message}`;
+    throw error;
+  }
+  return "shown";
+}
+
+describe("issue 18: the wallet cannot be played", () => {
+  const at = (days: number) => () => new Date(NOW.getTime() + days * DAY);
+  /** Acme (one key, one budget) trusting these issuers: its set for the record's schema is theirs. */
+  const acmeTrusting = (issuers: string[], clock = () => NOW, extra: Partial<Parameters<typeof createVerifier>[0]> = {}) =>
+    createVerifier({ trustedIssuers: issuers, key: acmeKey, name: "Acme", clock, ...extra });
+
+  it("probing by set choice: four sets, each one clinic padded with keys the verifier made, no longer name the clinic (refused alike), and every new set spends budget", async () => {
+    const clinics = [world.hospital.publicKey, ...[1, 2, 3].map(() => generateIssuerKey().publicKey)];
+    const fakes = () => [1, 2, 3].map(() => generateIssuerKey().publicKey); // the verifier's own keys
+    const sets = new Map<string, unknown>();
+    const requests = [];
+    for (const clinic of clinics) {
+      const acme = acmeTrusting([clinic, ...fakes()]);
+      const set = await acme.issuerSet({ statement: AGE(18) });
+      sets.set(set.root, set);
+      requests.push(acme.createRequest({ statement: AGE(18), issuerSet: set.root }));
+    }
+    // The holder knows the four clinics (its issuer list), not the verifier's made-up keys.
+    const { wallet } = setup({ issuerSets: async (root) => sets.get(root) as never, knownIssuers: clinics });
+    const outcomes = [];
+    for (const request of requests) outcomes.push(await outcome(() => wallet.respond(request)));
+    // Before: shown for the hospital's set only, refused for the three others: the clinic, for one question.
+    expect(new Set(outcomes).size).toBe(1);
+    expect(outcomes[0]).toMatch(/^ISSUER_SET_TOO_SMALL: Acme Health hides the issuer among 1 key\(s\) this wallet knows/);
+
+    // Sets of known clinics only: each new set is a question about the issuer (budget 2), a repeat is free.
+    const pairs = [[0, 1], [0, 2], [1, 2]].map(([a, b]) => acmeTrusting([clinics[a!]!, clinics[b!]!]));
+    const pairSets = await Promise.all(pairs.map((v) => v.issuerSet({ statement: AGE(18) })));
+    for (const set of pairSets) sets.set(set.root, set);
+    const ask = (i: number) => code(() => wallet.respond(pairs[i]!.createRequest({ statement: AGE(18), issuerSet: pairSets[i]!.root })));
+    expect(await ask(0)).toBe("shown");
+    expect(await ask(1)).toBe("shown");
+    expect(await ask(0)).toBe("shown");
+    expect(await ask(2)).toBe("PROBING_LIMIT"); // would tell the hospital from clinics 1 and 2
+  });
+
+  it("a wallet may require the set root published for the schema; then every member of that set counts as known", async () => {
+    const acme = acmeTrusting([world.hospital.publicKey, world.insurerKey.publicKey]);
+    const set = await acme.issuerSet({ statement: AGE(18) });
+    const padded = acmeTrusting([world.hospital.publicKey, generateIssuerKey().publicKey]);
+    const other = await padded.issuerSet({ statement: AGE(18) });
+    const issuerSets = async (root: string) => [set, other].find((s) => s.root === root);
+    const published: WalletOptions["publishedIssuerSetRoot"] = (schemaId) => (schemaId === "patient-record/v1" ? set.root : undefined);
+    const { wallet } = setup({ issuerSets, publishedIssuerSetRoot: published, policy: { default: { requirePublishedIssuerSet: true } } });
+    expect(await code(() => wallet.respond(acme.createRequest({ statement: AGE(18), issuerSet: set.root })))).toBe("shown");
+    expect(await code(() => wallet.respond(padded.createRequest({ statement: AGE(18), issuerSet: other.root })))).toBe("REQUEST_NOT_ALLOWED");
+    expect(() => setup({ knownIssuers: ["not a key"] })).toThrow(/knownIssuers\[0\]/);
+  });
+
+  it("ageAtLeast counts the birth-date bound its as-of day implies: a day-shifted repeat is a new question, the same bound asked as a date query is not", async () => {
+    const { wallet } = setup();
+    // The verifier's clock sets the as-of day: its own day, or (12.5 hours ahead) the next one, which the wallet accepts.
+    const ask = (hours: number, statement: Statement) => code(() => wallet.respond(acmeTrusting([world.hospital.publicKey], at(hours / 24)).createRequest({ statement })));
+    expect(await ask(0, AGE(18))).toBe("shown"); // as of 2026-06-15
+    // Before: "ageAtLeast 18" as of the next day was the same question, free (and told a birthday on the 16th).
+    expect(await ask(12.5, AGE(18))).toBe("shown"); // as of 2026-06-16: a second question
+    expect(await ask(12.5, AGE(21))).toBe("PROBING_LIMIT");
+    // ageAtLeast 18 as of 2026-06-15 is "born on or before 2008-06-15": the same question, free.
+    expect(await ask(0, DOB("LTE", "2008-06-15"))).toBe("shown");
+    expect(await ask(0, AGE(18))).toBe("shown");
+  });
+
+  it("receipts name the purpose and scope, the challenge, and the set or the revealed issuer", async () => {
+    const acme = createVerifier({ trustedIssuers: [world.hospital.publicKey], key: acmeKey, purpose: "age-check", clock: () => NOW });
+    const { wallet } = setup();
+    const request = acme.createRequest({ statement: AGE(18) });
+    await wallet.respond(request);
+    await code(() => wallet.respond(acme.createRequest({ statement: AGE(99) })));
+    const [shown, refused] = await wallet.receipts();
+    expect(shown).toMatchObject({ purpose: "age-check", scope: `medzk-verifier:${acmeKey.publicKey}/age-check`, challenge: request.challenge, issuer: world.hospital.publicKey });
+    expect(refused).toMatchObject({ purpose: "age-check", outcome: "refused", code: "STATEMENT_NOT_SATISFIED" });
+    expect(refused).not.toHaveProperty("issuer");
+  });
+
+  it("refusals do not depend on what the wallet holds or on the secret: the same request gets the same code and message from every wallet", async () => {
+    const clinic: import("../../../src/index.js").SchemaDefinition = { id: "clinic-x/v1", attributes: [{ name: "visits", type: "integer", bits: 8 }] };
+    const outsider = generateIssuerKey(); // an issuer outside the verifier's set
+    const registry = new RevocationRegistry({ issuer: world.hospital.publicKey, clock: () => NOW });
+    const holders = [0, 1, 2, 3, 4, 5].map(() => createHolder());
+    const record = (holder: ReturnType<typeof createHolder>, extra: object = {}, key = world.hospital) =>
+      issueCredential(key, { schema: "patient-record/v1", holder: holder.commitment, attributes: { dateOfBirth: "1990-05-17" }, now: new Date("2025-12-01T09:00:00Z"), ...extra });
+    const revoked = await record(holders[3]!, { revocation: registry });
+    registry.revoke(revoked);
+    const holdings: Array<{ name: string; holder: ReturnType<typeof createHolder>; credentials: Credential[] }> = [
+      { name: "nothing", holder: holders[0]!, credentials: [] },
+      { name: "an expired record", holder: holders[1]!, credentials: [await record(holders[1]!, { expiresOn: "2026-03-01" })] },
+      { name: "a record from an issuer outside the set", holder: holders[2]!, credentials: [await record(holders[2]!, {}, outsider)] },
+      { name: "a revoked record", holder: holders[3]!, credentials: [revoked] },
+      {
+        name: "a clinic-x record",
+        holder: holders[4]!,
+        credentials: [await issueCredential(outsider, { schema: clinic, holder: holders[4]!.commitment, attributes: { visits: 3 }, now: new Date("2025-12-01T09:00:00Z") })],
+      },
+    ];
+    const acme = acmeTrusting([world.hospital.publicKey, world.insurerKey.publicKey], () => NOW, { schemas: [clinic] });
+    const set = await acme.issuerSet({ statement: AGE(18) });
+    const requests = {
+      "a query over a schema the wallet does not know": acme.createRequest({ statement: { type: "query", schema: "clinic-x/v1", where: [{ attribute: "visits", op: "GTE", value: 1 }] } }),
+      "ageAtLeast, issuer revealed": acme.createRequest({ statement: AGE(18) }),
+      "ageAtLeast, issuer hidden": acme.createRequest({ statement: AGE(18), issuerSet: set.root }),
+    };
+    const table: Record<string, string[]> = {};
+    const none = "NO_MATCHING_CREDENTIAL: the wallet holds no credential that can answer this request";
+    for (const [what, request] of Object.entries(requests)) {
+      table[what] = [];
+      for (const h of holdings) {
+        const wallet = createWalletWith(
+          {
+            holder: h.holder,
+            credentials: h.credentials,
+            trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health" }],
+            clock: () => NOW,
+            // The hospital publishes a status for the credentials of its registry (the revoked one's).
+            revocation: (c) => (c.revocationSlot === revoked.revocationSlot && c.signature.S === revoked.signature.S ? registry.publish() : undefined),
+            issuerSets: async (root) => (root === set.root ? set : undefined),
+            knownIssuers: [world.hospital.publicKey, world.insurerKey.publicKey],
+          },
+          checkOnly,
+        );
+        table[what]!.push(await outcome(() => wallet.respond(request)));
+      }
+    }
+    expect(table).toEqual({
+      // Before: UNKNOWN_SCHEMA (free) from every wallet but the one holding a clinic-x record, which evaluated it.
+      "a query over a schema the wallet does not know": Array(5).fill(`REQUEST_NOT_ALLOWED: the wallet's policy does not allow Acme Health to ask about schema "clinic-x/v1"`),
+      // Before: NO_MATCHING_CREDENTIAL, STATEMENT_NOT_SATISFIED "expired on 2026-03-01", CREDENTIAL_REVOKED "slot 0 … <issuer>", …
+      // (the outsider's record answers: the issuer is revealed, and the verifier judges it.)
+      "ageAtLeast, issuer revealed": [none, none, "shown", none, none],
+      // Before: ISSUER_NOT_IN_SET naming the set's root and the issuer's dates for the outsider's record.
+      "ageAtLeast, issuer hidden": Array(5).fill(none),
+    });
+    // A schema the policy leaves out is refused in the same words as one the wallet does not know.
+    const known = createWalletWith(
+      {
+        holder: holders[4]!,
+        credentials: holdings[4]!.credentials,
+        schemas: [clinic],
+        policy: { default: { schemas: ["patient-record/v1", "insurance-coverage/v1"] } },
+        trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health" }],
+        clock: () => NOW,
+      },
+      checkOnly,
+    );
+    expect(await outcome(() => known.respond(requests["a query over a schema the wallet does not know"]))).toBe(table["a query over a schema the wallet does not know"]![0]);
+    // Configured and allowed, the same query is asked (and answered) as any other.
+    const allowed = createWalletWith({ holder: holders[4]!, credentials: holdings[4]!.credentials, schemas: [clinic], trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health" }], clock: () => NOW }, checkOnly);
+    expect(await code(() => allowed.respond(requests["a query over a schema the wallet does not know"]))).toBe("shown");
+  });
+
+  it("two wallet instances on one file store race: three distinct questions with a budget of two give exactly two answers, every receipt is kept, and a reopened wallet refuses a fourth", async () => {
+    const path = join(await mkdtemp(join(tmpdir(), "medzk-wallet-race-")), "wallet.json");
+    // The holder takes a moment to decide: both instances pass the first budget check before either records.
+    const consent = () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 30));
+    const open = () => setup({ store: new FileWalletStore(path, { unencrypted: true }), consent });
+    const [a, b] = [open(), open()];
+    await a.wallet.receipts();
+    await b.wallet.receipts(); // both have read the store before the race
+    const acme = a.verifier();
+    const codes = await Promise.all([
+      code(() => a.wallet.respond(acme.createRequest({ statement: AGE(20) }))),
+      code(() => b.wallet.respond(acme.createRequest({ statement: AGE(21) }))),
+      code(() => a.wallet.respond(acme.createRequest({ statement: AGE(22) }))),
+    ]);
+    expect(codes.filter((c) => c === "shown")).toHaveLength(2);
+    expect(codes.filter((c) => c === "PROBING_LIMIT")).toHaveLength(1);
+    const reopened = open();
+    expect(await code(() => reopened.wallet.respond(acme.createRequest({ statement: AGE(23) })))).toBe("PROBING_LIMIT");
+    const receipts = await reopened.wallet.receipts();
+    expect(receipts.map((r) => r.code ?? r.outcome).sort()).toEqual(["PROBING_LIMIT", "PROBING_LIMIT", "shown", "shown"]);
   });
 });
