@@ -90,6 +90,10 @@ export class ChainIssuerRegistry implements IssuerRegistry {
   /**
    * The trusted-issuer-set roots of one schema (its field id, decimal), current and replaced, as
    * revocation roots are given; read from the chain at most once per TTL. Throws CHAIN_UNAVAILABLE.
+   * NOTE: `replacedAt` is when a root stopped being current, nothing more: the contract also
+   * refuses a set root published before any key status change and ages one from the first
+   * revocation root published after it (docs/ledger.md, "When issuer changes take effect"), so
+   * this history alone does not say which roots `verifyPresentation` accepts now.
    */
   async issuerSetRoots(schemaId: string): Promise<RevocationRoots | undefined> {
     const id = assertFieldElement(schemaId, "schemaId");

@@ -250,10 +250,9 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
     const statement = configured.presets.statement(preset);
     if (statement === undefined) return undefined;
     if (!config.hideIssuer) return { request: verifier.createRequest({ statement }) };
-    // The set is rebuilt from the trust sources each time (deterministic: every instance gets the
-    // same root), and travels with the request: the wallet proves membership locally.
-    const issuerSet = await verifier.issuerSet({ statement });
-    return { request: verifier.createRequest({ statement, issuerSet: issuerSet.root }), issuerSet };
+    // The set is rebuilt from the trust sources each time, then signed (deterministic: every
+    // instance gets the same root), and travels with the request: the wallet proves membership locally.
+    return verifier.createHiddenRequest({ statement });
   };
   const unknownPreset = (request: FastifyRequest, reply: FastifyReply, preset: string) =>
     sendError(request, reply, 400, "UNKNOWN_PRESET", `no preset ${JSON.stringify(preset)}; this verifier has ${presetNames}`);

@@ -175,15 +175,33 @@ export interface Verifier {
    * `requestTtlSeconds` ahead, the verifier's key, purpose and response URL, signed. `statement` is a {@link Statement}, validated at run time
    * (it may come straight from JSON): throws MedzkError (INVALID_STATEMENT, UNKNOWN_STATEMENT,
    * UNKNOWN_SCHEMA, INVALID_DATE, INVALID_ATTRIBUTE) for one this verifier cannot ask for.
-   * With `issuerSet` (the root of the set {@link Verifier.issuerSet} returned for this statement,
-   * still current: else INVALID_ARGUMENT) the request hides the issuer: the proof shows only that
-   * a key of that set signed the credential, and the result names the set, not the issuer.
+   * With `issuerSet` (the root of the set {@link Verifier.issuerSet} returned for this statement
+   * and still the last one this verifier built: else INVALID_ARGUMENT) the request hides the
+   * issuer: the proof shows only that a key of that set signed the credential, and the result
+   * names the set, not the issuer. This synchronous form cannot read the registry, so it signs
+   * the set as of the last rebuild; {@link Verifier.createHiddenRequest} rebuilds first and is
+   * what a service should call. (Either way `verify` checks the set against the registry as it
+   * is then: docs/hidden-issuer.md, "When a change takes effect".)
    */
   createRequest(options: { statement: Statement | Record<string, unknown>; issuerSet?: string }): ProofRequest;
   /**
+   * A request that hides the issuer, with the set it names: rebuilds the statement's trusted set
+   * from the trust sources now (so it never signs a set the registry has already moved past),
+   * then signs a request naming that set's root, as `createRequest({ statement, issuerSet })`.
+   * Publish `issuerSet` to the holder with the request. Throws MedzkError: the codes of
+   * createRequest and of {@link Verifier.issuerSet}, or whatever the registry throws.
+   */
+  createHiddenRequest(options: { statement: Statement | Record<string, unknown> }): Promise<{
+    /** The signed request, naming `issuerSet.root`. */
+    request: ProofRequest;
+    /** The set document the holder proves against. */
+    issuerSet: IssuerSet;
+  }>;
+  /**
    * The current trusted issuer set for the statement's schema, rebuilt from this verifier's trust
    * sources (verifier/issuer-sets.ts): publish it to holders (like an issuer's revocation status)
-   * and name its root in `createRequest({ statement, issuerSet: set.root })`. Throws MedzkError:
+   * and name its root in `createRequest({ statement, issuerSet: set.root })` (or use
+   * {@link Verifier.createHiddenRequest}, which does both at once). Throws MedzkError:
    * the statement's codes (see createRequest), INVALID_ARGUMENT (a registry without
    * `listIssuers`), INVALID_ISSUER_SET (more than 4,096 members, malformed registry data).
    */
@@ -268,8 +286,24 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     if (issuerSet !== undefined && settings.sets.lastRoot(statementDefinition(statement.type).schema(statement, settings.schemas)) !== issuerSet) {
       throw new MedzkError("INVALID_ARGUMENT", `"issuerSet" must be the root of this verifier's current trusted set for the statement (from issuerSet({ statement }))`);
     }
-    const circuit = statementDefinition(statement.type, issuerSet === undefined ? "key" : "set").circuit;
+    return sign(statement, issuerSet);
+  }
+
+  async function createHiddenRequest(options: { statement: Statement | Record<string, unknown> }): Promise<{ request: ProofRequest; issuerSet: IssuerSet }> {
+    const statement = parseStatement((options as { statement?: unknown } | undefined)?.statement, settings.schemas);
+    // Checked before the registry is read: a verifier without the hidden circuit's key asks nothing.
+    circuitKey(statement, "set");
+    const set = await settings.sets.current(statementDefinition(statement.type).schema(statement, settings.schemas), clock());
+    return { request: sign(statement, set.root), issuerSet: set };
+  }
+
+  function circuitKey(statement: Statement, mode: "key" | "set"): void {
+    const circuit = statementDefinition(statement.type, mode).circuit;
     if (!keys.has(circuit)) throw new MedzkError("INVALID_ARGUMENT", `this verifier's keys manifest has no key for circuit "${circuit}": it cannot ask for this statement`);
+  }
+
+  function sign(statement: Statement, issuerSet: string | undefined): ProofRequest {
+    circuitKey(statement, issuerSet === undefined ? "key" : "set");
     const now = clock();
     const unsigned: UnsignedRequest = {
       format: REQUEST_FORMAT,
@@ -380,7 +414,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     return results;
   }
 
-  return { scope, publicKey: settings.publicKey, name: settings.name, createRequest, issuerSet, verify, verifyBatch };
+  return { scope, publicKey: settings.publicKey, name: settings.name, createRequest, createHiddenRequest, issuerSet, verify, verifyBatch };
 }
 
 /**

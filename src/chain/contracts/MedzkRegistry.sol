@@ -131,6 +131,16 @@ contract MedzkRegistry is AccessControl {
     /// Trusted-set roots per schema id (a set's leaves bind their schema: core/issuer-set.ts).
     mapping(uint256 => RootEntry[]) private _setRootHistory;
     mapping(uint256 => mapping(uint256 => uint64)) private _setRootReplacedAt;
+    /**
+     * What a set proof is checked against besides its root's history (_setRootAcceptable): the
+     * key epoch, bumped by every key status change, and the revocation count, with the block time
+     * of each revocation root published (by any issuer). A set root's stamp is (epoch << 128 |
+     * count + 1) at its latest publication.
+     */
+    uint256 private _keyEpoch;
+    uint256 private _revocations;
+    mapping(uint256 => uint256) private _revocationAt;
+    mapping(uint256 => mapping(uint256 => uint256)) private _setRootStamp;
 
     mapping(bytes32 => Verifier) private _verifiers;
     bytes32[] private _verifierList;
@@ -273,6 +283,10 @@ contract MedzkRegistry is AccessControl {
         if (status == KeyStatus.None) revert InvalidKeyStatus(status);
         if (key.status == KeyStatus.Compromised) revert KeyIsCompromised(keyId);
         key.status = status;
+        // Key mode refuses a retired or compromised key from this block on; a set proof cannot say
+        // which key signed, so every set published before is refused from now on too, until the
+        // admin publishes (or confirms) a set built after it.
+        _keyEpoch++;
         emit IssuerKeyStatusChanged(keyId, status);
     }
 
@@ -280,16 +294,28 @@ contract MedzkRegistry is AccessControl {
     function publishRevocationRoot(uint256 root) external {
         if (!_issuers[msg.sender].exists) revert NotAnIssuer(msg.sender);
         _publish(_rootHistory[msg.sender], _rootReplacedAt[msg.sender], root);
+        // Every set published before binds the previous root in a leaf: it ages from now, as the
+        // previous root does in key mode (the contract cannot rebuild a set: the admin republishes).
+        _revocationAt[++_revocations] = block.timestamp;
         emit RevocationRootPublished(msg.sender, root, _rootHistory[msg.sender].length - 1);
     }
 
     /**
      * Publishes a new trusted-issuer-set root (core/issuer-set.ts) for one schema (its field id),
      * for the hidden-issuer circuits: each schema's set has its own history, as verifiers build one
-     * set per schema.
+     * set per schema. Publishing the current root again confirms it: it is current again as of now
+     * (after a key status change or a revocation root that did not change the schema's set).
+     * NOTE: the admin must build the set from the registry as it is when the transaction lands;
+     * a set built before a key status change or a revocation and published after it is taken as
+     * built after it.
      */
     function publishIssuerSetRoot(uint256 schemaId, uint256 root) external onlyRole(ISSUER_ADMIN_ROLE) {
-        _publish(_setRootHistory[schemaId], _setRootReplacedAt[schemaId], root);
+        mapping(uint256 => uint64) storage replacedAt = _setRootReplacedAt[schemaId];
+        // Published before and never replaced since (0): the current root, confirmed.
+        if (_setRootStamp[schemaId][root] == 0 || replacedAt[root] != 0) _publish(_setRootHistory[schemaId], replacedAt, root);
+        // Current (again): ages from its next replacement or revocation. The stamp is never 0.
+        replacedAt[root] = 0;
+        _setRootStamp[schemaId][root] = _keyEpoch << 128 | (_revocations + 1);
         emit IssuerSetRootPublished(schemaId, root, _setRootHistory[schemaId].length - 1);
     }
 
@@ -630,9 +656,24 @@ contract MedzkRegistry is AccessControl {
     /** Hidden issuer: the set's leaves bind each key's validity days, revocation root and schema (core/issuer-set.ts). */
     function _checkSet(Layout memory layout, uint256[] calldata s) private view returns (Result) {
         uint256 schemaId = layout.schemaAt == NO_INDEX ? layout.fixedSchemaId : s[layout.schemaAt];
-        return _rootAcceptable(_setRootHistory[schemaId], _setRootReplacedAt[schemaId], s[layout.issuerAt])
-            ? Result.Accepted
-            : Result.IssuerSetRootNotAccepted;
+        return _setRootAcceptable(schemaId, s[layout.issuerAt]) ? Result.Accepted : Result.IssuerSetRootNotAccepted;
+    }
+
+    /**
+     * As key mode would accept every key of the set (docs/ledger.md, "When issuer changes take
+     * effect"): published (or confirmed) after the last key status change, and current and not
+     * ageing, or ageing for less than maxRootAge (strictly) since it was replaced or since the first
+     * revocation root published after it, whichever came first.
+     * NOTE: a revocation or status change of any issuer counts for every schema (over-refusal until
+     * the admin republishes or confirms each set), which keeps this check in constant gas and code.
+     */
+    function _setRootAcceptable(uint256 schemaId, uint256 root) private view returns (bool) {
+        uint256 stamp = _setRootStamp[schemaId][root];
+        if (stamp == 0 || stamp >> 128 != _keyEpoch) return false; // never published, or before a key change
+        uint256 at = _setRootReplacedAt[schemaId][root]; // 0 while current
+        uint256 seen = stamp & type(uint128).max; // revocations published before it, plus one
+        if (seen <= _revocations && (at == 0 || _revocationAt[seen] < at)) at = _revocationAt[seen];
+        return at == 0 || block.timestamp < at + maxRootAge;
     }
 
     /** Issuer key registered, usable on the as-of day, allowed the schema; revocation root fresh. */

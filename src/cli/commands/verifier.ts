@@ -70,10 +70,7 @@ Options:
       const statement = config.presets[preset]!;
       // As POST /v1/requests answers (src/server/service.ts), so both make the same files.
       const output = config.hideIssuer
-        ? await fromInput(configFile, async () => {
-            const issuerSet = await verifier.issuerSet({ statement });
-            return { request: verifier.createRequest({ statement, issuerSet: issuerSet.root }), issuerSet };
-          })
+        ? await fromInput(configFile, () => verifier.createHiddenRequest({ statement }))
         : verifier.createRequest({ statement });
       await writeJson(optional(args, "out"), output, "public");
     } finally {

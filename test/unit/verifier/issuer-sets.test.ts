@@ -1,7 +1,7 @@
 /**
  * The verifier's trusted issuer sets (src/verifier/issuer-sets.ts): who is a member, and which
- * set roots a proof may use (current; replaced less than maxRootAge ago unless a key of it was
- * since withdrawn; never an unknown one). Proving against the sets is
+ * set roots a proof may use (current; replaced less than maxRootAge ago while key mode would
+ * still accept every member, revocation aged from the registry's own time; never an unknown one). Proving against the sets is
  * test/integration/verifier/hidden-issuer.test.ts.
  */
 import { describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import { EMPTY_REVOCATION_ROOT } from "../../../src/core/revocation.js";
 import { BUILTIN_SCHEMAS, schemaIdField } from "../../../src/core/schemas.js";
 import { generateIssuerKey } from "../../../src/issuer/keys.js";
 import { createVerifier } from "../../../src/verifier/create-verifier.js";
-import { type IssuerRegistry, MemoryIssuerRegistry } from "../../../src/verifier/issuer-registry.js";
+import { type IssuerRecord, type IssuerRegistry, MemoryIssuerRegistry } from "../../../src/verifier/issuer-registry.js";
 import { IssuerSets } from "../../../src/verifier/issuer-sets.js";
 import { Refusal } from "../../../src/verifier/refusal.js";
 import { trustSources } from "../../../src/verifier/trust.js";
@@ -121,6 +121,63 @@ describe("which roots a proof may use", () => {
     expect((await sets.current(PATIENT, NOW)).root).not.toBe(before);
   });
 
+  it("a revocation ages a replaced set from when the registry replaced the root, however late the verifier rebuilds", async () => {
+    const r = registry();
+    const sets = new IssuerSets(trustSources([], r), 600_000);
+    const first = (await sets.current(PATIENT, NOW)).root;
+    // Published at NOW; this verifier sits idle (no rebuild) until just before the root age is up.
+    r.setRevocationRoot("clinic", "222", NOW);
+    expect(await outcome(() => sets.check(PATIENT, first, later(599)))).toBe("accepted");
+    expect(await outcome(() => sets.check(PATIENT, first, later(600)))).toBe("STALE_ISSUER_SET");
+    // A root the registry no longer lists (dropped from its history) is refused like an unknown one.
+    const r2 = registry();
+    const sets2 = new IssuerSets(trustSources([], r2), 600_000);
+    const old = (await sets2.current(PATIENT, NOW)).root;
+    for (let i = 0; i < 40; i++) r2.setRevocationRoot("clinic", String(1000 + i), NOW);
+    expect(await outcome(() => sets2.check(PATIENT, old, NOW))).toBe("STALE_ISSUER_SET");
+  });
+
+  it("a replaced set is refused at once when a key of it is deleted, its issuer unpinned from the schema or its days shortened", async () => {
+    const base = (): IssuerRecord[] => [
+      { id: "clinic", keys: [{ publicKey: clinicA }, { publicKey: clinicB, validFrom: "2026-01-01", validUntil: "2026-12-31" }], schemas: ["patient-record/v1"] },
+      { id: "insurer", keys: [{ publicKey: insurer }] },
+    ];
+    const changes: Array<[string, (issuers: IssuerRecord[]) => void, string]> = [
+      ["delete a key", (i) => void (i[0]!.keys = [i[0]!.keys[0]!]), "STALE_ISSUER_SET"],
+      ["unpin the schema", (i) => void (i[0]!.schemas = ["insurance-coverage/v1"]), "STALE_ISSUER_SET"],
+      ["shorten the last day", (i) => void (i[0]!.keys[1]!.validUntil = "2026-09-30"), "STALE_ISSUER_SET"],
+      ["start later", (i) => void (i[0]!.keys[1]!.validFrom = "2026-02-01"), "STALE_ISSUER_SET"],
+      ["move the key to another issuer", (i) => void ((i[0]!.keys = [i[0]!.keys[0]!]), i[1]!.keys.push({ publicKey: clinicB })), "STALE_ISSUER_SET"],
+      // Widening is not a weakening: every credential the old leaf admits, key mode still accepts.
+      ["extend the last day", (i) => void (i[0]!.keys[1]!.validUntil = "2027-12-31"), "accepted"],
+      ["add a key", (i) => void i[0]!.keys.push({ publicKey: generateIssuerKey().publicKey }), "accepted"],
+    ];
+    for (const [name, change, expected] of changes) {
+      const issuers = base();
+      const r: IssuerRegistry = {
+        lookupKey: async (k) => {
+          for (const issuer of issuers) for (const key of issuer.keys) if (key.publicKey === k) return { issuer, key };
+          return undefined;
+        },
+        revocationRoots: async (id) => (id === "clinic" ? { current: "111", previous: [] } : undefined),
+        listIssuers: () => structuredClone(issuers),
+      };
+      const sets = new IssuerSets(trustSources([], r), 3_600_000);
+      const before = (await sets.current(PATIENT, NOW)).root;
+      change(issuers);
+      expect([name, await outcome(() => sets.check(PATIENT, before, NOW))]).toEqual([name, expected]);
+      expect((await sets.current(PATIENT, NOW)).root).not.toBe(before);
+    }
+  });
+
+  it("a listed key of a replaced set that the registry now also holds refuses the set at once (the trust rule)", async () => {
+    const r = registry();
+    const sets = new IssuerSets(trustSources([listed], r), 3_600_000);
+    const before = (await sets.current(PATIENT, NOW)).root;
+    r.addKey("insurer", { publicKey: listed });
+    expect(await outcome(() => sets.check(PATIENT, before, NOW))).toBe("STALE_ISSUER_SET");
+  });
+
   it("sets of different schemas keep separate histories", async () => {
     const sets = new IssuerSets(trustSources([], registry()), 3_600_000);
     const patient = (await sets.current(PATIENT, NOW)).root;
@@ -131,7 +188,7 @@ describe("which roots a proof may use", () => {
 describe("Verifier.issuerSet and createRequest({ issuerSet })", () => {
   const AGE = { type: "ageAtLeast", minAge: 18 } as const;
 
-  it("signs the current set's root into the request; refuses a root that is not current", async () => {
+  it("signs the current set's root into the request; refuses a root that is not current; createHiddenRequest rebuilds before signing", async () => {
     const r = registry();
     const v = createVerifier({ issuers: r, key: generateVerifierKey(), clock: () => NOW });
     expect(() => v.createRequest({ statement: AGE, issuerSet: "1" })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
@@ -148,6 +205,13 @@ describe("Verifier.issuerSet and createRequest({ issuerSet })", () => {
     const next = await v.issuerSet({ statement: AGE });
     expect(() => v.createRequest({ statement: AGE, issuerSet: set.root })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
     expect(v.createRequest({ statement: AGE, issuerSet: next.root }).issuerSet).toBe(next.root);
+    // createHiddenRequest rebuilds first: after a registry change it signs the new set, never the last built one.
+    r.setRevocationRoot("clinic", "444", NOW);
+    const hidden = await v.createHiddenRequest({ statement: AGE });
+    expect(hidden.issuerSet.root).not.toBe(next.root);
+    expect(hidden.request.issuerSet).toBe(hidden.issuerSet.root);
+    expect(hidden.issuerSet.members.find((m) => m.publicKey === clinicA)?.revocationRoot).toBe("444");
+    await expect(v.createHiddenRequest({ statement: { type: "nope" } })).rejects.toMatchObject({ code: "UNKNOWN_STATEMENT" });
     // A request without issuerSet carries none.
     expect(Object.hasOwn(v.createRequest({ statement: AGE }), "issuerSet")).toBe(false);
   });
