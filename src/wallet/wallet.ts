@@ -48,7 +48,7 @@ import { openCredential } from "../prover/open-credential.js";
 import { type ProveOptions, checkRequestTiming } from "../prover/prove.js";
 import { builtinSchemas, parseStatement, statementDefinition } from "../statements/registry.js";
 import { type Asked, ProbingGuard } from "./guard.js";
-import { type Rules, type WalletPolicy, checkAllowed, parsePolicy, schemaNotAllowed } from "./policy.js";
+import { type Rules, type WalletPolicy, checkAllowed, checkAsked, parsePolicy } from "./policy.js";
 import type { Receipt } from "./receipts.js";
 import { MemoryWalletStore, WALLET_STATE_FORMAT, type WalletState, type WalletStore } from "./store.js";
 import { type TrustedVerifier, type VerifierDirectory, checkEntryAllows, verifierDirectory } from "./trust.js";
@@ -436,15 +436,14 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     return { set, size: known.length };
   };
 
-  /** The statement, parsed against the schemas the wallet knows: an unknown schema is refused exactly like one the policy disallows. */
-  const parseAsked = (raw: unknown, verifierName: string): Statement => {
-    try {
-      return parseStatement(raw, knownSchemas);
-    } catch (error) {
-      const id = (raw as { schema?: unknown }).schema;
-      if (error instanceof MedzkError && error.code === "UNKNOWN_SCHEMA" && typeof id === "string") throw schemaNotAllowed(verifierName, id);
-      throw error;
-    }
+  /**
+   * The statement, parsed against the schemas the wallet knows, once the rules have allowed its
+   * type and schema as received (policy.ts checkAsked): an unknown schema is refused exactly like
+   * one the policy disallows, before its predicates are read against any definition.
+   */
+  const parseAsked = (raw: unknown, rules: Rules, verifierName: string): Statement => {
+    checkAsked(raw, rules, verifierName, (id) => knownSchemas(id) !== undefined);
+    return parseStatement(raw, knownSchemas);
   };
 
   // One request at a time per instance; other instances on the same store are kept apart by the store's update.
@@ -483,8 +482,8 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     checkEntryAllows(verifier, request);
     const now = new Date(receipt.at);
     const asOf = checkRequestTiming(request, now);
-    const statement = parseAsked(request.statement, verifier.name);
     const rules = policy.rulesFor(verifier.publicKey);
+    const statement = parseAsked(request.statement, rules, verifier.name);
     const disclose = checkAllowed(statement, rules, verifier.name);
     const schema = statementDefinition(statement.type).schema(statement, knownSchemas);
     // The issuer: revealed, or hidden among the verifier's set (public data, not the record).

@@ -18,6 +18,8 @@ import {
   RevocationRegistry,
   type Credential,
   type Presentation,
+  type SchemaDefinition,
+  type WalletPolicy,
   type ProveOptions,
   type Statement,
 } from "../../../src/index.js";
@@ -507,6 +509,29 @@ describe("issue 18: the wallet cannot be played", () => {
     // Configured and allowed, the same query is asked (and answered) as any other.
     const allowed = createWalletWith({ holder: holders[4]!, credentials: holdings[4]!.credentials, schemas: [clinic], trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health" }], clock: () => NOW }, checkOnly);
     expect(await code(() => allowed.respond(requests["a query over a schema the wallet does not know"]))).toBe("shown");
+  });
+
+  it("a schema the wallet does not know and one its policy leaves out are refused alike, whatever the type rules or the predicates (decided before the predicates are read)", async () => {
+    const clinic: SchemaDefinition = { id: "clinic-x/v1", attributes: [{ name: "visits", type: "integer", bits: 8 }] };
+    // The same id as the verifier defines it: an attribute the wallet's definition lacks.
+    const theirs: SchemaDefinition = { id: "clinic-x/v1", attributes: [{ name: "hiv", type: "integer", bits: 8 }] };
+    const requests = {
+      "a well-formed query": acmeTrusting([world.hospital.publicKey], () => NOW, { schemas: [clinic] }).createRequest({
+        statement: { type: "query", schema: "clinic-x/v1", where: [{ attribute: "visits", op: "GTE", value: 1 }] },
+      }),
+      "a predicate on an attribute the wallet's definition lacks": acmeTrusting([world.hospital.publicKey], () => NOW, { schemas: [theirs] }).createRequest({
+        statement: { type: "query", schema: "clinic-x/v1", where: [{ attribute: "hiv", op: "GTE", value: 1 }] },
+      }),
+    };
+    const policies: Record<string, WalletPolicy> = { "no queries": { default: { statements: ["ageAtLeast"] } }, "queries over patient records only": { default: { schemas: ["patient-record/v1"] } } };
+    for (const [p, policy] of Object.entries(policies)) {
+      for (const [r, request] of Object.entries(requests)) {
+        // Before: "a query statement" / INVALID_STATEMENT "clinic-x/v1 has no attribute hiv" from the wallet configured with the schema, "about schema" from the other.
+        const [unknown, known] = await Promise.all([{}, { schemas: [clinic] }].map((extra) => outcome(() => setup({ policy, credentials: [], ...extra }).wallet.respond(request))));
+        expect(known, `${p}, ${r}`).toBe(unknown);
+        expect(known, `${p}, ${r}`).toMatch(/^REQUEST_NOT_ALLOWED: /);
+      }
+    }
   });
 
   it("two wallet instances on one file store race: three distinct questions with a budget of two give exactly two answers, every receipt is kept, and a reopened wallet refuses a fourth", async () => {
