@@ -42,7 +42,7 @@ import { type ProofRequest, parseRequest, requestScope, requestSignatureValid } 
 import { EMPTY_REVOCATION_ROOT, type RevocationStatus, parseRevocationStatus, revocationWitness } from "../core/revocation.js";
 import { type SchemaDefinition, defineSchema, schemaIdField } from "../core/schemas.js";
 import type { Statement } from "../core/statement.js";
-import { assertArray, assertClock, assertObject } from "../core/validate.js";
+import { assertArray, assertClock, assertObject, assertString } from "../core/validate.js";
 import { type Holder, holderCommitment, holderEncryptionKey, parseHolder } from "../prover/holder.js";
 import { openCredential } from "../prover/open-credential.js";
 import { type ProveOptions, checkRequestTiming } from "../prover/prove.js";
@@ -98,11 +98,14 @@ export interface WalletOptions {
    */
   issuerSets?: (root: string) => IssuerSet | undefined | Promise<IssuerSet | undefined>;
   /**
-   * The issuer keys the holder knows independently of any verifier (its own trust list, or a
-   * lookup into an issuer registry it was given): a list of packed keys, known for every schema,
-   * or a function of (key, schema id). In a hidden-issuer request only these members of the
-   * verifier's set count toward `minIssuerSetSize`: keys a verifier generated itself hide nobody.
-   * Default: none (a hidden-issuer request is then answered only under a published set).
+   * The issuer keys the holder knows independently of any verifier, each for the schemas it
+   * issues (its own trust list, or a lookup into an issuer registry it was given): a list of
+   * `{ publicKey, schemas }` (packed key, schema ids), or a function of (key, schema id). In a
+   * hidden-issuer request only these members of the verifier's set count toward
+   * `minIssuerSetSize`, and only for a schema they issue: keys a verifier generated itself hide
+   * nobody, and neither does a known insurer's key in a set of patient-record issuers (the
+   * verifier chooses a member's schema). Default: none (a hidden-issuer request is then answered
+   * only under a published set).
    */
   knownIssuers?: KnownIssuers;
   /**
@@ -121,8 +124,8 @@ export interface WalletOptions {
   schemas?: SchemaDefinition[];
 }
 
-/** Issuer keys a wallet knows: a list (for every schema), or a lookup by key and schema id. */
-export type KnownIssuers = string[] | ((publicKey: string, schemaId: string) => boolean | Promise<boolean>);
+/** Issuer keys a wallet knows, for the schemas (ids) each issues: a list, or a lookup by key and schema id. */
+export type KnownIssuers = Array<{ publicKey: string; schemas: string[] }> | ((publicKey: string, schemaId: string) => boolean | Promise<boolean>);
 
 /** What the holder is asked to agree to: JSON-safe, named from the trust list. */
 export interface ConsentQuestion {
@@ -236,20 +239,29 @@ function optionalFunction<T>(value: unknown, name: string): T | undefined {
   return value as T | undefined;
 }
 
-/** The `knownIssuers` option as one lookup: a list of keys (known for every schema), or the caller's. */
+/**
+ * The `knownIssuers` option as one lookup by (key, schema id): the list's pairs, or the caller's.
+ * NOTE: a key is known only for the schemas listed with it. A key known "for every schema" would
+ * let a verifier pad a set of patient-record issuers with the holder's insurer: an anonymity set
+ * of two that hides nobody, and two such sets tell the holder's hospital apart.
+ */
 function knownIssuerLookup(value: unknown): (publicKey: string, schema: string) => Promise<boolean> {
   if (value === undefined) return async () => false;
   if (typeof value === "function") {
-    const lookup = value as Exclude<KnownIssuers, string[]>;
+    const lookup = value as Exclude<KnownIssuers, unknown[]>;
     return async (publicKey, schema) => (await lookup(publicKey, schema)) === true;
   }
-  const keys = new Set(
-    assertArray(value, "knownIssuers").map((k, i) => {
-      if (typeof k !== "string" || tryUnpackPublicKey(k) === undefined) throw new MedzkError("INVALID_ARGUMENT", `"knownIssuers[${i}]" must be a packed issuer public key (64 lowercase hex characters)`);
-      return k;
-    }),
-  );
-  return async (publicKey) => keys.has(publicKey);
+  const known = new Set<string>();
+  assertArray(value, "knownIssuers").forEach((entry, i) => {
+    const e = assertObject(entry, `knownIssuers[${i}]`, { required: ["publicKey", "schemas"] });
+    if (typeof e.publicKey !== "string" || tryUnpackPublicKey(e.publicKey) === undefined) {
+      throw new MedzkError("INVALID_ARGUMENT", `"knownIssuers[${i}].publicKey" must be a packed issuer public key (64 lowercase hex characters)`);
+    }
+    const schemas = assertArray(e.schemas, `knownIssuers[${i}].schemas`);
+    if (schemas.length === 0) throw new MedzkError("INVALID_ARGUMENT", `"knownIssuers[${i}].schemas" must name at least one schema id`);
+    schemas.forEach((id, j) => known.add(JSON.stringify([e.publicKey, assertString(id, `knownIssuers[${i}].schemas[${j}]`, { max: 128 })])));
+  });
+  return async (publicKey, schema) => known.has(JSON.stringify([publicKey, schema]));
 }
 
 /** The `schemas` option: custom schema definitions by id, each validated; a built-in id may not be redefined. */

@@ -62,6 +62,9 @@ async function code(run: () => Promise<unknown>): Promise<string> {
   return "shown";
 }
 
+/** Issuer keys the holder knows, each for these schemas (in the test world the verifiers trust every key for every schema). */
+const knowing = (keys: string[], schemas = ["patient-record/v1", "insurance-coverage/v1"]) => keys.map((publicKey) => ({ publicKey, schemas }));
+
 const AGE = (minAge: number): Statement => ({ type: "ageAtLeast", minAge });
 const DOB = (op: "LTE" | "GTE", value: string): Statement => ({ type: "query", schema: "patient-record/v1", where: [{ attribute: "dateOfBirth", op, value }] });
 
@@ -332,7 +335,7 @@ describe("the issuer hidden among the verifier's set", () => {
     const set = await acme.issuerSet({ statement: AGE(18) });
     const hidden = () => acme.createRequest({ statement: AGE(18), issuerSet: set.root });
     const sets = async (root: string) => (root === set.root ? set : undefined);
-    const knownIssuers = [world.hospital.publicKey, world.insurerKey.publicKey];
+    const knownIssuers = knowing([world.hospital.publicKey, world.insurerKey.publicKey]);
     const { wallet } = setup({ issuerSets: sets, knownIssuers, consent: (q) => (asked.push(q), true) });
     expect(await code(() => wallet.respond(hidden()))).toBe("shown");
     expect((await wallet.receipts())[0]).toMatchObject({ outcome: "shown", issuerSet: set.root });
@@ -380,7 +383,7 @@ describe("issue 18: the wallet cannot be played", () => {
       requests.push(acme.createRequest({ statement: AGE(18), issuerSet: set.root }));
     }
     // The holder knows the four clinics (its issuer list), not the verifier's made-up keys.
-    const { wallet } = setup({ issuerSets: async (root) => sets.get(root) as never, knownIssuers: clinics });
+    const { wallet } = setup({ issuerSets: async (root) => sets.get(root) as never, knownIssuers: knowing(clinics) });
     const outcomes = [];
     for (const request of requests) outcomes.push(await outcome(() => wallet.respond(request)));
     // Before: shown for the hospital's set only, refused for the three others: the clinic, for one question.
@@ -398,6 +401,23 @@ describe("issue 18: the wallet cannot be played", () => {
     expect(await ask(2)).toBe("PROBING_LIMIT"); // would tell the hospital from clinics 1 and 2
   });
 
+  it("a known issuer counts only for the schemas it issues: a set of patient-record issuers padded with the holder's insurer is too small, and the list is parsed strictly", async () => {
+    const hospitals = [world.hospital.publicKey, generateIssuerKey().publicKey];
+    const knownIssuers = [...knowing(hospitals, ["patient-record/v1"]), ...knowing([world.insurerKey.publicKey], ["insurance-coverage/v1"])];
+    // The verifier puts the insurer's key beside the hospital's for patient records (it chooses each member's schema).
+    const padded = acmeTrusting([world.hospital.publicKey, world.insurerKey.publicKey]);
+    const honest = acmeTrusting(hospitals);
+    const sets = await Promise.all([padded, honest].map((v) => v.issuerSet({ statement: AGE(18) })));
+    const issuerSets = async (root: string) => sets.find((s) => s.root === root);
+    const { wallet } = setup({ issuerSets, knownIssuers });
+    // Before (a list of keys known for every schema): shown under an anonymity set of "2" that was the hospital alone.
+    expect(await outcome(() => wallet.respond(padded.createRequest({ statement: AGE(18), issuerSet: sets[0]!.root })))).toMatch(/^ISSUER_SET_TOO_SMALL: .* among 1 key\(s\)/);
+    expect(await code(() => wallet.respond(honest.createRequest({ statement: AGE(18), issuerSet: sets[1]!.root })))).toBe("shown");
+    for (const bad of [[world.hospital.publicKey], [{ publicKey: world.hospital.publicKey }], [{ publicKey: world.hospital.publicKey, schemas: [] }], [{ publicKey: world.hospital.publicKey, schemas: ["patient-record/v1"], note: 1 }]]) {
+      expect(() => setup({ knownIssuers: bad as never })).toThrow(/knownIssuers\[0\]/);
+    }
+  });
+
   it("a wallet may require the set root published for the schema; then every member of that set counts as known", async () => {
     const acme = acmeTrusting([world.hospital.publicKey, world.insurerKey.publicKey]);
     const set = await acme.issuerSet({ statement: AGE(18) });
@@ -408,7 +428,7 @@ describe("issue 18: the wallet cannot be played", () => {
     const { wallet } = setup({ issuerSets, publishedIssuerSetRoot: published, policy: { default: { requirePublishedIssuerSet: true } } });
     expect(await code(() => wallet.respond(acme.createRequest({ statement: AGE(18), issuerSet: set.root })))).toBe("shown");
     expect(await code(() => wallet.respond(padded.createRequest({ statement: AGE(18), issuerSet: other.root })))).toBe("REQUEST_NOT_ALLOWED");
-    expect(() => setup({ knownIssuers: ["not a key"] })).toThrow(/knownIssuers\[0\]/);
+    expect(() => setup({ knownIssuers: [{ publicKey: "not a key", schemas: ["patient-record/v1"] }] })).toThrow(/knownIssuers\[0\]\.publicKey/);
   });
 
   it("ageAtLeast counts the birth-date bound its as-of day implies: a day-shifted repeat is a new question, the same bound asked as a date query is not", async () => {
@@ -477,7 +497,7 @@ describe("issue 18: the wallet cannot be played", () => {
             // The hospital publishes a status for the credentials of its registry (the revoked one's).
             revocation: (c) => (c.revocationSlot === revoked.revocationSlot && c.signature.S === revoked.signature.S ? registry.publish() : undefined),
             issuerSets: async (root) => (root === set.root ? set : undefined),
-            knownIssuers: [world.hospital.publicKey, world.insurerKey.publicKey],
+            knownIssuers: knowing([world.hospital.publicKey, world.insurerKey.publicKey]),
           },
           checkOnly,
         );
