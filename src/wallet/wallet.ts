@@ -100,12 +100,16 @@ export interface WalletOptions {
   /**
    * The issuer keys the holder knows independently of any verifier, each for the schemas it
    * issues (its own trust list, or a lookup into an issuer registry it was given): a list of
-   * `{ publicKey, schemas }` (packed key, schema ids), or a function of (key, schema id). In a
-   * hidden-issuer request only these members of the verifier's set count toward
-   * `minIssuerSetSize`, and only for a schema they issue: keys a verifier generated itself hide
-   * nobody, and neither does a known insurer's key in a set of patient-record issuers (the
-   * verifier chooses a member's schema). Default: none (a hidden-issuer request is then answered
-   * only under a published set).
+   * `{ publicKey, schemas }` (packed key, schema ids), or a function of (key, schema id, the
+   * set's member). In a hidden-issuer request only these members of the verifier's set count
+   * toward `minIssuerSetSize`, and only for a schema they issue: keys a verifier generated itself
+   * hide nobody, and neither does a known insurer's key in a set of patient-record issuers (the
+   * verifier chooses a member's schema). NOTE: the verifier also writes each member's revocation
+   * root, and a member whose root is not its issuer's current one can be proven by nobody: it
+   * hides nobody either. A list cannot tell; a function that knows the issuers' published
+   * revocation roots should answer false for such a member (or require the published set,
+   * `requirePublishedIssuerSet`). Default: none (a hidden-issuer request is then answered only
+   * under a published set).
    */
   knownIssuers?: KnownIssuers;
   /**
@@ -125,7 +129,9 @@ export interface WalletOptions {
 }
 
 /** Issuer keys a wallet knows, for the schemas (ids) each issues: a list, or a lookup by key and schema id. */
-export type KnownIssuers = Array<{ publicKey: string; schemas: string[] }> | ((publicKey: string, schemaId: string) => boolean | Promise<boolean>);
+export type KnownIssuers =
+  | Array<{ publicKey: string; schemas: string[] }>
+  | ((publicKey: string, schemaId: string, member: IssuerSetMember) => boolean | Promise<boolean>);
 
 /** What the holder is asked to agree to: JSON-safe, named from the trust list. */
 export interface ConsentQuestion {
@@ -245,11 +251,11 @@ function optionalFunction<T>(value: unknown, name: string): T | undefined {
  * let a verifier pad a set of patient-record issuers with the holder's insurer: an anonymity set
  * of two that hides nobody, and two such sets tell the holder's hospital apart.
  */
-function knownIssuerLookup(value: unknown): (publicKey: string, schema: string) => Promise<boolean> {
+function knownIssuerLookup(value: unknown): (schema: string, member: IssuerSetMember) => Promise<boolean> {
   if (value === undefined) return async () => false;
   if (typeof value === "function") {
     const lookup = value as Exclude<KnownIssuers, unknown[]>;
-    return async (publicKey, schema) => (await lookup(publicKey, schema)) === true;
+    return async (schema, member) => (await lookup(member.publicKey, schema, structuredClone(member))) === true;
   }
   const known = new Set<string>();
   assertArray(value, "knownIssuers").forEach((entry, i) => {
@@ -261,7 +267,7 @@ function knownIssuerLookup(value: unknown): (publicKey: string, schema: string) 
     if (schemas.length === 0) throw new MedzkError("INVALID_ARGUMENT", `"knownIssuers[${i}].schemas" must name at least one schema id`);
     schemas.forEach((id, j) => known.add(JSON.stringify([e.publicKey, assertString(id, `knownIssuers[${i}].schemas[${j}]`, { max: 128 })])));
   });
-  return async (publicKey, schema) => known.has(JSON.stringify([publicKey, schema]));
+  return async (schema, member) => known.has(JSON.stringify([member.publicKey, schema]));
 }
 
 /** The `schemas` option: custom schema definitions by id, each validated; a built-in id may not be redefined. */
@@ -429,12 +435,13 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
       throw new MedzkError("REQUEST_NOT_ALLOWED", `the wallet's policy answers ${name} only under the issuer set published for ${schema.id}, and this request names another`);
     }
     const field = schemaIdField(schema).toString();
-    const keys = [...new Set(set.members.filter((m) => m.schemaId === field && memberValidOn(m, asOf)).map((m) => m.publicKey))];
-    let known = keys;
+    // One member per (key, schema) in a parsed set: these are distinct keys.
+    const members = set.members.filter((m) => m.schemaId === field && memberValidOn(m, asOf));
+    let known = members;
     if (published !== root) {
       try {
-        const flags = await Promise.all(keys.map((k) => knowsIssuer(k, schema.id)));
-        known = keys.filter((_, i) => flags[i]);
+        const flags = await Promise.all(members.map((m) => knowsIssuer(schema.id, m)));
+        known = members.filter((_, i) => flags[i]);
       } catch (cause) {
         throw new MedzkError("ISSUER_SET_UNAVAILABLE", `the wallet could not check the issuers of the set ${name}'s request names`, { cause });
       }

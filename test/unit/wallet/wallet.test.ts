@@ -11,10 +11,12 @@ import {
   buildCircuitInput,
   createHolder,
   createVerifier,
+  EMPTY_REVOCATION_ROOT,
   generateIssuerKey,
   generateVerifierKey,
   issueCredential,
   MedzkError,
+  MemoryIssuerRegistry,
   RevocationRegistry,
   type Credential,
   type Presentation,
@@ -416,6 +418,34 @@ describe("issue 18: the wallet cannot be played", () => {
     for (const bad of [[world.hospital.publicKey], [{ publicKey: world.hospital.publicKey }], [{ publicKey: world.hospital.publicKey, schemas: [] }], [{ publicKey: world.hospital.publicKey, schemas: ["patient-record/v1"], note: 1 }]]) {
       expect(() => setup({ knownIssuers: bad as never })).toThrow(/knownIssuers\[0\]/);
     }
+  });
+
+  it("a known issuer's lookup sees the set's member, so one that knows the issuers' published revocation roots refuses a member no credential can prove against", async () => {
+    const other = generateIssuerKey().publicKey;
+    // The issuers' published revocation roots, as the holder's issuer registry gives them: both publish none.
+    const published = new Map([world.hospital.publicKey, other].map((k) => [k, EMPTY_REVOCATION_ROOT]));
+    const seen: unknown[] = [];
+    const knownIssuers: WalletOptions["knownIssuers"] = (publicKey, schemaId, member) => {
+      seen.push([publicKey, schemaId, member?.revocationRoot]);
+      return schemaId === "patient-record/v1" && published.get(publicKey) === member.revocationRoot;
+    };
+    const setOf = async (revocationRoot: string) => {
+      // The verifier writes each member's revocation root: here the other hospital's is one it made up.
+      const issuers = new MemoryIssuerRegistry([
+        { id: "st-mary", keys: [{ publicKey: world.hospital.publicKey }], schemas: ["patient-record/v1"] },
+        { id: "other", keys: [{ publicKey: other }], schemas: ["patient-record/v1"] },
+      ]);
+      if (revocationRoot !== EMPTY_REVOCATION_ROOT) issuers.setRevocationRoot("other", revocationRoot, NOW);
+      const acme = createVerifier({ issuers, key: acmeKey, clock: () => NOW });
+      const set = await acme.issuerSet({ statement: AGE(18) });
+      return { set, request: acme.createRequest({ statement: AGE(18), issuerSet: set.root }) };
+    };
+    const [honest, rigged] = await Promise.all([setOf(EMPTY_REVOCATION_ROOT), setOf("12345")]);
+    const { wallet } = setup({ issuerSets: async (root) => [honest.set, rigged.set].find((s) => s.root === root), knownIssuers });
+    // Before: the lookup had no member (ISSUER_SET_UNAVAILABLE here); a key-only lookup counted the rigged set as 2 and the answer named St Mary's.
+    expect(await outcome(() => wallet.respond(rigged.request))).toMatch(/^ISSUER_SET_TOO_SMALL: .* among 1 key\(s\)/);
+    expect(await code(() => wallet.respond(honest.request))).toBe("shown");
+    expect(seen).toContainEqual([other, "patient-record/v1", "12345"]);
   });
 
   it("a wallet may require the set root published for the schema; then every member of that set counts as known", async () => {
