@@ -90,6 +90,8 @@ export interface Rules {
 
 export interface ParsedPolicy {
   rulesFor(verifier: string): Rules;
+  /** Whether any rules (the default's or a verifier's) set `requirePublishedIssuerSet`. */
+  requiresPublishedIssuerSet: boolean;
 }
 
 function names(value: unknown, name: string): string[] {
@@ -145,7 +147,10 @@ export function parsePolicy(value: unknown = {}, name = "policy"): ParsedPolicy 
       perVerifier.set(assertHex(key, `${name}.verifiers key`, 32), parseRules(rules, `${name}.verifiers.${key}`, budget));
     }
   }
-  return { rulesFor: (verifier) => perVerifier.get(verifier) ?? fallback };
+  return {
+    rulesFor: (verifier) => perVerifier.get(verifier) ?? fallback,
+    requiresPublishedIssuerSet: [fallback, ...perVerifier.values()].some((r) => r.requirePublishedIssuerSet),
+  };
 }
 
 const notAllowed = (verifierName: string, what: string) => new MedzkError("REQUEST_NOT_ALLOWED", `the wallet's policy does not allow ${verifierName} to ask ${what}`);

@@ -312,6 +312,10 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
   const consent = optionalFunction<WalletOptions["consent"]>(o.consent, "consent");
   const issuerSets = optionalFunction<WalletOptions["issuerSets"]>(o.issuerSets, "issuerSets");
   const publishedRoot = optionalFunction<WalletOptions["publishedIssuerSetRoot"]>(o.publishedIssuerSetRoot, "publishedIssuerSetRoot");
+  // Without a published root to compare with, such a policy would refuse every hidden-issuer request, silently.
+  if (policy.requiresPublishedIssuerSet && publishedRoot === undefined) {
+    throw new MedzkError("INVALID_ARGUMENT", `the policy sets "requirePublishedIssuerSet": give "publishedIssuerSetRoot" (where the wallet reads the set root published for a schema)`);
+  }
   const knowsIssuer = knownIssuerLookup(o.knownIssuers);
   const custom = customSchemas(o.schemas);
   // What a request may be about is decided from the built-in schemas and the holder's own list,

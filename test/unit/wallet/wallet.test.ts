@@ -458,6 +458,11 @@ describe("issue 18: the wallet cannot be played", () => {
     const { wallet } = setup({ issuerSets, publishedIssuerSetRoot: published, policy: { default: { requirePublishedIssuerSet: true } } });
     expect(await code(() => wallet.respond(acme.createRequest({ statement: AGE(18), issuerSet: set.root })))).toBe("shown");
     expect(await code(() => wallet.respond(padded.createRequest({ statement: AGE(18), issuerSet: other.root })))).toBe("REQUEST_NOT_ALLOWED");
+    // A policy requiring the published set without a place to read it is a caller mistake, said at once
+    // (before: a wallet that refused every hidden-issuer request with REQUEST_NOT_ALLOWED).
+    for (const policy of [{ default: { requirePublishedIssuerSet: true } }, { verifiers: { [acmeKey.publicKey]: { requirePublishedIssuerSet: true } } }]) {
+      expect(() => setup({ issuerSets, policy })).toThrow(/requirePublishedIssuerSet.*publishedIssuerSetRoot/);
+    }
     expect(() => setup({ knownIssuers: [{ publicKey: "not a key", schemas: ["patient-record/v1"] }] })).toThrow(/knownIssuers\[0\]\.publicKey/);
   });
 
