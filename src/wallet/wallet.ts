@@ -128,7 +128,7 @@ export interface WalletOptions {
   schemas?: SchemaDefinition[];
 }
 
-/** Issuer keys a wallet knows, for the schemas (ids) each issues: a list, or a lookup by key and schema id. */
+/** Issuer keys a wallet knows, for the schemas (ids) each issues: a list, or a lookup by key, schema id and the verifier set's member (its revocation root and validity included). */
 export type KnownIssuers =
   | Array<{ publicKey: string; schemas: string[] }>
   | ((publicKey: string, schemaId: string, member: IssuerSetMember) => boolean | Promise<boolean>);
