@@ -190,8 +190,9 @@ function wallet({ onProgress }) {
     issuerSets: (root) => (lastIssuerSet?.root === root ? lastIssuerSet : undefined),
     // Only the hospitals this page knows (hospitals.json) count toward the set's anonymity: keys
     // a verifier made up itself would hide nobody (a set of one real clinic and three of them
-    // names the clinic), so such a set is refused as too small.
-    knownIssuers: hospitals.list.map((h) => h.publicKey),
+    // names the clinic), so such a set is refused as too small. A hospital counts for the records
+    // hospitals issue only: a set of record issuers padded with some insurer's key is too small too.
+    knownIssuers: hospitals.list.map((h) => ({ publicKey: h.publicKey, schemas: ["patient-record/v1"] })),
     ...(onProgress === undefined ? {} : { onProgress }),
   });
 }

@@ -31,7 +31,8 @@
  *   revokes a credential, a key is added) spends one question per set version in the window.
  */
 import { MedzkError } from "../core/errors.js";
-import type { Statement } from "../core/statement.js";
+import type { QueryStatement, Statement } from "../core/statement.js";
+import { parseStatement } from "../statements/registry.js";
 import type { Budget } from "./policy.js";
 
 /** What a request asks: its statement on its as-of day (YYYYMMDD), and the issuer set when it hides the issuer. */
@@ -60,6 +61,9 @@ interface Question {
   question: string;
 }
 
+/** The built-in schema whose dateOfBirth an ageAtLeast statement is about (statements/age-at-least.ts). */
+const AGE_SCHEMA = "patient-record/v1";
+
 /**
  * The latest real calendar day "YYYY-MM-DD" at or before the YYYYMMDD integer `day` (which may
  * name a day that does not exist, 29 February of a common year: no birth date lies between it
@@ -84,9 +88,10 @@ export function questionsOf(asked: Asked): Question[] {
   const issuer = asked.issuerSet === undefined ? [] : [{ attribute: `${asked.issuerSet.schema}#issuer`, question: `issuerSet ${asked.issuerSet.root}` }];
   switch (statement.type) {
     case "ageAtLeast": {
-      // Key order as the query's normalised predicate (query.ts), so the two spellings coincide.
-      const bound = { attribute: "dateOfBirth", op: "LTE", value: latestDayAtOrBefore(asked.asOf - statement.minAge * 10000) };
-      return [{ attribute: "patient-record/v1#dateOfBirth", question: JSON.stringify(bound) }, ...issuer];
+      // The date query itself, normalised by the one parser (query.ts), so the two spellings coincide.
+      const where = [{ attribute: "dateOfBirth", op: "LTE", value: latestDayAtOrBefore(asked.asOf - statement.minAge * 10000) }];
+      const bound = parseStatement({ type: "query", schema: AGE_SCHEMA, where }) as QueryStatement;
+      return [{ attribute: `${AGE_SCHEMA}#dateOfBirth`, question: JSON.stringify(bound.where[0]) }, ...issuer];
     }
     case "insuranceActive":
       return [{ attribute: "insurance-coverage/v1#insurerId", question: `insuranceActive ${JSON.stringify(statement.insurerId)}` }, ...issuer];

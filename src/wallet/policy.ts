@@ -90,6 +90,8 @@ export interface Rules {
 
 export interface ParsedPolicy {
   rulesFor(verifier: string): Rules;
+  /** Whether any rules (the default's or a verifier's) set `requirePublishedIssuerSet`. */
+  requiresPublishedIssuerSet: boolean;
 }
 
 function names(value: unknown, name: string): string[] {
@@ -145,7 +147,10 @@ export function parsePolicy(value: unknown = {}, name = "policy"): ParsedPolicy 
       perVerifier.set(assertHex(key, `${name}.verifiers key`, 32), parseRules(rules, `${name}.verifiers.${key}`, budget));
     }
   }
-  return { rulesFor: (verifier) => perVerifier.get(verifier) ?? fallback };
+  return {
+    rulesFor: (verifier) => perVerifier.get(verifier) ?? fallback,
+    requiresPublishedIssuerSet: [fallback, ...perVerifier.values()].some((r) => r.requirePublishedIssuerSet),
+  };
 }
 
 const notAllowed = (verifierName: string, what: string) => new MedzkError("REQUEST_NOT_ALLOWED", `the wallet's policy does not allow ${verifierName} to ask ${what}`);
@@ -154,8 +159,32 @@ const notAllowed = (verifierName: string, what: string) => new MedzkError("REQUE
  * The refusal of a query over a schema: one code and one message whether the policy leaves the
  * schema out or the wallet does not know it at all (and so whatever the wallet holds).
  */
-export function schemaNotAllowed(verifierName: string, schemaId: string): MedzkError {
+function schemaNotAllowed(verifierName: string, schemaId: string): MedzkError {
   return notAllowed(verifierName, `about schema ${JSON.stringify(schemaId)}`);
+}
+
+/** The statement's type, then a query's schema (known to the wallet, and in the rules): REQUEST_NOT_ALLOWED otherwise. */
+function checkTypeAndSchema(type: StatementType, schema: string | undefined, rules: Rules, verifierName: string, knows: (schemaId: string) => boolean): void {
+  if (!rules.statements.includes(type)) throw notAllowed(verifierName, `a ${type} statement`);
+  if (schema === undefined) return;
+  if (!knows(schema) || (rules.schemas !== undefined && !rules.schemas.includes(schema))) throw schemaNotAllowed(verifierName, schema);
+}
+
+/**
+ * What the rules decide from a statement as received, before it is parsed: its type, and a
+ * query's schema, which the wallet must know (`knows`: built in or configured) and the rules
+ * allow. Parsing reads a query's predicates against the schema's definition, which only a wallet
+ * configured with the schema has (an attribute it lacks is INVALID_STATEMENT, a schema it lacks
+ * UNKNOWN_SCHEMA); deciding first gives a query over a schema the wallet does not know, and one
+ * over a schema the rules leave out, the same refusal in the same order, whatever the type rules,
+ * predicates or configuration (a custom schema configured often means a credential held). A
+ * statement whose type or schema is malformed is left to the parser (it says so from the request).
+ */
+export function checkAsked(raw: unknown, rules: Rules, verifierName: string, knows: (schemaId: string) => boolean): void {
+  if (!isPlainObject(raw) || typeof raw["type"] !== "string" || !TYPES.includes(raw["type"] as StatementType)) return;
+  const type = raw["type"] as StatementType;
+  const schema = type === "query" && typeof raw["schema"] === "string" ? raw["schema"] : undefined;
+  checkTypeAndSchema(type, schema, rules, verifierName, knows);
 }
 
 /**
@@ -165,9 +194,9 @@ export function schemaNotAllowed(verifierName: string, schemaId: string): MedzkE
  */
 export function checkAllowed(statement: Statement, rules: Rules, verifierName: string): string[] {
   const no = (what: string) => notAllowed(verifierName, what);
-  if (!rules.statements.includes(statement.type)) throw no(`a ${statement.type} statement`);
+  // A parsed statement's schema is one the wallet knows (the parser resolved it).
+  checkTypeAndSchema(statement.type, statement.type === "query" ? statement.schema : undefined, rules, verifierName, () => true);
   if (statement.type !== "query") return [];
-  if (rules.schemas !== undefined && !rules.schemas.includes(statement.schema)) throw schemaNotAllowed(verifierName, statement.schema);
   for (const p of statement.where) {
     if (rules.attributes !== undefined && !rules.attributes.includes(p.attribute)) throw no(`about ${p.attribute}`);
   }

@@ -42,13 +42,13 @@ import { type ProofRequest, parseRequest, requestScope, requestSignatureValid } 
 import { EMPTY_REVOCATION_ROOT, type RevocationStatus, parseRevocationStatus, revocationWitness } from "../core/revocation.js";
 import { type SchemaDefinition, defineSchema, schemaIdField } from "../core/schemas.js";
 import type { Statement } from "../core/statement.js";
-import { assertArray, assertClock, assertObject } from "../core/validate.js";
+import { assertArray, assertClock, assertObject, assertString } from "../core/validate.js";
 import { type Holder, holderCommitment, holderEncryptionKey, parseHolder } from "../prover/holder.js";
 import { openCredential } from "../prover/open-credential.js";
 import { type ProveOptions, checkRequestTiming } from "../prover/prove.js";
 import { builtinSchemas, parseStatement, statementDefinition } from "../statements/registry.js";
 import { type Asked, ProbingGuard } from "./guard.js";
-import { type Rules, type WalletPolicy, checkAllowed, parsePolicy, schemaNotAllowed } from "./policy.js";
+import { type Rules, type WalletPolicy, checkAllowed, checkAsked, parsePolicy } from "./policy.js";
 import type { Receipt } from "./receipts.js";
 import { MemoryWalletStore, WALLET_STATE_FORMAT, type WalletState, type WalletStore } from "./store.js";
 import { type TrustedVerifier, type VerifierDirectory, checkEntryAllows, verifierDirectory } from "./trust.js";
@@ -98,11 +98,18 @@ export interface WalletOptions {
    */
   issuerSets?: (root: string) => IssuerSet | undefined | Promise<IssuerSet | undefined>;
   /**
-   * The issuer keys the holder knows independently of any verifier (its own trust list, or a
-   * lookup into an issuer registry it was given): a list of packed keys, known for every schema,
-   * or a function of (key, schema id). In a hidden-issuer request only these members of the
-   * verifier's set count toward `minIssuerSetSize`: keys a verifier generated itself hide nobody.
-   * Default: none (a hidden-issuer request is then answered only under a published set).
+   * The issuer keys the holder knows independently of any verifier, each for the schemas it
+   * issues (its own trust list, or a lookup into an issuer registry it was given): a list of
+   * `{ publicKey, schemas }` (packed key, schema ids), or a function of (key, schema id, the
+   * set's member). In a hidden-issuer request only these members of the verifier's set count
+   * toward `minIssuerSetSize`, and only for a schema they issue: keys a verifier generated itself
+   * hide nobody, and neither does a known insurer's key in a set of patient-record issuers (the
+   * verifier chooses a member's schema). NOTE: the verifier also writes each member's revocation
+   * root, and a member whose root is not its issuer's current one can be proven by nobody: it
+   * hides nobody either. A list cannot tell; a function that knows the issuers' published
+   * revocation roots should answer false for such a member (or require the published set,
+   * `requirePublishedIssuerSet`). Default: none (a hidden-issuer request is then answered only
+   * under a published set).
    */
   knownIssuers?: KnownIssuers;
   /**
@@ -121,8 +128,10 @@ export interface WalletOptions {
   schemas?: SchemaDefinition[];
 }
 
-/** Issuer keys a wallet knows: a list (for every schema), or a lookup by key and schema id. */
-export type KnownIssuers = string[] | ((publicKey: string, schemaId: string) => boolean | Promise<boolean>);
+/** Issuer keys a wallet knows, for the schemas (ids) each issues: a list, or a lookup by key, schema id and the verifier set's member (its revocation root and validity included). */
+export type KnownIssuers =
+  | Array<{ publicKey: string; schemas: string[] }>
+  | ((publicKey: string, schemaId: string, member: IssuerSetMember) => boolean | Promise<boolean>);
 
 /** What the holder is asked to agree to: JSON-safe, named from the trust list. */
 export interface ConsentQuestion {
@@ -236,20 +245,29 @@ function optionalFunction<T>(value: unknown, name: string): T | undefined {
   return value as T | undefined;
 }
 
-/** The `knownIssuers` option as one lookup: a list of keys (known for every schema), or the caller's. */
-function knownIssuerLookup(value: unknown): (publicKey: string, schema: string) => Promise<boolean> {
+/**
+ * The `knownIssuers` option as one lookup by (key, schema id): the list's pairs, or the caller's.
+ * NOTE: a key is known only for the schemas listed with it. A key known "for every schema" would
+ * let a verifier pad a set of patient-record issuers with the holder's insurer: an anonymity set
+ * of two that hides nobody, and two such sets tell the holder's hospital apart.
+ */
+function knownIssuerLookup(value: unknown): (schema: string, member: IssuerSetMember) => Promise<boolean> {
   if (value === undefined) return async () => false;
   if (typeof value === "function") {
-    const lookup = value as Exclude<KnownIssuers, string[]>;
-    return async (publicKey, schema) => (await lookup(publicKey, schema)) === true;
+    const lookup = value as Exclude<KnownIssuers, unknown[]>;
+    return async (schema, member) => (await lookup(member.publicKey, schema, structuredClone(member))) === true;
   }
-  const keys = new Set(
-    assertArray(value, "knownIssuers").map((k, i) => {
-      if (typeof k !== "string" || tryUnpackPublicKey(k) === undefined) throw new MedzkError("INVALID_ARGUMENT", `"knownIssuers[${i}]" must be a packed issuer public key (64 lowercase hex characters)`);
-      return k;
-    }),
-  );
-  return async (publicKey) => keys.has(publicKey);
+  const known = new Set<string>();
+  assertArray(value, "knownIssuers").forEach((entry, i) => {
+    const e = assertObject(entry, `knownIssuers[${i}]`, { required: ["publicKey", "schemas"] });
+    if (typeof e.publicKey !== "string" || tryUnpackPublicKey(e.publicKey) === undefined) {
+      throw new MedzkError("INVALID_ARGUMENT", `"knownIssuers[${i}].publicKey" must be a packed issuer public key (64 lowercase hex characters)`);
+    }
+    const schemas = assertArray(e.schemas, `knownIssuers[${i}].schemas`);
+    if (schemas.length === 0) throw new MedzkError("INVALID_ARGUMENT", `"knownIssuers[${i}].schemas" must name at least one schema id`);
+    schemas.forEach((id, j) => known.add(JSON.stringify([e.publicKey, assertString(id, `knownIssuers[${i}].schemas[${j}]`, { max: 128 })])));
+  });
+  return async (schema, member) => known.has(JSON.stringify([member.publicKey, schema]));
 }
 
 /** The `schemas` option: custom schema definitions by id, each validated; a built-in id may not be redefined. */
@@ -294,6 +312,10 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
   const consent = optionalFunction<WalletOptions["consent"]>(o.consent, "consent");
   const issuerSets = optionalFunction<WalletOptions["issuerSets"]>(o.issuerSets, "issuerSets");
   const publishedRoot = optionalFunction<WalletOptions["publishedIssuerSetRoot"]>(o.publishedIssuerSetRoot, "publishedIssuerSetRoot");
+  // Without a published root to compare with, such a policy would refuse every hidden-issuer request, silently.
+  if (policy.requiresPublishedIssuerSet && publishedRoot === undefined) {
+    throw new MedzkError("INVALID_ARGUMENT", `the policy sets "requirePublishedIssuerSet": give "publishedIssuerSetRoot" (where the wallet reads the set root published for a schema)`);
+  }
   const knowsIssuer = knownIssuerLookup(o.knownIssuers);
   const custom = customSchemas(o.schemas);
   // What a request may be about is decided from the built-in schemas and the holder's own list,
@@ -417,12 +439,13 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
       throw new MedzkError("REQUEST_NOT_ALLOWED", `the wallet's policy answers ${name} only under the issuer set published for ${schema.id}, and this request names another`);
     }
     const field = schemaIdField(schema).toString();
-    const keys = [...new Set(set.members.filter((m) => m.schemaId === field && memberValidOn(m, asOf)).map((m) => m.publicKey))];
-    let known = keys;
+    // One member per (key, schema) in a parsed set: these are distinct keys.
+    const members = set.members.filter((m) => m.schemaId === field && memberValidOn(m, asOf));
+    let known = members;
     if (published !== root) {
       try {
-        const flags = await Promise.all(keys.map((k) => knowsIssuer(k, schema.id)));
-        known = keys.filter((_, i) => flags[i]);
+        const flags = await Promise.all(members.map((m) => knowsIssuer(schema.id, m)));
+        known = members.filter((_, i) => flags[i]);
       } catch (cause) {
         throw new MedzkError("ISSUER_SET_UNAVAILABLE", `the wallet could not check the issuers of the set ${name}'s request names`, { cause });
       }
@@ -436,15 +459,14 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     return { set, size: known.length };
   };
 
-  /** The statement, parsed against the schemas the wallet knows: an unknown schema is refused exactly like one the policy disallows. */
-  const parseAsked = (raw: unknown, verifierName: string): Statement => {
-    try {
-      return parseStatement(raw, knownSchemas);
-    } catch (error) {
-      const id = (raw as { schema?: unknown }).schema;
-      if (error instanceof MedzkError && error.code === "UNKNOWN_SCHEMA" && typeof id === "string") throw schemaNotAllowed(verifierName, id);
-      throw error;
-    }
+  /**
+   * The statement, parsed against the schemas the wallet knows, once the rules have allowed its
+   * type and schema as received (policy.ts checkAsked): an unknown schema is refused exactly like
+   * one the policy disallows, before its predicates are read against any definition.
+   */
+  const parseAsked = (raw: unknown, rules: Rules, verifierName: string): Statement => {
+    checkAsked(raw, rules, verifierName, (id) => knownSchemas(id) !== undefined);
+    return parseStatement(raw, knownSchemas);
   };
 
   // One request at a time per instance; other instances on the same store are kept apart by the store's update.
@@ -483,8 +505,8 @@ export function createWalletWith(options: WalletOptions, prove: (options: ProveO
     checkEntryAllows(verifier, request);
     const now = new Date(receipt.at);
     const asOf = checkRequestTiming(request, now);
-    const statement = parseAsked(request.statement, verifier.name);
     const rules = policy.rulesFor(verifier.publicKey);
+    const statement = parseAsked(request.statement, rules, verifier.name);
     const disclose = checkAllowed(statement, rules, verifier.name);
     const schema = statementDefinition(statement.type).schema(statement, knownSchemas);
     // The issuer: revealed, or hidden among the verifier's set (public data, not the record).

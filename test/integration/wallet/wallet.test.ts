@@ -68,8 +68,9 @@ it("answers a hidden-issuer request with a real proof the verifier accepts; noth
     trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health" }],
     policy: { default: { hideIssuer: true } },
     issuerSets: (root) => (root === set.root ? set : undefined),
-    // The issuers the holder knows on its own: only these count toward the anonymity set.
-    knownIssuers: [world.hospital.publicKey, world.insurerKey.publicKey],
+    // The issuers the holder knows on its own, for the schemas they issue (in this world both
+    // keys issue patient records): only these count toward the anonymity set.
+    knownIssuers: [world.hospital.publicKey, world.insurerKey.publicKey].map((publicKey) => ({ publicKey, schemas: ["patient-record/v1"] })),
     clock: () => NOW,
   });
   const presentation = await wallet.respond(insurer.createRequest({ statement, issuerSet: set.root }));

@@ -11,13 +11,17 @@ import {
   buildCircuitInput,
   createHolder,
   createVerifier,
+  EMPTY_REVOCATION_ROOT,
   generateIssuerKey,
   generateVerifierKey,
   issueCredential,
   MedzkError,
+  MemoryIssuerRegistry,
   RevocationRegistry,
   type Credential,
   type Presentation,
+  type SchemaDefinition,
+  type WalletPolicy,
   type ProveOptions,
   type Statement,
 } from "../../../src/index.js";
@@ -59,6 +63,9 @@ async function code(run: () => Promise<unknown>): Promise<string> {
   }
   return "shown";
 }
+
+/** Issuer keys the holder knows, each for these schemas (in the test world the verifiers trust every key for every schema). */
+const knowing = (keys: string[], schemas = ["patient-record/v1", "insurance-coverage/v1"]) => keys.map((publicKey) => ({ publicKey, schemas }));
 
 const AGE = (minAge: number): Statement => ({ type: "ageAtLeast", minAge });
 const DOB = (op: "LTE" | "GTE", value: string): Statement => ({ type: "query", schema: "patient-record/v1", where: [{ attribute: "dateOfBirth", op, value }] });
@@ -330,7 +337,7 @@ describe("the issuer hidden among the verifier's set", () => {
     const set = await acme.issuerSet({ statement: AGE(18) });
     const hidden = () => acme.createRequest({ statement: AGE(18), issuerSet: set.root });
     const sets = async (root: string) => (root === set.root ? set : undefined);
-    const knownIssuers = [world.hospital.publicKey, world.insurerKey.publicKey];
+    const knownIssuers = knowing([world.hospital.publicKey, world.insurerKey.publicKey]);
     const { wallet } = setup({ issuerSets: sets, knownIssuers, consent: (q) => (asked.push(q), true) });
     expect(await code(() => wallet.respond(hidden()))).toBe("shown");
     expect((await wallet.receipts())[0]).toMatchObject({ outcome: "shown", issuerSet: set.root });
@@ -378,7 +385,7 @@ describe("issue 18: the wallet cannot be played", () => {
       requests.push(acme.createRequest({ statement: AGE(18), issuerSet: set.root }));
     }
     // The holder knows the four clinics (its issuer list), not the verifier's made-up keys.
-    const { wallet } = setup({ issuerSets: async (root) => sets.get(root) as never, knownIssuers: clinics });
+    const { wallet } = setup({ issuerSets: async (root) => sets.get(root) as never, knownIssuers: knowing(clinics) });
     const outcomes = [];
     for (const request of requests) outcomes.push(await outcome(() => wallet.respond(request)));
     // Before: shown for the hospital's set only, refused for the three others: the clinic, for one question.
@@ -396,6 +403,51 @@ describe("issue 18: the wallet cannot be played", () => {
     expect(await ask(2)).toBe("PROBING_LIMIT"); // would tell the hospital from clinics 1 and 2
   });
 
+  it("a known issuer counts only for the schemas it issues: a set of patient-record issuers padded with the holder's insurer is too small, and the list is parsed strictly", async () => {
+    const hospitals = [world.hospital.publicKey, generateIssuerKey().publicKey];
+    const knownIssuers = [...knowing(hospitals, ["patient-record/v1"]), ...knowing([world.insurerKey.publicKey], ["insurance-coverage/v1"])];
+    // The verifier puts the insurer's key beside the hospital's for patient records (it chooses each member's schema).
+    const padded = acmeTrusting([world.hospital.publicKey, world.insurerKey.publicKey]);
+    const honest = acmeTrusting(hospitals);
+    const sets = await Promise.all([padded, honest].map((v) => v.issuerSet({ statement: AGE(18) })));
+    const issuerSets = async (root: string) => sets.find((s) => s.root === root);
+    const { wallet } = setup({ issuerSets, knownIssuers });
+    // Before (a list of keys known for every schema): shown under an anonymity set of "2" that was the hospital alone.
+    expect(await outcome(() => wallet.respond(padded.createRequest({ statement: AGE(18), issuerSet: sets[0]!.root })))).toMatch(/^ISSUER_SET_TOO_SMALL: .* among 1 key\(s\)/);
+    expect(await code(() => wallet.respond(honest.createRequest({ statement: AGE(18), issuerSet: sets[1]!.root })))).toBe("shown");
+    for (const bad of [[world.hospital.publicKey], [{ publicKey: world.hospital.publicKey }], [{ publicKey: world.hospital.publicKey, schemas: [] }], [{ publicKey: world.hospital.publicKey, schemas: ["patient-record/v1"], note: 1 }]]) {
+      expect(() => setup({ knownIssuers: bad as never })).toThrow(/knownIssuers\[0\]/);
+    }
+  });
+
+  it("a known issuer's lookup sees the set's member, so one that knows the issuers' published revocation roots refuses a member no credential can prove against", async () => {
+    const other = generateIssuerKey().publicKey;
+    // The issuers' published revocation roots, as the holder's issuer registry gives them: both publish none.
+    const published = new Map([world.hospital.publicKey, other].map((k) => [k, EMPTY_REVOCATION_ROOT]));
+    const seen: unknown[] = [];
+    const knownIssuers: WalletOptions["knownIssuers"] = (publicKey, schemaId, member) => {
+      seen.push([publicKey, schemaId, member?.revocationRoot]);
+      return schemaId === "patient-record/v1" && published.get(publicKey) === member.revocationRoot;
+    };
+    const setOf = async (revocationRoot: string) => {
+      // The verifier writes each member's revocation root: here the other hospital's is one it made up.
+      const issuers = new MemoryIssuerRegistry([
+        { id: "st-mary", keys: [{ publicKey: world.hospital.publicKey }], schemas: ["patient-record/v1"] },
+        { id: "other", keys: [{ publicKey: other }], schemas: ["patient-record/v1"] },
+      ]);
+      if (revocationRoot !== EMPTY_REVOCATION_ROOT) issuers.setRevocationRoot("other", revocationRoot, NOW);
+      const acme = createVerifier({ issuers, key: acmeKey, clock: () => NOW });
+      const set = await acme.issuerSet({ statement: AGE(18) });
+      return { set, request: acme.createRequest({ statement: AGE(18), issuerSet: set.root }) };
+    };
+    const [honest, rigged] = await Promise.all([setOf(EMPTY_REVOCATION_ROOT), setOf("12345")]);
+    const { wallet } = setup({ issuerSets: async (root) => [honest.set, rigged.set].find((s) => s.root === root), knownIssuers });
+    // Before: the lookup had no member (ISSUER_SET_UNAVAILABLE here); a key-only lookup counted the rigged set as 2 and the answer named St Mary's.
+    expect(await outcome(() => wallet.respond(rigged.request))).toMatch(/^ISSUER_SET_TOO_SMALL: .* among 1 key\(s\)/);
+    expect(await code(() => wallet.respond(honest.request))).toBe("shown");
+    expect(seen).toContainEqual([other, "patient-record/v1", "12345"]);
+  });
+
   it("a wallet may require the set root published for the schema; then every member of that set counts as known", async () => {
     const acme = acmeTrusting([world.hospital.publicKey, world.insurerKey.publicKey]);
     const set = await acme.issuerSet({ statement: AGE(18) });
@@ -406,7 +458,12 @@ describe("issue 18: the wallet cannot be played", () => {
     const { wallet } = setup({ issuerSets, publishedIssuerSetRoot: published, policy: { default: { requirePublishedIssuerSet: true } } });
     expect(await code(() => wallet.respond(acme.createRequest({ statement: AGE(18), issuerSet: set.root })))).toBe("shown");
     expect(await code(() => wallet.respond(padded.createRequest({ statement: AGE(18), issuerSet: other.root })))).toBe("REQUEST_NOT_ALLOWED");
-    expect(() => setup({ knownIssuers: ["not a key"] })).toThrow(/knownIssuers\[0\]/);
+    // A policy requiring the published set without a place to read it is a caller mistake, said at once
+    // (before: a wallet that refused every hidden-issuer request with REQUEST_NOT_ALLOWED).
+    for (const policy of [{ default: { requirePublishedIssuerSet: true } }, { verifiers: { [acmeKey.publicKey]: { requirePublishedIssuerSet: true } } }]) {
+      expect(() => setup({ issuerSets, policy })).toThrow(/requirePublishedIssuerSet.*publishedIssuerSetRoot/);
+    }
+    expect(() => setup({ knownIssuers: [{ publicKey: "not a key", schemas: ["patient-record/v1"] }] })).toThrow(/knownIssuers\[0\]\.publicKey/);
   });
 
   it("ageAtLeast counts the birth-date bound its as-of day implies: a day-shifted repeat is a new question, the same bound asked as a date query is not", async () => {
@@ -475,7 +532,7 @@ describe("issue 18: the wallet cannot be played", () => {
             // The hospital publishes a status for the credentials of its registry (the revoked one's).
             revocation: (c) => (c.revocationSlot === revoked.revocationSlot && c.signature.S === revoked.signature.S ? registry.publish() : undefined),
             issuerSets: async (root) => (root === set.root ? set : undefined),
-            knownIssuers: [world.hospital.publicKey, world.insurerKey.publicKey],
+            knownIssuers: knowing([world.hospital.publicKey, world.insurerKey.publicKey]),
           },
           checkOnly,
         );
@@ -507,6 +564,29 @@ describe("issue 18: the wallet cannot be played", () => {
     // Configured and allowed, the same query is asked (and answered) as any other.
     const allowed = createWalletWith({ holder: holders[4]!, credentials: holdings[4]!.credentials, schemas: [clinic], trustedVerifiers: [{ publicKey: acmeKey.publicKey, name: "Acme Health" }], clock: () => NOW }, checkOnly);
     expect(await code(() => allowed.respond(requests["a query over a schema the wallet does not know"]))).toBe("shown");
+  });
+
+  it("a schema the wallet does not know and one its policy leaves out are refused alike, whatever the type rules or the predicates (decided before the predicates are read)", async () => {
+    const clinic: SchemaDefinition = { id: "clinic-x/v1", attributes: [{ name: "visits", type: "integer", bits: 8 }] };
+    // The same id as the verifier defines it: an attribute the wallet's definition lacks.
+    const theirs: SchemaDefinition = { id: "clinic-x/v1", attributes: [{ name: "hiv", type: "integer", bits: 8 }] };
+    const requests = {
+      "a well-formed query": acmeTrusting([world.hospital.publicKey], () => NOW, { schemas: [clinic] }).createRequest({
+        statement: { type: "query", schema: "clinic-x/v1", where: [{ attribute: "visits", op: "GTE", value: 1 }] },
+      }),
+      "a predicate on an attribute the wallet's definition lacks": acmeTrusting([world.hospital.publicKey], () => NOW, { schemas: [theirs] }).createRequest({
+        statement: { type: "query", schema: "clinic-x/v1", where: [{ attribute: "hiv", op: "GTE", value: 1 }] },
+      }),
+    };
+    const policies: Record<string, WalletPolicy> = { "no queries": { default: { statements: ["ageAtLeast"] } }, "queries over patient records only": { default: { schemas: ["patient-record/v1"] } } };
+    for (const [p, policy] of Object.entries(policies)) {
+      for (const [r, request] of Object.entries(requests)) {
+        // Before: "a query statement" / INVALID_STATEMENT "clinic-x/v1 has no attribute hiv" from the wallet configured with the schema, "about schema" from the other.
+        const [unknown, known] = await Promise.all([{}, { schemas: [clinic] }].map((extra) => outcome(() => setup({ policy, credentials: [], ...extra }).wallet.respond(request))));
+        expect(known, `${p}, ${r}`).toBe(unknown);
+        expect(known, `${p}, ${r}`).toMatch(/^REQUEST_NOT_ALLOWED: /);
+      }
+    }
   });
 
   it("two wallet instances on one file store race: three distinct questions with a budget of two give exactly two answers, every receipt is kept, and a reopened wallet refuses a fourth", async () => {
