@@ -2,7 +2,8 @@
  * The verifier service's audit trail, end to end: two instances sharing one signing key and one
  * file log (and, when PostgreSQL is available, one database) record every verification, accepted
  * or refused, batch items included, in one valid chain; checkpoints are anchored; the patient's
- * wallet fetches its entries from GET /v1/audit/entries and checks them against the anchor; the
+ * wallet answers an audit challenge, reads its entries from POST /v1/audit/entries and checks them
+ * against the anchor; the
  * entries and the service's logs hold no attributes, proofs or signals; a broken trail withholds
  * results (503 AUDIT_UNAVAILABLE).
  */
@@ -16,6 +17,7 @@ import { PostgresAuditLog } from "../../../src/audit/postgres-audit-log.js";
 import { verifyAuditLog } from "../../../src/audit/verify-log.js";
 import { type Presentation, type ProofRequest, auditTrail, generateVerifierKey, prove } from "../../../src/index.js";
 import { holderNullifier } from "../../../src/prover/holder.js";
+import { createWalletWith } from "../../../src/wallet/wallet.js";
 import { requestSignatureValid } from "../../../src/core/request.js";
 import { ed25519 } from "@noble/curves/ed25519";
 import { hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
@@ -135,8 +137,8 @@ describe("service audit trail (file)", () => {
         anchor,
         url: baseC,
         preset: "adult",
-        credential: world.record,
-        prove: async (o) => (answered = { presentation: await prove(o) }).presentation,
+        // The holder's wallet answers the audit challenge as any request (policy, budget, receipt).
+        respond: createWalletWith({ holder: world.patient, credentials: [world.record], trustedVerifiers: [{ publicKey: KEY.publicKey, name: "Insurer" }] }, async (o) => (answered = { presentation: await prove(o) }).presentation).respond,
         fetch: (async (url: URL, init: RequestInit) => {
           if (url.pathname.endsWith("/entries")) answered!.ticket = (JSON.parse(String(init.body)) as { ticket: string }).ticket;
           return fetch(url, init);
