@@ -247,7 +247,7 @@ export function serviceSchemas(limits: { batchSize: number }, presets: Readonly<
       additionalProperties: false,
       properties: {
         presentation: { ...Presentation, description: "The holder's answer to the request of POST /v1/audit/challenges: its proven nullifier is the one whose entries are read." },
-        ticket: { type: "string", maxLength: 128, description: "The ticket of POST /v1/audit/challenges." },
+        ticket: { type: "string", pattern: "^[0-9a-f]{128}$", description: "The ticket of POST /v1/audit/challenges (128 lowercase hex digits; any other string is a 400)." },
       },
     },
     VerifyResponse: { type: "object", required: ["result"], properties: { result: VerifyResult } },

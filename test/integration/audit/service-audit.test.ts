@@ -164,7 +164,8 @@ describe("service audit trail (file)", () => {
       forged.request = challenge.request;
       forged.publicSignals[index] = challenge.request.challenge;
       expect(await codeOf(await read({ presentation: forged, ticket: challenge.ticket }))).toEqual([403, "AUDIT_PROOF_REFUSED"]);
-      for (const bad of [{}, { presentation: p2 }, { ticket: challenge.ticket }, { presentation: p2, ticket: challenge.ticket, nullifier: nullifier() }]) {
+      const malformedTickets = [challenge.ticket.toUpperCase(), challenge.ticket.slice(2), `${challenge.ticket}00`, "zz".repeat(64), 7];
+      for (const bad of [{}, { presentation: p2 }, { ticket: challenge.ticket }, { presentation: p2, ticket: challenge.ticket, nullifier: nullifier() }, ...malformedTickets.map((ticket) => ({ presentation: p2, ticket }))]) {
         expect((await read(bad)).status).toBe(400);
       }
       expect(await codeOf(await post(baseC, "/v1/audit/challenges", { preset: "nope" }))).toEqual([400, "UNKNOWN_PRESET"]);
