@@ -348,7 +348,7 @@ export const AUDIT_ROUTES: readonly RouteSpec[] = [
       200: ["The entries, proofs and the checkpoints they refer to"],
       400: ["Malformed body", "Error"],
       403: ["The presentation answers no audit challenge of this verifier (AUDIT_CHALLENGE_INVALID), or the verifier refused it (AUDIT_PROOF_REFUSED)", "Error"],
-      503: ["The audit log cannot be read (AUDIT_UNAVAILABLE), or the presentation cannot be checked now: challenge store, issuer registry (SERVICE_UNAVAILABLE)", "Error"],
+      503: ["The audit log cannot be written or read (AUDIT_UNAVAILABLE: the read is recorded as a verification first), or the presentation cannot be checked now: challenge store, issuer registry (SERVICE_UNAVAILABLE)", "Error"],
     },
   },
 ];

@@ -146,12 +146,17 @@ describe("service audit trail (file)", () => {
       });
       expect(report.problems).toEqual([]);
       expect(report.ok).toBe(true);
-      expect(report.items.map((i) => i.result).sort()).toEqual(["OK", "OK", "REQUEST_REPLAYED"]);
-      expect(report.items.every((i) => i.status === "anchored")).toBe(true);
+      // The read is a verification like any other: its own entry (pending) is among those served.
+      const own = answered!.presentation.request.challenge;
+      expect(report.items.map((i) => i.result).sort()).toEqual(["OK", "OK", "OK", "REQUEST_REPLAYED"]);
+      expect(report.items.filter((i) => i.status !== "anchored")).toMatchObject([{ requestId: own, result: "OK", preset: "adult", status: "pending" }]);
+      const log = new FileAuditLog(join(dir, "audit.jsonl"), { verifier: KEY.publicKey });
+      const before = (await log.head()).size;
       const read = (body: unknown) => post(baseC, "/v1/audit/entries", body);
       const codeOf = async (res: Response) => [res.status, ((await res.json()) as { error: { code: string } }).error.code];
-      // Each answer reads once.
+      // Each answer reads once; the refused replay is an entry too (its proof verified).
       expect(await codeOf(await read(answered))).toEqual([403, "AUDIT_PROOF_REFUSED"]);
+      expect((await log.read(before)).map((r) => [r.entry.result, r.entry.requestId, r.entry.nullifier])).toEqual([["REQUEST_REPLAYED", own, nullifier()]]);
       // An ordinary presentation, or one with another challenge's ticket, answers no audit challenge.
       expect(await codeOf(await read({ presentation: p2, ticket: answered!.ticket }))).toEqual([403, "AUDIT_CHALLENGE_INVALID"]);
       expect(await codeOf(await read({ presentation: p2, ticket: "00".repeat(64) }))).toEqual([403, "AUDIT_CHALLENGE_INVALID"]);
@@ -164,6 +169,11 @@ describe("service audit trail (file)", () => {
       forged.request = challenge.request;
       forged.publicSignals[index] = challenge.request.challenge;
       expect(await codeOf(await read({ presentation: forged, ticket: challenge.ticket }))).toEqual([403, "AUDIT_PROOF_REFUSED"]);
+      // Recorded, under no nullifier; what answered no audit challenge was no verification.
+      expect((await log.read(before)).map((r) => [r.entry.result, r.entry.nullifier])).toEqual([
+        ["REQUEST_REPLAYED", nullifier()],
+        ["INVALID_PROOF", null],
+      ]);
       const malformedTickets = [challenge.ticket.toUpperCase(), challenge.ticket.slice(2), `${challenge.ticket}00`, "zz".repeat(64), 7];
       for (const bad of [{}, { presentation: p2 }, { ticket: challenge.ticket }, { presentation: p2, ticket: challenge.ticket, nullifier: nullifier() }, ...malformedTickets.map((ticket) => ({ presentation: p2, ticket }))]) {
         expect((await read(bad)).status).toBe(400);
