@@ -178,8 +178,9 @@ const TRIGGERS = [
 ];
 
 /**
- * What the connected role could do to the log beyond appending, and which triggers are missing
- * or disabled: one row.
+ * What the connected role could do to the log beyond appending, and which triggers are enabled
+ * with their function's search_path pinned (a schema made before the pin lets a writer's temp
+ * table steer the chain check): one row.
  */
 const ROLE_CHECK = `
 SELECT
@@ -189,7 +190,9 @@ SELECT
   CASE WHEN to_regclass('medzk_audit_entries') IS NULL OR to_regclass('medzk_audit_heads') IS NULL THEN false
     ELSE has_table_privilege('medzk_audit_entries', 'UPDATE, DELETE, TRUNCATE') OR has_table_privilege('medzk_audit_heads', 'DELETE, TRUNCATE')
       OR EXISTS (SELECT 1 FROM pg_class WHERE oid IN (to_regclass('medzk_audit_entries'), to_regclass('medzk_audit_heads')) AND has_schema_privilege(relnamespace, 'CREATE')) END AS rewrite,
-  ARRAY(SELECT tgname::text FROM pg_trigger WHERE tgrelid IN (to_regclass('medzk_audit_entries'), to_regclass('medzk_audit_heads')) AND tgenabled <> 'D' ORDER BY tgname) AS triggers
+  ARRAY(SELECT t.tgname::text FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+    WHERE t.tgrelid IN (to_regclass('medzk_audit_entries'), to_regclass('medzk_audit_heads')) AND t.tgenabled <> 'D'
+      AND EXISTS (SELECT 1 FROM unnest(p.proconfig) AS c WHERE c LIKE 'search_path=pg_catalog, %, pg_temp') ORDER BY t.tgname) AS triggers
 `;
 
 /** An {@link AuditLog} in PostgreSQL, shared by several instances with one total order. */
@@ -256,7 +259,7 @@ export class PostgresAuditLog implements AuditLog {
       : row["superuser"] || row["owner"] || row["rewrite"]
         ? `the PostgreSQL role could rewrite the audit log (a superuser, the tables' owner, allowed UPDATE, DELETE or TRUNCATE, or CREATE in the tables' schema): connect as the writer role of docs/audit.md`
         : TRIGGERS.some((t) => !(row["triggers"] as string[]).includes(t))
-          ? `the audit tables' triggers are missing or disabled: run the SQL of postgresAuditSchema (docs/audit.md)`
+          ? `the audit tables' triggers are missing, disabled or without their pinned search_path: run the SQL of postgresAuditSchema (docs/audit.md)`
           : undefined;
     if (problem !== undefined) throw new MedzkError("AUDIT_LOG_UNAVAILABLE", problem);
   }

@@ -214,6 +214,28 @@ describe.skipIf(!available)("PostgresAuditLog", () => {
         await su.query(`ALTER TABLE medzk_audit_entries ENABLE TRIGGER medzk_audit_entries_chain`);
       });
     }
+    // A trigger function without its pinned search_path (a schema made before the pin) is refused too.
+    await withClient(pg.url, async (su) => {
+      await su.query(`SET ROLE ${AUDIT_OWNER}`);
+      await su.query(`ALTER FUNCTION medzk_audit_chain_check() RESET search_path`);
+    });
+    const unpinned = await PostgresAuditLog.connect(writerUrl, { verifier: "f".repeat(64) });
+    try {
+      expect(await rejectionCodeOf(() => unpinned.writable())).toBe("AUDIT_LOG_UNAVAILABLE");
+      expect(await rejectionCodeOf(() => unpinned.append(auditInput(1, { verifier: "f".repeat(64) })))).toBe("AUDIT_LOG_UNAVAILABLE");
+    } finally {
+      await unpinned.close();
+      await withClient(pg.url, async (su) => {
+        await su.query(`SET ROLE ${AUDIT_OWNER}`);
+        await su.query(`ALTER FUNCTION medzk_audit_chain_check() SET search_path = pg_catalog, public, pg_temp`);
+      });
+    }
+    const repinned = await PostgresAuditLog.connect(writerUrl, { verifier: "f".repeat(64) });
+    try {
+      await repinned.writable();
+    } finally {
+      await repinned.close();
+    }
   });
 
   it("reports AUDIT_LOG_UNAVAILABLE, not a crash, when the server is gone", async () => {
