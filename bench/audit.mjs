@@ -97,7 +97,7 @@ if (initdb && postgres) {
     const line = JSON.stringify({ entry: entry(0), hash: "00".repeat(32) });
     const bare = await rate(SERIAL, 1, (i) => pool.query("INSERT INTO bare VALUES ($1, $2)", [i, line]));
     // The roles of docs/audit.md: an owner runs the schema, the log appends as the writer.
-    await pool.query("CREATE ROLE medzk_audit_owner NOLOGIN; CREATE ROLE medzk_audit_writer LOGIN; GRANT USAGE, CREATE ON SCHEMA public TO medzk_audit_owner");
+    await pool.query("CREATE ROLE medzk_audit_owner NOLOGIN; CREATE ROLE medzk_audit_writer LOGIN; GRANT USAGE, CREATE ON SCHEMA public TO medzk_audit_owner; GRANT USAGE ON SCHEMA public TO medzk_audit_writer; REVOKE CREATE ON SCHEMA public FROM PUBLIC");
     const owner = await pool.connect();
     await owner.query("SET ROLE medzk_audit_owner");
     await owner.query(postgresAuditSchema("medzk_audit_writer"));

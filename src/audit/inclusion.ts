@@ -3,7 +3,8 @@
  * of the entry before it (so the holder can recompute the entry's chain hash) and an RFC 6962
  * inclusion proof (./merkle.ts) against the anchored checkpoint that covers it.
  *
- * The verifier serves {@link auditEntriesFor} (GET /v1/audit/entries?nullifier=…); the wallet
+ * The verifier serves {@link auditEntriesFor} (POST /v1/audit/entries, to a holder that proved the
+ * nullifier: src/server/audit-access.ts); the wallet
  * checks the answer with {@link checkAuditEntries} against checkpoints it reads from the anchor
  * itself, never from the verifier. Only that nullifier's entries are served: a sibling path is
  * hashes, which reveal nothing about other holders' entries (each accepted entry's chain hash
@@ -45,7 +46,7 @@ export interface AuditEntryProof {
   inclusion: AuditInclusion | null;
 }
 
-/** The answer of GET /v1/audit/entries: one nullifier's entries in a verifier's log. */
+/** The answer of POST /v1/audit/entries: one nullifier's entries in a verifier's log. */
 export interface AuditEntries {
   format: typeof AUDIT_ENTRIES_FORMAT;
   logId: string;

@@ -58,8 +58,13 @@ const REFUSED_SQLSTATE = "MZA01";
  *   hash}` canonical text whose hash is SHA-256(predecessor's hash || entry text), its nullifier
  *   column the entry's, its log id the one of the entry's verifier. A writer can therefore only
  *   extend the chain, never rewrite a tail, and a head row can only name the chain's real end.
+ * - The functions run with their search_path pinned to pg_catalog, the tables' schema, then
+ *   pg_temp: the triggers run as the inserting role, whose session picks its own search_path, and
+ *   any role may create temp tables, which come first in an unpinned path, so a writer's own
+ *   temp `medzk_audit_entries` would otherwise be the table the chain check reads.
  * NOTE: a superuser, or the owner, can still do anything; the anchored checkpoints are what
- * exposes that (docs/audit.md).
+ * exposes that (docs/audit.md). A writer that may CREATE in the tables' schema could add
+ * functions or operators the triggers' calls resolve to; the log refuses to append as one.
  * Throws MedzkError("INVALID_ARGUMENT") for a writer that is not a plain lowercase role name.
  */
 export function postgresAuditSchema(writer: string): string {
@@ -133,7 +138,9 @@ BEGIN
     RAISE EXCEPTION 'a head keeps its log' USING ERRCODE = '${REFUSED_SQLSTATE}';
   END IF;
   IF NEW.size = 0 THEN
-    IF NEW.hash <> NEW.log_id OR (TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM medzk_audit_entries WHERE log_id = NEW.log_id)) THEN
+    -- An insert that will meet the existing head (the app's ON CONFLICT DO NOTHING) changes nothing.
+    IF NEW.hash <> NEW.log_id OR (EXISTS (SELECT 1 FROM medzk_audit_entries WHERE log_id = NEW.log_id)
+        AND (TG_OP = 'UPDATE' OR NOT EXISTS (SELECT 1 FROM medzk_audit_heads WHERE log_id = NEW.log_id))) THEN
       RAISE EXCEPTION 'the head of an empty log is its log id' USING ERRCODE = '${REFUSED_SQLSTATE}';
     END IF;
   ELSIF NEW.hash IS DISTINCT FROM (SELECT medzk_audit_hash_of(record) FROM medzk_audit_entries WHERE log_id = NEW.log_id AND seq = NEW.size - 1)
@@ -145,6 +152,15 @@ END;
 $$;
 CREATE TRIGGER medzk_audit_heads_at_end BEFORE INSERT OR UPDATE ON medzk_audit_heads
   FOR EACH ROW EXECUTE FUNCTION medzk_audit_head_check();
+DO $$
+DECLARE
+  f text;
+BEGIN
+  FOREACH f IN ARRAY ARRAY['medzk_audit_append_only()', 'medzk_audit_hash_of(text)', 'medzk_audit_chain_check()', 'medzk_audit_head_check()'] LOOP
+    EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp', f, current_schema());
+  END LOOP;
+END;
+$$;
 REVOKE ALL ON medzk_audit_heads, medzk_audit_entries FROM PUBLIC;
 GRANT SELECT, INSERT ON medzk_audit_entries TO ${writer};
 GRANT SELECT, INSERT, UPDATE ON medzk_audit_heads TO ${writer};
@@ -162,8 +178,9 @@ const TRIGGERS = [
 ];
 
 /**
- * What the connected role could do to the log beyond appending, and which triggers are missing
- * or disabled: one row.
+ * What the connected role could do to the log beyond appending, and which triggers are enabled
+ * with their function's search_path pinned (a schema made before the pin lets a writer's temp
+ * table steer the chain check): one row.
  */
 const ROLE_CHECK = `
 SELECT
@@ -171,8 +188,11 @@ SELECT
   (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
   EXISTS (SELECT 1 FROM pg_class WHERE oid IN (to_regclass('medzk_audit_entries'), to_regclass('medzk_audit_heads')) AND pg_has_role(current_user, relowner, 'MEMBER')) AS owner,
   CASE WHEN to_regclass('medzk_audit_entries') IS NULL OR to_regclass('medzk_audit_heads') IS NULL THEN false
-    ELSE has_table_privilege('medzk_audit_entries', 'UPDATE, DELETE, TRUNCATE') OR has_table_privilege('medzk_audit_heads', 'DELETE, TRUNCATE') END AS rewrite,
-  ARRAY(SELECT tgname::text FROM pg_trigger WHERE tgrelid IN (to_regclass('medzk_audit_entries'), to_regclass('medzk_audit_heads')) AND tgenabled <> 'D' ORDER BY tgname) AS triggers
+    ELSE has_table_privilege('medzk_audit_entries', 'UPDATE, DELETE, TRUNCATE') OR has_table_privilege('medzk_audit_heads', 'DELETE, TRUNCATE')
+      OR EXISTS (SELECT 1 FROM pg_class WHERE oid IN (to_regclass('medzk_audit_entries'), to_regclass('medzk_audit_heads')) AND has_schema_privilege(relnamespace, 'CREATE')) END AS rewrite,
+  ARRAY(SELECT t.tgname::text FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+    WHERE t.tgrelid IN (to_regclass('medzk_audit_entries'), to_regclass('medzk_audit_heads')) AND t.tgenabled <> 'D'
+      AND EXISTS (SELECT 1 FROM unnest(p.proconfig) AS c WHERE c LIKE 'search_path=pg_catalog, %, pg_temp') ORDER BY t.tgname) AS triggers
 `;
 
 /** An {@link AuditLog} in PostgreSQL, shared by several instances with one total order. */
@@ -219,7 +239,8 @@ export class PostgresAuditLog implements AuditLog {
   /**
    * Before the first append: the tables exist with their triggers enabled, and the connected
    * role can do no more than append (not a superuser, owns neither table, no UPDATE, DELETE or
-   * TRUNCATE on the entries, no DELETE or TRUNCATE on the heads). Else AUDIT_LOG_UNAVAILABLE:
+   * TRUNCATE on the entries, no DELETE or TRUNCATE on the heads, no CREATE in their schema).
+   * Else AUDIT_LOG_UNAVAILABLE:
    * a service that could rewrite its own log does not write it. Reads need none of this.
    */
   #appendable(): Promise<void> {
@@ -236,9 +257,9 @@ export class PostgresAuditLog implements AuditLog {
     const problem = !row?.["tables"]
       ? `the audit tables do not exist: run the SQL of postgresAuditSchema (docs/audit.md) as the role that owns them`
       : row["superuser"] || row["owner"] || row["rewrite"]
-        ? `the PostgreSQL role could rewrite the audit log (a superuser, the tables' owner, or allowed UPDATE, DELETE or TRUNCATE): connect as the writer role of docs/audit.md`
+        ? `the PostgreSQL role could rewrite the audit log (a superuser, the tables' owner, allowed UPDATE, DELETE or TRUNCATE, or CREATE in the tables' schema): connect as the writer role of docs/audit.md`
         : TRIGGERS.some((t) => !(row["triggers"] as string[]).includes(t))
-          ? `the audit tables' triggers are missing or disabled: run the SQL of postgresAuditSchema (docs/audit.md)`
+          ? `the audit tables' triggers are missing, disabled or without their pinned search_path: run the SQL of postgresAuditSchema (docs/audit.md)`
           : undefined;
     if (problem !== undefined) throw new MedzkError("AUDIT_LOG_UNAVAILABLE", problem);
   }

@@ -19,8 +19,10 @@
  *    nullifier the proof proved, never one the caller names.
  *
  * NOTE: the ticket is what keeps an ordinary presentation (one a relying party relays to
- * /v1/verify) from reading its holder's trail: only the holder answers an audit challenge. An
- * audit read is no verification and is not itself an audit entry.
+ * /v1/verify) from reading its holder's trail. An audit read is a verification (its answer says
+ * the statement holds), so the service records it as an entry like any other before serving.
+ * Residual: to a wallet an audit challenge is an ordinary request of this verifier; whoever gets
+ * a holder to answer one and keeps the presentation reads the trail (docs/audit.md).
  */
 import { ed25519 } from "@noble/curves/ed25519";
 import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils";

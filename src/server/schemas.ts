@@ -247,7 +247,7 @@ export function serviceSchemas(limits: { batchSize: number }, presets: Readonly<
       additionalProperties: false,
       properties: {
         presentation: { ...Presentation, description: "The holder's answer to the request of POST /v1/audit/challenges: its proven nullifier is the one whose entries are read." },
-        ticket: { type: "string", maxLength: 128, description: "The ticket of POST /v1/audit/challenges." },
+        ticket: { type: "string", pattern: "^[0-9a-f]{128}$", description: "The ticket of POST /v1/audit/challenges (128 lowercase hex digits; any other string is a 400)." },
       },
     },
     VerifyResponse: { type: "object", required: ["result"], properties: { result: VerifyResult } },
@@ -348,7 +348,7 @@ export const AUDIT_ROUTES: readonly RouteSpec[] = [
       200: ["The entries, proofs and the checkpoints they refer to"],
       400: ["Malformed body", "Error"],
       403: ["The presentation answers no audit challenge of this verifier (AUDIT_CHALLENGE_INVALID), or the verifier refused it (AUDIT_PROOF_REFUSED)", "Error"],
-      503: ["The audit log cannot be read (AUDIT_UNAVAILABLE), or the presentation cannot be checked now: challenge store, issuer registry (SERVICE_UNAVAILABLE)", "Error"],
+      503: ["The audit log cannot be written or read (AUDIT_UNAVAILABLE: the read is recorded as a verification first), or the presentation cannot be checked now: challenge store, issuer registry (SERVICE_UNAVAILABLE)", "Error"],
     },
   },
 ];

@@ -315,7 +315,11 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       const challenge = auditChallengeOf(presentation, ticket, verifier.publicKey);
       if (challenge === undefined) return sendError(request, reply, 403, "AUDIT_CHALLENGE_INVALID", "the presentation answers no audit challenge of this verifier (POST /v1/audit/challenges)");
       // The verifier's own checks, expecting the ticket's challenge; the nullifier read is the one proven.
-      const result = await verifier.verify(presentation, { expected: challenge });
+      const result = withPreset(await verifier.verify(presentation, { expected: challenge }), configured.presets);
+      // A verification like any other, so recorded like any other, accepted or refused: else this
+      // endpoint would tell whoever holds an answer (a page that relayed the challenge to a
+      // holder) that its statement holds, with no entry.
+      if (!(await audited(request, [{ result, presentation, expected: challenge }]))) return auditUnavailable(request, reply);
       if (!result.ok) {
         // A dependency down is the service's failure, not the holder's: retry later.
         if (OUTAGES.has(result.error.code)) return sendError(request, reply, 503, "SERVICE_UNAVAILABLE", `the presentation cannot be checked now (${result.error.code})`);

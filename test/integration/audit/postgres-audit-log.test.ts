@@ -4,21 +4,22 @@
  * postgresAuditSchema, the service connects as a writer role): two clients (as two service
  * instances would) appending concurrently keep one total order and a valid chain; the writer can
  * neither TRUNCATE, ALTER the tables (disable a trigger) nor UPDATE or DELETE, and an insert that
- * does not chain to the head is refused; the log refuses to append as a role that could rewrite
- * it; a stopped server is AUDIT_LOG_UNAVAILABLE.
+ * does not chain to the head is refused, even through the writer's own temp table or search_path;
+ * the log refuses to append as a role that could rewrite it (or CREATE where the triggers look
+ * objects up); a stopped server is AUDIT_LOG_UNAVAILABLE.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anchorCheckpoint } from "../../../src/audit/checkpoint.js";
 import { FileCheckpointAnchor } from "../../../src/audit/file-anchor.js";
 import { PostgresAuditLog } from "../../../src/audit/postgres-audit-log.js";
-import { canonicalJson, chainEntry } from "../../../src/audit/entry.js";
+import { auditLogId, canonicalJson, chainEntry } from "../../../src/audit/entry.js";
 import { verifyAuditLog } from "../../../src/audit/verify-log.js";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AUDIT_VERIFIER, auditInput } from "../../helpers/audit.js";
 import { rejectionCodeOf } from "../../helpers/errors.js";
-import { AUDIT_OWNER, type TestPostgres, hasPostgres, setUpAuditRoles, startPostgres } from "../../helpers/postgres.js";
+import { AUDIT_OWNER, AUDIT_WRITER, type TestPostgres, hasPostgres, setUpAuditRoles, startPostgres } from "../../helpers/postgres.js";
 
 const available = hasPostgres("the PostgreSQL audit log tests");
 let pg: TestPostgres;
@@ -140,6 +141,48 @@ describe.skipIf(!available)("PostgresAuditLog", () => {
     }
   });
 
+  it("the writer's own objects steer no trigger: a temp table, a search_path, a head row named before its entries", async () => {
+    const verifier = "9".repeat(64);
+    const log = await PostgresAuditLog.connect(writerUrl, { verifier });
+    try {
+      for (let i = 0; i < 2; i++) await log.append(auditInput(i, { verifier }));
+      await withClient(writerUrl, async (writer) => {
+        // Any role may create temp tables, and pg_temp comes first in every search_path: the
+        // triggers' unqualified lookups read this table instead of the log, unless pinned.
+        await writer.query(`CREATE TEMP TABLE medzk_audit_entries (log_id text, seq bigint, record text, nullifier text)`);
+        const fake = chainEntry(auditInput(8, { verifier }), 8, "0".repeat(64));
+        await writer.query(`INSERT INTO pg_temp.medzk_audit_entries VALUES ($1, 8, $2, NULL)`, [log.logId, canonicalJson(fake)]);
+        const gap = chainEntry(auditInput(9, { verifier }), 9, fake.hash);
+        const insert = writer.query(`INSERT INTO public.medzk_audit_entries (log_id, seq, record, nullifier) VALUES ($1, 9, $2, $3)`, [log.logId, canonicalJson(gap), gap.entry.nullifier]);
+        expect(await refusal(insert)).toBe("MZA01");
+        await writer.query(`SET search_path = pg_temp, public`);
+        expect(await refusal(writer.query(`INSERT INTO public.medzk_audit_entries (log_id, seq, record, nullifier) VALUES ($1, 9, $2, $3)`, [log.logId, canonicalJson(gap), gap.entry.nullifier]))).toBe("MZA01");
+        await writer.query(`RESET search_path`);
+        // A log whose entries were inserted without a head row gets no head saying it is empty.
+        const other = "8".repeat(64);
+        const first = chainEntry(auditInput(0, { verifier: other }), 0, auditLogId(other));
+        await writer.query(`INSERT INTO public.medzk_audit_entries (log_id, seq, record, nullifier) VALUES ($1, 0, $2, $3)`, [auditLogId(other), canonicalJson(first), first.entry.nullifier]);
+        expect(await refusal(writer.query(`INSERT INTO medzk_audit_heads (log_id, size, hash) VALUES ($1, 0, $1)`, [auditLogId(other)]))).toBe("MZA01");
+      });
+      expect(verifyAuditLog({ verifier, records: await log.dump(), checkpoints: [] })).toMatchObject({ ok: true, size: 2 });
+    } finally {
+      await log.close();
+    }
+  });
+
+  it("refuses to append as a role that may create objects where the triggers look them up", async () => {
+    const verifier = "7".repeat(64);
+    await withClient(pg.url, (su) => su.query(`GRANT CREATE ON SCHEMA public TO ${AUDIT_WRITER}`));
+    const log = await PostgresAuditLog.connect(writerUrl, { verifier });
+    try {
+      expect(await rejectionCodeOf(() => log.append(auditInput(0, { verifier })))).toBe("AUDIT_LOG_UNAVAILABLE");
+      expect(await rejectionCodeOf(() => log.writable())).toBe("AUDIT_LOG_UNAVAILABLE");
+    } finally {
+      await withClient(pg.url, (su) => su.query(`REVOKE CREATE ON SCHEMA public FROM ${AUDIT_WRITER}`));
+      await log.close();
+    }
+  });
+
   it("refuses to append as a role that could rewrite the log, or with a trigger disabled", async () => {
     const asSuperuser = await PostgresAuditLog.connect(pg.url, { verifier: "f".repeat(64) });
     try {
@@ -170,6 +213,28 @@ describe.skipIf(!available)("PostgresAuditLog", () => {
         await su.query(`SET ROLE ${AUDIT_OWNER}`);
         await su.query(`ALTER TABLE medzk_audit_entries ENABLE TRIGGER medzk_audit_entries_chain`);
       });
+    }
+    // A trigger function without its pinned search_path (a schema made before the pin) is refused too.
+    await withClient(pg.url, async (su) => {
+      await su.query(`SET ROLE ${AUDIT_OWNER}`);
+      await su.query(`ALTER FUNCTION medzk_audit_chain_check() RESET search_path`);
+    });
+    const unpinned = await PostgresAuditLog.connect(writerUrl, { verifier: "f".repeat(64) });
+    try {
+      expect(await rejectionCodeOf(() => unpinned.writable())).toBe("AUDIT_LOG_UNAVAILABLE");
+      expect(await rejectionCodeOf(() => unpinned.append(auditInput(1, { verifier: "f".repeat(64) })))).toBe("AUDIT_LOG_UNAVAILABLE");
+    } finally {
+      await unpinned.close();
+      await withClient(pg.url, async (su) => {
+        await su.query(`SET ROLE ${AUDIT_OWNER}`);
+        await su.query(`ALTER FUNCTION medzk_audit_chain_check() SET search_path = pg_catalog, public, pg_temp`);
+      });
+    }
+    const repinned = await PostgresAuditLog.connect(writerUrl, { verifier: "f".repeat(64) });
+    try {
+      await repinned.writable();
+    } finally {
+      await repinned.close();
     }
   });
 

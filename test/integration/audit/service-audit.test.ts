@@ -2,7 +2,8 @@
  * The verifier service's audit trail, end to end: two instances sharing one signing key and one
  * file log (and, when PostgreSQL is available, one database) record every verification, accepted
  * or refused, batch items included, in one valid chain; checkpoints are anchored; the patient's
- * wallet fetches its entries from GET /v1/audit/entries and checks them against the anchor; the
+ * wallet answers an audit challenge, reads its entries from POST /v1/audit/entries and checks them
+ * against the anchor; the
  * entries and the service's logs hold no attributes, proofs or signals; a broken trail withholds
  * results (503 AUDIT_UNAVAILABLE).
  */
@@ -16,6 +17,7 @@ import { PostgresAuditLog } from "../../../src/audit/postgres-audit-log.js";
 import { verifyAuditLog } from "../../../src/audit/verify-log.js";
 import { type Presentation, type ProofRequest, auditTrail, generateVerifierKey, prove } from "../../../src/index.js";
 import { holderNullifier } from "../../../src/prover/holder.js";
+import { createWalletWith } from "../../../src/wallet/wallet.js";
 import { requestSignatureValid } from "../../../src/core/request.js";
 import { ed25519 } from "@noble/curves/ed25519";
 import { hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
@@ -135,8 +137,8 @@ describe("service audit trail (file)", () => {
         anchor,
         url: baseC,
         preset: "adult",
-        credential: world.record,
-        prove: async (o) => (answered = { presentation: await prove(o) }).presentation,
+        // The holder's wallet answers the audit challenge as any request (policy, budget, receipt).
+        respond: createWalletWith({ holder: world.patient, credentials: [world.record], trustedVerifiers: [{ publicKey: KEY.publicKey, name: "Insurer" }] }, async (o) => (answered = { presentation: await prove(o) }).presentation).respond,
         fetch: (async (url: URL, init: RequestInit) => {
           if (url.pathname.endsWith("/entries")) answered!.ticket = (JSON.parse(String(init.body)) as { ticket: string }).ticket;
           return fetch(url, init);
@@ -144,12 +146,17 @@ describe("service audit trail (file)", () => {
       });
       expect(report.problems).toEqual([]);
       expect(report.ok).toBe(true);
-      expect(report.items.map((i) => i.result).sort()).toEqual(["OK", "OK", "REQUEST_REPLAYED"]);
-      expect(report.items.every((i) => i.status === "anchored")).toBe(true);
+      // The read is a verification like any other: its own entry (pending) is among those served.
+      const own = answered!.presentation.request.challenge;
+      expect(report.items.map((i) => i.result).sort()).toEqual(["OK", "OK", "OK", "REQUEST_REPLAYED"]);
+      expect(report.items.filter((i) => i.status !== "anchored")).toMatchObject([{ requestId: own, result: "OK", preset: "adult", status: "pending" }]);
+      const log = new FileAuditLog(join(dir, "audit.jsonl"), { verifier: KEY.publicKey });
+      const before = (await log.head()).size;
       const read = (body: unknown) => post(baseC, "/v1/audit/entries", body);
       const codeOf = async (res: Response) => [res.status, ((await res.json()) as { error: { code: string } }).error.code];
-      // Each answer reads once.
+      // Each answer reads once; the refused replay is an entry too (its proof verified).
       expect(await codeOf(await read(answered))).toEqual([403, "AUDIT_PROOF_REFUSED"]);
+      expect((await log.read(before)).map((r) => [r.entry.result, r.entry.requestId, r.entry.nullifier])).toEqual([["REQUEST_REPLAYED", own, nullifier()]]);
       // An ordinary presentation, or one with another challenge's ticket, answers no audit challenge.
       expect(await codeOf(await read({ presentation: p2, ticket: answered!.ticket }))).toEqual([403, "AUDIT_CHALLENGE_INVALID"]);
       expect(await codeOf(await read({ presentation: p2, ticket: "00".repeat(64) }))).toEqual([403, "AUDIT_CHALLENGE_INVALID"]);
@@ -162,7 +169,13 @@ describe("service audit trail (file)", () => {
       forged.request = challenge.request;
       forged.publicSignals[index] = challenge.request.challenge;
       expect(await codeOf(await read({ presentation: forged, ticket: challenge.ticket }))).toEqual([403, "AUDIT_PROOF_REFUSED"]);
-      for (const bad of [{}, { presentation: p2 }, { ticket: challenge.ticket }, { presentation: p2, ticket: challenge.ticket, nullifier: nullifier() }]) {
+      // Recorded, under no nullifier; what answered no audit challenge was no verification.
+      expect((await log.read(before)).map((r) => [r.entry.result, r.entry.nullifier])).toEqual([
+        ["REQUEST_REPLAYED", nullifier()],
+        ["INVALID_PROOF", null],
+      ]);
+      const malformedTickets = [challenge.ticket.toUpperCase(), challenge.ticket.slice(2), `${challenge.ticket}00`, "zz".repeat(64), 7];
+      for (const bad of [{}, { presentation: p2 }, { ticket: challenge.ticket }, { presentation: p2, ticket: challenge.ticket, nullifier: nullifier() }, ...malformedTickets.map((ticket) => ({ presentation: p2, ticket }))]) {
         expect((await read(bad)).status).toBe(400);
       }
       expect(await codeOf(await post(baseC, "/v1/audit/challenges", { preset: "nope" }))).toEqual([400, "UNKNOWN_PRESET"]);

@@ -1,7 +1,8 @@
 /**
  * Two verifier services sharing one real redis-server (started here on a free loopback port, as
- * in redis-store.test.ts) accept a presentation once between them; when Redis goes away /readyz
- * turns 503 and verification fails closed.
+ * in redis-store.test.ts) accept a presentation once between them, and an audit answer reads a
+ * holder's trail once between them; when Redis goes away /readyz turns 503 and verification and
+ * audit reads fail closed.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
@@ -49,6 +50,12 @@ async function presentation(url: string): Promise<Presentation> {
   return prove({ credential: world.record, holder: world.patient, request });
 }
 
+/** The holder's answer to an audit challenge of `url`, with its ticket: the body of POST /v1/audit/entries. */
+async function auditAnswer(url: string): Promise<{ presentation: Presentation; ticket: string }> {
+  const { request, ticket } = (await (await post(url, "/v1/audit/challenges", { preset: "adult" })).json()) as { request: ProofRequest; ticket: string };
+  return { presentation: await prove({ credential: world.record, holder: world.patient, request }), ticket };
+}
+
 beforeAll(async () => {
   if (!hasRedis) return;
   port = await freePort();
@@ -61,6 +68,7 @@ beforeAll(async () => {
     trustedIssuers: [world.hospital.publicKey],
     signingKey: { hex: "7e".repeat(32) },
     redis: { url: `redis://127.0.0.1:${port}`, keyPrefix: `test:${Date.now()}:` },
+    audit: { file: `${dir}/audit.jsonl` },
   });
   [a, b] = await Promise.all([createVerifierService(config, { logger: false }), createVerifierService(config, { logger: false })]);
   [urlA, urlB] = await Promise.all([a.listen(), b.listen()]);
@@ -74,7 +82,7 @@ afterAll(async () => {
 
 describe.skipIf(!hasRedis)("verifier services sharing Redis", () => {
   it("report Redis in readiness", async () => {
-    expect(await (await fetch(urlA + "/readyz")).json()).toEqual({ ready: true, checks: { keys: "ok", redis: "ok" } });
+    expect(await (await fetch(urlA + "/readyz")).json()).toEqual({ ready: true, checks: { keys: "ok", redis: "ok", audit: "ok" } });
   });
 
   it("accept a presentation once between two instances, under concurrent submissions", async () => {
@@ -87,18 +95,22 @@ describe.skipIf(!hasRedis)("verifier services sharing Redis", () => {
 
   it("turn /readyz to 503 and refuse with STORE_UNAVAILABLE when Redis is down, and recover", async () => {
     const p = await presentation(urlB);
+    const q = await auditAnswer(urlA);
     const storeErrors = async () => Number(/^medzk_challenge_store_errors_total (\d+)$/m.exec(await (await fetch(urlB + "/metrics")).text())?.[1]);
     expect(await storeErrors()).toBe(0);
     server!.kill("SIGTERM");
     await new Promise((resolve) => server!.once("exit", resolve));
     const res = await fetch(urlA + "/readyz");
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ ready: false, checks: { keys: "ok", redis: "challenge store unavailable" } });
+    expect(await res.json()).toEqual({ ready: false, checks: { keys: "ok", redis: "challenge store unavailable", audit: "ok" } });
     const verify = await post(urlB, "/v1/verify", { presentation: p, expected: p.request });
     expect(verify.status).toBe(200);
     expect(await verify.json()).toMatchObject({ result: { ok: false, error: { code: "STORE_UNAVAILABLE" } } });
     // The failed store operation is counted (its cause is not in the result).
     expect(await storeErrors()).toBe(1);
+    // An audit read cannot use its challenge up: the service's outage, not the holder's refusal.
+    const down = await post(urlB, "/v1/audit/entries", q);
+    expect([down.status, ((await down.json()) as { error: { code: string } }).error.code]).toEqual([503, "SERVICE_UNAVAILABLE"]);
 
     // A restarted Redis is picked up again without restarting the services.
     const dir = await mkdtemp(`${tmpdir()}/medzk-redis-`);
@@ -106,5 +118,13 @@ describe.skipIf(!hasRedis)("verifier services sharing Redis", () => {
     await waitFor(async () => (await fetch(urlA + "/readyz")).status === 200, "readiness after Redis restart");
     await waitFor(async () => (await fetch(urlB + "/readyz")).status === 200, "readiness after Redis restart");
     expect(await (await post(urlB, "/v1/verify", { presentation: p, expected: p.request.challenge })).json()).toMatchObject({ result: { ok: true, preset: "adult" } });
+    // One audit answer reads once between the instances (the challenge is used up in Redis), and
+    // is then no verification either.
+    const reads = await Promise.all(Array.from({ length: 6 }, (_, i) => post(i % 2 ? urlA : urlB, "/v1/audit/entries", q)));
+    const outcomes = await Promise.all(reads.map(async (r) => [r.status, ((await r.json()) as { error?: { code: string; message: string } }).error?.message ?? "entries"]));
+    expect(outcomes.filter(([status]) => status === 200)).toHaveLength(1);
+    expect(outcomes.filter(([status, message]) => status === 403 && String(message).includes("REQUEST_REPLAYED"))).toHaveLength(5);
+    const relayed = await post(urlA, "/v1/verify", { presentation: q.presentation, expected: q.presentation.request });
+    expect(await relayed.json()).toMatchObject({ result: { ok: false, error: { code: "REQUEST_REPLAYED" } } });
   });
 });

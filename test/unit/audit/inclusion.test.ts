@@ -2,7 +2,8 @@
  * The holder's check of a verifier's audit answer (auditTrail / checkAuditEntries): honest
  * answers verify against the anchored checkpoints; each kind of lie is caught; refusals that did
  * not prove the nullifier are neither served nor shown; the wallet's side of the audit challenge
- * (the request checked before proving, the ticket sent back) over a fake fetch.
+ * (the request checked before answering, answered through the wallet's policy, budget and
+ * consent, the ticket sent back) over a fake fetch.
  */
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,7 +16,12 @@ import { type AuditEntries, auditEntriesFor } from "../../../src/audit/inclusion
 import { auditLogId } from "../../../src/audit/entry.js";
 import { inclusionPath } from "../../../src/audit/merkle.js";
 import { verifierScope } from "../../../src/core/request.js";
+import type { Presentation } from "../../../src/core/presentation.js";
+import type { ProofRequest } from "../../../src/core/request.js";
+import type { Statement } from "../../../src/core/statement.js";
 import { createVerifier, generateIssuerKey, generateVerifierKey } from "../../../src/index.js";
+import { createWalletWith } from "../../../src/wallet/wallet.js";
+import { makeWorld } from "../../helpers/fixtures.js";
 import { createHolder, holderNullifier } from "../../../src/prover/holder.js";
 import { auditTrail } from "../../../src/wallet/audit.js";
 import { AUDIT_VERIFIER, auditInput } from "../../helpers/audit.js";
@@ -85,19 +91,18 @@ describe("auditTrail", () => {
         calls.push([url.toString(), init.method!, JSON.parse(String(init.body))]);
         return new Response(JSON.stringify(url.pathname.endsWith("/challenges") ? challenge : empty), { status: url.pathname.endsWith("/challenges") ? 201 : 200 });
       }) as unknown as typeof fetch;
-    const credential = { stand: "in" } as never;
-    const prove = async (o: unknown) => {
+    const respond = async (o: unknown) => {
       proven.push(o);
       return { a: "presentation" } as never;
     };
-    const options = { holder, verifier: { publicKey: key.publicKey, purpose: "claims" }, anchor, url: "https://insurer.example/base", preset: "adult", credential, prove };
+    const options = { holder, verifier: { publicKey: key.publicKey, purpose: "claims" }, anchor, url: "https://insurer.example/base", preset: "adult", respond };
     const report = await auditTrail({ ...options, fetch: fakeFetch({ request, ticket }) });
     expect(report).toMatchObject({ ok: true, nullifier: theirs, items: [] });
     expect(calls).toEqual([
       ["https://insurer.example/base/v1/audit/challenges", "POST", { preset: "adult" }],
       ["https://insurer.example/base/v1/audit/entries", "POST", { presentation: { a: "presentation" }, ticket }],
     ]);
-    expect(proven).toEqual([{ credential, holder, request }]);
+    expect(proven).toEqual([request]);
     // A challenge that is not this verifier's own request in this scope is refused before proving.
     const other = createVerifier({ key: generateVerifierKey(), purpose: "claims", trustedIssuers: [ISSUER] }).createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });
     const otherPurpose = createVerifier({ key, purpose: "marketing", trustedIssuers: [ISSUER] }).createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });
@@ -117,6 +122,47 @@ describe("auditTrail", () => {
     expect(error).toMatchObject({ code: "AUDIT_LOG_UNAVAILABLE", message: expect.stringContaining("403 AUDIT_PROOF_REFUSED") });
     const down = (async () => new Response("{}", { status: 503 })) as unknown as typeof fetch;
     expect(await rejectionCodeOf(() => auditTrail({ ...options, fetch: down }))).toBe("AUDIT_LOG_UNAVAILABLE");
+  });
+
+  it("answers an audit challenge only as the holder's wallet answers any request: policy, probing budget, consent, receipt", async () => {
+    // The verifier chooses the challenge's statement (a preset is a name it maps): proving it
+    // outside the wallet let it ask, as an "audit", what the wallet refuses or counts.
+    const world = await makeWorld("1990-05-17");
+    const key = generateVerifierKey();
+    const verifier = createVerifier({ key, purpose: "claims", trustedIssuers: [world.hospital.publicKey] });
+    const theirs = holderNullifier(BigInt(world.patient.secret), verifierScope(key.publicKey, "claims")).toString();
+    const empty = { format: "medzk-audit-entries/v1", logId: auditLogId(key.publicKey), nullifier: theirs, entries: [], checkpoints: [] };
+    const proven: ProofRequest[] = [];
+    const asked: string[] = [];
+    const wallet = createWalletWith(
+      {
+        holder: world.patient,
+        credentials: [world.record],
+        trustedVerifiers: [{ publicKey: key.publicKey, name: "Insurer" }],
+        policy: { probing: { maxDistinct: 1 } },
+        consent: (q) => (asked.push(JSON.stringify(q.statement)), true),
+      },
+      async (o) => (proven.push(o.request as ProofRequest), { format: "medzk-presentation/v2", request: o.request, proof: {}, publicSignals: [theirs] }) as unknown as Presentation,
+    );
+    const serving = (statement: Statement) =>
+      (async (url: URL) => {
+        if (url.pathname.endsWith("/challenges")) return new Response(JSON.stringify({ request: verifier.createRequest({ statement }), ticket: "ab".repeat(64) }), { status: 201 });
+        return new Response(JSON.stringify(empty), { status: 200 });
+      }) as unknown as typeof fetch;
+    const trail = (statement: Statement) =>
+      auditTrail({ holder: world.patient, verifier: { publicKey: key.publicKey, purpose: "claims" }, anchor, url: "https://insurer.example", preset: "adult", respond: wallet.respond, fetch: serving(statement) });
+    expect(await trail({ type: "ageAtLeast", minAge: 18 })).toMatchObject({ ok: true, items: [] });
+    // A disclosure the policy does not allow, and a second distinct question past a budget of one.
+    const disclose: Statement = { type: "query", schema: "patient-record/v1", where: [{ attribute: "dateOfBirth", op: "LTE", value: "2010-01-01" }], disclose: ["dateOfBirth"] };
+    expect(await rejectionCodeOf(() => trail(disclose))).toBe("REQUEST_NOT_ALLOWED");
+    expect(await rejectionCodeOf(() => trail({ type: "ageAtLeast", minAge: 65 }))).toBe("PROBING_LIMIT");
+    expect(proven.map((r) => r.statement)).toEqual([{ type: "ageAtLeast", minAge: 18 }]);
+    expect(asked).toEqual([JSON.stringify({ type: "ageAtLeast", minAge: 18 })]);
+    expect((await wallet.receipts()).map((r) => [r.outcome, r.code ?? null, r.challenge !== undefined])).toEqual([
+      ["shown", null, true],
+      ["refused", "REQUEST_NOT_ALLOWED", true],
+      ["refused", "PROBING_LIMIT", true],
+    ]);
   });
 
   it("catches a tampered proof, an edited entry, a withheld proof, a foreign entry and a forged checkpoint", async () => {
@@ -151,11 +197,12 @@ describe("auditTrail", () => {
       { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor: {}, entries: answer },
       { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor },
       { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, url: "ftp://x", entries: answer },
-      { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, url: "ftp://x", preset: "adult", credential: {}, prove: async () => ({}) },
-      { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, url: "https://x", credential: {}, prove: async () => ({}) },
-      { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, url: "https://x", preset: "adult", prove: async () => ({}) },
-      { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, url: "https://x", preset: "adult", credential: {} },
+      { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, url: "ftp://x", preset: "adult", respond: async () => ({}) },
+      { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, url: "https://x", respond: async () => ({}) },
+      { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, url: "https://x", preset: "adult" },
+      { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, url: "https://x", preset: "adult", respond: async () => ({}), prove: async () => ({}) },
       { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, entries: answer, preset: "adult" },
+      { holder, verifier: { publicKey: AUDIT_VERIFIER }, anchor, entries: answer, respond: async () => ({}) },
     ]) expect(await rejectionCodeOf(() => auditTrail(bad as never))).toBe("INVALID_ARGUMENT");
   });
 });
