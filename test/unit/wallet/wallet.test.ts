@@ -328,18 +328,19 @@ describe("the issuer hidden among the verifier's set", () => {
     const { verifier } = setup();
     const acme = verifier();
     const set = await acme.issuerSet({ statement: AGE(18) });
-    const hidden = () => acme.createRequest({ statement: AGE(18), issuerSet: set.root });
+    // A fresh request each time, over the set just rebuilt (the same registry: the same root).
+    const hidden = async () => (await acme.createHiddenRequest({ statement: AGE(18) })).request;
     const sets = async (root: string) => (root === set.root ? set : undefined);
     const knownIssuers = [world.hospital.publicKey, world.insurerKey.publicKey];
     const { wallet } = setup({ issuerSets: sets, knownIssuers, consent: (q) => (asked.push(q), true) });
-    expect(await code(() => wallet.respond(hidden()))).toBe("shown");
+    expect(await code(async () => wallet.respond(await hidden()))).toBe("shown");
     expect((await wallet.receipts())[0]).toMatchObject({ outcome: "shown", issuerSet: set.root });
     expect((await wallet.receipts())[0]).not.toHaveProperty("issuer");
     expect(asked[0]?.issuerSetSize).toBe(2); // the hospital's and the insurer's keys, both trusted for every schema
-    expect(await code(() => setup().wallet.respond(hidden()))).toBe("ISSUER_SET_UNAVAILABLE");
-    expect(await code(() => setup({ issuerSets: async () => ({ ...set, root: "1" }) }).wallet.respond(hidden()))).toBe("ISSUER_SET_UNAVAILABLE");
+    expect(await code(async () => setup().wallet.respond(await hidden()))).toBe("ISSUER_SET_UNAVAILABLE");
+    expect(await code(async () => setup({ issuerSets: async () => ({ ...set, root: "1" }) }).wallet.respond(await hidden()))).toBe("ISSUER_SET_UNAVAILABLE");
     const strict = setup({ issuerSets: sets, knownIssuers, policy: { default: { minIssuerSetSize: 3 } } }).wallet;
-    expect(await code(() => strict.respond(hidden()))).toBe("ISSUER_SET_TOO_SMALL");
+    expect(await code(async () => strict.respond(await hidden()))).toBe("ISSUER_SET_TOO_SMALL");
   });
 
   it("a policy may require the issuer hidden: a request revealing it is not allowed", async () => {
@@ -373,9 +374,9 @@ describe("issue 18: the wallet cannot be played", () => {
     const requests = [];
     for (const clinic of clinics) {
       const acme = acmeTrusting([clinic, ...fakes()]);
-      const set = await acme.issuerSet({ statement: AGE(18) });
+      const { request, issuerSet: set } = await acme.createHiddenRequest({ statement: AGE(18) });
       sets.set(set.root, set);
-      requests.push(acme.createRequest({ statement: AGE(18), issuerSet: set.root }));
+      requests.push(request);
     }
     // The holder knows the four clinics (its issuer list), not the verifier's made-up keys.
     const { wallet } = setup({ issuerSets: async (root) => sets.get(root) as never, knownIssuers: clinics });
@@ -389,7 +390,7 @@ describe("issue 18: the wallet cannot be played", () => {
     const pairs = [[0, 1], [0, 2], [1, 2]].map(([a, b]) => acmeTrusting([clinics[a!]!, clinics[b!]!]));
     const pairSets = await Promise.all(pairs.map((v) => v.issuerSet({ statement: AGE(18) })));
     for (const set of pairSets) sets.set(set.root, set);
-    const ask = (i: number) => code(() => wallet.respond(pairs[i]!.createRequest({ statement: AGE(18), issuerSet: pairSets[i]!.root })));
+    const ask = (i: number) => code(async () => wallet.respond((await pairs[i]!.createHiddenRequest({ statement: AGE(18) })).request));
     expect(await ask(0)).toBe("shown");
     expect(await ask(1)).toBe("shown");
     expect(await ask(0)).toBe("shown");
@@ -404,8 +405,8 @@ describe("issue 18: the wallet cannot be played", () => {
     const issuerSets = async (root: string) => [set, other].find((s) => s.root === root);
     const published: WalletOptions["publishedIssuerSetRoot"] = (schemaId) => (schemaId === "patient-record/v1" ? set.root : undefined);
     const { wallet } = setup({ issuerSets, publishedIssuerSetRoot: published, policy: { default: { requirePublishedIssuerSet: true } } });
-    expect(await code(() => wallet.respond(acme.createRequest({ statement: AGE(18), issuerSet: set.root })))).toBe("shown");
-    expect(await code(() => wallet.respond(padded.createRequest({ statement: AGE(18), issuerSet: other.root })))).toBe("REQUEST_NOT_ALLOWED");
+    expect(await code(async () => wallet.respond((await acme.createHiddenRequest({ statement: AGE(18) })).request))).toBe("shown");
+    expect(await code(async () => wallet.respond((await padded.createHiddenRequest({ statement: AGE(18) })).request))).toBe("REQUEST_NOT_ALLOWED");
     expect(() => setup({ knownIssuers: ["not a key"] })).toThrow(/knownIssuers\[0\]/);
   });
 
@@ -455,11 +456,12 @@ describe("issue 18: the wallet cannot be played", () => {
       },
     ];
     const acme = acmeTrusting([world.hospital.publicKey, world.insurerKey.publicKey], () => NOW, { schemas: [clinic] });
-    const set = await acme.issuerSet({ statement: AGE(18) });
+    const hidden = await acme.createHiddenRequest({ statement: AGE(18) });
+    const set = hidden.issuerSet;
     const requests = {
       "a query over a schema the wallet does not know": acme.createRequest({ statement: { type: "query", schema: "clinic-x/v1", where: [{ attribute: "visits", op: "GTE", value: 1 }] } }),
       "ageAtLeast, issuer revealed": acme.createRequest({ statement: AGE(18) }),
-      "ageAtLeast, issuer hidden": acme.createRequest({ statement: AGE(18), issuerSet: set.root }),
+      "ageAtLeast, issuer hidden": hidden.request,
     };
     const table: Record<string, string[]> = {};
     const none = "NO_MATCHING_CREDENTIAL: the wallet holds no credential that can answer this request";
