@@ -170,6 +170,22 @@ describe("which roots a proof may use", () => {
     }
   });
 
+  it("several instances on one registry (a restart is a new one): one that built the set follows the table; one that never did refuses it once replaced, never later than key mode", async () => {
+    const r = registry();
+    const [signer, peer, late] = [0, 1, 2].map(() => new IssuerSets(trustSources([], r), 600_000)) as [IssuerSets, IssuerSets, IssuerSets];
+    const root = (await signer.current(PATIENT, NOW)).root;
+    // While nothing changes, every instance builds the same root and accepts it.
+    expect(await outcome(() => peer.check(PATIENT, root, NOW))).toBe("accepted");
+    r.setRevocationRoot("clinic", "222", NOW);
+    // The signer and the peer (which built it before the change) accept until the root age, from the registry's time.
+    for (const sets of [signer, peer]) {
+      expect(await outcome(() => sets.check(PATIENT, root, later(599)))).toBe("accepted");
+      expect(await outcome(() => sets.check(PATIENT, root, later(600)))).toBe("STALE_ISSUER_SET");
+    }
+    // An instance started after the change never saw the set: refused at once (earlier than key mode).
+    expect(await outcome(() => late.check(PATIENT, root, later(1)))).toBe("UNKNOWN_ISSUER_SET");
+  });
+
   it("a listed key of a replaced set that the registry now also holds refuses the set at once (the trust rule)", async () => {
     const r = registry();
     const sets = new IssuerSets(trustSources([listed], r), 3_600_000);
