@@ -302,4 +302,17 @@ describe("on chain, the over-refusal ends when the admin republishes or confirms
       await chain.revert(snapshot);
     }
   });
+
+  it("admin trust assumption: confirming a set built before its key was compromised keeps it accepted until the next key status change (key mode refuses at once)", async () => {
+    const snapshot = await chain.snapshot();
+    try {
+      const stale = await createVerifier({ issuers: startingRegistry(), key }).issuerSet({ statement: STATEMENT });
+      await setIssuerKeyStatus(as(1), world.hospital.publicKey, "compromised");
+      expect([await onChain("key"), await onChain("hidden")]).toEqual(["IssuerKeyCompromised", "IssuerSetRootNotAccepted"]);
+      await publishIssuerSet(as(0), stale);
+      expect([await onChain("key"), await onChain("hidden")]).toEqual(["IssuerKeyCompromised", "Accepted"]);
+    } finally {
+      await chain.revert(snapshot);
+    }
+  });
 });
