@@ -187,8 +187,9 @@ export interface Verifier {
    * then signs a request naming that set's root (a fresh challenge, as createRequest). The
    * proof shows only that a key of that set signed the credential, and the result names the set,
    * not the issuer; `verify` checks the set against the registry as it is then
-   * (docs/hidden-issuer.md, "When a change takes effect"). Publish `issuerSet` to the holder with the request. Throws MedzkError: the codes of
-   * createRequest and of {@link Verifier.issuerSet}, or whatever the registry throws.
+   * (docs/hidden-issuer.md, "When a change takes effect"). Publish `issuerSet` to the holder with
+   * the request. Throws MedzkError: the codes of createRequest and of {@link Verifier.issuerSet},
+   * or whatever the registry throws.
    */
   createHiddenRequest(options: { statement: Statement | Record<string, unknown> }): Promise<{
     /** The signed request, naming `issuerSet.root`. */
