@@ -90,7 +90,7 @@ const anchors = [
 ];
 
 const n = (x) => x.toLocaleString("en-US").padStart(11);
-console.log("\nmedzk on-chain verification gas (transaction gasUsed, EDR in process, Cancun, solc 0.8.30 optimizer 200 runs)");
+console.log("\nmedzk on-chain verification gas (transaction gasUsed, EDR in process, Cancun, solc 0.8.30, optimizer 100 runs for the registry, 200 for the verifiers)");
 console.log(`${"statement".padEnd(16)}${"signals".padStart(8)}${"bare verifier".padStart(15)}${"verifyPresentation".padStart(20)}`);
 for (const s of single) console.log(`${s.statement.padEnd(16)}${String(s.publicSignals).padStart(8)}${n(s.bareVerifierGas).padStart(15)}${n(s.verifyPresentationGas).padStart(20)}`);
 console.log(`\nbatch of ${BATCH} (${batch.statement}, one pairing check): ${batch.totalGas.toLocaleString("en-US")} gas; per presentation ${batch.perPresentationGas.toLocaleString("en-US")}, ${batch.perPresentationExcludingReplayWriteGas.toLocaleString("en-US")} without the replay write (${REPLAY_WRITE_GAS.toLocaleString("en-US")})`);

@@ -75,8 +75,7 @@ const credentialFor = (e) => {
 const requestFor = async (e) => {
   const statement = STATEMENTS[e.statement];
   if (!e.hidden) return { request: verifier.createRequest({ statement }) };
-  const issuerSet = await verifier.issuerSet({ statement });
-  return { request: verifier.createRequest({ statement, issuerSet: issuerSet.root }), issuerSet };
+  return verifier.createHiddenRequest({ statement });
 };
 const proveOptions = async (e) => ({ credential: credentialFor(e), holder: w.holder, ...(await requestFor(e)), now: NOW, allowDisclosure: ["coverageEnd"] });
 const proveOnce = async (e) => prove(await proveOptions(e));

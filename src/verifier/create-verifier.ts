@@ -40,7 +40,6 @@ import type { ParsedProof } from "../groth16/proof.js";
 import { checkProof, checkProofs } from "../groth16/verify.js";
 import { ISSUER_MODES, type SchemaResolver, type Statement, STATEMENT_TYPES, parseStatement, statementDefinition } from "../statements/registry.js";
 import type { IssuerSet } from "../core/issuer-set.js";
-import { assertFieldElement } from "../core/validate.js";
 import { IssuerSets } from "./issuer-sets.js";
 import { type ChallengeStore, MemoryChallengeStore } from "./challenge-store.js";
 import type { IssuerRegistry } from "./issuer-registry.js";
@@ -175,21 +174,22 @@ export interface Verifier {
    * `requestTtlSeconds` ahead, the verifier's key, purpose and response URL, signed. `statement` is a {@link Statement}, validated at run time
    * (it may come straight from JSON): throws MedzkError (INVALID_STATEMENT, UNKNOWN_STATEMENT,
    * UNKNOWN_SCHEMA, INVALID_DATE, INVALID_ATTRIBUTE) for one this verifier cannot ask for.
-   * With `issuerSet` (the root of the set {@link Verifier.issuerSet} returned for this statement
-   * and still the last one this verifier built: else INVALID_ARGUMENT) the request hides the
-   * issuer: the proof shows only that a key of that set signed the credential, and the result
-   * names the set, not the issuer. This synchronous form cannot read the registry, so it signs
-   * the set as of the last rebuild; {@link Verifier.createHiddenRequest} rebuilds first and is
-   * what a service should call. (Either way `verify` checks the set against the registry as it
-   * is then: docs/hidden-issuer.md, "When a change takes effect".)
+   * The request names the issuer (key mode). A request that hides the issuer is made by
+   * {@link Verifier.createHiddenRequest} only: `issuerSet` here throws INVALID_ARGUMENT, because
+   * this synchronous call cannot read the issuer registry and so cannot tell whether a set it
+   * built earlier is still current (a revocation, compromise or deletion since then would be
+   * signed into a fresh request).
    */
-  createRequest(options: { statement: Statement | Record<string, unknown>; issuerSet?: string }): ProofRequest;
+  createRequest(options: { statement: Statement | Record<string, unknown> }): ProofRequest;
   /**
    * A request that hides the issuer, with the set it names: rebuilds the statement's trusted set
    * from the trust sources now (so it never signs a set the registry has already moved past),
-   * then signs a request naming that set's root, as `createRequest({ statement, issuerSet })`.
-   * Publish `issuerSet` to the holder with the request. Throws MedzkError: the codes of
-   * createRequest and of {@link Verifier.issuerSet}, or whatever the registry throws.
+   * then signs a request naming that set's root (a fresh challenge, as createRequest). The
+   * proof shows only that a key of that set signed the credential, and the result names the set,
+   * not the issuer; `verify` checks the set against the registry as it is then
+   * (docs/hidden-issuer.md, "When a change takes effect"). Publish `issuerSet` to the holder with
+   * the request. Throws MedzkError: the codes of createRequest and of {@link Verifier.issuerSet},
+   * or whatever the registry throws.
    */
   createHiddenRequest(options: { statement: Statement | Record<string, unknown> }): Promise<{
     /** The signed request, naming `issuerSet.root`. */
@@ -199,9 +199,8 @@ export interface Verifier {
   }>;
   /**
    * The current trusted issuer set for the statement's schema, rebuilt from this verifier's trust
-   * sources (verifier/issuer-sets.ts): publish it to holders (like an issuer's revocation status)
-   * and name its root in `createRequest({ statement, issuerSet: set.root })` (or use
-   * {@link Verifier.createHiddenRequest}, which does both at once). Throws MedzkError:
+   * sources (verifier/issuer-sets.ts), to publish to holders (like an issuer's revocation status);
+   * {@link Verifier.createHiddenRequest} rebuilds it and signs a request naming it. Throws MedzkError:
    * the statement's codes (see createRequest), INVALID_ARGUMENT (a registry without
    * `listIssuers`), INVALID_ISSUER_SET (more than 4,096 members, malformed registry data).
    */
@@ -280,13 +279,15 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
   const keys = settings.keys ?? new Map(ALL_CIRCUITS.map((c) => [c, { circuit: c, vkey: verificationKey(c), id: shippedKeyId(c) }]));
   const circuits = ALL_CIRCUITS.filter((c) => keys.has(c));
 
-  function createRequest(options: { statement: Statement | Record<string, unknown>; issuerSet?: string }): ProofRequest {
+  function createRequest(options: { statement: Statement | Record<string, unknown> }): ProofRequest {
     const statement = parseStatement((options as { statement?: unknown } | undefined)?.statement, settings.schemas);
-    const issuerSet = options.issuerSet === undefined ? undefined : assertFieldElement(options.issuerSet, "issuerSet").toString();
-    if (issuerSet !== undefined && settings.sets.lastRoot(statementDefinition(statement.type).schema(statement, settings.schemas)) !== issuerSet) {
-      throw new MedzkError("INVALID_ARGUMENT", `"issuerSet" must be the root of this verifier's current trusted set for the statement (from issuerSet({ statement }))`);
+    // NOTE: a hidden-issuer request is signed only over a set rebuilt from the trust sources just
+    // before (createHiddenRequest): a set root passed in here could be one the registry has moved
+    // past since it was built, and nothing synchronous can tell.
+    if ((options as { issuerSet?: unknown }).issuerSet !== undefined) {
+      throw new MedzkError("INVALID_ARGUMENT", `createRequest makes key-mode requests only: use createHiddenRequest({ statement }), which rebuilds the trusted issuer set before signing it`);
     }
-    return sign(statement, issuerSet);
+    return sign(statement, undefined);
   }
 
   async function createHiddenRequest(options: { statement: Statement | Record<string, unknown> }): Promise<{ request: ProofRequest; issuerSet: IssuerSet }> {

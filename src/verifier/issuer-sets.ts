@@ -97,11 +97,6 @@ export class IssuerSets {
     return (await this.#refresh(schema, now)).history.current.set;
   }
 
-  /** The root of the current set for `schema` as last built, if any (synchronous: no rebuild). */
-  lastRoot(schema: SchemaDefinition): string | undefined {
-    return this.#history.get(schemaIdField(schema).toString())?.current.set.root;
-  }
-
   /**
    * The trust step in issuer mode "set": refuses (the verifier's codes) unless `root` is the
    * current set for `schema`, or a replaced set still acceptable at `now` (module header).

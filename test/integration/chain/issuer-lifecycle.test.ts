@@ -275,4 +275,44 @@ describe("on chain, the over-refusal ends when the admin republishes or confirms
       await chain.revert(snapshot);
     }
   });
+
+  it("admin trust assumption: the contract never sees a set's leaves, so confirming a set built before its own issuer's revocation keeps the old root accepted past maxRootAge (key mode refuses)", async () => {
+    const snapshot = await chain.snapshot();
+    try {
+      // The set published in beforeAll binds the hospital's empty revocation root in its leaf.
+      const stale = await createVerifier({ issuers: startingRegistry(), key }).issuerSet({ statement: STATEMENT });
+      await publishRevocationRoot(as(1), "42");
+      const t = await latestTime();
+      // An admin republishing that set after the revocation (a set built before it, or a race
+      // between building and the transaction landing) confirms it: stamped as built after it.
+      await publishIssuerSet(as(0), stale);
+      await mineAt(t + MAX_AGE_S);
+      expect([await onChain("key"), await onChain("hidden")]).toEqual(["RevocationRootNotAccepted", "Accepted"]);
+      // The set rebuilt from the registry now binds "42" (another root): publishing it ends this,
+      // the confirmed set then aging from its replacement (docs/ledger.md, "When issuer changes take effect").
+      const registry = startingRegistry();
+      registry.roots.set("st-elsewhere", { current: "42", previous: [{ root: EMPTY_REVOCATION_ROOT, replacedAt: new Date(t * 1000).toISOString() }] });
+      const rebuilt = await createVerifier({ issuers: registry, key }).issuerSet({ statement: STATEMENT });
+      expect(rebuilt.root).not.toBe(stale.root);
+      await publishIssuerSet(as(0), rebuilt);
+      const replaced = await latestTime();
+      await mineAt(replaced + MAX_AGE_S);
+      expect(await onChain("hidden")).toBe("IssuerSetRootNotAccepted");
+    } finally {
+      await chain.revert(snapshot);
+    }
+  });
+
+  it("admin trust assumption: confirming a set built before its key was compromised keeps it accepted until the next key status change (key mode refuses at once)", async () => {
+    const snapshot = await chain.snapshot();
+    try {
+      const stale = await createVerifier({ issuers: startingRegistry(), key }).issuerSet({ statement: STATEMENT });
+      await setIssuerKeyStatus(as(1), world.hospital.publicKey, "compromised");
+      expect([await onChain("key"), await onChain("hidden")]).toEqual(["IssuerKeyCompromised", "IssuerSetRootNotAccepted"]);
+      await publishIssuerSet(as(0), stale);
+      expect([await onChain("key"), await onChain("hidden")]).toEqual(["IssuerKeyCompromised", "Accepted"]);
+    } finally {
+      await chain.revert(snapshot);
+    }
+  });
 });

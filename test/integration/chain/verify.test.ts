@@ -367,10 +367,10 @@ describe("hidden issuer on chain", () => {
     try {
       const verifier = createVerifier({ issuers: new ChainIssuerRegistry({ client: chain.client, registry, ttlMs: 0 }), key });
       const statement = { type: "ageAtLeast", minAge: 18 } as const;
-      const set = await verifier.issuerSet({ statement });
+      const { request, issuerSet: set } = await verifier.createHiddenRequest({ statement });
       expect(set.members.map((m) => m.publicKey)).toEqual([world.hospital.publicKey]); // the insurer may not issue patient records
       const { prove } = await import("../../../src/index.js");
-      const p = await prove({ credential: world.record, holder: world.patient, request: verifier.createRequest({ statement, issuerSet: set.root }), issuerSet: set });
+      const p = await prove({ credential: world.record, holder: world.patient, request, issuerSet: set });
       const call = presentationCall(p, p.request);
       expect(call.circuit).toBe("age_at_least_hidden");
       expect(await simulate(call)).toBe("IssuerSetRootNotAccepted"); // not published yet

@@ -54,8 +54,8 @@ const verifierOn = (issuers: MemoryIssuerRegistry, clock = fixedClock(NOW), extr
 
 /** A hidden-issuer request for `statement` on `v`, and the set it names. */
 async function hiddenRequest(v: ReturnType<typeof createVerifier>, statement: Statement) {
-  const set = await v.issuerSet({ statement });
-  return { set, request: v.createRequest({ statement, issuerSet: set.root }) };
+  const { request, issuerSet: set } = await v.createHiddenRequest({ statement });
+  return { set, request };
 }
 
 async function presentHidden(v: ReturnType<typeof createVerifier>, statement: Statement, credential = record, now = new Date(NOW)) {
@@ -186,10 +186,9 @@ describe("hidden issuer: the set changes with the registry", () => {
     const { presentation, set } = await presentHidden(v, AGE);
     r.setKeyStatus(clinic.publicKey, "compromised");
     expect(await v.verify(presentation)).toMatchObject({ ok: false, error: { code: "STALE_ISSUER_SET" } });
-    const next = await v.issuerSet({ statement: AGE });
+    const { request, issuerSet: next } = await v.createHiddenRequest({ statement: AGE });
     expect(next.root).not.toBe(set.root);
     expect(next.members.map((m) => m.publicKey)).not.toContain(clinic.publicKey);
-    const request = v.createRequest({ statement: AGE, issuerSet: next.root });
     await expect(prove({ credential: record, holder: patient, request, issuerSet: next, revocation: revocations.publish(), now: new Date(NOW) })).rejects.toMatchObject({ code: "ISSUER_NOT_IN_SET" });
   });
 
@@ -203,18 +202,19 @@ describe("hidden issuer: the set changes with the registry", () => {
     const v = verifierOn(r, clock, { maxRootAgeSeconds: 600, requestTtlSeconds: 3600 });
     // Two presentations made before the change, each for its own request under the current set.
     const set = await v.issuerSet({ statement: AGE });
-    const proveEarly = () =>
-      prove({ credential, holder: patient, request: v.createRequest({ statement: AGE, issuerSet: set.root }), issuerSet: set, revocation: local.publish(), now: new Date(NOW) });
+    const proveEarly = async () => {
+      const { request, issuerSet } = await v.createHiddenRequest({ statement: AGE });
+      expect(issuerSet.root).toBe(set.root);
+      return prove({ credential, holder: patient, request, issuerSet, revocation: local.publish(), now: new Date(NOW) });
+    };
     const [first, second] = [await proveEarly(), await proveEarly()];
 
     local.revoke(credential);
     r.setRevocationRoot("clinic-2", local.root, new Date(NOW));
-    const next = await v.issuerSet({ statement: AGE });
-    expect(next.root).not.toBe(set.root);
     // New requests name only the current set.
-    expect(() => v.createRequest({ statement: AGE, issuerSet: set.root })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    const { request: fresh, issuerSet: next } = await v.createHiddenRequest({ statement: AGE });
+    expect(next.root).not.toBe(set.root);
     // The revoked holder cannot prove under the new set (its status now revokes the slot).
-    const fresh = v.createRequest({ statement: AGE, issuerSet: next.root });
     await expect(prove({ credential, holder: patient, request: fresh, issuerSet: next, revocation: local.publish(), now: new Date(NOW) })).rejects.toMatchObject({ code: "CREDENTIAL_REVOKED" });
     // Presentations made just before the change: accepted while the old set is recent, then refused.
     clock.advance(599_000);

@@ -61,7 +61,7 @@ it("answers a hidden-issuer request with a real proof the verifier accepts; noth
   const acmeKey = generateVerifierKey();
   const insurer = createVerifier({ trustedIssuers: [world.hospital.publicKey, world.insurerKey.publicKey], key: acmeKey, name: "Acme Health", clock: () => NOW });
   const statement = { type: "ageAtLeast", minAge: 18 } as const;
-  const set = await insurer.issuerSet({ statement });
+  const { request, issuerSet: set } = await insurer.createHiddenRequest({ statement });
   const wallet = createWallet({
     holder: world.patient,
     credentials: [world.record],
@@ -73,7 +73,7 @@ it("answers a hidden-issuer request with a real proof the verifier accepts; noth
     knownIssuers: [world.hospital.publicKey, world.insurerKey.publicKey].map((publicKey) => ({ publicKey, schemas: ["patient-record/v1"] })),
     clock: () => NOW,
   });
-  const presentation = await wallet.respond(insurer.createRequest({ statement, issuerSet: set.root }));
+  const presentation = await wallet.respond(request);
   const text = JSON.stringify(presentation);
   expect(text).not.toContain(world.hospital.publicKey);
   const result = await insurer.verify(presentation);

@@ -170,6 +170,22 @@ describe("which roots a proof may use", () => {
     }
   });
 
+  it("several instances on one registry (a restart is a new one): one that built the set follows the table; one that never did refuses it once replaced, never later than key mode", async () => {
+    const r = registry();
+    const [signer, peer, late] = [0, 1, 2].map(() => new IssuerSets(trustSources([], r), 600_000)) as [IssuerSets, IssuerSets, IssuerSets];
+    const root = (await signer.current(PATIENT, NOW)).root;
+    // While nothing changes, every instance builds the same root and accepts it.
+    expect(await outcome(() => peer.check(PATIENT, root, NOW))).toBe("accepted");
+    r.setRevocationRoot("clinic", "222", NOW);
+    // The signer and the peer (which built it before the change) accept until the root age, from the registry's time.
+    for (const sets of [signer, peer]) {
+      expect(await outcome(() => sets.check(PATIENT, root, later(599)))).toBe("accepted");
+      expect(await outcome(() => sets.check(PATIENT, root, later(600)))).toBe("STALE_ISSUER_SET");
+    }
+    // An instance started after the change never saw the set: refused at once (earlier than key mode).
+    expect(await outcome(() => late.check(PATIENT, root, later(1)))).toBe("UNKNOWN_ISSUER_SET");
+  });
+
   it("a listed key of a replaced set that the registry now also holds refuses the set at once (the trust rule)", async () => {
     const r = registry();
     const sets = new IssuerSets(trustSources([listed], r), 3_600_000);
@@ -185,30 +201,29 @@ describe("which roots a proof may use", () => {
   });
 });
 
-describe("Verifier.issuerSet and createRequest({ issuerSet })", () => {
+describe("Verifier.issuerSet, createHiddenRequest and createRequest", () => {
   const AGE = { type: "ageAtLeast", minAge: 18 } as const;
 
-  it("signs the current set's root into the request; refuses a root that is not current; createHiddenRequest rebuilds before signing", async () => {
+  it("createRequest signs no set, not even the one just built: a registry change since cannot be seen synchronously; createHiddenRequest rebuilds before signing", async () => {
     const r = registry();
     const v = createVerifier({ issuers: r, key: generateVerifierKey(), clock: () => NOW });
-    expect(() => v.createRequest({ statement: AGE, issuerSet: "1" })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
     const set = await v.issuerSet({ statement: AGE });
-    const request = v.createRequest({ statement: AGE, issuerSet: set.root });
-    expect(request.issuerSet).toBe(set.root);
-    // The insurance statement's set is another one.
-    expect(() => v.createRequest({ statement: { type: "insuranceActive", insurerId: "acme" }, issuerSet: set.root })).toThrow(
-      expect.objectContaining({ code: "INVALID_ARGUMENT" }),
-    );
-    expect(() => v.createRequest({ statement: AGE, issuerSet: "0x1" })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
-    // Once the set changed, the old root is no longer current for new requests.
+    const withSet = (root: string) => () => v.createRequest({ statement: AGE, issuerSet: root } as never);
+    // Built a moment ago, the registry unchanged: still refused (nothing synchronous can tell that).
+    expect(withSet(set.root)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    // The registry revokes after the set was built; the verifier has not rebuilt: the old root
+    // (the last built, so the one the previous rule accepted) is refused.
     r.setRevocationRoot("clinic", "333", NOW);
-    const next = await v.issuerSet({ statement: AGE });
-    expect(() => v.createRequest({ statement: AGE, issuerSet: set.root })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
-    expect(v.createRequest({ statement: AGE, issuerSet: next.root }).issuerSet).toBe(next.root);
+    expect(withSet(set.root)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT", message: expect.stringContaining("createHiddenRequest") }));
+    expect(withSet("1")).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    const next = await v.createHiddenRequest({ statement: AGE });
+    expect(next.issuerSet.root).not.toBe(set.root);
+    expect(next.request.issuerSet).toBe(next.issuerSet.root);
+    expect(next.issuerSet).toEqual(await v.issuerSet({ statement: AGE }));
     // createHiddenRequest rebuilds first: after a registry change it signs the new set, never the last built one.
     r.setRevocationRoot("clinic", "444", NOW);
     const hidden = await v.createHiddenRequest({ statement: AGE });
-    expect(hidden.issuerSet.root).not.toBe(next.root);
+    expect(hidden.issuerSet.root).not.toBe(next.issuerSet.root);
     expect(hidden.request.issuerSet).toBe(hidden.issuerSet.root);
     expect(hidden.issuerSet.members.find((m) => m.publicKey === clinicA)?.revocationRoot).toBe("444");
     await expect(v.createHiddenRequest({ statement: { type: "nope" } })).rejects.toMatchObject({ code: "UNKNOWN_STATEMENT" });

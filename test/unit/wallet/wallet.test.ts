@@ -335,18 +335,19 @@ describe("the issuer hidden among the verifier's set", () => {
     const { verifier } = setup();
     const acme = verifier();
     const set = await acme.issuerSet({ statement: AGE(18) });
-    const hidden = () => acme.createRequest({ statement: AGE(18), issuerSet: set.root });
+    // A fresh request each time, over the set just rebuilt (the same registry: the same root).
+    const hidden = async () => (await acme.createHiddenRequest({ statement: AGE(18) })).request;
     const sets = async (root: string) => (root === set.root ? set : undefined);
     const knownIssuers = knowing([world.hospital.publicKey, world.insurerKey.publicKey]);
     const { wallet } = setup({ issuerSets: sets, knownIssuers, consent: (q) => (asked.push(q), true) });
-    expect(await code(() => wallet.respond(hidden()))).toBe("shown");
+    expect(await code(async () => wallet.respond(await hidden()))).toBe("shown");
     expect((await wallet.receipts())[0]).toMatchObject({ outcome: "shown", issuerSet: set.root });
     expect((await wallet.receipts())[0]).not.toHaveProperty("issuer");
     expect(asked[0]?.issuerSetSize).toBe(2); // the hospital's and the insurer's keys, both trusted for every schema
-    expect(await code(() => setup().wallet.respond(hidden()))).toBe("ISSUER_SET_UNAVAILABLE");
-    expect(await code(() => setup({ issuerSets: async () => ({ ...set, root: "1" }) }).wallet.respond(hidden()))).toBe("ISSUER_SET_UNAVAILABLE");
+    expect(await code(async () => setup().wallet.respond(await hidden()))).toBe("ISSUER_SET_UNAVAILABLE");
+    expect(await code(async () => setup({ issuerSets: async () => ({ ...set, root: "1" }) }).wallet.respond(await hidden()))).toBe("ISSUER_SET_UNAVAILABLE");
     const strict = setup({ issuerSets: sets, knownIssuers, policy: { default: { minIssuerSetSize: 3 } } }).wallet;
-    expect(await code(() => strict.respond(hidden()))).toBe("ISSUER_SET_TOO_SMALL");
+    expect(await code(async () => strict.respond(await hidden()))).toBe("ISSUER_SET_TOO_SMALL");
   });
 
   it("a policy may require the issuer hidden: a request revealing it is not allowed", async () => {
@@ -380,9 +381,9 @@ describe("issue 18: the wallet cannot be played", () => {
     const requests = [];
     for (const clinic of clinics) {
       const acme = acmeTrusting([clinic, ...fakes()]);
-      const set = await acme.issuerSet({ statement: AGE(18) });
+      const { request, issuerSet: set } = await acme.createHiddenRequest({ statement: AGE(18) });
       sets.set(set.root, set);
-      requests.push(acme.createRequest({ statement: AGE(18), issuerSet: set.root }));
+      requests.push(request);
     }
     // The holder knows the four clinics (its issuer list), not the verifier's made-up keys.
     const { wallet } = setup({ issuerSets: async (root) => sets.get(root) as never, knownIssuers: knowing(clinics) });
@@ -396,7 +397,7 @@ describe("issue 18: the wallet cannot be played", () => {
     const pairs = [[0, 1], [0, 2], [1, 2]].map(([a, b]) => acmeTrusting([clinics[a!]!, clinics[b!]!]));
     const pairSets = await Promise.all(pairs.map((v) => v.issuerSet({ statement: AGE(18) })));
     for (const set of pairSets) sets.set(set.root, set);
-    const ask = (i: number) => code(() => wallet.respond(pairs[i]!.createRequest({ statement: AGE(18), issuerSet: pairSets[i]!.root })));
+    const ask = (i: number) => code(async () => wallet.respond((await pairs[i]!.createHiddenRequest({ statement: AGE(18) })).request));
     expect(await ask(0)).toBe("shown");
     expect(await ask(1)).toBe("shown");
     expect(await ask(0)).toBe("shown");
@@ -409,12 +410,12 @@ describe("issue 18: the wallet cannot be played", () => {
     // The verifier puts the insurer's key beside the hospital's for patient records (it chooses each member's schema).
     const padded = acmeTrusting([world.hospital.publicKey, world.insurerKey.publicKey]);
     const honest = acmeTrusting(hospitals);
-    const sets = await Promise.all([padded, honest].map((v) => v.issuerSet({ statement: AGE(18) })));
-    const issuerSets = async (root: string) => sets.find((s) => s.root === root);
+    const hidden = await Promise.all([padded, honest].map((v) => v.createHiddenRequest({ statement: AGE(18) })));
+    const issuerSets = async (root: string) => hidden.map((h) => h.issuerSet).find((s) => s.root === root);
     const { wallet } = setup({ issuerSets, knownIssuers });
     // Before (a list of keys known for every schema): shown under an anonymity set of "2" that was the hospital alone.
-    expect(await outcome(() => wallet.respond(padded.createRequest({ statement: AGE(18), issuerSet: sets[0]!.root })))).toMatch(/^ISSUER_SET_TOO_SMALL: .* among 1 key\(s\)/);
-    expect(await code(() => wallet.respond(honest.createRequest({ statement: AGE(18), issuerSet: sets[1]!.root })))).toBe("shown");
+    expect(await outcome(() => wallet.respond(hidden[0]!.request))).toMatch(/^ISSUER_SET_TOO_SMALL: .* among 1 key\(s\)/);
+    expect(await code(() => wallet.respond(hidden[1]!.request))).toBe("shown");
     for (const bad of [[world.hospital.publicKey], [{ publicKey: world.hospital.publicKey }], [{ publicKey: world.hospital.publicKey, schemas: [] }], [{ publicKey: world.hospital.publicKey, schemas: ["patient-record/v1"], note: 1 }]]) {
       expect(() => setup({ knownIssuers: bad as never })).toThrow(/knownIssuers\[0\]/);
     }
@@ -437,8 +438,8 @@ describe("issue 18: the wallet cannot be played", () => {
       ]);
       if (revocationRoot !== EMPTY_REVOCATION_ROOT) issuers.setRevocationRoot("other", revocationRoot, NOW);
       const acme = createVerifier({ issuers, key: acmeKey, clock: () => NOW });
-      const set = await acme.issuerSet({ statement: AGE(18) });
-      return { set, request: acme.createRequest({ statement: AGE(18), issuerSet: set.root }) };
+      const { issuerSet: set, request } = await acme.createHiddenRequest({ statement: AGE(18) });
+      return { set, request };
     };
     const [honest, rigged] = await Promise.all([setOf(EMPTY_REVOCATION_ROOT), setOf("12345")]);
     const { wallet } = setup({ issuerSets: async (root) => [honest.set, rigged.set].find((s) => s.root === root), knownIssuers });
@@ -456,8 +457,8 @@ describe("issue 18: the wallet cannot be played", () => {
     const issuerSets = async (root: string) => [set, other].find((s) => s.root === root);
     const published: WalletOptions["publishedIssuerSetRoot"] = (schemaId) => (schemaId === "patient-record/v1" ? set.root : undefined);
     const { wallet } = setup({ issuerSets, publishedIssuerSetRoot: published, policy: { default: { requirePublishedIssuerSet: true } } });
-    expect(await code(() => wallet.respond(acme.createRequest({ statement: AGE(18), issuerSet: set.root })))).toBe("shown");
-    expect(await code(() => wallet.respond(padded.createRequest({ statement: AGE(18), issuerSet: other.root })))).toBe("REQUEST_NOT_ALLOWED");
+    expect(await code(async () => wallet.respond((await acme.createHiddenRequest({ statement: AGE(18) })).request))).toBe("shown");
+    expect(await code(async () => wallet.respond((await padded.createHiddenRequest({ statement: AGE(18) })).request))).toBe("REQUEST_NOT_ALLOWED");
     // A policy requiring the published set without a place to read it is a caller mistake, said at once
     // (before: a wallet that refused every hidden-issuer request with REQUEST_NOT_ALLOWED).
     for (const policy of [{ default: { requirePublishedIssuerSet: true } }, { verifiers: { [acmeKey.publicKey]: { requirePublishedIssuerSet: true } } }]) {
@@ -512,11 +513,12 @@ describe("issue 18: the wallet cannot be played", () => {
       },
     ];
     const acme = acmeTrusting([world.hospital.publicKey, world.insurerKey.publicKey], () => NOW, { schemas: [clinic] });
-    const set = await acme.issuerSet({ statement: AGE(18) });
+    const hidden = await acme.createHiddenRequest({ statement: AGE(18) });
+    const set = hidden.issuerSet;
     const requests = {
       "a query over a schema the wallet does not know": acme.createRequest({ statement: { type: "query", schema: "clinic-x/v1", where: [{ attribute: "visits", op: "GTE", value: 1 }] } }),
       "ageAtLeast, issuer revealed": acme.createRequest({ statement: AGE(18) }),
-      "ageAtLeast, issuer hidden": acme.createRequest({ statement: AGE(18), issuerSet: set.root }),
+      "ageAtLeast, issuer hidden": hidden.request,
     };
     const table: Record<string, string[]> = {};
     const none = "NO_MATCHING_CREDENTIAL: the wallet holds no credential that can answer this request";
