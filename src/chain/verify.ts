@@ -26,7 +26,7 @@ import { tryParseInstant } from "../core/validate.js";
 import { ISSUER_MODES, STATEMENT_TYPES, statementDefinition } from "../statements/registry.js";
 import { Refusal, refuse } from "../verifier/refusal.js";
 import { checkKey, checkSignals, parseStep } from "../verifier/steps.js";
-import { type ChainWriter, loadViem, read, send } from "./client.js";
+import { type ChainWriter, loadViem, read, revertError, send } from "./client.js";
 import { type Hex, type PresentationCall, circuitId, proofWords, statementParams } from "./codec.js";
 import { medzkRegistryAbi } from "./generated/abi.js";
 
@@ -212,12 +212,29 @@ export async function verifyOnChain(writer: ChainWriter, presentation: unknown, 
 }
 
 /**
+ * The contract numbers a batch's items as they were sent, the caller its presentations: once some
+ * were refused before sending the two differ, and a caller dropping "item i" would drop the wrong
+ * one. So BatchItemRefused(i, code) reaches the caller with i its own index into `presentations`
+ * (the contract's error stays the cause).
+ */
+function renumbered(error: unknown, sent: readonly number[]): unknown {
+  const reverted = revertError(error);
+  if (!(error instanceof MedzkError) || reverted?.errorName !== "BatchItemRefused") return error;
+  const [item, code] = reverted.args.map(Number);
+  const index = sent[item!];
+  if (index === undefined) return error;
+  const result = CHAIN_RESULTS[code!] ?? `result ${code}`;
+  return new MedzkError("CHAIN_TRANSACTION_FAILED", `verifyPresentations reverted: BatchItemRefused(${index}, ${code}): presentations[${index}] was refused on chain (${result})`, { cause: error });
+}
+
+/**
  * Verifies presentations (untrusted input) of one statement with one pairing check, each against
  * the caller's own request `options.expected[i]` (all of one statement and issuer mode, or
  * INVALID_ARGUMENT). Resolves with one outcome per presentation, in order: items that do not
  * answer their request are refused before sending ({@link ChainRefusal}); the others go in one
  * transaction and are all accepted, or the call throws CHAIN_TRANSACTION_FAILED:
- * "BatchItemRefused(i, code)" names the first item the contract refused (i counts the items sent),
+ * "BatchItemRefused(i, code)" names the first item the contract refused (i is its index in
+ * `presentations`, the items refused before sending counted),
  * "BatchProofInvalid" says some proof is false (verify them one by one to find which).
  */
 export async function verifyBatchOnChain(writer: ChainWriter, presentations: readonly unknown[], options: ChainVerifyBatchOptions): Promise<ChainOutcome[]> {
@@ -238,7 +255,12 @@ export async function verifyBatchOnChain(writer: ChainWriter, presentations: rea
   const calls = outcomes.filter((o): o is PresentationCall => !isRefusal(o));
   if (calls.length === 0) return outcomes as ChainRefusal[];
   const first = calls[0]!;
-  const receipt = await send(writer, "verifyPresentations", [first.circuitId, first.params, calls.map((c) => c.proof), calls.flatMap((c) => c.signals)]);
+  const sent = outcomes.flatMap((o, i) => (isRefusal(o) ? [] : [i]));
+  const receipt = await send(writer, "verifyPresentations", [first.circuitId, first.params, calls.map((c) => c.proof), calls.flatMap((c) => c.signals)]).catch(
+    (error: unknown) => {
+      throw renumbered(error, sent);
+    },
+  );
   const events = await checkedEvents(receipt.logs as never, receipt.hash);
   if (events.length !== calls.length) throw new MedzkError("CHAIN_TRANSACTION_FAILED", `verifyPresentations (${receipt.hash}) emitted ${events.length} events for ${calls.length} items`);
   let k = 0;

@@ -31,7 +31,7 @@ import {
   verifyOnChain,
 } from "../../../src/chain.js";
 import { EMPTY_REVOCATION_ROOT } from "../../../src/core/revocation.js";
-import { type Presentation, createHolder, createVerifier, generateVerifierKey, issueCredential, prove } from "../../../src/index.js";
+import { type Presentation, type ProofRequest, createHolder, createVerifier, generateVerifierKey, issueCredential, prove } from "../../../src/index.js";
 import { groth16VerifierBytecode } from "../../../src/chain/generated/bytecode.js";
 import { signRequest } from "../../../src/verifier/verifier-key.js";
 import { type World, clone, makeWorld, present } from "../../helpers/fixtures.js";
@@ -196,16 +196,23 @@ describe("verifyOnChain checks the caller's own request before any transaction",
       const forged = await prove({ credential: record, holder: child, request: atLeast0 });
       const expired = signRequest(hexToBytes(key.privateKey), { ...unsigned, expiresAt: new Date(Date.now() - 1000).toISOString() });
       const other = age[1]!; // a true answer, to another request of the same verifier
-      const cases: Array<[string, unknown, string]> = [
-        ["the forged request echoed", forged, "REQUEST_MISMATCH"],
-        ["the forged proof under the asked request", { ...forged, request: asked }, "STATEMENT_MISMATCH"],
-        ["another request's true answer", other, "REQUEST_MISMATCH"],
-        ["another challenge signal", { ...forged, request: asked, publicSignals: forged.publicSignals.map((v, i) => (i === 6 ? other.publicSignals[6] : v)) }, "CHALLENGE_MISMATCH"],
-        ["a key of another circuit", { ...forged, request: asked, key: { ...forged.key, circuit: "insurance_active" } }, "KEY_MISMATCH"],
-        ["not a presentation", { hello: "chain" }, "MALFORMED_PRESENTATION"],
+      const signal = (p: Presentation, i: number, value: string) => ({ ...p, publicSignals: p.publicSignals.map((v, j) => (j === i ? value : v)) });
+      // The same "at least 18" asked hiding the issuer (any set root: nothing is sent).
+      const hiddenAsked = signRequest(hexToBytes(key.privateKey), { ...unsigned, issuerSet: "12345" });
+      const cases: Array<[string, unknown, ProofRequest, string]> = [
+        ["the forged request echoed", forged, asked, "REQUEST_MISMATCH"],
+        ["the forged proof under the asked request", { ...forged, request: asked }, asked, "STATEMENT_MISMATCH"],
+        ["another request's true answer", other, asked, "REQUEST_MISMATCH"],
+        ["another challenge signal", signal({ ...forged, request: asked }, 6, other.publicSignals[6]!), asked, "CHALLENGE_MISMATCH"],
+        ["a key of another circuit", { ...forged, request: asked, key: { ...forged.key, circuit: "insurance_active" } }, asked, "KEY_MISMATCH"],
+        ["not a presentation", { hello: "chain" }, asked, "MALFORMED_PRESENTATION"],
+        // A true answer to its own request, one predictable signal moved: each with the off-chain code.
+        ["another as-of day signal", signal(other, 4, String(BigInt(other.publicSignals[4]!) + 1n)), other.request, "AS_OF_MISMATCH"],
+        ["another scope signal", signal(other, 7, String(BigInt(other.publicSignals[7]!) + 1n)), other.request, "SCOPE_MISMATCH"],
+        ["a key-mode proof for a hidden-issuer request", { ...forged, request: hiddenAsked }, hiddenAsked, "KEY_MISMATCH"],
       ];
-      for (const [what, presentation, code] of cases) {
-        expect([what, ...(await outcomeOf(() => verifyOnChain(verifierWriter, presentation, { expected: asked })))]).toEqual([what, code, false]);
+      for (const [what, presentation, own, code] of cases) {
+        expect([what, ...(await outcomeOf(() => verifyOnChain(verifierWriter, presentation, { expected: own })))]).toEqual([what, code, false]);
       }
       expect(await outcomeOf(() => verifyOnChain(verifierWriter, { ...forged, request: expired }, { expected: expired }))).toEqual(["REQUEST_EXPIRED", false]);
       // What verifyOnChain used to send (the statement from the presentation's own request) the
@@ -221,6 +228,10 @@ describe("verifyOnChain checks the caller's own request before any transaction",
       // The batch refuses the same items before sending and sends the rest.
       const batch = await verifyBatchOnChain(verifierWriter, [forged, age[2]!, other], { expected: [asked, age[2]!.request, age[0]!.request] });
       expect(batch.map((o) => (o.result === "NotSent" ? o.error.code : o.result))).toEqual(["REQUEST_MISMATCH", "Accepted", "REQUEST_MISMATCH"]);
+      // An item the contract refuses is named by the caller's index, not by its place among the
+      // items sent (age[2] is spent: sent second, it is presentations[2]).
+      const refusedItem = verifyBatchOnChain(verifierWriter, [forged, age[3]!, age[2]!], { expected: [asked, age[3]!.request, age[2]!.request] });
+      await expect(refusedItem).rejects.toMatchObject({ code: "CHAIN_TRANSACTION_FAILED", message: expect.stringMatching(/BatchItemRefused\(2, 12\): presentations\[2\] was refused on chain \(Replayed\)/) });
       await expect(verifyBatchOnChain(verifierWriter, [age[0]!], { expected: [coverage.request] })).resolves.toMatchObject([{ result: "NotSent" }]);
       await expect(verifyBatchOnChain(verifierWriter, [age[0]!, coverage], { expected: [age[0]!.request, coverage.request] })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
     } finally {
