@@ -22,7 +22,7 @@ import { shippedKeyId } from "../artifacts/key-manifest.js";
 import { MedzkError, type VerifyError, type VerifyErrorCode } from "../core/errors.js";
 import { type ProofRequest, parseRequest, requestScope, requestSignatureValid, requestSigningInput, scopeField } from "../core/request.js";
 import { BUILTIN_SCHEMAS } from "../core/schemas.js";
-import { tryParseInstant } from "../core/validate.js";
+import { assertClock, tryParseInstant } from "../core/validate.js";
 import { ISSUER_MODES, STATEMENT_TYPES, statementDefinition } from "../statements/registry.js";
 import { Refusal, refuse } from "../verifier/refusal.js";
 import { checkKey, checkSignals, parseStep } from "../verifier/steps.js";
@@ -110,12 +110,21 @@ export interface ChainVerifyOptions {
    * returned it), never the one inside the presentation. Required.
    */
   expected: ProofRequest;
+  /**
+   * The verifier's clock, which decides the request's expiry as the off-chain verifier's `clock`
+   * does (expired from `expiresAt` on); the system clock when absent. Give the one the requests
+   * were made with (createVerifier's `clock`), or a verifier on an injected clock would judge
+   * expiry on chain by another time than off chain.
+   */
+  clock?: () => Date;
 }
 
 /** Options of {@link verifyBatchOnChain}. */
 export interface ChainVerifyBatchOptions {
   /** One request per presentation, in the same order: the caller's own copies, all asking one statement in one issuer mode. */
   expected: readonly ProofRequest[];
+  /** As in {@link ChainVerifyOptions.clock}: read once for the whole batch. */
+  clock?: () => Date;
 }
 
 async function checkedEvents(logs: Parameters<typeof import("viem").parseEventLogs>[0]["logs"], txHash: Hex): Promise<ChainVerification[]> {
@@ -201,9 +210,10 @@ function isRefusal(value: PresentationCall | ChainRefusal): value is ChainRefusa
  * InsufficientGasForProof); CHAIN_UNAVAILABLE.
  */
 export async function verifyOnChain(writer: ChainWriter, presentation: unknown, options: ChainVerifyOptions): Promise<ChainOutcome> {
+  const clock = assertClock((options as ChainVerifyOptions | undefined)?.clock);
   const verifierKey = await writerVerifierKey(writer);
   const own = ownRequest((options as ChainVerifyOptions | undefined)?.expected, "expected", verifierKey);
-  const call = precheck(presentation, own, Date.now());
+  const call = precheck(presentation, own, clock().getTime());
   if (isRefusal(call)) return call;
   const receipt = await send(writer, "verifyPresentation", [call.circuitId, call.params, call.proof, call.signals]);
   const [event] = await checkedEvents(receipt.logs as never, receipt.hash);
@@ -243,6 +253,7 @@ export async function verifyBatchOnChain(writer: ChainWriter, presentations: rea
   if (!Array.isArray(expected) || expected.length !== presentations.length) {
     throw new MedzkError("INVALID_ARGUMENT", `"expected" must be an array with one request per presentation (${presentations.length})`);
   }
+  const clock = assertClock((options as ChainVerifyBatchOptions | undefined)?.clock);
   const verifierKey = await writerVerifierKey(writer);
   const own = expected.map((e, i) => ownRequest(e, `expected[${i}]`, verifierKey));
   own.forEach((r, i) => {
@@ -250,7 +261,7 @@ export async function verifyBatchOnChain(writer: ChainWriter, presentations: rea
       throw new MedzkError("INVALID_ARGUMENT", `"expected[${i}]" asks another statement or issuer mode than expected[0]: a batch is one statement`);
     }
   });
-  const now = Date.now();
+  const now = clock().getTime();
   const outcomes: Array<PresentationCall | ChainRefusal> = presentations.map((p, i) => precheck(p, own[i]!, now));
   const calls = outcomes.filter((o): o is PresentationCall => !isRefusal(o));
   if (calls.length === 0) return outcomes as ChainRefusal[];

@@ -239,6 +239,29 @@ describe("verifyOnChain checks the caller's own request before any transaction",
     }
   });
 
+  it("judges expiry by the caller's clock, at the same instant as the off-chain verifier", async () => {
+    const snap = await chain.snapshot();
+    try {
+      const p = age[3]!;
+      const at = Date.parse(p.request.expiresAt);
+      // Expired from expiresAt on, not before, on chain (nothing sent) as off chain.
+      for (const [ms, code] of [[at, "REQUEST_EXPIRED"], [at - 1, "OK"]] as const) {
+        const clock = () => new Date(ms);
+        const offChain = await createVerifier({ trustedIssuers: [world.hospital.publicKey], key, clock }).verify(p, { expected: p.request });
+        expect([ms - at, offChain.ok ? "OK" : offChain.error.code]).toEqual([ms - at, code]);
+        const batch = await verifyBatchOnChain(verifierWriter, [p], { expected: [p.request], clock });
+        expect([ms - at, chainAuditResult(batch[0]!)]).toEqual([ms - at, code]);
+      }
+      // The batch spent the challenge at at - 1; the single call still refuses at expiry before looking.
+      expect(await outcomeOf(() => verifyOnChain(verifierWriter, p, { expected: p.request, clock: () => new Date(at) }))).toEqual(["REQUEST_EXPIRED", false]);
+      expect(await outcomeOf(() => verifyOnChain(verifierWriter, p, { expected: p.request, clock: () => new Date(at - 1) }))).toEqual(["Replayed", true]);
+      await expect(verifyOnChain(verifierWriter, p, { expected: p.request, clock: "now" as never })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+      await expect(verifyBatchOnChain(verifierWriter, [p], { expected: [p.request], clock: () => "now" as never })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    } finally {
+      await chain.revert(snap);
+    }
+  });
+
   it("maps every chain result to the audit code of the same refusal off chain", async () => {
     const snap = await chain.snapshot();
     try {
