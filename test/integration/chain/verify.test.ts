@@ -305,6 +305,51 @@ describe("a proof is judged only by a verifier call that had its gas", () => {
     expect(outcomes).toContain("InsufficientGasForProof");
   });
 
+  it("at the least gas that passes the gas check, an honest proof or batch is judged true: the boundary, searched", async () => {
+    /** The call's outcome: the contract's result, or the error it reverted with and that error's arguments. */
+    const outcome = (data: Hex, gas: bigint) =>
+      chain.client.call({ to: registry, data, account: chain.accounts[3]!, gas }).then(
+        ({ data: out }) => ({ name: out && out !== "0x" ? CHAIN_RESULTS[Number(BigInt(out))]! : "Accepted", args: [] as readonly unknown[] }),
+        (error: unknown) => {
+          const raw = /return data: (0x[0-9a-f]+)/i.exec((error as Error).message)?.[1];
+          if (!raw) return { name: "reverted", args: [] as readonly unknown[] };
+          const { errorName, args } = decodeErrorResult({ abi: medzkRegistryAbi, data: raw as Hex });
+          return { name: errorName as string, args: (args ?? []) as readonly unknown[] };
+        },
+      );
+    /** The least gas limit the contract does not refuse with InsufficientGasForProof (binary search in (lo, hi]). */
+    async function least(data: Hex, lo: bigint, hi: bigint): Promise<bigint> {
+      expect((await outcome(data, lo)).name).toBe("InsufficientGasForProof");
+      while (hi - lo > 1n) {
+        const mid = (lo + hi) / 2n;
+        if ((await outcome(data, mid)).name === "InsufficientGasForProof") lo = mid;
+        else hi = mid;
+      }
+      return hi;
+    }
+    // MedzkRegistry._requireGas(need) asks need + need/63 (EIP-150) + 10,000 (the call itself).
+    const want = (need: number) => BigInt(need + Math.floor(need / 63) + 10_000);
+    const single = presentationCall(age[0]!, age[0]!.request);
+    const batch = age.slice(0, 2).map((p) => presentationCall(p, p.request));
+    const n = single.signals.length;
+    const cases: Array<[string, Hex, number]> = [
+      // PROOF_GAS_BASE + PROOF_GAS_PER_SIGNAL · n
+      ["one", encodeFunctionData({ abi: medzkRegistryAbi, functionName: "verifyPresentation", args: [single.circuitId, single.params, single.proof, single.signals] }), 250_000 + 7_500 * n],
+      // BATCH_GAS_BASE + PROOF_GAS_PER_SIGNAL · n + BATCH_GAS_PER_ITEM · items
+      ["batch of 2", encodeFunctionData({ abi: medzkRegistryAbi, functionName: "verifyPresentations", args: [batch[0]!.circuitId, batch[0]!.params, batch.map((c) => c.proof), batch.flatMap((c) => c.signals)] }), 150_000 + 7_500 * n + 75_000 * 2],
+    ];
+    for (const [what, data, need] of cases) {
+      const enough = await chain.client.estimateGas({ to: registry, data, account: chain.accounts[3]! });
+      const at = await least(data, 150_000n, enough);
+      const below = await outcome(data, at - 1n);
+      expect([what, below.name, below.args[0]]).toEqual([what, "InsufficientGasForProof", want(need)]);
+      // From the boundary on, the proof is judged by a check that completed: true, or the
+      // transaction runs out of gas after it (a plain revert); never a false proof, never a failed call.
+      const above = await Promise.all([at, at + 1n, at + 5_000n, at + 20_000n, enough].map(async (gas) => (await outcome(data, gas)).name));
+      expect([what, above.every((o) => o === "Accepted" || o === "reverted"), above.at(-1)]).toEqual([what, true, "Accepted"]);
+    }
+  });
+
   it("the gas the contract gives each verifier covers what every shipped verifier uses", async () => {
     const call = presentationCall(age[0]!, age[0]!.request);
     const used: Record<string, number> = {};
