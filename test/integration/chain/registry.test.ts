@@ -284,6 +284,8 @@ describe("the registry contract", () => {
           throw new Error(`reverted: ${revertReason(e) ?? e.message}`);
         }));
       expect(await raw(max)).toBe("InvalidCheckpointRange");
+      // The bound is src/audit's largest entry number, 2^53 - 1: the first number beyond it is refused.
+      expect(await raw(2n ** 53n)).toBe("InvalidCheckpointRange");
       expect(await raw(2n ** 53n - 1n)).toBe("(no revert)");
       await cp(3, n, next, next + 1);
       // Rotation by the current account: the old one is released, the new one acts for the verifier.

@@ -25,6 +25,7 @@ import {
   publishRevocationRoot,
   registerVerifier,
   revertReason,
+  rotateVerifierAccount,
   setIssuerKeyStatus,
   setVerifierStatus,
   verifyBatchOnChain,
@@ -262,6 +263,26 @@ describe("verifyOnChain checks the caller's own request before any transaction",
     }
   });
 
+  it("verifies only from the verifier's current account: rotated by itself, or by the admin while suspended", async () => {
+    const snap = await chain.snapshot();
+    try {
+      const p = age[3]!;
+      const verify = (i: number) => verifyOnChain(as(i), p, { expected: p.request });
+      // Routine rotation by the current account: the old account acts for no verifier any more.
+      await rotateVerifierAccount(as(3), key.publicKey, chain.accounts[8]!);
+      await expect(verify(3)).rejects.toMatchObject({ code: "INVALID_ARGUMENT", message: expect.stringMatching(/not a registered verifier's account/) });
+      // Recovery: suspended, the account cannot verify; the admin moves the verifier, then reactivates it.
+      await setVerifierStatus(as(0), key.publicKey, "suspended");
+      await expect(verify(8)).rejects.toMatchObject({ code: "CHAIN_TRANSACTION_FAILED", message: expect.stringMatching(/VerifierSuspended/) });
+      await rotateVerifierAccount(as(0), key.publicKey, chain.accounts[9]!);
+      await setVerifierStatus(as(0), key.publicKey, "active");
+      await expect(verify(8)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+      expect((await verify(9)).result).toBe("Accepted");
+    } finally {
+      await chain.revert(snap);
+    }
+  });
+
   it("maps every chain result to the audit code of the same refusal off chain", async () => {
     const snap = await chain.snapshot();
     try {
@@ -459,6 +480,9 @@ describe("hidden issuer on chain", () => {
       // The set root is the only issuer signal: a tampered one is refused before the proof.
       const tampered = { ...call, signals: call.signals.map((v, i) => (i === 1 ? v + 1n : v)) };
       expect(await simulate(tampered)).toBe("IssuerSetRootNotAccepted");
+      // verifyOnChain compares it with the set the caller's request names, and sends nothing.
+      const otherSet = { ...p, publicSignals: p.publicSignals.map((v, i) => (i === 1 ? String(BigInt(v) + 1n) : v)) };
+      expect(await verifyOnChain(verifierWriter, otherSet, { expected: p.request })).toMatchObject({ result: "NotSent", error: { code: "ISSUER_SET_MISMATCH" } });
     } finally {
       await chain.revert(snap);
     }
