@@ -23,7 +23,7 @@ import { MedzkError, type VerifyError, type VerifyErrorCode } from "../core/erro
 import { type ProofRequest, parseRequest, requestScope, requestSignatureValid, requestSigningInput, scopeField } from "../core/request.js";
 import { BUILTIN_SCHEMAS } from "../core/schemas.js";
 import { assertClock, tryParseInstant } from "../core/validate.js";
-import { ISSUER_MODES, STATEMENT_TYPES, statementDefinition } from "../statements/registry.js";
+import { ISSUER_MODES, STATEMENT_TYPES, parseStatement, statementDefinition } from "../statements/registry.js";
 import { Refusal, refuse } from "../verifier/refusal.js";
 import { checkKey, checkSignals, parseStep } from "../verifier/steps.js";
 import { type ChainWriter, loadViem, read, revertError, send } from "./client.js";
@@ -147,7 +147,8 @@ function shippedKeys(): ReadonlyMap<string, { id: string }> {
 /**
  * The caller's own request, checked as a caller mistake (it is the caller's, not the holder's):
  * well-formed (INVALID_REQUEST), validly signed (REQUEST_SIGNATURE_INVALID), by the verifier key
- * the writer's account acts for on chain (INVALID_ARGUMENT).
+ * the writer's account acts for on chain (INVALID_ARGUMENT), asking a statement the chain can
+ * check (INVALID_STATEMENT, UNKNOWN_STATEMENT, UNKNOWN_SCHEMA).
  */
 function ownRequest(expected: unknown, name: string, verifierKey: string): ProofRequest {
   const request = parseRequest(expected, name);
@@ -155,6 +156,10 @@ function ownRequest(expected: unknown, name: string, verifierKey: string): Proof
   if (request.verifier !== verifierKey) {
     throw new MedzkError("INVALID_ARGUMENT", `"${name}" was issued by verifier key ${request.verifier}, but the writer's account acts for ${verifierKey}`);
   }
+  // Its statement too: one the chain cannot check (malformed, of an unknown type, or a query of a
+  // schema that is not built in: the deployed circuits and statementParams know only those) is
+  // the caller's mistake, thrown whatever the presentation, never a crash later in the checks.
+  parseStatement(request.statement, (id) => BUILTIN_SCHEMAS[id]);
   return request;
 }
 
@@ -205,7 +210,9 @@ function isRefusal(value: PresentationCall | ChainRefusal): value is ChainRefusa
  * verifier's code); otherwise resolves with the contract's result; only "Accepted" spends the
  * challenge. Throws for caller mistakes: INVALID_REQUEST, REQUEST_SIGNATURE_INVALID,
  * INVALID_ARGUMENT (the request is another verifier's, or the writer acts for none),
- * INVALID_STATEMENT (a statement the chain cannot check); CHAIN_TRANSACTION_FAILED when the
+ * INVALID_STATEMENT, UNKNOWN_STATEMENT or UNKNOWN_SCHEMA (the request asks a statement the chain
+ * cannot check: a query of a schema that is not built in), INVALID_ARGUMENT for a `clock` that is
+ * not one; CHAIN_TRANSACTION_FAILED when the
  * contract reverts (not a registered or an active verifier, too little gas to judge the proof:
  * InsufficientGasForProof); CHAIN_UNAVAILABLE.
  */

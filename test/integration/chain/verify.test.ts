@@ -226,6 +226,20 @@ describe("verifyOnChain checks the caller's own request before any transaction",
       const stranger = createVerifier({ trustedIssuers: [world.hospital.publicKey], key: generateVerifierKey() }).createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });
       await expect(verifyOnChain(verifierWriter, forged, { expected: stranger })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
       await expect(verifyOnChain(as(9), forged, { expected: asked })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+      // So is a statement the chain cannot check (its circuits know the built-in schemas only),
+      // thrown as a typed error whatever the presentation, not refused for the holder's answer.
+      const unchecked: Array<[Record<string, unknown>, string]> = [
+        [{ type: "ageAtLeast", minAge: "x" }, "INVALID_STATEMENT"],
+        [{ type: "bloodType" }, "UNKNOWN_STATEMENT"],
+        [{ type: "query", schema: "clinic-note/v1", where: [] }, "UNKNOWN_SCHEMA"],
+      ];
+      for (const [statement, code] of unchecked) {
+        const own = signRequest(hexToBytes(key.privateKey), { ...unsigned, statement: statement as never });
+        for (const presentation of [{ ...forged, request: own }, forged, { hello: "chain" }]) {
+          expect([statement.type, await verifyOnChain(verifierWriter, presentation, { expected: own }).then((o) => o.result, (e: { code?: string }) => e.code)]).toEqual([statement.type, code]);
+        }
+        await expect(verifyBatchOnChain(verifierWriter, [forged], { expected: [own] })).rejects.toMatchObject({ code });
+      }
       // The batch refuses the same items before sending and sends the rest.
       const batch = await verifyBatchOnChain(verifierWriter, [forged, age[2]!, other], { expected: [asked, age[2]!.request, age[0]!.request] });
       expect(batch.map((o) => (o.result === "NotSent" ? o.error.code : o.result))).toEqual(["REQUEST_MISMATCH", "Accepted", "REQUEST_MISMATCH"]);
