@@ -92,6 +92,12 @@ describe("the registry contract", () => {
     expect(await revertName(addIssuerKey(admin, { issuer: chain.accounts[7]!, publicKey: generateIssuerKey().publicKey }))).toBe("UnknownIssuer");
     expect(await revertName(registerVerifier(admin, { publicKey: verifierKey.publicKey, account: chain.accounts[6]!, name: "again" }))).toBe("VerifierExists");
     expect(await revertName(registerVerifier(admin, { publicKey: generateVerifierKey().publicKey, account: chain.accounts[3]!, name: "same account" }))).toBe("AccountInUse");
+    // Rotation: only a registered verifier, never to no account or to the account it has; malformed input never reaches the chain.
+    expect(await revertName(rotateVerifierAccount(admin, generateVerifierKey().publicKey, chain.accounts[8]!))).toBe("UnknownVerifier");
+    expect(await revertName(rotateVerifierAccount(admin, verifierKey.publicKey, `0x${"00".repeat(20)}`))).toBe("ZeroAccount");
+    expect(await revertName(rotateVerifierAccount(as(3), verifierKey.publicKey, chain.accounts[3]!))).toBe("AccountInUse");
+    await expect(rotateVerifierAccount(admin, "zz", chain.accounts[8]!)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(rotateVerifierAccount(admin, verifierKey.publicKey, "0x1234")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
     // Below the TypeScript checks, straight to the contract: an off-curve key, a bad day, a bad purpose.
     const raw = (functionName: string, args: readonly unknown[], account = chain.accounts[0]!) =>
       revertName(chain.client.simulateContract({ address: registry, abi: medzkRegistryAbi, functionName: functionName as never, args: args as never, account }).catch((e: Error) => {
