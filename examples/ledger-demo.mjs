@@ -98,9 +98,11 @@ step(`on chain: ${onChain.result}, nullifier ${onChain.nullifier.slice(0, 12)}â€
 const replay = await verifyOnChain(insurerWriter, presentation, { expected: asked });
 await record$(asked, chainAuditResult(replay), null);
 step(`on chain, the same presentation again: ${replay.result} (audit: ${chainAuditResult(replay)})`);
-const second = await answer(ask());
-const offChain = await verifier.verify(second);
-await record$(second.request, offChain.ok ? "OK" : offChain.error.code, offChain.ok ? offChain.nullifier : null);
+// Off chain too, the answer is checked against the request the insurer issued and kept.
+const secondRequest = ask();
+const second = await answer(secondRequest);
+const offChain = await verifier.verify(second, { expected: secondRequest });
+await record$(secondRequest, offChain.ok ? "OK" : offChain.error.code, offChain.ok ? offChain.nullifier : null);
 step(`the insurer's own verifier, trusting the chain: ${offChain.ok ? `accepted (issuer ${offChain.issuerId})` : offChain.error.code}`);
 
 // ---- the audit trail: anchor, verify, and the patient's view ----
@@ -127,7 +129,9 @@ const refused = await answer(ask()).then(() => "proved", (error) => error.code);
 step(`the patient tries again: ${refused} (the wallet cannot prove against the new root)`);
 await provider.request({ method: "evm_increaseTime", params: [601] });
 await provider.request({ method: "evm_mine" });
-step(`a proof against the old root, after maxRootAge: ${(await verifyOnChain(insurerWriter, stale, { expected: staleRequest })).result}`);
+const staleOnChain = await verifyOnChain(insurerWriter, stale, { expected: staleRequest });
+await record$(staleRequest, chainAuditResult(staleOnChain), null);
+step(`a proof against the old root, after maxRootAge: ${staleOnChain.result} (audit: ${chainAuditResult(staleOnChain)})`);
 
 // ---- a batch: one pairing check for four presentations ----
 const others = [];

@@ -40,14 +40,20 @@ export function unavailable(what: string, cause: unknown): MedzkError {
   return new MedzkError("CHAIN_UNAVAILABLE", `${what}: ${(cause as Error)?.message?.split("\n")[0] ?? String(cause)}`, { cause });
 }
 
-/** The name and arguments of a contract error inside a viem error, if there is one ("NotAnIssuer(0x…)"). */
-export function revertReason(error: unknown): string | undefined {
+/** The decoded contract error inside a viem error (or a MedzkError caused by one), if there is one. */
+export function revertError(error: unknown): { errorName: string; args: readonly unknown[] } | undefined {
   let e = error as { cause?: unknown; data?: { errorName?: string; args?: readonly unknown[] } } | undefined;
   for (let depth = 0; e && depth < 8; depth++) {
-    if (e.data?.errorName) return `${e.data.errorName}(${(e.data.args ?? []).map(String).join(", ")})`;
+    if (e.data?.errorName) return { errorName: e.data.errorName, args: e.data.args ?? [] };
     e = e.cause as typeof e;
   }
   return undefined;
+}
+
+/** The name and arguments of a contract error inside a viem error, if there is one ("NotAnIssuer(0x…)"). */
+export function revertReason(error: unknown): string | undefined {
+  const found = revertError(error);
+  return found && `${found.errorName}(${found.args.map(String).join(", ")})`;
 }
 
 /**

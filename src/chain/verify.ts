@@ -22,11 +22,11 @@ import { shippedKeyId } from "../artifacts/key-manifest.js";
 import { MedzkError, type VerifyError, type VerifyErrorCode } from "../core/errors.js";
 import { type ProofRequest, parseRequest, requestScope, requestSignatureValid, requestSigningInput, scopeField } from "../core/request.js";
 import { BUILTIN_SCHEMAS } from "../core/schemas.js";
-import { tryParseInstant } from "../core/validate.js";
-import { ISSUER_MODES, STATEMENT_TYPES, statementDefinition } from "../statements/registry.js";
+import { assertClock, tryParseInstant } from "../core/validate.js";
+import { ISSUER_MODES, STATEMENT_TYPES, parseStatement, statementDefinition } from "../statements/registry.js";
 import { Refusal, refuse } from "../verifier/refusal.js";
 import { checkKey, checkSignals, parseStep } from "../verifier/steps.js";
-import { type ChainWriter, loadViem, read, send } from "./client.js";
+import { type ChainWriter, loadViem, read, revertError, send } from "./client.js";
 import { type Hex, type PresentationCall, circuitId, proofWords, statementParams } from "./codec.js";
 import { medzkRegistryAbi } from "./generated/abi.js";
 
@@ -110,12 +110,21 @@ export interface ChainVerifyOptions {
    * returned it), never the one inside the presentation. Required.
    */
   expected: ProofRequest;
+  /**
+   * The verifier's clock, which decides the request's expiry as the off-chain verifier's `clock`
+   * does (expired from `expiresAt` on); the system clock when absent. Give the one the requests
+   * were made with (createVerifier's `clock`), or a verifier on an injected clock would judge
+   * expiry on chain by another time than off chain.
+   */
+  clock?: () => Date;
 }
 
 /** Options of {@link verifyBatchOnChain}. */
 export interface ChainVerifyBatchOptions {
   /** One request per presentation, in the same order: the caller's own copies, all asking one statement in one issuer mode. */
   expected: readonly ProofRequest[];
+  /** As in {@link ChainVerifyOptions.clock}: read once for the whole batch. */
+  clock?: () => Date;
 }
 
 async function checkedEvents(logs: Parameters<typeof import("viem").parseEventLogs>[0]["logs"], txHash: Hex): Promise<ChainVerification[]> {
@@ -138,7 +147,8 @@ function shippedKeys(): ReadonlyMap<string, { id: string }> {
 /**
  * The caller's own request, checked as a caller mistake (it is the caller's, not the holder's):
  * well-formed (INVALID_REQUEST), validly signed (REQUEST_SIGNATURE_INVALID), by the verifier key
- * the writer's account acts for on chain (INVALID_ARGUMENT).
+ * the writer's account acts for on chain (INVALID_ARGUMENT), asking a statement the chain can
+ * check (INVALID_STATEMENT, UNKNOWN_STATEMENT, UNKNOWN_SCHEMA).
  */
 function ownRequest(expected: unknown, name: string, verifierKey: string): ProofRequest {
   const request = parseRequest(expected, name);
@@ -146,6 +156,10 @@ function ownRequest(expected: unknown, name: string, verifierKey: string): Proof
   if (request.verifier !== verifierKey) {
     throw new MedzkError("INVALID_ARGUMENT", `"${name}" was issued by verifier key ${request.verifier}, but the writer's account acts for ${verifierKey}`);
   }
+  // Its statement too: one the chain cannot check (malformed, of an unknown type, or a query of a
+  // schema that is not built in: the deployed circuits and statementParams know only those) is
+  // the caller's mistake, thrown whatever the presentation, never a crash later in the checks.
+  parseStatement(request.statement, (id) => BUILTIN_SCHEMAS[id]);
   return request;
 }
 
@@ -196,14 +210,17 @@ function isRefusal(value: PresentationCall | ChainRefusal): value is ChainRefusa
  * verifier's code); otherwise resolves with the contract's result; only "Accepted" spends the
  * challenge. Throws for caller mistakes: INVALID_REQUEST, REQUEST_SIGNATURE_INVALID,
  * INVALID_ARGUMENT (the request is another verifier's, or the writer acts for none),
- * INVALID_STATEMENT (a statement the chain cannot check); CHAIN_TRANSACTION_FAILED when the
+ * INVALID_STATEMENT, UNKNOWN_STATEMENT or UNKNOWN_SCHEMA (the request asks a statement the chain
+ * cannot check: a query of a schema that is not built in), INVALID_ARGUMENT for a `clock` that is
+ * not one; CHAIN_TRANSACTION_FAILED when the
  * contract reverts (not a registered or an active verifier, too little gas to judge the proof:
  * InsufficientGasForProof); CHAIN_UNAVAILABLE.
  */
 export async function verifyOnChain(writer: ChainWriter, presentation: unknown, options: ChainVerifyOptions): Promise<ChainOutcome> {
+  const clock = assertClock((options as ChainVerifyOptions | undefined)?.clock);
   const verifierKey = await writerVerifierKey(writer);
   const own = ownRequest((options as ChainVerifyOptions | undefined)?.expected, "expected", verifierKey);
-  const call = precheck(presentation, own, Date.now());
+  const call = precheck(presentation, own, clock().getTime());
   if (isRefusal(call)) return call;
   const receipt = await send(writer, "verifyPresentation", [call.circuitId, call.params, call.proof, call.signals]);
   const [event] = await checkedEvents(receipt.logs as never, receipt.hash);
@@ -212,12 +229,29 @@ export async function verifyOnChain(writer: ChainWriter, presentation: unknown, 
 }
 
 /**
+ * The contract numbers a batch's items as they were sent, the caller its presentations: once some
+ * were refused before sending the two differ, and a caller dropping "item i" would drop the wrong
+ * one. So BatchItemRefused(i, code) reaches the caller with i its own index into `presentations`
+ * (the contract's error stays the cause).
+ */
+function renumbered(error: unknown, sent: readonly number[]): unknown {
+  const reverted = revertError(error);
+  if (!(error instanceof MedzkError) || reverted?.errorName !== "BatchItemRefused") return error;
+  const [item, code] = reverted.args.map(Number);
+  const index = sent[item!];
+  if (index === undefined) return error;
+  const result = CHAIN_RESULTS[code!] ?? `result ${code}`;
+  return new MedzkError("CHAIN_TRANSACTION_FAILED", `verifyPresentations reverted: BatchItemRefused(${index}, ${code}): presentations[${index}] was refused on chain (${result})`, { cause: error });
+}
+
+/**
  * Verifies presentations (untrusted input) of one statement with one pairing check, each against
  * the caller's own request `options.expected[i]` (all of one statement and issuer mode, or
  * INVALID_ARGUMENT). Resolves with one outcome per presentation, in order: items that do not
  * answer their request are refused before sending ({@link ChainRefusal}); the others go in one
  * transaction and are all accepted, or the call throws CHAIN_TRANSACTION_FAILED:
- * "BatchItemRefused(i, code)" names the first item the contract refused (i counts the items sent),
+ * "BatchItemRefused(i, code)" names the first item the contract refused (i is its index in
+ * `presentations`, the items refused before sending counted),
  * "BatchProofInvalid" says some proof is false (verify them one by one to find which).
  */
 export async function verifyBatchOnChain(writer: ChainWriter, presentations: readonly unknown[], options: ChainVerifyBatchOptions): Promise<ChainOutcome[]> {
@@ -226,6 +260,7 @@ export async function verifyBatchOnChain(writer: ChainWriter, presentations: rea
   if (!Array.isArray(expected) || expected.length !== presentations.length) {
     throw new MedzkError("INVALID_ARGUMENT", `"expected" must be an array with one request per presentation (${presentations.length})`);
   }
+  const clock = assertClock((options as ChainVerifyBatchOptions | undefined)?.clock);
   const verifierKey = await writerVerifierKey(writer);
   const own = expected.map((e, i) => ownRequest(e, `expected[${i}]`, verifierKey));
   own.forEach((r, i) => {
@@ -233,12 +268,17 @@ export async function verifyBatchOnChain(writer: ChainWriter, presentations: rea
       throw new MedzkError("INVALID_ARGUMENT", `"expected[${i}]" asks another statement or issuer mode than expected[0]: a batch is one statement`);
     }
   });
-  const now = Date.now();
+  const now = clock().getTime();
   const outcomes: Array<PresentationCall | ChainRefusal> = presentations.map((p, i) => precheck(p, own[i]!, now));
   const calls = outcomes.filter((o): o is PresentationCall => !isRefusal(o));
   if (calls.length === 0) return outcomes as ChainRefusal[];
   const first = calls[0]!;
-  const receipt = await send(writer, "verifyPresentations", [first.circuitId, first.params, calls.map((c) => c.proof), calls.flatMap((c) => c.signals)]);
+  const sent = outcomes.flatMap((o, i) => (isRefusal(o) ? [] : [i]));
+  const receipt = await send(writer, "verifyPresentations", [first.circuitId, first.params, calls.map((c) => c.proof), calls.flatMap((c) => c.signals)]).catch(
+    (error: unknown) => {
+      throw renumbered(error, sent);
+    },
+  );
   const events = await checkedEvents(receipt.logs as never, receipt.hash);
   if (events.length !== calls.length) throw new MedzkError("CHAIN_TRANSACTION_FAILED", `verifyPresentations (${receipt.hash}) emitted ${events.length} events for ${calls.length} items`);
   let k = 0;

@@ -15,7 +15,9 @@ export async function startChain() {
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: ["http://127.0.0.1:8545"] } },
   });
-  const transport = custom(provider);
+  // No retries: the provider is in process, so a failed request (a revert) fails at once, not
+  // after viem's default three retries with backoff (about a second per reverted call).
+  const transport = custom(provider, { retryCount: 0 });
   // Automining: a receipt exists as soon as the transaction is sent, so poll fast.
   const client = createPublicClient({ chain, transport, pollingInterval: 10 });
   const accounts = (await provider.request({ method: "eth_accounts" })) as Address[];

@@ -92,6 +92,12 @@ describe("the registry contract", () => {
     expect(await revertName(addIssuerKey(admin, { issuer: chain.accounts[7]!, publicKey: generateIssuerKey().publicKey }))).toBe("UnknownIssuer");
     expect(await revertName(registerVerifier(admin, { publicKey: verifierKey.publicKey, account: chain.accounts[6]!, name: "again" }))).toBe("VerifierExists");
     expect(await revertName(registerVerifier(admin, { publicKey: generateVerifierKey().publicKey, account: chain.accounts[3]!, name: "same account" }))).toBe("AccountInUse");
+    // Rotation: only a registered verifier, never to no account or to the account it has; malformed input never reaches the chain.
+    expect(await revertName(rotateVerifierAccount(admin, generateVerifierKey().publicKey, chain.accounts[8]!))).toBe("UnknownVerifier");
+    expect(await revertName(rotateVerifierAccount(admin, verifierKey.publicKey, `0x${"00".repeat(20)}`))).toBe("ZeroAccount");
+    expect(await revertName(rotateVerifierAccount(as(3), verifierKey.publicKey, chain.accounts[3]!))).toBe("AccountInUse");
+    await expect(rotateVerifierAccount(admin, "zz", chain.accounts[8]!)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(rotateVerifierAccount(admin, verifierKey.publicKey, "0x1234")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
     // Below the TypeScript checks, straight to the contract: an off-curve key, a bad day, a bad purpose.
     const raw = (functionName: string, args: readonly unknown[], account = chain.accounts[0]!) =>
       revertName(chain.client.simulateContract({ address: registry, abi: medzkRegistryAbi, functionName: functionName as never, args: args as never, account }).catch((e: Error) => {
@@ -284,6 +290,8 @@ describe("the registry contract", () => {
           throw new Error(`reverted: ${revertReason(e) ?? e.message}`);
         }));
       expect(await raw(max)).toBe("InvalidCheckpointRange");
+      // The bound is src/audit's largest entry number, 2^53 - 1: the first number beyond it is refused.
+      expect(await raw(2n ** 53n)).toBe("InvalidCheckpointRange");
       expect(await raw(2n ** 53n - 1n)).toBe("(no revert)");
       await cp(3, n, next, next + 1);
       // Rotation by the current account: the old one is released, the new one acts for the verifier.

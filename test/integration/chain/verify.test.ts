@@ -25,13 +25,14 @@ import {
   publishRevocationRoot,
   registerVerifier,
   revertReason,
+  rotateVerifierAccount,
   setIssuerKeyStatus,
   setVerifierStatus,
   verifyBatchOnChain,
   verifyOnChain,
 } from "../../../src/chain.js";
 import { EMPTY_REVOCATION_ROOT } from "../../../src/core/revocation.js";
-import { type Presentation, createHolder, createVerifier, generateVerifierKey, issueCredential, prove } from "../../../src/index.js";
+import { type Presentation, type ProofRequest, createHolder, createVerifier, generateVerifierKey, issueCredential, prove } from "../../../src/index.js";
 import { groth16VerifierBytecode } from "../../../src/chain/generated/bytecode.js";
 import { signRequest } from "../../../src/verifier/verifier-key.js";
 import { type World, clone, makeWorld, present } from "../../helpers/fixtures.js";
@@ -196,16 +197,23 @@ describe("verifyOnChain checks the caller's own request before any transaction",
       const forged = await prove({ credential: record, holder: child, request: atLeast0 });
       const expired = signRequest(hexToBytes(key.privateKey), { ...unsigned, expiresAt: new Date(Date.now() - 1000).toISOString() });
       const other = age[1]!; // a true answer, to another request of the same verifier
-      const cases: Array<[string, unknown, string]> = [
-        ["the forged request echoed", forged, "REQUEST_MISMATCH"],
-        ["the forged proof under the asked request", { ...forged, request: asked }, "STATEMENT_MISMATCH"],
-        ["another request's true answer", other, "REQUEST_MISMATCH"],
-        ["another challenge signal", { ...forged, request: asked, publicSignals: forged.publicSignals.map((v, i) => (i === 6 ? other.publicSignals[6] : v)) }, "CHALLENGE_MISMATCH"],
-        ["a key of another circuit", { ...forged, request: asked, key: { ...forged.key, circuit: "insurance_active" } }, "KEY_MISMATCH"],
-        ["not a presentation", { hello: "chain" }, "MALFORMED_PRESENTATION"],
+      const signal = (p: Presentation, i: number, value: string) => ({ ...p, publicSignals: p.publicSignals.map((v, j) => (j === i ? value : v)) });
+      // The same "at least 18" asked hiding the issuer (any set root: nothing is sent).
+      const hiddenAsked = signRequest(hexToBytes(key.privateKey), { ...unsigned, issuerSet: "12345" });
+      const cases: Array<[string, unknown, ProofRequest, string]> = [
+        ["the forged request echoed", forged, asked, "REQUEST_MISMATCH"],
+        ["the forged proof under the asked request", { ...forged, request: asked }, asked, "STATEMENT_MISMATCH"],
+        ["another request's true answer", other, asked, "REQUEST_MISMATCH"],
+        ["another challenge signal", signal({ ...forged, request: asked }, 6, other.publicSignals[6]!), asked, "CHALLENGE_MISMATCH"],
+        ["a key of another circuit", { ...forged, request: asked, key: { ...forged.key, circuit: "insurance_active" } }, asked, "KEY_MISMATCH"],
+        ["not a presentation", { hello: "chain" }, asked, "MALFORMED_PRESENTATION"],
+        // A true answer to its own request, one predictable signal moved: each with the off-chain code.
+        ["another as-of day signal", signal(other, 4, String(BigInt(other.publicSignals[4]!) + 1n)), other.request, "AS_OF_MISMATCH"],
+        ["another scope signal", signal(other, 7, String(BigInt(other.publicSignals[7]!) + 1n)), other.request, "SCOPE_MISMATCH"],
+        ["a key-mode proof for a hidden-issuer request", { ...forged, request: hiddenAsked }, hiddenAsked, "KEY_MISMATCH"],
       ];
-      for (const [what, presentation, code] of cases) {
-        expect([what, ...(await outcomeOf(() => verifyOnChain(verifierWriter, presentation, { expected: asked })))]).toEqual([what, code, false]);
+      for (const [what, presentation, own, code] of cases) {
+        expect([what, ...(await outcomeOf(() => verifyOnChain(verifierWriter, presentation, { expected: own })))]).toEqual([what, code, false]);
       }
       expect(await outcomeOf(() => verifyOnChain(verifierWriter, { ...forged, request: expired }, { expected: expired }))).toEqual(["REQUEST_EXPIRED", false]);
       // What verifyOnChain used to send (the statement from the presentation's own request) the
@@ -218,11 +226,72 @@ describe("verifyOnChain checks the caller's own request before any transaction",
       const stranger = createVerifier({ trustedIssuers: [world.hospital.publicKey], key: generateVerifierKey() }).createRequest({ statement: { type: "ageAtLeast", minAge: 18 } });
       await expect(verifyOnChain(verifierWriter, forged, { expected: stranger })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
       await expect(verifyOnChain(as(9), forged, { expected: asked })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+      // So is a statement the chain cannot check (its circuits know the built-in schemas only),
+      // thrown as a typed error whatever the presentation, not refused for the holder's answer.
+      const unchecked: Array<[Record<string, unknown>, string]> = [
+        [{ type: "ageAtLeast", minAge: "x" }, "INVALID_STATEMENT"],
+        [{ type: "bloodType" }, "UNKNOWN_STATEMENT"],
+        [{ type: "query", schema: "clinic-note/v1", where: [] }, "UNKNOWN_SCHEMA"],
+      ];
+      for (const [statement, code] of unchecked) {
+        const own = signRequest(hexToBytes(key.privateKey), { ...unsigned, statement: statement as never });
+        for (const presentation of [{ ...forged, request: own }, forged, { hello: "chain" }]) {
+          expect([statement.type, await verifyOnChain(verifierWriter, presentation, { expected: own }).then((o) => o.result, (e: { code?: string }) => e.code)]).toEqual([statement.type, code]);
+        }
+        await expect(verifyBatchOnChain(verifierWriter, [forged], { expected: [own] })).rejects.toMatchObject({ code });
+      }
       // The batch refuses the same items before sending and sends the rest.
       const batch = await verifyBatchOnChain(verifierWriter, [forged, age[2]!, other], { expected: [asked, age[2]!.request, age[0]!.request] });
       expect(batch.map((o) => (o.result === "NotSent" ? o.error.code : o.result))).toEqual(["REQUEST_MISMATCH", "Accepted", "REQUEST_MISMATCH"]);
+      // An item the contract refuses is named by the caller's index, not by its place among the
+      // items sent (age[2] is spent: sent second, it is presentations[2]).
+      const refusedItem = verifyBatchOnChain(verifierWriter, [forged, age[3]!, age[2]!], { expected: [asked, age[3]!.request, age[2]!.request] });
+      await expect(refusedItem).rejects.toMatchObject({ code: "CHAIN_TRANSACTION_FAILED", message: expect.stringMatching(/BatchItemRefused\(2, 12\): presentations\[2\] was refused on chain \(Replayed\)/) });
       await expect(verifyBatchOnChain(verifierWriter, [age[0]!], { expected: [coverage.request] })).resolves.toMatchObject([{ result: "NotSent" }]);
       await expect(verifyBatchOnChain(verifierWriter, [age[0]!, coverage], { expected: [age[0]!.request, coverage.request] })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    } finally {
+      await chain.revert(snap);
+    }
+  });
+
+  it("judges expiry by the caller's clock, at the same instant as the off-chain verifier", async () => {
+    const snap = await chain.snapshot();
+    try {
+      const p = age[3]!;
+      const at = Date.parse(p.request.expiresAt);
+      // Expired from expiresAt on, not before, on chain (nothing sent) as off chain.
+      for (const [ms, code] of [[at, "REQUEST_EXPIRED"], [at - 1, "OK"]] as const) {
+        const clock = () => new Date(ms);
+        const offChain = await createVerifier({ trustedIssuers: [world.hospital.publicKey], key, clock }).verify(p, { expected: p.request });
+        expect([ms - at, offChain.ok ? "OK" : offChain.error.code]).toEqual([ms - at, code]);
+        const batch = await verifyBatchOnChain(verifierWriter, [p], { expected: [p.request], clock });
+        expect([ms - at, chainAuditResult(batch[0]!)]).toEqual([ms - at, code]);
+      }
+      // The batch spent the challenge at at - 1; the single call still refuses at expiry before looking.
+      expect(await outcomeOf(() => verifyOnChain(verifierWriter, p, { expected: p.request, clock: () => new Date(at) }))).toEqual(["REQUEST_EXPIRED", false]);
+      expect(await outcomeOf(() => verifyOnChain(verifierWriter, p, { expected: p.request, clock: () => new Date(at - 1) }))).toEqual(["Replayed", true]);
+      await expect(verifyOnChain(verifierWriter, p, { expected: p.request, clock: "now" as never })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+      await expect(verifyBatchOnChain(verifierWriter, [p], { expected: [p.request], clock: () => "now" as never })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    } finally {
+      await chain.revert(snap);
+    }
+  });
+
+  it("verifies only from the verifier's current account: rotated by itself, or by the admin while suspended", async () => {
+    const snap = await chain.snapshot();
+    try {
+      const p = age[3]!;
+      const verify = (i: number) => verifyOnChain(as(i), p, { expected: p.request });
+      // Routine rotation by the current account: the old account acts for no verifier any more.
+      await rotateVerifierAccount(as(3), key.publicKey, chain.accounts[8]!);
+      await expect(verify(3)).rejects.toMatchObject({ code: "INVALID_ARGUMENT", message: expect.stringMatching(/not a registered verifier's account/) });
+      // Recovery: suspended, the account cannot verify; the admin moves the verifier, then reactivates it.
+      await setVerifierStatus(as(0), key.publicKey, "suspended");
+      await expect(verify(8)).rejects.toMatchObject({ code: "CHAIN_TRANSACTION_FAILED", message: expect.stringMatching(/VerifierSuspended/) });
+      await rotateVerifierAccount(as(0), key.publicKey, chain.accounts[9]!);
+      await setVerifierStatus(as(0), key.publicKey, "active");
+      await expect(verify(8)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+      expect((await verify(9)).result).toBe("Accepted");
     } finally {
       await chain.revert(snap);
     }
@@ -269,6 +338,51 @@ describe("a proof is judged only by a verifier call that had its gas", () => {
     const outcomes = await Promise.all(limits.map((gas) => chain.client.call({ to: registry, data, account: chain.accounts[3]!, gas }).then(() => "Accepted", revertedWith)));
     expect(outcomes.every((o) => o === "InsufficientGasForProof" || o === "reverted")).toBe(true);
     expect(outcomes).toContain("InsufficientGasForProof");
+  });
+
+  it("at the least gas that passes the gas check, an honest proof or batch is judged true: the boundary, searched", async () => {
+    /** The call's outcome: the contract's result, or the error it reverted with and that error's arguments. */
+    const outcome = (data: Hex, gas: bigint) =>
+      chain.client.call({ to: registry, data, account: chain.accounts[3]!, gas }).then(
+        ({ data: out }) => ({ name: out && out !== "0x" ? CHAIN_RESULTS[Number(BigInt(out))]! : "Accepted", args: [] as readonly unknown[] }),
+        (error: unknown) => {
+          const raw = /return data: (0x[0-9a-f]+)/i.exec((error as Error).message)?.[1];
+          if (!raw) return { name: "reverted", args: [] as readonly unknown[] };
+          const { errorName, args } = decodeErrorResult({ abi: medzkRegistryAbi, data: raw as Hex });
+          return { name: errorName as string, args: (args ?? []) as readonly unknown[] };
+        },
+      );
+    /** The least gas limit the contract does not refuse with InsufficientGasForProof (binary search in (lo, hi]). */
+    async function least(data: Hex, lo: bigint, hi: bigint): Promise<bigint> {
+      expect((await outcome(data, lo)).name).toBe("InsufficientGasForProof");
+      while (hi - lo > 1n) {
+        const mid = (lo + hi) / 2n;
+        if ((await outcome(data, mid)).name === "InsufficientGasForProof") lo = mid;
+        else hi = mid;
+      }
+      return hi;
+    }
+    // MedzkRegistry._requireGas(need) asks need + need/63 (EIP-150) + 10,000 (the call itself).
+    const want = (need: number) => BigInt(need + Math.floor(need / 63) + 10_000);
+    const single = presentationCall(age[0]!, age[0]!.request);
+    const batch = age.slice(0, 2).map((p) => presentationCall(p, p.request));
+    const n = single.signals.length;
+    const cases: Array<[string, Hex, number]> = [
+      // PROOF_GAS_BASE + PROOF_GAS_PER_SIGNAL · n
+      ["one", encodeFunctionData({ abi: medzkRegistryAbi, functionName: "verifyPresentation", args: [single.circuitId, single.params, single.proof, single.signals] }), 250_000 + 7_500 * n],
+      // BATCH_GAS_BASE + PROOF_GAS_PER_SIGNAL · n + BATCH_GAS_PER_ITEM · items
+      ["batch of 2", encodeFunctionData({ abi: medzkRegistryAbi, functionName: "verifyPresentations", args: [batch[0]!.circuitId, batch[0]!.params, batch.map((c) => c.proof), batch.flatMap((c) => c.signals)] }), 150_000 + 7_500 * n + 75_000 * 2],
+    ];
+    for (const [what, data, need] of cases) {
+      const enough = await chain.client.estimateGas({ to: registry, data, account: chain.accounts[3]! });
+      const at = await least(data, 150_000n, enough);
+      const below = await outcome(data, at - 1n);
+      expect([what, below.name, below.args[0]]).toEqual([what, "InsufficientGasForProof", want(need)]);
+      // From the boundary on, the proof is judged by a check that completed: true, or the
+      // transaction runs out of gas after it (a plain revert); never a false proof, never a failed call.
+      const above = await Promise.all([at, at + 1n, at + 5_000n, at + 20_000n, enough].map(async (gas) => (await outcome(data, gas)).name));
+      expect([what, above.every((o) => o === "Accepted" || o === "reverted"), above.at(-1)]).toEqual([what, true, "Accepted"]);
+    }
   });
 
   it("the gas the contract gives each verifier covers what every shipped verifier uses", async () => {
@@ -380,6 +494,9 @@ describe("hidden issuer on chain", () => {
       // The set root is the only issuer signal: a tampered one is refused before the proof.
       const tampered = { ...call, signals: call.signals.map((v, i) => (i === 1 ? v + 1n : v)) };
       expect(await simulate(tampered)).toBe("IssuerSetRootNotAccepted");
+      // verifyOnChain compares it with the set the caller's request names, and sends nothing.
+      const otherSet = { ...p, publicSignals: p.publicSignals.map((v, i) => (i === 1 ? String(BigInt(v) + 1n) : v)) };
+      expect(await verifyOnChain(verifierWriter, otherSet, { expected: p.request })).toMatchObject({ result: "NotSent", error: { code: "ISSUER_SET_MISMATCH" } });
     } finally {
       await chain.revert(snap);
     }

@@ -4,6 +4,7 @@
  * audit log accepts, and "OK" only for "Accepted". A chain result such as "ScopeMismatch" is not
  * an audit code: written as is, the log refuses it (the ledger demo's audit line used to throw).
  */
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { chainEntry } from "../../../src/audit/entry.js";
 import { CHAIN_AUDIT_RESULTS, CHAIN_RESULTS, type ChainResult, chainAuditResult } from "../../../src/chain/verify.js";
@@ -31,5 +32,12 @@ describe("chain results as audit codes", () => {
   it("gives a refusal before sending its own code, and refuses an unknown result", () => {
     expect(chainAuditResult({ result: "NotSent", error: { code: "STATEMENT_MISMATCH", message: "m" } })).toBe("STATEMENT_MISMATCH");
     expect(() => chainAuditResult({ result: "Forged" as ChainResult, nullifier: "1", statementId: "0x00", txHash: "0x00" })).toThrow(/unknown chain result/);
+  });
+
+  it("is the table docs/ledger.md documents, row for row", async () => {
+    const doc = await readFile(new URL("../../../docs/ledger.md", import.meta.url), "utf8");
+    const section = /### Chain results and audit codes\n([\s\S]*?)\n\n(?!\|)[^|]/.exec(doc)?.[1] ?? "";
+    const rows = [...section.matchAll(/^\| `(\w+)` \| `(\w+)`[^|]*\|$/gm)].map(([, chain, audit]) => [chain, audit]);
+    expect(rows).toEqual(Object.entries(CHAIN_AUDIT_RESULTS));
   });
 });
