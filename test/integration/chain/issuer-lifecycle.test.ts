@@ -27,7 +27,7 @@ import {
   revertReason,
   setIssuerKeyStatus,
 } from "../../../src/chain.js";
-import type { IssuerSet } from "../../../src/core/issuer-set.js";
+import { type IssuerSet, buildIssuerSet } from "../../../src/core/issuer-set.js";
 import { EMPTY_REVOCATION_ROOT } from "../../../src/core/revocation.js";
 import {
   type IssuerRecord,
@@ -360,6 +360,9 @@ describe("on chain, the over-refusal ends when the admin republishes or confirms
       registry.clinic.keys[0]!.status = "compromised";
       const rebuilt = await createVerifier({ issuers: registry, key }).issuerSet({ statement: STATEMENT });
       expect(rebuilt.members).toEqual([]);
+      // A key the registry never held is refused too (key mode on chain refuses it: IssuerUnknown).
+      const foreign = buildIssuerSet([{ publicKey: generateIssuerKey().publicKey, revocationRoot: EMPTY_REVOCATION_ROOT, schemaId: stale.members[0]!.schemaId }], new Date());
+      await expect(publishIssuerSet(as(0), foreign)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
       await publishIssuerSet(as(0), rebuilt, "patient-record/v1");
       expect(await onChain("hidden")).toBe("IssuerSetRootNotAccepted");
     } finally {
