@@ -12,6 +12,7 @@
  * changes another. Each row starts from the same state (a fresh registry off chain, a snapshot
  * on chain).
  */
+import { createPublicClient, custom } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   CHAIN_RESULTS,
@@ -278,13 +279,19 @@ describe("on chain, the over-refusal ends when the admin republishes or confirms
     }
   });
 
+  /** A client on the same chain that does not retry a reverted call (viem's default waits ~1 s). */
+  const noRetry = () => createPublicClient({
+    chain: chain.client.chain,
+    transport: custom({ request: ({ method, params }) => chain.rpc(method, params ?? []) }, { retryCount: 0 }),
+    pollingInterval: 10,
+  });
   /**
    * The admin's race: the set is read from the registry at block B, then a change lands before the
    * publication does. `publishIssuerSet` through a client whose block-number read lets `change`
    * land right after it (so every registry read is pinned to the block before the change).
    */
   function publishRacing(set: IssuerSet, change: () => Promise<unknown>, schema?: string): Promise<unknown> {
-    const client = new Proxy(chain.client, {
+    const client = new Proxy(noRetry(), {
       get(target, prop, receiver) {
         if (prop !== "getBlockNumber") return Reflect.get(target, prop, receiver);
         return async (...args: Parameters<typeof target.getBlockNumber>) => {
@@ -299,7 +306,7 @@ describe("on chain, the over-refusal ends when the admin republishes or confirms
   /** The contract error of a raw publishIssuerSetRoot naming the block the set was built at. */
   async function publishRaw(set: IssuerSet, builtAt: bigint): Promise<string | undefined> {
     try {
-      await chain.client.simulateContract({
+      await noRetry().simulateContract({
         address: registryAddress, abi: medzkRegistryAbi, functionName: "publishIssuerSetRoot",
         args: [BigInt(set.members[0]!.schemaId), BigInt(set.root), builtAt], account: chain.accounts[0]!,
       });
