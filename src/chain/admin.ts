@@ -7,10 +7,11 @@ import { parseDate } from "../core/dates.js";
 import { MedzkError } from "../core/errors.js";
 import { type IssuerSet, parseIssuerSet } from "../core/issuer-set.js";
 import { unpackPublicKey } from "../core/public-key.js";
+import { EMPTY_REVOCATION_ROOT } from "../core/revocation.js";
 import { checkPurpose } from "../core/request.js";
 import { BUILTIN_SCHEMAS, type SchemaDefinition, schemaIdField } from "../core/schemas.js";
 import { assertArray, assertFieldElement, assertHex, assertString, unwrap } from "../core/validate.js";
-import { type Address, type ChainWriter, send } from "./client.js";
+import { type Address, type ChainWriter, read, send, unavailable } from "./client.js";
 import { type Hex, keyIdOf } from "./codec.js";
 
 /** Key status numbers of MedzkRegistry.KeyStatus. */
@@ -72,6 +73,15 @@ export async function publishRevocationRoot(writer: ChainWriter, root: string): 
  * checked first (its root must be its members' root), so a malformed set never reaches the chain;
  * holders get the document itself elsewhere, and only its root is public on chain. The schema is
  * the members' one (a verifier builds one set per schema); name it for an empty set.
+ *
+ * The set must be the registry's as it is now (docs/ledger.md, "When issuer changes take
+ * effect"): every member is a key the registry holds, active, and binds its issuer's current
+ * revocation root, all read in one block B (ISSUER_SET_OUTDATED otherwise, INVALID_ARGUMENT for a
+ * key the registry does not hold); the transaction names B, and the contract reverts
+ * IssuerSetOutdated (CHAIN_TRANSACTION_FAILED) if a key status change or a revocation root lands
+ * after B. Rebuild the set then (verifier.issuerSet over a ChainIssuerRegistry) and publish again.
+ * NOTE: the members' schema and validity days are not checked here (the registry fixes both when
+ * a key is added); the admin vouches for them.
  */
 export async function publishIssuerSet(writer: ChainWriter, set: IssuerSet, schema?: string | SchemaDefinition): Promise<Hex> {
   const checked = parseIssuerSet(set);
@@ -86,8 +96,42 @@ export async function publishIssuerSet(writer: ChainWriter, set: IssuerSet, sche
     if (ids.size !== 1) throw new MedzkError("INVALID_ARGUMENT", `a set published on chain holds one schema's members; this one holds ${ids.size} schemas (name "schema" for an empty set)`);
     schemaId = BigInt([...ids][0]!);
   }
-  const { hash } = await send(writer, "publishIssuerSetRoot", [schemaId, BigInt(checked.root)]);
+  const builtAt = await currentAt(writer, checked);
+  const { hash } = await send(writer, "publishIssuerSetRoot", [schemaId, BigInt(checked.root), builtAt]);
   return hash;
+}
+
+/**
+ * The block number at which every member of `set` is a registry key, active, binding its issuer's
+ * current revocation root (the empty root for an issuer that published none, as verifiers build
+ * it): every read is pinned to that one block, so no change can fall between them.
+ */
+async function currentAt(writer: ChainWriter, set: IssuerSet): Promise<bigint> {
+  let blockNumber: bigint;
+  try {
+    blockNumber = await writer.client.getBlockNumber({ cacheTime: 0 });
+  } catch (error) {
+    throw unavailable("reading the block number", error);
+  }
+  const roots = new Map<Address, string>();
+  for (const member of set.members) {
+    const point = unpackPublicKey(member.publicKey, "member.publicKey");
+    const key = await read<{ issuer: Address; status: number }>(writer, "issuerKey", [keyIdOf(point.x, point.y)], blockNumber);
+    if (key.status === 0) throw new MedzkError("INVALID_ARGUMENT", `the set holds ${member.publicKey}, a key the registry does not hold (key mode on chain refuses it)`);
+    if (key.status !== KEY_STATUS.active) {
+      throw new MedzkError("ISSUER_SET_OUTDATED", `the set holds ${member.publicKey}, no longer active in block ${blockNumber}: rebuild the set from the registry`);
+    }
+    let root = roots.get(key.issuer);
+    if (root === undefined) {
+      const [history] = await read<readonly [readonly { root: bigint }[], readonly bigint[]]>(writer, "revocationRootHistory", [key.issuer], blockNumber);
+      root = history.length === 0 ? EMPTY_REVOCATION_ROOT : history[history.length - 1]!.root.toString();
+      roots.set(key.issuer, root);
+    }
+    if (member.revocationRoot !== root) {
+      throw new MedzkError("ISSUER_SET_OUTDATED", `the set binds ${member.publicKey} to a revocation root its issuer replaced before block ${blockNumber}: rebuild the set from the registry`);
+    }
+  }
+  return blockNumber;
 }
 
 /**

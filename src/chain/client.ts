@@ -91,10 +91,11 @@ export async function send(
   return { hash, blockNumber: receipt.blockNumber, logs: receipt.logs };
 }
 
-/** One registry read, failing with CHAIN_UNAVAILABLE. */
-export async function read<T>(reader: ChainReader, functionName: string, args: readonly unknown[] = []): Promise<T> {
+/** One registry read (at `blockNumber`, or the latest block), failing with CHAIN_UNAVAILABLE. */
+export async function read<T>(reader: ChainReader, functionName: string, args: readonly unknown[] = [], blockNumber?: bigint): Promise<T> {
   try {
-    return (await reader.client.readContract({ address: reader.registry, abi: medzkRegistryAbi as Abi, functionName, args })) as T;
+    const at = blockNumber === undefined ? {} : { blockNumber };
+    return (await reader.client.readContract({ address: reader.registry, abi: medzkRegistryAbi as Abi, functionName, args, ...at })) as T;
   } catch (error) {
     throw unavailable(`reading ${functionName} from the registry ${reader.registry}`, error);
   }

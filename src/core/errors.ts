@@ -82,6 +82,8 @@ export type MedzkErrorCode =
   | "ENVELOPE_DECRYPTION_FAILED"
   /** A published trusted issuer set (medzk-issuer-set/v1) is malformed, or its root is not its members' root. */
   | "INVALID_ISSUER_SET"
+  /** A trusted issuer set published on chain holds a key no longer active, or a revocation root its issuer has since replaced: rebuild it from the registry. */
+  | "ISSUER_SET_OUTDATED"
   /** The credential's issuer key (for its schema, revocation root and day) is not a member of the trusted issuer set the request names. */
   | "ISSUER_NOT_IN_SET"
   /** An audit log (medzk-audit-entry/v1 records) or a checkpoint is malformed, or the log is not the one expected (another verifier's, truncated below a known head). */

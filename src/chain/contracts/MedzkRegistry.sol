@@ -135,10 +135,12 @@ contract MedzkRegistry is AccessControl {
      * What a set proof is checked against besides its root's history (_setRootAcceptable): the
      * key epoch, bumped by every key status change, and the revocation count, with the block time
      * of each revocation root published (by any issuer). A set root's stamp is (epoch << 128 |
-     * count + 1) at its latest publication.
+     * count + 1) at its latest publication. _changedAt: the block number of the latest key status
+     * change or revocation root, which a set must have been built at or after (publishIssuerSetRoot).
      */
     uint256 private _keyEpoch;
     uint256 private _revocations;
+    uint256 private _changedAt;
     mapping(uint256 => uint256) private _revocationAt;
     mapping(uint256 => mapping(uint256 => uint256)) private _setRootStamp;
 
@@ -179,19 +181,19 @@ contract MedzkRegistry is AccessControl {
     error InvalidIssuerKey(uint256 ax, uint256 ay);
     error KeyExists(bytes32 keyId);
     error UnknownKey(bytes32 keyId);
-    error InvalidValidity(uint32 validFrom, uint32 validUntil);
-    error InvalidKeyStatus(KeyStatus status);
+    error InvalidValidity();
+    error InvalidKeyStatus();
     error KeyIsCompromised(bytes32 keyId);
     error NotKeyOwner(address caller, bytes32 keyId);
     error NotAnIssuer(address caller);
     error RootOutOfField(uint256 root);
     error RootUnchanged(uint256 root);
-    error SchemaListMismatch(uint256 names, uint256 ids);
+    error SchemaListMismatch();
     error VerifierExists(bytes32 publicKey);
     error AccountInUse(address account);
     error UnknownVerifier(bytes32 publicKey);
-    error InvalidVerifierStatus(VerifierStatus status);
-    error InvalidPurposeCount(uint256 count);
+    error InvalidVerifierStatus();
+    error InvalidPurposeCount();
     error InvalidPurpose(uint256 index);
     error NotARegisteredVerifier(address caller);
     error VerifierSuspended(bytes32 publicKey);
@@ -233,7 +235,7 @@ contract MedzkRegistry is AccessControl {
     {
         if (account == address(0)) revert ZeroAccount();
         if (_issuers[account].exists) revert IssuerExists(account);
-        if (schemas.length != schemaIds.length) revert SchemaListMismatch(schemas.length, schemaIds.length);
+        if (schemas.length != schemaIds.length) revert SchemaListMismatch();
         Issuer storage record = _issuers[account];
         record.exists = true;
         record.name = name;
@@ -261,7 +263,7 @@ contract MedzkRegistry is AccessControl {
         if (!_issuers[account].exists) revert UnknownIssuer(account);
         if (!_checks.issuerKeyValid(ax, ay)) revert InvalidIssuerKey(ax, ay);
         if ((validFrom != 0 && !Bn254.validDay(validFrom)) || !Bn254.validDay(validUntil) || validFrom > validUntil) {
-            revert InvalidValidity(validFrom, validUntil);
+            revert InvalidValidity();
         }
         keyId = keyIdOf(ax, ay);
         if (_keys[keyId].status != KeyStatus.None) revert KeyExists(keyId);
@@ -280,13 +282,14 @@ contract MedzkRegistry is AccessControl {
         if (!hasRole(ISSUER_ADMIN_ROLE, msg.sender) && !(msg.sender == key.issuer && status == KeyStatus.Compromised)) {
             revert NotKeyOwner(msg.sender, keyId);
         }
-        if (status == KeyStatus.None) revert InvalidKeyStatus(status);
+        if (status == KeyStatus.None) revert InvalidKeyStatus();
         if (key.status == KeyStatus.Compromised) revert KeyIsCompromised(keyId);
         key.status = status;
         // Key mode refuses a retired or compromised key from this block on; a set proof cannot say
         // which key signed, so every set published before is refused from now on too, until the
         // admin publishes (or confirms) a set built after it.
         _keyEpoch++;
+        _changedAt = block.number;
         emit IssuerKeyStatusChanged(keyId, status);
     }
 
@@ -297,19 +300,27 @@ contract MedzkRegistry is AccessControl {
         // Every set published before binds the previous root in a leaf: it ages from now, as the
         // previous root does in key mode (the contract cannot rebuild a set: the admin republishes).
         _revocationAt[++_revocations] = block.timestamp;
+        _changedAt = block.number;
         emit RevocationRootPublished(msg.sender, root, _rootHistory[msg.sender].length - 1);
     }
+
+    /// A key status change or a revocation root landed after the block the set was built at.
+    error IssuerSetOutdated();
 
     /**
      * Publishes a new trusted-issuer-set root (core/issuer-set.ts) for one schema (its field id),
      * for the hidden-issuer circuits: each schema's set has its own history, as verifiers build one
      * set per schema. Publishing the current root again confirms it: it is current again as of now
      * (after a key status change or a revocation root that did not change the schema's set).
-     * NOTE: the admin must build the set from the registry as it is when the transaction lands;
-     * a set built before a key status change or a revocation and published after it is taken as
-     * built after it.
+     * `builtAt` is the block number whose registry state the set was built from: a key status
+     * change or a revocation root in a later block reverts IssuerSetOutdated, so a set built before
+     * either is never stamped as built after it (the builder rebuilds from the registry as it is).
+     * NOTE: the contract never sees the leaves: it trusts the admin that the root is the set built
+     * from the registry at block `builtAt` (src/chain/admin.ts publishIssuerSet checks the members'
+     * key statuses and revocation roots at that block before sending).
      */
-    function publishIssuerSetRoot(uint256 schemaId, uint256 root) external onlyRole(ISSUER_ADMIN_ROLE) {
+    function publishIssuerSetRoot(uint256 schemaId, uint256 root, uint256 builtAt) external onlyRole(ISSUER_ADMIN_ROLE) {
+        if (builtAt < _changedAt) revert IssuerSetOutdated();
         mapping(uint256 => uint64) storage replacedAt = _setRootReplacedAt[schemaId];
         // Published before and never replaced since (0): the current root, confirmed.
         if (_setRootStamp[schemaId][root] == 0 || replacedAt[root] != 0) _publish(_setRootHistory[schemaId], replacedAt, root);
@@ -349,7 +360,7 @@ contract MedzkRegistry is AccessControl {
         if (account == address(0)) revert ZeroAccount();
         if (_verifiers[publicKey].status != VerifierStatus.None) revert VerifierExists(publicKey);
         if (_verifierOfAccount[account] != bytes32(0)) revert AccountInUse(account);
-        if (purposes.length == 0 || purposes.length > MAX_PURPOSES) revert InvalidPurposeCount(purposes.length);
+        if (purposes.length == 0 || purposes.length > MAX_PURPOSES) revert InvalidPurposeCount();
         Verifier storage v = _verifiers[publicKey];
         v.status = VerifierStatus.Active;
         v.account = account;
@@ -375,7 +386,7 @@ contract MedzkRegistry is AccessControl {
     function setVerifierStatus(bytes32 publicKey, VerifierStatus status) external onlyRole(VERIFIER_ADMIN_ROLE) {
         Verifier storage v = _verifiers[publicKey];
         if (v.status == VerifierStatus.None) revert UnknownVerifier(publicKey);
-        if (status == VerifierStatus.None) revert InvalidVerifierStatus(status);
+        if (status == VerifierStatus.None) revert InvalidVerifierStatus();
         v.status = status;
         emit VerifierStatusChanged(publicKey, status);
     }

@@ -12,6 +12,7 @@
  * changes another. Each row starts from the same state (a fresh registry off chain, a snapshot
  * on chain).
  */
+import { createPublicClient, custom } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   CHAIN_RESULTS,
@@ -24,8 +25,10 @@ import {
   publishIssuerSet,
   publishRevocationRoot,
   registerVerifier,
+  revertReason,
   setIssuerKeyStatus,
 } from "../../../src/chain.js";
+import { type IssuerSet, buildIssuerSet } from "../../../src/core/issuer-set.js";
 import { EMPTY_REVOCATION_ROOT } from "../../../src/core/revocation.js";
 import {
   type IssuerRecord,
@@ -276,41 +279,99 @@ describe("on chain, the over-refusal ends when the admin republishes or confirms
     }
   });
 
-  it("admin trust assumption: the contract never sees a set's leaves, so confirming a set built before its own issuer's revocation keeps the old root accepted past maxRootAge (key mode refuses)", async () => {
+  /** A client on the same chain that does not retry a reverted call (viem's default waits ~1 s). */
+  const noRetry = () => createPublicClient({
+    chain: chain.client.chain,
+    transport: custom({ request: ({ method, params }) => chain.rpc(method, params ?? []) }, { retryCount: 0 }),
+    pollingInterval: 10,
+  });
+  /**
+   * The admin's race: the set is read from the registry at block B, then a change lands before the
+   * publication does. `publishIssuerSet` through a client whose block-number read lets `change`
+   * land right after it (so every registry read is pinned to the block before the change).
+   */
+  function publishRacing(set: IssuerSet, change: () => Promise<unknown>, schema?: string): Promise<unknown> {
+    const client = new Proxy(noRetry(), {
+      get(target, prop, receiver) {
+        if (prop !== "getBlockNumber") return Reflect.get(target, prop, receiver);
+        return async (...args: Parameters<typeof target.getBlockNumber>) => {
+          const b = await target.getBlockNumber(...args);
+          await change();
+          return b;
+        };
+      },
+    });
+    return publishIssuerSet({ ...as(0), client }, set, schema);
+  }
+  /** The contract error of a raw publishIssuerSetRoot naming the block the set was built at. */
+  async function publishRaw(set: IssuerSet, builtAt: bigint): Promise<string | undefined> {
+    try {
+      await noRetry().simulateContract({
+        address: registryAddress, abi: medzkRegistryAbi, functionName: "publishIssuerSetRoot",
+        args: [BigInt(set.members[0]!.schemaId), BigInt(set.root), builtAt], account: chain.accounts[0]!,
+      });
+      return undefined;
+    } catch (error) {
+      return revertReason(error);
+    }
+  }
+
+  it("a set built before its own issuer's revocation is refused when published after it (late, or in a race), so the old root ages as in key mode; the set rebuilt after it is accepted", async () => {
     const snapshot = await chain.snapshot();
     try {
-      // The set published in beforeAll binds the hospital's empty revocation root in its leaf.
+      // The set the admin builds at block B binds the hospital's empty revocation root in its leaf.
+      const builtAt = await chain.client.getBlockNumber({ cacheTime: 0 });
       const stale = await createVerifier({ issuers: startingRegistry(), key }).issuerSet({ statement: STATEMENT });
-      await publishRevocationRoot(as(1), "42");
+      // The revocation lands between the reads and the publication: the contract refuses it.
+      await expect(publishRacing(stale, () => publishRevocationRoot(as(1), "42"))).rejects.toMatchObject({
+        code: "CHAIN_TRANSACTION_FAILED", message: expect.stringContaining("IssuerSetOutdated"),
+      });
       const t = await latestTime();
-      // An admin republishing that set after the revocation (a set built before it, or a race
-      // between building and the transaction landing) confirms it: stamped as built after it.
-      await publishIssuerSet(as(0), stale);
+      // Published later (or confirmed): refused before sending, and by the contract if sent raw.
+      await expect(publishIssuerSet(as(0), stale)).rejects.toMatchObject({ code: "ISSUER_SET_OUTDATED" });
+      expect(await publishRaw(stale, builtAt)).toBe("IssuerSetOutdated()");
+      // So the stale root ages from the revocation, exactly as key mode's old root does.
+      await mineAt(t + MAX_AGE_S - 1);
+      expect([await onChain("key"), await onChain("hidden")]).toEqual(["Accepted", "Accepted"]);
       await mineAt(t + MAX_AGE_S);
-      expect([await onChain("key"), await onChain("hidden")]).toEqual(["RevocationRootNotAccepted", "Accepted"]);
-      // The set rebuilt from the registry now binds "42" (another root): publishing it ends this,
-      // the confirmed set then aging from its replacement (docs/ledger.md, "When issuer changes take effect").
+      expect([await onChain("key"), await onChain("hidden")]).toEqual(["RevocationRootNotAccepted", "IssuerSetRootNotAccepted"]);
+      // The set rebuilt from the registry as it is now binds "42" and is published.
       const registry = startingRegistry();
       registry.roots.set("st-elsewhere", { current: "42", previous: [{ root: EMPTY_REVOCATION_ROOT, replacedAt: new Date(t * 1000).toISOString() }] });
       const rebuilt = await createVerifier({ issuers: registry, key }).issuerSet({ statement: STATEMENT });
       expect(rebuilt.root).not.toBe(stale.root);
+      expect(await publishRaw(rebuilt, await chain.client.getBlockNumber({ cacheTime: 0 }))).toBeUndefined();
       await publishIssuerSet(as(0), rebuilt);
-      const replaced = await latestTime();
-      await mineAt(replaced + MAX_AGE_S);
+      const [history] = await chain.client.readContract({ address: registryAddress, abi: medzkRegistryAbi, functionName: "issuerSetRootHistory", args: [BigInt(rebuilt.members[0]!.schemaId)] });
+      expect(history.at(-1)!.root.toString()).toBe(rebuilt.root);
       expect(await onChain("hidden")).toBe("IssuerSetRootNotAccepted");
     } finally {
       await chain.revert(snapshot);
     }
   });
 
-  it("admin trust assumption: confirming a set built before its key was compromised keeps it accepted until the next key status change (key mode refuses at once)", async () => {
+  it("a set built before its key was compromised is refused when published after it (late, or in a race), as key mode refuses at once; the set rebuilt after it is accepted", async () => {
     const snapshot = await chain.snapshot();
     try {
+      const builtAt = await chain.client.getBlockNumber({ cacheTime: 0 });
       const stale = await createVerifier({ issuers: startingRegistry(), key }).issuerSet({ statement: STATEMENT });
-      await setIssuerKeyStatus(as(1), world.hospital.publicKey, "compromised");
+      await expect(publishRacing(stale, () => setIssuerKeyStatus(as(1), world.hospital.publicKey, "compromised"))).rejects.toMatchObject({
+        code: "CHAIN_TRANSACTION_FAILED", message: expect.stringContaining("IssuerSetOutdated"),
+      });
       expect([await onChain("key"), await onChain("hidden")]).toEqual(["IssuerKeyCompromised", "IssuerSetRootNotAccepted"]);
-      await publishIssuerSet(as(0), stale);
-      expect([await onChain("key"), await onChain("hidden")]).toEqual(["IssuerKeyCompromised", "Accepted"]);
+      await expect(publishIssuerSet(as(0), stale)).rejects.toMatchObject({ code: "ISSUER_SET_OUTDATED" });
+      expect(await publishRaw(stale, builtAt)).toBe("IssuerSetOutdated()");
+      expect([await onChain("key"), await onChain("hidden")]).toEqual(["IssuerKeyCompromised", "IssuerSetRootNotAccepted"]);
+      // Rebuilt now: the compromised key is no member (an empty set, named by its schema).
+      const registry = startingRegistry();
+      registry.clinic.keys[0]!.status = "compromised";
+      const rebuilt = await createVerifier({ issuers: registry, key }).issuerSet({ statement: STATEMENT });
+      expect(rebuilt.members).toEqual([]);
+      // A key the registry never held is refused too (key mode on chain refuses it: IssuerUnknown).
+      const foreign = buildIssuerSet([{ publicKey: generateIssuerKey().publicKey, revocationRoot: EMPTY_REVOCATION_ROOT, schemaId: stale.members[0]!.schemaId }], new Date());
+      await expect(publishIssuerSet(as(0), foreign)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+      await publishIssuerSet(as(0), rebuilt, "patient-record/v1");
+      expect(await onChain("hidden")).toBe("IssuerSetRootNotAccepted");
     } finally {
       await chain.revert(snapshot);
     }
