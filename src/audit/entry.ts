@@ -46,8 +46,9 @@ export interface AuditEntry {
   result: string;
   /**
    * The nullifier (decimal): Poseidon(holder secret, scope), only when the verification proved it
-   * (see {@link NULLIFIER_PROVEN_RESULTS}); null otherwise. Entries are found by it: a nullifier
-   * a refused presentation merely claimed would let anyone plant entries in a holder's trail.
+   * ("OK", or a refusal that came after the proof verified: REQUEST_REPLAYED, STORE_UNAVAILABLE,
+   * UNKNOWN_PRESET); null otherwise. Entries are found by it: a nullifier a refused presentation
+   * merely claimed would let anyone plant entries in a holder's trail.
    */
   nullifier: string | null;
   /** The request's challenge (decimal), or null. */
