@@ -46,7 +46,7 @@ async function deployContract(client: PublicClient, wallet: ChainWallet, abi: Ab
   }
 }
 
-/** Deploys the verifiers and the registry, grants the roles and sets the circuits. */
+/** Deploys the verifiers, the MedzkRegistryChecks contract and the registry (their addresses: `verifiers`, `checks`, `registry`), grants the roles and sets the circuits. */
 export async function deployMedzk(options: DeployOptions): Promise<MedzkDeployment> {
   const { client, wallet } = options;
   const maxRootAge = options.maxRootAgeSeconds ?? 86_400;

@@ -98,7 +98,11 @@ export interface MetricsConfig {
 export interface AuditConfig {
   /** Absolute path of the JSON-lines log (FileAuditLog), for one instance. */
   file?: string;
-  /** A PostgreSQL database shared by the instances (PostgresAuditLog). Secret: the URL may hold a password. */
+  /**
+   * A PostgreSQL database shared by the instances (PostgresAuditLog). The URL's role must be the
+   * writer role of `postgresAuditSchema(writer)`, never the tables' owner (the log refuses to append
+   * as a role that could rewrite it; docs/audit.md). Secret: the URL may hold a password.
+   */
   postgres?: { url: string };
   /**
    * Where checkpoints are anchored: a file (FileCheckpointAnchor, absolute path), or the

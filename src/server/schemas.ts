@@ -22,7 +22,7 @@ export const HTTP_ERROR_CODES = [
   "ORIGIN_NOT_ALLOWED",
   "SERVICE_UNAVAILABLE",
   "INTERNAL_ERROR",
-  // POST /v1/requests names a preset the config does not have.
+  // POST /v1/requests (or POST /v1/audit/challenges) names a preset the config does not have.
   "UNKNOWN_PRESET",
   // An `expected` request names a statement type that does not exist (the library's code for it).
   "UNKNOWN_STATEMENT",

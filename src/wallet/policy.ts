@@ -30,8 +30,10 @@ export interface VerifierRules {
    */
   hideIssuer?: boolean;
   /**
-   * When the issuer is hidden, the fewest distinct keys the set must hold for the statement's
-   * schema (the anonymity set); a smaller set is refused (ISSUER_SET_TOO_SMALL). Default 2.
+   * When the issuer is hidden, the fewest distinct keys of the set, for the statement's schema
+   * and valid on the as-of day, that the wallet knows on its own (its `knownIssuers`, or every
+   * member of a set whose root `publishedIssuerSetRoot` gives): the anonymity set. Keys only the
+   * verifier vouches for do not count; a smaller set is refused (ISSUER_SET_TOO_SMALL). Default 2.
    */
   minIssuerSetSize?: number;
   /**

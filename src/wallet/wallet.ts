@@ -163,7 +163,8 @@ export interface ReceiptExport {
 export interface Wallet {
   /**
    * Answers a verifier's request with a presentation, or refuses by throwing a MedzkError:
-   * INVALID_REQUEST, REQUEST_SIGNATURE_INVALID, UNTRUSTED_VERIFIER, REQUEST_EXPIRED,
+   * INVALID_REQUEST, REQUEST_SIGNATURE_INVALID, UNTRUSTED_VERIFIER (or REGISTRY_UNAVAILABLE when
+   * the trust registry cannot be read), REQUEST_EXPIRED,
    * REQUEST_REFUSED (as-of date), INVALID_STATEMENT / UNKNOWN_STATEMENT, REQUEST_NOT_ALLOWED
    * (the policy, or a schema the wallet does not know), ISSUER_SET_UNAVAILABLE /
    * ISSUER_SET_TOO_SMALL, PROBING_LIMIT, DECLINED_BY_HOLDER (all decided from the request, the
