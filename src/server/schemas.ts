@@ -38,32 +38,38 @@ export const HTTP_ERROR_CODES = [
 ] as const;
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
 
-const VERIFY_ERROR_CODES: readonly VerifyErrorCode[] = [
-  "MALFORMED_PRESENTATION",
-  "UNKNOWN_REQUEST",
-  "REQUEST_MISMATCH",
-  "REQUEST_EXPIRED",
-  "REQUEST_REPLAYED",
-  "STATEMENT_MISMATCH",
-  "PUBLIC_SIGNAL_COUNT",
-  "NON_CANONICAL_SIGNAL",
-  "UNTRUSTED_ISSUER",
-  "ISSUER_KEY_RETIRED",
-  "ISSUER_KEY_COMPROMISED",
-  "ISSUER_KEY_NOT_VALID",
-  "SCHEMA_NOT_ALLOWED",
-  "STALE_REVOCATION_ROOT",
-  "UNKNOWN_REVOCATION_ROOT",
-  "REGISTRY_UNAVAILABLE",
-  "AS_OF_MISMATCH",
-  "CHALLENGE_MISMATCH",
-  "SCOPE_MISMATCH",
-  "MALFORMED_PROOF",
-  "INVALID_PROOF",
-  "KEY_MISMATCH",
-  "STORE_UNAVAILABLE",
-  "INTERNAL_ERROR",
-];
+// Every code the verifier can return, as a record so that the type checker refuses a list that
+// misses one (the published document once lacked the hidden-issuer codes).
+const VERIFY_ERROR_CODE_SET: Record<VerifyErrorCode, true> = {
+  MALFORMED_PRESENTATION: true,
+  UNKNOWN_REQUEST: true,
+  REQUEST_MISMATCH: true,
+  REQUEST_EXPIRED: true,
+  REQUEST_REPLAYED: true,
+  STATEMENT_MISMATCH: true,
+  PUBLIC_SIGNAL_COUNT: true,
+  NON_CANONICAL_SIGNAL: true,
+  UNTRUSTED_ISSUER: true,
+  ISSUER_KEY_RETIRED: true,
+  ISSUER_KEY_COMPROMISED: true,
+  ISSUER_KEY_NOT_VALID: true,
+  SCHEMA_NOT_ALLOWED: true,
+  STALE_REVOCATION_ROOT: true,
+  UNKNOWN_REVOCATION_ROOT: true,
+  REGISTRY_UNAVAILABLE: true,
+  AS_OF_MISMATCH: true,
+  CHALLENGE_MISMATCH: true,
+  SCOPE_MISMATCH: true,
+  MALFORMED_PROOF: true,
+  INVALID_PROOF: true,
+  KEY_MISMATCH: true,
+  STORE_UNAVAILABLE: true,
+  ISSUER_SET_MISMATCH: true,
+  STALE_ISSUER_SET: true,
+  UNKNOWN_ISSUER_SET: true,
+  INTERNAL_ERROR: true,
+};
+const VERIFY_ERROR_CODES = Object.keys(VERIFY_ERROR_CODE_SET) as VerifyErrorCode[];
 // The service's own refusal: a verified statement that is none of its presets (./presets.ts).
 const RESULT_ERROR_CODES: readonly string[] = [...VERIFY_ERROR_CODES, "UNKNOWN_PRESET"];
 
@@ -314,7 +320,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: "GET",
     url: "/readyz",
     operationId: "ready",
-    summary: "The verifier can verify: pinned keys loaded, issuer registry readable, Redis reachable",
+    summary: "The verifier can verify: pinned keys loaded, issuer registry readable, challenge store reachable, audit log writable (when configured)",
     responses: { 200: ["Ready", "Readiness"], 503: ["Not ready, with the failing checks", "Readiness"] },
   },
   { method: "GET", url: "/openapi.json", operationId: "openapi", summary: "This document", responses: { 200: ["OpenAPI 3.1 document"] } },

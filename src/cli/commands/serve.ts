@@ -19,10 +19,12 @@ export const serve: Command = {
   help: `Usage: medzk serve --config verifier.json [--host <host>] [--port <port>] [--log-level <level>]
 
 Runs the verifier service (docs/service.md): POST /v1/requests, /v1/verify, /v1/verify-batch,
-GET /healthz, /readyz, /openapi.json, /metrics (Prometheus; see "metrics" in the config).
+with "audit" in the config also POST /v1/audit/challenges and /v1/audit/entries (a patient's
+entries, read only against a proof answering an audit challenge), GET /healthz, /readyz,
+/openapi.json, /metrics (Prometheus; see "metrics" in the config).
 Every output line is a JSON log line on stdout: start-up, one line per request (with its
 x-request-id), failures, shutdown. On SIGINT or SIGTERM it stops accepting connections,
-finishes the requests in flight, closes Redis and exits 0; a second signal exits at once
+finishes the requests in flight, closes Redis and the audit log and exits 0; a second signal exits at once
 (status 130 for SIGINT, 143 for SIGTERM).
 
 Host, port and log level: the option, else the environment (${SERVICE_ENV.host}, ${SERVICE_ENV.port},
