@@ -18,7 +18,7 @@
  */
 import { equalBytes } from "@noble/curves/abstract/utils";
 import type { Abi } from "viem";
-import { shippedKeyId } from "../artifacts/key-manifest.js";
+import { type KeySet, checkKeySet, shippedKeyId } from "../artifacts/key-manifest.js";
 import { MedzkError, type VerifyError, type VerifyErrorCode } from "../core/errors.js";
 import { type ProofRequest, parseRequest, requestScope, requestSignatureValid, requestSigningInput, scopeField } from "../core/request.js";
 import { BUILTIN_SCHEMAS } from "../core/schemas.js";
@@ -117,6 +117,12 @@ export interface ChainVerifyOptions {
    * expiry on chain by another time than off chain.
    */
   clock?: () => Date;
+  /**
+   * The verification keys the registry's circuits were set with (`setCircuit`), as createVerifier's
+   * `keys` (a production key set from `loadKeys`); the shipped keys, which `deployMedzk` deploys,
+   * when absent. A presentation naming another key is refused (`KEY_MISMATCH`) before sending.
+   */
+  keys?: KeySet;
 }
 
 /** Options of {@link verifyBatchOnChain}. */
@@ -125,6 +131,8 @@ export interface ChainVerifyBatchOptions {
   expected: readonly ProofRequest[];
   /** As in {@link ChainVerifyOptions.clock}: read once for the whole batch. */
   clock?: () => Date;
+  /** As in {@link ChainVerifyOptions.keys}. */
+  keys?: KeySet;
 }
 
 async function checkedEvents(logs: Parameters<typeof import("viem").parseEventLogs>[0]["logs"], txHash: Hex): Promise<ChainVerification[]> {
@@ -163,6 +171,11 @@ function ownRequest(expected: unknown, name: string, verifierKey: string): Proof
   return request;
 }
 
+/** The key ids by circuit: the caller's key set (checked against its pins, as createVerifier does) or the shipped keys. */
+function keyIds(keys: KeySet | undefined): ReadonlyMap<string, { id: string }> {
+  return keys === undefined ? shippedKeys() : checkKeySet(keys);
+}
+
 /** The verifier key (hex) the writer's account acts for; INVALID_ARGUMENT if it acts for none. */
 async function writerVerifierKey(writer: ChainWriter): Promise<string> {
   const key = await read<Hex>(writer, "verifierOfAccount", [writer.wallet.account.address]);
@@ -176,7 +189,7 @@ async function writerVerifierKey(writer: ChainWriter): Promise<string> {
  * expiry, circuit and key, every predictable signal. Returns the call, built from the caller's
  * request, or the refusal.
  */
-function precheck(presentation: unknown, own: ProofRequest, now: number): PresentationCall | ChainRefusal {
+function precheck(presentation: unknown, own: ProofRequest, now: number, keys: ReadonlyMap<string, { id: string }>): PresentationCall | ChainRefusal {
   try {
     // parseStep checks the proof strictly; the contract takes it in snarkjs's calldata order (proofWords).
     const { request, key, publicSignals } = parseStep(presentation);
@@ -184,7 +197,7 @@ function precheck(presentation: unknown, own: ProofRequest, now: number): Presen
       refuse("REQUEST_MISMATCH", "the presentation answers a different request than the one expected");
     }
     if (now >= tryParseInstant(own.expiresAt)!) refuse("REQUEST_EXPIRED", `the request expired at ${own.expiresAt}`);
-    const circuit = checkKey(own, key, shippedKeys());
+    const circuit = checkKey(own, key, keys);
     const checked = checkSignals(own, publicSignals, (id) => BUILTIN_SCHEMAS[id], scopeField(requestScope(own)));
     return {
       circuit,
@@ -218,9 +231,10 @@ function isRefusal(value: PresentationCall | ChainRefusal): value is ChainRefusa
  */
 export async function verifyOnChain(writer: ChainWriter, presentation: unknown, options: ChainVerifyOptions): Promise<ChainOutcome> {
   const clock = assertClock((options as ChainVerifyOptions | undefined)?.clock);
+  const keys = keyIds((options as ChainVerifyOptions | undefined)?.keys);
   const verifierKey = await writerVerifierKey(writer);
   const own = ownRequest((options as ChainVerifyOptions | undefined)?.expected, "expected", verifierKey);
-  const call = precheck(presentation, own, clock().getTime());
+  const call = precheck(presentation, own, clock().getTime(), keys);
   if (isRefusal(call)) return call;
   const receipt = await send(writer, "verifyPresentation", [call.circuitId, call.params, call.proof, call.signals]);
   const [event] = await checkedEvents(receipt.logs as never, receipt.hash);
@@ -261,6 +275,7 @@ export async function verifyBatchOnChain(writer: ChainWriter, presentations: rea
     throw new MedzkError("INVALID_ARGUMENT", `"expected" must be an array with one request per presentation (${presentations.length})`);
   }
   const clock = assertClock((options as ChainVerifyBatchOptions | undefined)?.clock);
+  const keys = keyIds((options as ChainVerifyBatchOptions | undefined)?.keys);
   const verifierKey = await writerVerifierKey(writer);
   const own = expected.map((e, i) => ownRequest(e, `expected[${i}]`, verifierKey));
   own.forEach((r, i) => {
@@ -269,7 +284,7 @@ export async function verifyBatchOnChain(writer: ChainWriter, presentations: rea
     }
   });
   const now = clock().getTime();
-  const outcomes: Array<PresentationCall | ChainRefusal> = presentations.map((p, i) => precheck(p, own[i]!, now));
+  const outcomes: Array<PresentationCall | ChainRefusal> = presentations.map((p, i) => precheck(p, own[i]!, now, keys));
   const calls = outcomes.filter((o): o is PresentationCall => !isRefusal(o));
   if (calls.length === 0) return outcomes as ChainRefusal[];
   const first = calls[0]!;

@@ -4,7 +4,8 @@
  * status and root freshness from registry state, scope and purpose, and the one-pairing batch:
  * accepts what single verification accepts, refuses a batch with one false proof or one refused item.
  */
-import { hexToBytes } from "@noble/hashes/utils";
+import { sha256 } from "@noble/hashes/sha2";
+import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
 import { type Address, type Hex, createPublicClient, custom, decodeErrorResult, encodeFunctionData } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -35,6 +36,8 @@ import { EMPTY_REVOCATION_ROOT } from "../../../src/core/revocation.js";
 import { type Presentation, type ProofRequest, createHolder, createVerifier, generateVerifierKey, issueCredential, prove } from "../../../src/index.js";
 import { groth16VerifierBytecode } from "../../../src/chain/generated/bytecode.js";
 import { signRequest } from "../../../src/verifier/verifier-key.js";
+import { MANIFEST, verificationKey } from "../../../src/artifacts/manifest.js";
+import type { KeySet } from "../../../src/artifacts/key-manifest.js";
 import { type World, clone, makeWorld, present } from "../../helpers/fixtures.js";
 import { startChain } from "./edr.js";
 
@@ -272,6 +275,29 @@ describe("verifyOnChain checks the caller's own request before any transaction",
       expect(await outcomeOf(() => verifyOnChain(verifierWriter, p, { expected: p.request, clock: () => new Date(at - 1) }))).toEqual(["Replayed", true]);
       await expect(verifyOnChain(verifierWriter, p, { expected: p.request, clock: "now" as never })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
       await expect(verifyBatchOnChain(verifierWriter, [p], { expected: [p.request], clock: () => "now" as never })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    } finally {
+      await chain.revert(snap);
+    }
+  });
+
+  it("checks the presentation's key against the key set the caller gives (the one its circuits were set with), the shipped keys by default", async () => {
+    // A key set of one circuit, as loadKeys builds it: the shipped age key, or a key of the same
+    // shape whose δ is another G2 point (a deployment's own key, as far as the ids go).
+    const keySet = (vkey: object): KeySet => {
+      const text = JSON.stringify(vkey);
+      const entry = { r1cs: MANIFEST.circuits["age_at_least"]!.r1cs, vkey: { path: "age_at_least.vkey.json", sha256: bytesToHex(sha256(utf8ToBytes(text))) } };
+      return { manifest: { format: "medzk-keys/v1", circuits: { age_at_least: entry } }, verificationKeys: { "age_at_least.vkey.json": text }, base: "file:///keys/" };
+    };
+    const shipped = verificationKey("age_at_least") as unknown as Record<string, unknown>;
+    const snap = await chain.snapshot();
+    try {
+      const p = age[3]!;
+      // Before: the shipped ids were the only ones known, whatever keys the registry's circuits had.
+      expect(await outcomeOf(() => verifyOnChain(verifierWriter, p, { expected: p.request, keys: keySet({ ...shipped, vk_delta_2: shipped["vk_beta_2"] }) }))).toEqual(["KEY_MISMATCH", false]);
+      const [batch] = await verifyBatchOnChain(verifierWriter, [p], { expected: [p.request], keys: keySet({ ...shipped, vk_delta_2: shipped["vk_beta_2"] }) });
+      expect(chainAuditResult(batch!)).toBe("KEY_MISMATCH");
+      await expect(verifyOnChain(verifierWriter, p, { expected: p.request, keys: { manifest: {} } as never })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+      expect(await outcomeOf(() => verifyOnChain(verifierWriter, p, { expected: p.request, keys: keySet(shipped) }))).toEqual(["Accepted", true]);
     } finally {
       await chain.revert(snap);
     }
