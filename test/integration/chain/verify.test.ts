@@ -179,9 +179,9 @@ describe("verifyPresentation", () => {
 describe("verifyOnChain checks the caller's own request before any transaction", () => {
   /** The outcome, and whether a transaction was sent (automining: one block per transaction). */
   async function outcomeOf(run: () => Promise<ChainOutcome>): Promise<[string, boolean]> {
-    const before = await chain.client.getBlockNumber();
+    const before = await chain.client.getBlockNumber({ cacheTime: 0 });
     const outcome = await run();
-    return [outcome.result === "NotSent" ? outcome.error.code : outcome.result, (await chain.client.getBlockNumber()) !== before];
+    return [outcome.result === "NotSent" ? outcome.error.code : outcome.result, (await chain.client.getBlockNumber({ cacheTime: 0 })) !== before];
   }
 
   it("refuses a 10-year-old's \"at least 0\" answer to an \"at least 18\" request, and every other answer to another question", async () => {
