@@ -273,6 +273,13 @@ export interface RouteSpec {
   responses: Record<number, [string, string?]>;
 }
 
+// What every POST route answers before its handler runs (the service's body limit and its JSON-only
+// content-type parser apply to all of them, the audit routes included).
+const JSON_BODY_REFUSALS: RouteSpec["responses"] = {
+  413: ["Body larger than limits.bodyBytes", "Error"],
+  415: ["Content type is not application/json", "Error"],
+};
+
 export const ROUTES: readonly RouteSpec[] = [
   {
     method: "POST",
@@ -283,8 +290,7 @@ export const ROUTES: readonly RouteSpec[] = [
     responses: {
       201: ["The request", "CreateRequestResponse"],
       400: ["Malformed body (e.g. a statement instead of a preset), or a preset this verifier does not have (UNKNOWN_PRESET)", "Error"],
-      413: ["Body larger than limits.bodyBytes", "Error"],
-      415: ["Content type is not application/json", "Error"],
+      ...JSON_BODY_REFUSALS,
     },
   },
   {
@@ -296,8 +302,7 @@ export const ROUTES: readonly RouteSpec[] = [
     responses: {
       200: ["The verification result", "VerifyResponse"],
       400: ["Malformed body, or no \"expected\" (BAD_REQUEST); an \"expected\" request with an unknown statement type (UNKNOWN_STATEMENT)", "Error"],
-      413: ["Body larger than limits.bodyBytes", "Error"],
-      415: ["Content type is not application/json", "Error"],
+      ...JSON_BODY_REFUSALS,
       503: ["The audit trail (if configured) cannot be written: the results are withheld (AUDIT_UNAVAILABLE)", "Error"],
     },
   },
@@ -310,8 +315,7 @@ export const ROUTES: readonly RouteSpec[] = [
     responses: {
       200: ["One result per presentation", "VerifyBatchResponse"],
       400: ["Malformed body, no \"expected\" or one of another length, or more than limits.batchSize presentations (BAD_REQUEST); an \"expected\" request with an unknown statement type (UNKNOWN_STATEMENT)", "Error"],
-      413: ["Body larger than limits.bodyBytes", "Error"],
-      415: ["Content type is not application/json", "Error"],
+      ...JSON_BODY_REFUSALS,
       503: ["The audit trail (if configured) cannot be written: the results are withheld (AUDIT_UNAVAILABLE)", "Error"],
     },
   },
@@ -340,6 +344,7 @@ export const AUDIT_ROUTES: readonly RouteSpec[] = [
     responses: {
       201: ["The request and its ticket", "AuditChallengeResponse"],
       400: ["Malformed body, or a preset this verifier does not have (UNKNOWN_PRESET)", "Error"],
+      ...JSON_BODY_REFUSALS,
     },
   },
   {
@@ -355,6 +360,7 @@ export const AUDIT_ROUTES: readonly RouteSpec[] = [
       400: ["Malformed body", "Error"],
       403: ["The presentation answers no audit challenge of this verifier (AUDIT_CHALLENGE_INVALID), or the verifier refused it (AUDIT_PROOF_REFUSED)", "Error"],
       503: ["The audit log cannot be written or read (AUDIT_UNAVAILABLE: the read is recorded as a verification first), or the presentation cannot be checked now: challenge store, issuer registry (SERVICE_UNAVAILABLE)", "Error"],
+      ...JSON_BODY_REFUSALS,
     },
   },
 ];

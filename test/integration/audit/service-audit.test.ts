@@ -179,9 +179,17 @@ describe("service audit trail (file)", () => {
         expect((await read(bad)).status).toBe(400);
       }
       expect(await codeOf(await post(baseC, "/v1/audit/challenges", { preset: "nope" }))).toEqual([400, "UNKNOWN_PRESET"]);
+      // Like every POST route: JSON only, as the published document says.
+      for (const path of ["/v1/audit/challenges", "/v1/audit/entries"]) {
+        const plain = await fetch(baseC + path, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
+        expect([path, plain.status]).toEqual([path, 415]);
+      }
       const doc = (await (await fetch(`${baseC}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
       expect(Object.keys(doc.paths["/v1/audit/entries"]!)).toEqual(["post"]);
       expect(doc.paths).toHaveProperty("/v1/audit/challenges");
+      for (const path of ["/v1/audit/challenges", "/v1/audit/entries"]) {
+        expect(Object.keys((doc.paths[path]!["post"] as { responses: object }).responses)).toEqual(expect.arrayContaining(["413", "415"]));
+      }
     } finally {
       await c.close();
     }
