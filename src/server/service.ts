@@ -49,6 +49,8 @@ export interface ServiceOptions {
   logger?: pino.DestinationStream | false;
   /** Where audit checkpoints are anchored, instead of the config's `audit.anchor` (e.g. a ChainCheckpointAnchor). */
   auditAnchor?: CheckpointAnchor;
+  /** The service's clock, injectable for tests (as `createVerifier`'s): as-of dates, expiry, audit times. Default: the system clock. */
+  clock?: () => Date;
 }
 
 /** What the onResponse log line reports about a request, filled in by the handlers. */
@@ -114,6 +116,7 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
       log()?.error({ registry: "down", err: facts }, "issuer registry lookup failed");
     },
     ...(options.auditAnchor ? { auditAnchor: options.auditAnchor } : {}),
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
   });
   const { verifier } = configured;
   // The last audit failure /readyz logged, so that a failing probe logs it once.
@@ -431,7 +434,7 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
   async function audited(request: FastifyRequest, verifications: Verification[]): Promise<boolean> {
     if (!configured.audit) return true;
     try {
-      await recordVerifications(configured.audit, verifications, { presets: configured.presets, purpose: config.purpose, now: new Date() });
+      await recordVerifications(configured.audit, verifications, { presets: configured.presets, purpose: config.purpose, now: configured.clock() });
       return true;
     } catch (error) {
       metrics?.auditError("append");
