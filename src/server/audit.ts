@@ -34,13 +34,14 @@ export interface ServiceAudit {
 
 /**
  * Opens the log and anchor of `config` for the verifier `publicKey`. `anchor` replaces the
- * config's anchor file (e.g. a ChainCheckpointAnchor). Checkpoint failures go to `onError`.
+ * config's anchor file (e.g. a ChainCheckpointAnchor). Checkpoint failures go to `onError`;
+ * `clock` times the anchor file's records (default: the system clock).
  * Throws MISSING_DEPENDENCY (PostgreSQL without pg) and INVALID_ARGUMENT.
  */
-export async function openAudit(config: AuditConfig, publicKey: string, anchor: CheckpointAnchor | undefined, onError: (error: unknown) => void): Promise<ServiceAudit> {
+export async function openAudit(config: AuditConfig, publicKey: string, anchor: CheckpointAnchor | undefined, onError: (error: unknown) => void, clock?: () => Date): Promise<ServiceAudit> {
   const log: AuditLog = config.file !== undefined ? new FileAuditLog(config.file, { verifier: publicKey }) : await PostgresAuditLog.connect(config.postgres!.url, { verifier: publicKey });
   // A chain anchor is built by the caller (configured-verifier.ts): it needs the chain's client.
-  const chosen = anchor ?? (config.anchor !== undefined && "file" in config.anchor ? new FileCheckpointAnchor(config.anchor.file) : undefined);
+  const chosen = anchor ?? (config.anchor !== undefined && "file" in config.anchor ? new FileCheckpointAnchor(config.anchor.file, clock ? { clock } : {}) : undefined);
   const checkpointer = chosen ? createCheckpointer(log, chosen, { every: config.checkpointEvery, intervalSeconds: config.checkpointSeconds, onError }) : undefined;
   return { log, anchor: chosen, checkpointer };
 }

@@ -8,6 +8,7 @@
  */
 import type { CheckpointAnchor } from "../audit/anchor.js";
 import { MedzkError } from "../core/errors.js";
+import { assertClock } from "../core/validate.js";
 import { loadViem } from "../chain/client.js";
 import { ChainCheckpointAnchor } from "../chain/checkpoint-anchor.js";
 import { ChainIssuerRegistry } from "../chain/issuer-registry.js";
@@ -33,6 +34,8 @@ export interface RedisConnection {
 
 export interface ConfiguredVerifier {
   verifier: Verifier;
+  /** The clock the verifier reads (the hooks' `clock`, else the system clock): also the audit entries' time. */
+  clock: () => Date;
   /** The config's presets, by name and by statement. */
   presets: PresetIndex;
   registry?: JsonFileIssuerRegistry;
@@ -46,6 +49,13 @@ export interface ConfiguredVerifier {
 }
 
 export interface VerifierHooks {
+  /**
+   * The clock for everything that reads the calendar time: the verifier (as-of dates, expiry,
+   * root ages), the audit entries' and the anchor file's timestamps. Default: the system clock.
+   * NOTE: cache lifetimes (the chain registry's) and lock staleness measure elapsed time and keep
+   * the system clock, so a fixed test clock never freezes a cache.
+   */
+  clock?: () => Date;
   /** Called when the Redis connection fails and when it recovers (for logging). */
   onRedisState?: (state: "down" | "up", reason?: string) => void;
   /** The verifier's `onInternalError`: the cause of every INTERNAL_ERROR result (for logging). */
@@ -75,6 +85,8 @@ export interface VerifierHooks {
  */
 
 export async function configuredVerifier(config: ServiceConfig, hooks: VerifierHooks = {}): Promise<ConfiguredVerifier> {
+  // Checked first, like the keys: a bad clock fails before any connection is opened.
+  const clock = assertClock(hooks.clock, "clock");
   // Production keys first: a bad manifest fails before any connection is opened.
   const keys = config.keys === undefined ? undefined : await loadKeys(config.keys, config.ceremonies === undefined ? {} : { transcript: config.ceremonies });
   const registry = config.issuersFile === undefined ? undefined : new JsonFileIssuerRegistry(config.issuersFile);
@@ -83,7 +95,7 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
   let audit: ServiceAudit | undefined;
   try {
     const anchor = hooks.auditAnchor ?? (config.audit?.anchor !== undefined && "chain" in config.audit.anchor ? await chainCheckpointAnchor(config.chain!, config.audit.anchor.chain.privateKey) : undefined);
-    audit = config.audit === undefined ? undefined : await openAudit(config.audit, config.signingKey.publicKey, anchor, hooks.onAuditCheckpointError ?? (() => undefined));
+    audit = config.audit === undefined ? undefined : await openAudit(config.audit, config.signingKey.publicKey, anchor, hooks.onAuditCheckpointError ?? (() => undefined), clock);
   } catch (error) {
     redis?.disconnect();
     throw error;
@@ -93,6 +105,7 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
     trustedIssuers: config.trustedIssuers,
     requestTtlSeconds: config.requestTtlSeconds,
     maxRootAgeSeconds: config.maxRootAgeSeconds,
+    clock,
   };
   const issuers: IssuerRegistry | undefined = registry ?? chainRegistry;
   if (issuers) policy.issuers = hooks.onRegistryLookup ? reportingRegistry(issuers, hooks.onRegistryLookup) : issuers;
@@ -115,6 +128,7 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
   }
   return {
     verifier,
+    clock,
     presets: presetIndex(config.presets),
     ...(registry ? { registry } : {}),
     ...(chainRegistry ? { chainRegistry } : {}),

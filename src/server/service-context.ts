@@ -25,6 +25,8 @@ export interface ServiceOptions {
   logger?: pino.DestinationStream | false;
   /** Where audit checkpoints are anchored, instead of the config's `audit.anchor` (e.g. a ChainCheckpointAnchor). */
   auditAnchor?: CheckpointAnchor;
+  /** The service's clock, injectable for tests (as `createVerifier`'s): as-of dates, expiry, audit times. Default: the system clock. */
+  clock?: () => Date;
 }
 
 type RouteHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -100,6 +102,7 @@ export async function createServiceContext(config: ServiceConfig, options: Servi
       log()?.error({ registry: "down", err: facts }, "issuer registry lookup failed");
     },
     ...(options.auditAnchor ? { auditAnchor: options.auditAnchor } : {}),
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
   });
   const { verifier } = configured;
   // What an operator needs to confirm the deployment, and nothing secret (no key, no Redis URL).
@@ -158,7 +161,7 @@ export async function createServiceContext(config: ServiceConfig, options: Servi
     async audited(request, verifications) {
       if (!configured.audit) return true;
       try {
-        await recordVerifications(configured.audit, verifications, { presets: configured.presets, purpose: config.purpose, now: new Date() });
+        await recordVerifications(configured.audit, verifications, { presets: configured.presets, purpose: config.purpose, now: configured.clock() });
         return true;
       } catch (error) {
         metrics?.auditError("append");

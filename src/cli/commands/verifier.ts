@@ -142,7 +142,7 @@ Options:
     const toVerify = read.flatMap((r, i) => ("presentation" in r ? [{ i, presentation: r.presentation }] : []));
     let refused = false;
     if (toVerify.length > 0) {
-      const { verifier, presets, audit, close } = await fromInput(configFile, () => configuredVerifier(config, store ? { challengeStore: store } : {}));
+      const { verifier, presets, audit, clock, close } = await fromInput(configFile, () => configuredVerifier(config, store ? { challengeStore: store } : {}));
       try {
         step(toVerify.length === 1 ? "verifying 1 presentation" : `verifying a batch of ${toVerify.length} presentations`);
         const presentations = toVerify.map((v) => v.presentation);
@@ -150,7 +150,7 @@ Options:
         // As the service does: recorded in the audit trail (if configured) before anything is printed.
         if (audit) {
           step("recording in the audit trail");
-          await recordVerifications(audit, results.map((result, k) => ({ result, presentation: presentations[k], expected: undefined })), { presets, purpose: config.purpose, now: new Date() });
+          await recordVerifications(audit, results.map((result, k) => ({ result, presentation: presentations[k], expected: undefined })), { presets, purpose: config.purpose, now: clock() });
         }
         results.forEach((result, k) => (lines[toVerify[k]!.i] = { file: files[toVerify[k]!.i]!, result }));
         refused = results.some((r) => !r.ok);

@@ -30,13 +30,18 @@ const SCOPE = `medzk-verifier:${KEY.publicKey}/claims`;
 let world: World;
 let dir: string;
 const logs: string[] = [];
+// One instant for the services, the prover and the wallet: presentations are made in beforeAll and
+// verified later, and a run crossing midnight UTC would otherwise refuse them for their as-of date
+// (AS_OF_MISMATCH) before the check a test is about (e.g. INVALID_PROOF for a forgery).
+const NOW = new Date();
+const clock = () => NOW;
 
 async function start(audit: unknown, extra: Record<string, unknown> = {}): Promise<[VerifierService, string]> {
   const config = parseServiceConfig(
     { listen: { host: "127.0.0.1", port: 0 }, purpose: "claims", presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: [world.hospital.publicKey], signingKey: { hex: KEY.privateKey }, audit, ...extra },
     { baseDir: dir },
   );
-  const service = await createVerifierService(config, { logger: { write: (line: string) => void logs.push(line) } });
+  const service = await createVerifierService(config, { logger: { write: (line: string) => void logs.push(line) }, clock });
   return [service, await service.listen()];
 }
 
@@ -63,7 +68,7 @@ describe("service audit trail (file)", () => {
     const requestFrom = async (base: string) => ((await (await post(base, "/v1/requests", { preset: "adult" })).json()) as { request: ProofRequest }).request;
     // One proof at a time (snarkjs's curve is shared within the process).
     const made: Presentation[] = [];
-    for (const base of [baseA, baseB]) made.push(await prove({ credential: world.record, holder: world.patient, request: await requestFrom(base) }));
+    for (const base of [baseA, baseB]) made.push(await prove({ credential: world.record, holder: world.patient, request: await requestFrom(base), clock }));
     [p1, p2] = made as [Presentation, Presentation];
   });
   afterAll(async () => {
@@ -138,7 +143,7 @@ describe("service audit trail (file)", () => {
         url: baseC,
         preset: "adult",
         // The holder's wallet answers the audit challenge as any request (policy, budget, receipt).
-        respond: createWalletWith({ holder: world.patient, credentials: [world.record], trustedVerifiers: [{ publicKey: KEY.publicKey, name: "Insurer" }] }, async (o) => (answered = { presentation: await prove(o) }).presentation).respond,
+        respond: createWalletWith({ holder: world.patient, credentials: [world.record], trustedVerifiers: [{ publicKey: KEY.publicKey, name: "Insurer" }], clock }, async (o) => (answered = { presentation: await prove(o) }).presentation).respond,
         fetch: (async (url: URL, init: RequestInit) => {
           if (url.pathname.endsWith("/entries")) answered!.ticket = (JSON.parse(String(init.body)) as { ticket: string }).ticket;
           return fetch(url, init);
