@@ -31,7 +31,7 @@ export type { Envelope } from "./core/envelope.js";
 export { auditTrail, type AuditTrailOptions } from "./wallet/audit.js";
 export type { AuditTrailReport, AuditTrailItem } from "./audit/inclusion.js";
 export { issueFromFhir, type FhirIssueOptions, type FhirCredential } from "./fhir/issue-from-fhir.js";
-export { mapFhir, FHIR_MAPPINGS, type FhirRecord, type FhirMapping, type FhirSchema } from "./fhir/mapping.js";
+export { mapFhir, FHIR_MAPPINGS, type FhirRecord, type FhirMapping, type FhirMapOptions, type FhirSchema } from "./fhir/mapping.js";
 export { parseFhir, type FhirInput, type FhirEntry, type FhirResource } from "./fhir/parse.js";
 export type { FhirRefusal, FhirRefusalCode, FhirResult } from "./fhir/refusal.js";
 export { VACCINE_CODES, VACCINE_CODE_SYSTEMS, TARGET_DISEASES, type VaccineCode } from "./fhir/vaccine-codes.js";
