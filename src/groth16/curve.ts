@@ -70,6 +70,8 @@ export interface Bn254Wasm {
   bn128_prepareG1(p: number, out: number): void;
   bn128_prepareG2(q: number, out: number): void;
   bn128_millerLoop(preP: number, preQ: number, out: number): void;
+  /** Π_k of the Miller loops of n pairs: prepared G1 points every prePSize bytes, line coefficients every preQSize. */
+  bn128_multiMillerLoop(preP: number, preQ: number, n: number, out: number): void;
   bn128_finalExponentiation(f: number, out: number): void;
   g1m_multiexpAffine(points: number, scalars: number, scalarBytes: number, n: number, out: number): void;
 }
@@ -86,6 +88,8 @@ export interface ThreadManager {
   /** Brackets scratch allocations: memory allocated between them is released by endSyncOp. */
   startSyncOp(): void;
   endSyncOp(): void;
+  /** Views of the memory (replaced if it grows). */
+  readonly u8: Uint8Array;
   /** Runs a task (see ./thread-task.ts) on a free worker, or in this thread; resolves to its outputs. */
   queueAction(task: readonly unknown[]): Promise<Uint8Array[]>;
 }
