@@ -14,7 +14,7 @@
  * canonical signals (each < r) of exactly key.nPublic entries; `checkProof` in ./verify.ts is the
  * call that guarantees both.
  */
-import { type Curve, type PointBytes, verifierCurve } from "./curve.js";
+import { type Bn254Wasm, type Curve, type PointBytes, verifierCurve } from "./curve.js";
 import { g1, g2 } from "./points.js";
 import { type PreparedKey, publicInputPoint } from "./prepared-key.js";
 import type { ProofPoints } from "./proof.js";
@@ -65,9 +65,56 @@ export function millerProductTask(terms: readonly MillerTerm[], prePSize: number
   return task;
 }
 
+/**
+ * The same product, one Miller loop per term (wasmcurves' bn128_millerLoop): for a shared curve
+ * built from ffjavascript's own wasm generation, which has no multi-Miller loop. That happens when
+ * snarkjs built the process's shared curve (globalThis.curve_bn128) before medzk did, e.g. after a
+ * direct `snarkjs.groth16.verify`; the result is the same, only slower.
+ */
+function millerLoopsTask(terms: readonly MillerTerm[], prePSize: number, preQSize: number): Step[] {
+  const [ACC, P, SP, PRE_P, Q, PRE_Q, ML, S] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const task: Step[] = [
+    { cmd: "ALLOC", var: ACC, len: GT },
+    call("ftm_one", v(ACC)),
+    { cmd: "ALLOC", var: P, len: G1_JAC },
+    { cmd: "ALLOC", var: SP, len: G1_JAC },
+    { cmd: "ALLOC", var: PRE_P, len: prePSize },
+    { cmd: "ALLOC", var: Q, len: G2_JAC },
+    { cmd: "ALLOC", var: PRE_Q, len: preQSize },
+    { cmd: "ALLOC", var: ML, len: GT },
+    { cmd: "ALLOC", var: S, len: FP },
+  ];
+  for (const term of terms) {
+    task.push({ cmd: "SET", var: P, buff: term.p });
+    if (term.scalar) {
+      task.push(
+        { cmd: "SET", var: S, buff: term.scalar },
+        call("g1m_timesScalar", v(P), v(S), { val: term.scalar.length }, v(SP)),
+        call("bn128_prepareG1", v(SP), v(PRE_P)),
+      );
+    } else {
+      task.push(call("bn128_prepareG1", v(P), v(PRE_P)));
+    }
+    task.push(
+      { cmd: "SET", var: Q, buff: term.q },
+      call("bn128_prepareG2", v(Q), v(PRE_Q)),
+      call("bn128_millerLoop", v(PRE_P), v(PRE_Q), v(ML)),
+      call("ftm_mul", v(ACC), v(ML), v(ACC)),
+    );
+  }
+  task.push({ cmd: "GET", out: 0, var: ACC, len: GT });
+  return task;
+}
+
+/** Whether `c`'s wasm has medzk's multi-Miller loop (its workers run the same module). */
+function hasMultiMillerLoop(c: Curve): boolean {
+  return typeof (c.tm.instance.exports as Partial<Bn254Wasm>).bn128_multiMillerLoop === "function";
+}
+
 /** Runs {@link millerProductTask} on `c` (in-thread, or on a worker of a multi-threaded curve). */
 export async function millerProduct(c: Curve, terms: readonly MillerTerm[]): Promise<Uint8Array> {
-  const out = await c.tm.queueAction(millerProductTask(terms, c.prePSize, c.preQSize));
+  const task = hasMultiMillerLoop(c) ? millerProductTask(terms, c.prePSize, c.preQSize) : millerLoopsTask(terms, c.prePSize, c.preQSize);
+  const out = await c.tm.queueAction(task);
   return out[0]!;
 }
 
