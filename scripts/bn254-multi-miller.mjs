@@ -18,8 +18,9 @@
  *
  * Each step multiplies f by the line through the prepared coefficients (ell_0, ell_VW, ell_VV)
  * evaluated at P_k, ell_0 + ell_VW·y_P·w + ell_VV·x_P·vw, which has 3 of 6 Fq2 coefficients
- * nonzero: wasmcurves' sparse `__mulBy024` (13 Fq2 multiplications instead of 18 for a full
- * Fq12 product), after two Fq2-by-Fq scalings (`f2m_mul1`). Line coefficients come from
+ * nonzero: wasmcurves' sparse `__mulBy024` algorithm (13 Fq2 multiplications instead of 18 for a
+ * full Fq12 product), here with its four multiplications by ξ = 9 + u done by additions
+ * (`bn128__mulBy024Xi`), after two Fq2-by-Fq scalings (`f2m_mul1`). Line coefficients come from
  * bn128_prepareG2 (homogeneous projective doubling and mixed addition with the line folded in,
  * Costello, Lange and Naehrig, PKC 2010, §4-5: no inversions), computed once per G2 point; a
  * verification key's β, γ and δ are prepared once and stay resident.
@@ -42,6 +43,116 @@ function bits(n) {
 }
 
 /**
+ * bn128__mulXi(a, r): r = ξ·a in Fq2 = Fq[u]/(u² + 1), ξ = 9 + u (the sextic non-residue of
+ * BN254's tower): (a0 + a1·u)(9 + u) = (9·a0 − a1) + (a0 + 9·a1)·u, by additions only, where
+ * wasmcurves multiplies by ξ as by any Fq2 element (3 Fq multiplications). r may alias a.
+ */
+function buildMulXi(module) {
+  const f = module.addFunction("bn128__mulXi");
+  f.addParam("a", "i32");
+  f.addParam("r", "i32");
+  const c = f.getCodeBuilder();
+  const a0 = c.getLocal("a");
+  const a1 = c.i32_add(c.getLocal("a"), c.i32_const(F1_SIZE));
+  const r0 = c.getLocal("r");
+  const r1 = c.i32_add(c.getLocal("r"), c.i32_const(F1_SIZE));
+  const T0 = c.i32_const(module.alloc(F1_SIZE));
+  const T1 = c.i32_const(module.alloc(F1_SIZE));
+  const times9 = (x, t) => [
+    ...c.call("f1m_add", x, x, t), // 2x
+    ...c.call("f1m_add", t, t, t), // 4x
+    ...c.call("f1m_add", t, t, t), // 8x
+    ...c.call("f1m_add", t, x, t), // 9x
+  ];
+  f.addCode(
+    ...times9(a0, T0),
+    ...times9(a1, T1),
+    c.call("f1m_add", T1, a0, T1), // a0 + 9·a1
+    c.call("f1m_sub", T0, a1, r0), // 9·a0 − a1 (a0 no longer read)
+    c.call("f1m_copy", T1, r1),
+  );
+}
+
+/**
+ * bn128__mulBy024Xi(ell0, ellVW, ellVV, f): f *= the sparse line (ell0, ellVV, ellVW in the 0, 2
+ * and 4 slots), the algorithm of wasmcurves' bn128__mulBy024 (libff's mul_by_024) step for step,
+ * with its four multiplications by the non-residue ξ done by bn128__mulXi.
+ */
+function buildMulBy024Xi(module) {
+  const f = module.addFunction("bn128__mulBy024Xi");
+  f.addParam("pEll0", "i32");
+  f.addParam("pEllVW", "i32");
+  f.addParam("pEllVV", "i32");
+  f.addParam("pR", "i32");
+  const c = f.getCodeBuilder();
+  const x0 = c.getLocal("pEll0");
+  const x2 = c.getLocal("pEllVV");
+  const x4 = c.getLocal("pEllVW");
+  const z = (i) => c.i32_add(c.getLocal("pR"), c.i32_const(i * F2_SIZE));
+  const [z0, z1, z2, z3, z4, z5] = [0, 1, 2, 3, 4, 5].map(z);
+  const tmp = () => c.i32_const(module.alloc(F2_SIZE));
+  const [t0, t1, t2, s0, T3, T4, D0, D2, D4, S1, AUX] = Array.from({ length: 11 }, tmp);
+  const mul = (a, b, r) => c.call("f2m_mul", a, b, r);
+  const add = (a, b, r) => c.call("f2m_add", a, b, r);
+  const sub = (a, b, r) => c.call("f2m_sub", a, b, r);
+  const xi = (a, r) => c.call("bn128__mulXi", a, r);
+  f.addCode(
+    mul(z0, x0, D0),
+    mul(z2, x2, D2),
+    mul(z4, x4, D4),
+    add(z0, z4, t2),
+    add(z0, z2, t1),
+    add(z1, z3, s0),
+    add(s0, z5, s0),
+    // z0 = ξ·(z1·x2 + D4) + D0
+    mul(z1, x2, S1),
+    add(S1, D4, T3),
+    xi(T3, T4),
+    add(T4, D0, z0),
+    // z1 = ξ·(z5·x4 + D2) + z1·x0
+    mul(z5, x4, T3),
+    add(S1, T3, S1),
+    add(T3, D2, T3),
+    xi(T3, T4),
+    mul(z1, x0, T3),
+    add(S1, T3, S1),
+    add(T4, T3, z1),
+    // z2 = (z0 + z2)(x0 + x2) − D0 − D2 + z3·x4
+    add(x0, x2, t0),
+    mul(t1, t0, T3),
+    add(D0, D2, AUX),
+    sub(T3, AUX, T3),
+    mul(z3, x4, T4),
+    add(S1, T4, S1),
+    add(z2, z4, t0),
+    add(T3, T4, z2),
+    // z3 = ξ·((z2 + z4)(x2 + x4) − D2 − D4) + z3·x0
+    add(x2, x4, t1),
+    mul(t1, t0, T3),
+    add(D2, D4, AUX),
+    sub(T3, AUX, T3),
+    xi(T3, T4),
+    mul(z3, x0, T3),
+    add(S1, T3, S1),
+    add(T4, T3, z3),
+    // z4 = ξ·(z5·x2) + (z0 + z4)(x0 + x4) − D0 − D4
+    mul(z5, x2, T3),
+    add(S1, T3, S1),
+    xi(T3, T4),
+    add(x0, x4, t0),
+    mul(t2, t0, T3),
+    add(D0, D4, AUX),
+    sub(T3, AUX, T3),
+    add(T4, T3, z4),
+    // z5 = (z1 + z3 + z5)(x0 + x2 + x4) − S1
+    add(x0, x2, t0),
+    add(t0, x4, t0),
+    mul(s0, t0, T3),
+    sub(T3, S1, z5),
+  );
+}
+
+/**
  * Adds bn128_multiMillerLoop (exported) to `module`, which must already hold wasmcurves' bn128
  * (its prepareG1/prepareG2 layout and its `__mulBy024`).
  */
@@ -54,6 +165,8 @@ export function buildMultiMillerLoop(module) {
   const nCoefs = (preQSize - 3 * F2_SIZE) / ATE_COEF_SIZE;
   const expected = loopBits.length - 1 + loopBits.reduce((a, b) => a + b, 0) + 1;
   if (nCoefs !== expected) throw new Error(`wasmcurves' preQSize holds ${nCoefs} lines, the loop needs ${expected}`);
+  buildMulXi(module);
+  buildMulBy024Xi(module);
 
   // bn128__mulLines(pPreP, pPreQ, n, off, pF): f *= Π_k line_k(P_k), line_k at byte `off` of Q_k's coefficients.
   {
@@ -83,7 +196,7 @@ export function buildMultiMillerLoop(module) {
           c.br_if(1, c.i32_ge_u(c.getLocal("k"), c.getLocal("n"))),
           c.call("f2m_mul1", ELL_VW, PY, VW),
           c.call("f2m_mul1", ELL_VV, PX, VV),
-          c.call("bn128__mulBy024", ELL_0, VW, VV, c.getLocal("pF")),
+          c.call("bn128__mulBy024Xi", ELL_0, VW, VV, c.getLocal("pF")),
           c.setLocal("k", c.i32_add(c.getLocal("k"), c.i32_const(1))),
           c.setLocal("p", c.i32_add(c.getLocal("p"), c.i32_const(prePSize))),
           c.setLocal("coef", c.i32_add(c.getLocal("coef"), c.i32_const(preQSize))),
