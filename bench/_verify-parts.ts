@@ -49,7 +49,8 @@ export async function verifyParts(input: Input): Promise<Record<string, number>>
   const parsed = items.map((p) => parseStep(p));
   const signals = parsed.map((p) => checkSignals(p.request, p.publicSignals, schemas, scope));
   const sources = trustSources([input.publicKey], undefined);
-  const keys = new Map([["age_at_least", { id: "bench" }]]);
+  // The key the presentations name is the one checked against (the shipped key's id).
+  const keys = new Map([["age_at_least", { id: parsed[0]!.key?.id ?? "" }]]);
   const proofs = parsed.map((p) => p.proof as ParsedProof);
   const bPoints = proofs.map((p) => c.G2.toJacobian(g2(c, p.b)));
   const aPoints = proofs.map((p) => c.G1.toJacobian(g1(c, p.a)));
