@@ -5,10 +5,11 @@
  *
  * `buildBn128()` generates its wasm module with BigInt-heavy JavaScript on every start, which is
  * most of a verifier's cold start, before compiling it. The module is a pure function of wasmcurves
- * and wasmbuilder, which ffjavascript pins exactly, so medzk generates it once
- * (scripts/gen-bn254-wasm.mjs -> src/groth16/generated/bn254-wasm.ts, checked against a fresh
- * generation by test/unit/groth16/curve.test.ts) and hands the bytes to ffjavascript's own engine
- * builder.
+ * and wasmbuilder, which ffjavascript pins exactly, so medzk generates it once, with its own
+ * multi-Miller loop appended (scripts/gen-bn254-wasm.mjs and scripts/bn254-multi-miller.mjs ->
+ * src/groth16/generated/bn254-wasm.ts, checked against a fresh generation by
+ * test/unit/groth16/curve.test.ts) and hands the bytes to ffjavascript's own engine builder. Every
+ * wasmcurves function keeps its place and behaviour, so snarkjs proves on this module unchanged.
  *
  * ffjavascript is reached through ./engine.ts only (which the verifier-only package swaps for a
  * bundled copy of the engine), and the worker-thread handling through ./idle-workers.ts.
@@ -70,6 +71,8 @@ export interface Bn254Wasm {
   bn128_prepareG1(p: number, out: number): void;
   bn128_prepareG2(q: number, out: number): void;
   bn128_millerLoop(preP: number, preQ: number, out: number): void;
+  /** Π_k of the Miller loops of n pairs: prepared G1 points every prePSize bytes, line coefficients every preQSize. */
+  bn128_multiMillerLoop(preP: number, preQ: number, n: number, out: number): void;
   bn128_finalExponentiation(f: number, out: number): void;
   g1m_multiexpAffine(points: number, scalars: number, scalarBytes: number, n: number, out: number): void;
 }
@@ -86,6 +89,8 @@ export interface ThreadManager {
   /** Brackets scratch allocations: memory allocated between them is released by endSyncOp. */
   startSyncOp(): void;
   endSyncOp(): void;
+  /** Views of the memory (replaced if it grows). */
+  readonly u8: Uint8Array;
   /** Runs a task (see ./thread-task.ts) on a free worker, or in this thread; resolves to its outputs. */
   queueAction(task: readonly unknown[]): Promise<Uint8Array[]>;
 }

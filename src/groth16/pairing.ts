@@ -1,13 +1,20 @@
 /**
- * The Groth16 pairing equation on BN254: Miller loops, their product and one final
- * exponentiation, in the verifier curve's wasm memory or as a task on any worker.
+ * The Groth16 pairing equation on BN254: one multi-Miller loop over all pairs (the Fq12 squarings
+ * shared, scripts/bn254-multi-miller.mjs) and one final exponentiation, in the verifier curve's
+ * wasm memory or as a task on any worker.
+ *
+ * The final exponentiation is wasmcurves' bn128_finalExponentiation, already the BN-specific one:
+ * the easy part (p^6 − 1)(p^2 + 1) by a conjugation, an inversion and a Frobenius, and the hard
+ * part (p^4 − p^2 + 1)/r by the addition chain of Fuentes-Castañeda, Knapp and Rodríguez-Henríquez
+ * (SAC 2011, §5.2: three exponentiations by u, with Granger-Scott cyclotomic squarings, and
+ * Frobenius maps), so medzk keeps it.
  *
  * Everything here is arithmetic only. NOTE (soundness): callers must pass points that passed
  * ./points.ts (on the curve, B in G2's prime-order subgroup, none the point at infinity) and
  * canonical signals (each < r) of exactly key.nPublic entries; `checkProof` in ./verify.ts is the
  * call that guarantees both.
  */
-import { type Curve, type PointBytes, verifierCurve } from "./curve.js";
+import { type Bn254Wasm, type Curve, type PointBytes, verifierCurve } from "./curve.js";
 import { g1, g2 } from "./points.js";
 import { type PreparedKey, publicInputPoint } from "./prepared-key.js";
 import type { ProofPoints } from "./proof.js";
@@ -22,11 +29,49 @@ export interface MillerTerm {
 
 /**
  * A task whose output 0 is Π_k f_{[s_k]p_k, q_k}: the product of the Miller loops of its terms
- * (before the final exponentiation). Scaling p in the task keeps the G1 work next to the loop.
+ * (before the final exponentiation), computed as one multi-Miller loop (bn128_multiMillerLoop,
+ * scripts/bn254-multi-miller.mjs: one Fq12 squaring per step for all terms). Scaling p in the task
+ * keeps the G1 work next to the loop.
  * NOTE: every p must be a non-zero point of G1 and every q a point of G2's subgroup (the callers
- * check them first); a zero G1 point would have to be skipped, not fed to the loop.
+ * check them first); a zero G1 point would have to be skipped, not fed to the loop. Needs ≥ 1 term.
  */
 export function millerProductTask(terms: readonly MillerTerm[], prePSize: number, preQSize: number): Step[] {
+  if (terms.length === 0) throw new Error("millerProductTask needs at least one term");
+  const [P, SP, PRE_P, Q, PRE_Q, ML, S] = [0, 1, 2, 3, 4, 5, 6];
+  const task: Step[] = [
+    { cmd: "ALLOC", var: P, len: G1_JAC },
+    { cmd: "ALLOC", var: SP, len: G1_JAC },
+    { cmd: "ALLOC", var: PRE_P, len: prePSize * terms.length },
+    { cmd: "ALLOC", var: Q, len: G2_JAC },
+    { cmd: "ALLOC", var: PRE_Q, len: preQSize * terms.length },
+    { cmd: "ALLOC", var: ML, len: GT },
+    { cmd: "ALLOC", var: S, len: FP },
+  ];
+  terms.forEach((term, k) => {
+    task.push({ cmd: "SET", var: P, buff: term.p });
+    if (term.scalar) {
+      if (term.scalar.length > FP) throw new Error("scalar wider than 32 bytes");
+      task.push(
+        { cmd: "SET", var: S, buff: term.scalar },
+        call("g1m_timesScalar", v(P), v(S), { val: term.scalar.length }, v(SP)),
+        call("bn128_prepareG1", v(SP), v(PRE_P, k * prePSize)),
+      );
+    } else {
+      task.push(call("bn128_prepareG1", v(P), v(PRE_P, k * prePSize)));
+    }
+    task.push({ cmd: "SET", var: Q, buff: term.q }, call("bn128_prepareG2", v(Q), v(PRE_Q, k * preQSize)));
+  });
+  task.push(call("bn128_multiMillerLoop", v(PRE_P), v(PRE_Q), { val: terms.length }, v(ML)), { cmd: "GET", out: 0, var: ML, len: GT });
+  return task;
+}
+
+/**
+ * The same product, one Miller loop per term (wasmcurves' bn128_millerLoop): for a shared curve
+ * built from ffjavascript's own wasm generation, which has no multi-Miller loop. That happens when
+ * snarkjs built the process's shared curve (globalThis.curve_bn128) before medzk did, e.g. after a
+ * direct `snarkjs.groth16.verify`; the result is the same, only slower.
+ */
+function millerLoopsTask(terms: readonly MillerTerm[], prePSize: number, preQSize: number): Step[] {
   const [ACC, P, SP, PRE_P, Q, PRE_Q, ML, S] = [0, 1, 2, 3, 4, 5, 6, 7];
   const task: Step[] = [
     { cmd: "ALLOC", var: ACC, len: GT },
@@ -42,7 +87,6 @@ export function millerProductTask(terms: readonly MillerTerm[], prePSize: number
   for (const term of terms) {
     task.push({ cmd: "SET", var: P, buff: term.p });
     if (term.scalar) {
-      if (term.scalar.length > FP) throw new Error("scalar wider than 32 bytes");
       task.push(
         { cmd: "SET", var: S, buff: term.scalar },
         call("g1m_timesScalar", v(P), v(S), { val: term.scalar.length }, v(SP)),
@@ -62,9 +106,15 @@ export function millerProductTask(terms: readonly MillerTerm[], prePSize: number
   return task;
 }
 
+/** Whether `c`'s wasm has medzk's multi-Miller loop (its workers run the same module). */
+function hasMultiMillerLoop(c: Curve): boolean {
+  return typeof (c.tm.instance.exports as Partial<Bn254Wasm>).bn128_multiMillerLoop === "function";
+}
+
 /** Runs {@link millerProductTask} on `c` (in-thread, or on a worker of a multi-threaded curve). */
 export async function millerProduct(c: Curve, terms: readonly MillerTerm[]): Promise<Uint8Array> {
-  const out = await c.tm.queueAction(millerProductTask(terms, c.prePSize, c.preQSize));
+  const task = hasMultiMillerLoop(c) ? millerProductTask(terms, c.prePSize, c.preQSize) : millerLoopsTask(terms, c.prePSize, c.preQSize);
+  const out = await c.tm.queueAction(task);
   return out[0]!;
 }
 
@@ -73,8 +123,8 @@ export type PairingTerm = { p: PointBytes; preparedQ: number } | { p: PointBytes
 
 /**
  * Whether FE(Π_k f_{p_k, q_k} · Π factors) equals the resident G_T element `target` (default 1):
- * the Miller loops, their product and the final exponentiation run in one pass on the verifier
- * curve's own wasm instance, without copying prepared coefficients in and out.
+ * one multi-Miller loop over the terms and the final exponentiation, in one pass on the verifier
+ * curve's own wasm instance, without copying prepared coefficients in or out of it.
  * Terms whose G1 point is zero are skipped (e(O, Q) = 1, and O must not enter the loop).
  */
 export function pairingProductIs(c: Curve, terms: readonly PairingTerm[], factors: readonly Uint8Array[], target?: number): boolean {
@@ -86,26 +136,24 @@ export function pairingProductIs(c: Curve, terms: readonly PairingTerm[], factor
     const f = tm.alloc(c.Gt.n8);
     const t = tm.alloc(c.Gt.n8);
     const p = tm.alloc(c.G1.F.n8 * 3);
-    const preP = tm.alloc(c.prePSize);
-    let q = 0;
-    let preQ = 0;
-    wasm.ftm_one(f);
-    for (const term of live) {
+    const q = tm.alloc(c.G2.F.n8 * 3);
+    // The multi-Miller loop reads its pairs from two contiguous arrays: G1 points prepared here,
+    // and line coefficients, prepared here or copied from the key's resident ones (~19 KB each,
+    // a memcpy, far below a line evaluation).
+    const preP = tm.alloc(c.prePSize * live.length);
+    const preQ = tm.alloc(c.preQSize * live.length);
+    live.forEach((term, k) => {
       tm.setBuff(p, term.p);
-      wasm.bn128_prepareG1(p, preP);
-      let coefficients: number;
+      wasm.bn128_prepareG1(p, preP + k * c.prePSize);
       if ("preparedQ" in term) {
-        coefficients = term.preparedQ;
+        tm.u8.copyWithin(preQ + k * c.preQSize, term.preparedQ, term.preparedQ + c.preQSize);
       } else {
-        q ||= tm.alloc(c.G2.F.n8 * 3);
-        preQ ||= tm.alloc(c.preQSize);
         tm.setBuff(q, term.q);
-        wasm.bn128_prepareG2(q, preQ);
-        coefficients = preQ;
+        wasm.bn128_prepareG2(q, preQ + k * c.preQSize);
       }
-      wasm.bn128_millerLoop(preP, coefficients, t);
-      wasm.ftm_mul(f, t, f);
-    }
+    });
+    if (live.length > 0) wasm.bn128_multiMillerLoop(preP, preQ, live.length, f);
+    else wasm.ftm_one(f);
     for (const factor of factors) {
       tm.setBuff(t, factor);
       wasm.ftm_mul(f, t, f);
@@ -127,9 +175,9 @@ export function signalBytes(c: Curve, signals: readonly bigint[]): Uint8Array {
 
 /**
  * Whether e(A, B) = e(α, β)·e(L, γ)·e(C, δ), L = IC_0 + Σ_i s_i·IC_i, computed as
- * FE(f_{A,B} · f_{−L,γ} · f_{−C,δ}) = e(α, β): three Miller loops (two on resident prepared
- * points) and one final exponentiation on the verifier curve (which holds the key's resident
- * points), against the key's precomputed e(α, β).
+ * FE(f_{A,B} · f_{−L,γ} · f_{−C,δ}) = e(α, β): one multi-Miller loop over three pairs (two on
+ * resident prepared points) and one final exponentiation on the verifier curve (which holds the
+ * key's resident points), against the key's precomputed e(α, β).
  * Arithmetic only: see the module NOTE for what the caller must have checked.
  */
 export async function pairingCheck(key: PreparedKey, signals: readonly bigint[], proof: ProofPoints): Promise<boolean> {

@@ -10,9 +10,8 @@
  * be refused as a replay.
  */
 import { parseDate } from "../core/dates.js";
-import { equalBytes } from "@noble/curves/abstract/utils";
 import { hexToBytes } from "@noble/hashes/utils";
-import type { ProofRequest } from "../core/request.js";
+import { type ProofRequest, requestSigningInput } from "../core/request.js";
 import { type PresentationKey, parsePresentation } from "../core/presentation.js";
 import type { SchemaDefinition } from "../core/schemas.js";
 import type { VerifyErrorCode } from "../core/errors.js";
@@ -26,7 +25,15 @@ import {
   statementDefinition,
 } from "../statements/registry.js";
 import { refuse } from "./refusal.js";
-import { signRequest } from "./verifier-key.js";
+import { ownSignatureCheck } from "./verifier-key.js";
+
+/** The signature check of each verifier's key, derived once (the key's SHA-512 and base-point multiple). */
+const ownSignatureChecks = new WeakMap<Uint8Array, ReturnType<typeof ownSignatureCheck>>();
+function ownSignature(privateKey: Uint8Array): ReturnType<typeof ownSignatureCheck> {
+  let check = ownSignatureChecks.get(privateKey);
+  if (!check) ownSignatureChecks.set(privateKey, (check = ownSignatureCheck(privateKey)));
+  return check;
+}
 
 // --- parse --------------------------------------------------------------------------------------
 
@@ -74,13 +81,12 @@ export function checkAuthenticity(
   expected: ProofRequest | string | undefined,
   now: Date,
 ): number {
-  // Key and purpose first (cheap); then the signature. Ed25519 signatures are deterministic
-  // (RFC 8032 §5.1.6), so the one signature this verifier's key gives the request's other fields
-  // is recomputed and compared in constant time: signing costs about a quarter of a strict verify
-  // in noble, on every presentation, and any other bytes are not this verifier's signature.
+  // Key and purpose first (cheap); then the signature: Ed25519 signatures are deterministic
+  // (RFC 8032 §5.1.6), so the only bytes that are this verifier's signature over the request's
+  // other fields are the ones its key gives them, checked without re-signing (ownSignatureCheck:
+  // ~30 µs instead of ~0.7 ms, on every presentation of a batch).
   const { signature, ...unsigned } = request;
-  const own = hexToBytes(signRequest(verifier.privateKey, unsigned).signature);
-  if (request.verifier !== verifier.publicKey || request.purpose !== verifier.purpose || !equalBytes(own, hexToBytes(signature))) {
+  if (request.verifier !== verifier.publicKey || request.purpose !== verifier.purpose || !ownSignature(verifier.privateKey)(requestSigningInput(unsigned), hexToBytes(signature))) {
     refuse("UNKNOWN_REQUEST", "the request was not issued by this verifier or was altered");
   }
   if (expected !== undefined) {

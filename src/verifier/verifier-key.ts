@@ -7,8 +7,11 @@
  * Generation and signing live here, in the verifier room; the request format, the signature check
  * and the scope derivation live in core, where the prover reads them too.
  */
+import { bytesToNumberLE, equalBytes, numberToBytesLE } from "@noble/curves/abstract/utils";
+import { mod } from "@noble/curves/abstract/modular";
 import { ed25519 } from "@noble/curves/ed25519";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils";
+import { sha512 } from "@noble/hashes/sha2";
+import { bytesToHex, concatBytes, hexToBytes } from "@noble/hashes/utils";
 import { MedzkError } from "../core/errors.js";
 import { type ProofRequest, type UnsignedRequest, requestSigningInput } from "../core/request.js";
 import { assertObject, checkHex } from "../core/validate.js";
@@ -52,4 +55,40 @@ export function parseVerifierKey(value: unknown, name = "key"): VerifierKey {
 /** Signs a request with the verifier's private key (32 bytes). */
 export function signRequest(privateKey: Uint8Array, unsigned: UnsignedRequest): ProofRequest {
   return { ...unsigned, signature: bytesToHex(ed25519.sign(requestSigningInput(unsigned), privateKey)) };
+}
+
+/**
+ * A check that `signature` is exactly the signature this verifier's private key gives `message`,
+ * in about 30 µs instead of re-signing (two base-point multiplications in noble, ~0.7 ms): the
+ * verifier recognises its own requests with it on every presentation.
+ *
+ * Ed25519 signing is deterministic (RFC 8032 §5.1.6): r = SHA-512(prefix ‖ M) mod L,
+ * R = [r]B, k = SHA-512(R ‖ A ‖ M) mod L, S = (r + k·s) mod L, with prefix and s from the private
+ * key. Only R needs a scalar multiplication. For a presented (R', S') this computes
+ * k' = SHA-512(R' ‖ A ‖ M) mod L with the presented R' and accepts iff S' is canonical (< L, as
+ * RFC 8032 §5.1.7 requires) and S' = (r + k'·s) mod L, compared in constant time (equalBytes).
+ * The genuine signature passes (R' = R gives S' = S).
+ *
+ * NOTE (soundness): accepting any other (R', S') with R' ≠ R means producing r + k'·s for some
+ * k' ≠ k (else SHA-512(R' ‖ A ‖ M) ≡ SHA-512(R ‖ A ‖ M) mod L, a second preimage of the reduced
+ * hash), and with the genuine S = r + k·s that gives s = (S' − S)/(k' − k): the private scalar.
+ * For a message this key never signed, r is SHA-512 of the secret prefix, unknown, so S' is
+ * guessed with probability 1/L. So only holders of the private key pass this check, exactly as
+ * for re-signing and comparing, under the assumption Ed25519 itself rests on (the private scalar
+ * cannot be recovered from the public key and signatures). Everything is noble's: SHA-512, the
+ * extended key (RFC 8032 §5.1.5), the scalar field; nothing here verifies anyone else's signature.
+ */
+export function ownSignatureCheck(privateKey: Uint8Array): (message: Uint8Array, signature: Uint8Array) => boolean {
+  const { prefix, scalar, pointBytes } = ed25519.utils.getExtendedPublicKey(privateKey);
+  const L = ed25519.CURVE.n;
+  const hashToScalar = (...parts: Uint8Array[]) => mod(bytesToNumberLE(sha512(concatBytes(...parts))), L);
+  return (message, signature) => {
+    if (signature.length !== 64) return false;
+    const presentedR = signature.subarray(0, 32);
+    const presentedS = signature.subarray(32);
+    if (bytesToNumberLE(presentedS) >= L) return false;
+    const r = hashToScalar(prefix, message);
+    const k = hashToScalar(presentedR, pointBytes, message);
+    return equalBytes(numberToBytesLE(mod(r + k * scalar, L), 32), presentedS);
+  };
 }

@@ -14,6 +14,7 @@ import { type PreparedKey, prepareKey } from "../../../src/groth16/prepared-key.
 import { parseProof } from "../../../src/groth16/proof.js";
 import type { Groth16Proof } from "../../../src/core/groth16-proof.js";
 import { checkProof, checkProofs } from "../../../src/groth16/verify.js";
+import { threadedCurve } from "../../../src/groth16/curve.js";
 import { createHolder, createVerifier, generateIssuerKey, generateVerifierKey, issueCredential, prove } from "../../../src/index.js";
 
 const NOW = "2026-06-15T12:00:00Z";
@@ -260,6 +261,47 @@ describe("checkProofs on real proofs", () => {
     const results = await checkProofs(key, items);
     expect(results.map((r) => r.ok)).toEqual([true, true, true, false, true, true, true, true]);
     expect(results[3]).toEqual({ ok: false, reason: "INVALID_PROOF", message: "the proof does not verify" });
+  });
+});
+
+describe("every verify path agrees with snarkjs.groth16.verify", () => {
+  const G1 = bn254.G1.ProjectivePoint;
+  const negY = (p: Groth16Proof["pi_a"]): Groth16Proof["pi_a"] => [p[0], G1.fromAffine({ x: BigInt(p[0]), y: BigInt(p[1]) }).negate().toAffine().y.toString(), "1"];
+  /** Valid proofs and on-curve tamperings of them (each point still on its curve, B in G2). */
+  const cases = (): Array<{ name: string; signals: bigint[]; proof: Groth16Proof }> => {
+    const [x, y] = [wire[0]!, wire[1]!];
+    return [
+      { name: "valid 0", ...x },
+      { name: "valid 1", ...y },
+      { name: "signal 0 + 1", signals: x.signals.map((s, j) => (j === 0 ? (s + 1n) % FIELD_ORDER : s)), proof: x.proof },
+      { name: "last signal r − 1", signals: x.signals.map((s, j) => (j === x.signals.length - 1 ? FIELD_ORDER - 1n : s)), proof: x.proof },
+      { name: "A and C swapped", signals: x.signals, proof: { ...x.proof, pi_a: x.proof.pi_c, pi_c: x.proof.pi_a } },
+      { name: "B of another proof", signals: x.signals, proof: { ...x.proof, pi_b: y.proof.pi_b } },
+      { name: "A negated", signals: x.signals, proof: { ...x.proof, pi_a: negY(x.proof.pi_a) } },
+      { name: "C of another proof", signals: x.signals, proof: { ...x.proof, pi_c: y.proof.pi_c } },
+      { name: "another proof's signals", signals: y.signals, proof: x.proof },
+    ];
+  };
+
+  it("single checkProof, checkProofs in this thread and on worker threads: the same verdict as snarkjs on valid and tampered proofs", async () => {
+    const snarkjs = await import("snarkjs");
+    const vk = verificationKey("age_at_least");
+    const all = cases();
+    const expected: boolean[] = [];
+    for (const item of all) expected.push(await snarkjs.groth16.verify(vk as never, item.signals.map(String), item.proof as never));
+    expect(expected.filter(Boolean).length).toBe(2); // only the two untouched proofs
+    const single: boolean[] = [];
+    for (const item of all) single.push((await checkProof(key, item.signals, item.proof)).ok);
+    expect(single).toEqual(expected);
+    expect((await checkProofs(key, all)).map((r) => r.ok)).toEqual(expected);
+    const pool = await threadedCurve();
+    expect(pool).toBeDefined();
+    expect((await checkProofs(key, all, { pool })).map((r) => r.ok)).toEqual(expected);
+    // Each tampering alone among valid proofs: the batch equation fails and bisection finds it.
+    for (let t = 2; t < all.length; t++) {
+      const batch = [wire[0]!, all[t]!, wire[1]!, ...wire.slice(2)];
+      expect((await checkProofs(key, batch, { pool })).map((r) => r.ok)).toEqual([true, false, true, ...wire.slice(2).map(() => true)]);
+    }
   });
 });
 

@@ -1,7 +1,10 @@
 /** Verifier signing keys: JSON-safe Ed25519 pairs, checked wherever they are read. */
+import { bytesToNumberLE, numberToBytesLE } from "@noble/curves/abstract/utils";
+import { ed25519 } from "@noble/curves/ed25519";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { REQUEST_FORMAT, requestScope, requestSignatureValid, verifierScope } from "../../../src/core/request.js";
-import { generateVerifierKey, parseVerifierKey, signRequest, verifierKeyFromPrivate } from "../../../src/verifier/verifier-key.js";
+import { REQUEST_FORMAT, requestScope, requestSignatureValid, requestSigningInput, verifierScope } from "../../../src/core/request.js";
+import { generateVerifierKey, ownSignatureCheck, parseVerifierKey, signRequest, verifierKeyFromPrivate } from "../../../src/verifier/verifier-key.js";
 import { hexToBytes } from "@noble/hashes/utils";
 
 describe("verifier keys", () => {
@@ -54,5 +57,60 @@ describe("verifier keys", () => {
     expect(requestSignatureValid(withoutPurpose)).toBe(false);
     expect(requestSignatureValid({ ...request, signature: "00".repeat(64) })).toBe(false);
     expect(requestSignatureValid({ ...request, verifier: "zz" })).toBe(false); // never throws
+  });
+});
+
+describe("ownSignatureCheck", () => {
+  const L = ed25519.CURVE.n;
+  const msg = (s: string) => new TextEncoder().encode(s);
+  const flip = (sig: Uint8Array, byte: number) => {
+    const out = sig.slice();
+    out[byte]! ^= 1;
+    return out;
+  };
+
+  it("accepts exactly the signature noble's ed25519.sign gives (random keys and messages)", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 600 }), (key, message) => {
+        const check = ownSignatureCheck(key);
+        expect(check(message, ed25519.sign(message, key))).toBe(true);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it("refuses any other bytes: flipped bits in R or S, S + L, another message's or key's signature, R of one with S of another, wrong lengths", () => {
+    const key = hexToBytes(generateVerifierKey().privateKey);
+    const other = hexToBytes(generateVerifierKey().privateKey);
+    const check = ownSignatureCheck(key);
+    const m = msg("medzk-request/v1 a request");
+    const sig = ed25519.sign(m, key);
+    const sigOther = ed25519.sign(msg("another request"), key);
+    for (const byte of [0, 17, 31, 32, 50, 63]) expect(check(m, flip(sig, byte))).toBe(false);
+    const sPlusL = numberToBytesLE(bytesToNumberLE(sig.subarray(32)) + L, 32);
+    expect(check(m, new Uint8Array([...sig.subarray(0, 32), ...sPlusL]))).toBe(false);
+    expect(check(m, sigOther)).toBe(false);
+    expect(check(m, ed25519.sign(m, other))).toBe(false);
+    expect(check(m, new Uint8Array([...sigOther.subarray(0, 32), ...sig.subarray(32)]))).toBe(false);
+    expect(check(m, new Uint8Array([...sig.subarray(0, 32), ...sigOther.subarray(32)]))).toBe(false);
+    expect(check(m, sig.subarray(0, 63))).toBe(false);
+    expect(check(m, new Uint8Array([...sig, 0]))).toBe(false);
+    expect(check(m, new Uint8Array(64))).toBe(false);
+    expect(check(msg("medzk-request/v1 a request."), sig)).toBe(false);
+  });
+
+  it("agrees with re-signing on requests (the check the verifier ran before)", () => {
+    const key = generateVerifierKey();
+    const request = signRequest(hexToBytes(key.privateKey), {
+      format: REQUEST_FORMAT,
+      verifier: key.publicKey,
+      challenge: "12345",
+      asOf: "2026-06-15",
+      statement: { type: "ageAtLeast", minAge: 18 },
+      expiresAt: "2026-06-15T12:05:00.000Z",
+    });
+    const { signature, ...unsigned } = request;
+    expect(ownSignatureCheck(hexToBytes(key.privateKey))(requestSigningInput(unsigned), hexToBytes(signature))).toBe(true);
+    expect(ownSignatureCheck(hexToBytes(key.privateKey))(requestSigningInput({ ...unsigned, challenge: "12346" }), hexToBytes(signature))).toBe(false);
   });
 });
