@@ -142,4 +142,15 @@ describe("OpenID4VP through the service", () => {
     expect(Object.keys(doc.paths["/v1/openid4vp/response"]!["post"]!.requestBody!.content)).toEqual(["application/x-www-form-urlencoded"]);
     expect(doc.paths["/v1/openid4vp/requests/{id}"]!["get"]!.parameters).toHaveLength(1);
   });
+
+  it("takes openid4vp.publicUrl as an origin only, refusing anything else by name", () => {
+    const config = (openid4vp: unknown) =>
+      parseServiceConfig({ presets: { adult: { type: "ageAtLeast", minAge: 18 } }, trustedIssuers: [world.hospital.publicKey], signingKey: { env: "KEY" }, openid4vp }, { env: { KEY: SIGNING_KEY.privateKey } }).openid4vp;
+    expect(config({ publicUrl: "https://verify.acme.example" })).toEqual({ publicUrl: "https://verify.acme.example" });
+    expect(config({ publicUrl: "https://verify.acme.example/" })).toEqual({ publicUrl: "https://verify.acme.example" });
+    expect(config(undefined)).toBeUndefined();
+    for (const bad of [{ publicUrl: "https://verify.acme.example/v1" }, { publicUrl: "http://verify.acme.example" }, { publicUrl: "https://verify.acme.example/?a=1" }, { publicUrl: 1 }, {}, { publicUrl: "https://x.example", extra: 1 }, "https://x.example"]) {
+      expect(() => config(bad)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT", message: expect.stringContaining("openid4vp") }));
+    }
+  });
 });
