@@ -13,9 +13,8 @@
 //   holder: `POST /demo/records` { commitment, encryptionKey } → { envelope } (a credential sealed
 //   to the holder's encryption key; the server never sees the holder secret).
 //
-// - examples/insurer/ is an insurer's page asking by OpenID4VP (docs/openid4vp.md): a QR code for a
-//   phone's wallet, or a link to the wallet page on the same device; the result shows up on the
-//   page without a reload. Its back end (`/demo/insurer/*`) keeps the result token.
+// - examples/insurer/ (in a checkout of the repository) is an insurer's page asking by OpenID4VP
+//   (docs/openid4vp.md), added by examples/insurer/back-end.mjs.
 //
 // Every page file is sent with the Content-Security-Policy of docs/browser.md.
 //
@@ -30,7 +29,6 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import QRCode from "qrcode";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const WALLET_DIR = join(ROOT, "examples/wallet");
@@ -51,12 +49,7 @@ const PAGE_FILES = new Map([
   ["wallet.css", ["wallet.css", "text/css; charset=utf-8"]],
   ["openid4vp.js", ["openid4vp.js", "text/javascript; charset=utf-8"]],
 ]);
-const INSURER_DIR = join(ROOT, "examples/insurer");
-const INSURER_FILES = new Map([
-  ["", ["index.html", "text/html; charset=utf-8"]],
-  ["index.html", ["index.html", "text/html; charset=utf-8"]],
-  ["insurer.js", ["insurer.js", "text/javascript; charset=utf-8"]],
-]);
+const INSURER_BACK_END = join(ROOT, "examples/insurer/back-end.mjs");
 const ARTIFACT_NAME = /^[a-z0-9_]{1,64}\.(wasm|zkey)$/;
 
 /**
@@ -122,39 +115,11 @@ export async function startWalletServer(options = {}) {
   });
   app.get("/favicon.ico", (_request, reply) => reply.code(204).send());
 
-  // The insurer's page (examples/insurer/) and its back end: it asks the service for an OpenID4VP
-  // request, keeps the result token (the page never sees it), and tells the page the result.
-  app.get("/examples/insurer", (_request, reply) => reply.redirect("/examples/insurer/"));
-  app.get("/examples/insurer/*", (request, reply) => {
-    const page = INSURER_FILES.get(request.params["*"]);
-    if (!page) return reply.code(404).send({ error: { code: "NOT_FOUND", message: "no such page file" } });
-    return send(reply, join(INSURER_DIR, page[0]), page[1]);
-  });
-  const tokens = new Map();
-  app.post(
-    "/demo/insurer/requests",
-    { schema: { body: { type: "object", additionalProperties: false, properties: { by: { type: "string", enum: ["reference", "value"] } } } } },
-    async (request, reply) => {
-      const created = await app.inject({ method: "POST", url: "/v1/openid4vp/requests", payload: { preset: "adult", by: request.body?.by ?? "reference" } });
-      if (created.statusCode !== 201) return reply.code(502).send({ error: { code: "VERIFIER_UNAVAILABLE", message: `the verifier answered ${created.statusCode}` } });
-      const { link, state, resultToken } = created.json();
-      tokens.set(state, resultToken);
-      const qr = await QRCode.toString(link, { type: "svg", errorCorrectionLevel: "L", margin: 2 });
-      return reply.code(201).send({
-        link,
-        state,
-        qr: `data:image/svg+xml;base64,${Buffer.from(qr).toString("base64")}`,
-        // Same device: the wallet page, with the request in the fragment (not sent to any server).
-        walletLink: `${origin}/examples/wallet/#${new URLSearchParams({ openid4vp: link })}`,
-      });
-    },
-  );
-  app.get("/demo/insurer/results/:state", async (request, reply) => {
-    const resultToken = tokens.get(request.params.state);
-    if (resultToken === undefined) return reply.code(404).send({ error: { code: "NOT_FOUND", message: "no such request" } });
-    const answer = await app.inject({ method: "POST", url: "/v1/openid4vp/results", payload: { state: request.params.state, resultToken } });
-    return reply.code(answer.statusCode).send(answer.json());
-  });
+  // The insurer's page (examples/insurer/, in a checkout of the repository; not in the package).
+  if (existsSync(INSURER_BACK_END)) {
+    const { addInsurerPage } = await import(pathToFileURL(INSURER_BACK_END).href);
+    await addInsurerPage(app, { origin, send });
+  }
 
   // The demo hospital: a patient record sealed to the holder's encryption key. Body checked by
   // Fastify's schema (no other keys), the values by medzk (a malformed commitment or key is
@@ -233,7 +198,7 @@ async function main() {
   const server = await startWalletServer({ host: env["MEDZK_WALLET_HOST"] ?? "127.0.0.1", port, keysFile, logger: process.stderr, ...(publicUrl ? { publicUrl } : {}) });
   console.log(`medzk patient wallet: open ${publicUrl ? new URL("/examples/wallet/", publicUrl).href : server.url}`);
   console.log(`  verifier "${DEMO_VERIFIER_NAME}" (POST ${server.origin}/v1/requests, /v1/verify) and demo hospital "${DEMO_HOSPITAL_NAME}" on the same origin`);
-  console.log(`  the insurer's page, asking by OpenID4VP (QR code or link): ${server.origin}/examples/insurer/`);
+  if (existsSync(INSURER_BACK_END)) console.log(`  the insurer's page, asking by OpenID4VP (QR code or link): ${server.origin}/examples/insurer/`);
   console.log(`  demo keys kept in ${keysFile}; Ctrl-C stops`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.once("SIGINT", stop);
