@@ -13,11 +13,16 @@ import { respondOpenid4vp } from "../../dist/browser/medzk.js";
 export function installOpenid4vp(page) {
   const { $ } = page;
   // Same device: the insurer's page linked here with the request in the fragment (never sent to a server).
-  const fromLink = new URLSearchParams(location.hash.slice(1)).get("openid4vp");
-  if (fromLink !== null) {
+  // On load, and when the page was open already (then only the fragment changes).
+  const fromFragment = () => {
+    const fromLink = new URLSearchParams(location.hash.slice(1)).get("openid4vp");
+    if (fromLink === null) return;
     $("openid4vp-link").value = fromLink;
     history.replaceState(null, "", location.pathname + location.search);
-  }
+    $("openid4vp-link").scrollIntoView({ block: "nearest" });
+  };
+  fromFragment();
+  addEventListener("hashchange", fromFragment);
   $("openid4vp-answer").addEventListener("click", () =>
     void page.run(async () => {
       const link = $("openid4vp-link").value.trim();

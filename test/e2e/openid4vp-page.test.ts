@@ -1,7 +1,7 @@
 /**
  * OpenID4VP across two pages in headless Chromium (docs/openid4vp.md): the insurer's page of
- * `npm run wallet` shows a request; the wallet page answers the pasted link (asked, proves,
- * posts); the insurer's page shows the result without reloading. Then: the same link again (a
+ * `npm run wallet` shows a request; the wallet page answers the link opened on the same device (asked,
+ * proves, posts); the insurer's page shows the result without reloading. Then: the same link again (a
  * replayed request_uri) is refused, the response posted a second time gives no second result,
  * and a request tampered in transit is refused. One proof. Needs `npm run build`.
  */
@@ -70,11 +70,18 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("OpenID4VP between the insurer's page an
     const link = await insurer.inputValue("#link");
     expect(link).toMatch(/^openid4vp:\/\/\?client_id=decentralized_identifier%3Adid%3Akey%3Az6Mk.+&request_uri=/);
     expect(await insurer.getAttribute("#qr", "src")).toMatch(/^data:image\/svg\+xml;base64,/);
-    expect(await insurer.getAttribute("#wallet-link", "href")).toBe(`${server.origin}/examples/wallet/#${new URLSearchParams({ openid4vp: link })}`);
+    const walletLink = await insurer.getAttribute("#wallet-link", "href");
+    expect(walletLink).toBe(`${server.origin}/examples/wallet/#${new URLSearchParams({ openid4vp: link })}`);
     await insurer.screenshot({ path: join(SCREENSHOTS, "oid4vp-01-insurer-qr.png") });
 
-    // The wallet asks the patient (the verifier named from the trust list), proves, posts.
-    await answer(link);
+    // Same device: the link opens the wallet page with the request filled in (and the fragment
+    // dropped from the address); the wallet asks the patient (the verifier named from the trust
+    // list), proves, posts.
+    await wallet.goto(walletLink!);
+    await wallet.waitForSelector("html[data-ready]");
+    expect([await wallet.inputValue("#openid4vp-link"), new URL(wallet.url()).hash]).toEqual([link, ""]);
+    await wallet.fill("#passphrase", "correct horse battery staple");
+    await wallet.click("#openid4vp-answer");
     await wallet.waitForSelector("#consent:not([hidden])", { timeout: 60_000 });
     expect(await wallet.textContent("#consent-title")).toBe(`${DEMO_VERIFIER_NAME} is asking`);
     expect(await wallet.textContent("#consent-where")).toBe(`Your answer would go to ${server.origin} and nowhere else.`);
