@@ -350,6 +350,10 @@ const ERRORS = {
   ARTIFACT_INTEGRITY: "The proof files this site served failed their integrity check, so nothing was sent.",
   ENVELOPE_NOT_FOR_HOLDER: "This record was sealed to another wallet.",
   ENVELOPE_DECRYPTION_FAILED: "This record file is damaged or was sealed to another wallet.",
+  REQUEST_SIGNATURE_INVALID: "This request was altered on its way, or is not signed by who it names, so nothing was sent.",
+  OPENID4VP_REQUEST_INVALID: "This is not a request link your wallet can answer, so nothing was sent.",
+  OPENID4VP_REQUEST_UNAVAILABLE: "This request link was used already or has expired: ask the organisation for a new one. Nothing was sent.",
+  OPENID4VP_RESPONSE_REFUSED: "The organisation did not take your answer.",
 };
 
 /** Whether the running action is answering an organisation (see show). */

@@ -15,6 +15,8 @@ import type { ServiceVerifyResult } from "./presets.js";
 
 /** Open transactions per instance: each holds a few KiB, and a flood of creations stops here. */
 const MAX_OPEN = 10_000;
+/** How often expired transactions are dropped. */
+const SWEEP_MS = 10_000;
 /** How long a result stays collectable after the request expired. */
 const RESULT_GRACE_MS = 10 * 60_000;
 
@@ -37,10 +39,15 @@ const randomId = (): string => randomBytes(16).toString("base64url");
 export class Openid4vpTransactions {
   readonly #byState = new Map<string, Transaction>();
   readonly #stateByRequestId = new Map<string, string>();
+  #nextSweep = 0;
 
   /** Opens a transaction for a signed request; undefined when {@link MAX_OPEN} are open. */
   open(request: ProofRequest, now: number): { transaction: Transaction; resultToken: string } | undefined {
-    this.#sweep(now);
+    // A full pass at most every SWEEP_MS, or when full: not one per creation.
+    if (now >= this.#nextSweep || this.#byState.size >= MAX_OPEN) {
+      this.#sweep(now);
+      this.#nextSweep = now + SWEEP_MS;
+    }
     if (this.#byState.size >= MAX_OPEN) return undefined;
     const resultToken = randomBytes(32).toString("hex");
     const transaction: Transaction = {
