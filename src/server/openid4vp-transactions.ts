@@ -40,15 +40,21 @@ export class Openid4vpTransactions {
   readonly #byState = new Map<string, Transaction>();
   readonly #stateByRequestId = new Map<string, string>();
   #nextSweep = 0;
+  readonly #max: number;
 
-  /** Opens a transaction for a signed request; undefined when {@link MAX_OPEN} are open. */
+  /** `max`: how many may be open at once (default {@link MAX_OPEN}). */
+  constructor(max = MAX_OPEN) {
+    this.#max = max;
+  }
+
+  /** Opens a transaction for a signed request; undefined when the most allowed are open. */
   open(request: ProofRequest, now: number): { transaction: Transaction; resultToken: string } | undefined {
     // A full pass at most every SWEEP_MS, or when full: not one per creation.
-    if (now >= this.#nextSweep || this.#byState.size >= MAX_OPEN) {
+    if (now >= this.#nextSweep || this.#byState.size >= this.#max) {
       this.#sweep(now);
       this.#nextSweep = now + SWEEP_MS;
     }
-    if (this.#byState.size >= MAX_OPEN) return undefined;
+    if (this.#byState.size >= this.#max) return undefined;
     const resultToken = randomBytes(32).toString("hex");
     const transaction: Transaction = {
       state: randomId(),
