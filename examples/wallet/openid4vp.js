@@ -23,6 +23,18 @@ export function installOpenid4vp(page) {
   };
   fromFragment();
   addEventListener("hashchange", fromFragment);
+  // A photo of the QR code: read here (jsQR), into the field; the patient then answers as for a pasted link.
+  $("openid4vp-photo").addEventListener("change", () =>
+    void page.run(async () => {
+      const file = $("openid4vp-photo").files?.[0];
+      $("openid4vp-photo").value = "";
+      if (file === undefined) return;
+      const link = await readQrCode(file, page.PageError);
+      if (!link.startsWith("openid4vp://")) throw new page.PageError("That QR code is not a request link (openid4vp://).", "openid4vp-link");
+      $("openid4vp-link").value = link;
+      page.show("scanned", "Read the request from the photo. Answer it below when you are ready.");
+    }),
+  );
   $("openid4vp-answer").addEventListener("click", () =>
     void page.run(async () => {
       const link = $("openid4vp-link").value.trim();
@@ -41,4 +53,30 @@ export function installOpenid4vp(page) {
       page.show("sent", `Sent: your answer went to ${page.asker()} at ${new URL(answer.responseUri).origin}. Their page shows what they found.`);
     }),
   );
+}
+
+/** The text of the QR code in an image file (jsQR, loaded when first needed). */
+async function readQrCode(file, PageError) {
+  if (file.size > 20_000_000) throw new PageError("That photo is too large (over 20 MB).", "openid4vp-photo");
+  let jsQR;
+  try {
+    ({ default: jsQR } = await import("./jsqr.js"));
+  } catch {
+    throw new PageError("This page cannot read QR codes from photos here: paste the request link instead.", "openid4vp-link");
+  }
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    throw new PageError("That file is not a picture this browser can read.", "openid4vp-photo");
+  }
+  // Photos from phones are large; a QR code stays readable at 1024 pixels across.
+  const scale = Math.min(1, 1024 / Math.max(bitmap.width, bitmap.height));
+  const canvas = new OffscreenCanvas(Math.round(bitmap.width * scale), Math.round(bitmap.height * scale));
+  const context = canvas.getContext("2d");
+  context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  const { data, width, height } = context.getImageData(0, 0, canvas.width, canvas.height);
+  const code = jsQR(data, width, height);
+  if (code === null) throw new PageError("No QR code found in that photo: try again closer, or paste the link.", "openid4vp-photo");
+  return code.data;
 }

@@ -25,6 +25,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -108,6 +109,14 @@ export async function startWalletServer(options = {}) {
     return send(reply, join(WALLET_DIR, page[0]), page[1]);
   });
   app.get("/dist/browser/medzk.js", (_request, reply) => send(reply, BUNDLE, "text/javascript; charset=utf-8"));
+  // jsQR (a devDependency: in a checkout of the repository) reads QR codes from photos on the
+  // wallet page (openid4vp.js). Its UMD build, given `module` to fill, served as an ES module.
+  const jsqr = resolveOptional("jsqr/dist/jsQR.js");
+  if (jsqr !== undefined) {
+    app.get("/examples/wallet/jsqr.js", async (_request, reply) =>
+      reply.headers(headers("text/javascript; charset=utf-8")).send(`const module = { exports: {} }, exports = module.exports;\n${await readFile(jsqr, "utf8")}\nexport default module.exports;\n`),
+    );
+  }
   app.get("/artifacts/:file", (request, reply) => {
     const { file } = request.params;
     if (!ARTIFACT_NAME.test(file) || !existsSync(join(ARTIFACTS, file))) return reply.code(404).send({ error: { code: "NOT_FOUND", message: "no such artifact" } });
@@ -157,6 +166,15 @@ export async function startWalletServer(options = {}) {
     hospitalPublicKey: keys.hospital.publicKey,
     close: () => service.close(),
   };
+}
+
+/** The path of a package file, or undefined when the package is not installed. */
+function resolveOptional(specifier) {
+  try {
+    return createRequire(import.meta.url).resolve(specifier);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A free TCP port on the host (closed again before the service binds it). */

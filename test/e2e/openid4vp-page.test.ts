@@ -73,6 +73,8 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("OpenID4VP between the insurer's page an
     const walletLink = await insurer.getAttribute("#wallet-link", "href");
     expect(walletLink).toBe(`${server.origin}/examples/wallet/#${new URLSearchParams({ openid4vp: link })}`);
     await insurer.screenshot({ path: join(SCREENSHOTS, "oid4vp-01-insurer-qr.png") });
+    // What a phone's camera would see: the QR code as shown.
+    const qrPhoto = await insurer.locator("#qr").screenshot();
 
     // Same device: the link opens the wallet page with the request filled in (and the fragment
     // dropped from the address); the wallet asks the patient (the verifier named from the trust
@@ -95,8 +97,12 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("OpenID4VP between the insurer's page an
     await insurer.screenshot({ path: join(SCREENSHOTS, "oid4vp-03-insurer-verified.png") });
     expect(responses).toHaveLength(1);
 
-    // The same link again: its request_uri was used, so the wallet gets nothing to answer.
-    await answer(link);
+    // The same link again, this time from a photo of the QR code (read on the page with jsQR):
+    // its request_uri was used, so the wallet gets nothing to answer.
+    await wallet.setInputFiles("#openid4vp-photo", { name: "qr.png", mimeType: "image/png", buffer: qrPhoto });
+    await settled();
+    expect([await wallet.getAttribute("#result", "data-status"), await wallet.inputValue("#openid4vp-link")]).toEqual(["scanned", link]);
+    await wallet.click("#openid4vp-answer");
     await settled();
     expect(await walletResult()).toMatchObject({ status: "error", code: "OPENID4VP_REQUEST_UNAVAILABLE" });
 
