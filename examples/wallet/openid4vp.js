@@ -60,7 +60,8 @@ async function readQrCode(file, PageError) {
   if (file.size > 20_000_000) throw new PageError("That photo is too large (over 20 MB).", "openid4vp-photo");
   let jsQR;
   try {
-    ({ default: jsQR } = await import("./jsqr.js"));
+    // Served by npm run wallet (serve.mjs) where jsQR is installed; no file of the package.
+    ({ default: jsQR } = await import(new URL("./jsqr.js", import.meta.url).href));
   } catch {
     throw new PageError("This page cannot read QR codes from photos here: paste the request link instead.", "openid4vp-link");
   }

@@ -111,7 +111,12 @@ export async function startWalletServer(options = {}) {
   app.get("/dist/browser/medzk.js", (_request, reply) => send(reply, BUNDLE, "text/javascript; charset=utf-8"));
   // jsQR (a devDependency: in a checkout of the repository) reads QR codes from photos on the
   // wallet page (openid4vp.js). Its UMD build, given `module` to fill, served as an ES module.
-  const jsqr = resolveOptional("jsqr/dist/jsQR.js");
+  let jsqr;
+  try {
+    jsqr = createRequire(import.meta.url).resolve("jsqr/dist/jsQR.js");
+  } catch {
+    // Not installed (the packaged page): the page says it cannot read photos, and takes links.
+  }
   if (jsqr !== undefined) {
     app.get("/examples/wallet/jsqr.js", async (_request, reply) =>
       reply.headers(headers("text/javascript; charset=utf-8")).send(`const module = { exports: {} }, exports = module.exports;\n${await readFile(jsqr, "utf8")}\nexport default module.exports;\n`),
@@ -166,15 +171,6 @@ export async function startWalletServer(options = {}) {
     hospitalPublicKey: keys.hospital.publicKey,
     close: () => service.close(),
   };
-}
-
-/** The path of a package file, or undefined when the package is not installed. */
-function resolveOptional(specifier) {
-  try {
-    return createRequire(import.meta.url).resolve(specifier);
-  } catch {
-    return undefined;
-  }
 }
 
 /** A free TCP port on the host (closed again before the service binds it). */
