@@ -13,6 +13,9 @@
 //   holder: `POST /demo/records` { commitment, encryptionKey } → { envelope } (a credential sealed
 //   to the holder's encryption key; the server never sees the holder secret).
 //
+// - examples/insurer/ (in a checkout of the repository) is an insurer's page asking by OpenID4VP
+//   (docs/openid4vp.md), added by examples/insurer/back-end.mjs.
+//
 // Every page file is sent with the Content-Security-Policy of docs/browser.md.
 //
 // NOTE: a demonstration, not a deployment: the demo hospital issues a record with a fixed date of
@@ -22,6 +25,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -44,7 +48,9 @@ const PAGE_FILES = new Map([
   ["index.html", ["index.html", "text/html; charset=utf-8"]],
   ["wallet.js", ["wallet.js", "text/javascript; charset=utf-8"]],
   ["wallet.css", ["wallet.css", "text/css; charset=utf-8"]],
+  ["openid4vp.js", ["openid4vp.js", "text/javascript; charset=utf-8"]],
 ]);
+const INSURER_BACK_END = join(ROOT, "examples/insurer/back-end.mjs");
 const ARTIFACT_NAME = /^[a-z0-9_]{1,64}\.(wasm|zkey)$/;
 
 /**
@@ -74,6 +80,8 @@ export async function startWalletServer(options = {}) {
     responseUrl: `${origin}/v1/verify`,
     presets: { adult: { type: "ageAtLeast", minAge: 18 } },
     trustedIssuers: [keys.hospital.publicKey],
+    // OpenID4VP beside the service's own API: request_uri and response_uri on this origin.
+    openid4vp: { publicUrl: origin },
   });
   const service = await createVerifierService(config, options.logger === undefined ? {} : { logger: options.logger });
   const { app } = service;
@@ -101,12 +109,31 @@ export async function startWalletServer(options = {}) {
     return send(reply, join(WALLET_DIR, page[0]), page[1]);
   });
   app.get("/dist/browser/medzk.js", (_request, reply) => send(reply, BUNDLE, "text/javascript; charset=utf-8"));
+  // jsQR (a devDependency: in a checkout of the repository) reads QR codes from photos on the
+  // wallet page (openid4vp.js). Its UMD build, given `module` to fill, served as an ES module.
+  let jsqr;
+  try {
+    jsqr = createRequire(import.meta.url).resolve("jsqr/dist/jsQR.js");
+  } catch {
+    // Not installed (the packaged page): the page says it cannot read photos, and takes links.
+  }
+  if (jsqr !== undefined) {
+    app.get("/examples/wallet/jsqr.js", async (_request, reply) =>
+      reply.headers(headers("text/javascript; charset=utf-8")).send(`const module = { exports: {} }, exports = module.exports;\n${await readFile(jsqr, "utf8")}\nexport default module.exports;\n`),
+    );
+  }
   app.get("/artifacts/:file", (request, reply) => {
     const { file } = request.params;
     if (!ARTIFACT_NAME.test(file) || !existsSync(join(ARTIFACTS, file))) return reply.code(404).send({ error: { code: "NOT_FOUND", message: "no such artifact" } });
     return send(reply, join(ARTIFACTS, file), file.endsWith(".wasm") ? "application/wasm" : "application/octet-stream");
   });
   app.get("/favicon.ico", (_request, reply) => reply.code(204).send());
+
+  // The insurer's page (examples/insurer/, in a checkout of the repository; not in the package).
+  if (existsSync(INSURER_BACK_END)) {
+    const { addInsurerPage } = await import(pathToFileURL(INSURER_BACK_END).href);
+    await addInsurerPage(app, { origin, send });
+  }
 
   // The demo hospital: a patient record sealed to the holder's encryption key. Body checked by
   // Fastify's schema (no other keys), the values by medzk (a malformed commitment or key is
@@ -185,6 +212,7 @@ async function main() {
   const server = await startWalletServer({ host: env["MEDZK_WALLET_HOST"] ?? "127.0.0.1", port, keysFile, logger: process.stderr, ...(publicUrl ? { publicUrl } : {}) });
   console.log(`medzk patient wallet: open ${publicUrl ? new URL("/examples/wallet/", publicUrl).href : server.url}`);
   console.log(`  verifier "${DEMO_VERIFIER_NAME}" (POST ${server.origin}/v1/requests, /v1/verify) and demo hospital "${DEMO_HOSPITAL_NAME}" on the same origin`);
+  if (existsSync(INSURER_BACK_END)) console.log(`  the insurer's page, asking by OpenID4VP (QR code or link): ${server.origin}/examples/insurer/`);
   console.log(`  demo keys kept in ${keysFile}; Ctrl-C stops`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.once("SIGINT", stop);

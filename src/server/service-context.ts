@@ -18,7 +18,7 @@ import { sendError } from "./http-errors.js";
 import { errorFacts, serviceLogger } from "./logger.js";
 import { ServiceMetrics, type VerifyEndpoint } from "./metrics.js";
 import type { ServiceVerifyResult } from "./presets.js";
-import { AUDIT_ROUTES, ROUTES, type RouteSpec, serviceSchemas } from "./schemas.js";
+import { AUDIT_ROUTES, OPENID4VP_ROUTES, ROUTES, type RouteSpec, serviceSchemas } from "./schemas.js";
 
 export interface ServiceOptions {
   /** Where JSON log lines go (default: stdout); false for no logs. The level is `config.logLevel`. */
@@ -43,8 +43,8 @@ export interface ServiceContext {
   readonly schemas: ReturnType<typeof serviceSchemas>;
   /** Adds the route of the table named `operationId`, with its body schema; its handler runs with the request's logger as the one the verifier's hooks write to. */
   route(app: FastifyInstance, operationId: string, handler: RouteHandler): void;
-  /** A request for a preset (with its issuer set when the issuer is hidden), or undefined for a name the config does not have. */
-  requestFor(preset: string): Promise<{ request: ProofRequest; issuerSet?: IssuerSet } | undefined>;
+  /** A request for a preset (with its issuer set when the issuer is hidden), or undefined for a name the config does not have; `responseUrl` instead of the config's. */
+  requestFor(preset: string, responseUrl?: string): Promise<{ request: ProofRequest; issuerSet?: IssuerSet } | undefined>;
   unknownPreset(request: FastifyRequest, reply: FastifyReply, preset: string): FastifyReply;
   /**
    * Appends the verifications to the audit trail, if there is one; false when it cannot be
@@ -125,7 +125,7 @@ export async function createServiceContext(config: ServiceConfig, options: Servi
     "verifier configured",
   );
   const schemas = serviceSchemas(config.limits, config.presets);
-  const routes = configured.audit ? [...ROUTES, ...AUDIT_ROUTES] : ROUTES;
+  const routes = [...ROUTES, ...(configured.audit ? AUDIT_ROUTES : []), ...(config.openid4vp ? OPENID4VP_ROUTES : [])];
   const presetNames = Object.keys(config.presets).map((n) => JSON.stringify(n)).join(", ");
   // The registry file keeps serving its last valid version when an edit is broken: that is
   // logged (once per distinct error) when a lookup or /readyz notices it, and when it is fixed.
@@ -149,13 +149,14 @@ export async function createServiceContext(config: ServiceConfig, options: Servi
         handler: (request, reply) => requestLog.run(request.log, () => handler(request, reply)),
       });
     },
-    async requestFor(preset) {
+    async requestFor(preset, responseUrl) {
       const statement = configured.presets.statement(preset);
       if (statement === undefined) return undefined;
-      if (!config.hideIssuer) return { request: verifier.createRequest({ statement }) };
+      const options = responseUrl === undefined ? { statement } : { statement, responseUrl };
+      if (!config.hideIssuer) return { request: verifier.createRequest(options) };
       // The set is rebuilt from the trust sources each time, then signed (deterministic: every
       // instance gets the same root), and travels with the request: the wallet proves membership locally.
-      return verifier.createHiddenRequest({ statement });
+      return verifier.createHiddenRequest(options);
     },
     unknownPreset: (request, reply, preset) => sendError(request, reply, 400, "UNKNOWN_PRESET", `no preset ${JSON.stringify(preset)}; this verifier has ${presetNames}`),
     async audited(request, verifications) {

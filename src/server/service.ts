@@ -4,6 +4,7 @@
  * - ./request-lifecycle.ts: request ids, CORS, draining, the log line, the error shape;
  * - ./verification-routes.ts: requests for presets, verification (one or a batch);
  * - ./audit-routes.ts: audit challenges and a holder's entries (with an audit trail);
+ * - ./openid4vp-routes.ts: OpenID4VP 1.0 authorization requests and responses (with `openid4vp`);
  * - ./health-routes.ts: liveness, readiness, the OpenAPI document;
  * - ./metrics-endpoint.ts: the Prometheus scrape, beside the API or on a listener of its own.
  * What they share (the configured verifier, metrics, route table) is ./service-context.ts.
@@ -14,6 +15,7 @@ import { auditRoutes } from "./audit-routes.js";
 import type { ServiceConfig } from "./config.js";
 import { healthRoutes } from "./health-routes.js";
 import { metricsListener, metricsRoute } from "./metrics-endpoint.js";
+import { openid4vpRoutes } from "./openid4vp-routes.js";
 import { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
 import { requestLifecycle } from "./request-lifecycle.js";
 import { type ServiceOptions, createServiceContext } from "./service-context.js";
@@ -65,6 +67,7 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
   app.register(requestLifecycle, { context, draining: () => draining });
   app.register(verificationRoutes, { context });
   if (configured.audit) app.register(auditRoutes, { context });
+  if (config.openid4vp) app.register(openid4vpRoutes, { context });
   app.register(healthRoutes, { context });
   app.register(metricsRoute, { context });
   const metricsServer = metricsListener(context);
