@@ -10,6 +10,12 @@
 //   - each proving key descends from that r1cs and that powers of tau (snarkjs zkey verify: zkey
 //     new, whose output must have the SHA-256 the manifest pins as initialZkey, then verify from
 //     that initial zkey; the two steps of snarkjs's verifyFromR1cs, with the pin checked between).
+// NOTE: zkey new is ~97% of each verification (age_at_least, CPU: C 14 s, A 6, B1 6, B2 24; the
+// verify from the initial zkey 1.5 s). A random-linear-combination check of the sections against
+// the ptau would be cheaper but not the same guarantee: the contribution chain starts from a hash
+// of the initial points (C = delta * L included, so computed per wire anyway), G2's cofactor has
+// small factors (10069, ...) an RLC on B2 misses with probability ~1/10069, and snarkjs does not
+// export its chain check. So the full zkey new stays.
 // Compiles come from the content-keyed cache shared with the circuit tests (scripts/circuits.mjs);
 // --fresh compiles into build/circuits/check/ instead. Exits non-zero and lists every
 // disagreement. Usage: node scripts/check-artifacts.mjs [--fast] [--fresh]
