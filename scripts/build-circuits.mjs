@@ -67,6 +67,7 @@ async function buildCircuit({ name, statements, publicSignals }, outDir) {
   log(`${name}: phase-2 contribution`);
   await snarkjs.zKey.contribute(z0, z1, "medzk-dev-1", entropy());
   await snarkjs.zKey.beacon(z1, zkey, "medzk-beacon", randomBytes(32).toString("hex"), 10);
+  const initialZkey = await sha256File(z0);
   const vkey = await snarkjs.zKey.exportVerificationKey(zkey);
   await writeFile(join(outDir, `${name}.vkey.json`), JSON.stringify(vkey, null, 1) + "\n");
   await copyFile(out.wasm, join(outDir, `${name}.wasm`));
@@ -79,6 +80,8 @@ async function buildCircuit({ name, statements, publicSignals }, outDir) {
     constraints: header.nConstraints,
     publicSignals: count,
     r1cs: await sha256File(out.r1cs),
+    // zkey new is deterministic: a ceremony's verification starts from an initial zkey with this hash.
+    initialZkey,
     files: {
       wasm: { path: `${name}.wasm`, sha256: await sha256File(join(outDir, `${name}.wasm`)) },
       zkey: { path: `${name}.zkey`, sha256: await sha256File(zkey) },

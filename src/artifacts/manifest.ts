@@ -37,7 +37,14 @@ export interface CircuitManifest {
   statement: string;
   constraints: number;
   publicSignals: number;
+  /** SHA-256 of the compiled R1CS the keys were made for. */
   r1cs: string;
+  /**
+   * SHA-256 of snarkjs's `zkey new` on that R1CS and the committed Powers of Tau: the phase-2
+   * starting point, deterministic, which a ceremony's verification may start from instead of
+   * recomputing it (ceremony.ts). `npm run check:artifacts` recomputes it.
+   */
+  initialZkey: string;
   files: { wasm: ArtifactFile; zkey: ArtifactFile; vkey: ArtifactFile };
 }
 

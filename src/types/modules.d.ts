@@ -65,6 +65,8 @@ declare module "snarkjs" {
     beacon(oldZkey: string, newZkey: string, name: string, beaconHashHex: string, numIterationsExp: number, logger?: SnarkjsLogger): Promise<Uint8Array | false>;
     /** `snarkjs zkey verify`: the whole chain from the R1CS and the ptau. */
     verifyFromR1cs(r1cs: string, ptau: string, zkey: string, logger?: SnarkjsLogger): Promise<boolean>;
+    /** `snarkjs zkey verify` from the initial zkey (`zkey new`'s output) instead of the R1CS: the same checks without recomputing it. */
+    verifyFromInit(initialZkey: string, ptau: string, zkey: string, logger?: SnarkjsLogger): Promise<boolean>;
   };
 }
 

@@ -27,6 +27,8 @@ describe("build:circuits", () => {
     const after = JSON.parse(await readFile(join(out, "manifest.json"), "utf8"));
     expect(after.circuits.age_at_least.r1cs).toBe(before.circuits.age_at_least.r1cs);
     expect(after.circuits.age_at_least.files.wasm).toEqual(before.circuits.age_at_least.files.wasm);
+    // zkey new is deterministic: the same initial zkey (which ceremony verification may start from).
+    expect(after.circuits.age_at_least.initialZkey).toBe(before.circuits.age_at_least.initialZkey);
     expect(after.circuits.age_at_least.files.zkey.sha256).not.toBe(before.circuits.age_at_least.files.zkey.sha256);
     const vkey = JSON.parse(await readFile(join(out, "age_at_least.vkey.json"), "utf8"));
     expect(vkey.nPublic).toBe(8);

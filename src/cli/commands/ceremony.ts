@@ -101,7 +101,8 @@ is the one the final zkey exports, then with snarkjs that the last zkey derives 
 the ptau through exactly the attested contributions (and the beacon, once finalized). Prints the
 verified contributions and, once finalized, verificationKeyId: the only key loadKeys(manifest,
 { transcript }) takes for this circuit. Exit status 1 when the ceremony does not verify. Takes
-tens of seconds.
+seconds when the initial zkey (init's output, as the manifest pins it) is still in the directory,
+tens of seconds otherwise (snarkjs then recomputes it).
 
 Options:
   --dir <directory>  the ceremony directory

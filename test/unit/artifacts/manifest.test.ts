@@ -18,7 +18,10 @@ describe("artifact manifest", () => {
       expect(entry.name).toBe(c.name);
       expect(c.statements).toContain(entry.statement);
       expect(entry.publicSignals).toBe(c.publicSignals.length);
+      // The SHA-256 of zkey new (ceremony verification's starting point), distinct per circuit.
+      expect(entry.initialZkey).toMatch(/^[0-9a-f]{64}$/);
     }
+    expect(new Set(CIRCUITS.map((c) => circuitManifest(c.name).initialZkey)).size).toBe(CIRCUITS.length);
   });
 
   it("pins constraint counts (age with revocation under 8,000; 4 predicates + revocation + disclosure under 11,000)", () => {
