@@ -30,3 +30,15 @@ export { holderEncryptionKey } from "./prover/holder.js";
 export type { Envelope } from "./core/envelope.js";
 export { auditTrail, type AuditTrailOptions } from "./wallet/audit.js";
 export type { AuditTrailReport, AuditTrailItem } from "./audit/inclusion.js";
+export {
+  importSmartHealthCard,
+  SHC_MAX_JWS_LENGTH,
+  SHC_MAX_PAYLOAD_BYTES,
+  SHC_MAX_CARDS,
+  type ImportSmartHealthCardOptions,
+  type ImportedSmartHealthCard,
+  type SmartHealthCardImport,
+  type SmartHealthCardFile,
+} from "./shc/import-card.js";
+export type { SmartHealthCardRefusal, SmartHealthCardRefusalCode } from "./shc/refusal.js";
+export type { ShcTrustDirectory, ShcIssuerKey, ShcRevocationList } from "./shc/trust-directory.js";

@@ -100,6 +100,8 @@ export type MedzkErrorCode =
   | "CHAIN_TRANSACTION_FAILED"
   /** A key manifest (medzk-keys/v1, production keys given at run time) is malformed: unknown or missing keys, bad hashes or paths. */
   | "INVALID_KEY_MANIFEST"
+  /** A SMART Health Card trust directory (the VCI directory snapshot format: issuers, their JWKS and CRLs) is malformed: the message names the element. */
+  | "INVALID_SHC_DIRECTORY"
   /** A phase-2 ceremony (medzk-ceremony/v1 attestations and zkeys) does not verify, or a ceremony step was asked of a ceremony in the wrong state. */
   | "CEREMONY_INVALID";
 
