@@ -32,9 +32,6 @@ export { auditTrail, type AuditTrailOptions } from "./wallet/audit.js";
 export type { AuditTrailReport, AuditTrailItem } from "./audit/inclusion.js";
 export {
   importSmartHealthCard,
-  SHC_MAX_JWS_LENGTH,
-  SHC_MAX_PAYLOAD_BYTES,
-  SHC_MAX_CARDS,
   type ImportSmartHealthCardOptions,
   type ImportedSmartHealthCard,
   type SmartHealthCardImport,

@@ -37,6 +37,7 @@ it("the public API is exactly this", () => {
       "generateIssuerKey",
       "generateVerifierKey",
       "holderEncryptionKey",
+      "importSmartHealthCard",
       "issueCredential",
       "loadKeys",
       "openCredential",
