@@ -8,6 +8,7 @@ import { keccak_256 } from "@noble/hashes/sha3";
 import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
 import circuits from "../../circuits/circuits.json" with { type: "json" };
 import { verificationKey } from "../artifacts/manifest.js";
+import { parseDate } from "../core/dates.js";
 import { MedzkError } from "../core/errors.js";
 import type { Groth16Proof } from "../core/groth16-proof.js";
 import type { Presentation } from "../core/presentation.js";
@@ -137,12 +138,13 @@ export function verificationKeyBytes(circuit: string): Hex {
 /**
  * The statement parameters a verifier asks the contract to check, from the statement it signed
  * (never from the presentation's signals): the statement module's public inputs, plus the schema
- * id for circuits that take it as a signal.
+ * id for circuits that take it as a signal. `asOf`, the request's as-of date "YYYY-MM-DD",
+ * resolves a query's relative dates (required for such a query: INVALID_STATEMENT without it).
  */
-export function statementParams(circuit: string, statement: Statement): bigint[] {
+export function statementParams(circuit: string, statement: Statement, asOf?: string): bigint[] {
   const definition = statementDefinition(statement.type);
   const schema = definition.schema(statement, (id) => BUILTIN_SCHEMAS[id]);
-  const inputs = flattenInputs(definition.publicInputs(statement, schema));
+  const inputs = flattenInputs(definition.publicInputs(statement, schema, asOf === undefined ? undefined : parseDate(asOf, "asOf")));
   inputs.set("schemaId", schemaIdField(schema));
   return paramNames(circuit).map((name) => {
     const value = inputs.get(name);
@@ -171,7 +173,7 @@ export function presentationCall(presentation: Presentation, request: ProofReque
   return {
     circuit,
     circuitId: circuitId(circuit),
-    params: statementParams(circuit, request.statement),
+    params: statementParams(circuit, request.statement, request.asOf),
     proof: proofWords(presentation.proof),
     signals: presentation.publicSignals.map((s) => BigInt(s)),
   };

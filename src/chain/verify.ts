@@ -202,7 +202,7 @@ function precheck(presentation: unknown, own: ProofRequest, now: number, keys: R
     return {
       circuit,
       circuitId: circuitId(circuit),
-      params: statementParams(circuit, own.statement),
+      params: statementParams(circuit, own.statement, own.asOf),
       proof: proofWords((presentation as { proof: Parameters<typeof proofWords>[0] }).proof),
       signals: checked.signals,
     };

@@ -46,3 +46,14 @@ export function utcDate(instant: Date): string {
 export function ageOn(dateOfBirth: number, day: number): number {
   return Math.floor((day - dateOfBirth) / 10000);
 }
+
+/**
+ * The day `days` whole days before `day` (both YYYYMMDD), in the proleptic Gregorian calendar,
+ * or undefined before 0001-01-01. Relative dates in queries resolve with it (core/statement.ts).
+ */
+export function daysBefore(day: number, days: number): number | undefined {
+  const t = new Date(0);
+  t.setUTCFullYear(Math.floor(day / 10000), (Math.floor(day / 100) % 100) - 1, (day % 100) - days);
+  const year = t.getUTCFullYear();
+  return year < 1 ? undefined : year * 10000 + (t.getUTCMonth() + 1) * 100 + t.getUTCDate();
+}

@@ -84,8 +84,25 @@ const MAX_ENUM_VALUES = 256;
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 /**
- * The built-in schemas by id, known to every verifier: "patient-record/v1" (dateOfBirth) and
- * "insurance-coverage/v1" (insurerId, memberId, plan, coverageStart, coverageEnd).
+ * The vaccine groups of "immunization/v1": the diseases a vaccine protects against, one per
+ * credential (a combination vaccine such as MMR gives one credential per group). The FHIR
+ * mapping (src/fhir/vaccine-codes.ts) derives the group from the vaccine's code. Appending a
+ * group changes the schema's definition and so its id: a new schema version.
+ */
+export const VACCINE_GROUPS = [
+  "covid19", "influenza", "measles", "mumps", "rubella", "varicella", "diphtheria", "tetanus", "pertussis",
+  "polio", "hepatitisA", "hepatitisB", "hib", "hpv", "pneumococcal", "meningococcal", "rotavirus",
+  "yellowFever", "tuberculosis", "zoster",
+] as const;
+
+/** A vaccine group of "immunization/v1" (see {@link VACCINE_GROUPS}). */
+export type VaccineGroup = (typeof VACCINE_GROUPS)[number];
+
+/**
+ * The built-in schemas by id, known to every verifier: "patient-record/v1" (dateOfBirth),
+ * "insurance-coverage/v1" (insurerId, memberId, plan, coverageStart, coverageEnd) and
+ * "immunization/v1" (vaccineGroup, vaccineCode, occurrenceDate, doseNumber: one dose of a
+ * vaccine; docs/fhir.md has each attribute's FHIR source).
  */
 export const BUILTIN_SCHEMAS: Readonly<Record<string, SchemaDefinition>> = {
   "patient-record/v1": {
@@ -103,6 +120,19 @@ export const BUILTIN_SCHEMAS: Readonly<Record<string, SchemaDefinition>> = {
       { name: "coverageEnd", type: "date" },
     ],
     rules: [{ attribute: "coverageStart", notAfter: "coverageEnd" }],
+  },
+  "immunization/v1": {
+    id: "immunization/v1",
+    attributes: [
+      { name: "vaccineGroup", type: "enum", values: [...VACCINE_GROUPS] },
+      // "system|code", e.g. "http://hl7.org/fhir/sid/cvx|03": hashed, so a verifier can ask for a
+      // product (EQ / IN) without learning it otherwise.
+      { name: "vaccineCode", type: "string" },
+      { name: "occurrenceDate", type: "date" },
+      // The dose's number in its series (FHIR protocolApplied.doseNumberPositiveInt); 0: not stated.
+      { name: "doseNumber", type: "integer", bits: 8 },
+    ],
+    rules: [{ attribute: "occurrenceDate", notAfter: "$issuedAt" }],
   },
 };
 

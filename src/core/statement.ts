@@ -11,6 +11,16 @@ import type { AttributeValue } from "./schemas.js";
  */
 export type Operator = "EQ" | "NE" | "LT" | "LTE" | "GT" | "GTE" | "BETWEEN" | "IN" | "NOT_IN";
 
+/**
+ * A date relative to the request's as-of date: that UTC day minus `daysBeforeAsOf` days. Every
+ * party resolves it from the request's own as-of date (the verifier from the request it signed),
+ * so a static statement (a service preset) can ask "at least 14 days ago" on every day.
+ */
+export interface RelativeDate {
+  /** Whole days before the as-of date, 0 to 36500. */
+  daysBeforeAsOf: number;
+}
+
 /** A condition on one attribute of the credential; values are written as in a credential. */
 export type Predicate =
   | {
@@ -18,8 +28,8 @@ export type Predicate =
       attribute: string;
       /** Compares the attribute with `value`. */
       op: "EQ" | "NE" | "LT" | "LTE" | "GT" | "GTE";
-      /** The value compared with. */
-      value: AttributeValue
+      /** The value compared with; a date attribute may take a {@link RelativeDate}. */
+      value: AttributeValue | RelativeDate
     }
   | {
       /** An attribute of the query's schema. */

@@ -39,8 +39,12 @@ export interface StatementModule<S extends { type: string }> {
    * circuit fixes its schema at compile time (the registry's `schema`).
    */
   schema?(statement: S, schemas: SchemaResolver): SchemaDefinition;
-  /** The statement's own public inputs (besides issuer, root, as-of date, challenge, scope). */
-  publicInputs(statement: S, schema: SchemaDefinition): Record<string, InputValue>;
+  /**
+   * The statement's own public inputs (besides issuer, root, as-of date, challenge, scope).
+   * `asOf` (YYYYMMDD) is the request's as-of date, for parameters relative to it (a query's
+   * relative dates); a statement that has such parameters throws INVALID_STATEMENT without it.
+   */
+  publicInputs(statement: S, schema: SchemaDefinition, asOf?: number): Record<string, InputValue>;
   /** Whether the 8 attribute slot encodings satisfy the statement on `asOf` (YYYYMMDD), as the circuit decides. */
   holds(statement: S, schema: SchemaDefinition, fields: readonly bigint[], asOf: number): boolean;
   /** The circuit's private attribute inputs from the 8 slot encodings. */

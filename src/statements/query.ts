@@ -8,16 +8,21 @@
  *     "disclose": ["plan"] }
  *
  * Operators: EQ, NE, LT, LTE, GT, GTE and BETWEEN (inclusive, `values: [low, high]`) on dates,
- * integers and booleans; EQ, NE, IN and NOT_IN (`values`: 1 to 16) on every type. This module
+ * integers and booleans; EQ, NE, IN and NOT_IN (`values`: 1 to 16) on every type. A single-value
+ * predicate on a date may compare with a date relative to the request's as-of date,
+ * `"value": { "daysBeforeAsOf": 14 }`: it is resolved when the query is compiled, from the as-of
+ * date of the request being proven or verified (the verifier's own), so the circuit still sees
+ * a constant bound and the verifier compares it with the value it derives itself. This module
  * compiles a query to the public inputs of circuits/lib/query.circom and evaluates it in TS with
  * exactly the circuit's semantics (the prover checks a query holds before proving); `query` at
  * the end is the statement module the registry serves.
  */
 import registry from "../../circuits/circuits.json" with { type: "json" };
+import { daysBefore } from "../core/dates.js";
 import { MedzkError } from "../core/errors.js";
 import { type AttributeDefinition, type AttributeValue, MAX_ATTRIBUTES, type SchemaDefinition, encodeValue, schemaIdField, slotOf } from "../core/schemas.js";
-import type { Operator, Predicate, QueryStatement } from "../core/statement.js";
-import { assertObject, checkObject } from "../core/validate.js";
+import type { Operator, Predicate, QueryStatement, RelativeDate } from "../core/statement.js";
+import { assertObject, checkObject, isPlainObject } from "../core/validate.js";
 import type { SchemaResolver, StatementModule } from "./definition.js";
 
 // The sizes the query circuit was compiled with (circuits/circuits.json).
@@ -29,7 +34,7 @@ export const MAX_DISCLOSED: number = N_DISCLOSED;
 export const NO_SLOT: number = MAX_ATTRIBUTES;
 
 // The statement's JSON types live in core/statement.ts (the request format carries them).
-export type { Operator, Predicate, QueryStatement } from "../core/statement.js";
+export type { Operator, Predicate, QueryStatement, RelativeDate } from "../core/statement.js";
 
 const OPERATORS: readonly Operator[] = ["EQ", "NE", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN"];
 
@@ -63,6 +68,36 @@ function numericBounds(a: AttributeDefinition): [bigint, bigint] | undefined {
 }
 
 const encode = (a: AttributeDefinition, v: unknown) => encodeValue(a, v).field;
+
+/** At most about a hundred years back: a bound further away says nothing a fixed date would not. */
+const MAX_DAYS_BEFORE_AS_OF = 36500;
+
+/** Whether a predicate value is a relative date (a plain object; attribute values never are). */
+const isRelative = (v: unknown): v is RelativeDate => isPlainObject(v);
+
+/** Validates a relative date value for predicate `i` on `attribute` (throws INVALID_STATEMENT). */
+function relativeDate(v: Record<string, unknown>, attribute: AttributeDefinition, i: number): RelativeDate {
+  const shape = checkObject(v, `where[${i}].value`, { required: ["daysBeforeAsOf"] });
+  if (!shape.ok) return invalid(shape.message);
+  if (attribute.type !== "date") return invalid(`where[${i}]: a relative date needs a date attribute; "${attribute.name}" is ${attribute.type}`);
+  const days = v["daysBeforeAsOf"];
+  if (typeof days !== "number" || !Number.isInteger(days) || days < 0 || days > MAX_DAYS_BEFORE_AS_OF) {
+    return invalid(`where[${i}].value: "daysBeforeAsOf" must be an integer from 0 to ${MAX_DAYS_BEFORE_AS_OF}, got ${JSON.stringify(days)}`);
+  }
+  return { daysBeforeAsOf: days };
+}
+
+/**
+ * The YYYYMMDD encoding of a predicate value: a relative date is resolved on `asOf` (YYYYMMDD),
+ * the request's as-of date. NOTE: soundness rests on `asOf` being the request's own: the
+ * verifier passes the as-of date of the request it signed, which is also a public signal.
+ */
+function encodePredicateValue(a: AttributeDefinition, v: AttributeValue | RelativeDate, asOf: number | undefined): bigint {
+  if (!isRelative(v)) return encode(a, v);
+  if (asOf === undefined) return invalid(`a relative date ("daysBeforeAsOf") needs the request's as-of date`);
+  const day = daysBefore(asOf, v.daysBeforeAsOf);
+  return day === undefined ? invalid(`"daysBeforeAsOf" ${v.daysBeforeAsOf} lies before 0001-01-01`) : BigInt(day);
+}
 
 /** Validates a query against its schema and returns a normalised copy (throws INVALID_STATEMENT). */
 export function normaliseQuery(raw: Record<string, unknown>, schema: SchemaDefinition): QueryStatement {
@@ -115,7 +150,9 @@ function normalisePredicate(p: unknown, schema: SchemaDefinition, i: number): Pr
     }
     default: {
       if (keys !== "attribute,op,value") return invalid(`where[${i}]: ${op} takes "value"`);
-      const v = encode(attribute, r["value"]);
+      const given = r["value"];
+      if (isPlainObject(given)) return { attribute: name as string, op, value: relativeDate(given, attribute, i) };
+      const v = encode(attribute, given);
       const [min, max] = numericBounds(attribute) ?? [0n, 0n];
       if ((op === "LT" && v <= min) || (op === "GT" && v >= max)) invalid(`where[${i}]: ${op} ${String(r["value"])} can never hold`);
       return { attribute: name as string, op, value: value(r["value"]) };
@@ -123,8 +160,11 @@ function normalisePredicate(p: unknown, schema: SchemaDefinition, i: number): Pr
   }
 }
 
-/** The query circuit's statement inputs for a normalised query. */
-export function compileQuery(q: QueryStatement, schema: SchemaDefinition): CompiledQuery {
+/**
+ * The query circuit's statement inputs for a normalised query. `asOf` (YYYYMMDD), the request's
+ * as-of date, resolves relative dates; a query with one throws INVALID_STATEMENT without it.
+ */
+export function compileQuery(q: QueryStatement, schema: SchemaDefinition, asOf?: number): CompiledQuery {
   const c: CompiledQuery = { predSlot: [], predOp: [], predLo: [], predHi: [], predSet: [], discloseSlot: [] };
   const push = (slot: number, op: bigint, lo: bigint, hi: bigint, set: bigint[]) => {
     c.predSlot.push(BigInt(slot));
@@ -145,7 +185,7 @@ export function compileQuery(q: QueryStatement, schema: SchemaDefinition): Compi
     } else if (!bounds) {
       push(slot, p.op === "EQ" ? OP.in : OP.notIn, 0n, 0n, [encode(a, (p as { value: AttributeValue }).value)]);
     } else {
-      const v = encode(a, (p as { value: AttributeValue }).value);
+      const v = encodePredicateValue(a, (p as { value: AttributeValue | RelativeDate }).value, asOf);
       const [min, max] = bounds;
       if (p.op === "NE") push(slot, OP.notIn, 0n, 0n, [v]);
       else {
@@ -186,7 +226,7 @@ export const query: StatementModule<QueryStatement> = {
   optional: ["where", "disclose"],
   parse: (raw, schemas) => normaliseQuery(raw, querySchema(raw, schemas)),
   schema: querySchema,
-  publicInputs: (s, schema) => ({ schemaId: schemaIdField(schema), ...compileQuery(s, schema) }),
-  holds: (s, schema, fields) => queryHolds(compileQuery(s, schema), fields),
+  publicInputs: (s, schema, asOf) => ({ schemaId: schemaIdField(schema), ...compileQuery(s, schema, asOf) }),
+  holds: (s, schema, fields, asOf) => queryHolds(compileQuery(s, schema, asOf), fields),
   attributeInputs: (fields) => ({ attr: [...fields] }),
 };

@@ -43,8 +43,8 @@ export interface StatementDefinition {
   outputs: readonly string[];
   schema(statement: Statement, schemas: SchemaResolver): SchemaDefinition;
   parse(raw: Record<string, unknown>, schemas: SchemaResolver): Statement;
-  /** The statement's own public inputs (besides issuer, root, as-of date, challenge, scope). */
-  publicInputs(statement: Statement, schema: SchemaDefinition): Record<string, InputValue>;
+  /** The statement's own public inputs (besides issuer, root, as-of date, challenge, scope); `asOf` (YYYYMMDD) resolves relative dates. */
+  publicInputs(statement: Statement, schema: SchemaDefinition, asOf?: number): Record<string, InputValue>;
   holds(statement: Statement, schema: SchemaDefinition, fields: readonly bigint[], asOf: number): boolean;
   /** The circuit's private attribute inputs from the 8 slot encodings. */
   attributeInputs(fields: readonly bigint[]): Record<string, InputValue>;

@@ -164,7 +164,8 @@ export function checkSignals(request: ProofRequest, publicSignals: readonly unkn
     asOfDate: BigInt(asOf),
     challenge: BigInt(request.challenge),
     scope: scopeSignal,
-    ...definition.publicInputs(statement, schema),
+    // The statement's relative dates resolve on the verifier's own request's as-of date.
+    ...definition.publicInputs(statement, schema, asOf),
   });
   for (const [name, value] of expected) {
     if (byName.get(name) !== value) refuse(MISMATCH_CODES[name] ?? "STATEMENT_MISMATCH", `public signal ${name} differs from the request`);

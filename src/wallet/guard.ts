@@ -23,6 +23,9 @@
  *   three neighbouring days is three questions: day-shifted repeats would otherwise find a birth
  *   date near a birthday for free. NOTE: a verifier that asks its age question every day spends
  *   one question per day; give it a larger budget in the policy if that is its job.
+ * - A query's relative date ("daysBeforeAsOf") asks about the absolute day it resolves to on the
+ *   as-of day, for the same reason: "at least 14 days ago" asked on two days is two questions,
+ *   and the same absolute bound asked as a fixed or a relative date counts once.
  * - A hidden-issuer request also asks which issuer signed the record, among the set: one
  *   question per set root about "<schema>#issuer". Four sets, each holding the real clinic and
  *   keys the verifier made up, were four free repeats of one statement and named the clinic;
@@ -30,8 +33,9 @@
  *   before the guard, ISSUER_SET_TOO_SMALL, wallet.ts). A verifier whose set changes (a member
  *   revokes a credential, a key is added) spends one question per set version in the window.
  */
+import { daysBefore } from "../core/dates.js";
 import { MedzkError } from "../core/errors.js";
-import type { QueryStatement, Statement } from "../core/statement.js";
+import type { Predicate, QueryStatement, Statement } from "../core/statement.js";
 import { parseStatement } from "../statements/registry.js";
 import type { Budget } from "./policy.js";
 
@@ -77,6 +81,14 @@ function latestDayAtOrBefore(day: number): string {
   return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 }
 
+/** A predicate with its relative date (if any) replaced by the "YYYY-MM-DD" it resolves to on `asOf`. */
+function onDay(p: Predicate, asOf: number): Predicate {
+  if (!("value" in p) || typeof p.value !== "object") return p;
+  const day = daysBefore(asOf, p.value.daysBeforeAsOf);
+  // A parsed statement's relative date lies after 0001-01-01 on any as-of day a request can carry.
+  return { ...p, value: day === undefined ? "0001-01-01" : latestDayAtOrBefore(day) };
+}
+
 /**
  * The questions a request asks, one per attribute condition. ageAtLeast asks about the record's
  * dateOfBirth as the date query with the bound it implies on its as-of day (ageOn: at least N
@@ -97,8 +109,8 @@ export function questionsOf(asked: Asked): Question[] {
       return [{ attribute: "insurance-coverage/v1#insurerId", question: `insuranceActive ${JSON.stringify(statement.insurerId)}` }, ...issuer];
     case "query":
       // The predicate as normalised by parseStatement (fixed key order, canonical values), so two
-      // spellings of one question count once.
-      return [...statement.where.map((p) => ({ attribute: `${statement.schema}#${p.attribute}`, question: JSON.stringify(p) })), ...issuer];
+      // spellings of one question count once; a relative date as the day it means on the as-of day.
+      return [...statement.where.map((p) => ({ attribute: `${statement.schema}#${p.attribute}`, question: JSON.stringify(onDay(p, asked.asOf)) })), ...issuer];
   }
 }
 
