@@ -52,6 +52,15 @@ module.exports = {
       to: { path: SRC, pathNot: ["^src/core/", "^src/audit/"] },
     },
     {
+      name: "fhir-on-core-and-issuer",
+      comment:
+        "The FHIR room (src/fhir) parses and maps records, then signs them with the issuer: it " +
+        "builds on core and the issuer only, never on the prover, verifier, wallet or service.",
+      severity: "error",
+      from: { path: "^src/fhir/" },
+      to: { path: SRC, pathNot: ["^src/core/", "^src/issuer/", "^src/fhir/"] },
+    },
+    {
       name: "verifier-not-prover-or-issuer",
       severity: "error",
       comment: "A verifier holds no secrets and never proves: it must not import the prover or the issuer.",

@@ -17,7 +17,7 @@ export { BUILTIN_SCHEMAS, defineSchema, encodeString, type SchemaDefinition, typ
 export { buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProgress, type ProveStage } from "./prover/prove.js";
 export { MedzkError, type MedzkErrorCode, type VerifyErrorCode, type VerifyError } from "./core/errors.js";
 export type { RevocationStatus } from "./core/revocation.js";
-export type { Statement, StatementType, QueryStatement, Predicate, Operator } from "./core/statement.js";
+export type { Statement, StatementType, QueryStatement, Predicate, Operator, RelativeDate } from "./core/statement.js";
 export type { ProofRequest } from "./core/request.js";
 export type { Presentation } from "./core/presentation.js";
 export type { Groth16Proof } from "./core/groth16-proof.js";

@@ -40,7 +40,7 @@ export { MemoryChallengeStore, type ChallengeStore, type MemoryChallengeStoreOpt
 export { RedisChallengeStore, type RedisLikeClient, type RedisChallengeStoreOptions } from "./verifier/redis-challenge-store.js";
 export { MedzkError, type MedzkErrorCode, type VerifyErrorCode, type VerifyError } from "./core/errors.js";
 export type { Statement, StatementType } from "./statements/registry.js";
-export type { QueryStatement, Predicate, Operator } from "./statements/query.js";
+export type { QueryStatement, Predicate, Operator, RelativeDate } from "./statements/query.js";
 export type { ProofRequest } from "./core/request.js";
 export type { Presentation, PresentationKey } from "./core/presentation.js";
 export { loadKeys, type LoadKeysOptions } from "./artifacts/node-source.js";

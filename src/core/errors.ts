@@ -103,7 +103,19 @@ export type MedzkErrorCode =
   /** A SMART Health Card trust directory (the VCI directory snapshot format: issuers, their JWKS and CRLs) is malformed: the message names the element. */
   | "INVALID_SHC_DIRECTORY"
   /** A phase-2 ceremony (medzk-ceremony/v1 attestations and zkeys) does not verify, or a ceremony step was asked of a ceremony in the wrong state. */
-  | "CEREMONY_INVALID";
+  | "CEREMONY_INVALID"
+  /** FHIR input (issueFromFhir) is not strict FHIR R4 JSON of a supported resource: an unknown, missing or ill-typed element (the message names it; docs/fhir.md). */
+  | "FHIR_MALFORMED"
+  /** FHIR input gives a year or year-month ("1990", "1990-04") where the mapping needs a day. */
+  | "FHIR_PARTIAL_DATE"
+  /** A FHIR record the issuer must not vouch for: an immunization not "completed" or subpotent, a coverage not "active". */
+  | "FHIR_STATUS_REFUSED"
+  /** A FHIR vaccine coded in no accepted code system (CVX, SNOMED CT). */
+  | "FHIR_UNKNOWN_CODE_SYSTEM"
+  /** A FHIR vaccine code of an accepted system that the mapping table does not have. */
+  | "FHIR_UNKNOWN_CODE"
+  /** Well-formed FHIR that does not map without guessing: a free-text date, a payor without identifier, an ambiguous dose number, a modifier extension, a second patient. */
+  | "FHIR_UNMAPPABLE";
 
 /**
  * The error medzk throws for caller mistakes and configuration errors. Switch on `code`; the
