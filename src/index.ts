@@ -45,3 +45,12 @@ export { parseFhir, type FhirInput, type FhirEntry, type FhirResource } from "./
 export type { FhirRefusal, FhirRefusalCode, FhirResult } from "./fhir/refusal.js";
 export { VACCINE_CODES, VACCINE_CODE_SYSTEMS, TARGET_DISEASES, type VaccineCode } from "./fhir/vaccine-codes.js";
 export { VACCINE_GROUPS, type VaccineGroup } from "./core/schemas.js";
+export {
+  issueFromSmartHealthCard,
+  type SmartHealthCardBridgeOptions,
+  type SmartHealthCardBridgeResult,
+  type SmartHealthCardBridgeRefusal,
+  type BridgedCredential,
+  type SmartHealthCardSource,
+  type LeftOutImmunization,
+} from "./shc/bridge-issuer.js";

@@ -1,25 +1,21 @@
 /**
- * The FHIR Bundle of a SMART Health Card (`vc.credentialSubject.fhirBundle`), parsed strictly.
- * One call, so the import has one place where FHIR parsing happens.
+ * The FHIR Bundle of a SMART Health Card (`vc.credentialSubject.fhirBundle`), parsed strictly
+ * with the FHIR R4 parser of src/fhir (parse.ts): the resources the mapping reads (Patient,
+ * Immunization, Coverage, Organization) element by element, the others (a lab card's
+ * DiagnosticReport, Observations) kept as entries of their type.
  */
 import type { Bundle } from "@medplum/fhirtypes";
+import { parseFhir } from "../fhir/parse.js";
 import { Refused } from "./refusal.js";
-import { checkArray, checkObject, isPlainObject } from "../core/validate.js";
+import { isPlainObject } from "../core/validate.js";
 
 /** The card's Bundle, or FHIR_BUNDLE_REFUSED naming the element at fault. */
 export function parseCardBundle(value: unknown): Bundle {
-  const bundle = checkObject(value, "Bundle", { required: ["resourceType", "type", "entry"] });
-  if (!bundle.ok) throw new Refused("FHIR_BUNDLE_REFUSED", bundle.message);
-  if (bundle.value.resourceType !== "Bundle") throw new Refused("FHIR_BUNDLE_REFUSED", `Bundle.resourceType must be "Bundle"`);
+  if (!isPlainObject(value) || value["resourceType"] !== "Bundle") throw new Refused("FHIR_BUNDLE_REFUSED", `vc.credentialSubject.fhirBundle must be a FHIR Bundle`);
   // §Health Cards are Compact: the card's bundle is a "collection".
-  if (bundle.value.type !== "collection") throw new Refused("FHIR_BUNDLE_REFUSED", `Bundle.type must be "collection"`);
-  const entries = checkArray(bundle.value.entry, "Bundle.entry", 1000);
-  if (!entries.ok) throw new Refused("FHIR_BUNDLE_REFUSED", entries.message);
-  for (const [i, raw] of entries.value.entries()) {
-    const entry = checkObject(raw, `Bundle.entry[${i}]`, { required: ["resource"], optional: ["fullUrl"] });
-    if (!entry.ok) throw new Refused("FHIR_BUNDLE_REFUSED", entry.message);
-    const resource = entry.value.resource;
-    if (!isPlainObject(resource) || typeof resource["resourceType"] !== "string") throw new Refused("FHIR_BUNDLE_REFUSED", `Bundle.entry[${i}].resource must be a FHIR resource`);
-  }
-  return value as Bundle;
+  if (value["type"] !== "collection") throw new Refused("FHIR_BUNDLE_REFUSED", `Bundle.type: must be "collection", got ${JSON.stringify(value["type"] ?? null)}`);
+  const parsed = parseFhir(value);
+  if (!parsed.ok) throw new Refused("FHIR_BUNDLE_REFUSED", `${parsed.refusal.element}: ${parsed.refusal.message} (${parsed.refusal.code})`);
+  if (parsed.value.kind !== "bundle") throw new Refused("FHIR_BUNDLE_REFUSED", "vc.credentialSubject.fhirBundle must be a FHIR Bundle");
+  return parsed.value.bundle;
 }

@@ -45,6 +45,7 @@ it("the public API is exactly this", () => {
       "importSmartHealthCard",
       "issueCredential",
       "issueFromFhir",
+      "issueFromSmartHealthCard",
       "loadKeys",
       "mapFhir",
       "openCredential",

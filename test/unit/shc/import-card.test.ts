@@ -172,6 +172,10 @@ describe("refusals, each with its code", () => {
       [cardPayload(issuer.iss, { resourceType: "Patient" }, nbf), "FHIR_BUNDLE_REFUSED"],
     ];
     for (const [payload, code] of cases) expect(await refusal(await issuer.sign(payload), trusted), JSON.stringify(payload).slice(0, 120)).toBe(code);
+    // The strict FHIR R4 parser names the element.
+    const badPatient = { ...BUNDLE, entry: [{ fullUrl: "resource:0", resource: { resourceType: "Patient", birthDate: 19900401 } }] };
+    const refused = await importSmartHealthCard(await issuer.sign(cardPayload(issuer.iss, badPatient, nbf)), { trustedIssuers: trusted, clock });
+    expect(refused).toEqual({ ok: false, error: { code: "FHIR_BUNDLE_REFUSED", message: expect.stringMatching(/^Bundle\.entry\[0\]\.resource\.birthDate: .*\(FHIR_MALFORMED\)$/) } });
     // Other vc.type entries are ignored, as the spec asks.
     const typed = { ...good, vc: { ...good.vc, type: ["https://smarthealth.cards#health-card", "https://smarthealth.cards#immunization"] } };
     expect((await importSmartHealthCard(await issuer.sign(typed), { trustedIssuers: trusted, clock })).ok).toBe(true);
