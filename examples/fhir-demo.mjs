@@ -82,7 +82,7 @@ const bridged = await issueFromSmartHealthCard(hospital, card, {
 if (!bridged.ok) throw new Error(`the card was refused: ${bridged.error.code} ${bridged.error.message}`);
 const [shc] = bridged.cards;
 console.log(`SMART Health Card from ${shc.issuer.name} (kid ${shc.kid}, JWS sha256 ${shc.jwsSha256.slice(0, 16)}…) verified`);
-for (const { source, envelope } of bridged.issued) console.log(`  bridged ${source.element} -> sealed envelope for ${envelope.recipient.slice(0, 16)}…`);
+for (const { source, credential } of bridged.issued) console.log(`  bridged ${source.element} -> ${credential.schema.id}, sealed to the patient`);
 for (const left of bridged.leftOut) console.log(`  left out ${left.element}: ${left.code} (${left.message})`);
 
 const verifierKey = generateVerifierKey();

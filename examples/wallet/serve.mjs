@@ -16,8 +16,9 @@
 // - The demo hospital is also a SMART Health Card bridge issuer (docs/fhir.md, "SMART Health
 //   Cards"): `POST /demo/smart-health-cards` { card, commitment, encryptionKey } verifies the card
 //   (a .smart-health-card file's text or JSON, a compact JWS, or shc:/ QR texts) against the card
-//   issuers it trusts and answers { card, credentials: [{ envelope, source }] }, one record per
-//   Patient and per Immunization vaccine group, sealed to the holder; a refused card is a 422 with
+//   issuers it trusts and answers { card, credentials: [{ envelope, source }], leftOut }, one record per
+//   Patient and per Immunization vaccine group, sealed to the holder (leftOut: the immunizations
+//   whose vaccine code the mapping table lacks); a refused card is a 422 with
 //   the refusal's code. The issuers it trusts are the SMART Health Cards specification's example
 //   issuer (its JWKS and CRL, test/fixtures/shc/), so the route exists in a repository checkout;
 //   the page's QR photo reader, jsQR, is served from node_modules as ./jsqr.js when installed.
@@ -189,6 +190,7 @@ export async function startWalletServer(options = {}) {
           return reply.code(201).send({
             card: { issuer: first.issuer, kid: first.kid, jwsSha256: first.jwsSha256, issuedAt: first.issuedAt },
             credentials: result.issued.map(({ envelope, source }) => ({ envelope, source })),
+            leftOut: result.leftOut.map(({ element, code }) => ({ element, code })),
           });
         } catch (error) {
           if (error instanceof MedzkError) return reply.code(400).send({ error: { code: error.code, message: error.message } });

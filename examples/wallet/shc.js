@@ -59,6 +59,8 @@ export function initSmartHealthCards({ hospitals, run, existing, refresh, show, 
     const imported = [];
     for (const { envelope, source } of answer.credentials) imported.push(describe(await w.receive(envelope), source));
     await refresh(w);
+    // Immunizations the hospital could not name a vaccine group for are said, not dropped silently.
+    for (const { element } of answer.leftOut ?? []) imported.push(`Not imported: the immunization in ${element.replace(/^Bundle\.entry\[(\d+)\].*$/, (_, i) => `entry ${Number(i) + 1}`)} of the card, whose vaccine code ${bridge.name} does not know`);
     $("shc-imported").replaceChildren(...imported.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
     const n = answer.credentials.length;
     show("received", `${bridge.name} checked your SMART Health Card from ${answer.card.issuer.name} and sent you ${n === 1 ? "1 record" : `${n} records`}. They are locked in your wallet.`);

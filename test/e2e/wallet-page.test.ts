@@ -274,8 +274,10 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("the wallet page of npm run wallet, in h
       `COVID-19 vaccine (CVX 207), dose number not stated, given on 1 January 2021, ${from}`,
       `COVID-19 vaccine (CVX 207), dose number not stated, given on 29 January 2021, ${from}`,
     ]));
-    // The records are in the wallet, under the bridge's name.
-    expect((await texts("#records li")).filter((line) => line.startsWith(`Immunization record from ${DEMO_HOSPITAL_NAME}`)).length).toBe(imported.length - 1);
+    // The records are in the wallet, under the bridge's name; an immunization the mapping table cannot name is said, not dropped.
+    const kept = imported.filter((line) => !line.startsWith("Not imported"));
+    expect(imported.length).toBe(4);
+    expect((await texts("#records li")).filter((line) => line.startsWith(`Immunization record from ${DEMO_HOSPITAL_NAME}`)).length).toBe(kept.length - 1);
     await shot("10-shc-imported");
 
     // The same card with one character of its signature changed, pasted as QR text: refused by the bridge, in words and with the code.
