@@ -278,7 +278,7 @@ function explain(question) {
         keeps: ["Your member number, plan and coverage dates.", "Anything else in your records."],
       };
     default: {
-      const conditions = (statement.where ?? []).map((p) => `your ${label(p.attribute)} ${OPS[p.op] ?? p.op} ${[p.value ?? p.values].flat().map((v) => (typeof v === "string" ? day(v) : String(v))).join(p.op === "BETWEEN" ? " and " : ", ")}`);
+      const conditions = (statement.where ?? []).map((p) => `your ${label(p.attribute)} ${OPS[p.op] ?? p.op} ${[p.value ?? p.values].flat().map((v) => (typeof v === "string" ? day(v) : typeof v === "object" ? `${v.daysBeforeAsOf} days before ${day(asOf)}` : String(v))).join(p.op === "BETWEEN" ? " and " : ", ")}`);
       const shown = disclosures.map((d) => `Your ${label(d)}, exactly as in your record.`);
       return {
         ask: conditions.length > 0 ? `Does your ${schemaLabel(statement.schema)} show that ${conditions.join(", and ")}?` : `Do you hold a ${schemaLabel(statement.schema)}?`,

@@ -10,6 +10,7 @@ import { artifactsCheck } from "./commands/artifacts.js";
 import { auditVerify } from "./commands/audit.js";
 import { ceremonyContribute, ceremonyFinalize, ceremonyInit, ceremonyVerify } from "./commands/ceremony.js";
 import { issue, revocationInit, revocationRevoke } from "./commands/issue.js";
+import { issueFhir } from "./commands/issue-fhir.js";
 import { issuersAdd, issuersAddKey, issuersCheck, issuersCompromise, issuersInit, issuersRetire, issuersRoot, issuersRotate } from "./commands/issuers.js";
 import { holder, keygen, verifierKey } from "./commands/keys.js";
 import { open } from "./commands/open.js";
@@ -23,6 +24,7 @@ const COMMANDS: readonly Command[] = [
   verifierKey,
   holder,
   issue,
+  issueFhir,
   open,
   revocationInit,
   revocationRevoke,

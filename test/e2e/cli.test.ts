@@ -48,7 +48,7 @@ describe("medzk CLI", () => {
     expect(await medzk(["--version"])).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: "" });
     const help = await medzk(["--help"]);
     expect(help.code).toBe(0);
-    const names = ["keygen", "verifier-key", "holder", "issue", "open", "revocation init", "revocation revoke", "request", "prove", "verify", "serve", "artifacts check"];
+    const names = ["keygen", "verifier-key", "holder", "issue", "issue-fhir", "open", "revocation init", "revocation revoke", "request", "prove", "verify", "serve", "artifacts check"];
     for (const name of names) {
       expect(help.stdout).toContain(`  ${name} `);
       const own = await medzk([...name.split(" "), "--help"]);
@@ -109,6 +109,20 @@ describe("medzk CLI", () => {
     // A bad attribute is refused before anything is signed, naming the issue.
     expectError(await medzk(["issue", ...common, "--attributes", '{"dateOfBirth":"1990-02-30"}']), 3, "INVALID_DATE", "issuing with issuer.json");
     expect(await json("status.json")).toMatchObject({ nextSlot: 2 });
+  });
+
+  it("issues credentials from a FHIR R4 file, one per vaccine group; refuses a not-done immunization naming the element, signing nothing", async () => {
+    expect((await medzk(["revocation", "init", "--issuer-id", "st-mary", "--out", "fhir-status.json"])).code).toBe(0);
+    await copyFile(resolve("test/fixtures/fhir/hl7-r4/Immunization-protocol.json"), join(dir, "twinrix.json"));
+    const common = ["issue-fhir", "--issuer", "issuer.json", "--holder-commitment", "holder.json", "--revocation", "fhir-status.json", "-q"];
+    const issued = await medzk([...common, "--fhir", "twinrix.json", "--out", "fhir-credentials.json"]);
+    expect(issued).toEqual({ code: 0, stdout: "", stderr: "" });
+    const credentials = (await json("fhir-credentials.json")) as unknown as Array<{ credential: { attributes: Record<string, unknown>; revocationSlot: number }; source: unknown }>;
+    expect(credentials.map((c) => [c.credential.attributes["vaccineGroup"], c.credential.attributes["doseNumber"], c.credential.revocationSlot])).toEqual([["hepatitisA", 1, 0], ["hepatitisB", 2, 1]]);
+    expect(credentials[0]!.source).toEqual({ element: "Immunization", resource: "Immunization/protocol" });
+    await copyFile(resolve("test/fixtures/fhir/hl7-r4/Immunization-notGiven.json"), join(dir, "not-given.json"));
+    expectError(await medzk([...common, "--fhir", "not-given.json"]), 3, "FHIR_STATUS_REFUSED", "Immunization.status");
+    expect(await json("fhir-status.json")).toMatchObject({ nextSlot: 2 });
   });
 
   it("gives parallel issuances distinct revocation slots, and parallel revocations all land (the status file is locked and replaced atomically)", async () => {

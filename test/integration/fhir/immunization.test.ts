@@ -60,6 +60,13 @@ describe("immunization proof from FHIR", () => {
     const occurrence = PRESET.type === "query" ? PRESET.where.findIndex((p) => p.attribute === "occurrenceDate") : -1;
     expect(presentation.publicSignals[signals.indexOf(`predHi[${occurrence}]`)]).toBe(String(daysBefore(asOf, 14)));
 
+    // A bound other than the verifier's own (the holder's "as of today" moved a day) is refused
+    // before the proof is even checked: the verifier derives the bound from its request.
+    const moved = structuredClone(presentation);
+    moved.publicSignals[signals.indexOf(`predHi[${occurrence}]`)] = String(daysBefore(asOf, 13));
+    const refused = (await (await post("/v1/verify", { presentation: moved, expected: req })).json()) as { result: { ok: boolean; error?: { code: string } } };
+    expect(refused.result).toMatchObject({ ok: false, error: { code: "STATEMENT_MISMATCH" } });
+
     const res = await post("/v1/verify", { presentation, expected: req });
     const body = (await res.json()) as { result: { ok: boolean; preset?: string } };
     expect(body.result).toMatchObject({ ok: true, preset: "hepatitisB-2-doses" });
