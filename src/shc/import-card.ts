@@ -167,7 +167,8 @@ async function verifyCard(jws: string, directory: CheckedDirectory, now: Date): 
 
   const holders = directory.byKid.get(kid);
   if (holders === undefined) throw unknownKey(kid, parts[1]!, directory);
-  const { jwk, crlVersion } = holders[0]!.keys.get(kid)!;
+  // One kid is one key (a thumbprint), so any holder's copy verifies; its crlVersion is the matched issuer's, below.
+  const { jwk } = holders[0]!.keys.get(kid)!;
   let compressed: Uint8Array;
   try {
     ({ payload: compressed } = await compactVerify(jws, await importJWK(jwk, "ES256"), { algorithms: ["ES256"] }));
@@ -185,7 +186,7 @@ async function verifyCard(jws: string, directory: CheckedDirectory, now: Date): 
   if (claims.nbf * 1000 > now.getTime()) throw new Refused("NOT_YET_VALID", `the card is valid from ${instant(claims.nbf)} ("nbf"), after ${now.toISOString()}`);
   // §Expiration: reject "an exp value that is before the current verification date-time".
   if (claims.exp !== undefined && claims.exp * 1000 < now.getTime()) throw new Refused("EXPIRED", `the card expired at ${instant(claims.exp)} ("exp")`);
-  checkRevocation(issuer, kid, crlVersion, claims);
+  checkRevocation(issuer, kid, issuer.keys.get(kid)!.crlVersion, claims);
 
   const card: ImportedSmartHealthCard = {
     issuer: { iss: issuer.iss, name: issuer.name },
