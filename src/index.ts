@@ -40,7 +40,7 @@ export {
 export type { SmartHealthCardRefusal, SmartHealthCardRefusalCode } from "./shc/refusal.js";
 export type { ShcTrustDirectory, ShcIssuerKey, ShcRevocationList } from "./shc/trust-directory.js";
 export { issueFromFhir, type FhirIssueOptions, type FhirCredential } from "./fhir/issue-from-fhir.js";
-export { mapFhir, FHIR_MAPPINGS, type FhirRecord, type FhirMapping, type FhirSchema } from "./fhir/mapping.js";
+export { mapFhir, FHIR_MAPPINGS, type FhirRecord, type FhirMapping, type FhirMapOptions, type FhirSchema } from "./fhir/mapping.js";
 export { parseFhir, type FhirInput, type FhirEntry, type FhirResource } from "./fhir/parse.js";
 export type { FhirRefusal, FhirRefusalCode, FhirResult } from "./fhir/refusal.js";
 export { VACCINE_CODES, VACCINE_CODE_SYSTEMS, TARGET_DISEASES, type VaccineCode } from "./fhir/vaccine-codes.js";

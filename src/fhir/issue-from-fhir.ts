@@ -10,10 +10,13 @@ import { BUILTIN_SCHEMAS, encodeAttributes } from "../core/schemas.js";
 import { assertObject } from "../core/validate.js";
 import { type IssueOptions, issueCredential } from "../issuer/issue-credential.js";
 import type { IssuerKey } from "../issuer/keys.js";
-import { type FhirRecord, mapFhir } from "./mapping.js";
+import { type FhirMapOptions, type FhirRecord, mapFhir } from "./mapping.js";
 
-/** What {@link issueFromFhir} takes besides the key and the FHIR input: issueCredential's options but the schema and attributes, which the mapping gives. */
-export type FhirIssueOptions = Omit<IssueOptions, "schema" | "attributes">;
+/**
+ * What {@link issueFromFhir} takes besides the key and the FHIR input: issueCredential's options
+ * but the schema and attributes, which the mapping gives, and how dose numbers are read.
+ */
+export type FhirIssueOptions = Omit<IssueOptions, "schema" | "attributes"> & FhirMapOptions;
 
 /** One credential issued from FHIR, with the record it came from. */
 export interface FhirCredential {
@@ -36,8 +39,11 @@ export interface FhirCredential {
  * registry, each credential takes its own slot.
  */
 export async function issueFromFhir(issuer: IssuerKey, fhir: unknown, options: FhirIssueOptions): Promise<FhirCredential[]> {
-  const o = assertObject(options, "options", { required: [], optional: ["holderCommitment", "holder", "expiresOn", "expiresAt", "revocation", "clock", "now"] }) as FhirIssueOptions;
-  const mapped = mapFhir(fhir);
+  const { doseNumbers, ...o } = assertObject(options, "options", { required: [], optional: ["holderCommitment", "holder", "expiresOn", "expiresAt", "revocation", "clock", "now", "doseNumbers"] }) as FhirIssueOptions;
+  if (doseNumbers !== undefined && doseNumbers !== "stated" && doseNumbers !== "countInBundle") {
+    throw new MedzkError("INVALID_ARGUMENT", `"doseNumbers" must be "stated" or "countInBundle", got ${JSON.stringify(doseNumbers)}`);
+  }
+  const mapped = mapFhir(fhir, doseNumbers === undefined ? {} : { doseNumbers });
   if (!mapped.ok) {
     const { code, element, message } = mapped.refusal;
     throw new MedzkError(code, `${element}: ${message}`, { cause: mapped.refusal });

@@ -279,6 +279,34 @@ function mapInput(input: FhirInput): FhirRecord[] {
   });
 }
 
+/** How {@link mapFhir} reads dose numbers. */
+export interface FhirMapOptions {
+  /**
+   * "stated" (default): a dose's number is its protocolApplied.doseNumberPositiveInt, 0 when not
+   * stated. "countInBundle": in a Bundle, the doses of a vaccine group none of which states a
+   * number are numbered 1, 2, … by occurrence date (then Bundle order). NOTE: only sound when the
+   * Bundle holds the patient's whole history for the group (a SMART Health Card's series, which
+   * states no numbers): the issuer asserts that by choosing it. A group with a stated number
+   * anywhere in the Bundle keeps the stated numbers; a single resource is never counted.
+   */
+  doseNumbers?: "stated" | "countInBundle";
+}
+
+/** Numbers the unnumbered doses of each group by date, for "countInBundle". */
+function countDoses(records: FhirRecord[]): void {
+  const byGroup = new Map<AttributeValue, FhirRecord[]>();
+  for (const r of records) {
+    if (r.schema === "immunization/v1") byGroup.set(r.attributes["vaccineGroup"]!, [...(byGroup.get(r.attributes["vaccineGroup"]!) ?? []), r]);
+  }
+  for (const [group, doses] of byGroup) {
+    if (doses.some((d) => d.attributes["doseNumber"] !== 0)) continue;
+    if (doses.length > 255) refuse("FHIR_UNMAPPABLE", "Bundle.entry", `holds ${doses.length} doses against ${String(group)}; dose numbers stop at 255`);
+    // A stable sort: doses of one day keep the Bundle's order.
+    [...doses].sort((a, b) => (a.attributes["occurrenceDate"]! < b.attributes["occurrenceDate"]! ? -1 : a.attributes["occurrenceDate"]! > b.attributes["occurrenceDate"]! ? 1 : 0))
+      .forEach((d, i) => (d.attributes["doseNumber"] = i + 1));
+  }
+}
+
 /**
  * Parses FHIR R4 JSON (a Patient, Coverage or Immunization, or a Bundle of them) strictly and
  * maps it to credential attributes through {@link FHIR_MAPPINGS}: a Patient to
@@ -287,12 +315,13 @@ function mapInput(input: FhirInput): FhirRecord[] {
  * A Bundle's entries of other types are left out (Organizations are read as payors). Never
  * throws: a refusal names its element and code (docs/fhir.md).
  */
-export function mapFhir(json: unknown): FhirResult<FhirRecord[]> {
+export function mapFhir(json: unknown, options: FhirMapOptions = {}): FhirResult<FhirRecord[]> {
   const parsed = parseFhir(json);
   if (!parsed.ok) return parsed;
   return toResult(() => {
     const records = mapInput(parsed.value);
     if (records.length === 0) refuse("FHIR_UNMAPPABLE", "Bundle.entry", "holds no Patient, Coverage or Immunization");
+    if (options.doseNumbers === "countInBundle" && parsed.value.kind === "bundle") countDoses(records);
     return records;
   });
 }

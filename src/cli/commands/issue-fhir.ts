@@ -10,7 +10,7 @@ export const issueFhir: Command = {
   summary: "sign credentials from a FHIR R4 resource or Bundle",
   help: `Usage: medzk issue-fhir --issuer issuer.json --holder-commitment <commitment | holder.pub.json>
                         --fhir <resource.json | bundle.json> [--expires YYYY-MM-DD]
-                        [--revocation status.json] [--out credentials.json] [-q]
+                        [--revocation status.json] [--count-doses] [--out credentials.json] [-q]
 
 Reads a FHIR R4 Patient, Coverage or Immunization, or a Bundle of them, checks it strictly and
 maps it (docs/fhir.md): a Patient to patient-record/v1, a Coverage to insurance-coverage/v1, an
@@ -26,6 +26,9 @@ Options:
   --fhir <file>                 the FHIR R4 JSON (a resource or a Bundle)
   --expires <date>              last valid day of every credential (default: never expires)
   --revocation <file>           the issuer's revocation status: each credential takes the next slot
+  --count-doses                 number a Bundle's doses of a vaccine group that state no number
+                                1, 2, … by date (for a Bundle holding the whole series, such as a
+                                SMART Health Card's); by default a dose without a number gets 0
   --out <file>                  where to write the credentials (default: stdout)
   -q, --quiet                   no progress lines
   -h, --help                    show this help`,
@@ -35,6 +38,7 @@ Options:
     fhir: { type: "string" },
     expires: { type: "string" },
     revocation: { type: "string" },
+    "count-doses": { type: "boolean" },
     out: { type: "string" },
     ...QUIET_OPTION,
   },
@@ -55,6 +59,7 @@ Options:
     // and may quote its value (a partial date, a status), which the issuer, whose record it is,
     // needs to fix it; redacting every string of the record would also redact element names.
     const options: FhirIssueOptions = { holderCommitment: commitment };
+    if (args.values["count-doses"] === true) options.doseNumbers = "countInBundle";
     const expires = optional(args, "expires");
     if (expires !== undefined) options.expiresOn = expires;
     const issue = async (): Promise<FhirCredential[]> => {

@@ -37,11 +37,18 @@ const EXPECTED: Record<string, Array<[string, Record<string, unknown>]> | Omit<F
   // Synthea: the Condition is left out, the Patient maps.
   "synthea/sample-patient-trimmed.json": [["patient-record/v1", { dateOfBirth: "1950-10-24" }]],
   "synthea/eob-contained-coverage.json": { code: "FHIR_UNMAPPABLE", element: "Coverage.payor[0]" },
+  // SMART Health Cards' example Bundle: no dose numbers stated.
+  "shc/covid-vaccines-bundle.json": [
+    ["patient-record/v1", { dateOfBirth: "1951-01-20" }],
+    ["immunization/v1", { vaccineGroup: "covid19", vaccineCode: "http://hl7.org/fhir/sid/cvx|207", occurrenceDate: "2021-01-01", doseNumber: 0 }],
+    ["immunization/v1", { vaccineGroup: "covid19", vaccineCode: "http://hl7.org/fhir/sid/cvx|207", occurrenceDate: "2021-01-29", doseNumber: 0 }],
+    ["immunization/v1", { vaccineGroup: "covid19", vaccineCode: "http://hl7.org/fhir/sid/cvx|229", occurrenceDate: "2022-09-05", doseNumber: 0 }],
+  ],
 };
 
 describe("published FHIR R4 examples", () => {
   it("every fixture has an expected outcome", () => {
-    const files = ["hl7-r4", "synthea"].flatMap((d) => readdirSync(DIR + d).map((f) => `${d}/${f}`));
+    const files = ["hl7-r4", "synthea", "shc"].flatMap((d) => readdirSync(DIR + d).map((f) => `${d}/${f}`));
     expect(files.sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 
@@ -55,6 +62,20 @@ describe("published FHIR R4 examples", () => {
       }
     });
   }
+
+  it("countInBundle numbers a Bundle's unnumbered doses of a group by date; a single resource is never counted", () => {
+    const card = load("shc/covid-vaccines-bundle.json");
+    // Listed out of date order: the numbers follow the dates, not the entries.
+    const entries = card["entry"] as unknown[];
+    const shuffled = { ...card, entry: [entries[0], entries[3], entries[1], entries[2]] };
+    const counted = mapFhir(shuffled, { doseNumbers: "countInBundle" });
+    expect(counted.ok && counted.value.slice(1).map((r) => [r.attributes["occurrenceDate"], r.attributes["doseNumber"]])).toEqual([["2022-09-05", 3], ["2021-01-01", 1], ["2021-01-29", 2]]);
+    const single = mapFhir((entries[1] as { resource: unknown }).resource, { doseNumbers: "countInBundle" });
+    expect(single.ok && single.value[0]!.attributes["doseNumber"]).toBe(0);
+    // A group with a stated number keeps the stated numbers (HL7's Twinrix example in a Bundle).
+    const stated = mapFhir({ resourceType: "Bundle", type: "collection", entry: [{ resource: load("hl7-r4/Immunization-protocol.json") }] }, { doseNumbers: "countInBundle" });
+    expect(stated.ok && stated.value.map((r) => r.attributes["doseNumber"])).toEqual([1, 2]);
+  });
 
   it("a Bundle resolves the payor's Organization (HL7's Coverage-9876B1 with Organization-2, unmodified)", () => {
     const bundle = { resourceType: "Bundle", type: "collection", entry: [{ fullUrl: "http://example.org/fhir/Coverage/9876B1", resource: load("hl7-r4/Coverage-9876B1.json") }, { fullUrl: "http://example.org/fhir/Organization/2", resource: load("hl7-r4/Organization-2.json") }] };
