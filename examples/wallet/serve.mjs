@@ -184,7 +184,9 @@ export async function startWalletServer(options = {}) {
       async (request, reply) => {
         const { card, commitment, encryptionKey } = request.body;
         try {
-          const result = await issueFromSmartHealthCard(keys.hospital, card, { holderCommitment: commitment, holderEncryptionKey: encryptionKey, trustedIssuers: cardIssuers });
+          // The demo bridge takes a card's doses as the patient's whole series for their vaccine
+          // group and numbers them by date (SMART Health Cards state no dose numbers).
+          const result = await issueFromSmartHealthCard(keys.hospital, card, { holderCommitment: commitment, holderEncryptionKey: encryptionKey, trustedIssuers: cardIssuers, doseNumbers: "countInBundle" });
           if (!result.ok) return reply.code(422).send({ error: result.error });
           const [first] = result.cards;
           return reply.code(201).send({

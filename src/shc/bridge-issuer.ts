@@ -48,6 +48,14 @@ export interface SmartHealthCardBridgeOptions {
   expiresOn?: string;
   /** The bridge's revocation registry: each credential takes a slot. */
   revocation?: RevocationRegistry;
+  /**
+   * How doses are numbered (issueFromFhir's option): "stated" (default; SMART Health Cards
+   * usually state none, so doseNumber is 0) or "countInBundle" (each vaccine group's doses
+   * numbered 1, 2, … by date). NOTE: "countInBundle" asserts that the card holds the patient's
+   * whole series for the group; a dose left out (unknown vaccine code) is not counted, so numbers
+   * can only come out lower than the truth, never higher.
+   */
+  doseNumbers?: "stated" | "countInBundle";
 }
 
 /** Which card a credential came from: the bridge's record of it. */
@@ -93,7 +101,7 @@ export type SmartHealthCardBridgeResult =
   | { ok: true; cards: ImportedSmartHealthCard[]; issued: BridgedCredential[]; leftOut: LeftOutImmunization[] }
   | { ok: false; error: SmartHealthCardBridgeRefusal };
 
-const OPTION_KEYS = { required: ["holderCommitment", "holderEncryptionKey", "trustedIssuers"], optional: ["clock", "expiresOn", "revocation"] } as const;
+const OPTION_KEYS = { required: ["holderCommitment", "holderEncryptionKey", "trustedIssuers"], optional: ["clock", "expiresOn", "revocation", "doseNumbers"] } as const;
 /** Refusals that name one Immunization's vaccine: that entry is left out, the rest of the card issued. */
 const UNKNOWN_VACCINE = new Set<string>(["FHIR_UNKNOWN_CODE", "FHIR_UNKNOWN_CODE_SYSTEM"]);
 const ENTRY = /^Bundle\.entry\[(\d+)\]\.resource\.vaccineCode/;
@@ -115,6 +123,9 @@ export async function issueFromSmartHealthCard(
   options: SmartHealthCardBridgeOptions,
 ): Promise<SmartHealthCardBridgeResult> {
   const o = assertObject(options, "options", OPTION_KEYS);
+  if (o.doseNumbers !== undefined && o.doseNumbers !== "stated" && o.doseNumbers !== "countInBundle") {
+    throw new MedzkError("INVALID_ARGUMENT", `"doseNumbers" must be "stated" or "countInBundle", got ${JSON.stringify(o.doseNumbers)}`);
+  }
   // Checked before anything is signed, so a bad key takes no revocation slot.
   parseEncryptionKey(o.holderEncryptionKey, "holderEncryptionKey", "INVALID_KEY");
   const encryptionKey = o.holderEncryptionKey as string;
@@ -126,11 +137,12 @@ export async function issueFromSmartHealthCard(
     ...(o.clock === undefined ? {} : { clock: o.clock as () => Date }),
     ...(o.expiresOn === undefined ? {} : { expiresOn: o.expiresOn as string }),
     ...(o.revocation === undefined ? {} : { revocation: o.revocation as RevocationRegistry }),
+    ...(o.doseNumbers === undefined ? {} : { doseNumbers: o.doseNumbers as "stated" | "countInBundle" }),
   };
   // Map every card before signing any credential, so a refused card leaves nothing signed.
   const mapped: Array<{ card: ImportedSmartHealthCard; plan: Extract<Plan, { ok: true }> }> = [];
   for (const c of imported.cards) {
-    const plan = planCard(c);
+    const plan = planCard(c, issueOptions.doseNumbers);
     if (!plan.ok) return { ok: false, error: plan.error };
     mapped.push({ card: c, plan });
   }
@@ -171,13 +183,13 @@ type Plan = { ok: true; bundle: unknown; kept: number[]; leftOut: LeftOutImmuniz
  * entry, which is set aside, and the rest is mapped again. `kept` maps the reduced Bundle's entry
  * indices back to the card's.
  */
-function planCard(card: ImportedSmartHealthCard): Plan {
+function planCard(card: ImportedSmartHealthCard, doseNumbers: "stated" | "countInBundle" | undefined): Plan {
   const entries = card.bundle.entry ?? [];
   let kept = entries.map((_, i) => i);
   const leftOut: LeftOutImmunization[] = [];
   for (;;) {
     const bundle = { ...card.bundle, entry: kept.map((i) => entries[i]) };
-    const mapped = mapFhir(bundle);
+    const mapped = mapFhir(bundle, doseNumbers === undefined ? {} : { doseNumbers });
     if (mapped.ok) return { ok: true, bundle, kept, leftOut };
     const { code, element, message } = mapped.refusal;
     const entry = ENTRY.exec(element);

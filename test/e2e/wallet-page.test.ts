@@ -271,8 +271,8 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("the wallet page of npm run wallet, in h
     const from = "from the SMART Health Card of SMART Health Cards example issuer";
     expect(imported).toEqual(expect.arrayContaining([
       `Patient record ${from}`,
-      `COVID-19 vaccine (CVX 207), dose number not stated, given on 1 January 2021, ${from}`,
-      `COVID-19 vaccine (CVX 207), dose number not stated, given on 29 January 2021, ${from}`,
+      `COVID-19 vaccine (CVX 207), dose 1, given on 1 January 2021, ${from}`,
+      `COVID-19 vaccine (CVX 207), dose 2, given on 29 January 2021, ${from}`,
     ]));
     // The records are in the wallet, under the bridge's name; an immunization the mapping table cannot name is said, not dropped.
     const kept = imported.filter((line) => !line.startsWith("Not imported"));

@@ -58,6 +58,14 @@ describe("issueFromSmartHealthCard", () => {
     }
   });
 
+  it("doseNumbers countInBundle: the card's unnumbered COVID-19 doses are numbered by date", async () => {
+    const result = await issueFromSmartHealthCard(bridge, example("00").jws, options({ doseNumbers: "countInBundle" }));
+    if (!result.ok) throw new Error(result.error.message);
+    const doses = result.issued.filter((i) => i.credential.schema.id === "immunization/v1").map((i) => [i.credential.attributes["occurrenceDate"], i.credential.attributes["doseNumber"]]);
+    expect(doses).toEqual([["2021-01-01", 1], ["2021-01-29", 2], ["2022-09-05", 3]].slice(0, doses.length));
+    expect(await rejectionCodeOf(() => issueFromSmartHealthCard(bridge, example("00").jws, options({ doseNumbers: "guess" })))).toBe("INVALID_ARGUMENT");
+  });
+
   it("a refused card issues nothing: the import's code", async () => {
     const revoked = await issueFromSmartHealthCard(bridge, example("03").jws, options());
     expect(revoked).toEqual({ ok: false, error: { code: "REVOKED", message: expect.any(String) } });
