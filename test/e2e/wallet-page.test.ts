@@ -254,16 +254,23 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("the wallet page of npm run wallet, in h
   });
 
   it("adds a SMART Health Card through the demo hospital as bridge: a photo of its QR code, read in the browser; an altered card is refused with its code", async () => {
+    // A wallet of its own (?wallet=), so this test stands without the one above.
     await page.emulateMedia({ colorScheme: "light" });
-    await page.reload();
+    await page.goto(`${server.url}?wallet=shc-card`);
     await page.waitForSelector("html[data-ready]");
     await page.fill("#passphrase", PASSPHRASE);
+    await page.click("#create");
+    await settled();
+    expect(await result()).toMatchObject({ status: "created" });
     expect(await page.isVisible("#shc")).toBe(true);
     expect(await page.textContent("#shc-bridge")).toBe(DEMO_HOSPITAL_NAME);
 
     // The spec's example 00 as a printed QR code would read: two segments, "shc:/" in byte mode and the digits in numeric mode (spec §Encoding QRs).
     const digits = readShcFixture("example-00-f-qr-code-numeric-value-0.txt").trim().slice("shc:/".length);
     const png = await QRCode.toBuffer([{ data: Buffer.from("shc:/"), mode: "byte" }, { data: digits, mode: "numeric" }], { errorCorrectionLevel: "L", margin: 4, scale: 3 });
+    // Cleared first, so that settled() waits for this action's outcome, not the last one.
+    const clear = () => page.evaluate(() => document.getElementById("result")!.removeAttribute("data-status"));
+    await clear();
     await page.setInputFiles("#shc-photo", { name: "card.png", mimeType: "image/png", buffer: png });
     await settled();
     expect(await result()).toMatchObject({ status: "received", text: expect.stringMatching(new RegExp(`^${DEMO_HOSPITAL_NAME} checked your SMART Health Card from SMART Health Cards example issuer and sent you \\d+ records\\.`)) });
@@ -278,6 +285,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("the wallet page of npm run wallet, in h
     const kept = imported.filter((line) => !line.startsWith("Not imported"));
     expect(imported.length).toBe(4);
     expect((await texts("#records li")).filter((line) => line.startsWith(`Immunization record from ${DEMO_HOSPITAL_NAME}`)).length).toBe(kept.length - 1);
+    expect(await page.textContent("#held")).toBe(`Open · ${kept.length} records in this wallet`);
     await shot("10-shc-imported");
 
     // The same card with one character of its signature changed, pasted as QR text: refused by the bridge, in words and with the code.
@@ -285,6 +293,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("the wallet page of npm run wallet, in h
     const altered = `${jws.slice(0, -10)}${jws.at(-10) === "A" ? "B" : "A"}${jws.slice(-9)}`;
     const qr = `shc:/${[...altered].map((c) => String(c.charCodeAt(0) - 45).padStart(2, "0")).join("")}`;
     await page.fill("#shc-text", qr);
+    await clear();
     await page.click("#shc-add-text");
     await settled();
     expect(await result()).toMatchObject({ status: "error", code: "BAD_SIGNATURE", text: `${DEMO_HOSPITAL_NAME} did not accept the pasted card: its signature does not match: it was altered or damaged. (BAD_SIGNATURE)` });
