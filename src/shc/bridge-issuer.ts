@@ -23,7 +23,7 @@
 import type { Credential } from "../core/credential.js";
 import { type Envelope, parseEncryptionKey } from "../core/envelope.js";
 import { MedzkError } from "../core/errors.js";
-import { assertObject } from "../core/validate.js";
+import { assertFieldElement, assertObject } from "../core/validate.js";
 import { type FhirCredential, issueFromFhir } from "../fhir/issue-from-fhir.js";
 import { mapFhir } from "../fhir/mapping.js";
 import type { FhirRefusalCode } from "../fhir/refusal.js";
@@ -126,7 +126,8 @@ export async function issueFromSmartHealthCard(
   if (o.doseNumbers !== undefined && o.doseNumbers !== "stated" && o.doseNumbers !== "countInBundle") {
     throw new MedzkError("INVALID_ARGUMENT", `"doseNumbers" must be "stated" or "countInBundle", got ${JSON.stringify(o.doseNumbers)}`);
   }
-  // Checked before anything is signed, so a bad key takes no revocation slot.
+  // Checked before the card is read and anything signed, so a caller's mistake is never a card's refusal.
+  assertFieldElement(o.holderCommitment, "holderCommitment");
   parseEncryptionKey(o.holderEncryptionKey, "holderEncryptionKey", "INVALID_KEY");
   const encryptionKey = o.holderEncryptionKey as string;
   const imported = await importSmartHealthCard(card, { trustedIssuers: o.trustedIssuers as ShcTrustDirectory, ...(o.clock === undefined ? {} : { clock: o.clock as () => Date }) });
@@ -158,7 +159,7 @@ export async function issueFromSmartHealthCard(
       // occurrence after the issuance day) is the card's, not the caller's. issueFromFhir checks
       // a card's records before signing any; in a file of several cards, an earlier card's
       // credentials may have taken revocation slots, and are not returned.
-      if (error instanceof MedzkError && (error.code === "INVALID_ATTRIBUTE" || error.code === "INVALID_DATE")) {
+      if (error instanceof MedzkError && error.code === "INVALID_ATTRIBUTE") {
         return { ok: false, error: { code: "FHIR_UNMAPPABLE", message: renumber(error.message, plan.kept) } };
       }
       throw error;

@@ -94,5 +94,6 @@ describe("issueFromSmartHealthCard", () => {
     expect(await rejectionCodeOf(() => issueFromSmartHealthCard(bridge, example("00").jws, options({ holderEncryptionKey: "00".repeat(31) })))).toBe("INVALID_KEY");
     expect(await rejectionCodeOf(() => issueFromSmartHealthCard(bridge, example("00").jws, options({ trustedIssuers: { issuers: [] } })))).toBe("INVALID_SHC_DIRECTORY");
     expect(await rejectionCodeOf(() => issueFromSmartHealthCard(bridge, example("00").jws, options({ extra: 1 })))).toBe("INVALID_ARGUMENT");
+    expect(await rejectionCodeOf(() => issueFromSmartHealthCard(bridge, example("00").jws, options({ holderCommitment: "not a commitment" })))).toBe("INVALID_ARGUMENT");
   });
 });
