@@ -6,6 +6,7 @@
  *                                                    prover  <-  wallet
  *   core  <-  audit  <-  server, cli, wallet   (the audit trail: entries, chain, Merkle tree, stores)
  *   core  <-  openid4vp  <-  server, wallet     (the OpenID4VP profile: request objects, DCQL, vp_token)
+ *   core, fhir, issuer  <-  shc   (SMART Health Card import and the bridge issuer)
  *   entries (index, verifier, browser, server) sit on top and nothing in src imports them.
  *
  * Type-only imports count (tsPreCompilationDeps): a room that names another room's types
@@ -128,6 +129,15 @@ module.exports = {
         "(it mirrors TrustedVerifier's shape instead), the service or the command line.",
       from: { path: "^src/chain(/|\\.ts$)" },
       to: { path: "^src/(prover|issuer|wallet|server|cli)/" },
+    },
+    {
+      name: "shc-on-core-fhir-issuer",
+      severity: "error",
+      comment:
+        "SMART Health Card import and the bridge issuer (src/shc) build on core, the FHIR mapping " +
+        "(src/fhir) and the issuer; no prover, wallet, verifier, service or command line.",
+      from: { path: "^src/shc/" },
+      to: { path: "^src/(prover|wallet|verifier|server|cli|chain|audit)/" },
     },
     {
       name: "entries-are-the-top",

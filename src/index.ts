@@ -32,9 +32,27 @@ export { auditTrail, type AuditTrailOptions } from "./wallet/audit.js";
 // Answering OpenID4VP 1.0 authorization requests (openid4vp:// links), docs/openid4vp.md.
 export { respondOpenid4vp, type Openid4vpOptions, type Openid4vpAnswer } from "./wallet/openid4vp.js";
 export type { AuditTrailReport, AuditTrailItem } from "./audit/inclusion.js";
+export {
+  importSmartHealthCard,
+  type ImportSmartHealthCardOptions,
+  type ImportedSmartHealthCard,
+  type SmartHealthCardImport,
+  type SmartHealthCardFile,
+} from "./shc/import-card.js";
+export type { SmartHealthCardRefusal, SmartHealthCardRefusalCode } from "./shc/refusal.js";
+export type { ShcTrustDirectory, ShcIssuerKey, ShcRevocationList } from "./shc/trust-directory.js";
 export { issueFromFhir, type FhirIssueOptions, type FhirCredential } from "./fhir/issue-from-fhir.js";
 export { mapFhir, FHIR_MAPPINGS, type FhirRecord, type FhirMapping, type FhirMapOptions, type FhirSchema } from "./fhir/mapping.js";
 export { parseFhir, type FhirInput, type FhirEntry, type FhirResource } from "./fhir/parse.js";
 export type { FhirRefusal, FhirRefusalCode, FhirResult } from "./fhir/refusal.js";
 export { VACCINE_CODES, VACCINE_CODE_SYSTEMS, TARGET_DISEASES, type VaccineCode } from "./fhir/vaccine-codes.js";
 export { VACCINE_GROUPS, type VaccineGroup } from "./core/schemas.js";
+export {
+  issueFromSmartHealthCard,
+  type SmartHealthCardBridgeOptions,
+  type SmartHealthCardBridgeResult,
+  type SmartHealthCardBridgeRefusal,
+  type BridgedCredential,
+  type SmartHealthCardSource,
+  type LeftOutImmunization,
+} from "./shc/bridge-issuer.js";

@@ -15,3 +15,6 @@ export interface WalletServer {
 }
 
 export declare function startWalletServer(options?: { host?: string; port?: number; publicUrl?: string; keysFile?: string; logger?: false | DestinationStream }): Promise<WalletServer>;
+
+/** The card issuers the demo bridge trusts (the SMART Health Cards spec's example issuer), in the VCI directory format; undefined outside a repository checkout. */
+export declare function exampleCardIssuers(): import("../../src/shc/trust-directory.js").ShcTrustDirectory | undefined;

@@ -15,6 +15,15 @@
 //
 // - examples/insurer/ (in a checkout of the repository) is an insurer's page asking by OpenID4VP
 //   (docs/openid4vp.md), added by examples/insurer/back-end.mjs.
+// - The demo hospital is also a SMART Health Card bridge issuer (docs/fhir.md, "SMART Health
+//   Cards"): `POST /demo/smart-health-cards` { card, commitment, encryptionKey } verifies the card
+//   (a .smart-health-card file's text or JSON, a compact JWS, or shc:/ QR texts) against the card
+//   issuers it trusts and answers { card, credentials: [{ envelope, source }], leftOut }, one record per
+//   Patient and per Immunization vaccine group, sealed to the holder (leftOut: the immunizations
+//   whose vaccine code the mapping table lacks); a refused card is a 422 with
+//   the refusal's code. The issuers it trusts are the SMART Health Cards specification's example
+//   issuer (its JWKS and CRL, test/fixtures/shc/), so the route exists in a repository checkout;
+//   the page's QR photo reader, jsQR, is served from node_modules as ./jsqr.js when installed.
 //
 // Every page file is sent with the Content-Security-Policy of docs/browser.md.
 //
@@ -23,7 +32,7 @@
 // in the system's temporary directory unless MEDZK_WALLET_KEYS names another) so that a wallet
 // made on one run still answers after a restart.
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -35,6 +44,7 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const WALLET_DIR = join(ROOT, "examples/wallet");
 const BUNDLE = join(ROOT, "dist/browser/medzk.js");
 const ARTIFACTS = join(ROOT, "artifacts");
+const SHC_FIXTURES = join(ROOT, "test/fixtures/shc");
 
 /** The policy of docs/browser.md: everything from this origin, WebAssembly compiled, prover workers from blob: URLs. */
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -49,6 +59,7 @@ const PAGE_FILES = new Map([
   ["wallet.js", ["wallet.js", "text/javascript; charset=utf-8"]],
   ["wallet.css", ["wallet.css", "text/css; charset=utf-8"]],
   ["openid4vp.js", ["openid4vp.js", "text/javascript; charset=utf-8"]],
+  ["shc.js", ["shc.js", "text/javascript; charset=utf-8"]],
 ]);
 const INSURER_BACK_END = join(ROOT, "examples/insurer/back-end.mjs");
 const ARTIFACT_NAME = /^[a-z0-9_]{1,64}\.(wasm|zkey)$/;
@@ -63,7 +74,7 @@ const ARTIFACT_NAME = /^[a-z0-9_]{1,64}\.(wasm|zkey)$/;
 export async function startWalletServer(options = {}) {
   const missing = [BUNDLE, join(ROOT, "dist/index.js"), join(ROOT, "dist/server.js")].filter((file) => !existsSync(file));
   if (missing.length > 0) throw new Error(`${missing.join(", ")} missing: run "npm run build" first (npm run wallet does)`);
-  const { generateIssuerKey, generateVerifierKey, issueCredential, sealCredential, MedzkError } = await import(pathToFileURL(join(ROOT, "dist/index.js")).href);
+  const { generateIssuerKey, generateVerifierKey, issueCredential, issueFromSmartHealthCard, sealCredential, MedzkError } = await import(pathToFileURL(join(ROOT, "dist/index.js")).href);
   const { createVerifierService, parseServiceConfig } = await import(pathToFileURL(join(ROOT, "dist/server.js")).href);
 
   const host = options.host ?? "127.0.0.1";
@@ -97,7 +108,11 @@ export async function startWalletServer(options = {}) {
 
   // The page's trust list and hospital list, naming this run's keys.
   const verifiers = JSON.stringify({ format: "medzk-verifiers/v1", verifiers: [{ publicKey: keys.verifier.publicKey, name: DEMO_VERIFIER_NAME, origins: [origin] }] });
-  const hospitals = JSON.stringify({ format: "medzk-wallet-hospitals/v1", hospitals: [{ name: DEMO_HOSPITAL_NAME, publicKey: keys.hospital.publicKey, demoRecords: "/demo/records" }] });
+  const cardIssuers = exampleCardIssuers();
+  const hospitals = JSON.stringify({
+    format: "medzk-wallet-hospitals/v1",
+    hospitals: [{ name: DEMO_HOSPITAL_NAME, publicKey: keys.hospital.publicKey, demoRecords: "/demo/records", ...(cardIssuers ? { smartHealthCards: "/demo/smart-health-cards" } : {}) }],
+  });
 
   app.get("/", (_request, reply) => reply.redirect("/examples/wallet/"));
   app.get("/examples/wallet", (_request, reply) => reply.redirect("/examples/wallet/"));
@@ -110,7 +125,7 @@ export async function startWalletServer(options = {}) {
   });
   app.get("/dist/browser/medzk.js", (_request, reply) => send(reply, BUNDLE, "text/javascript; charset=utf-8"));
   // jsQR (a devDependency: in a checkout of the repository) reads QR codes from photos on the
-  // wallet page (openid4vp.js). Its UMD build, given `module` to fill, served as an ES module.
+  // wallet page (openid4vp.js, shc.js). Its UMD build, given `module` to fill, served as an ES module.
   let jsqr;
   try {
     jsqr = createRequire(import.meta.url).resolve("jsqr/dist/jsQR.js");
@@ -162,6 +177,47 @@ export async function startWalletServer(options = {}) {
     },
   );
 
+  // The demo hospital as a SMART Health Card bridge issuer. The card is checked by medzk
+  // (importSmartHealthCard: every refusal has a code); Fastify's schema only bounds the body.
+  if (cardIssuers) {
+    app.post(
+      "/demo/smart-health-cards",
+      {
+        bodyLimit: 1_100_000,
+        schema: {
+          body: {
+            type: "object",
+            additionalProperties: false,
+            required: ["card", "commitment", "encryptionKey"],
+            properties: {
+              card: { anyOf: [{ type: "string", maxLength: 1_048_576 }, { type: "array", maxItems: 64, items: { type: "string", maxLength: 65_536 } }, { type: "object" }] },
+              commitment: { type: "string", maxLength: 100 },
+              encryptionKey: { type: "string", maxLength: 100 },
+            },
+          },
+        },
+      },
+      async (request, reply) => {
+        const { card, commitment, encryptionKey } = request.body;
+        try {
+          // The demo bridge takes a card's doses as the patient's whole series for their vaccine
+          // group and numbers them by date (SMART Health Cards state no dose numbers).
+          const result = await issueFromSmartHealthCard(keys.hospital, card, { holderCommitment: commitment, holderEncryptionKey: encryptionKey, trustedIssuers: cardIssuers, doseNumbers: "countInBundle" });
+          if (!result.ok) return reply.code(422).send({ error: result.error });
+          const [first] = result.cards;
+          return reply.code(201).send({
+            card: { issuer: first.issuer, kid: first.kid, jwsSha256: first.jwsSha256, issuedAt: first.issuedAt },
+            credentials: result.issued.map(({ envelope, source }) => ({ envelope, source })),
+            leftOut: result.leftOut.map(({ element, code }) => ({ element, code })),
+          });
+        } catch (error) {
+          if (error instanceof MedzkError) return reply.code(400).send({ error: { code: error.code, message: error.message } });
+          throw error;
+        }
+      },
+    );
+  }
+
   const url = await service.listen();
   return {
     /** The page's address. */
@@ -170,6 +226,28 @@ export async function startWalletServer(options = {}) {
     verifierPublicKey: keys.verifier.publicKey,
     hospitalPublicKey: keys.hospital.publicKey,
     close: () => service.close(),
+  };
+}
+
+/**
+ * The card issuers the demo bridge trusts, as a trust directory (the VCI directory snapshot
+ * format): the SMART Health Cards specification's example issuer with its published JWKS and CRL
+ * (test/fixtures/shc/, CC BY 4.0, see its README). Undefined outside a repository checkout.
+ */
+export function exampleCardIssuers() {
+  const kid = "3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s";
+  const jwks = join(SHC_FIXTURES, "jwks.json");
+  const crl = join(SHC_FIXTURES, `${kid}.json`);
+  if (!existsSync(jwks) || !existsSync(crl)) return undefined;
+  return {
+    directory: "test/fixtures/shc (https://spec.smarthealth.cards/examples/issuer/.well-known/)",
+    issuerInfo: [
+      {
+        issuer: { iss: "https://spec.smarthealth.cards/examples/issuer", name: "SMART Health Cards example issuer" },
+        keys: JSON.parse(readFileSync(jwks, "utf8")).keys,
+        crls: [JSON.parse(readFileSync(crl, "utf8"))],
+      },
+    ],
   };
 }
 

@@ -18,10 +18,12 @@
 // repository and package (examples/wallet/, dist/browser/, artifacts/).
 import { IndexedDbWalletStore, MedzkError, NEVER_EXPIRES, createHolder, createWallet, parseVerifierRegistry } from "../../dist/browser/medzk.js";
 import { installOpenid4vp } from "./openid4vp.js";
+import { initSmartHealthCards } from "./shc.js";
 
 const ARTIFACTS = new URL("../../artifacts/", import.meta.url);
 const PRESET = "adult"; // a preset of the verifier's config: the service decides what is asked
 const HOSPITALS_FORMAT = "medzk-wallet-hospitals/v1";
+const HOSPITAL_KEYS = ["name", "publicKey", "demoRecords", "smartHealthCards"];
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 // One encrypted database per wallet name (?wallet=…, e.g. one per family member).
@@ -61,7 +63,7 @@ const trusted = verifierList.directory;
 // The hospitals this page knows by name (and the demo ones that issue records), parsed strictly.
 const hospitals = await readJson("./hospitals.json").then(parseHospitals, (error) => ({ list: [], error }));
 
-/** hospitals.json: { format, hospitals: [{ name, publicKey, demoRecords? }] }, nothing else. */
+/** hospitals.json: { format, hospitals: [{ name, publicKey, demoRecords?, smartHealthCards? }] }, nothing else. */
 function parseHospitals(document) {
   const fail = (why) => ({ list: [], error: new Error(`hospitals.json: ${why}`) });
   const keys = (o) => (o !== null && typeof o === "object" && !Array.isArray(o) ? Object.keys(o).sort().join() : "");
@@ -70,17 +72,22 @@ function parseHospitals(document) {
   }
   const list = [];
   for (const [i, h] of document.hospitals.entries()) {
-    const k = keys(h);
-    if (k !== "name,publicKey" && k !== "demoRecords,name,publicKey") return fail(`hospitals[${i}] must have "name", "publicKey" and optionally "demoRecords"`);
+    const k = keys(h).split(",");
+    if (!k.includes("name") || !k.includes("publicKey") || k.some((key) => !HOSPITAL_KEYS.includes(key))) {
+      return fail(`hospitals[${i}] must have "name", "publicKey" and optionally "demoRecords" and "smartHealthCards"`);
+    }
     if (typeof h.name !== "string" || h.name.length < 1 || h.name.length > 128) return fail(`hospitals[${i}].name must be 1 to 128 characters`);
     if (typeof h.publicKey !== "string" || !/^[0-9a-f]{64}$/.test(h.publicKey)) return fail(`hospitals[${i}].publicKey must be 64 lowercase hex digits`);
-    let demoRecords;
-    if (h.demoRecords !== undefined) {
-      demoRecords = typeof h.demoRecords === "string" ? new URL(h.demoRecords, location.href) : undefined;
-      // Records come only from this page's origin (the CSP's connect-src says the same).
-      if (demoRecords?.origin !== location.origin) return fail(`hospitals[${i}].demoRecords must be a path on this site`);
+    // Records come only from this page's origin (the CSP's connect-src says the same): the demo
+    // route, and the route where the hospital, as a bridge issuer, turns a SMART Health Card into
+    // records (shc.js).
+    const routes = {};
+    for (const route of ["demoRecords", "smartHealthCards"]) {
+      if (h[route] === undefined) continue;
+      routes[route] = typeof h[route] === "string" ? new URL(h[route], location.href) : undefined;
+      if (routes[route]?.origin !== location.origin) return fail(`hospitals[${i}].${route} must be a path on this site`);
     }
-    list.push({ name: h.name, publicKey: h.publicKey, demoRecords });
+    list.push({ name: h.name, publicKey: h.publicKey, ...routes });
   }
   return { list };
 }
@@ -240,7 +247,7 @@ const ATTRIBUTE_LABELS = {
   coverageStart: "coverage start date",
   coverageEnd: "coverage end date",
 };
-const SCHEMA_LABELS = { "patient-record/v1": "patient record", "insurance-coverage/v1": "insurance record" };
+const SCHEMA_LABELS = { "patient-record/v1": "patient record", "insurance-coverage/v1": "insurance record", "immunization/v1": "immunization record" };
 const label = (attribute) => ATTRIBUTE_LABELS[attribute] ?? attribute.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
 const schemaLabel = (id) => SCHEMA_LABELS[id] ?? `${id} record`;
 const OPS = { EQ: "is", NE: "is not", LT: "is before / below", LTE: "is at most", GT: "is after / above", GTE: "is at least", IN: "is one of", NOT_IN: "is none of", BETWEEN: "is between" };
@@ -488,6 +495,9 @@ function show(status, text, code) {
   // announced (aria-live) without moving the patient away from what they were doing.
   if (status !== "working" && answering) result.focus();
 }
+
+// "Add a SMART Health Card" (shc.js), through a hospital of hospitals.json acting as bridge issuer.
+initSmartHealthCards({ hospitals: hospitals.list, run, existing, refresh, show, PageError, day });
 
 // Everything above is wired: the page is ready for the patient (and for tests, which wait for it).
 document.documentElement.dataset.ready = "true";

@@ -111,6 +111,8 @@ export type MedzkErrorCode =
   | "OPENID4VP_REQUEST_UNAVAILABLE"
   /** The verifier's response_uri did not accept the wallet's answer (network, or a status other than 200; its error code is in the message). */
   | "OPENID4VP_RESPONSE_REFUSED"
+  /** A SMART Health Card trust directory (the VCI directory snapshot format: issuers, their JWKS and CRLs) is malformed: the message names the element. */
+  | "INVALID_SHC_DIRECTORY"
   /** A phase-2 ceremony (medzk-ceremony/v1 attestations and zkeys) does not verify, or a ceremony step was asked of a ceremony in the wrong state. */
   | "CEREMONY_INVALID"
   /** FHIR input (issueFromFhir) is not strict FHIR R4 JSON of a supported resource: an unknown, missing or ill-typed element (the message names it; docs/fhir.md). */

@@ -43,6 +43,15 @@ describe("examples", () => {
     expect(stdout.match(/refused (NO_MATCHING_CREDENTIAL|UNTRUSTED_VERIFIER)/g)).toHaveLength(2);
   });
 
+  it("npm run demo:fhir: FHIR Patient, Coverage and Immunization and the spec's example SMART Health Card in, three verified proofs out", async () => {
+    const { stdout } = await run("examples/fhir-demo.mjs");
+    expect(stdout).toContain("issueFromFhir: Patient/p1 -> patient-record/v1, Immunization/i1 -> immunization/v1, Coverage/c1 -> insurance-coverage/v1");
+    expect(stdout).toContain("SMART Health Card from SMART Health Cards example issuer (kid 3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s");
+    expect(stdout).toContain("bridged Bundle.entry[1].resource -> immunization/v1, sealed to the patient");
+    expect(stdout.match(/: verified \(\d+ ms\)/g)).toHaveLength(3);
+    expect(stdout).not.toContain("REFUSED");
+  });
+
   it("the ledger demo deploys to the in-process EVM, verifies on chain, anchors the audit trail and verifies it", async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ["examples/ledger-demo.mjs"], { timeout: 180_000 });
     expect(stdout).toMatch(/on chain: Accepted, nullifier/);

@@ -19,6 +19,8 @@ import { fileURLToPath } from "node:url";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_HOSPITAL_NAME, DEMO_VERIFIER_NAME, type WalletServer, startWalletServer } from "../../examples/wallet/serve.mjs";
+import QRCode from "qrcode";
+import { readShcFixture } from "../helpers/shc.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SCREENSHOTS = join(ROOT, "test/e2e/.screenshots");
@@ -249,5 +251,52 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("the wallet page of npm run wallet, in h
     // Everything came from the one origin, nothing failed, nothing was logged.
     expect(new Set(requested.map((url) => new URL(url).origin))).toEqual(new Set([server.origin]));
     expect({ failed, console: consoleLines }).toEqual({ failed: [], console: [] });
+  });
+
+  it("adds a SMART Health Card through the demo hospital as bridge: a photo of its QR code, read in the browser; an altered card is refused with its code", async () => {
+    // A wallet of its own (?wallet=), so this test stands without the one above.
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.goto(`${server.url}?wallet=shc-card`);
+    await page.waitForSelector("html[data-ready]");
+    await page.fill("#passphrase", PASSPHRASE);
+    await page.click("#create");
+    await settled();
+    expect(await result()).toMatchObject({ status: "created" });
+    expect(await page.isVisible("#shc")).toBe(true);
+    expect(await page.textContent("#shc-bridge")).toBe(DEMO_HOSPITAL_NAME);
+
+    // The spec's example 00 as a printed QR code would read: two segments, "shc:/" in byte mode and the digits in numeric mode (spec §Encoding QRs).
+    const digits = readShcFixture("example-00-f-qr-code-numeric-value-0.txt").trim().slice("shc:/".length);
+    const png = await QRCode.toBuffer([{ data: Buffer.from("shc:/"), mode: "byte" }, { data: digits, mode: "numeric" }], { errorCorrectionLevel: "L", margin: 4, scale: 3 });
+    // Cleared first, so that settled() waits for this action's outcome, not the last one.
+    const clear = () => page.evaluate(() => document.getElementById("result")!.removeAttribute("data-status"));
+    await clear();
+    await page.setInputFiles("#shc-photo", { name: "card.png", mimeType: "image/png", buffer: png });
+    await settled();
+    expect(await result()).toMatchObject({ status: "received", text: expect.stringMatching(new RegExp(`^${DEMO_HOSPITAL_NAME} checked your SMART Health Card from SMART Health Cards example issuer and sent you \\d+ records\\.`)) });
+    const imported = await texts("#shc-imported li");
+    const from = "from the SMART Health Card of SMART Health Cards example issuer";
+    expect(imported).toEqual(expect.arrayContaining([
+      `Patient record ${from}`,
+      `COVID-19 vaccine (CVX 207), dose 1, given on 1 January 2021, ${from}`,
+      `COVID-19 vaccine (CVX 207), dose 2, given on 29 January 2021, ${from}`,
+    ]));
+    // The records are in the wallet, under the bridge's name; an immunization the mapping table cannot name is said, not dropped.
+    const kept = imported.filter((line) => !line.startsWith("Not imported"));
+    expect(imported.length).toBe(4);
+    expect((await texts("#records li")).filter((line) => line.startsWith(`Immunization record from ${DEMO_HOSPITAL_NAME}`)).length).toBe(kept.length - 1);
+    expect(await page.textContent("#held")).toBe(`Open · ${kept.length} records in this wallet`);
+    await shot("10-shc-imported");
+
+    // The same card with one character of its signature changed, pasted as QR text: refused by the bridge, in words and with the code.
+    const jws = readShcFixture("example-00-d-jws.txt").trim();
+    const altered = `${jws.slice(0, -10)}${jws.at(-10) === "A" ? "B" : "A"}${jws.slice(-9)}`;
+    const qr = `shc:/${[...altered].map((c) => String(c.charCodeAt(0) - 45).padStart(2, "0")).join("")}`;
+    await page.fill("#shc-text", qr);
+    await clear();
+    await page.click("#shc-add-text");
+    await settled();
+    expect(await result()).toMatchObject({ status: "error", code: "BAD_SIGNATURE", text: `${DEMO_HOSPITAL_NAME} did not accept the pasted card: its signature does not match: it was altered or damaged. (BAD_SIGNATURE)` });
+    expect({ failed: failed.filter((line) => !line.startsWith("422 ")), console: consoleLines.filter((line) => !line.includes("422")) }).toEqual({ failed: [], console: [] });
   });
 });
