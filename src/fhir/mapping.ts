@@ -142,7 +142,8 @@ function vaccine(concept: CodeableConcept, path: string): { coding: string; grou
   if (accepted.length === 0) {
     return refuse("FHIR_UNKNOWN_CODE_SYSTEM", element, `codes the vaccine in ${codings.map((c) => c.system).join(", ")}; accepted: ${VACCINE_CODE_SYSTEMS.join(", ")}`);
   }
-  const known = accepted.filter((c) => VACCINE_CODES[c.system!]?.[c.code!] !== undefined);
+  // Own keys only: a code "constructor" is in no table, whatever Object.prototype holds.
+  const known = accepted.filter((c) => Object.hasOwn(VACCINE_CODES[c.system!] ?? {}, c.code!));
   if (known.length === 0) return refuse("FHIR_UNKNOWN_CODE", `${element}[${accepted[0]!.i}].code`, `${accepted[0]!.system}|${accepted[0]!.code} is not in the mapping table`);
   const groups = VACCINE_CODES[known[0]!.system!]![known[0]!.code!]!.groups;
   for (const other of known.slice(1)) {
@@ -162,7 +163,7 @@ function vaccine(concept: CodeableConcept, path: string): { coding: string; grou
 function doseNumber(imm: Immunization, group: VaccineGroup, path: string): number {
   const numbers = new Set<number>();
   (imm.protocolApplied ?? []).forEach((p, i) => {
-    const targets = (p.targetDisease ?? []).flatMap((t) => (t.coding ?? []).filter((c) => c.system === "http://snomed.info/sct").map((c) => TARGET_DISEASES[c.code ?? ""]));
+    const targets = (p.targetDisease ?? []).flatMap((t) => (t.coding ?? []).filter((c) => c.system === "http://snomed.info/sct").map((c) => (Object.hasOwn(TARGET_DISEASES, c.code ?? "") ? TARGET_DISEASES[c.code!] : undefined)));
     if (p.targetDisease !== undefined && !targets.includes(group)) return;
     if (p.doseNumberString !== undefined) refuse("FHIR_UNMAPPABLE", `${path}.protocolApplied[${i}].doseNumberString`, "a dose number as text is not compared; give doseNumberPositiveInt");
     numbers.add(p.doseNumberPositiveInt!);
@@ -241,23 +242,33 @@ function resolver(entries: readonly FhirEntry[]): Context["resolve"] {
   };
 }
 
+/** The same Reference written the same way: its reference, identifier and display. */
+const sameReference = (a: Reference, b: Reference): boolean =>
+  a.reference === b.reference && a.identifier?.system === b.identifier?.system && a.identifier?.value === b.identifier?.value && a.display === b.display;
+
 /**
  * NOTE: every credential from one input is bound to one holder, so a Bundle must be about one
  * patient: at most one Patient, and each Immunization.patient and Coverage.beneficiary must
- * reference it when there is one. Without a Patient in the Bundle (or for a single resource),
- * that the records are the holder's is the issuer's to know, as for issueCredential.
+ * reference it when there is one. Without a Patient in the Bundle they must all be the same
+ * reference (two spellings of one patient are refused, not guessed equal), and for a single
+ * resource that the record is the holder's is the issuer's to know, as for issueCredential.
  */
 function checkOnePatient(entries: readonly FhirEntry[], resolve: Context["resolve"]): void {
   const patients = entries.filter((e) => "resource" in e && e.resource.resourceType === "Patient");
   if (patients.length > 1) refuse("FHIR_UNMAPPABLE", patients[1]!.element, "is a second Patient; the credentials of one Bundle are bound to one holder");
   const patient = patients[0];
-  if (patient === undefined || !("resource" in patient)) return;
+  let first: { element: string; reference: Reference } | undefined;
   for (const e of entries) {
     if (!("resource" in e)) continue;
     const subject = e.resource.resourceType === "Immunization" ? ["patient", e.resource.patient] as const
       : e.resource.resourceType === "Coverage" ? ["beneficiary", e.resource.beneficiary] as const : undefined;
-    if (subject && resolve(subject[1]) !== patient.resource) {
-      refuse("FHIR_UNMAPPABLE", `${e.element}.${subject[0]}`, `does not reference the Bundle's Patient (${patient.element})`);
+    if (subject === undefined) continue;
+    const element = `${e.element}.${subject[0]}`;
+    if (patient !== undefined && "resource" in patient) {
+      if (resolve(subject[1]) !== patient.resource) refuse("FHIR_UNMAPPABLE", element, `does not reference the Bundle's Patient (${patient.element})`);
+    } else if (first === undefined) first = { element, reference: subject[1] };
+    else if (!sameReference(first.reference, subject[1])) {
+      refuse("FHIR_UNMAPPABLE", element, `references another patient than ${first.element}; the credentials of one Bundle are bound to one holder`);
     }
   }
 }
