@@ -297,7 +297,8 @@ export interface FhirMapOptions {
    * stated. "countInBundle": in a Bundle, the doses of a vaccine group none of which states a
    * number are numbered 1, 2, … by occurrence date (then Bundle order). NOTE: only sound when the
    * Bundle holds the patient's whole history for the group (a SMART Health Card's series, which
-   * states no numbers): the issuer asserts that by choosing it. A group with a stated number
+   * states no numbers): the issuer asserts that by choosing it. Two doses of one group on one
+   * day are refused (a duplicate record would count twice). A group with a stated number
    * anywhere in the Bundle keeps the stated numbers; a single resource is never counted.
    */
   doseNumbers?: "stated" | "countInBundle";
@@ -312,9 +313,16 @@ function countDoses(records: FhirRecord[]): void {
   for (const [group, doses] of byGroup) {
     if (doses.some((d) => d.attributes["doseNumber"] !== 0)) continue;
     if (doses.length > 255) refuse("FHIR_UNMAPPABLE", "Bundle.entry", `holds ${doses.length} doses against ${String(group)}; dose numbers stop at 255`);
-    // A stable sort: doses of one day keep the Bundle's order.
-    [...doses].sort((a, b) => (a.attributes["occurrenceDate"]! < b.attributes["occurrenceDate"]! ? -1 : a.attributes["occurrenceDate"]! > b.attributes["occurrenceDate"]! ? 1 : 0))
-      .forEach((d, i) => (d.attributes["doseNumber"] = i + 1));
+    const sorted = [...doses].sort((a, b) => (a.attributes["occurrenceDate"]! < b.attributes["occurrenceDate"]! ? -1 : a.attributes["occurrenceDate"]! > b.attributes["occurrenceDate"]! ? 1 : 0));
+    // NOTE: two doses against one group on one day are refused, not counted as two: a dose
+    // recorded twice (a registry's duplicate, a record merged from two sources) cannot be told
+    // apart from two doses, and counting it would prove a series that was not given.
+    sorted.forEach((d, i) => {
+      if (i > 0 && d.attributes["occurrenceDate"] === sorted[i - 1]!.attributes["occurrenceDate"]) {
+        refuse("FHIR_UNMAPPABLE", `${d.source.element}.occurrenceDateTime`, `is a second dose against ${String(group)} on ${String(d.attributes["occurrenceDate"])} (${sorted[i - 1]!.source.element}); a duplicate record would be counted as two doses`);
+      }
+      d.attributes["doseNumber"] = i + 1;
+    });
   }
 }
 
