@@ -6,6 +6,7 @@
 import type { Credential } from "../core/credential.js";
 import { tryParseDate, utcDate } from "../core/dates.js";
 import { MedzkError } from "../core/errors.js";
+import { REVOCATION_CAPACITY } from "../core/revocation.js";
 import { BUILTIN_SCHEMAS, encodeAttributes } from "../core/schemas.js";
 import { assertObject } from "../core/validate.js";
 import { type IssueOptions, issueCredential } from "../issuer/issue-credential.js";
@@ -36,7 +37,8 @@ export interface FhirCredential {
  * FHIR_UNKNOWN_CODE, FHIR_UNMAPPABLE; the message starts with the element, the `cause` is the
  * {@link FhirRefusal}), or what {@link issueCredential} throws (INVALID_ATTRIBUTE for an
  * occurrence after the issuance day, INVALID_KEY, INVALID_ARGUMENT…). With a revocation
- * registry, each credential takes its own slot.
+ * registry, each credential takes its own slot (REVOCATION_REGISTRY_FULL, nothing signed, when
+ * the registry has fewer free slots than records).
  */
 export async function issueFromFhir(issuer: IssuerKey, fhir: unknown, options: FhirIssueOptions): Promise<FhirCredential[]> {
   const { doseNumbers, ...o } = assertObject(options, "options", { required: [], optional: ["holderCommitment", "holder", "expiresOn", "expiresAt", "revocation", "clock", "now", "doseNumbers"] }) as FhirIssueOptions;
@@ -53,6 +55,13 @@ export async function issueFromFhir(issuer: IssuerKey, fhir: unknown, options: F
   const clock = typeof o.clock === "function" ? o.clock : o.now instanceof Date ? () => o.now as Date : () => new Date();
   const issuedOn = tryParseDate(utcDate(clock()));
   if (issuedOn !== undefined) for (const record of mapped.value) encodeAttributes(BUILTIN_SCHEMAS[record.schema]!, record.attributes, issuedOn);
+  // And the registry has a slot for each: else the first credentials would take slots and the
+  // next throw REVOCATION_REGISTRY_FULL, breaking all or nothing.
+  const revocation = o.revocation as { publish?: () => { nextSlot: number } } | undefined;
+  const nextSlot = typeof revocation?.publish === "function" ? revocation.publish().nextSlot : undefined;
+  if (nextSlot !== undefined && nextSlot + mapped.value.length > REVOCATION_CAPACITY) {
+    throw new MedzkError("REVOCATION_REGISTRY_FULL", `the revocation registry has ${REVOCATION_CAPACITY - nextSlot} free slots, and this input maps to ${mapped.value.length} credentials`);
+  }
   const issued: FhirCredential[] = [];
   for (const record of mapped.value) {
     issued.push({ credential: await issueCredential(issuer, { ...o, schema: record.schema, attributes: record.attributes }), source: record.source });

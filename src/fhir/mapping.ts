@@ -142,7 +142,8 @@ function vaccine(concept: CodeableConcept, path: string): { coding: string; grou
   if (accepted.length === 0) {
     return refuse("FHIR_UNKNOWN_CODE_SYSTEM", element, `codes the vaccine in ${codings.map((c) => c.system).join(", ")}; accepted: ${VACCINE_CODE_SYSTEMS.join(", ")}`);
   }
-  const known = accepted.filter((c) => VACCINE_CODES[c.system!]?.[c.code!] !== undefined);
+  // Own keys only: a code "constructor" is in no table, whatever Object.prototype holds.
+  const known = accepted.filter((c) => Object.hasOwn(VACCINE_CODES[c.system!] ?? {}, c.code!));
   if (known.length === 0) return refuse("FHIR_UNKNOWN_CODE", `${element}[${accepted[0]!.i}].code`, `${accepted[0]!.system}|${accepted[0]!.code} is not in the mapping table`);
   const groups = VACCINE_CODES[known[0]!.system!]![known[0]!.code!]!.groups;
   for (const other of known.slice(1)) {
@@ -162,7 +163,7 @@ function vaccine(concept: CodeableConcept, path: string): { coding: string; grou
 function doseNumber(imm: Immunization, group: VaccineGroup, path: string): number {
   const numbers = new Set<number>();
   (imm.protocolApplied ?? []).forEach((p, i) => {
-    const targets = (p.targetDisease ?? []).flatMap((t) => (t.coding ?? []).filter((c) => c.system === "http://snomed.info/sct").map((c) => TARGET_DISEASES[c.code ?? ""]));
+    const targets = (p.targetDisease ?? []).flatMap((t) => (t.coding ?? []).filter((c) => c.system === "http://snomed.info/sct").map((c) => (Object.hasOwn(TARGET_DISEASES, c.code ?? "") ? TARGET_DISEASES[c.code!] : undefined)));
     if (p.targetDisease !== undefined && !targets.includes(group)) return;
     if (p.doseNumberString !== undefined) refuse("FHIR_UNMAPPABLE", `${path}.protocolApplied[${i}].doseNumberString`, "a dose number as text is not compared; give doseNumberPositiveInt");
     numbers.add(p.doseNumberPositiveInt!);
@@ -241,23 +242,33 @@ function resolver(entries: readonly FhirEntry[]): Context["resolve"] {
   };
 }
 
+/** The same Reference written the same way: its reference, identifier and display. */
+const sameReference = (a: Reference, b: Reference): boolean =>
+  a.reference === b.reference && a.identifier?.system === b.identifier?.system && a.identifier?.value === b.identifier?.value && a.display === b.display;
+
 /**
  * NOTE: every credential from one input is bound to one holder, so a Bundle must be about one
  * patient: at most one Patient, and each Immunization.patient and Coverage.beneficiary must
- * reference it when there is one. Without a Patient in the Bundle (or for a single resource),
- * that the records are the holder's is the issuer's to know, as for issueCredential.
+ * reference it when there is one. Without a Patient in the Bundle they must all be the same
+ * reference (two spellings of one patient are refused, not guessed equal), and for a single
+ * resource that the record is the holder's is the issuer's to know, as for issueCredential.
  */
 function checkOnePatient(entries: readonly FhirEntry[], resolve: Context["resolve"]): void {
   const patients = entries.filter((e) => "resource" in e && e.resource.resourceType === "Patient");
   if (patients.length > 1) refuse("FHIR_UNMAPPABLE", patients[1]!.element, "is a second Patient; the credentials of one Bundle are bound to one holder");
   const patient = patients[0];
-  if (patient === undefined || !("resource" in patient)) return;
+  let first: { element: string; reference: Reference } | undefined;
   for (const e of entries) {
     if (!("resource" in e)) continue;
     const subject = e.resource.resourceType === "Immunization" ? ["patient", e.resource.patient] as const
       : e.resource.resourceType === "Coverage" ? ["beneficiary", e.resource.beneficiary] as const : undefined;
-    if (subject && resolve(subject[1]) !== patient.resource) {
-      refuse("FHIR_UNMAPPABLE", `${e.element}.${subject[0]}`, `does not reference the Bundle's Patient (${patient.element})`);
+    if (subject === undefined) continue;
+    const element = `${e.element}.${subject[0]}`;
+    if (patient !== undefined && "resource" in patient) {
+      if (resolve(subject[1]) !== patient.resource) refuse("FHIR_UNMAPPABLE", element, `does not reference the Bundle's Patient (${patient.element})`);
+    } else if (first === undefined) first = { element, reference: subject[1] };
+    else if (!sameReference(first.reference, subject[1])) {
+      refuse("FHIR_UNMAPPABLE", element, `references another patient than ${first.element}; the credentials of one Bundle are bound to one holder`);
     }
   }
 }
@@ -286,7 +297,8 @@ export interface FhirMapOptions {
    * stated. "countInBundle": in a Bundle, the doses of a vaccine group none of which states a
    * number are numbered 1, 2, … by occurrence date (then Bundle order). NOTE: only sound when the
    * Bundle holds the patient's whole history for the group (a SMART Health Card's series, which
-   * states no numbers): the issuer asserts that by choosing it. A group with a stated number
+   * states no numbers): the issuer asserts that by choosing it. Two doses of one group on one
+   * day are refused (a duplicate record would count twice). A group with a stated number
    * anywhere in the Bundle keeps the stated numbers; a single resource is never counted.
    */
   doseNumbers?: "stated" | "countInBundle";
@@ -301,9 +313,16 @@ function countDoses(records: FhirRecord[]): void {
   for (const [group, doses] of byGroup) {
     if (doses.some((d) => d.attributes["doseNumber"] !== 0)) continue;
     if (doses.length > 255) refuse("FHIR_UNMAPPABLE", "Bundle.entry", `holds ${doses.length} doses against ${String(group)}; dose numbers stop at 255`);
-    // A stable sort: doses of one day keep the Bundle's order.
-    [...doses].sort((a, b) => (a.attributes["occurrenceDate"]! < b.attributes["occurrenceDate"]! ? -1 : a.attributes["occurrenceDate"]! > b.attributes["occurrenceDate"]! ? 1 : 0))
-      .forEach((d, i) => (d.attributes["doseNumber"] = i + 1));
+    const sorted = [...doses].sort((a, b) => (a.attributes["occurrenceDate"]! < b.attributes["occurrenceDate"]! ? -1 : a.attributes["occurrenceDate"]! > b.attributes["occurrenceDate"]! ? 1 : 0));
+    // NOTE: two doses against one group on one day are refused, not counted as two: a dose
+    // recorded twice (a registry's duplicate, a record merged from two sources) cannot be told
+    // apart from two doses, and counting it would prove a series that was not given.
+    sorted.forEach((d, i) => {
+      if (i > 0 && d.attributes["occurrenceDate"] === sorted[i - 1]!.attributes["occurrenceDate"]) {
+        refuse("FHIR_UNMAPPABLE", `${d.source.element}.occurrenceDateTime`, `is a second dose against ${String(group)} on ${String(d.attributes["occurrenceDate"])} (${sorted[i - 1]!.source.element}); a duplicate record would be counted as two doses`);
+      }
+      d.attributes["doseNumber"] = i + 1;
+    });
   }
 }
 

@@ -179,34 +179,51 @@ function checkPrimitive(value: unknown, type: Primitive, path: string): void {
 }
 
 function describeJson(value: unknown): string {
-  const json = JSON.stringify(value);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    // A value nested deeper than JSON.stringify's stack allows (valid JSON all the same).
+    return Array.isArray(value) ? "a deeply nested array" : "a deeply nested object";
+  }
   return json === undefined ? String(value) : json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
-function checkValue(value: unknown, shape: Shape, path: string): void {
+/**
+ * How deep the checked elements may nest (Bundle, entry, resource, then the data types). The
+ * deepest the mapping's specs reach in real records is under 15; the bound stops the one cycle
+ * of the specs (Identifier.assigner is a Reference, whose identifier is an Identifier) from
+ * exhausting the stack on hostile input.
+ */
+const MAX_DEPTH = 32;
+
+function checkValue(value: unknown, shape: Shape, path: string, depth: number): void {
   if (typeof shape === "string") {
     if (shape === "object") {
       if (!isPlainObject(value) || Object.keys(value).length === 0) malformed(path, `must be a non-empty JSON object, got ${describeJson(value)}`);
     } else checkPrimitive(value, shape, path);
     return;
   }
-  checkObject(value, shape, path);
+  checkObject(value, shape, path, depth + 1);
 }
 
 /** Checks one object against a spec: every key known and well typed, required ones present. */
-function checkObject(value: unknown, spec: Spec, path: string): void {
+function checkObject(value: unknown, spec: Spec, path: string, depth = 0): void {
   if (!isPlainObject(value)) return malformed(path, `must be a JSON object, got ${describeJson(value)}`);
   if (Object.keys(value).length === 0) malformed(path, "must not be empty (R4 §2.6.2)");
+  if (depth > MAX_DEPTH) malformed(path, `nests deeper than ${MAX_DEPTH} elements`);
   for (const [key, v] of Object.entries(value)) {
-    const field = spec.elements[key.startsWith("_") ? key.slice(1) : key];
+    // Own keys only: "constructor" or "toString" are no FHIR elements, whatever Object.prototype holds.
+    const name = key.startsWith("_") ? key.slice(1) : key;
+    const field = Object.hasOwn(spec.elements, name) ? spec.elements[name] : undefined;
     if (field === undefined || (key.startsWith("_") && typeof field.type !== "string")) {
       return malformed(`${path}.${key}`, "is not an element of FHIR R4 here");
     }
     if (key.startsWith("_")) checkPrimitiveExtension(v, field, `${path}.${key}`);
     else if (field.many) {
       if (!Array.isArray(v) || v.length === 0) return malformed(`${path}.${key}`, `must be a non-empty JSON array, got ${describeJson(v)}`);
-      v.forEach((item, i) => checkValue(item, field.type, `${path}.${key}[${i}]`));
-    } else checkValue(v, field.type, `${path}.${key}`);
+      v.forEach((item, i) => checkValue(item, field.type, `${path}.${key}[${i}]`, depth));
+    } else checkValue(v, field.type, `${path}.${key}`, depth);
   }
   for (const [key, field] of Object.entries(spec.elements)) {
     if (field.required && !Object.hasOwn(value, key)) malformed(`${path}.${key}`, "is required (cardinality 1..)");

@@ -27,7 +27,7 @@ import { hexToBytes } from "@noble/hashes/utils";
 import { verificationKey } from "../artifacts/manifest.js";
 import { type CheckedKey, type KeySet, checkKeySet, shippedKeyId } from "../artifacts/key-manifest.js";
 import type { VerificationKey } from "../core/verification-key.js";
-import { utcDate } from "../core/dates.js";
+import { parseDate, utcDate } from "../core/dates.js";
 import { DEFAULT_MAX_ROOT_AGE_SECONDS, DEFAULT_REQUEST_TTL_SECONDS, MAX_REQUEST_TTL_SECONDS } from "../core/defaults.js";
 import { MedzkError } from "../core/errors.js";
 import { randomFieldElement } from "../core/field.js";
@@ -324,6 +324,11 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
   function sign(statement: Statement, issuerSet: string | undefined, responseUrl: string | undefined): ProofRequest {
     circuitKey(statement, issuerSet === undefined ? "key" : "set");
     const now = clock();
+    // The statement's public inputs on this as-of day, as the prover and checkSignals will derive
+    // them: a relative date that falls before 0001-01-01 on it (a clock set far back) is refused
+    // here (INVALID_STATEMENT), not signed into a request no proof can answer.
+    const definition = statementDefinition(statement.type);
+    definition.publicInputs(statement, definition.schema(statement, settings.schemas), parseDate(utcDate(now), "asOf"));
     const unsigned: UnsignedRequest = {
       format: REQUEST_FORMAT,
       verifier: settings.publicKey,

@@ -75,6 +75,11 @@ describe("published FHIR R4 examples", () => {
     // A group with a stated number keeps the stated numbers (HL7's Twinrix example in a Bundle).
     const stated = mapFhir({ resourceType: "Bundle", type: "collection", entry: [{ resource: load("hl7-r4/Immunization-protocol.json") }] }, { doseNumbers: "countInBundle" });
     expect(stated.ok && stated.value.map((r) => r.attributes["doseNumber"])).toEqual([1, 2]);
+    // The same dose listed twice (a duplicate record) is refused, not counted as two doses.
+    const duplicated = mapFhir({ ...card, entry: [...entries, entries[1]] }, { doseNumbers: "countInBundle" });
+    expect(duplicated.ok || [duplicated.refusal.code, duplicated.refusal.element]).toEqual(["FHIR_UNMAPPABLE", "Bundle.entry[4].resource.occurrenceDateTime"]);
+    // Without counting, the duplicate maps (both doses numbered 0, which no dose-count query accepts).
+    expect(mapFhir({ ...card, entry: [...entries, entries[1]] }).ok).toBe(true);
   });
 
   it("a Bundle resolves the payor's Organization (HL7's Coverage-9876B1 with Organization-2, unmodified)", () => {

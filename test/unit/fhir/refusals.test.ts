@@ -13,6 +13,13 @@ const PATIENT = load("Patient-example.json");
 const IMMUNIZATION = load("Immunization-protocol.json");
 const COVERAGE = { ...load("Coverage-9876B1.json"), payor: [{ identifier: { system: "urn:oid:2.16.840.1.113883.3.19.2.3", value: "666666" } }] };
 
+/** An Identifier whose assigner's identifier has an assigner… `levels` deep (valid JSON, hostile). */
+function nested(levels: number): Record<string, unknown> {
+  let identifier: Record<string, unknown> = { value: "x" };
+  for (let i = 0; i < levels; i++) identifier = { assigner: { identifier } };
+  return identifier;
+}
+
 /** [name, input, code, element] */
 const VARIANTS: Array<[string, unknown, string, string]> = [
   ["not an object", "Patient", "FHIR_MALFORMED", "(root)"],
@@ -54,6 +61,14 @@ const VARIANTS: Array<[string, unknown, string, string]> = [
   ["payor identifier without system", { ...COVERAGE, payor: [{ identifier: { value: "666666" } }] }, "FHIR_UNMAPPABLE", "Coverage.payor[0].identifier"],
   ["history bundle", { resourceType: "Bundle", type: "history", entry: [{ resource: PATIENT }] }, "FHIR_UNMAPPABLE", "Bundle.type"],
   ["bundle entry malformed", { resourceType: "Bundle", type: "collection", entry: [{ resource: { ...PATIENT, active: 1 } }] }, "FHIR_MALFORMED", "Bundle.entry[0].resource.active"],
+  // Review (crossed axes): names of Object.prototype are no elements, codes or diseases; a Bundle
+  // without a Patient entry still names one patient; hostile nesting is refused, not a stack overflow.
+  ["Object.prototype name as element", { ...PATIENT, constructor: { a: 1 } }, "FHIR_MALFORMED", "Patient.constructor"],
+  ["Object.prototype name deep", { ...IMMUNIZATION, vaccineCode: { coding: [{ system: "http://hl7.org/fhir/sid/cvx", code: "104", toString: { a: 1 } }] } }, "FHIR_MALFORMED", "Immunization.vaccineCode.coding[0].toString"],
+  ["Object.prototype name as vaccine code", { ...IMMUNIZATION, vaccineCode: { coding: [{ system: "http://hl7.org/fhir/sid/cvx", code: "constructor" }] } }, "FHIR_UNKNOWN_CODE", "Immunization.vaccineCode.coding[0].code"],
+  ["two patients by reference, no Patient entry", { resourceType: "Bundle", type: "collection", entry: [{ resource: { ...IMMUNIZATION, patient: { reference: "Patient/a" } } }, { resource: { ...IMMUNIZATION, patient: { reference: "Patient/b" } } }] }, "FHIR_UNMAPPABLE", "Bundle.entry[1].resource.patient"],
+  ["coverage of another patient, no Patient entry", { resourceType: "Bundle", type: "collection", entry: [{ resource: { ...IMMUNIZATION, patient: { reference: "Patient/a" } } }, { resource: { ...COVERAGE, beneficiary: { reference: "Patient/b" } } }] }, "FHIR_UNMAPPABLE", "Bundle.entry[1].resource.beneficiary"],
+  ["identifier nested past the depth bound", { ...PATIENT, identifier: [nested(5000)] }, "FHIR_MALFORMED", `Patient.identifier[0]${".assigner.identifier".repeat(16)}`],
   ["bundle with nothing to map", { resourceType: "Bundle", type: "collection", entry: [{ resource: { resourceType: "Observation" } }] }, "FHIR_UNMAPPABLE", "Bundle.entry"],
 ];
 
@@ -84,11 +99,31 @@ describe("FHIR refusals", () => {
     expect(r.ok && r.value.map((x) => [x.attributes["vaccineGroup"], x.attributes["doseNumber"]])).toEqual([["measles", 2], ["mumps", 2], ["rubella", 2]]);
   });
 
+  it("the same patient by the same reference in a Bundle without a Patient entry maps", () => {
+    const r = mapFhir({ resourceType: "Bundle", type: "collection", entry: [{ resource: IMMUNIZATION }, { resource: { ...IMMUNIZATION, id: "second" } }] });
+    expect(r.ok && r.value.length).toBe(4); // two doses of CVX 104 (hepatitis A and B)
+  });
+
+  it("a value nested too deep to print is still refused with its element", () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const r = mapFhir({ ...PATIENT, birthDate: deep });
+    expect(r.ok || [r.refusal.code, r.refusal.element]).toEqual(["FHIR_MALFORMED", "Patient.birthDate"]);
+  });
+
   it("never throws on any JSON input", () => {
     fc.assert(fc.property(fc.jsonValue(), (json) => {
       expect(typeof parseFhir(json).ok).toBe("boolean");
       expect(typeof mapFhir({ ...IMMUNIZATION, protocolApplied: json }).ok).toBe("boolean");
       expect(typeof mapFhir({ ...PATIENT, birthDate: json }).ok).toBe("boolean");
+    }), { numRuns: 100 });
+    // Keys that name Object.prototype members, beside real element names, anywhere in a resource.
+    const key = fc.constantFrom("constructor", "toString", "__proto__", "_constructor", "valueOf", "hasOwnProperty", "coding", "code", "system", "identifier", "patient");
+    const value = fc.letrec((tie) => ({ v: fc.oneof({ depthSize: "small" }, fc.jsonValue({ maxDepth: 1 }), fc.dictionary(key, tie("v"), { maxKeys: 3 }), fc.array(tie("v"), { maxLength: 2 })) })).v;
+    fc.assert(fc.property(fc.dictionary(key, value, { maxKeys: 4 }), value, (extra, code) => {
+      expect(typeof mapFhir({ ...IMMUNIZATION, ...extra }).ok).toBe("boolean");
+      expect(typeof mapFhir({ ...IMMUNIZATION, vaccineCode: { coding: [{ system: "http://hl7.org/fhir/sid/cvx", code }] } }).ok).toBe("boolean");
+      expect(typeof mapFhir({ resourceType: "Bundle", type: "collection", entry: [{ resource: { ...PATIENT, ...extra } }] }).ok).toBe("boolean");
     }), { numRuns: 100 });
   });
 });

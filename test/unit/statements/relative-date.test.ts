@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { daysBefore } from "../../../src/core/dates.js";
+import { createVerifier, generateIssuerKey, generateVerifierKey } from "../../../src/index.js";
 import { BUILTIN_SCHEMAS, encodeAttributes } from "../../../src/core/schemas.js";
 import type { QueryStatement } from "../../../src/core/statement.js";
 import { compileQuery, queryHolds } from "../../../src/statements/query.js";
@@ -25,6 +26,13 @@ describe("relative dates", () => {
     expect(daysBefore(20261207, 365)).toBe(20251207);
     expect(daysBefore(20261207, 0)).toBe(20261207);
     expect(daysBefore(10101, 1)).toBeUndefined();
+  });
+
+  it("a verifier refuses to sign a relative date that falls before 0001-01-01 on its as-of day", () => {
+    const on = (iso: string) => createVerifier({ key: generateVerifierKey(), trustedIssuers: [generateIssuerKey().publicKey], clock: () => new Date(iso) });
+    const ask = { statement: { type: "query", schema: "immunization/v1", where: [{ attribute: "occurrenceDate", op: "LTE", value: { daysBeforeAsOf: 36500 } }] } };
+    expect(() => on("0050-06-01T00:00:00Z").createRequest(ask)).toThrow(expect.objectContaining({ code: "INVALID_STATEMENT" }));
+    expect(on("2026-12-07T12:00:00Z").createRequest(ask).statement).toEqual(ask.statement);
   });
 
   it("parses { daysBeforeAsOf } on a date attribute and nothing else", () => {
