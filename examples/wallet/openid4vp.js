@@ -29,6 +29,8 @@ export function installOpenid4vp(page) {
       const file = $("openid4vp-photo").files?.[0];
       $("openid4vp-photo").value = "";
       if (file === undefined) return;
+      // Working while the photo is read: decoding a large photo takes a moment on a phone.
+      page.show("working", "Reading the QR code in the photo…");
       const link = await readQrCode(file, page.PageError);
       if (!link.startsWith("openid4vp://")) throw new page.PageError("That QR code is not a request link (openid4vp://).", "openid4vp-link");
       $("openid4vp-link").value = link;

@@ -99,6 +99,7 @@ export function initSmartHealthCards({ hospitals, run, existing, refresh, show, 
     $("shc-photo").value = "";
     if (files.length === 0) return;
     void run(async () => {
+      show("working", "Reading the QR code in the photo…");
       const texts = [];
       for (const file of files) texts.push(await readQrPhoto(file, PageError));
       await add(texts, files.length === 1 ? "the photographed card" : "the photographed codes");
