@@ -24,6 +24,7 @@ import { type PresetIndex, presetIndex } from "./presets.js";
 export interface RedisConnection {
   readonly status: string;
   set(key: string, value: string, px: "PX", ttlMs: number, nx: "NX"): Promise<string | null>;
+  exists(key: string): Promise<number>;
   ping(): Promise<string>;
   quit(): Promise<unknown>;
   disconnect(): void;
@@ -138,13 +139,14 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
 
 /** The store, calling `onError` with the cause of each failed operation (then rejecting as before). */
 function reportingStore(store: ChallengeStore, onError: (error: unknown) => void): ChallengeStore {
-  return {
-    consume: (challenge, expiresAtMs, nowMs) =>
-      store.consume(challenge, expiresAtMs, nowMs).catch((error: unknown) => {
-        onError(error);
-        throw error;
-      }),
+  const report = (error: unknown): never => {
+    onError(error);
+    throw error;
   };
+  const reporting: ChallengeStore = { consume: (challenge, expiresAtMs, nowMs) => store.consume(challenge, expiresAtMs, nowMs).catch(report) };
+  // Optional stays optional: without it the verifier skips the early read.
+  if (store.isUsed) reporting.isUsed = (challenge) => store.isUsed!(challenge).catch(report);
+  return reporting;
 }
 
 /** The registry, reporting the outcome of each lookup; its answers and rejections pass through unchanged. */

@@ -8,6 +8,8 @@
  * 2. request authenticity: signed by this verifier's key (so its scope is this verifier's), the
  *    awaited request, expiry; then the key: the circuit and verification key the presentation
  *    names are the ones this verifier uses for the request (KEY_MISMATCH, before any pairing);
+ *    then a read of the challenge store: a challenge already used is refused here
+ *    (REQUEST_REPLAYED), so a replay costs a store read, not a pairing (ChallengeStore.isUsed);
  * 3. statement and signals: their count and canonical form, each predictable signal equal to
  *    the request's value (as-of date, statement parameters, challenge, scope);
  * 4. trust: the issuer key (trusted, valid on the as-of date, not retired or compromised, allowed
@@ -18,7 +20,8 @@
  * 5. pairing: groth16's checkProof under the pinned verification key (shipped, or the `keys`
  *    manifest's; points on the curve, B in
  *    G2's subgroup, the pairing equation);
- * 6. replay: the challenge is consumed, last, so only a verified presentation can use it up.
+ * 6. replay: the challenge is consumed, last, so only a verified presentation can use it up;
+ *    this atomic consume, not the read of step 2, is what accepts a challenge once.
  *
  * `verifyBatch` runs steps 1-4 on every item, step 5 as one randomized batch equation per
  * verification key, and step 6 in order.
@@ -44,12 +47,14 @@ import { IssuerSets } from "./issuer-sets.js";
 import { type ChallengeStore, MemoryChallengeStore } from "./challenge-store.js";
 import type { IssuerRegistry } from "./issuer-registry.js";
 import { type InternalErrorContext, type InternalErrorHook, type VerifyFailure, isFailure, refuse, settle } from "./refusal.js";
-import { consumeChallenge } from "./replay.js";
+import { DEFAULT_MICRO_BATCH, type MicroBatchOptions, PairingBatcher } from "./micro-batch.js";
+import { consumeChallenge, refuseUsedChallenge } from "./replay.js";
 import { checkAuthenticity, checkKey, checkSignals, parseStep } from "./steps.js";
 import { type TrustSources, checkTrust, trustSources } from "./trust.js";
 import { type VerifierKey, parseVerifierKey, signRequest } from "./verifier-key.js";
 
 export type { InternalErrorContext, InternalErrorHook, VerifyFailure } from "./refusal.js";
+export type { MicroBatchOptions } from "./micro-batch.js";
 
 /** What a verifier accepts. Give `key` and `trustedIssuers` or `issuers` (or both, for different keys). */
 export interface VerifierPolicy {
@@ -114,6 +119,17 @@ export interface VerifierPolicy {
     /** Smallest batch (a positive integer) whose curve work goes to the workers. */
     minBatch?: number
   };
+  /**
+   * Micro-batching of `verify`: the pairing checks of single verifications arriving within
+   * `windowMs` of each other (at most `maxBatch`) are checked as one randomized batch, as
+   * `verifyBatch` does, and each caller gets its own result: exactly what it would get alone
+   * (a bad presentation changes no other's result, only delays it by at most the window and one
+   * batch). Everything before the pairing (parsing, signature, replay read, signals, trust) and
+   * the challenge consumption after it stay per call. With `parallel`, a batch of `minBatch` or
+   * more also spreads over the worker threads. `true` is `{ windowMs: 2, maxBatch: 64 }`.
+   * Default: off (each `verify` checks its own pairing at once).
+   */
+  microBatch?: boolean | MicroBatchOptions;
 }
 
 /** An accepted presentation: what it proved, for which request. Its challenge is now used up. */
@@ -254,6 +270,8 @@ interface Settings {
   ttlMs: number;
   maxRootAgeMs: number;
   minParallelBatch: number;
+  /** The micro-batching of `verify`, or undefined when it is off. */
+  microBatch: Required<MicroBatchOptions> | undefined;
   store: ChallengeStore;
   trust: TrustSources;
   sets: IssuerSets;
@@ -331,6 +349,8 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     const now = clock();
     const expiresAtMs = checkAuthenticity(request, settings, expected, now);
     checkKey(request, key, keys);
+    // After the signature: only this verifier's own requests cost a store read.
+    await refuseUsedChallenge(settings.store, request.challenge);
     const { statement, definition, schema, signals, byName, asOf } = checkSignals(request, publicSignals, settings.schemas, settings.scopeSignal);
     const issuer: Pick<VerifySuccess, "issuer" | "issuerId" | "issuerSet"> = {};
     if (request.issuerSet === undefined) {
@@ -373,12 +393,25 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     return checked.result;
   }
 
+  /** One micro-batcher per circuit (so per verification key), made on first use. */
+  const batchers = new Map<string, PairingBatcher>();
+  function batcher(circuit: string): PairingBatcher {
+    let b = batchers.get(circuit);
+    if (!b) {
+      b = new PairingBatcher(() => preparedKey(keys.get(circuit)!), async (size) => (size >= settings.minParallelBatch ? threadedCurve() : undefined), settings.microBatch!);
+      batchers.set(circuit, b);
+    }
+    return b;
+  }
+
   async function verify(presentation: unknown, options?: VerifyOptions): Promise<VerifyResult> {
     const context: InternalErrorContext = { operation: "verify" };
     return settle(
       async () => {
         const checked = await precheck(presentation, options?.expected);
-        const outcome = await checkProof(await preparedKey(keys.get(checked.circuit)!), checked.signals, checked.proof);
+        const outcome = settings.microBatch
+          ? await batcher(checked.circuit).check({ signals: checked.signals, proof: checked.proof })
+          : await checkProof(await preparedKey(keys.get(checked.circuit)!), checked.signals, checked.proof);
         if (!outcome.ok) refuse(outcome.reason, outcome.message);
         return accept(checked);
       },
@@ -477,12 +510,26 @@ function checkPolicy(policy: VerifierPolicy): Settings {
     ttlMs: ttl * 1000,
     maxRootAgeMs: maxRootAgeSeconds * 1000,
     minParallelBatch: parallelThreshold(policy.parallel),
+    microBatch: microBatchSettings(policy.microBatch),
     store: policy.challengeStore ?? new MemoryChallengeStore({ clock }),
     trust,
     sets: new IssuerSets(trust, maxRootAgeSeconds * 1000),
     schemas,
     onInternalError: policy.onInternalError,
     keys: policy.keys === undefined ? undefined : checkKeySet(policy.keys),
+  };
+}
+
+function microBatchSettings(option: VerifierPolicy["microBatch"]): Required<MicroBatchOptions> | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (option === true) return { ...DEFAULT_MICRO_BATCH };
+  if (typeof option !== "object" || option === null) throw new MedzkError("INVALID_ARGUMENT", `"microBatch" must be a boolean or { windowMs, maxBatch }`);
+  for (const name of Object.keys(option)) {
+    if (name !== "windowMs" && name !== "maxBatch") throw new MedzkError("INVALID_ARGUMENT", `"microBatch.${name}" is not an option (windowMs, maxBatch)`);
+  }
+  return {
+    windowMs: assertInteger(option.windowMs ?? DEFAULT_MICRO_BATCH.windowMs, "microBatch.windowMs", 0, 50),
+    maxBatch: assertInteger(option.maxBatch ?? DEFAULT_MICRO_BATCH.maxBatch, "microBatch.maxBatch", 1, 1024),
   };
 }
 
