@@ -95,6 +95,7 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
     requestTtlSeconds: config.requestTtlSeconds,
     maxRootAgeSeconds: config.maxRootAgeSeconds,
   };
+  if (config.microBatch) policy.microBatch = config.microBatch;
   const issuers: IssuerRegistry | undefined = registry ?? chainRegistry;
   if (issuers) policy.issuers = hooks.onRegistryLookup ? reportingRegistry(issuers, hooks.onRegistryLookup) : issuers;
   if (config.schemas) policy.schemas = config.schemas;

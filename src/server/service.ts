@@ -28,6 +28,7 @@ import type { ServiceConfig } from "./config.js";
 import { type ConfiguredVerifier, configuredVerifier } from "./configured-verifier.js";
 import { type Verification, recordVerifications } from "./audit.js";
 import { errorFacts, serviceLogger } from "./logger.js";
+import { installLoadShedding } from "./load-shedding.js";
 import { ServiceMetrics, type VerifyEndpoint } from "./metrics.js";
 import { type ServiceVerifyResult, withPreset } from "./presets.js";
 import { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
@@ -217,6 +218,9 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
   app.addHook("onRequest", async (request, reply) => {
     if (draining) return sendError(request, reply.header("connection", "close"), 503, "SERVICE_UNAVAILABLE", "the service is shutting down");
   });
+  const shedding = await installLoadShedding(app, config.limits, metrics, (request) => {
+    if (request.medzk) request.medzk.errorCode = "OVERLOADED";
+  });
 
   app.addHook("onResponse", async (request, reply) => {
     const facts = request.medzk ?? {};
@@ -306,6 +310,8 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
         auditReadinessError = undefined;
         request.log.info({ audit: "up" }, "audit log usable again");
       }
+      // Present only while shedding, so a probe tells an overloaded instance from a broken one.
+      if (shedding.overloaded) checks["load"] = "overloaded";
       const ready = Object.values(checks).every((v) => v === "ok");
       return reply.code(ready ? 200 : 503).send({ ready, checks });
     },
