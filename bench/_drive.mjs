@@ -44,7 +44,8 @@ export async function drive({ urls, bodies, connections, duration }) {
   const started = performance.now();
   const result = await autocannon({
     url: urls,
-    connections,
+    // autocannon refuses more connections than calls.
+    connections: duration ? connections : Math.min(connections, bodies.length),
     pipelining: 1,
     ...(duration ? { duration } : { amount: bodies.length }),
     timeout: 30,
