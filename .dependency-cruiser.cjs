@@ -5,6 +5,7 @@
  *   core  <-  statements, groth16, artifacts  <-  issuer, prover, verifier  <-  server  <-  cli
  *                                                    prover  <-  wallet
  *   core  <-  audit  <-  server, cli, wallet   (the audit trail: entries, chain, Merkle tree, stores)
+ *   core  <-  openid4vp  <-  server, wallet     (the OpenID4VP profile: request objects, DCQL, vp_token)
  *   entries (index, verifier, browser, server) sit on top and nothing in src imports them.
  *
  * Type-only imports count (tsPreCompilationDeps): a room that names another room's types
@@ -49,6 +50,15 @@ module.exports = {
       severity: "error",
       from: { path: "^src/audit/" },
       to: { path: SRC, pathNot: ["^src/core/", "^src/audit/"] },
+    },
+    {
+      name: "openid4vp-on-core-only",
+      severity: "error",
+      comment:
+        "src/openid4vp holds the OpenID4VP profile both sides read (request objects, DCQL, vp_token): " +
+        "the wallet and the service import it, so it builds only on core.",
+      from: { path: "^src/openid4vp/" },
+      to: { path: SRC, pathNot: ["^src/core/", "^src/openid4vp/"] },
     },
     {
       name: "verifier-not-prover-or-issuer",

@@ -36,6 +36,8 @@ export { holderEncryptionKey } from "./prover/holder.js";
 export type { Envelope } from "./core/envelope.js";
 // The holder's view of a verifier's audit trail, checked against anchored checkpoints.
 export { auditTrail, type AuditTrailOptions } from "./wallet/audit.js";
+// Answering OpenID4VP 1.0 authorization requests (openid4vp:// links), docs/openid4vp.md.
+export { respondOpenid4vp, type Openid4vpOptions, type Openid4vpAnswer } from "./wallet/openid4vp.js";
 export type { AuditTrailReport, AuditTrailItem, AuditEntries } from "./audit/inclusion.js";
 export type { AuditCheckpoint, AnchoredCheckpoint, CheckpointAnchor } from "./audit/anchor.js";
 

@@ -29,4 +29,6 @@ export { openCredential } from "./prover/open-credential.js";
 export { holderEncryptionKey } from "./prover/holder.js";
 export type { Envelope } from "./core/envelope.js";
 export { auditTrail, type AuditTrailOptions } from "./wallet/audit.js";
+// Answering OpenID4VP 1.0 authorization requests (openid4vp:// links), docs/openid4vp.md.
+export { respondOpenid4vp, type Openid4vpOptions, type Openid4vpAnswer } from "./wallet/openid4vp.js";
 export type { AuditTrailReport, AuditTrailItem } from "./audit/inclusion.js";

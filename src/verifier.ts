@@ -7,6 +7,7 @@ export {
   createVerifier,
   type Verifier,
   type VerifierPolicy,
+  type RequestOptions,
   type VerifyOptions,
   type VerifyBatchOptions,
   type VerifyResult,

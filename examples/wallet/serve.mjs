@@ -13,6 +13,9 @@
 //   holder: `POST /demo/records` { commitment, encryptionKey } → { envelope } (a credential sealed
 //   to the holder's encryption key; the server never sees the holder secret).
 //
+// - examples/insurer/ (in a checkout of the repository) is an insurer's page asking by OpenID4VP
+//   (docs/openid4vp.md), added by examples/insurer/back-end.mjs.
+//
 // Every page file is sent with the Content-Security-Policy of docs/browser.md.
 //
 // NOTE: a demonstration, not a deployment: the demo hospital issues a record with a fixed date of
@@ -44,7 +47,9 @@ const PAGE_FILES = new Map([
   ["index.html", ["index.html", "text/html; charset=utf-8"]],
   ["wallet.js", ["wallet.js", "text/javascript; charset=utf-8"]],
   ["wallet.css", ["wallet.css", "text/css; charset=utf-8"]],
+  ["openid4vp.js", ["openid4vp.js", "text/javascript; charset=utf-8"]],
 ]);
+const INSURER_BACK_END = join(ROOT, "examples/insurer/back-end.mjs");
 const ARTIFACT_NAME = /^[a-z0-9_]{1,64}\.(wasm|zkey)$/;
 
 /**
@@ -74,6 +79,8 @@ export async function startWalletServer(options = {}) {
     responseUrl: `${origin}/v1/verify`,
     presets: { adult: { type: "ageAtLeast", minAge: 18 } },
     trustedIssuers: [keys.hospital.publicKey],
+    // OpenID4VP beside the service's own API: request_uri and response_uri on this origin.
+    openid4vp: { publicUrl: origin },
   });
   const service = await createVerifierService(config, options.logger === undefined ? {} : { logger: options.logger });
   const { app } = service;
@@ -107,6 +114,12 @@ export async function startWalletServer(options = {}) {
     return send(reply, join(ARTIFACTS, file), file.endsWith(".wasm") ? "application/wasm" : "application/octet-stream");
   });
   app.get("/favicon.ico", (_request, reply) => reply.code(204).send());
+
+  // The insurer's page (examples/insurer/, in a checkout of the repository; not in the package).
+  if (existsSync(INSURER_BACK_END)) {
+    const { addInsurerPage } = await import(pathToFileURL(INSURER_BACK_END).href);
+    await addInsurerPage(app, { origin, send });
+  }
 
   // The demo hospital: a patient record sealed to the holder's encryption key. Body checked by
   // Fastify's schema (no other keys), the values by medzk (a malformed commitment or key is
@@ -185,6 +198,7 @@ async function main() {
   const server = await startWalletServer({ host: env["MEDZK_WALLET_HOST"] ?? "127.0.0.1", port, keysFile, logger: process.stderr, ...(publicUrl ? { publicUrl } : {}) });
   console.log(`medzk patient wallet: open ${publicUrl ? new URL("/examples/wallet/", publicUrl).href : server.url}`);
   console.log(`  verifier "${DEMO_VERIFIER_NAME}" (POST ${server.origin}/v1/requests, /v1/verify) and demo hospital "${DEMO_HOSPITAL_NAME}" on the same origin`);
+  if (existsSync(INSURER_BACK_END)) console.log(`  the insurer's page, asking by OpenID4VP (QR code or link): ${server.origin}/examples/insurer/`);
   console.log(`  demo keys kept in ${keysFile}; Ctrl-C stops`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.once("SIGINT", stop);

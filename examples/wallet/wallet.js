@@ -17,6 +17,7 @@
 // medzk and the circuit artifacts come from paths relative to this file, as laid out in the medzk
 // repository and package (examples/wallet/, dist/browser/, artifacts/).
 import { IndexedDbWalletStore, MedzkError, NEVER_EXPIRES, createHolder, createWallet, parseVerifierRegistry } from "../../dist/browser/medzk.js";
+import { installOpenid4vp } from "./openid4vp.js";
 
 const ARTIFACTS = new URL("../../artifacts/", import.meta.url);
 const PRESET = "adult"; // a preset of the verifier's config: the service decides what is asked
@@ -285,12 +286,7 @@ function explain(question) {
 $("wallet").addEventListener("submit", (event) => {
   event.preventDefault();
   void run(async () => {
-    answering = true;
-    $("progress").replaceChildren();
-    $("progress-bar").value = 0;
-    $("working").hidden = false;
-    asker = undefined;
-    show("working", "Working…");
+    begin();
     // A directory URL, so that "v1/…" resolves below any path prefix the service is mounted at.
     const verifier = new URL($("verifier").value.replace(/\/*$/, "/"));
     const w = wallet({ onProgress: ({ stage, elapsedMs }) => step(stage, elapsedMs) });
@@ -315,6 +311,19 @@ $("wallet").addEventListener("submit", (event) => {
     else show("refused", `${asker} did not accept the answer: ${REFUSALS[result.error.code] ?? "see the code"}.`, result.error.code);
   });
 });
+
+/** Resets the progress panel for an answer to an organisation. */
+function begin() {
+  answering = true;
+  $("progress").replaceChildren();
+  $("progress-bar").value = 0;
+  $("working").hidden = false;
+  asker = undefined;
+  show("working", "Working…");
+}
+
+// Requests as OpenID4VP links (openid4vp.js): pasted, or opened from the organisation's page.
+installOpenid4vp({ $, run, wallet, addPending, refresh, show, step, begin, asker: () => asker, PageError });
 
 const confirmed = (statement) =>
   statement.type === "ageAtLeast" ? `you are at least ${statement.minAge}` : statement.type === "insuranceActive" ? `your coverage with ${statement.insurerId} is active` : `your ${schemaLabel(statement.schema)} answers their question`;
@@ -348,7 +357,7 @@ let answering = false;
 
 /** Runs one action with the buttons disabled; shows only an error's code and message, never data. */
 async function run(action) {
-  const buttons = [$("prove"), $("unlock"), $("create"), ...document.querySelectorAll(".demo-record")];
+  const buttons = [$("prove"), $("unlock"), $("create"), $("openid4vp-answer"), ...document.querySelectorAll(".demo-record")];
   const set = (disabled) => buttons.forEach((b) => (b.disabled = disabled));
   set(true);
   try {
@@ -462,7 +471,7 @@ function step(stage, detail) {
 }
 
 /** How the progress panel ends, by result. */
-const ENDINGS = { accepted: "Finished.", refused: "Finished.", declined: "Stopped: you declined.", error: "Stopped." };
+const ENDINGS = { accepted: "Finished.", sent: "Finished.", refused: "Finished.", declined: "Stopped: you declined.", error: "Stopped." };
 
 function show(status, text, code) {
   if (!$("working").hidden && ENDINGS[status] !== undefined) $("progress-label").textContent = ENDINGS[status];

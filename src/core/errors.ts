@@ -100,6 +100,17 @@ export type MedzkErrorCode =
   | "CHAIN_TRANSACTION_FAILED"
   /** A key manifest (medzk-keys/v1, production keys given at run time) is malformed: unknown or missing keys, bad hashes or paths. */
   | "INVALID_KEY_MANIFEST"
+  /**
+   * An OpenID4VP request a wallet was given is not of medzk's profile (docs/openid4vp.md): a link
+   * that is not `openid4vp://` with a did:key client_id, a request object that is not a JWS of the
+   * profile, unknown or missing claims, or claims that contradict the medzk request it carries.
+   * A request object not signed by the client_id's key is REQUEST_SIGNATURE_INVALID.
+   */
+  | "OPENID4VP_REQUEST_INVALID"
+  /** A wallet could not fetch an OpenID4VP request object from its request_uri (network, a status other than 200: an already used request_uri answers 410). */
+  | "OPENID4VP_REQUEST_UNAVAILABLE"
+  /** The verifier's response_uri did not accept the wallet's answer (network, or a status other than 200; its error code is in the message). */
+  | "OPENID4VP_RESPONSE_REFUSED"
   /** A phase-2 ceremony (medzk-ceremony/v1 attestations and zkeys) does not verify, or a ceremony step was asked of a ceremony in the wrong state. */
   | "CEREMONY_INVALID";
 

@@ -97,6 +97,12 @@ export interface ServiceConfig {
   keys?: string;
   /** Absolute paths of the ceremony transcripts the keys must be the ones of (`"ceremonies"`, with `"keys"` only; docs/keys.md). */
   ceremonies?: string[];
+  /**
+   * OpenID4VP 1.0 endpoints beside the service's own API (`"openid4vp"`, docs/openid4vp.md):
+   * `publicUrl` is the service's URL as wallets reach it (https:, http: for localhost, no path
+   * query or fragment), from which `request_uri` and `response_uri` are made.
+   */
+  openid4vp?: { publicUrl: string };
 }
 
 /** Where the service exposes its metrics. */
@@ -178,7 +184,7 @@ const CONFIG_SHAPE = {
   optional: [
     "listen", "signingKey", "name", "purpose", "responseUrl", "scope", "requestKey", "trustedIssuers", "issuersFile",
     "schemas", "redis", "requestTtlSeconds", "maxRootAgeSeconds", "limits", "corsOrigins", "hideIssuer",
-    "audit", "chain", "logLevel", "metrics", "keys", "ceremonies", "microBatch",
+    "audit", "chain", "logLevel", "metrics", "keys", "ceremonies", "openid4vp", "microBatch",
   ],
 } as const;
 
@@ -334,11 +340,23 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
   if (c.audit !== undefined) config.audit = parseAuditConfig(c.audit, baseDir, env, chain);
   if (chain !== undefined) config.chain = chain;
   if (c.keys !== undefined) config.keys = resolve(baseDir, assertString(c.keys, "keys"));
+  if (c.openid4vp !== undefined) config.openid4vp = parseOpenid4vpConfig(c.openid4vp);
   if (c.ceremonies !== undefined) {
     if (c.keys === undefined) fail(`"ceremonies" ties production keys to their ceremonies: give it with "keys"`);
     config.ceremonies = assertArray(c.ceremonies, "ceremonies", 64).map((path, i) => resolve(baseDir, assertString(path, `ceremonies[${i}]`)));
   }
   return config;
+}
+
+/** `"openid4vp"`: `{ "publicUrl": "https://verify.acme.example" }`, an origin wallets reach (a response URL without a path). */
+function parseOpenid4vpConfig(value: unknown): { publicUrl: string } {
+  const o = assertObject(value, "openid4vp", { required: ["publicUrl"] });
+  const text = typeof o.publicUrl === "string" && !o.publicUrl.endsWith("/") ? `${o.publicUrl}/` : o.publicUrl;
+  const checked = checkResponseUrl(text, "openid4vp.publicUrl");
+  if (!checked.ok) fail(checked.message);
+  const url = new URL(checked.value);
+  if (url.pathname !== "/" || url.search !== "") fail(`"openid4vp.publicUrl" must be an origin with no path or query, e.g. "https://verify.acme.example"`);
+  return { publicUrl: url.origin };
 }
 
 /** A host to listen on: a DNS name or an IP address; `name` says where the value came from. */

@@ -9,8 +9,8 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
-/** The verify endpoints, as the `endpoint` label names them. */
-export type VerifyEndpoint = "verify" | "verify-batch";
+/** The verify endpoints, as the `endpoint` label names them ("openid4vp": the direct_post response endpoint). */
+export type VerifyEndpoint = "verify" | "verify-batch" | "openid4vp";
 
 /** Where an audit operation failed, as the `operation` label names it. */
 export type AuditOperation = "append" | "read" | "checkpoint";

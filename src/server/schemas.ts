@@ -38,6 +38,16 @@ export const HTTP_ERROR_CODES = [
   // POST /v1/audit/entries: the verifier refused the presentation (its code is in the message):
   // the caller did not prove it holds a nullifier, so no entries are read.
   "AUDIT_PROOF_REFUSED",
+  // OpenID4VP (docs/openid4vp.md): a request_uri already fetched once (single use).
+  "OPENID4VP_REQUEST_USED",
+  // OpenID4VP: no transaction with this state (or request_uri): never made, or expired.
+  "OPENID4VP_UNKNOWN_TRANSACTION",
+  // OpenID4VP: a second response for a state already answered; the first one's result stands.
+  "OPENID4VP_ALREADY_ANSWERED",
+  // OpenID4VP: a direct_post body that is not this profile's (vp_token not the DCQL object of one medzk presentation).
+  "OPENID4VP_RESPONSE_INVALID",
+  // OpenID4VP: results asked for with a resultToken that is not the transaction's.
+  "OPENID4VP_RESULT_TOKEN_INVALID",
 ] as const;
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
 
@@ -260,6 +270,49 @@ export function serviceSchemas(limits: { batchSize: number }, presets: Readonly<
       },
     },
     VerifyResponse: { type: "object", required: ["result"], properties: { result: VerifyResult } },
+    Openid4vpRequestBody: {
+      type: "object",
+      required: ["preset"],
+      additionalProperties: false,
+      properties: {
+        preset: { type: "string", maxLength: 64, description: "A preset of this verifier's config (UNKNOWN_PRESET otherwise)." },
+        by: { type: "string", enum: ["reference", "value"], description: "How the link carries the request object: by request_uri (default; fetched once) or by value (the JWS in the link)." },
+      },
+    },
+    Openid4vpRequestResponse: {
+      type: "object",
+      required: ["link", "state", "resultToken", "expiresAt"],
+      properties: {
+        link: { type: "string", description: "The openid4vp:// authorization request, for a QR code (cross-device) or a link (same device)." },
+        requestUri: { type: "string", description: "With by \"reference\": where the wallet fetches the signed request object (GET, once)." },
+        state: { type: "string", description: "The transaction's state, as in the request object and the wallet's response." },
+        resultToken: { type: "string", pattern: "^[0-9a-f]{64}$", description: "Secret to the caller (never in the request): send it with the state to POST /v1/openid4vp/results." },
+        expiresAt: { type: "string", description: "When the request expires (the medzk request's expiresAt)." },
+      },
+    },
+    Openid4vpResponseBody: {
+      type: "object",
+      required: ["vp_token", "state"],
+      additionalProperties: false,
+      properties: {
+        vp_token: { type: "string", maxLength: 1_000_000, description: "JSON: { \"medzk\": [<medzk-presentation/v2>] } (OpenID4VP 1.0 §8.1, DCQL)." },
+        state: { type: "string", maxLength: 64 },
+      },
+    },
+    Openid4vpResultsBody: {
+      type: "object",
+      required: ["state", "resultToken"],
+      additionalProperties: false,
+      properties: { state: { type: "string", maxLength: 64 }, resultToken: { type: "string", maxLength: 64 } },
+    },
+    Openid4vpResults: {
+      type: "object",
+      required: ["status"],
+      properties: {
+        status: { type: "string", enum: ["pending", "answered"], description: "\"pending\" until the wallet's response has been verified." },
+        result: { ...VerifyResult, description: "With \"answered\": the verification result of the wallet's presentation, as /v1/verify gives it." },
+      },
+    },
     VerifyBatchResponse: { type: "object", required: ["results"], properties: { results: { type: "array", items: VerifyResult } } },
   };
 }
@@ -272,6 +325,10 @@ export interface RouteSpec {
   summary: string;
   /** Name of the body schema in {@link serviceSchemas}. */
   body?: string;
+  /** The body's media type, when not JSON (OpenID4VP's direct_post is a form). */
+  bodyType?: "application/x-www-form-urlencoded";
+  /** Path parameters (written `:name` in `url`), each a string. */
+  params?: Record<string, string>;
   /** Status → [description, schema name]. */
   responses: Record<number, [string, string?]>;
 }
@@ -368,6 +425,70 @@ export const AUDIT_ROUTES: readonly RouteSpec[] = [
   },
 ];
 
+/**
+ * The OpenID4VP 1.0 routes of a service with `openid4vp` in its config (docs/openid4vp.md): the
+ * insurer's back end creates a request and collects its result; the wallet fetches the request
+ * object and posts its response.
+ */
+export const OPENID4VP_ROUTES: readonly RouteSpec[] = [
+  {
+    method: "POST",
+    url: "/v1/openid4vp/requests",
+    operationId: "createOpenid4vpRequest",
+    summary: "An OpenID4VP authorization request for a preset: the openid4vp:// link, its state and the secret to collect the result with",
+    body: "Openid4vpRequestBody",
+    responses: {
+      201: ["The link and transaction", "Openid4vpRequestResponse"],
+      400: ["Malformed body, or a preset this verifier does not have (UNKNOWN_PRESET)", "Error"],
+      503: ["Too many transactions open (SERVICE_UNAVAILABLE)", "Error"],
+      ...JSON_BODY_REFUSALS,
+    },
+  },
+  {
+    method: "GET",
+    url: "/v1/openid4vp/requests/:id",
+    operationId: "getOpenid4vpRequestObject",
+    summary: "The signed request object (application/oauth-authz-req+jwt) of a request_uri: served once",
+    params: { id: "The request_uri's last segment" },
+    responses: {
+      200: ["The request object, a JWS (typ oauth-authz-req+jwt, alg EdDSA)"],
+      404: ["No such request (OPENID4VP_UNKNOWN_TRANSACTION)", "Error"],
+      410: ["Already fetched: a request_uri is single use (OPENID4VP_REQUEST_USED)", "Error"],
+    },
+  },
+  {
+    method: "POST",
+    url: "/v1/openid4vp/response",
+    operationId: "postOpenid4vpResponse",
+    summary: "The response_uri: the wallet's direct_post (application/x-www-form-urlencoded vp_token and state); verified at once, the result kept for the state",
+    body: "Openid4vpResponseBody",
+    bodyType: "application/x-www-form-urlencoded",
+    responses: {
+      200: ["Received and verified (the result goes to whoever holds the resultToken, not to the wallet)"],
+      400: ["Malformed body or vp_token (BAD_REQUEST, OPENID4VP_RESPONSE_INVALID)", "Error"],
+      404: ["No transaction with this state, or it expired (OPENID4VP_UNKNOWN_TRANSACTION)", "Error"],
+      409: ["This state was answered already; the first answer's result stands (OPENID4VP_ALREADY_ANSWERED)", "Error"],
+      413: ["Body larger than limits.bodyBytes", "Error"],
+      415: ["Content type is not application/x-www-form-urlencoded", "Error"],
+      503: ["The audit trail (if configured) cannot be written (AUDIT_UNAVAILABLE)", "Error"],
+    },
+  },
+  {
+    method: "POST",
+    url: "/v1/openid4vp/results",
+    operationId: "getOpenid4vpResults",
+    summary: "The result of an OpenID4VP transaction, for its state and resultToken: poll until \"answered\"",
+    body: "Openid4vpResultsBody",
+    responses: {
+      200: ["Pending, or the verification result", "Openid4vpResults"],
+      400: ["Malformed body", "Error"],
+      403: ["Not the transaction's resultToken (OPENID4VP_RESULT_TOKEN_INVALID)", "Error"],
+      404: ["No transaction with this state, or it expired (OPENID4VP_UNKNOWN_TRANSACTION)", "Error"],
+      ...JSON_BODY_REFUSALS,
+    },
+  },
+];
+
 /** The OpenAPI 3.1 document of a service with these schemas. */
 export function openApiDocument(schemas: Record<string, Schema>, info: { version: string; scope: string }, routes: readonly RouteSpec[] = ROUTES): Schema {
   const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -383,8 +504,11 @@ export function openApiDocument(schemas: Record<string, Schema>, info: { version
         ]),
       ),
     };
-    if (route.body) operation.requestBody = { required: true, content: { "application/json": { schema: ref(route.body) } } };
-    (paths[route.url] ??= {})[route.method.toLowerCase()] = operation;
+    if (route.body) operation.requestBody = { required: true, content: { [route.bodyType ?? "application/json"]: { schema: ref(route.body) } } };
+    if (route.params) {
+      operation.parameters = Object.entries(route.params).map(([name, description]) => ({ name, in: "path", required: true, description, schema: { type: "string" } }));
+    }
+    (paths[route.url.replace(/:(\w+)/g, "{$1}")] ??= {})[route.method.toLowerCase()] = operation;
   }
   return {
     openapi: "3.1.0",

@@ -176,6 +176,14 @@ export interface VerifyOptions {
 }
 
 /** A verifier for one policy, from {@link createVerifier}: issues requests and checks the answers. */
+/** What {@link Verifier.createRequest} and {@link Verifier.createHiddenRequest} take. */
+export interface RequestOptions {
+  /** What to ask: a {@link Statement}, validated at run time. */
+  statement: Statement | Record<string, unknown>;
+  /** Where the answer goes for this request, instead of the policy's `responseUrl`. */
+  responseUrl?: string;
+}
+
 export interface Verifier {
   /**
    * The nullifier scope, derived from the key and purpose: "medzk-verifier:<public key>[/<purpose>]".
@@ -196,8 +204,12 @@ export interface Verifier {
    * this synchronous call cannot read the issuer registry and so cannot tell whether a set it
    * built earlier is still current (a revocation, compromise or deletion since then would be
    * signed into a fresh request).
+   *
+   * `responseUrl`, when given, replaces the policy's for this request (an absolute https: URL,
+   * http: for localhost; INVALID_ARGUMENT otherwise): the OpenID4VP endpoints sign their own
+   * direct_post `response_uri` into the requests they make (docs/openid4vp.md).
    */
-  createRequest(options: { statement: Statement | Record<string, unknown> }): ProofRequest;
+  createRequest(options: RequestOptions): ProofRequest;
   /**
    * A request that hides the issuer, with the set it names: rebuilds the statement's trusted set
    * from the trust sources now (so it never signs a set the registry has already moved past),
@@ -206,9 +218,9 @@ export interface Verifier {
    * not the issuer; `verify` checks the set against the registry as it is then
    * (docs/hidden-issuer.md, "When a change takes effect"). Publish `issuerSet` to the holder with
    * the request. Throws MedzkError: the codes of createRequest and of {@link Verifier.issuerSet},
-   * or whatever the registry throws.
+   * or whatever the registry throws. `responseUrl` as for createRequest.
    */
-  createHiddenRequest(options: { statement: Statement | Record<string, unknown> }): Promise<{
+  createHiddenRequest(options: RequestOptions): Promise<{
     /** The signed request, naming `issuerSet.root`. */
     request: ProofRequest;
     /** The set document the holder proves against. */
@@ -298,7 +310,7 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
   const keys = settings.keys ?? new Map(ALL_CIRCUITS.map((c) => [c, { circuit: c, vkey: verificationKey(c), id: shippedKeyId(c) }]));
   const circuits = ALL_CIRCUITS.filter((c) => keys.has(c));
 
-  function createRequest(options: { statement: Statement | Record<string, unknown> }): ProofRequest {
+  function createRequest(options: RequestOptions): ProofRequest {
     const statement = parseStatement((options as { statement?: unknown } | undefined)?.statement, settings.schemas);
     // NOTE: a hidden-issuer request is signed only over a set rebuilt from the trust sources just
     // before (createHiddenRequest): a set root passed in here could be one the registry has moved
@@ -306,15 +318,21 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     if ((options as { issuerSet?: unknown }).issuerSet !== undefined) {
       throw new MedzkError("INVALID_ARGUMENT", `createRequest makes key-mode requests only: use createHiddenRequest({ statement }), which rebuilds the trusted issuer set before signing it`);
     }
-    return sign(statement, undefined);
+    return sign(statement, undefined, responseUrlOf(options));
   }
 
-  async function createHiddenRequest(options: { statement: Statement | Record<string, unknown> }): Promise<{ request: ProofRequest; issuerSet: IssuerSet }> {
+  /** The request's own response URL, checked, or the policy's. */
+  function responseUrlOf(options: RequestOptions): string | undefined {
+    const url = (options as { responseUrl?: unknown } | undefined)?.responseUrl;
+    return url === undefined ? settings.responseUrl : unwrap(checkResponseUrl(url));
+  }
+
+  async function createHiddenRequest(options: RequestOptions): Promise<{ request: ProofRequest; issuerSet: IssuerSet }> {
     const statement = parseStatement((options as { statement?: unknown } | undefined)?.statement, settings.schemas);
     // Checked before the registry is read: a verifier without the hidden circuit's key asks nothing.
     circuitKey(statement, "set");
     const set = await settings.sets.current(statementDefinition(statement.type).schema(statement, settings.schemas), clock());
-    return { request: sign(statement, set.root), issuerSet: set };
+    return { request: sign(statement, set.root, responseUrlOf(options)), issuerSet: set };
   }
 
   function circuitKey(statement: Statement, mode: "key" | "set"): void {
@@ -322,14 +340,14 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     if (!keys.has(circuit)) throw new MedzkError("INVALID_ARGUMENT", `this verifier's keys manifest has no key for circuit "${circuit}": it cannot ask for this statement`);
   }
 
-  function sign(statement: Statement, issuerSet: string | undefined): ProofRequest {
+  function sign(statement: Statement, issuerSet: string | undefined, responseUrl: string | undefined): ProofRequest {
     circuitKey(statement, issuerSet === undefined ? "key" : "set");
     const now = clock();
     const unsigned: UnsignedRequest = {
       format: REQUEST_FORMAT,
       verifier: settings.publicKey,
       ...(settings.purpose === undefined ? {} : { purpose: settings.purpose }),
-      ...(settings.responseUrl === undefined ? {} : { responseUrl: settings.responseUrl }),
+      ...(responseUrl === undefined ? {} : { responseUrl }),
       challenge: randomFieldElement().toString(),
       asOf: utcDate(now),
       statement,

@@ -155,6 +155,7 @@ describe("browser entry (Node side)", () => {
         "openCredential",
         "parseVerifierRegistry",
         "prove",
+        "respondOpenid4vp",
       ]
     `);
   });

@@ -56,7 +56,7 @@ describe("the npm package", () => {
     expect(files).toEqual(expect.arrayContaining(["artifacts/manifest.json", "README.md", "SECURITY.md", "LICENSE", "package.json"]));
     // The patient wallet page ships, at the path its relative imports (../../dist/browser, ../../artifacts) expect.
     expect(files.filter((f) => f.startsWith("examples/")).sort()).toEqual(
-      ["hospitals.json", "index.html", "serve.mjs", "verifiers.json", "wallet.css", "wallet.js"].map((f) => `examples/wallet/${f}`),
+      ["hospitals.json", "index.html", "openid4vp.js", "serve.mjs", "verifiers.json", "wallet.css", "wallet.js"].map((f) => `examples/wallet/${f}`),
     );
     const unwanted = files.filter((f) => /^(src|test|circuits|ceremony|scripts|bench|scratch|node_modules|dist\/packages)\/|^examples\/(?!wallet\/)|\.map$|\.r1cs$|\.ptau$/.test(f));
     expect(unwanted).toEqual([]);

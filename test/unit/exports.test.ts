@@ -44,6 +44,7 @@ it("the public API is exactly this", () => {
       "parseVerifierRegistry",
       "postgresAuditSchema",
       "prove",
+      "respondOpenid4vp",
       "sealCredential",
       "verifyAuditLog",
     ]

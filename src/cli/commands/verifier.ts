@@ -68,7 +68,7 @@ Options:
     const { verifier, close } = await fromInput(configFile, () => configuredVerifier(local));
     try {
       const statement = config.presets[preset]!;
-      // As POST /v1/requests answers (src/server/service.ts), so both make the same files.
+      // As POST /v1/requests answers (src/server/verification-routes.ts), so both make the same files.
       const output = config.hideIssuer
         ? await fromInput(configFile, () => verifier.createHiddenRequest({ statement }))
         : verifier.createRequest({ statement });

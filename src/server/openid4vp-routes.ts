@@ -1,0 +1,95 @@
+/**
+ * OpenID4VP 1.0 beside the service's own API (docs/openid4vp.md): an insurer's back end creates an
+ * authorization request for a preset and gets the `openid4vp://` link to show as a QR code or a
+ * link; the wallet fetches the signed request object once (request_uri), answers by direct_post
+ * to response_uri, and the back end collects the verification result by state and the secret
+ * result token it was given (never in the request, so whoever scans the QR code cannot read it).
+ */
+import { performance } from "node:perf_hooks";
+import type { FastifyPluginAsync } from "fastify";
+import { authorizationLink, clientIdOf, signAuthorizationRequest } from "../openid4vp/authorization-request.js";
+import { checkVpToken } from "../openid4vp/dcql.js";
+import { sendError } from "./http-errors.js";
+import { Openid4vpTransactions } from "./openid4vp-transactions.js";
+import { withPreset } from "./presets.js";
+import type { ServiceContext } from "./service-context.js";
+
+export const openid4vpRoutes: FastifyPluginAsync<{ context: ServiceContext; clock: () => Date }> = async (app, { context, clock }) => {
+  const { config, configured } = context;
+  const { verifier } = configured;
+  const publicUrl = config.openid4vp!.publicUrl;
+  const responseUri = `${publicUrl}/v1/openid4vp/response`;
+  const clientId = clientIdOf(config.signingKey.publicKey);
+  const transactions = new Openid4vpTransactions();
+
+  // direct_post is a form (OpenID4VP 1.0 §8.2), for these routes only. A repeated key is refused:
+  // which of two vp_tokens would be the answer?
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
+    const params = new URLSearchParams(body as string);
+    const form: Record<string, string> = {};
+    for (const [key, value] of params) {
+      if (Object.hasOwn(form, key)) return done(Object.assign(new Error(`the form repeats "${key.slice(0, 32)}"`), { statusCode: 400 }), undefined);
+      form[key] = value;
+    }
+    done(null, form);
+  });
+
+  context.route(app, "createOpenid4vpRequest", async (request, reply) => {
+    const { preset, by = "reference" } = request.body as { preset: string; by?: "reference" | "value" };
+    const made = await context.requestFor(preset, responseUri);
+    if (made === undefined) return context.unknownPreset(request, reply, preset);
+    const now = clock();
+    const opened = transactions.open(made.request, now.getTime());
+    if (opened === undefined) return sendError(request, reply, 503, "SERVICE_UNAVAILABLE", "too many OpenID4VP transactions are open; retry later");
+    const { transaction, resultToken } = opened;
+    const jws = await signAuthorizationRequest({ request: made.request, privateKey: config.signingKey.privateKey, state: transaction.state, now });
+    const answer = { state: transaction.state, resultToken, expiresAt: made.request.expiresAt };
+    if (by === "value") return reply.code(201).send({ link: authorizationLink({ clientId, request: jws }), ...answer });
+    transaction.requestObject = jws;
+    const requestUri = `${publicUrl}/v1/openid4vp/requests/${transaction.requestId}`;
+    return reply.code(201).send({ link: authorizationLink({ clientId, requestUri }), requestUri, ...answer });
+  });
+
+  context.route(app, "getOpenid4vpRequestObject", async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const transaction = transactions.byRequestId(id, clock().getTime());
+    if (transaction === undefined) return sendError(request, reply, 404, "OPENID4VP_UNKNOWN_TRANSACTION", "no such request, or it expired");
+    const jws = transaction.requestObject;
+    // Single use: whoever fetched first holds the request; a second fetch (a photographed QR
+    // code, a replay) gets nothing.
+    if (jws === undefined) return sendError(request, reply, 410, "OPENID4VP_REQUEST_USED", "this request_uri was fetched already: it is single use");
+    transaction.requestObject = undefined;
+    return reply.type("application/oauth-authz-req+jwt").header("cache-control", "no-store").send(jws);
+  });
+
+  context.route(app, "postOpenid4vpResponse", async (request, reply) => {
+    const { vp_token: vpToken, state } = request.body as { vp_token: string; state: string };
+    const transaction = transactions.byState(state, clock().getTime());
+    if (transaction === undefined) return sendError(request, reply, 404, "OPENID4VP_UNKNOWN_TRANSACTION", "no transaction with this state, or it expired");
+    // Claimed before anything is awaited: of two responses racing, exactly one is verified.
+    if (transaction.answer.status !== "pending") return sendError(request, reply, 409, "OPENID4VP_ALREADY_ANSWERED", "this state was answered already");
+    const presentation = checkVpToken(vpToken);
+    if (!presentation.ok) return sendError(request, reply, 400, "OPENID4VP_RESPONSE_INVALID", presentation.message);
+    transaction.answer = { status: "verifying" };
+    const started = performance.now();
+    const expected = transaction.request;
+    const result = withPreset(await verifier.verify(presentation.value, { expected }), configured.presets);
+    context.record(request, "openid4vp", started, [result]);
+    if (!(await context.audited(request, [{ result, presentation: presentation.value, expected }]))) {
+      transaction.answer = { status: "pending" };
+      return context.auditUnavailable(request, reply);
+    }
+    transaction.answer = { status: "answered", result };
+    // §8.2: 200 with an empty object (no redirect_uri: cross-device, the insurer's page moves on).
+    return {};
+  });
+
+  context.route(app, "getOpenid4vpResults", async (request, reply) => {
+    const { state, resultToken } = request.body as { state: string; resultToken: string };
+    const transaction = transactions.byState(state, clock().getTime());
+    if (transaction === undefined) return sendError(request, reply, 404, "OPENID4VP_UNKNOWN_TRANSACTION", "no transaction with this state, or it expired");
+    if (!Openid4vpTransactions.holdsToken(transaction, resultToken)) return sendError(request, reply, 403, "OPENID4VP_RESULT_TOKEN_INVALID", "not this transaction's resultToken");
+    const answer = transaction.answer;
+    return answer.status === "answered" ? { status: "answered", result: answer.result } : { status: "pending" };
+  });
+};
