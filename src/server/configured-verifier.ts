@@ -26,6 +26,7 @@ export interface RedisConnection {
   set(key: string, value: string, px: "PX", ttlMs: number, nx: "NX"): Promise<string | null>;
   exists(key: string): Promise<number>;
   ping(): Promise<string>;
+  info(section: "persistence"): Promise<string>;
   quit(): Promise<unknown>;
   disconnect(): void;
   on(event: "error" | "ready", listener: (arg?: unknown) => void): unknown;
@@ -49,6 +50,12 @@ export interface ConfiguredVerifier {
 export interface VerifierHooks {
   /** Called when the Redis connection fails and when it recovers (for logging). */
   onRedisState?: (state: "down" | "up", reason?: string) => void;
+  /**
+   * Called once the first connection is up if Redis keeps no append-only file (`aof_enabled:0`):
+   * a restart then forgets every used challenge, and a presentation of a still-valid request is
+   * accepted a second time (docs/operations.md, "Persistence").
+   */
+  onRedisNotPersistent?: () => void;
   /** The verifier's `onInternalError`: the cause of every INTERNAL_ERROR result (for logging). */
   onInternalError?: InternalErrorHook;
   /** Called when anchoring an audit checkpoint fails (the next append retries), for logging. */
@@ -234,6 +241,12 @@ async function connectRedis(url: string, hooks: VerifierHooks): Promise<RedisCon
         resolve();
       });
     });
+  }
+  if (client.status === "ready" && hooks.onRedisNotPersistent) {
+    // INFO rather than CONFIG GET: managed Redis services often disable CONFIG. A Redis that
+    // does not answer is not warned about: it is down, and that is reported already.
+    const info = await client.info("persistence").catch(() => undefined);
+    if (info !== undefined && /^aof_enabled:0\r?$/m.test(info)) hooks.onRedisNotPersistent();
   }
   return client;
 }
