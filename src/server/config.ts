@@ -86,7 +86,9 @@ export interface ServiceConfig {
   limits: { bodyBytes: number; batchSize: number; inFlight: number; eventLoopDelayMs: number };
   /**
    * Micro-batching of single verifications (`"microBatch"`, the verifier policy's option): `false`,
-   * or the window and size of a batch. Default on: `{ windowMs: 2, maxBatch: 64 }`.
+   * or the window and size of a batch (`true`: `{ windowMs: 2, maxBatch: 64 }`). Default off:
+   * over HTTP on a shared 2-core machine its gain was within the run-to-run noise
+   * (docs/operations.md, "Micro-batching"), so it is the operator's measured choice.
    */
   microBatch: { windowMs: number; maxBatch: number } | false;
   /** Exact origins (scheme://host[:port]) allowed to call the service from a browser. */
@@ -144,7 +146,8 @@ export const CONFIG_DEFAULTS = {
   batchSize: 100,
   inFlight: 128,
   eventLoopDelayMs: 0,
-  microBatch: { windowMs: 2, maxBatch: 64 },
+  microBatch: false,
+  microBatchWindow: { windowMs: 2, maxBatch: 64 },
   redisKeyPrefix: "medzk:challenge:",
   auditCheckpointEvery: 100,
   auditCheckpointSeconds: 3600,
@@ -283,13 +286,13 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
   const batchSize = assertInteger(limits.batchSize ?? CONFIG_DEFAULTS.batchSize, "limits.batchSize", 1, MAX_BATCH_SIZE);
   const inFlight = assertInteger(limits.inFlight ?? CONFIG_DEFAULTS.inFlight, "limits.inFlight", 1, 100_000);
   const eventLoopDelayMs = assertInteger(limits.eventLoopDelayMs ?? CONFIG_DEFAULTS.eventLoopDelayMs, "limits.eventLoopDelayMs", 0, 60_000);
-  let microBatch: ServiceConfig["microBatch"] = { ...CONFIG_DEFAULTS.microBatch };
-  if (c.microBatch === false) microBatch = false;
-  else if (c.microBatch !== undefined && c.microBatch !== true) {
+  let microBatch: ServiceConfig["microBatch"] = CONFIG_DEFAULTS.microBatch;
+  if (c.microBatch === true) microBatch = { ...CONFIG_DEFAULTS.microBatchWindow };
+  else if (c.microBatch !== undefined && c.microBatch !== false) {
     const m = assertObject(c.microBatch, "microBatch", { required: [], optional: ["windowMs", "maxBatch"] });
     microBatch = {
-      windowMs: assertInteger(m.windowMs ?? CONFIG_DEFAULTS.microBatch.windowMs, "microBatch.windowMs", 0, 50),
-      maxBatch: assertInteger(m.maxBatch ?? CONFIG_DEFAULTS.microBatch.maxBatch, "microBatch.maxBatch", 1, 1024),
+      windowMs: assertInteger(m.windowMs ?? CONFIG_DEFAULTS.microBatchWindow.windowMs, "microBatch.windowMs", 0, 50),
+      maxBatch: assertInteger(m.maxBatch ?? CONFIG_DEFAULTS.microBatchWindow.maxBatch, "microBatch.maxBatch", 1, 1024),
     };
   }
 

@@ -46,8 +46,8 @@ beforeAll(async () => {
     redis: { url: `redis://127.0.0.1:${port}`, keyPrefix: `load:${Date.now()}:` },
     metrics: false,
   });
-  // One instance micro-batches (the default), the other checks each pairing on its own.
-  services.push(await createVerifierService(config, { logger: false }), await createVerifierService({ ...config, microBatch: false }, { logger: false }));
+  // One instance micro-batches, the other (the default) checks each pairing on its own.
+  services.push(await createVerifierService({ ...config, microBatch: { windowMs: 2, maxBatch: 64 } }, { logger: false }), await createVerifierService(config, { logger: false }));
   for (const s of services) urls.push(await s.listen());
   for (const url of urls) {
     for (let i = 0; i < 100 && (await fetch(url + "/readyz")).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
