@@ -15,6 +15,7 @@ export {
   type VerifyFailure,
   type InternalErrorHook,
   type InternalErrorContext,
+  type MicroBatchOptions,
 } from "./verifier/create-verifier.js";
 export { generateVerifierKey, type VerifierKey } from "./verifier/verifier-key.js";
 export {

@@ -75,7 +75,22 @@ export interface ServiceConfig {
   chain?: { rpcUrl: string; registry: `0x${string}`; cacheSeconds: number };
   requestTtlSeconds: number;
   maxRootAgeSeconds: number;
-  limits: { bodyBytes: number; batchSize: number };
+  /**
+   * `bodyBytes`: the largest body; `batchSize`: the most presentations in one batch call;
+   * `inFlight`: the most verification calls handled at once per instance, beyond which a call is
+   * shed at once with `503 OVERLOADED` and `Retry-After` (./load-shedding.ts), so the latency of
+   * what is accepted stays bounded; `eventLoopDelayMs`: shed the same way while the event loop lags
+   * more than this (default 0: never; a micro-batch checked in this thread lags the loop by
+   * design, so a limit below a batch's time would shed the calls the batch is about to answer).
+   */
+  limits: { bodyBytes: number; batchSize: number; inFlight: number; eventLoopDelayMs: number };
+  /**
+   * Micro-batching of single verifications (`"microBatch"`, the verifier policy's option): `false`,
+   * or the window and size of a batch (`true`: `{ windowMs: 2, maxBatch: 64 }`). Default off:
+   * over HTTP on a shared 2-core machine its gain was within the run-to-run noise
+   * (docs/operations.md, "Micro-batching"), so it is the operator's measured choice.
+   */
+  microBatch: { windowMs: number; maxBatch: number } | false;
   /** Exact origins (scheme://host[:port]) allowed to call the service from a browser. */
   corsOrigins: string[];
   /** The audit trail every verification is appended to (docs/audit.md), if configured. */
@@ -129,6 +144,10 @@ export const CONFIG_DEFAULTS = {
   maxRootAgeSeconds: DEFAULT_MAX_ROOT_AGE_SECONDS,
   bodyBytes: 256 * 1024,
   batchSize: 100,
+  inFlight: 128,
+  eventLoopDelayMs: 0,
+  microBatch: false,
+  microBatchWindow: { windowMs: 2, maxBatch: 64 },
   redisKeyPrefix: "medzk:challenge:",
   auditCheckpointEvery: 100,
   auditCheckpointSeconds: 3600,
@@ -168,7 +187,7 @@ const CONFIG_SHAPE = {
   optional: [
     "listen", "signingKey", "name", "purpose", "responseUrl", "scope", "requestKey", "trustedIssuers", "issuersFile",
     "schemas", "redis", "requestTtlSeconds", "maxRootAgeSeconds", "limits", "corsOrigins", "hideIssuer",
-    "audit", "chain", "logLevel", "metrics", "keys", "ceremonies", "openid4vp",
+    "audit", "chain", "logLevel", "metrics", "keys", "ceremonies", "openid4vp", "microBatch",
   ],
 } as const;
 
@@ -262,9 +281,20 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
   const requestTtlSeconds = assertInteger(c.requestTtlSeconds ?? CONFIG_DEFAULTS.requestTtlSeconds, "requestTtlSeconds", 1, MAX_REQUEST_TTL_SECONDS);
   const maxRootAgeSeconds = assertInteger(c.maxRootAgeSeconds ?? CONFIG_DEFAULTS.maxRootAgeSeconds, "maxRootAgeSeconds", 0, 365 * 86_400);
 
-  const limits = c.limits === undefined ? {} : assertObject(c.limits, "limits", { required: [], optional: ["bodyBytes", "batchSize"] });
+  const limits = c.limits === undefined ? {} : assertObject(c.limits, "limits", { required: [], optional: ["bodyBytes", "batchSize", "inFlight", "eventLoopDelayMs"] });
   const bodyBytes = assertInteger(limits.bodyBytes ?? CONFIG_DEFAULTS.bodyBytes, "limits.bodyBytes", 1024, MAX_BODY_BYTES);
   const batchSize = assertInteger(limits.batchSize ?? CONFIG_DEFAULTS.batchSize, "limits.batchSize", 1, MAX_BATCH_SIZE);
+  const inFlight = assertInteger(limits.inFlight ?? CONFIG_DEFAULTS.inFlight, "limits.inFlight", 1, 100_000);
+  const eventLoopDelayMs = assertInteger(limits.eventLoopDelayMs ?? CONFIG_DEFAULTS.eventLoopDelayMs, "limits.eventLoopDelayMs", 0, 60_000);
+  let microBatch: ServiceConfig["microBatch"] = CONFIG_DEFAULTS.microBatch;
+  if (c.microBatch === true) microBatch = { ...CONFIG_DEFAULTS.microBatchWindow };
+  else if (c.microBatch !== undefined && c.microBatch !== false) {
+    const m = assertObject(c.microBatch, "microBatch", { required: [], optional: ["windowMs", "maxBatch"] });
+    microBatch = {
+      windowMs: assertInteger(m.windowMs ?? CONFIG_DEFAULTS.microBatchWindow.windowMs, "microBatch.windowMs", 0, 50),
+      maxBatch: assertInteger(m.maxBatch ?? CONFIG_DEFAULTS.microBatchWindow.maxBatch, "microBatch.maxBatch", 1, 1024),
+    };
+  }
 
   const corsOrigins = c.corsOrigins ?? [];
   if (!Array.isArray(corsOrigins)) fail(`"corsOrigins" must be an array of origins such as "https://wallet.example"`);
@@ -300,7 +330,8 @@ export function parseServiceConfig(json: unknown, opts: ParseOptions = {}): Serv
     trustedIssuers: [...(trustedIssuers as string[])],
     requestTtlSeconds,
     maxRootAgeSeconds,
-    limits: { bodyBytes, batchSize },
+    limits: { bodyBytes, batchSize, inFlight, eventLoopDelayMs },
+    microBatch,
     corsOrigins: [...(corsOrigins as string[])],
   };
   if (issuersFile !== undefined) config.issuersFile = issuersFile;

@@ -25,7 +25,9 @@ import { type PresetIndex, presetIndex } from "./presets.js";
 export interface RedisConnection {
   readonly status: string;
   set(key: string, value: string, px: "PX", ttlMs: number, nx: "NX"): Promise<string | null>;
+  exists(key: string): Promise<number>;
   ping(): Promise<string>;
+  info(section: "persistence"): Promise<string>;
   quit(): Promise<unknown>;
   disconnect(): void;
   on(event: "error" | "ready", listener: (arg?: unknown) => void): unknown;
@@ -58,6 +60,12 @@ export interface VerifierHooks {
   clock?: () => Date;
   /** Called when the Redis connection fails and when it recovers (for logging). */
   onRedisState?: (state: "down" | "up", reason?: string) => void;
+  /**
+   * Called once the first connection is up if Redis keeps no append-only file (`aof_enabled:0`):
+   * a restart then forgets every used challenge, and a presentation of a still-valid request is
+   * accepted a second time (docs/operations.md, "Persistence").
+   */
+  onRedisNotPersistent?: () => void;
   /** The verifier's `onInternalError`: the cause of every INTERNAL_ERROR result (for logging). */
   onInternalError?: InternalErrorHook;
   /** Called when anchoring an audit checkpoint fails (the next append retries), for logging. */
@@ -107,6 +115,7 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
     maxRootAgeSeconds: config.maxRootAgeSeconds,
     clock,
   };
+  if (config.microBatch) policy.microBatch = config.microBatch;
   const issuers: IssuerRegistry | undefined = registry ?? chainRegistry;
   if (issuers) policy.issuers = hooks.onRegistryLookup ? reportingRegistry(issuers, hooks.onRegistryLookup) : issuers;
   if (config.schemas) policy.schemas = config.schemas;
@@ -152,13 +161,14 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
 
 /** The store, calling `onError` with the cause of each failed operation (then rejecting as before). */
 function reportingStore(store: ChallengeStore, onError: (error: unknown) => void): ChallengeStore {
-  return {
-    consume: (challenge, expiresAtMs, nowMs) =>
-      store.consume(challenge, expiresAtMs, nowMs).catch((error: unknown) => {
-        onError(error);
-        throw error;
-      }),
+  const report = (error: unknown): never => {
+    onError(error);
+    throw error;
   };
+  const reporting: ChallengeStore = { consume: (challenge, expiresAtMs, nowMs) => store.consume(challenge, expiresAtMs, nowMs).catch(report) };
+  // Optional stays optional: without it the verifier skips the early read.
+  if (store.isUsed) reporting.isUsed = (challenge) => store.isUsed!(challenge).catch(report);
+  return reporting;
 }
 
 /** The registry, reporting the outcome of each lookup; its answers and rejections pass through unchanged. */
@@ -245,6 +255,12 @@ async function connectRedis(url: string, hooks: VerifierHooks): Promise<RedisCon
         resolve();
       });
     });
+  }
+  if (client.status === "ready" && hooks.onRedisNotPersistent) {
+    // INFO rather than CONFIG GET: managed Redis services often disable CONFIG. A Redis that
+    // does not answer is not warned about: it is down, and that is reported already.
+    const info = await client.info("persistence").catch(() => undefined);
+    if (info !== undefined && /^aof_enabled:0\r?$/m.test(info)) hooks.onRedisNotPersistent();
   }
   return client;
 }

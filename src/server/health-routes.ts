@@ -18,7 +18,7 @@ const READINESS_REASONS = {
   audit: "audit log unavailable",
 } as const;
 
-export const healthRoutes: FastifyPluginAsync<{ context: ServiceContext }> = async (app, { context }) => {
+export const healthRoutes: FastifyPluginAsync<{ context: ServiceContext; overloaded: () => boolean }> = async (app, { context, overloaded }) => {
   const { config, configured } = context;
   const openapi = openApiDocument(context.schemas, { version: packageJson.version, scope: config.scope }, context.routes);
   // The last audit failure /readyz logged, so that a failing probe logs it once.
@@ -36,6 +36,8 @@ export const healthRoutes: FastifyPluginAsync<{ context: ServiceContext }> = asy
       auditReadinessError = undefined;
       request.log.info({ audit: "up" }, "audit log usable again");
     }
+    // Present only while shedding (./load-shedding.ts), so a probe tells an overloaded instance from a broken one.
+    if (overloaded()) checks["load"] = "overloaded";
     const ready = Object.values(checks).every((v) => v === "ok");
     return reply.code(ready ? 200 : 503).send({ ready, checks });
   });

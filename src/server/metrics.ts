@@ -7,7 +7,7 @@
  * client cannot blow up the series count, and nothing personal (nullifiers, issuers, presets'
  * disclosed values) is ever exported.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /** The verify endpoints, as the `endpoint` label names them ("openid4vp": the direct_post response endpoint). */
 export type VerifyEndpoint = "verify" | "verify-batch" | "openid4vp";
@@ -68,6 +68,18 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly #shed = new Counter({
+    name: "medzk_shed_total",
+    help: "Calls turned away with 503 OVERLOADED, by reason (in_flight: limits.inFlight reached; event_loop: lag past limits.eventLoopDelayMs)",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly #inFlight = new Gauge({
+    name: "medzk_calls_in_flight",
+    help: "POST calls being handled by this instance (shed beyond limits.inFlight)",
+    registers: [this.registry],
+  });
+
   constructor() {
     // Process CPU, memory, event-loop lag, GC and handles: measured when scraped.
     collectDefaultMetrics({ register: this.registry });
@@ -75,6 +87,7 @@ export class ServiceMetrics {
     this.#storeErrors.inc(0);
     this.#registryErrors.inc(0);
     for (const operation of ["append", "read", "checkpoint"] as const) this.#auditErrors.inc({ operation }, 0);
+    for (const reason of ["in_flight", "event_loop"] as const) this.#shed.inc({ reason }, 0);
   }
 
   request(method: string, route: string, status: number, seconds: number): void {
@@ -95,6 +108,14 @@ export class ServiceMetrics {
 
   auditError(operation: AuditOperation): void {
     this.#auditErrors.inc({ operation });
+  }
+
+  shed(reason: "in_flight" | "event_loop"): void {
+    this.#shed.inc({ reason });
+  }
+
+  inFlight(calls: number): void {
+    this.#inFlight.set(calls);
   }
 
   registryError(): void {

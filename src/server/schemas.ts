@@ -21,6 +21,9 @@ export const HTTP_ERROR_CODES = [
   "UNSUPPORTED_MEDIA_TYPE",
   "ORIGIN_NOT_ALLOWED",
   "SERVICE_UNAVAILABLE",
+  // Load shed (503 with Retry-After): limits.inFlight calls in flight, or the event loop lagging
+  // past limits.eventLoopDelayMs (./load-shedding.ts). Retry after the header's seconds, or elsewhere.
+  "OVERLOADED",
   "INTERNAL_ERROR",
   // POST /v1/requests (or POST /v1/audit/challenges) names a preset the config does not have.
   "UNKNOWN_PRESET",

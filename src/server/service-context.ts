@@ -73,6 +73,8 @@ export async function createServiceContext(config: ServiceConfig, options: Servi
   const configured: ConfiguredVerifier = await configuredVerifier(config, {
     onRedisState: (state, reason) =>
       state === "down" ? logger?.warn({ redis: "down", reason }, "redis unreachable") : logger?.info({ redis: "up" }, "redis reachable"),
+    onRedisNotPersistent: () =>
+      logger?.warn({ redis: "not persistent" }, "redis keeps no append-only file: a restart forgets used challenges (set appendonly yes; docs/operations.md)"),
     // The cause of an INTERNAL_ERROR result: its type, code, message and stack, which medzk's
     // own errors write without personal data; never the presentation.
     onInternalError: (error, context) => {

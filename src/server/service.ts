@@ -14,6 +14,7 @@ import { MedzkError } from "../core/errors.js";
 import { auditRoutes } from "./audit-routes.js";
 import type { ServiceConfig } from "./config.js";
 import { healthRoutes } from "./health-routes.js";
+import { LoadShedding } from "./load-shedding.js";
 import { metricsListener, metricsRoute } from "./metrics-endpoint.js";
 import { openid4vpRoutes } from "./openid4vp-routes.js";
 import { REQUEST_ID_HEADER, requestIdOf } from "./request-id.js";
@@ -65,10 +66,12 @@ export async function createVerifierService(config: ServiceConfig, options: Serv
   });
   let draining = false;
   app.register(requestLifecycle, { context, draining: () => draining });
+  const load = new LoadShedding(config.limits, context.metrics);
+  app.register(load.plugin);
   app.register(verificationRoutes, { context });
   if (configured.audit) app.register(auditRoutes, { context });
   if (config.openid4vp) app.register(openid4vpRoutes, { context });
-  app.register(healthRoutes, { context });
+  app.register(healthRoutes, { context, overloaded: () => load.overloaded });
   app.register(metricsRoute, { context });
   const metricsServer = metricsListener(context);
 

@@ -15,6 +15,16 @@ export interface ChallengeStore {
    * resolve false. Rejects (throws) when the store cannot be reached: the verifier then fails closed.
    */
   consume(challenge: string, expiresAtMs: number, nowMs?: number): Promise<boolean>;
+  /**
+   * Optional: whether `challenge` is already used, read without changing anything. The verifier
+   * asks before any curve work, so a replay costs a store read instead of a pairing check; a
+   * store without it is asked only by `consume`, after the pairing. Rejects when the store cannot
+   * be reached (the verifier then refuses with STORE_UNAVAILABLE at once).
+   * NOTE: only an early refusal hangs on this answer: `false` lets the presentation on to the
+   * pairing and the atomic `consume`, which alone decides acceptance, so a stale read can cost
+   * work but never accept a replay.
+   */
+  isUsed?(challenge: string): Promise<boolean>;
 }
 
 /** Options of {@link MemoryChallengeStore}. */
@@ -53,6 +63,10 @@ export class MemoryChallengeStore implements ChallengeStore {
     if (this.#used.has(challenge)) return false;
     this.#used.set(challenge, expiresAtMs);
     return true;
+  }
+
+  async isUsed(challenge: string): Promise<boolean> {
+    return this.#used.has(challenge);
   }
 
   /** Number of challenges currently remembered (for monitoring and tests). */

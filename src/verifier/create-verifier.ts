@@ -5,6 +5,9 @@
  * with a stable code. It runs the pipeline of ./steps.ts, ./trust.ts and ./replay.ts:
  *
  * 1. parse: the envelope and the proof, strictly (MALFORMED_PRESENTATION, MALFORMED_PROOF);
+ *    then a read of the challenge store: a challenge already used is refused here
+ *    (REQUEST_REPLAYED), so a replay costs a parse and a store read, not a signature and a
+ *    pairing (ChallengeStore.isUsed);
  * 2. request authenticity: signed by this verifier's key (so its scope is this verifier's), the
  *    awaited request, expiry; then the key: the circuit and verification key the presentation
  *    names are the ones this verifier uses for the request (KEY_MISMATCH, before any pairing);
@@ -18,7 +21,8 @@
  * 5. pairing: groth16's checkProof under the pinned verification key (shipped, or the `keys`
  *    manifest's; points on the curve, B in
  *    G2's subgroup, the pairing equation);
- * 6. replay: the challenge is consumed, last, so only a verified presentation can use it up.
+ * 6. replay: the challenge is consumed, last, so only a verified presentation can use it up;
+ *    this atomic consume, not the read of step 2, is what accepts a challenge once.
  *
  * `verifyBatch` runs steps 1-4 on every item, step 5 as one randomized batch equation per
  * verification key, and step 6 in order.
@@ -44,12 +48,14 @@ import { IssuerSets } from "./issuer-sets.js";
 import { type ChallengeStore, MemoryChallengeStore } from "./challenge-store.js";
 import type { IssuerRegistry } from "./issuer-registry.js";
 import { type InternalErrorContext, type InternalErrorHook, type VerifyFailure, isFailure, refuse, settle } from "./refusal.js";
-import { consumeChallenge } from "./replay.js";
+import { DEFAULT_MICRO_BATCH, type MicroBatchOptions, PairingBatcher } from "./micro-batch.js";
+import { consumeChallenge, refuseUsedChallenge } from "./replay.js";
 import { checkAuthenticity, checkKey, checkSignals, parseStep } from "./steps.js";
 import { type TrustSources, checkTrust, trustSources } from "./trust.js";
 import { type VerifierKey, parseVerifierKey, signRequest } from "./verifier-key.js";
 
 export type { InternalErrorContext, InternalErrorHook, VerifyFailure } from "./refusal.js";
+export type { MicroBatchOptions } from "./micro-batch.js";
 
 /** What a verifier accepts. Give `key` and `trustedIssuers` or `issuers` (or both, for different keys). */
 export interface VerifierPolicy {
@@ -114,6 +120,17 @@ export interface VerifierPolicy {
     /** Smallest batch (a positive integer) whose curve work goes to the workers. */
     minBatch?: number
   };
+  /**
+   * Micro-batching of `verify`: the pairing checks of single verifications arriving within
+   * `windowMs` of each other (at most `maxBatch`) are checked as one randomized batch, as
+   * `verifyBatch` does, and each caller gets its own result: exactly what it would get alone
+   * (a bad presentation changes no other's result, only delays it by at most the window and one
+   * batch). Everything before the pairing (parsing, signature, replay read, signals, trust) and
+   * the challenge consumption after it stay per call. With `parallel`, a batch of `minBatch` or
+   * more also spreads over the worker threads. `true` is `{ windowMs: 2, maxBatch: 64 }`.
+   * Default: off (each `verify` checks its own pairing at once).
+   */
+  microBatch?: boolean | MicroBatchOptions;
 }
 
 /** An accepted presentation: what it proved, for which request. Its challenge is now used up. */
@@ -266,6 +283,8 @@ interface Settings {
   ttlMs: number;
   maxRootAgeMs: number;
   minParallelBatch: number;
+  /** The micro-batching of `verify`, or undefined when it is off. */
+  microBatch: Required<MicroBatchOptions> | undefined;
   store: ChallengeStore;
   trust: TrustSources;
   sets: IssuerSets;
@@ -351,6 +370,11 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
   /** Steps 1-4: everything but the pairing check and the challenge consumption. */
   async function precheck(presentation: unknown, expected: VerifyOptions["expected"]): Promise<Checked> {
     const { request, key, proof, publicSignals } = parseStep(presentation);
+    // Before the signature: recomputing it is the costliest step left ahead of the pairing, and
+    // a replay (the cheap attack: re-sending one valid presentation) then costs a parse and a
+    // store read. Refusing a forged request as REQUEST_REPLAYED instead of UNKNOWN_REQUEST
+    // accepts nothing, and tells only that a challenge the caller already knows was used.
+    await refuseUsedChallenge(settings.store, request.challenge);
     const now = clock();
     const expiresAtMs = checkAuthenticity(request, settings, expected, now);
     checkKey(request, key, keys);
@@ -396,12 +420,25 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
     return checked.result;
   }
 
+  /** One micro-batcher per circuit (so per verification key), made on first use. */
+  const batchers = new Map<string, PairingBatcher>();
+  function batcher(circuit: string): PairingBatcher {
+    let b = batchers.get(circuit);
+    if (!b) {
+      b = new PairingBatcher(() => preparedKey(keys.get(circuit)!), async (size) => (size >= settings.minParallelBatch ? threadedCurve() : undefined), settings.microBatch!);
+      batchers.set(circuit, b);
+    }
+    return b;
+  }
+
   async function verify(presentation: unknown, options?: VerifyOptions): Promise<VerifyResult> {
     const context: InternalErrorContext = { operation: "verify" };
     return settle(
       async () => {
         const checked = await precheck(presentation, options?.expected);
-        const outcome = await checkProof(await preparedKey(keys.get(checked.circuit)!), checked.signals, checked.proof);
+        const outcome = settings.microBatch
+          ? await batcher(checked.circuit).check({ signals: checked.signals, proof: checked.proof })
+          : await checkProof(await preparedKey(keys.get(checked.circuit)!), checked.signals, checked.proof);
         if (!outcome.ok) refuse(outcome.reason, outcome.message);
         return accept(checked);
       },
@@ -500,12 +537,26 @@ function checkPolicy(policy: VerifierPolicy): Settings {
     ttlMs: ttl * 1000,
     maxRootAgeMs: maxRootAgeSeconds * 1000,
     minParallelBatch: parallelThreshold(policy.parallel),
+    microBatch: microBatchSettings(policy.microBatch),
     store: policy.challengeStore ?? new MemoryChallengeStore({ clock }),
     trust,
     sets: new IssuerSets(trust, maxRootAgeSeconds * 1000),
     schemas,
     onInternalError: policy.onInternalError,
     keys: policy.keys === undefined ? undefined : checkKeySet(policy.keys),
+  };
+}
+
+function microBatchSettings(option: VerifierPolicy["microBatch"]): Required<MicroBatchOptions> | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (option === true) return { ...DEFAULT_MICRO_BATCH };
+  if (typeof option !== "object" || option === null) throw new MedzkError("INVALID_ARGUMENT", `"microBatch" must be a boolean or { windowMs, maxBatch }`);
+  for (const name of Object.keys(option)) {
+    if (name !== "windowMs" && name !== "maxBatch") throw new MedzkError("INVALID_ARGUMENT", `"microBatch.${name}" is not an option (windowMs, maxBatch)`);
+  }
+  return {
+    windowMs: assertInteger(option.windowMs ?? DEFAULT_MICRO_BATCH.windowMs, "microBatch.windowMs", 0, 50),
+    maxBatch: assertInteger(option.maxBatch ?? DEFAULT_MICRO_BATCH.maxBatch, "microBatch.maxBatch", 1, 1024),
   };
 }
 

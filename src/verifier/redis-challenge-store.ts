@@ -28,6 +28,12 @@ export interface RedisLikeClient {
    * the key was set and null when it existed; rejects when Redis cannot be reached.
    */
   set(key: string, value: string, px: "PX", ttlMs: number, nx: "NX"): Promise<string | null>;
+  /**
+   * Optional: `EXISTS key`, resolving the number of the keys that exist (0 or 1). With it a
+   * replay is refused after one read, before the verifier's curve work; without it, only the
+   * `SET … NX` after the pairing check refuses it.
+   */
+  exists?(key: string): Promise<number>;
 }
 
 /** Options of {@link RedisChallengeStore}. */
@@ -58,5 +64,11 @@ export class RedisChallengeStore implements ChallengeStore {
     const ttlMs = Math.max(1, Math.ceil(expiresAtMs - nowMs));
     const reply = await this.#client.set(this.#prefix + challenge, "1", "PX", ttlMs, "NX");
     return reply === "OK";
+  }
+
+  async isUsed(challenge: string): Promise<boolean> {
+    // A client without EXISTS never reports a challenge as used: the SET NX still refuses it.
+    if (this.#client.exists === undefined) return false;
+    return (await this.#client.exists(this.#prefix + challenge)) > 0;
   }
 }

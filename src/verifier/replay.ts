@@ -16,3 +16,19 @@ export async function consumeChallenge(store: ChallengeStore, challenge: string,
   }
   if (!fresh) refuse("REQUEST_REPLAYED", "this request was already answered");
 }
+
+/**
+ * The cheap refusal ahead of the curve work: a read of the store (when it can be read, see
+ * ChallengeStore.isUsed) refuses a used challenge before the pairing check. It decides nothing
+ * else: an unused answer still goes through the pairing and {@link consumeChallenge}.
+ */
+export async function refuseUsedChallenge(store: ChallengeStore, challenge: string): Promise<void> {
+  if (store.isUsed === undefined) return;
+  let used: boolean;
+  try {
+    used = await store.isUsed(challenge);
+  } catch {
+    return refuse("STORE_UNAVAILABLE", "the challenge store is unreachable; nothing was accepted");
+  }
+  if (used) refuse("REQUEST_REPLAYED", "this request was already answered");
+}

@@ -50,6 +50,8 @@ export interface TestPostgres {
   /** The same server as another role (trust authentication: no password). */
   urlAs(role: string): string;
   stop(): Promise<void>;
+  /** Starts the stopped server again on the same data and socket; resolves once it accepts connections. */
+  restart(): Promise<void>;
 }
 
 /** The roles of docs/audit.md: the owner of the audit tables, and the service's writer. */
@@ -91,22 +93,30 @@ export async function startPostgres(): Promise<TestPostgres> {
   execFileSync(initdb!, ["-D", data, "-U", "medzk", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"], { stdio: "ignore", ...asUser });
   const port = await freePort();
   // No TCP (listen_addresses ''), the socket in our directory; fsync off: durability is not what these tests check.
-  const server: ChildProcess = spawn(postgres!, ["-D", data, "-k", dir, "-p", String(port), "-c", "listen_addresses=", "-c", "fsync=off"], { stdio: "ignore", ...asUser });
+  const spawnServer = (): ChildProcess => spawn(postgres!, ["-D", data, "-k", dir, "-p", String(port), "-c", "listen_addresses=", "-c", "fsync=off"], { stdio: "ignore", ...asUser });
+  let server = spawnServer();
   const url = `postgres://medzk@/postgres?host=${encodeURIComponent(dir)}&port=${port}`;
   const { default: pg } = await import("pg");
-  for (let i = 0; ; i++) {
-    const client = new pg.Client({ connectionString: url });
-    try {
-      await client.connect();
-      await client.end();
-      break;
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      if (i > 100 || server.exitCode !== null) throw error;
-      await new Promise((r) => setTimeout(r, 100));
+  const accepting = async (): Promise<void> => {
+    for (let i = 0; ; i++) {
+      const client = new pg.Client({ connectionString: url });
+      try {
+        await client.connect();
+        await client.end();
+        break;
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        if (i > 100 || server.exitCode !== null) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
-  }
+  };
+  await accepting();
   return {
+    async restart() {
+      server = spawnServer();
+      await accepting();
+    },
     url,
     urlAs: (role) => url.replace("postgres://medzk@", `postgres://${role}@`),
     stop: () =>

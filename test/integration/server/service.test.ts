@@ -399,7 +399,8 @@ describe("service configuration", () => {
       trustedIssuers: [w.hospital.publicKey],
       requestTtlSeconds: 300,
       maxRootAgeSeconds: 3600,
-      limits: { bodyBytes: 262144, batchSize: 100 },
+      limits: { bodyBytes: 262144, batchSize: 100, inFlight: 128, eventLoopDelayMs: 0 },
+      microBatch: false,
       corsOrigins: [],
     });
   });

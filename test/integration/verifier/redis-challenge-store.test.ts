@@ -67,6 +67,15 @@ describe.skipIf(!hasRedis)("RedisChallengeStore", () => {
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
+  it("reads whether a challenge is used (EXISTS) without using it up", async () => {
+    const store = new RedisChallengeStore(redis, { prefix: `t-read:${Date.now()}:` });
+    expect(await store.isUsed("c")).toBe(false);
+    expect(await store.isUsed("c")).toBe(false);
+    expect(await store.consume("c", Date.now() + 60_000)).toBe(true);
+    expect(await store.isUsed("c")).toBe(true);
+    expect(await store.consume("c", Date.now() + 60_000)).toBe(false);
+  });
+
   it("two verifier instances sharing Redis and a signing key accept a presentation once", async () => {
     const issuer = generateIssuerKey();
     const holder = createHolder();

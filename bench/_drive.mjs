@@ -1,0 +1,70 @@
+// Drives POST /v1/verify on one or more service instances with autocannon (loopback, a fixed
+// number of calls), each call's body taken in order from `bodies`, and tallies what came back:
+// status codes, result codes, and which challenges were accepted, by whom (to count double
+// acceptances across instances). Shared by bench/load.mjs and the short load test
+// (test/integration/server/load.test.ts).
+import autocannon from "autocannon";
+
+/**
+ * Sends `bodies.length` calls (round-robin over `urls`, `connections` at a time) and resolves to
+ * { calls, seconds, rps, p50, p99, statuses, codes, accepted } where `accepted` maps each accepted
+ * challenge to the number of times it was accepted (more than 1 would be a double acceptance).
+ */
+export async function drive({ urls, bodies, connections, duration }) {
+  let next = 0;
+  const statuses = {};
+  const codes = {};
+  const accepted = new Map();
+  const requests = [
+    {
+      method: "POST",
+      path: "/v1/verify",
+      headers: { "content-type": "application/json" },
+      setupRequest: (request) => {
+        // A soak (duration) cycles through the bodies; a counted run sends each once.
+        const body = bodies[next++ % bodies.length];
+        return { ...request, body };
+      },
+      onResponse: (status, body) => {
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        let code;
+        try {
+          const json = JSON.parse(body);
+          if (json.result) {
+            code = json.result.ok ? "OK" : json.result.error.code;
+            if (json.result.ok) accepted.set(json.result.challenge, (accepted.get(json.result.challenge) ?? 0) + 1);
+          } else code = `HTTP ${json.error?.code ?? status}`;
+        } catch {
+          code = `HTTP ${status} (not JSON)`;
+        }
+        codes[code] = (codes[code] ?? 0) + 1;
+      },
+    },
+  ];
+  const started = performance.now();
+  const result = await autocannon({
+    url: urls,
+    // autocannon refuses more connections than calls.
+    connections: duration ? connections : Math.min(connections, bodies.length),
+    pipelining: 1,
+    ...(duration ? { duration } : { amount: bodies.length }),
+    timeout: 30,
+    requests,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const calls = Object.values(statuses).reduce((a, b) => a + b, 0);
+  return {
+    calls,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    seconds: round(seconds),
+    rps: round(calls / seconds),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    statuses,
+    codes,
+    accepted,
+  };
+}
+
+const round = (x) => Math.round(x * 10) / 10;

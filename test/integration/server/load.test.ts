@@ -1,0 +1,81 @@
+/**
+ * The short version of `npm run load` (bench/load.mjs): two verifier services sharing a real
+ * redis-server, driven by autocannon over loopback with a mix of valid presentations, replays of
+ * them and invalid ones, concurrently. Correctness only (timings are bench/load.mjs's): no 5xx,
+ * every valid presentation accepted exactly once across both instances, nothing else accepted.
+ * Three proofs.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drive } from "../../../bench/_drive.mjs";
+import { type Presentation, type ProofRequest, prove } from "../../../src/index.js";
+import { type VerifierService, createVerifierService, parseServiceConfig } from "../../../src/server.js";
+import { type World, makeWorld } from "../../helpers/fixtures.js";
+
+const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
+if (!hasRedis && process.env["MEDZK_REQUIRE_REDIS"] === "1") throw new Error("redis-server is required (MEDZK_REQUIRE_REDIS=1)");
+if (!hasRedis) console.warn("redis-server not found on PATH: skipping the short load test");
+
+let server: ChildProcess | undefined;
+let world: World;
+const services: VerifierService[] = [];
+const urls: string[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+beforeAll(async () => {
+  if (!hasRedis) return;
+  const port = await freePort();
+  server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", await mkdtemp(`${tmpdir()}/medzk-load-`)], { stdio: "ignore" });
+  world = await makeWorld("1980-01-01");
+  const config = parseServiceConfig({
+    listen: { host: "127.0.0.1", port: 0 },
+    presets: { adult: { type: "ageAtLeast", minAge: 18 } },
+    trustedIssuers: [world.hospital.publicKey],
+    signingKey: { hex: "5d".repeat(32) },
+    redis: { url: `redis://127.0.0.1:${port}`, keyPrefix: `load:${Date.now()}:` },
+    metrics: false,
+  });
+  // One instance micro-batches, the other (the default) checks each pairing on its own.
+  services.push(await createVerifierService({ ...config, microBatch: { windowMs: 2, maxBatch: 64 } }, { logger: false }), await createVerifierService(config, { logger: false }));
+  for (const s of services) urls.push(await s.listen());
+  for (const url of urls) {
+    for (let i = 0; i < 100 && (await fetch(url + "/readyz")).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
+  }
+});
+
+afterAll(async () => {
+  await Promise.all(services.map((s) => s.close()));
+  server?.kill("SIGTERM");
+});
+
+describe.skipIf(!hasRedis)("two instances under a mixed load", () => {
+  it("accept each valid presentation exactly once, refuse replays and invalid ones, and never answer 5xx", async () => {
+    const valid: Presentation[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { request } = (await (await fetch(urls[i % 2]! + "/v1/requests", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ preset: "adult" }) })).json()) as { request: ProofRequest };
+      valid.push(await prove({ credential: world.record, holder: world.patient, request }));
+    }
+    const body = (p: Presentation) => JSON.stringify({ presentation: p, expected: p.request.challenge });
+    // Each valid one 20 times (one acceptance, the rest replays), each with another's proof 10 times.
+    const bodies = Array.from({ length: 20 }, () => valid.flatMap((p, i) => [body(p), ...(i % 2 === 0 ? [body({ ...p, proof: valid[(i + 1) % 3]!.proof })] : [])])).flat();
+    const run = await drive({ urls: urls.map((u) => u + "/v1/verify"), bodies, connections: 16 });
+    expect(run.calls).toBe(bodies.length);
+    expect([run.errors, run.timeouts]).toEqual([0, 0]);
+    expect(Object.keys(run.statuses)).toEqual(["200"]);
+    expect(run.codes["OK"]).toBe(3);
+    expect(Object.keys(run.codes).sort()).toEqual(expect.arrayContaining(["OK", "REQUEST_REPLAYED"]));
+    expect(Object.keys(run.codes).every((c) => ["OK", "REQUEST_REPLAYED", "INVALID_PROOF"].includes(c))).toBe(true);
+    expect([...run.accepted.entries()].sort()).toEqual(valid.map((p) => [p.request.challenge, 1]).sort());
+  });
+});
