@@ -130,7 +130,10 @@ describe("@medzk/verifier, the verifier-only package", () => {
 describe("API reference", () => {
   it("typedoc builds it from the TSDoc comments with no warnings (broken links, unexported referenced types)", async () => {
     const bin = new URL("../../node_modules/.bin/typedoc", import.meta.url).pathname;
-    const { stdout, stderr } = await run(bin, ["--emit", "none"], { cwd: ROOT, maxBuffer: 1 << 24 });
+    // --skipErrorChecking: TypeScript's own diagnostics are tsc's job (`npm test` runs `tsc -p .`
+    // first, over the same tsconfig); typedoc's validation (links, unexported types) still runs.
+    // Checking the types twice cost ~35 s of CPU (54 s -> 19 s user time here).
+    const { stdout, stderr } = await run(bin, ["--emit", "none", "--skipErrorChecking"], { cwd: ROOT, maxBuffer: 1 << 24 });
     expect(`${stdout}${stderr}`).not.toMatch(/warning|error/i);
   }, 120_000);
 });
