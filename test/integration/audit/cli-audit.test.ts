@@ -19,6 +19,8 @@ const KEY = generateVerifierKey();
 let cli: string;
 let dir: string;
 let lines: string[];
+/** The intact log's head hash, from the first test's report. */
+let head: string;
 
 const medzk = (args: string[]) => runCli(cli, args, { cwd: dir, timeout: 60_000 });
 
@@ -51,6 +53,7 @@ describe("medzk audit verify", () => {
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
     expect(report).toMatchObject({ ok: true, size: 10, checkpoints: 2, covered: 8, problems: [] });
+    head = report.head;
     const viaConfig = await medzk(["audit", "verify", "--config", "verifier.json"]);
     expect(viaConfig.code).toBe(0);
     expect(JSON.parse(viaConfig.stdout)).toEqual(report);
@@ -75,7 +78,6 @@ describe("medzk audit verify", () => {
     // Cut after the last checkpoint: only a known head tells.
     await writeFile(join(dir, "tail.jsonl"), lines.slice(0, 9).map((l) => l + "\n").join(""));
     expect((await withLog("tail.jsonl")).code).toBe(0);
-    const head = JSON.parse((await withLog("audit.jsonl")).stdout).head as string;
     const tail = await withLog("tail.jsonl", ["--known-head", `10:${head}`]);
     expect(tail.code).toBe(1);
     expect(JSON.parse(tail.stdout).problems).toEqual([expect.objectContaining({ kind: "truncated", seq: 9 })]);

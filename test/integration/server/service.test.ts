@@ -50,7 +50,6 @@ const verifyOwn = (presentation: Presentation, url = base) =>
 
 const age: Statement = { type: "ageAtLeast", minAge: 18 };
 let pAccept: Presentation;
-let pConcurrent: Presentation;
 let pBatch: Presentation;
 let pBatchTampered: Presentation;
 let pQuery: Presentation;
@@ -72,12 +71,18 @@ beforeAll(async () => {
   );
   service = await createVerifierService(config, { logger: { write: (line: string) => void logLines.push(line) } });
   base = await service.listen();
-  // Proving takes a second or two each: make the few presentations once.
+  // Proving takes a second or two each (far more on a loaded CI machine): make the few
+  // presentations once, and forge rather than prove what must not verify.
   pAccept = await presentationFor("adult");
-  pConcurrent = await presentationFor("adult");
   pBatch = await presentationFor("adult");
-  pBatchTampered = clone(await presentationFor("adult"));
-  pBatchTampered.proof.pi_a[0] = pBatch.proof.pi_a[0]!;
+  // pBatch's proof and signals answering another of the service's requests: only the challenge
+  // signal differs, so the request checks pass and the proof itself must fail (INVALID_PROOF).
+  const other = await requestFor("adult");
+  pBatchTampered = clone(pBatch);
+  const at = pBatch.publicSignals.indexOf(pBatch.request.challenge);
+  expect(at).toBeGreaterThan(0);
+  pBatchTampered.request = other;
+  pBatchTampered.publicSignals[at] = other.challenge;
   pQuery = await presentationFor("coverage");
 });
 
@@ -90,13 +95,17 @@ describe("verifier service", () => {
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
-  it("creates requests the library prover accepts, and verifies the presentation once", async () => {
-    const res = await verifyOwn(pAccept);
-    expect(res.status).toBe(200);
-    const { result } = (await res.json()) as { result: { ok: boolean; statement: Statement; scope: string; nullifier: string } };
-    expect(result).toMatchObject({ ok: true, preset: "adult", statement: age, scope: `medzk-verifier:${SIGNING_KEY.publicKey}/claims` });
+  it("creates requests the library prover accepts, and verifies the presentation once: exactly one of 20 concurrent submissions", async () => {
     // Every request names the service's key, purpose and response URL, under its signature.
     expect(pAccept.request).toMatchObject({ format: "medzk-request/v2", verifier: SIGNING_KEY.publicKey, purpose: "claims", responseUrl: RESPONSE_URL });
+    // expected given as the request or as its challenge alike.
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => post("/v1/verify", { presentation: pAccept, expected: i % 2 ? pAccept.request : pAccept.request.challenge })));
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const results = await Promise.all(responses.map(async (r) => ((await r.json()) as { result: { ok: boolean; error?: { code: string } } }).result));
+    const accepted = results.filter((r) => r.ok);
+    expect(accepted).toHaveLength(1);
+    expect(accepted[0]).toMatchObject({ ok: true, preset: "adult", statement: age, scope: `medzk-verifier:${SIGNING_KEY.publicKey}/claims` });
+    expect(results.filter((r) => r.error?.code === "REQUEST_REPLAYED")).toHaveLength(19);
     const replay = await verifyOwn(pAccept);
     expect(replay.status).toBe(200);
     expect(await replay.json()).toEqual({ result: { ok: false, error: { code: "REQUEST_REPLAYED", message: expect.any(String) } } });
@@ -140,14 +149,6 @@ describe("verifier service", () => {
     });
   });
 
-  it("accepts exactly one of 20 concurrent submissions of one presentation", async () => {
-    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => post("/v1/verify", { presentation: pConcurrent, expected: i % 2 ? pConcurrent.request : pConcurrent.request.challenge })));
-    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
-    const results = await Promise.all(responses.map(async (r) => ((await r.json()) as { result: { ok: boolean; error?: { code: string } } }).result));
-    expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.filter((r) => r.error?.code === "REQUEST_REPLAYED")).toHaveLength(19);
-  });
-
   it("verifies a batch with one result per item, bad items refused with their codes", async () => {
     const presentations = [pBatch, pBatchTampered, { format: "nope" }];
     const expected = [pBatch.request, pBatchTampered.request.challenge, pBatch.request.challenge];
@@ -162,8 +163,7 @@ describe("verifier service", () => {
     const { results } = (await res.json()) as { results: Array<{ ok: boolean; error?: { code: string } }> };
     expect(results).toHaveLength(3);
     expect(results[0]).toMatchObject({ ok: true, preset: "adult", statement: age });
-    expect(results[1]!.ok).toBe(false);
-    expect(["INVALID_PROOF", "MALFORMED_PROOF"]).toContain(results[1]!.error!.code);
+    expect(results[1]).toMatchObject({ ok: false, error: { code: "INVALID_PROOF" } });
     expect(results[2]).toMatchObject({ ok: false, error: { code: "MALFORMED_PRESENTATION" } });
   });
 
