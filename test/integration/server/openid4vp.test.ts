@@ -134,6 +134,13 @@ describe("OpenID4VP through the service", () => {
     expect(await code(await send(`vp_token=1&vp_token=2&state=${created.state}`))).toEqual([400, "BAD_REQUEST"]);
     expect(await code(await send(new URLSearchParams({ vp_token: "{}", state: created.state, extra: "1" }).toString()))).toEqual([400, "BAD_REQUEST"]);
     expect(await code(await send("{}", "text/plain"))).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
+    // direct_post is a form and only a form; the JSON routes beside it take no form (a cross-site
+    // form post needs no CORS preflight); "__proto__" is a key like any other, unknown.
+    expect(await code(await send(JSON.stringify({ vp_token: "{}", state: created.state }), "application/json"))).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
+    expect(await code(await send(`__proto__=x&${new URLSearchParams({ vp_token: "{}", state: created.state })}`))).toEqual([400, "BAD_REQUEST"]);
+    const asForm = (path: string, body: Record<string, string>) => fetch(base + path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(body).toString() });
+    expect(await code(await asForm("/v1/openid4vp/requests", { preset: "adult" }))).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
+    expect(await code(await asForm("/v1/openid4vp/results", { state: created.state, resultToken: created.resultToken }))).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
     // A refused response leaves the transaction open for the wallet's real answer.
     expect(await results(created)).toEqual({ status: "pending" });
     expect(await code(await fetch(`${base}/v1/openid4vp/requests/nope`))).toEqual([404, "OPENID4VP_UNKNOWN_TRANSACTION"]);
