@@ -110,6 +110,10 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("OpenID4VP between the insurer's page an
     const again = await fetch(`${server.origin}/v1/openid4vp/response`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: responses[0] });
     expect([again.status, ((await again.json()) as { error: { code: string } }).error.code]).toEqual([409, "OPENID4VP_ALREADY_ANSWERED"]);
     expect(await insurer.textContent("#status")).toBe("Verified: you are at least 18. Thank you!");
+    // The insurer's page polls its back end by a handle of its own: the state (in the request
+    // object, and in the QR code of a request by value) reads no result there.
+    const state = new URLSearchParams(responses[0]).get("state")!;
+    expect((await fetch(`${server.origin}/demo/insurer/results/${state}`)).status).toBe(404);
 
     // A request tampered in transit (by value, its response_uri changed): refused, nothing sent.
     await insurer.click("#ask-by-value");
