@@ -14,6 +14,9 @@ import { Openid4vpTransactions } from "./openid4vp-transactions.js";
 import { type ServiceVerifyResult, withPreset } from "./presets.js";
 import type { ServiceContext } from "./service-context.js";
 
+/** Verification refusals that say the presentation is not an answer to the transaction's request at all. */
+const NOT_AN_ANSWER: ReadonlySet<string> = new Set(["MALFORMED_PRESENTATION", "UNKNOWN_REQUEST", "REQUEST_MISMATCH"]);
+
 export const openid4vpRoutes: FastifyPluginAsync<{ context: ServiceContext }> = async (app, { context }) => {
   const clock = context.configured.clock;
   const { config, configured } = context;
@@ -93,6 +96,13 @@ export const openid4vpRoutes: FastifyPluginAsync<{ context: ServiceContext }> = 
       if (!audited) {
         transaction.answer = { status: "pending" };
         return context.auditUnavailable(request, reply);
+      }
+      // Only an answer to this state's request decides it: a presentation that is not one, or
+      // answers another request (another state's, posted here by whoever learned this state),
+      // is refused and the transaction stays open for the wallet's real answer.
+      if (!result.ok && NOT_AN_ANSWER.has(result.error.code)) {
+        transaction.answer = { status: "pending" };
+        return sendError(request, reply, 400, "OPENID4VP_RESPONSE_INVALID", `the presentation does not answer this state's request (${result.error.code})`);
       }
       transaction.answer = { status: "answered", result };
       // §8.2: 200 with an empty object (no redirect_uri: cross-device, the insurer's page moves on).

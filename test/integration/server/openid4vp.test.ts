@@ -97,6 +97,17 @@ describe("OpenID4VP through the service", () => {
     expect(twice.status).toBe(409);
     expect(await twice.json()).toMatchObject({ error: { code: "OPENID4VP_ALREADY_ANSWERED" } });
     expect(await results(created)).toEqual(collected);
+    // That presentation posted under another transaction's state (anyone who learned it) does not
+    // decide it: refused, and the other transaction stays open for its own wallet.
+    const other = await create();
+    const crossed = new URLSearchParams({ vp_token: JSON.stringify({ medzk: [answer.presentation] }), state: other.state });
+    const wrong = await fetch(`${base}/v1/openid4vp/response`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: crossed.toString() });
+    expect([wrong.status, ((await wrong.json()) as { error: { code: string; message: string } }).error]).toEqual([400, { code: "OPENID4VP_RESPONSE_INVALID", message: expect.stringContaining("REQUEST_MISMATCH") }]);
+    expect(await results(other)).toEqual({ status: "pending" });
+    // Nor does a presentation that is none.
+    const none = new URLSearchParams({ vp_token: JSON.stringify({ medzk: [{ format: "medzk-presentation/v2" }] }), state: other.state });
+    expect((await fetch(`${base}/v1/openid4vp/response`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: none.toString() })).status).toBe(400);
+    expect(await results(other)).toEqual({ status: "pending" });
     // Only the token holder reads the result.
     const stranger = await post("/v1/openid4vp/results", { state: created.state, resultToken: "0".repeat(64) });
     expect(stranger.status).toBe(403);
