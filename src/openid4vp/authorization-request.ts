@@ -196,6 +196,8 @@ export async function verifyAuthorizationRequest(
   const c = shape.value;
   if (c.client_id !== clientId) return invalid(`"client_id" in the request object must be the link's`);
   if (c.response_type !== "vp_token" || c.response_mode !== "direct_post") return invalid(`"response_type" must be "vp_token" and "response_mode" "direct_post"`);
+  // jose's audience check also takes an array that contains it: the profile's `aud` is the one string.
+  if (c.aud !== STATIC_AUDIENCE) return invalid(`"aud" must be "${STATIC_AUDIENCE}"`);
   const responseUri = checkResponseUrl(c.response_uri, "response_uri");
   if (!responseUri.ok) return invalid(responseUri.message);
   const state = checkString(c.state, "state", { max: 64 });

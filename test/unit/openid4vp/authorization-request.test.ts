@@ -87,6 +87,7 @@ describe("the request object", () => {
     expect(await resigned({ iat: nowS + 60 })).toMatchObject({ ok: true });
     expect(await resigned({ iat: nowS + 61 })).toMatchObject({ ok: false, code: "REQUEST_OBJECT_INVALID", message: expect.stringContaining("iat") });
     expect(await resigned({ iat: nowS + 30, exp: nowS + 30 })).toMatchObject({ ok: false, code: "REQUEST_OBJECT_INVALID", message: expect.stringContaining("after \"iat\"") });
+    expect(await resigned({ aud: ["https://self-issued.me/v2", "https://other.example"] })).toMatchObject({ ok: false, code: "REQUEST_OBJECT_INVALID", message: expect.stringContaining("aud") });
     expect(await resigned({ exp: (payload.exp as number) + 1 })).toMatchObject({ ok: false, code: "REQUEST_OBJECT_INVALID", message: expect.stringContaining("expiresAt") });
   });
 
