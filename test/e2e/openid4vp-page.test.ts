@@ -100,7 +100,8 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("OpenID4VP between the insurer's page an
     // The same link again, this time from a photo of the QR code (read on the page with jsQR):
     // its request_uri was used, so the wallet gets nothing to answer.
     await wallet.setInputFiles("#openid4vp-photo", { name: "qr.png", mimeType: "image/png", buffer: qrPhoto });
-    await settled();
+    // Not settled(): the previous answer's "sent" is settled already, before the photo is read.
+    await wallet.waitForSelector("#result:is([data-status=scanned], [data-status=error])", { timeout: 120_000 });
     expect([await wallet.getAttribute("#result", "data-status"), await wallet.inputValue("#openid4vp-link")]).toEqual(["scanned", link]);
     await wallet.click("#openid4vp-answer");
     await settled();
