@@ -9,7 +9,7 @@ async function ask(by) {
   show("working", "Preparing the request…");
   const response = await fetch("/demo/insurer/requests", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ by }) });
   if (response.status !== 201) return show("error", `The verifier could not prepare a request (HTTP ${response.status}).`);
-  const { link, state, qr, walletLink } = await response.json();
+  const { link, handle, qr, walletLink } = await response.json();
   $("qr").src = qr;
   $("wallet-link").href = walletLink;
   $("link").value = link;
@@ -17,7 +17,7 @@ async function ask(by) {
   show("waiting", "Waiting for your wallet…");
   while (round === polling) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    const answer = await fetch(`/demo/insurer/results/${encodeURIComponent(state)}`);
+    const answer = await fetch(`/demo/insurer/results/${encodeURIComponent(handle)}`);
     if (answer.status !== 200) return show("error", `The request is no longer open (HTTP ${answer.status}).`);
     const { status, result } = await answer.json();
     if (status !== "answered" || round !== polling) continue;

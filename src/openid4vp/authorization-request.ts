@@ -36,6 +36,8 @@ export const STATIC_AUDIENCE = "https://self-issued.me/v2";
 const STATE = /^[A-Za-z0-9_-]{16,64}$/;
 /** Longest accepted request object and link: far above any medzk request, far below a DoS. */
 const MAX_REQUEST_OBJECT = 64 * 1024;
+/** How far the verifier's clock may run ahead of the wallet's for a request object's `iat`. */
+const MAX_CLOCK_SKEW_S = 60;
 
 /** The claims of a medzk request object, exactly. */
 export interface AuthorizationRequestObject {
@@ -194,6 +196,8 @@ export async function verifyAuthorizationRequest(
   const c = shape.value;
   if (c.client_id !== clientId) return invalid(`"client_id" in the request object must be the link's`);
   if (c.response_type !== "vp_token" || c.response_mode !== "direct_post") return invalid(`"response_type" must be "vp_token" and "response_mode" "direct_post"`);
+  // jose's audience check also takes an array that contains it: the profile's `aud` is the one string.
+  if (c.aud !== STATIC_AUDIENCE) return invalid(`"aud" must be "${STATIC_AUDIENCE}"`);
   const responseUri = checkResponseUrl(c.response_uri, "response_uri");
   if (!responseUri.ok) return invalid(responseUri.message);
   const state = checkString(c.state, "state", { max: 64 });
@@ -205,5 +209,13 @@ export async function verifyAuthorizationRequest(
   if (r.verifier !== key.value) return invalid("the medzk request is not the client_id's: its verifier key differs");
   if (c.nonce !== r.challenge) return invalid(`"nonce" must be the medzk request's challenge`);
   if (c.response_uri !== r.responseUrl) return invalid(`"response_uri" must be the medzk request's responseUrl`);
+  // jose checks `exp` against `now` but takes any `iat`. RFC 9101 §10.3 and OpenID4VP 1.0 §5: a
+  // request object is fresh: issued no later than now (allowing MAX_CLOCK_SKEW_S between the
+  // verifier's clock and the wallet's), before it expires, and not living past the medzk request
+  // it carries (one expiry, the signed request's; the signer sets `exp` to it).
+  const nowS = Math.floor(now.getTime() / 1000);
+  if ((c.iat as number) > nowS + MAX_CLOCK_SKEW_S) return invalid(`"iat" is in the future`);
+  if ((c.exp as number) <= (c.iat as number)) return invalid(`"exp" must be after "iat"`);
+  if ((c.exp as number) * 1000 > Date.parse(r.expiresAt)) return invalid(`"exp" must not be after the medzk request's expiresAt`);
   return { ok: true, value: { claims: c as unknown as AuthorizationRequestObject, request: r } };
 }

@@ -48,7 +48,8 @@ export function classify(error: FastifyError): [number, HttpErrorCode, string] {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return [413, "PAYLOAD_TOO_LARGE", "the body is larger than this service accepts (limits.bodyBytes)"];
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return [415, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json"];
+      // Every route takes JSON but the OpenID4VP direct_post, which takes a form (OpenAPI says which).
+      return [415, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json (application/x-www-form-urlencoded to the OpenID4VP response_uri)"];
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return [400, "BAD_REQUEST", "the body is empty; send a JSON object"];
   }

@@ -11,8 +11,11 @@ import { authorizationLink, clientIdOf, signAuthorizationRequest } from "../open
 import { checkVpToken } from "../openid4vp/dcql.js";
 import { sendError } from "./http-errors.js";
 import { Openid4vpTransactions } from "./openid4vp-transactions.js";
-import { withPreset } from "./presets.js";
+import { type ServiceVerifyResult, withPreset } from "./presets.js";
 import type { ServiceContext } from "./service-context.js";
+
+/** Verification refusals that say the presentation is not an answer to the transaction's request at all. */
+const NOT_AN_ANSWER: ReadonlySet<string> = new Set(["MALFORMED_PRESENTATION", "UNKNOWN_REQUEST", "REQUEST_MISMATCH"]);
 
 export const openid4vpRoutes: FastifyPluginAsync<{ context: ServiceContext }> = async (app, { context }) => {
   const clock = context.configured.clock;
@@ -22,18 +25,6 @@ export const openid4vpRoutes: FastifyPluginAsync<{ context: ServiceContext }> = 
   const responseUri = `${publicUrl}/v1/openid4vp/response`;
   const clientId = clientIdOf(config.signingKey.publicKey);
   const transactions = new Openid4vpTransactions();
-
-  // direct_post is a form (OpenID4VP 1.0 §8.2), for these routes only. A repeated key is refused:
-  // which of two vp_tokens would be the answer?
-  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
-    const params = new URLSearchParams(body as string);
-    const form: Record<string, string> = {};
-    for (const [key, value] of params) {
-      if (Object.hasOwn(form, key)) return done(Object.assign(new Error(`the form repeats "${key.slice(0, 32)}"`), { statusCode: 400 }), undefined);
-      form[key] = value;
-    }
-    done(null, form);
-  });
 
   context.route(app, "createOpenid4vpRequest", async (request, reply) => {
     const { preset, by = "reference" } = request.body as { preset: string; by?: "reference" | "value" };
@@ -63,26 +54,60 @@ export const openid4vpRoutes: FastifyPluginAsync<{ context: ServiceContext }> = 
     return reply.type("application/oauth-authz-req+jwt").header("cache-control", "no-store").send(jws);
   });
 
-  context.route(app, "postOpenid4vpResponse", async (request, reply) => {
-    const { vp_token: vpToken, state } = request.body as { vp_token: string; state: string };
-    const transaction = transactions.byState(state, clock().getTime());
-    if (transaction === undefined) return sendError(request, reply, 404, "OPENID4VP_UNKNOWN_TRANSACTION", "no transaction with this state, or it expired");
-    // Claimed before anything is awaited: of two responses racing, exactly one is verified.
-    if (transaction.answer.status !== "pending") return sendError(request, reply, 409, "OPENID4VP_ALREADY_ANSWERED", "this state was answered already");
-    const presentation = checkVpToken(vpToken);
-    if (!presentation.ok) return sendError(request, reply, 400, "OPENID4VP_RESPONSE_INVALID", presentation.message);
-    transaction.answer = { status: "verifying" };
-    const started = performance.now();
-    const expected = transaction.request;
-    const result = withPreset(await verifier.verify(presentation.value, { expected }), configured.presets);
-    context.record(request, "openid4vp", started, [result]);
-    if (!(await context.audited(request, [{ result, presentation: presentation.value, expected }]))) {
-      transaction.answer = { status: "pending" };
-      return context.auditUnavailable(request, reply);
-    }
-    transaction.answer = { status: "answered", result };
-    // §8.2: 200 with an empty object (no redirect_uri: cross-device, the insurer's page moves on).
-    return {};
+  // direct_post is a form (OpenID4VP 1.0 §8.2), and only direct_post: in a scope of its own, so
+  // the JSON routes beside it take no form (a cross-site form post needs no CORS preflight) and
+  // the response route takes no JSON. A repeated key is refused: which of two vp_tokens would be
+  // the answer? The form is a null-prototype object, so "__proto__" is a key like any other
+  // (and refused by the body schema as unknown).
+  await app.register(async (scope) => {
+    scope.removeContentTypeParser("application/json");
+    scope.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
+      const params = new URLSearchParams(body as string);
+      const form: Record<string, string> = Object.create(null) as Record<string, string>;
+      for (const [key, value] of params) {
+        if (Object.hasOwn(form, key)) return done(Object.assign(new Error(`the form repeats "${key.slice(0, 32)}"`), { statusCode: 400 }), undefined);
+        form[key] = value;
+      }
+      done(null, form);
+    });
+
+    context.route(scope, "postOpenid4vpResponse", async (request, reply) => {
+      const { vp_token: vpToken, state } = request.body as { vp_token: string; state: string };
+      const transaction = transactions.byState(state, clock().getTime());
+      if (transaction === undefined) return sendError(request, reply, 404, "OPENID4VP_UNKNOWN_TRANSACTION", "no transaction with this state, or it expired");
+      // Claimed before anything is awaited: of two responses racing, exactly one is verified.
+      if (transaction.answer.status !== "pending") return sendError(request, reply, 409, "OPENID4VP_ALREADY_ANSWERED", "this state was answered already");
+      const presentation = checkVpToken(vpToken);
+      if (!presentation.ok) return sendError(request, reply, 400, "OPENID4VP_RESPONSE_INVALID", presentation.message);
+      transaction.answer = { status: "verifying" };
+      const started = performance.now();
+      const expected = transaction.request;
+      let result: ServiceVerifyResult;
+      let audited: boolean;
+      try {
+        result = withPreset(await verifier.verify(presentation.value, { expected }), configured.presets);
+        context.record(request, "openid4vp", started, [result]);
+        audited = await context.audited(request, [{ result, presentation: presentation.value, expected }]);
+      } catch (error) {
+        // Not left "verifying" for ever (every later response 409): the error handler answers 500.
+        transaction.answer = { status: "pending" };
+        throw error;
+      }
+      if (!audited) {
+        transaction.answer = { status: "pending" };
+        return context.auditUnavailable(request, reply);
+      }
+      // Only an answer to this state's request decides it: a presentation that is not one, or
+      // answers another request (another state's, posted here by whoever learned this state),
+      // is refused and the transaction stays open for the wallet's real answer.
+      if (!result.ok && NOT_AN_ANSWER.has(result.error.code)) {
+        transaction.answer = { status: "pending" };
+        return sendError(request, reply, 400, "OPENID4VP_RESPONSE_INVALID", `the presentation does not answer this state's request (${result.error.code})`);
+      }
+      transaction.answer = { status: "answered", result };
+      // §8.2: 200 with an empty object (no redirect_uri: cross-device, the insurer's page moves on).
+      return {};
+    });
   });
 
   context.route(app, "getOpenid4vpResults", async (request, reply) => {

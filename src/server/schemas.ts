@@ -44,7 +44,7 @@ export const HTTP_ERROR_CODES = [
   "OPENID4VP_UNKNOWN_TRANSACTION",
   // OpenID4VP: a second response for a state already answered; the first one's result stands.
   "OPENID4VP_ALREADY_ANSWERED",
-  // OpenID4VP: a direct_post body that is not this profile's (vp_token not the DCQL object of one medzk presentation).
+  // OpenID4VP: a direct_post body that is not this profile's (vp_token not the DCQL object of one medzk presentation), or whose presentation does not answer the state's request.
   "OPENID4VP_RESPONSE_INVALID",
   // OpenID4VP: results asked for with a resultToken that is not the transaction's.
   "OPENID4VP_RESULT_TOKEN_INVALID",
@@ -465,7 +465,7 @@ export const OPENID4VP_ROUTES: readonly RouteSpec[] = [
     bodyType: "application/x-www-form-urlencoded",
     responses: {
       200: ["Received and verified (the result goes to whoever holds the resultToken, not to the wallet)"],
-      400: ["Malformed body or vp_token (BAD_REQUEST, OPENID4VP_RESPONSE_INVALID)", "Error"],
+      400: ["Malformed body or vp_token (BAD_REQUEST), or a vp_token that does not answer this state's request (OPENID4VP_RESPONSE_INVALID; the transaction stays open)", "Error"],
       404: ["No transaction with this state, or it expired (OPENID4VP_UNKNOWN_TRANSACTION)", "Error"],
       409: ["This state was answered already; the first answer's result stands (OPENID4VP_ALREADY_ANSWERED)", "Error"],
       413: ["Body larger than limits.bodyBytes", "Error"],

@@ -82,9 +82,42 @@ async function fetchRequestObject(fetchFn: typeof fetch, requestUri: string): Pr
   }
   const type = response.headers.get("content-type")?.split(";")[0]?.trim();
   if (type !== "application/oauth-authz-req+jwt") throw new MedzkError("OPENID4VP_REQUEST_INVALID", `the request_uri answered ${JSON.stringify(type ?? "")}, not application/oauth-authz-req+jwt`);
-  const text = await response.text();
-  if (text.length > MAX_REQUEST_OBJECT_BYTES) throw new MedzkError("OPENID4VP_REQUEST_INVALID", `the request object is larger than ${MAX_REQUEST_OBJECT_BYTES} bytes`);
-  return text;
+  return readCapped(response, MAX_REQUEST_OBJECT_BYTES);
+}
+
+/**
+ * The body as text, refused (and the stream cancelled) once past `max` bytes: a request_uri is
+ * any https: host the link names, and `response.text()` would hold whatever it sends (an
+ * endless body, for ever) before the size could be checked.
+ */
+async function readCapped(response: Response, max: number): Promise<string> {
+  const tooLarge = () => new MedzkError("OPENID4VP_REQUEST_INVALID", `the request object is larger than ${max} bytes`);
+  const declared = Number(response.headers.get("content-length") ?? 0);
+  if (declared > max) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (response.body === null) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 /** The service's error code in an error answer (`{ "error": { "code" } }`), if it is one: for the message only. */

@@ -100,7 +100,8 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("OpenID4VP between the insurer's page an
     // The same link again, this time from a photo of the QR code (read on the page with jsQR):
     // its request_uri was used, so the wallet gets nothing to answer.
     await wallet.setInputFiles("#openid4vp-photo", { name: "qr.png", mimeType: "image/png", buffer: qrPhoto });
-    await settled();
+    // Not settled(): the previous answer's "sent" is settled already, before the photo is read.
+    await wallet.waitForSelector("#result:is([data-status=scanned], [data-status=error])", { timeout: 120_000 });
     expect([await wallet.getAttribute("#result", "data-status"), await wallet.inputValue("#openid4vp-link")]).toEqual(["scanned", link]);
     await wallet.click("#openid4vp-answer");
     await settled();
@@ -110,6 +111,10 @@ describe.skipIf(!CHROMIUM && !REQUIRED)("OpenID4VP between the insurer's page an
     const again = await fetch(`${server.origin}/v1/openid4vp/response`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: responses[0] });
     expect([again.status, ((await again.json()) as { error: { code: string } }).error.code]).toEqual([409, "OPENID4VP_ALREADY_ANSWERED"]);
     expect(await insurer.textContent("#status")).toBe("Verified: you are at least 18. Thank you!");
+    // The insurer's page polls its back end by a handle of its own: the state (in the request
+    // object, and in the QR code of a request by value) reads no result there.
+    const state = new URLSearchParams(responses[0]).get("state")!;
+    expect((await fetch(`${server.origin}/demo/insurer/results/${state}`)).status).toBe(404);
 
     // A request tampered in transit (by value, its response_uri changed): refused, nothing sent.
     await insurer.click("#ask-by-value");

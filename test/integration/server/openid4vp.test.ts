@@ -97,6 +97,17 @@ describe("OpenID4VP through the service", () => {
     expect(twice.status).toBe(409);
     expect(await twice.json()).toMatchObject({ error: { code: "OPENID4VP_ALREADY_ANSWERED" } });
     expect(await results(created)).toEqual(collected);
+    // That presentation posted under another transaction's state (anyone who learned it) does not
+    // decide it: refused, and the other transaction stays open for its own wallet.
+    const other = await create();
+    const crossed = new URLSearchParams({ vp_token: JSON.stringify({ medzk: [answer.presentation] }), state: other.state });
+    const wrong = await fetch(`${base}/v1/openid4vp/response`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: crossed.toString() });
+    expect([wrong.status, ((await wrong.json()) as { error: { code: string; message: string } }).error]).toEqual([400, { code: "OPENID4VP_RESPONSE_INVALID", message: expect.stringContaining("REQUEST_MISMATCH") }]);
+    expect(await results(other)).toEqual({ status: "pending" });
+    // Nor does a presentation that is none.
+    const none = new URLSearchParams({ vp_token: JSON.stringify({ medzk: [{ format: "medzk-presentation/v2" }] }), state: other.state });
+    expect((await fetch(`${base}/v1/openid4vp/response`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: none.toString() })).status).toBe(400);
+    expect(await results(other)).toEqual({ status: "pending" });
     // Only the token holder reads the result.
     const stranger = await post("/v1/openid4vp/results", { state: created.state, resultToken: "0".repeat(64) });
     expect(stranger.status).toBe(403);
@@ -134,6 +145,13 @@ describe("OpenID4VP through the service", () => {
     expect(await code(await send(`vp_token=1&vp_token=2&state=${created.state}`))).toEqual([400, "BAD_REQUEST"]);
     expect(await code(await send(new URLSearchParams({ vp_token: "{}", state: created.state, extra: "1" }).toString()))).toEqual([400, "BAD_REQUEST"]);
     expect(await code(await send("{}", "text/plain"))).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
+    // direct_post is a form and only a form; the JSON routes beside it take no form (a cross-site
+    // form post needs no CORS preflight); "__proto__" is a key like any other, unknown.
+    expect(await code(await send(JSON.stringify({ vp_token: "{}", state: created.state }), "application/json"))).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
+    expect(await code(await send(`__proto__=x&${new URLSearchParams({ vp_token: "{}", state: created.state })}`))).toEqual([400, "BAD_REQUEST"]);
+    const asForm = (path: string, body: Record<string, string>) => fetch(base + path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(body).toString() });
+    expect(await code(await asForm("/v1/openid4vp/requests", { preset: "adult" }))).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
+    expect(await code(await asForm("/v1/openid4vp/results", { state: created.state, resultToken: created.resultToken }))).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
     // A refused response leaves the transaction open for the wallet's real answer.
     expect(await results(created)).toEqual({ status: "pending" });
     expect(await code(await fetch(`${base}/v1/openid4vp/requests/nope`))).toEqual([404, "OPENID4VP_UNKNOWN_TRANSACTION"]);

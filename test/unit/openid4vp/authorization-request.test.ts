@@ -80,6 +80,15 @@ describe("the request object", () => {
     expect(await verifyAuthorizationRequest(`${h}.${p}`, clientIdOf(key.publicKey), NOW)).toMatchObject({ ok: false, code: "REQUEST_OBJECT_INVALID" });
     expect(await verifyAuthorizationRequest(jws, clientIdOf(key.publicKey), new Date("2026-12-07T10:06:00.000Z"))).toMatchObject({ ok: false, code: "REQUEST_OBJECT_INVALID", message: "the request object has expired" });
     expect(await verifyAuthorizationRequest(jws, "redirect_uri:https://acme.example", NOW)).toMatchObject({ ok: false, code: "LINK_INVALID" });
+    // Time claims (RFC 9101 §10.3): not issued in the future (60 s of skew), expiring after issue, not after the medzk request.
+    const resigned = async (claims: Record<string, unknown>) =>
+      verifyAuthorizationRequest(await new SignJWT({ ...payload, ...claims }).setProtectedHeader(decodeProtectedHeader(jws) as never).sign(await importJWK(jwk, "EdDSA")), clientIdOf(key.publicKey), NOW);
+    const nowS = NOW.getTime() / 1000;
+    expect(await resigned({ iat: nowS + 60 })).toMatchObject({ ok: true });
+    expect(await resigned({ iat: nowS + 61 })).toMatchObject({ ok: false, code: "REQUEST_OBJECT_INVALID", message: expect.stringContaining("iat") });
+    expect(await resigned({ iat: nowS + 30, exp: nowS + 30 })).toMatchObject({ ok: false, code: "REQUEST_OBJECT_INVALID", message: expect.stringContaining("after \"iat\"") });
+    expect(await resigned({ aud: ["https://self-issued.me/v2", "https://other.example"] })).toMatchObject({ ok: false, code: "REQUEST_OBJECT_INVALID", message: expect.stringContaining("aud") });
+    expect(await resigned({ exp: (payload.exp as number) + 1 })).toMatchObject({ ok: false, code: "REQUEST_OBJECT_INVALID", message: expect.stringContaining("expiresAt") });
   });
 
   it("is carried by value or by reference in an openid4vp:// link, parsed strictly", async () => {
