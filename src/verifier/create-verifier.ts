@@ -5,12 +5,12 @@
  * with a stable code. It runs the pipeline of ./steps.ts, ./trust.ts and ./replay.ts:
  *
  * 1. parse: the envelope and the proof, strictly (MALFORMED_PRESENTATION, MALFORMED_PROOF);
- *    then a read of the challenge store: a challenge already used is refused here
- *    (REQUEST_REPLAYED), so a replay costs a parse and a store read, not a signature and a
- *    pairing (ChallengeStore.isUsed);
  * 2. request authenticity: signed by this verifier's key (so its scope is this verifier's), the
- *    awaited request, expiry; then the key: the circuit and verification key the presentation
- *    names are the ones this verifier uses for the request (KEY_MISMATCH, before any pairing);
+ *    awaited request, expiry; then a read of the challenge store: a challenge already used is
+ *    refused here (REQUEST_REPLAYED), so a replay costs a parse, the own-signature check and a
+ *    store read, no curve work (ChallengeStore.isUsed); then the key: the circuit and
+ *    verification key the presentation names are the ones this verifier uses for the request
+ *    (KEY_MISMATCH, before any pairing);
  * 3. statement and signals: their count and canonical form, each predictable signal equal to
  *    the request's value (as-of date, statement parameters, challenge, scope);
  * 4. trust: the issuer key (trusted, valid on the as-of date, not retired or compromised, allowed
@@ -370,13 +370,15 @@ export function createVerifier(policy: VerifierPolicy): Verifier {
   /** Steps 1-4: everything but the pairing check and the challenge consumption. */
   async function precheck(presentation: unknown, expected: VerifyOptions["expected"]): Promise<Checked> {
     const { request, key, proof, publicSignals } = parseStep(presentation);
-    // Before the signature: recomputing it is the costliest step left ahead of the pairing, and
-    // a replay (the cheap attack: re-sending one valid presentation) then costs a parse and a
-    // store read. Refusing a forged request as REQUEST_REPLAYED instead of UNKNOWN_REQUEST
-    // accepts nothing, and tells only that a challenge the caller already knows was used.
-    await refuseUsedChallenge(settings.store, request.challenge);
     const now = clock();
     const expiresAtMs = checkAuthenticity(request, settings, expected, now);
+    // After authenticity (ownSignatureCheck, ~30 µs) and before everything costlier: a replay
+    // (re-sending one valid presentation) costs a parse, that check and a store read, no curve
+    // work. NOTE: not before authenticity: a store shared by several verifiers (one Redis, one
+    // key prefix) would then answer REQUEST_REPLAYED for another verifier's request, telling
+    // anyone holding it that its holder answered there; and the refusal order stays the
+    // documented one (request checks, then the replay).
+    await refuseUsedChallenge(settings.store, request.challenge);
     checkKey(request, key, keys);
     const { statement, definition, schema, signals, byName, asOf } = checkSignals(request, publicSignals, settings.schemas, settings.scopeSignal);
     const issuer: Pick<VerifySuccess, "issuer" | "issuerId" | "issuerSet"> = {};

@@ -76,3 +76,46 @@ describe("load shedding", () => {
     expect(parseServiceConfig({ ...base, microBatch: true }).microBatch).toEqual({ windowMs: 2, maxBatch: 64 });
   });
 });
+
+describe("load shedding on event-loop lag", () => {
+  it("answers 503 OVERLOADED once (no second send), and passes probes", async () => {
+    const logged: string[] = [];
+    const config = parseServiceConfig({
+      listen: { host: "127.0.0.1", port: 0 },
+      presets: { adult: { type: "ageAtLeast", minAge: 18 } },
+      trustedIssuers: [generateIssuerKey().publicKey],
+      signingKey: { hex: generateVerifierKey().privateKey },
+      limits: { eventLoopDelayMs: 1 },
+    });
+    const lagging = await createVerifierService(config, { logger: { write: (l: string) => void logged.push(l) } });
+    // Every send of a shed reply passes the onSend hooks: a shed call must pass them once.
+    const sends = new Map<string, number[]>();
+    lagging.app.addHook("onSend", async (request, reply, payload) => {
+      if (request.method === "POST") sends.set(request.id, [...(sends.get(request.id) ?? []), reply.statusCode]);
+      return payload;
+    });
+    try {
+      const url = await lagging.listen();
+      // Stall the loop until under-pressure's sampler (once a second) reports the lag; bounded.
+      let shed: Response | undefined;
+      for (let i = 0; i < 50 && shed?.status !== 503; i++) {
+        const until = Date.now() + 100;
+        while (Date.now() < until);
+        shed = await fetch(url + "/v1/requests", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ preset: "adult" }) });
+      }
+      expect(shed!.status).toBe(503);
+      expect(shed!.headers.get("retry-after")).toBe("1");
+      expect(await shed!.json()).toEqual({ error: { code: "OVERLOADED", message: expect.stringContaining("event loop") } });
+      expect((await fetch(url + "/healthz")).status).toBe(200);
+      expect((await fetch(url + "/metrics")).status).toBe(200);
+      const records = logged.flatMap((l) => l.trim().split("\n")).map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(records).toContainEqual(expect.objectContaining({ msg: "request", status: 503, errorCode: "OVERLOADED" }));
+      // A shed reply is sent once: no second send of the reply object, no "already sent" warning.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect([...sends.values()].filter((codes) => codes.includes(503))).toEqual([[503]]);
+      expect(logged.join("\n")).not.toMatch(/ALREADY_SENT|already sent|circular/i);
+    } finally {
+      await lagging.close();
+    }
+  });
+});

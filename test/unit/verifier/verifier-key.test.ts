@@ -99,6 +99,28 @@ describe("ownSignatureCheck", () => {
     expect(check(msg("medzk-request/v1 a request."), sig)).toBe(false);
   });
 
+  it("refuses the genuine S under any other encoding of R: its negation, a non-canonical y, small-order points, bytes that are no point", () => {
+    const key = hexToBytes(generateVerifierKey().privateKey);
+    const check = ownSignatureCheck(key);
+    const m = msg("medzk-request/v2 a request");
+    const sig = ed25519.sign(m, key);
+    const S = sig.subarray(32);
+    const P = 2n ** 255n - 19n;
+    const rs = [
+      flip(sig.subarray(0, 32), 31), // −R: the sign bit of x
+      numberToBytesLE(1n, 32), // the identity (small order)
+      numberToBytesLE(P + 1n, 32), // the identity with y + p: a non-canonical encoding
+      numberToBytesLE(P - 1n, 32), // (0, −1): order 2
+      new Uint8Array(32).fill(0xff), // no point
+    ];
+    for (const R of rs) {
+      const forged = new Uint8Array([...R, ...S]);
+      expect(check(m, forged)).toBe(false);
+      expect(ed25519.verify(forged, m, ed25519.getPublicKey(key))).toBe(false);
+    }
+    expect(check(m, sig)).toBe(true);
+  });
+
   it("agrees with re-signing on requests (the check the verifier ran before)", () => {
     const key = generateVerifierKey();
     const request = signRequest(hexToBytes(key.privateKey), {
