@@ -8,19 +8,24 @@ export default defineConfig([
     // No source maps: the package ships no .map files (a sourceMappingURL would dangle), and
     // they would add to the install; tests and stack traces of the sources run on src/ directly.
     sourcemap: false,
-    // The CLI build below writes into the same folder at the same time: keep its file.
-    clean: ["!cli.js"],
+    // The CLI build below writes into the same folder at the same time: keep its files.
+    clean: ["!cli.js", "!cli/**"],
     target: "node20",
     // import.meta.url (used to find the shipped artifacts/) also works in the CommonJS build.
     shims: true,
   },
   {
-    // The `medzk` command: one ESM file (no shared chunks, so the build above cannot clean them
-    // away), made executable by tsup because src/cli/main.ts starts with a #! line.
+    // The `medzk` command: dist/cli.js (made executable by tsup because src/cli/main.ts starts
+    // with a #! line) and its own chunks under dist/cli/, one per command module it imports
+    // lazily (src/cli/main.ts), so a command loads only its own dependencies. Its own folder:
+    // the build above cannot clean them away, nor share chunks with them.
     entry: { cli: "src/cli/main.ts" },
     format: ["esm"],
     sourcemap: false,
-    splitting: false,
+    splitting: true,
+    esbuildOptions(options) {
+      options.chunkNames = "cli/[name]-[hash]";
+    },
     clean: false,
     target: "node20",
   },

@@ -2,8 +2,8 @@
 // Rebuilds the circuit artifacts from source, for every circuit of circuits/circuits.json:
 //   1. the powers of tau (ceremony/pot14_final.ptau), only if it is missing (the slow part:
 //      minutes);
-//   2. per circuit: circom2 compile (the content-keyed cache of scripts/circuits.mjs), Groth16
-//      setup, one phase-2 contribution from local entropy plus a random beacon, verification key
+//   2. per circuit: circom2 compile and zkey new (the content-keyed cache of scripts/circuits.mjs),
+//      one phase-2 contribution from local entropy plus a random beacon, verification key
 //      export;
 //   3. <out>/<name>.{wasm,zkey,vkey.json} and <out>/manifest.json (SHA-256 of everything), where
 //      <out> is artifacts/ unless --out names another directory; entries of circuits not rebuilt
@@ -21,7 +21,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readR1csHeader } from "./r1cs-header.mjs";
 import * as snarkjs from "snarkjs";
-import { ARTIFACTS_DIR, BUILD_DIR, CEREMONY_DIR, CIRCUITS, PTAU_FILE, PTAU_POWER, compiledCircuit } from "./circuits.mjs";
+import { ARTIFACTS_DIR, BUILD_DIR, CEREMONY_DIR, CIRCUITS, PTAU_FILE, PTAU_POWER, compiledCircuit, initialZkey } from "./circuits.mjs";
 import { sha256File } from "./hash.mjs";
 
 const log = (msg) => console.log(`[build-circuits] ${msg}`);
@@ -60,14 +60,13 @@ async function buildCircuit({ name, statements, publicSignals }, outDir) {
   log(`${name}: ${header.nConstraints} constraints, ${count} public signals; groth16 setup`);
   const work = join(BUILD_DIR, "setup", name);
   await mkdir(work, { recursive: true });
-  const z0 = join(work, `${name}_0.zkey`);
   const z1 = join(work, `${name}_1.zkey`);
   const zkey = join(outDir, `${name}.zkey`);
-  await snarkjs.zKey.newZKey(out.r1cs, PTAU_FILE, z0);
+  // zkey new (deterministic) from the cache the artifact check shares: computed once per source.
+  const initial = await initialZkey(name, { log });
   log(`${name}: phase-2 contribution`);
-  await snarkjs.zKey.contribute(z0, z1, "medzk-dev-1", entropy());
+  await snarkjs.zKey.contribute(initial.path, z1, "medzk-dev-1", entropy());
   await snarkjs.zKey.beacon(z1, zkey, "medzk-beacon", randomBytes(32).toString("hex"), 10);
-  const initialZkey = await sha256File(z0);
   const vkey = await snarkjs.zKey.exportVerificationKey(zkey);
   await writeFile(join(outDir, `${name}.vkey.json`), JSON.stringify(vkey, null, 1) + "\n");
   await copyFile(out.wasm, join(outDir, `${name}.wasm`));
@@ -81,7 +80,7 @@ async function buildCircuit({ name, statements, publicSignals }, outDir) {
     publicSignals: count,
     r1cs: await sha256File(out.r1cs),
     // zkey new is deterministic: a ceremony's verification starts from an initial zkey with this hash.
-    initialZkey,
+    initialZkey: initial.sha256,
     files: {
       wasm: { path: `${name}.wasm`, sha256: await sha256File(join(outDir, `${name}.wasm`)) },
       zkey: { path: `${name}.zkey`, sha256: await sha256File(zkey) },

@@ -16,8 +16,9 @@
 // of the initial points (C = delta * L included, so computed per wire anyway), G2's cofactor has
 // small factors (10069, ...) an RLC on B2 misses with probability ~1/10069, and snarkjs does not
 // export its chain check. So the full zkey new stays.
-// Compiles come from the content-keyed cache shared with the circuit tests (scripts/circuits.mjs);
-// --fresh compiles into build/circuits/check/ instead. Exits non-zero and lists every
+// Compiles and initial zkeys come from the content-keyed cache shared with the circuit tests, the
+// build script and the ceremony test (scripts/circuits.mjs), so each is computed once per source;
+// --fresh compiles into build/circuits/check/ and runs zkey new into a temporary directory instead. Exits non-zero and lists every
 // disagreement. Usage: node scripts/check-artifacts.mjs [--fast] [--fresh]
 // (--fast skips the zkey verification, the slow part).
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -25,7 +26,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as snarkjs from "snarkjs";
-import { ARTIFACTS_DIR, BUILD_DIR, CIRCUITS, PTAU_FILE, ROOT, compileCircuit, compiledCircuit } from "./circuits.mjs";
+import { ARTIFACTS_DIR, BUILD_DIR, CIRCUITS, PTAU_FILE, ROOT, compileCircuit, compiledCircuit, initialZkey } from "./circuits.mjs";
 import { sha256File } from "./hash.mjs";
 import { readR1csHeader } from "./r1cs-header.mjs";
 
@@ -47,14 +48,20 @@ export async function publicSignalNames(files) {
   return { names, nOutputs: header.nOutputs, constraints: header.nConstraints };
 }
 
-export async function checkArtifacts({ verifyZkey = true, fresh = false, log = () => {} } = {}) {
+/**
+ * Every disagreement between the sources, the registry, the manifest and the shipped files, as
+ * messages (none: all agree). `circuits` limits the per-circuit checks to those names (the suite
+ * splits the slow zkey verification over several files so they run side by side).
+ */
+export async function checkArtifacts({ verifyZkey = true, fresh = false, circuits, log = () => {} } = {}) {
   const problems = [];
   const manifest = JSON.parse(await readFile(join(ARTIFACTS_DIR, "manifest.json"), "utf8"));
   if ((await sha256File(PTAU_FILE)) !== manifest.ptau.sha256) problems.push(`ptau: ${manifest.ptau.path} does not match its pin`);
   for (const name of Object.keys(manifest.circuits)) {
     if (!CIRCUITS.some((c) => c.name === name)) problems.push(`${name}: in the manifest but not in circuits/circuits.json`);
   }
-  for (const circuit of CIRCUITS) {
+  for (const name of circuits ?? []) if (!CIRCUITS.some((c) => c.name === name)) problems.push(`${name}: not in circuits/circuits.json`);
+  for (const circuit of CIRCUITS.filter((c) => !circuits || circuits.includes(c.name))) {
     const { name } = circuit;
     const entry = manifest.circuits[name];
     if (!entry) {
@@ -84,15 +91,18 @@ export async function checkArtifacts({ verifyZkey = true, fresh = false, log = (
     if (JSON.stringify(shipped.vk_gamma_2) === JSON.stringify(shipped.vk_delta_2)) problems.push(`${name}: no phase-2 contribution (gamma == delta)`);
     if (verifyZkey) {
       log(`${name}: zkey new and zkey verify against r1cs and ptau`);
-      const work = await mkdtemp(join(tmpdir(), "medzk-check-"));
+      const work = fresh ? await mkdtemp(join(tmpdir(), "medzk-check-")) : undefined;
       try {
-        const initial = join(work, `${name}_0000.zkey`);
-        await snarkjs.zKey.newZKey(out.r1cs, PTAU_FILE, initial);
-        const initialHash = await sha256File(initial);
-        if (initialHash !== entry.initialZkey) problems.push(`${name}: zkey new on the r1cs and the powers of tau gives SHA-256 ${initialHash}, the manifest pins initialZkey ${entry.initialZkey}`);
-        if (!(await snarkjs.zKey.verifyFromInit(initial, PTAU_FILE, zkey))) problems.push(`${name}: the proving key does not verify against the r1cs and the powers of tau`);
+        let initial;
+        if (work) {
+          initial = { path: join(work, `${name}_0000.zkey`) };
+          await snarkjs.zKey.newZKey(out.r1cs, PTAU_FILE, initial.path);
+          initial.sha256 = await sha256File(initial.path);
+        } else initial = await initialZkey(name, { log });
+        if (initial.sha256 !== entry.initialZkey) problems.push(`${name}: zkey new on the r1cs and the powers of tau gives SHA-256 ${initial.sha256}, the manifest pins initialZkey ${entry.initialZkey}`);
+        if (!(await snarkjs.zKey.verifyFromInit(initial.path, PTAU_FILE, zkey))) problems.push(`${name}: the proving key does not verify against the r1cs and the powers of tau`);
       } finally {
-        await rm(work, { recursive: true, force: true });
+        if (work) await rm(work, { recursive: true, force: true });
       }
     }
   }

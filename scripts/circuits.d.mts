@@ -32,3 +32,5 @@ export declare function mainSource(name: string): string;
 export declare function compileCircuit(name: string, outDir?: string): Promise<CircuitFiles>;
 export declare function compiledCircuit(name: string, options?: { onlyIfFree?: false; log?: (message: string) => void }): Promise<CircuitFiles>;
 export declare function compiledCircuit(name: string, options: { onlyIfFree: true; log?: (message: string) => void }): Promise<CircuitFiles | undefined>;
+/** The initial zkey (zkey new on the compiled R1CS and the committed ptau), cached beside the compile. */
+export declare function initialZkey(name: string, options?: { log?: (message: string) => void }): Promise<{ path: string; sha256: string }>;

@@ -16,6 +16,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { sha256File } from "./hash.mjs";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const ARTIFACTS_DIR = join(ROOT, "artifacts");
@@ -258,6 +259,55 @@ export async function compiledCircuit(name, { onlyIfFree = false, log = () => {}
       }
     }
     if (onlyIfFree) return undefined;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+    await sleep(250);
+  }
+}
+
+let ptauHash;
+
+/**
+ * The initial zkey of `name` (snarkjs zkey new on its compiled R1CS and the committed powers of
+ * tau) from the same content-keyed cache, computed now if missing (waiting for another process
+ * computing it): { path, sha256 }. zkey new is deterministic and the slow part of every zkey
+ * verification (about 50 s of CPU for age_at_least, B2's G2 multi-exponentiations the most), so
+ * the artifact check, the build script and the ceremony test share one computation per circuit
+ * instead of each repeating it. The entry records the ptau's SHA-256: another ptau recomputes.
+ * NOTE: trusted like the compile cache beside it (written only by this function, under the lock);
+ * --fresh in check-artifacts bypasses both.
+ */
+export async function initialZkey(name, { log = () => {} } = {}) {
+  const files = await compiledCircuit(name, { log });
+  ptauHash ??= sha256File(PTAU_FILE);
+  const ptau = await ptauHash;
+  const dir = dirname(files.r1cs);
+  const done = join(dir, "initial.json");
+  const lock = join(dir, "initial.lock");
+  const read = async () => {
+    const entry = await readFile(done, "utf8").then(JSON.parse, () => undefined);
+    return entry?.ptau === ptau && existsSync(entry.path) ? { path: entry.path, sha256: entry.sha256 } : undefined;
+  };
+  // zkey new of the largest circuit takes minutes on a busy 2-core machine.
+  const deadline = Date.now() + 1_200_000;
+  for (;;) {
+    const entry = await read();
+    if (entry) return entry;
+    if (await tryLock(lock)) {
+      try {
+        const again = await read();
+        if (again) return again;
+        log(`${name}: zkey new`);
+        const path = join(dir, `${name}_initial.zkey`);
+        await rm(path, { force: true });
+        const snarkjs = await import("snarkjs");
+        await snarkjs.zKey.newZKey(files.r1cs, PTAU_FILE, path);
+        const sha256 = await sha256File(path);
+        await writeFile(done, JSON.stringify({ path, sha256, ptau }));
+        return { path, sha256 };
+      } finally {
+        await unlink(lock).catch(() => {});
+      }
+    }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
     await sleep(250);
   }

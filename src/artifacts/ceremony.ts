@@ -157,19 +157,39 @@ export interface InitOptions {
   ptauSha256?: string;
   /** A new (or empty) directory for the ceremony. */
   dir: string;
+  /**
+   * An initial zkey already computed (snarkjs zkey new on this R1CS and the committed ptau, e.g.
+   * by `npm run check:artifacts`): used instead of recomputing it when its SHA-256 is the one the
+   * manifest pins for the circuit, refused otherwise. Not with `ptauSha256` (no pin there).
+   */
+  initial?: string;
 }
 
-/** `ceremony init`: snarkjs zkey new, and a transcript with no contribution yet. */
+/**
+ * `ceremony init`: snarkjs zkey new (or the pinned initial zkey the caller already has), and a
+ * transcript with no contribution yet.
+ */
 export async function initCeremony(o: InitOptions): Promise<CeremonyTranscript> {
   // The circuit names the ceremony's files: nothing but a circuit of this version gets that far.
   if (!isCeremonyCircuit(o.circuit)) throw new MedzkError("INVALID_ARGUMENT", `"circuit" must be a circuit of this medzk version (${Object.keys(MANIFEST.circuits).join(", ")})`);
   const r1cs = await checkR1cs(o.circuit, o.r1cs);
   const ptau = await checkPtau(o.ptau, trustedPtau(o.ptauSha256));
   if (existsSync(join(o.dir, CEREMONY_FILE))) fail(`${o.dir} already holds a ceremony`);
+  if (o.initial !== undefined) {
+    // zkey new is a deterministic function of the R1CS and the ptau (both checked above): a file
+    // with the pinned hash is its output, whoever computed it.
+    if (ptau !== MANIFEST.ptau.sha256) fail("an initial zkey can be reused only with the committed Powers of Tau, whose zkey new the manifest pins");
+    const actual = await sha256File(o.initial, "INVALID_ARGUMENT");
+    const pinned = circuitManifest(o.circuit).initialZkey;
+    if (actual !== pinned) fail(`${o.initial} has SHA-256 ${actual}, not the initial zkey ${pinned} the manifest pins for "${o.circuit}" (zkey new on its R1CS and the committed ptau)`);
+  }
   await mkdir(o.dir, { recursive: true });
   const initial = zkeyName(o.circuit, 0);
-  const { logger } = collectingLogger();
-  await (await snarkjs()).zKey.newZKey(o.r1cs, o.ptau, join(o.dir, initial), logger);
+  if (o.initial !== undefined) await copyFile(o.initial, join(o.dir, initial));
+  else {
+    const { logger } = collectingLogger();
+    await (await snarkjs()).zKey.newZKey(o.r1cs, o.ptau, join(o.dir, initial), logger);
+  }
   const transcript: CeremonyTranscript = {
     format: CEREMONY_FORMAT,
     circuit: o.circuit,

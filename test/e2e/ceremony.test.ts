@@ -7,10 +7,11 @@
  * finalized transcript names the verification key (checked by verify against the final zkey, and
  * by loadKeys against the key manifest); a transcript whose circuit is a path writes nothing.
  *
- * Cost: snarkjs's zkey new on a 2^13 circuit takes tens of seconds. This file runs it once, for
- * init: the initial zkey it writes is the one the manifest pins (initialZkey), so verification
- * (finalize's, and the one that must catch an altered name, which only the comparison with
- * snarkjs's own report can) starts from it instead of recomputing it. Two contributions show the
+ * Cost: snarkjs's zkey new on a 2^13 circuit takes tens of seconds of CPU. The suite runs it once
+ * per circuit (scripts/circuits.mjs caches it for the artifact check, the build script and this
+ * file); init takes it with --initial, checked against the manifest's initialZkey pin, and
+ * verification (finalize's, and the one that must catch an altered name, which only the
+ * comparison with snarkjs's own report can) starts from it instead of recomputing it. Two contributions show the
  * chaining as well as three would; the other refusals fail on the cheap checks.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -18,7 +19,7 @@ import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compiledCircuit } from "../../scripts/circuits.mjs";
+import { compiledCircuit, initialZkey } from "../../scripts/circuits.mjs";
 import { loadKeys } from "../../src/index.js";
 import { MANIFEST } from "../../src/artifacts/manifest.js";
 import { verificationKeyId } from "../../src/core/verification-key.js";
@@ -28,6 +29,7 @@ const CLI = resolve("dist/cli.js");
 const PTAU = resolve("ceremony/pot14_final.ptau");
 let dir: string;
 let r1cs: string;
+let initial: { path: string; sha256: string };
 
 const medzk = (args: string[]): Promise<Run> => runCli(CLI, args, { cwd: dir, timeout: 280_000, maxBuffer: 16 * 1024 * 1024 });
 
@@ -47,7 +49,10 @@ beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error("dist/cli.js is missing: build first (npx tsup)");
   dir = await mkdtemp(join(tmpdir(), "medzk-ceremony-"));
   r1cs = (await compiledCircuit("age_at_least")).r1cs;
-});
+  // zkey new on the R1CS and the committed ptau, shared with the artifact check and the build
+  // script (the cache of scripts/circuits.mjs): computed once in the suite, not once per file.
+  initial = await initialZkey("age_at_least");
+}, 600_000);
 
 afterAll(() => (dir ? rm(dir, { recursive: true, force: true }) : undefined));
 
@@ -55,12 +60,15 @@ describe("medzk ceremony", () => {
   const verifyArgs = (ceremonyDir: string) => ["ceremony", "verify", "--dir", ceremonyDir, "--r1cs", r1cs, "--ptau", PTAU];
 
   it("runs init and two contributions, each attested and chained", async () => {
-    const init = await medzk(["ceremony", "init", "--circuit", "age_at_least", "--r1cs", r1cs, "--ptau", PTAU, "--dir", "phase2"]);
-    expect(init.code, init.stderr).toBe(0);
-    expect(init.stderr).toContain("medzk: ceremony: zkey new for age_at_least");
     // Another circuit's R1CS (or any other file) is refused before any work.
     const wrong = await medzk(["ceremony", "init", "--circuit", "insurance_active", "--r1cs", r1cs, "--ptau", PTAU, "--dir", "other"]);
     expectRefused(wrong, "this medzk version is R1CS");
+    // An initial zkey that is not the pinned zkey new output (here: the shipped final key) is refused.
+    const notInitial = await medzk(["ceremony", "init", "--circuit", "age_at_least", "--r1cs", r1cs, "--ptau", PTAU, "--dir", "other", "--initial", resolve("artifacts/age_at_least.zkey")]);
+    expectRefused(notInitial, `not the initial zkey ${MANIFEST.circuits["age_at_least"]!.initialZkey} the manifest pins`);
+    const init = await medzk(["ceremony", "init", "--circuit", "age_at_least", "--r1cs", r1cs, "--ptau", PTAU, "--dir", "phase2", "--initial", initial.path]);
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stderr).toContain("medzk: ceremony: initial zkey for age_at_least from");
 
     const hashes: string[] = [];
     for (const name of ["Alice", "Bob"]) {
@@ -73,8 +81,8 @@ describe("medzk ceremony", () => {
     const transcript = await readJson("phase2/ceremony.json");
     expect(transcript.format).toBe("medzk-ceremony/v1");
     expect(transcript.contributions.map((c: { name: string }) => c.name)).toEqual(["Alice", "Bob"]);
-    // zkey new is deterministic: init wrote the initial zkey the manifest pins (which
-    // check:artifacts recomputes), so verification may start from it.
+    // zkey new is deterministic: the initial zkey is the one the manifest pins (computed by
+    // zkey new in this run, under the cache), so verification may start from it.
     expect(transcript.initial.sha256).toBe(MANIFEST.circuits["age_at_least"]!.initialZkey);
     expect(transcript.contributions.map((c: { contributionHash: string }) => c.contributionHash)).toEqual(hashes);
     expect(transcript.contributions[0].previous).toBe(transcript.initial.sha256);

@@ -3,10 +3,10 @@
  * temporary directory through the whole flow, with its exit codes and error lines.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, copyFile, cp, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import packageJson from "../../package.json" with { type: "json" };
 import { type CliRun as Run, runCli } from "../helpers/cli.js";
@@ -428,12 +428,13 @@ describe("medzk CLI", () => {
   });
 
   it("checks the shipped artifacts by hash when there is no checkout", async () => {
-    // An installed package's layout: package.json, dist/cli.js, artifacts/; dependencies reachable.
+    // An installed package's layout: package.json, dist/cli.js and its chunks, artifacts/; dependencies reachable.
     const pkg = join(dir, "installed", "node_modules", "medzk");
     await mkdir(join(pkg, "dist"), { recursive: true });
     await mkdir(join(pkg, "artifacts"));
     await copyFile("package.json", join(pkg, "package.json"));
     await copyFile(CLI, join(pkg, "dist", "cli.js"));
+    await cp(join(dirname(CLI), "cli"), join(pkg, "dist", "cli"), { recursive: true });
     for (const f of await readdir("artifacts")) await copyFile(join("artifacts", f), join(pkg, "artifacts", f));
     await symlink(resolve("node_modules"), join(pkg, "node_modules"));
     const cli = join(pkg, "dist", "cli.js");
@@ -454,13 +455,14 @@ describe("medzk CLI", () => {
     const orphan = join(dir, "orphan");
     await mkdir(join(orphan, "dist"), { recursive: true });
     await copyFile(CLI, join(orphan, "dist", "cli.js"));
+    await cp(join(dirname(CLI), "cli"), join(orphan, "dist", "cli"), { recursive: true });
     await symlink(resolve("node_modules"), join(orphan, "node_modules"));
     expectError(await medzk(["artifacts", "check"], { cli: join(orphan, "dist", "cli.js") }), 4, "INTERNAL", "cannot find the medzk package directory");
   });
 
   // The compile comes from the checkout's content-keyed cache (scripts/circuits.mjs), shared with
   // the circuit tests, so the toolchain runs once per suite; the zkey verification (--fast skips
-  // it) is test/circuits/artifacts.test.ts's.
+  // it) is test/circuits/zkey-*.test.ts's.
   it("checks the artifacts against the sources and the registry in this checkout", async () => {
     const run = await medzk(["artifacts", "check", "--fast"], { cwd: process.cwd() });
     expect(run.code, run.stderr).toBe(0);

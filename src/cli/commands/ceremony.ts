@@ -39,12 +39,14 @@ const print = (value: unknown) => process.stdout.write(JSON.stringify(value, nul
 export const ceremonyInit: Command = {
   name: "ceremony init",
   summary: "start a phase-2 ceremony for a circuit",
-  help: `Usage: medzk ceremony init --circuit <name> --r1cs <file> --ptau <file> --dir <directory>
+  help: `Usage: medzk ceremony init --circuit <name> --r1cs <file> --ptau <file> --dir <directory> [--initial <zkey>]
 
 Runs snarkjs zkey new on the circuit's R1CS and the committed Powers of Tau, and writes the
 ceremony transcript (ceremony.json) beside the initial zkey. The R1CS must be the one this medzk
 version ships keys for, and the ptau ceremony/pot14_final.ptau (both are checked by SHA-256).
-Takes tens of seconds for the smallest circuit.
+Takes tens of seconds for the smallest circuit; with --initial, an initial zkey you already have
+(npm run check:artifacts keeps one per circuit under build/circuits/cache/) is used instead when
+its SHA-256 is the one the manifest pins.
 
 Options:
   --circuit <name>   the circuit (circuits/circuits.json), e.g. age_at_least
@@ -52,11 +54,13 @@ Options:
   --ptau <file>      ceremony/pot14_final.ptau
   --ptau-sha256 <hex>  trust this Powers of Tau instead (a public multi-party one; SECURITY.md)
   --dir <directory>  a new directory for the ceremony
+  --initial <zkey>   the pinned initial zkey, if you already have it (skips zkey new)
   -h, --help         show this help`,
-  options: { circuit: { type: "string" }, r1cs: { type: "string" }, ptau: { type: "string" }, "ptau-sha256": { type: "string" }, dir: { type: "string" } },
+  options: { circuit: { type: "string" }, r1cs: { type: "string" }, ptau: { type: "string" }, "ptau-sha256": { type: "string" }, dir: { type: "string" }, initial: { type: "string" } },
   async run(args) {
-    const options = { circuit: required(args, "circuit", this), r1cs: required(args, "r1cs", this), ptau: required(args, "ptau", this), dir: required(args, "dir", this), ...ptauHash(args) };
-    progress(`zkey new for ${options.circuit} (tens of seconds)`);
+    const initial = optional(args, "initial");
+    const options = { circuit: required(args, "circuit", this), r1cs: required(args, "r1cs", this), ptau: required(args, "ptau", this), dir: required(args, "dir", this), ...ptauHash(args), ...(initial === undefined ? {} : { initial }) };
+    progress(initial === undefined ? `zkey new for ${options.circuit} (tens of seconds)` : `initial zkey for ${options.circuit} from ${initial}`);
     const transcript = await refusing(() => initCeremony(options));
     progress(`initial zkey ${transcript.initial.path} ${transcript.initial.sha256}`);
     print(transcript);
