@@ -41,6 +41,7 @@ interface ProverFr {
 
 interface ProverGroup extends CurveGroup {
   readonly zero: PointBytes;
+  double(p: PointBytes): PointBytes;
   timesFr(p: PointBytes, s: Uint8Array): PointBytes;
 }
 
@@ -62,60 +63,74 @@ export interface ProvePhases {
   finish: number;
 }
 
-/** The key's bases, split once per (key, worker count) into one compact buffer per part. */
-interface SplitKey {
-  parts: number;
-  /** [start, end) witness ranges of each part, per MSM. */
-  ranges: { A: [number, number][]; C: [number, number][]; H: [number, number][] };
-  A: Uint8Array[];
-  B1: Uint8Array[];
-  B2: Uint8Array[];
-  C: Uint8Array[];
-  H: Uint8Array[];
-}
+/** Bits of a scalar below r (< 2^254): the windows above are always zero. */
+const SCALAR_BITS = 254;
 
-const splits = new WeakMap<ProvingKey, SplitKey>();
-
-function cuts(n: number, parts: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (let i = 0; i < parts; i++) {
-    const a = Math.floor((i * n) / parts);
-    const b = Math.floor(((i + 1) * n) / parts);
-    if (b > a) out.push([a, b]);
+/**
+ * The Pippenger window width for `n` points with non-zero scalars: each window costs one mixed
+ * addition per point plus ~2^(c+1) additions to sum its 2^c buckets (wasmcurves'
+ * `_multiexp_chunk`, `_reduceTable`), so c minimises ceil(254/c)·(n + 2^(c+1)).
+ */
+function windowBits(n: number): number {
+  let best = 1;
+  let bestCost = Infinity;
+  for (let c = 1; c <= 16; c++) {
+    const cost = Math.ceil(SCALAR_BITS / c) * (n + 2 ** (c + 1));
+    if (cost < bestCost) [best, bestCost] = [c, cost];
   }
-  return out;
+  return best;
 }
 
-function splitKey(key: ProvingKey, parts: number): SplitKey {
-  const cached = splits.get(key);
-  if (cached?.parts === parts) return cached;
-  const nC = key.nVars - key.nPublic - 1;
-  const ranges = { A: cuts(key.nVars, parts), C: cuts(nC, parts), H: cuts(key.domainSize, parts) };
-  // slice, not subarray: a view would make postMessage clone the whole zkey buffer.
-  const cut = (bases: Uint8Array, size: number, rs: [number, number][]) => rs.map(([a, b]) => bases.slice(a * size, b * size));
-  const split: SplitKey = {
-    parts,
-    ranges,
-    A: cut(key.A, 2 * N8, ranges.A),
-    B1: cut(key.B1, 2 * N8, ranges.A),
-    B2: cut(key.B2, 4 * N8, ranges.A),
-    C: cut(key.C, 2 * N8, ranges.C),
-    H: cut(key.H, 2 * N8, ranges.H),
-  };
-  splits.set(key, split);
-  return split;
-}
-
-/** One wasmcurves multi-exponentiation task: Σ scalars_i·bases_i, a Jacobian point. */
-function msmTask(group: "g1m" | "g2m", bases: Uint8Array, scalars: Uint8Array, pointBytes: number): unknown[] {
+/**
+ * Σ scalars_i·bases_i (affine bases, 32-byte little-endian scalars, normal form), cut by windows:
+ * one task per worker, each holding the bases once and running wasmcurves'
+ * `_multiexpAffine_chunk` for its share of the c-bit windows; the window sums are then joined
+ * here (W = Σ_j 2^(c·j)·W_j, by doublings, as ffjavascript's engine_multiexp.js joins them).
+ * ffjavascript instead sends one task per window, each copying every base and scalar again.
+ */
+async function multiExp(group: ProverGroup, prefix: "g1m" | "g2m", tm: Curve["tm"], bases: Uint8Array, scalars: Uint8Array, pointBytes: number): Promise<PointBytes> {
   const n = scalars.length / N8;
-  return [
-    { cmd: "ALLOCSET", var: 0, buff: bases },
-    { cmd: "ALLOCSET", var: 1, buff: scalars },
-    { cmd: "ALLOC", var: 2, len: pointBytes },
-    { cmd: "CALL", fnName: `${group}_multiexpAffine`, params: [{ var: 0 }, { var: 1 }, { val: N8 }, { val: n }, { var: 2 }] },
-    { cmd: "GET", out: 0, var: 2, len: pointBytes },
-  ];
+  if (n === 0) return group.zero;
+  let nonZero = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i * N8; j < (i + 1) * N8; j++) {
+      if (scalars[j] !== 0) {
+        nonZero++;
+        break;
+      }
+    }
+  }
+  const c = windowBits(Math.max(1, nonZero));
+  const windows = Math.ceil(SCALAR_BITS / c);
+  const parts = Math.min(Math.max(1, tm.concurrency), windows);
+  const jobs: Promise<Uint8Array[]>[] = [];
+  const order: number[] = [];
+  for (let p = 0; p < parts; p++) {
+    const task: unknown[] = [
+      { cmd: "ALLOCSET", var: 0, buff: bases },
+      { cmd: "ALLOCSET", var: 1, buff: scalars },
+    ];
+    let out = 0;
+    for (let w = p; w < windows; w += parts) {
+      const bits = Math.min(c, SCALAR_BITS - w * c);
+      task.push(
+        { cmd: "ALLOC", var: 2 + out, len: pointBytes },
+        { cmd: "CALL", fnName: `${prefix}_multiexpAffine_chunk`, params: [{ var: 0 }, { var: 1 }, { val: N8 }, { val: n }, { val: w * c }, { val: bits }, { var: 2 + out }] },
+        { cmd: "GET", out, var: 2 + out, len: pointBytes },
+      );
+      order.push(w);
+      out++;
+    }
+    jobs.push(tm.queueAction(task));
+  }
+  const sums: PointBytes[] = [];
+  (await Promise.all(jobs)).flat().forEach((point, k) => (sums[order[k]!] = point));
+  let acc = group.zero;
+  for (let w = windows - 1; w >= 0; w--) {
+    if (!group.isZero(acc)) for (let i = 0; i < c; i++) acc = group.double(acc);
+    acc = group.add(acc, sums[w]!);
+  }
+  return acc;
 }
 
 /**
@@ -177,11 +192,9 @@ export async function groth16ProveResident(curve: Curve, key: ProvingKey, witnes
   if (witness.length !== key.nVars * N8) throw new MedzkError("PROVING_FAILED", `the witness has ${witness.length / N8} values, the proving key expects ${key.nVars}`);
   const t0 = performance.now();
   const tm = curve.tm;
-  const split = splitKey(key, Math.max(1, tm.concurrency));
   const Fr = curve.Fr as unknown as ProverFr;
   const G1 = curve.G1 as ProverGroup;
   const G2 = curve.G2 as ProverGroup;
-  const scalars = (from: number, [a, b]: [number, number]) => witness.slice((from + a) * N8, (from + b) * N8);
 
   // H first in the queue: its MSM can only start once it is back. The G2 MSM (the largest) next.
   // The coset shift: a primitive 2n-th root of unity, or Fr.shift when 2n exceeds the two-adicity
@@ -191,14 +204,12 @@ export async function groth16ProveResident(curve: Curve, key: ProvingKey, witnes
     if (phases) phases.h = performance.now() - t0;
     return r[0]!;
   });
-  const sum = async (group: ProverGroup, parts: Promise<Uint8Array[]>[]) => (await Promise.all(parts)).reduce((acc, [p]) => group.add(acc, p!), group.zero);
-  const B2 = sum(G2, split.ranges.A.map((r, i) => tm.queueAction(msmTask("g2m", split.B2[i]!, scalars(0, r), 6 * N8))));
-  const A = sum(G1, split.ranges.A.map((r, i) => tm.queueAction(msmTask("g1m", split.A[i]!, scalars(0, r), 3 * N8))));
-  const B1 = sum(G1, split.ranges.A.map((r, i) => tm.queueAction(msmTask("g1m", split.B1[i]!, scalars(0, r), 3 * N8))));
-  const C = sum(G1, split.ranges.C.map((r, i) => tm.queueAction(msmTask("g1m", split.C[i]!, scalars(key.nPublic + 1, r), 3 * N8))));
+  const B2 = multiExp(G2, "g2m", tm, key.B2, witness, 6 * N8);
+  const A = multiExp(G1, "g1m", tm, key.A, witness, 3 * N8);
+  const B1 = multiExp(G1, "g1m", tm, key.B1, witness, 3 * N8);
+  const C = multiExp(G1, "g1m", tm, key.C, witness.subarray((key.nPublic + 1) * N8), 3 * N8);
   if (phases) phases.queue = performance.now() - t0;
-  const hScalars = await hDone;
-  const H = sum(G1, split.ranges.H.map(([a, b], i) => tm.queueAction(msmTask("g1m", split.H[i]!, hScalars.slice(a * N8, b * N8), 3 * N8))));
+  const H = multiExp(G1, "g1m", tm, key.H, await hDone, 3 * N8);
   const [a, b1, b2, c, h] = await Promise.all([A, B1, B2, C, H]);
   const t1 = performance.now();
   if (phases) phases.msm = t1 - t0;

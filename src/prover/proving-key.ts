@@ -110,7 +110,9 @@ export function parseProvingKey(zkey: Uint8Array): ProvingKey {
   const coefSection = section(4);
   if (coefSection.length < 4) bad("section 4 has no count");
   const nCoefs = u32(coefSection, 0);
-  const coefs = section(4, 4 + nCoefs * COEF_BYTES).subarray(4);
+  // Copies (slice), kept for the key's lifetime: a view would make each hand-off to a worker
+  // (postMessage) clone the whole zkey buffer.
+  const coefs = section(4, 4 + nCoefs * COEF_BYTES).slice(4);
   // qap_buildABC skips entries outside the domain or witness; a key that has any is not ours.
   const cv = new DataView(coefs.buffer, coefs.byteOffset, coefs.byteLength);
   for (let i = 0; i < nCoefs; i++) {
@@ -129,11 +131,11 @@ export function parseProvingKey(zkey: Uint8Array): ProvingKey {
     delta2,
     coefs,
     nCoefs,
-    A: section(5, nVars * G1_BYTES),
-    B1: section(6, nVars * G1_BYTES),
-    B2: section(7, nVars * G2_BYTES),
-    C: section(8, (nVars - nPublic - 1) * G1_BYTES),
-    H: section(9, domainSize * G1_BYTES),
+    A: section(5, nVars * G1_BYTES).slice(),
+    B1: section(6, nVars * G1_BYTES).slice(),
+    B2: section(7, nVars * G2_BYTES).slice(),
+    C: section(8, (nVars - nPublic - 1) * G1_BYTES).slice(),
+    H: section(9, domainSize * G1_BYTES).slice(),
   };
 }
 
