@@ -243,7 +243,7 @@ async function assertZkeyMatches(zkey: Uint8Array, circuit: string, keyId: strin
 const keys = new WeakMap<Uint8Array, ProvingKey>();
 
 /** The proving key of a (cached, hash-checked) zkey artifact, parsed once and kept with it. */
-export function provingKey(zkey: Uint8Array): ProvingKey {
+function provingKey(zkey: Uint8Array): ProvingKey {
   let key = keys.get(zkey);
   if (!key) {
     key = parseProvingKey(zkey);
@@ -258,7 +258,7 @@ export function provingKey(zkey: Uint8Array): ProvingKey {
  * a threaded curve would wait forever), the single-threaded one: the same tasks then run in this
  * thread. In Node, prover/node.ts has loaded snarkjs first (see groth16/curve.ts's NOTE).
  */
-export async function provingCurve(): Promise<Curve> {
+async function provingCurve(): Promise<Curve> {
   if (!isNode() && (await threadOptions(undefined)).singleThread) return verifierCurve();
   return (await threadedCurve()) ?? verifierCurve();
 }
