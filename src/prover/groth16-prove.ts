@@ -186,7 +186,9 @@ const decimal = (x: unknown): string => {
  * little-endian, normal form), `curve` ffjavascript's BN254 curve (threaded or not).
  * NOTE: soundness does not rest on this code (a wrong proof fails verification); zero knowledge
  * rests on r and s being fresh uniform Fr elements per proof, drawn from ffjavascript's
- * Fr.random (crypto.getRandomValues), exactly as snarkjs draws them.
+ * Fr.random exactly as snarkjs draws them: a ChaCha stream seeded from crypto.randomFillSync in
+ * Node and crypto.getRandomValues in browsers (ffjavascript's random.js; its Math.random fallback
+ * applies only to a browser without Web Crypto, where snarkjs would use it too).
  */
 export async function groth16ProveResident(curve: Curve, key: ProvingKey, witness: Uint8Array, phases?: ProvePhases): Promise<RawProof> {
   if (witness.length !== key.nVars * N8) throw new MedzkError("PROVING_FAILED", `the witness has ${witness.length / N8} values, the proving key expects ${key.nVars}`);
