@@ -8,7 +8,7 @@
  * artifacts come from, so the browser bundle never pulls in node:fs.
  */
 import type { WitnessCalculator } from "circom_runtime";
-import { checkCredential } from "../core/credential.js";
+import { type CheckedCredential, checkCredential } from "../core/credential.js";
 import { parseDate, utcDate } from "../core/dates.js";
 import { MedzkError } from "../core/errors.js";
 import { parseHolder, holderCommitment, type Holder } from "./holder.js";
@@ -101,7 +101,7 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
   }
   const asOf = checkRequestTiming(request, holderClock(o)());
   const secret = parseHolder(o.holder);
-  const credential = await checkCredential(o.credential);
+  const credential = await checkedCredential(o.credential);
   const allowDisclosure = assertArray(o.allowDisclosure ?? [], "allowDisclosure").map((name, i) => assertString(name, `allowDisclosure[${i}]`));
   const wanted = (request.statement as { schema?: unknown }).schema;
   if (request.statement.type === "query" && wanted !== credential.schema.id) {
@@ -176,6 +176,39 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
     input[name] = toDecimal(value);
   }
   return { circuit: def.circuit, request, input };
+}
+
+/** Plain JSON data (what JSON.stringify maps one-to-one): no undefined, toJSON, class instances, or non-finite numbers. */
+function isPlainJson(value: unknown, depth = 0): boolean {
+  if (depth > 16) return false;
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every((v) => isPlainJson(v, depth + 1));
+  if (typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).every((v) => isPlainJson(v, depth + 1));
+}
+
+const CHECKED_MAX = 32;
+const checkedCredentials = new Map<string, CheckedCredential>();
+
+/**
+ * checkCredential, kept by content: its issuer signature check (EdDSA on BabyJubJub in BigInt
+ * arithmetic) is ~45 ms of a proof's holder checks, on the critical path before the witness, and
+ * a wallet proves again and again with the same credentials. Only plain JSON is kept, and the
+ * check runs on a private copy parsed from the serialisation, so the result is a function of the
+ * key alone and no caller can change what a later hit returns; anything else is checked as given.
+ */
+async function checkedCredential(credential: unknown): Promise<CheckedCredential> {
+  if (!isPlainJson(credential)) return checkCredential(credential);
+  const key = JSON.stringify(credential);
+  const hit = checkedCredentials.get(key);
+  if (hit) return hit;
+  // Frozen: every later proof with this credential shares the object.
+  const result = Object.freeze(await checkCredential(JSON.parse(key)));
+  Object.freeze(result.fields);
+  if (checkedCredentials.size >= CHECKED_MAX) checkedCredentials.delete(checkedCredentials.keys().next().value!);
+  checkedCredentials.set(key, result);
+  return result;
 }
 
 /**
