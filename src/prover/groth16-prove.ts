@@ -10,8 +10,8 @@
  *   does it in one call;
  * - each multi-exponentiation is cut by ffjavascript into one task per 9-bit window (29 tasks),
  *   each task copying all the bases and scalars to a worker again (~29 MB per proof for B in G2
- *   alone): here each is cut by points into one part per worker, each part runs wasmcurves'
- *   whole `g1m_multiexpAffine`/`g2m_multiexpAffine` once, and the bases are split once per key;
+ *   alone): here the windows are shared out in one task per worker, so each worker receives the
+ *   bases once, and the window width follows the number of non-zero scalars;
  * - the five multi-exponentiations and the FFTs run one after the other, so workers idle at every
  *   join: here everything is queued at once and the H polynomial is computed while the four
  *   witness multi-exponentiations run.

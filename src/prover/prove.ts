@@ -347,7 +347,7 @@ export async function proveWith(
   let result: RawProof;
   try {
     // Everything per circuit is kept: the compiled witness calculator, the parsed proving key
-    // (and its bases split per worker), and the curve with its workers (./groth16-prove.ts).
+    // (its sections as compact buffers, ./proving-key.ts), and the curve with its workers.
     const key = provingKey(artifacts.zkey);
     const [calculator, curve] = await Promise.all([witnessCalculator(artifacts.wasm), provingCurve()]);
     const witness = wtnsValues(await calculator.calculateWTNSBin(input), key.nVars);
