@@ -173,7 +173,8 @@ let building: Promise<void> | undefined;
  * first proof) when it is empty. Idle workers do not keep the process alive (./idle-workers.ts).
  * Undefined where worker threads cannot be used.
  * NOTE: the first load of snarkjs (or of circomlibjs, which only tests load) empties that cache
- * again (see ./worker-threads.ts); callers that are about to prove load snarkjs first.
+ * again (snarkjs's and circomlibjs's CommonJS copies of ffjavascript run `globalThis.curve_bn128 =
+ * null` when first loaded); callers that are about to prove load snarkjs first.
  */
 export async function threadedCurve(): Promise<Curve | undefined> {
   const cache = globalThis as CurveCache;

@@ -11,8 +11,8 @@ export { buildCircuitInput, type CircuitInput, type ProveOptions, type ProveProg
 
 /** Proves a verifier's request with a credential; returns a JSON-safe presentation. */
 export async function prove(options: ProveOptions): Promise<Presentation> {
-  // Starts snarkjs's shared threaded curve from medzk's pre-generated wasm before snarkjs would
-  // build it the slow way; proving falls back to one thread by itself if workers cannot start.
+  // Starts the shared threaded curve (the prover's, and snarkjs's if the caller also uses snarkjs)
+  // from medzk's pre-generated wasm; proving falls back to one thread if workers cannot start.
   // snarkjs is loaded first because its first load empties that cache (see groth16/curve.ts).
   await import("snarkjs");
   await threadedCurve();

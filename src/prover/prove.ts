@@ -8,8 +8,7 @@
  * artifacts come from, so the browser bundle never pulls in node:fs.
  */
 import type { WitnessCalculator } from "circom_runtime";
-import type * as Snarkjs from "snarkjs";
-import { checkCredential } from "../core/credential.js";
+import { type CheckedCredential, checkCredential } from "../core/credential.js";
 import { parseDate, utcDate } from "../core/dates.js";
 import { MedzkError } from "../core/errors.js";
 import { parseHolder, holderCommitment, type Holder } from "./holder.js";
@@ -17,7 +16,10 @@ import { PRESENTATION_FORMAT, type Presentation } from "../core/presentation.js"
 import { type ArtifactLocation, loadProvingArtifacts } from "../artifacts/loader.js";
 import { type VerificationKey, verificationKeyId } from "../core/verification-key.js";
 import { type CheckedKey, type KeySet, checkKeySet, shippedKeyId } from "../artifacts/key-manifest.js";
-import { proverOptions } from "../groth16/worker-threads.js";
+import { type Curve, threadedCurve, verifierCurve } from "../groth16/curve.js";
+import { isNode, threadOptions } from "../groth16/idle-workers.js";
+import { type RawProof, groth16ProveResident } from "./groth16-prove.js";
+import { type ProvingKey, parseProvingKey, wtnsValues } from "./proving-key.js";
 import { type ProofRequest, parseRequest, requestScope, requestSignatureValid, scopeField } from "../core/request.js";
 import { EMPTY_REVOCATION_ROOT, type RevocationStatus, parseRevocationStatus, revocationWitness } from "../core/revocation.js";
 import { type IssuerSet, issuerSetWitness } from "../core/issuer-set.js";
@@ -99,7 +101,7 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
   }
   const asOf = checkRequestTiming(request, holderClock(o)());
   const secret = parseHolder(o.holder);
-  const credential = await checkCredential(o.credential);
+  const credential = await checkedCredential(o.credential);
   const allowDisclosure = assertArray(o.allowDisclosure ?? [], "allowDisclosure").map((name, i) => assertString(name, `allowDisclosure[${i}]`));
   const wanted = (request.statement as { schema?: unknown }).schema;
   if (request.statement.type === "query" && wanted !== credential.schema.id) {
@@ -176,6 +178,39 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
   return { circuit: def.circuit, request, input };
 }
 
+/** Plain JSON data (what JSON.stringify maps one-to-one): no undefined, toJSON, class instances, or non-finite numbers. */
+function isPlainJson(value: unknown, depth = 0): boolean {
+  if (depth > 16) return false;
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every((v) => isPlainJson(v, depth + 1));
+  if (typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).every((v) => isPlainJson(v, depth + 1));
+}
+
+const CHECKED_MAX = 32;
+const checkedCredentials = new Map<string, CheckedCredential>();
+
+/**
+ * checkCredential, kept by content: its issuer signature check (EdDSA on BabyJubJub in BigInt
+ * arithmetic) is ~45 ms of a proof's holder checks, on the critical path before the witness, and
+ * a wallet proves again and again with the same credentials. Only plain JSON is kept, and the
+ * check runs on a private copy parsed from the serialisation, so the result is a function of the
+ * key alone and no caller can change what a later hit returns; anything else is checked as given.
+ */
+async function checkedCredential(credential: unknown): Promise<CheckedCredential> {
+  if (!isPlainJson(credential)) return checkCredential(credential);
+  const key = JSON.stringify(credential);
+  const hit = checkedCredentials.get(key);
+  if (hit) return hit;
+  // Frozen: every later proof with this credential shares the object.
+  const result = Object.freeze(await checkCredential(JSON.parse(key)));
+  Object.freeze(result.fields);
+  if (checkedCredentials.size >= CHECKED_MAX) checkedCredentials.delete(checkedCredentials.keys().next().value!);
+  checkedCredentials.set(key, result);
+  return result;
+}
+
 /**
  * The request's timing from the holder's side: not expired (REQUEST_EXPIRED) and its as-of date
  * the holder's own UTC day, give or take one (REQUEST_REFUSED). Returns the as-of date. A wallet
@@ -238,6 +273,29 @@ async function assertZkeyMatches(zkey: Uint8Array, circuit: string, keyId: strin
   if (actual !== keyId) throw new MedzkError("ARTIFACT_INTEGRITY", `the proving key of "${circuit}" in the keys manifest belongs to verification key ${actual}, not to the manifest's ${keyId}`);
 }
 
+const keys = new WeakMap<Uint8Array, ProvingKey>();
+
+/** The proving key of a (cached, hash-checked) zkey artifact, parsed once and kept with it. */
+function provingKey(zkey: Uint8Array): ProvingKey {
+  let key = keys.get(zkey);
+  if (!key) {
+    key = parseProvingKey(zkey);
+    keys.set(zkey, key);
+  }
+  return key;
+}
+
+/**
+ * The curve to prove on: the shared multi-threaded one (one worker per core), or, where workers
+ * cannot start (a browser page whose Content-Security-Policy forbids blob: workers, where building
+ * a threaded curve would wait forever), the single-threaded one: the same tasks then run in this
+ * thread. In Node, prover/node.ts has loaded snarkjs first (see groth16/curve.ts's NOTE).
+ */
+async function provingCurve(): Promise<Curve> {
+  if (!isNode() && (await threadOptions(undefined)).singleThread) return verifierCurve();
+  return (await threadedCurve()) ?? verifierCurve();
+}
+
 const calculators = new WeakMap<Uint8Array, Promise<WitnessCalculator>>();
 
 /**
@@ -286,15 +344,16 @@ export async function proveWith(
   const artifacts = await loadProvingArtifacts(circuit, location, pinned);
   if (pinned) await assertZkeyMatches(artifacts.zkey, circuit, keyId);
   progress("proving");
-  let result: { proof: Snarkjs.SnarkjsProof; publicSignals: string[] };
+  let result: RawProof;
   try {
-    // snarkjs is loaded on first use, so importing medzk (for example to verify) stays fast.
-    // fullProve would compile the witness calculator and copy the witness through a memory
-    // file on every proof (~190 ms of a ~1 s age proof); the calculator is kept per circuit.
-    const [snarkjs, calculator] = await Promise.all([import("snarkjs"), witnessCalculator(artifacts.wasm)]);
-    const witness = await calculator.calculateWTNSBin(input);
-    result = await snarkjs.groth16.prove(artifacts.zkey, witness, undefined, await proverOptions());
+    // Everything per circuit is kept: the compiled witness calculator, the parsed proving key
+    // (its sections as compact buffers, ./proving-key.ts), and the curve with its workers.
+    const key = provingKey(artifacts.zkey);
+    const [calculator, curve] = await Promise.all([witnessCalculator(artifacts.wasm), provingCurve()]);
+    const witness = wtnsValues(await calculator.calculateWTNSBin(input), key.nVars);
+    result = await groth16ProveResident(curve, key, witness);
   } catch (cause) {
+    if (cause instanceof MedzkError && cause.code === "ARTIFACT_INTEGRITY") throw cause;
     throw new MedzkError("PROVING_FAILED", `proving ${request.statement.type} failed`, { cause });
   }
   progress("done");

@@ -1,0 +1,64 @@
+/**
+ * The resident Groth16 prover (src/prover/groth16-prove.ts) against snarkjs: a presentation from
+ * `prove` (threaded curve) verifies with the snarkjs CLI, and the same prover on the
+ * single-threaded curve (the browser's fallback where workers cannot start, where every task runs
+ * in the calling thread) gives randomised proofs of the witness's public signals that
+ * snarkjs.groth16.verify accepts, and that it refuses once one coordinate is changed.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import * as snarkjs from "snarkjs";
+import { afterAll, describe, expect, it } from "vitest";
+import { verifierCurve } from "../../src/groth16/curve.js";
+import { buildCircuitInput, createHolder, createVerifier, generateIssuerKey, generateVerifierKey, issueCredential, prove } from "../../src/index.js";
+import { groth16ProveResident } from "../../src/prover/groth16-prove.js";
+import { parseProvingKey, wtnsValues } from "../../src/prover/proving-key.js";
+
+const now = new Date("2026-06-15T12:00:00Z");
+const issuer = generateIssuerKey();
+const holder = createHolder();
+const credential = await issueCredential(issuer, { schema: "patient-record/v1", holder: holder.commitment, attributes: { dateOfBirth: "1990-01-01" }, now });
+const verifier = createVerifier({ trustedIssuers: [issuer.publicKey], key: generateVerifierKey(), clock: () => now });
+const statement = { type: "ageAtLeast", minAge: 18 } as const;
+const vkey = JSON.parse(await readFile("artifacts/age_at_least.vkey.json", "utf8")) as object;
+const dir = await mkdtemp(join(tmpdir(), "medzk-prover-"));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe("the resident prover", () => {
+  it("proves presentations the snarkjs CLI verifies", async () => {
+    const presentation = await prove({ credential, holder, request: verifier.createRequest({ statement }), now });
+    const files = { vkey: join(dir, "vkey.json"), pub: join(dir, "public.json"), proof: join(dir, "proof.json") };
+    await writeFile(files.vkey, JSON.stringify(vkey));
+    await writeFile(files.pub, JSON.stringify(presentation.publicSignals));
+    await writeFile(files.proof, JSON.stringify(presentation.proof));
+    const cli = (args: string[]) => promisify(execFile)(process.execPath, ["node_modules/snarkjs/build/cli.cjs", "groth16", "verify", ...args]).then((r) => r.stdout, (e: { stdout: string }) => e.stdout);
+    expect(await cli([files.vkey, files.pub, files.proof])).toContain("OK!");
+    // The CLI does refuse: the same proof under another challenge.
+    const other = [...presentation.publicSignals];
+    other[6] = (BigInt(other[6]!) + 1n).toString();
+    await writeFile(files.pub, JSON.stringify(other));
+    expect(await cli([files.vkey, files.pub, files.proof])).not.toContain("OK!");
+  });
+
+  it("proves on a single-threaded curve, with fresh randomness per proof", async () => {
+    const { input } = await buildCircuitInput({ credential, holder, request: verifier.createRequest({ statement }), now });
+    const { WitnessCalculatorBuilder } = await import("circom_runtime");
+    const calculator = await WitnessCalculatorBuilder(await readFile("artifacts/age_at_least.wasm"));
+    const key = parseProvingKey(new Uint8Array(await readFile("artifacts/age_at_least.zkey")));
+    const witness = wtnsValues(await calculator.calculateWTNSBin(input), key.nVars);
+    const curve = await verifierCurve();
+    expect(curve.tm.concurrency).toBe(1);
+    const [p1, p2] = [await groth16ProveResident(curve, key, witness), await groth16ProveResident(curve, key, witness)];
+    const expected = (await calculator.calculateWitness(input)).slice(1, key.nPublic + 1).map(String);
+    expect(p1.publicSignals).toEqual(expected);
+    expect(p2.publicSignals).toEqual(expected);
+    expect(p1.proof.pi_a).not.toEqual(p2.proof.pi_a);
+    expect(p1.proof.pi_c).not.toEqual(p2.proof.pi_c);
+    for (const p of [p1, p2]) expect(await snarkjs.groth16.verify(vkey as never, p.publicSignals, p.proof as never)).toBe(true);
+    // Mixed up: p1's A with p2's B and C.
+    expect(await snarkjs.groth16.verify(vkey as never, p1.publicSignals, { ...p2.proof, pi_a: p1.proof.pi_a } as never)).toBe(false);
+  });
+});
