@@ -161,8 +161,7 @@ library Bn254 {
     }
 
     function _pairA(uint256[] memory input, uint256[8] calldata p, uint256 r, uint256 o) private view returns (bool ok) {
-        // r = 1: A itself (proofPointsValid checked it is on the curve, as ecMul would).
-        (uint256 ax, uint256 ay, bool okA) = r == 1 ? (p[0], p[1], true) : _mul(p[0], p[1], r);
+        (uint256 ax, uint256 ay, bool okA) = _mul(p[0], p[1], r);
         input[o] = ax;
         input[o + 1] = ay == 0 ? 0 : Q - ay;
         input[o + 2] = p[2];
@@ -173,7 +172,7 @@ library Bn254 {
     }
 
     function _addC(Acc memory acc, uint256[8] calldata p, uint256 r) private view returns (bool) {
-        (uint256 px, uint256 py, bool okC) = r == 1 ? (p[6], p[7], true) : _mul(p[6], p[7], r);
+        (uint256 px, uint256 py, bool okC) = _mul(p[6], p[7], r);
         (uint256 cx, uint256 cy, bool okAdd) = _add(acc.cx, acc.cy, px, py);
         acc.cx = cx;
         acc.cy = cy;
@@ -208,7 +207,12 @@ library Bn254 {
         return ok && okAl;
     }
 
+    /**
+     * s·(x, y) by ecMul; 1·P is P itself without the call (6,000 gas): every point multiplied here
+     * is already known valid (proofPointsValid, or the verification key's), as ecMul would check.
+     */
     function _mul(uint256 x, uint256 y, uint256 s) private view returns (uint256 rx, uint256 ry, bool ok) {
+        if (s == 1) return (x, y, true);
         assembly ("memory-safe") {
             let p := mload(0x40)
             mstore(p, x)

@@ -2,7 +2,6 @@
 pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {Bn254} from "./Bn254.sol";
 import {MedzkRegistryChecks} from "./MedzkRegistryChecks.sol";
 
@@ -156,7 +155,7 @@ contract MedzkRegistry is AccessControl {
      * verifier k is bit (c & 255) of the word at keccak256(abi.encode(k, c >> 8)). Exact (each
      * (k, c) has its own bit, whatever the challenges), and cheap when a verifier's challenges share
      * their high 246 bits in runs of up to 256 (docs/ledger.md "Replay"): a batch then sets all of its
-     * bits in one word with one SSTORE, instead of one fresh slot (~22,100 gas) per presentation.
+     * bits in one word, one fresh SSTORE (~22,100 gas) for the batch instead of one per presentation.
      */
     mapping(bytes32 => uint256) private _answered;
 
@@ -452,10 +451,18 @@ contract MedzkRegistry is AccessControl {
         c.verifier = groth16Verifier;
         c.vkData = _storeData(vk);
         c.selector = bytes4(
-            keccak256(bytes(string.concat("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", Strings.toString(n), "])")))
+            keccak256(abi.encodePacked("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", _decimal(n), "])"))
         );
         c.layout = layout;
         emit CircuitSet(circuitId, groth16Verifier, c.vkData, layout);
+    }
+
+    /// `n` (below 256: a uint8 count) in decimal, without leading zeros.
+    function _decimal(uint256 n) private pure returns (bytes memory out) {
+        do {
+            out = abi.encodePacked(bytes1(uint8(48 + n % 10)), out);
+            n /= 10;
+        } while (n > 0);
     }
 
     function setMaxRootAge(uint64 seconds_) external onlyRole(DEFAULT_ADMIN_ROLE) {
@@ -473,6 +480,21 @@ contract MedzkRegistry is AccessControl {
      * challenge (accepted once per verifier). `proof` is snarkjs's calldata order: A.x, A.y,
      * B.x (im, re), B.y (im, re), C.x, C.y. Emits PresentationChecked with the result, accepted or
      * not; only an accepted presentation spends its challenge. Reverts only for caller errors.
+     *
+     * NOTE: every public signal is compared with a value from the contract's own state or from
+     * the caller's `params`, or is an output (nullifier, disclosed values) reported, not judged:
+     * issuer key and revocation root (or set root) with the registry, asOfDate with the block's
+     * day, scope with the caller's registered purposes, challenge with the caller's replay bitmap,
+     * and the statement's parameters with `params`. For the query circuits those are schemaId and
+     * queryHash, a Poseidon hash of the private predicate descriptor (circuits/lib/query.circom)
+     * that the contract does not recompute (Poseidon over 82 values on chain would cost more than
+     * the proof): the caller, the registered verifier whose account alone can call for its key,
+     * computes it from the statement of the request it signed (src/chain/codec.ts statementParams,
+     * never from the presentation), as it computes minAge for ageAtLeast. The circuit proves the
+     * predicates it checked hash to that value; a holder answering another query would need a
+     * Poseidon collision (the packed words are range-checked in the circuit, so packing adds
+     * none). The event names the statement by keccak256(circuitId, params): whoever reads it
+     * recomputes queryHash from the statement, as the caller did.
      */
     function verifyPresentation(
         bytes32 circuitId,
@@ -485,11 +507,10 @@ contract MedzkRegistry is AccessControl {
         Layout memory layout = c.layout;
         if (signals.length != layout.nSignals) revert SignalCountMismatch(layout.nSignals, signals.length);
         result = _check(layout, verifierKey, params, signals);
-        (bytes32 wordKey, uint256 bit) = _replaySlot(verifierKey, signals[layout.challengeAt]);
-        uint256 word = _answered[wordKey];
-        if (result == Result.Accepted && word & bit != 0) result = Result.Replayed;
+        uint256 challenge = signals[layout.challengeAt];
+        if (result == Result.Accepted && _spent(verifierKey, challenge)) result = Result.Replayed;
         if (result == Result.Accepted) result = _proofResult(c, circuitId, proof, signals);
-        if (result == Result.Accepted) _answered[wordKey] = word | bit;
+        if (result == Result.Accepted) _spend(verifierKey, challenge);
         emit PresentationChecked(
             verifierKey, circuitId, statementIdOf(circuitId, params), signals[layout.nullifierAt], signals[layout.challengeAt], result
         );
@@ -541,25 +562,39 @@ contract MedzkRegistry is AccessControl {
         if (n == 0) revert EmptyBatch();
         uint256 m = layout.nSignals;
         if (signals.length != n * m) revert SignalCountMismatch(n * m, signals.length);
-        // The replay bitmap word of the items seen last, kept here until an item needs another word:
-        // consecutive challenges sharing their high bits cost one SLOAD and one SSTORE together.
-        bytes32 heldKey;
-        uint256 held;
         for (uint256 i = 0; i < n; i++) {
-            uint256[] calldata s = signals[i * m:(i + 1) * m];
-            Result r = _check(layout, verifierKey, params, s);
-            if (r == Result.Accepted && !Bn254.proofPointsValid(proofs[i])) r = Result.ProofMalformed;
+            Result r = _checkItem(layout, verifierKey, params, proofs[i], signals[i * m:(i + 1) * m]);
             if (r != Result.Accepted) revert BatchItemRefused(i, r);
-            (bytes32 wordKey, uint256 bit) = _replaySlot(verifierKey, s[layout.challengeAt]);
-            if (wordKey != heldKey) {
-                if (i > 0) _answered[heldKey] = held;
-                heldKey = wordKey;
-                held = _answered[wordKey];
-            }
-            if (held & bit != 0) revert BatchItemRefused(i, Result.Replayed);
-            held |= bit;
         }
-        _answered[heldKey] = held;
+    }
+
+    /**
+     * One batch item's checks, its challenge spent as it passes: the batch's later items in the
+     * same bitmap word pay a warm read and a write to a dirty slot (~200 gas), the word's first
+     * one the fresh SSTORE.
+     */
+    function _checkItem(Layout memory layout, bytes32 verifierKey, uint256[] calldata params, uint256[8] calldata proof, uint256[] calldata s)
+        private
+        returns (Result r)
+    {
+        r = _check(layout, verifierKey, params, s);
+        if (r == Result.Accepted && !Bn254.proofPointsValid(proof)) r = Result.ProofMalformed;
+        if (r == Result.Accepted && !_spend(verifierKey, s[layout.challengeAt])) r = Result.Replayed;
+    }
+
+    /// Whether challenge `challenge` of verifier `verifierKey` was already spent.
+    function _spent(bytes32 verifierKey, uint256 challenge) private view returns (bool) {
+        (bytes32 wordKey, uint256 bit) = _replaySlot(verifierKey, challenge);
+        return _answered[wordKey] & bit != 0;
+    }
+
+    /// Spends the challenge: false (and nothing written) if it was spent already.
+    function _spend(bytes32 verifierKey, uint256 challenge) private returns (bool) {
+        (bytes32 wordKey, uint256 bit) = _replaySlot(verifierKey, challenge);
+        uint256 word = _answered[wordKey];
+        if (word & bit != 0) return false;
+        _answered[wordKey] = word | bit;
+        return true;
     }
 
     /// Where challenge `challenge` of verifier `verifierKey` is recorded in _answered: its word and bit.
@@ -843,8 +878,7 @@ contract MedzkRegistry is AccessControl {
     }
 
     function answered(bytes32 verifierKey, uint256 challenge) external view returns (bool) {
-        (bytes32 wordKey, uint256 bit) = _replaySlot(verifierKey, challenge);
-        return _answered[wordKey] & bit != 0;
+        return _spent(verifierKey, challenge);
     }
 
     // ------------------------------------------------------------------ helpers
