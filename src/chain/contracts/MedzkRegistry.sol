@@ -633,7 +633,8 @@ contract MedzkRegistry is AccessControl {
      * Gas the snarkjs verifier needs to finish on any well-formed input of `n` public signals: the
      * pairing of 4 pairs (EIP-1108: 45,000 + 4 × 34,000), one ecMul and one ecAdd per signal
      * (6,000 + 150) and its own work. Its cost does not depend on the values (valid points, fixed
-     * code path): measured about 182,300 + 6,650·n (222,157 gas for 6 signals to 793,799 for 92) in
+     * code path): measured about 182,300 + 6,650·n (222,157 gas for 6 signals; 793,799 for 92, the query
+     * circuit before its descriptor was hashed into one signal, now 11) in
      * test/integration/chain/verify.test.ts, which checks this bound covers every shipped verifier.
      */
     uint256 private constant PROOF_GAS_BASE = 250_000;
