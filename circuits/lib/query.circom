@@ -13,12 +13,46 @@ pragma circom 2.1.5;
 // Unused set entries repeat a real element (never 0), so a zero attribute cannot match padding.
 //
 // Public signals, in order: nullifier, disclosed[N_DISCLOSED] (outputs), then issuerAx, issuerAy,
-// revocationRoot, asOfDate, schemaId, challenge, scope, predSlot[N], predOp[N], predLo[N],
-// predHi[N], predSet[N][SET_SIZE], discloseSlot[N_DISCLOSED]. The verifier derives every one of
-// them from its own request (src/statements/query.ts) and compares.
+// revocationRoot, asOfDate, schemaId, challenge, scope, queryHash. The predicate descriptor
+// (predSlot, predOp, predLo, predHi, predSet, discloseSlot) is private and bound to the public
+// `queryHash` (QueryDescriptorHash below): 11 public signals instead of 92, which is what a
+// Groth16 verifier pays for per signal (an ecMul and an ecAdd on chain). The verifier derives
+// every public signal, queryHash included, from its own request (src/statements/query.ts) and
+// compares.
 
 include "credential.circom";
 include "circomlib/circuits/multiplexer.circom";
+
+// The query's statement descriptor as one field element (src/statements/query.ts queryHash):
+//   queryHash = Poseidon(packed[0..N-1], setHash[0..N-1], disclosePacked)
+//   packed[p] = slot + 2^4 * op + 2^8 * lo + 2^72 * hi,  setHash[p] = Poseidon(set[p][0..S-1])
+//   disclosePacked = sum_d 2^(4d) * discloseSlot[d]
+// NOTE: packing is injective only because every packed value is range-checked elsewhere in
+// the circuit, whatever the witness: slot in 0..7 and op in 0..3 (Predicate's Decoders, success
+// === 1), lo and hi below 2^64 (Predicate's Num2Bits(64)), discloseSlot in 0..8 (SelectSlot's
+// Decoder), so each field of a packed word lies within its bits and the word is below 2^136 < r.
+// Two descriptors with one queryHash are then a Poseidon collision. Hashing the packed words
+// instead of 4 + N * (4 + 1) single values saves one Poseidon(5) per predicate (~320 constraints).
+template QueryDescriptorHash(N_PREDICATES, SET_SIZE, N_DISCLOSED) {
+    signal input predSlot[N_PREDICATES];
+    signal input predOp[N_PREDICATES];
+    signal input predLo[N_PREDICATES];
+    signal input predHi[N_PREDICATES];
+    signal input predSet[N_PREDICATES][SET_SIZE];
+    signal input discloseSlot[N_DISCLOSED];
+    signal output out;
+
+    assert(N_DISCLOSED <= 4);
+    signal words[2 * N_PREDICATES + 1];
+    for (var p = 0; p < N_PREDICATES; p++) {
+        words[p] <== predSlot[p] + 16 * predOp[p] + (1 << 8) * predLo[p] + (1 << 72) * predHi[p];
+        words[N_PREDICATES + p] <== Poseidon(SET_SIZE)(predSet[p]);
+    }
+    var disclose = 0;
+    for (var d = 0; d < N_DISCLOSED; d++) disclose += (1 << (4 * d)) * discloseSlot[d];
+    words[2 * N_PREDICATES] <== disclose;
+    out <== Poseidon(2 * N_PREDICATES + 1)(words);
+}
 
 // v = attr[slot], with slot proven to be one of 0..N-1 (Decoder's success forces exactly one hot).
 template SelectSlot(N) {
@@ -89,6 +123,11 @@ template Query(N_PREDICATES, SET_SIZE, N_DISCLOSED) {
     signal input schemaId;
     signal input challenge;
     signal input scope;
+    // Poseidon of the descriptor below (QueryDescriptorHash).
+    signal input queryHash;
+
+    // ---- private inputs ----
+    // The statement descriptor, bound to queryHash.
     signal input predSlot[N_PREDICATES];
     signal input predOp[N_PREDICATES];
     signal input predLo[N_PREDICATES];
@@ -96,8 +135,6 @@ template Query(N_PREDICATES, SET_SIZE, N_DISCLOSED) {
     signal input predSet[N_PREDICATES][SET_SIZE];
     // Slot to disclose, or ATTRIBUTE_SLOTS() for "nothing" (then the output is 0).
     signal input discloseSlot[N_DISCLOSED];
-
-    // ---- private inputs ----
     signal input holderSecret;
     signal input salt;
     signal input revocationSlot;
@@ -121,6 +158,9 @@ template Query(N_PREDICATES, SET_SIZE, N_DISCLOSED) {
         holderSecret, salt, revocationSlot, expiresOn, attr, sigR8x, sigR8y, sigS,
         revLeaf, revPathBits, revBitIndex, revSiblings
     );
+
+    signal descriptorHash <== QueryDescriptorHash(N_PREDICATES, SET_SIZE, N_DISCLOSED)(predSlot, predOp, predLo, predHi, predSet, discloseSlot);
+    queryHash === descriptorHash;
 
     for (var p = 0; p < N_PREDICATES; p++) {
         Predicate(ATTRIBUTE_SLOTS(), SET_SIZE)(attr, predSlot[p], predOp[p], predLo[p], predHi[p], predSet[p]);

@@ -7,8 +7,8 @@ pragma circom 2.1.5;
 // query.circom's own templates).
 //
 // Public signals, in order: nullifier, disclosed[N_DISCLOSED] (outputs), then issuerSetRoot,
-// asOfDate, schemaId, challenge, scope, predSlot[N], predOp[N], predLo[N], predHi[N],
-// predSet[N][SET_SIZE], discloseSlot[N_DISCLOSED].
+// asOfDate, schemaId, challenge, scope, queryHash (the descriptor's hash, QueryDescriptorHash;
+// the descriptor itself is private, as in query.circom).
 
 include "query.circom";
 include "issuer_set.circom";
@@ -20,14 +20,15 @@ template QueryHidden(N_PREDICATES, SET_SIZE, N_DISCLOSED) {
     signal input schemaId;
     signal input challenge;
     signal input scope;
+    signal input queryHash;
+
+    // ---- private inputs ----
     signal input predSlot[N_PREDICATES];
     signal input predOp[N_PREDICATES];
     signal input predLo[N_PREDICATES];
     signal input predHi[N_PREDICATES];
     signal input predSet[N_PREDICATES][SET_SIZE];
     signal input discloseSlot[N_DISCLOSED];
-
-    // ---- private inputs ----
     signal input issuerAx;
     signal input issuerAy;
     signal input revocationRoot;
@@ -63,6 +64,9 @@ template QueryHidden(N_PREDICATES, SET_SIZE, N_DISCLOSED) {
         holderSecret, salt, revocationSlot, expiresOn, attr, sigR8x, sigR8y, sigS,
         revLeaf, revPathBits, revBitIndex, revSiblings
     );
+
+    signal descriptorHash <== QueryDescriptorHash(N_PREDICATES, SET_SIZE, N_DISCLOSED)(predSlot, predOp, predLo, predHi, predSet, discloseSlot);
+    queryHash === descriptorHash;
 
     for (var p = 0; p < N_PREDICATES; p++) {
         Predicate(ATTRIBUTE_SLOTS(), SET_SIZE)(attr, predSlot[p], predOp[p], predLo[p], predHi[p], predSet[p]);

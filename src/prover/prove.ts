@@ -172,7 +172,8 @@ export async function buildCircuitInput(options: Omit<ProveOptions, "onProgress"
     const member = { publicKey: credential.credential.issuer, schemaId: schemaIdField(credential.schema).toString(), revocationRoot, asOf };
     Object.assign(input, { issuerSetRoot: request.issuerSet }, issuerSetWitness(o.issuerSet, member));
   }
-  for (const [name, value] of Object.entries({ ...def.publicInputs(statement, schema, asOf), ...def.attributeInputs(credential.fields) })) {
+  const statementInputs = { ...def.publicInputs(statement, schema, asOf), ...def.privateInputs(statement, schema, asOf) };
+  for (const [name, value] of Object.entries({ ...statementInputs, ...def.attributeInputs(credential.fields) })) {
     input[name] = toDecimal(value);
   }
   return { circuit: def.circuit, request, input };

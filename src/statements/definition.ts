@@ -45,6 +45,11 @@ export interface StatementModule<S extends { type: string }> {
    * relative dates); a statement that has such parameters throws INVALID_STATEMENT without it.
    */
   publicInputs(statement: S, schema: SchemaDefinition, asOf?: number): Record<string, InputValue>;
+  /**
+   * The statement's private circuit inputs, which its public inputs commit to (a query's
+   * descriptor behind its `queryHash`): the prover's only. Absent when the statement has none.
+   */
+  privateInputs?(statement: S, schema: SchemaDefinition, asOf?: number): Record<string, InputValue>;
   /** Whether the 8 attribute slot encodings satisfy the statement on `asOf` (YYYYMMDD), as the circuit decides. */
   holds(statement: S, schema: SchemaDefinition, fields: readonly bigint[], asOf: number): boolean;
   /** The circuit's private attribute inputs from the 8 slot encodings. */

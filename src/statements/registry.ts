@@ -37,7 +37,7 @@ export interface StatementDefinition {
   issuerMode: IssuerMode;
   /** The circuit's name in circuits/circuits.json and artifacts/manifest.json. */
   circuit: string;
-  /** The circuit's public signals in order ("nullifier", "predSet[3][15]", …). */
+  /** The circuit's public signals in order ("nullifier", "disclosed[0]", "queryHash", …). */
   signals: readonly string[];
   /** The leading signals the circuit produces (not compared with the request). */
   outputs: readonly string[];
@@ -45,6 +45,8 @@ export interface StatementDefinition {
   parse(raw: Record<string, unknown>, schemas: SchemaResolver): Statement;
   /** The statement's own public inputs (besides issuer, root, as-of date, challenge, scope); `asOf` (YYYYMMDD) resolves relative dates. */
   publicInputs(statement: Statement, schema: SchemaDefinition, asOf?: number): Record<string, InputValue>;
+  /** The statement's private inputs its public inputs commit to (the prover's only; {} when none). */
+  privateInputs(statement: Statement, schema: SchemaDefinition, asOf?: number): Record<string, InputValue>;
   holds(statement: Statement, schema: SchemaDefinition, fields: readonly bigint[], asOf: number): boolean;
   /** The circuit's private attribute inputs from the 8 slot encodings. */
   attributeInputs(fields: readonly bigint[]): Record<string, InputValue>;
@@ -62,7 +64,8 @@ function define(module: StatementModule<Statement>, issuerMode: IssuerMode): Sta
     schema = () => fixed;
   }
   if (!schema) throw new Error(`statement "${module.type}" names no schema and its circuit ${circuit} fixes none`);
-  return { ...module, issuerMode, circuit, signals: entry.publicSignals, outputs: entry.outputs, schema };
+  const privateInputs = module.privateInputs ?? (() => ({}));
+  return { ...module, issuerMode, circuit, signals: entry.publicSignals, outputs: entry.outputs, schema, privateInputs };
 }
 
 export const ISSUER_MODES: readonly IssuerMode[] = ["key", "set"];

@@ -1,5 +1,6 @@
 // Soundness of the generic query circuit at the R1CS level: up to 4 predicates (none, range,
-// in, notIn) over the 8 attribute slots of one credential, plus the disclosure of 2 slots.
+// in, notIn) over the 8 attribute slots of one credential, plus the disclosure of 2 slots, all
+// private and bound to the one public `queryHash` (QueryDescriptorHash).
 // Every rejection below is a malicious witness that violates the compiled constraints, never
 // merely an input that the honest witness generator refuses. The cheater (`cheat`) edits circuit
 // inputs and then recomputes every other wire the way an honest prover would, so a failure is a
@@ -11,8 +12,11 @@ import {
   component,
   type Credential,
   decoderClaimHint,
+  descriptorHash,
   isZeroHint,
   namedWires,
+  N_DISCLOSED,
+  N_PREDICATES,
   NO_SLOT,
   OP,
   padSet,
@@ -36,6 +40,7 @@ import {
   type FreeWire,
 } from "../helpers/cheater.js";
 import { Circuit, escapeRegExp, failuresOutside, flatten, type Signal, terminateCurves, type Hint } from "../helpers/r1cs.js";
+import { type CompiledQuery, queryHash } from "../../src/statements/query.js";
 import { finishBackgroundCompiles, prepareCircuit } from "./compile.js";
 import { FREE_IN_EDDSA, quietly, REVOCATION_SLOT, revocationFixture, RX } from "./shared.js";
 
@@ -172,7 +177,36 @@ function statementHints(opts: QueryCheat): Hint[] {
   return hints;
 }
 
-const cheat = cheater<QueryCheat>(() => circuit, () => oracle, statementHints);
+const cheatAny = cheater<QueryCheat>(() => circuit, () => oracle, statementHints);
+const DESCRIPTOR = /^(predSlot|predOp|predLo|predHi|predSet|discloseSlot)\[/;
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** The descriptor of witness `w` with `edits` applied (the private inputs QueryDescriptorHash reads). */
+function editedDescriptor(w: bigint[], edits: Record<string, Signal>): Record<string, Signal> {
+  const named = flatten(edits);
+  const value = (name: string) => named[name] ?? w[circuit.wire(`main.${name}`)]!;
+  const per = (k: string) => range(N_PREDICATES).map((p) => value(`${k}[${p}]`));
+  return {
+    predSlot: per("predSlot"),
+    predOp: per("predOp"),
+    predLo: per("predLo"),
+    predHi: per("predHi"),
+    predSet: range(N_PREDICATES).map((p) => range(SET_SIZE).map((j) => value(`predSet[${p}][${j}]`))),
+    discloseSlot: range(N_DISCLOSED).map((d) => value(`discloseSlot[${d}]`)),
+  };
+}
+
+/**
+ * The cheater, for a verifier that asked for the edited descriptor: an edit of the descriptor
+ * also sets the public queryHash to the edited descriptor's hash (unless the edit sets queryHash
+ * itself), so a rejection comes from the statement's own gadgets, not from the hash. The tests of
+ * the packing below keep the asked-for queryHash and edit only the private descriptor.
+ */
+const cheat = (w: bigint[], edits: Record<string, Signal>, opts?: QueryCheat): bigint[] => {
+  const touchesDescriptor = Object.keys(flatten(edits)).some((k) => DESCRIPTOR.test(k));
+  const withHash = touchesDescriptor && !("queryHash" in edits) ? { ...edits, queryHash: descriptorHash(oracle, editedDescriptor(w, edits)) } : edits;
+  return cheatAny(w, withHash, opts);
+};
 const expectRejectedBy = (w: bigint[], by: RegExp, notBy?: RegExp) => rejectedBy(circuit, w, by, notBy);
 /** Rejected by predicate p alone. */
 const expectRejectedByPredicate = (w: bigint[], p: number) =>
@@ -212,14 +246,15 @@ describe("query: the R1CS checker", () => {
       PATIENT_RECORD_SCHEMA,
       PUB.challenge,
       PUB.scope,
-      ...Object.values(flatten({ a: s["predSlot"]!, b: s["predOp"]!, c: s["predLo"]!, d: s["predHi"]!, e: s["predSet"]! })),
-      ...(s["discloseSlot"] as bigint[]),
+      descriptorHash(oracle, s),
     ]);
+    // The library's queryHash (what prover and verifier derive from a request) is the circuit's.
+    expect(queryHash(s as unknown as CompiledQuery)).toBe(descriptorHash(oracle, s));
   });
 
-  it("pins the constraint count (9135, all non-linear) and the one input --O2 eliminated", () => {
-    expect(circuit.nConstraints).toBe(9135);
-    expect(circuit.nonLinearConstraints()).toBe(9135);
+  it("pins the constraint count (11988, all non-linear: 9135 before the descriptor was hashed) and the one input --O2 eliminated", () => {
+    expect(circuit.nConstraints).toBe(11988);
+    expect(circuit.nonLinearConstraints()).toBe(11988);
     expect(circuit.eliminatedInputs).toEqual(["main.revBitIndex"]);
   });
 
@@ -415,6 +450,54 @@ describe("query: four predicates combined", () => {
         predicate.op === OP.range ? [{}, { comparator: "claim-true" }] : [{}, { claimMember: p }];
       for (const opts of strategies) expectRejectedByPredicate(cheat(w, predicateEdits(p, predicate), opts), p);
     });
+  });
+});
+
+describe("query: the packed descriptor behind queryHash", () => {
+  // The hash gadget, or the public signal it must equal (--O2 may substitute one for the other).
+  const HASH = () => either(/^main\.queryHash$/, within(component(circuit, /^main\.QueryDescriptorHash_\d+_\d+$/)));
+
+  it("a descriptor other than the one queryHash commits to is rejected by the hash alone, whichever field changes", async () => {
+    const w = await honest([DOB_BEFORE_1970, PLAN_IN], [SLOT.count]);
+    const asked = w[circuit.wire("main.queryHash")]!;
+    // Each edit alone makes a statement that holds for this credential (so only the hash objects).
+    for (const edits of [
+      predicateEdits(0, { ...DOB_BEFORE_1970, hi: 19700101n }),
+      { "predSet[1][15]": 77n },
+      { "discloseSlot[0]": SLOT.plan },
+    ]) {
+      const forged = cheat(w, { ...edits, queryHash: asked });
+      expectRejectedBy(forged, HASH(), either(...preds.map(within), ...disclosures.map(within), RX.sig));
+    }
+  });
+
+  it("a descriptor aliasing the asked packed word (slot + 16, op - 1: a range turned into none) keeps queryHash but is rejected by the slot Decoder", async () => {
+    const w = await honest([DOB_BEFORE_1970]);
+    const asked = w[circuit.wire("main.queryHash")]!;
+    // slot 0 + 16 * op 1 == slot 16 + 16 * op 0: the same packed word, so the same hash.
+    const alias = { "predSlot[0]": 16n, "predOp[0]": OP.none, queryHash: asked };
+    expect(descriptorHash(oracle, editedDescriptor(w, alias))).toBe(asked);
+    // Honest Decoder wires, and the Decoder claiming slot 0 (the slot the asked predicate reads).
+    for (const opts of [{}, { claimSlot: { p: 0, k: 0 } }]) {
+      const forged = cheat(w, alias, opts);
+      expectRejectedByPredicate(forged, 0);
+      expect(touches(forged, /^main\.predSlot\[0\]$/)).toBe(true);
+      expect(touches(forged, HASH())).toBe(false);
+    }
+  });
+
+  it("a descriptor aliasing the asked packed word through lo (lo + 2^64, hi - 1) keeps queryHash but is rejected by lo's 64-bit range check", async () => {
+    const w = await honest([{ slot: SLOT.count, op: OP.range, lo: 40n, hi: 50n }]);
+    const asked = w[circuit.wire("main.queryHash")]!;
+    const alias = { "predLo[0]": 40n + (1n << 64n), "predHi[0]": 49n, queryHash: asked };
+    expect(descriptorHash(oracle, editedDescriptor(w, alias))).toBe(asked);
+    const loRange = new RegExp(`^${escapeRegExp(preds[0]!)}\\.Num2Bits_\\d+_\\d+\\.out\\[`);
+    for (const comparator of ["honest", "claim-true"] as const) {
+      const forged = cheat(w, alias, { comparator });
+      expectRejectedByPredicate(forged, 0);
+      expect(touches(forged, loRange)).toBe(true);
+      expect(touches(forged, HASH())).toBe(false);
+    }
   });
 });
 

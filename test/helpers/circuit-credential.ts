@@ -284,7 +284,7 @@ export const OP = { none: 0n, range: 1n, in: 2n, notIn: 3n } as const;
 export const padSet = (set: bigint[]): bigint[] =>
   Array.from({ length: SET_SIZE }, (_, j) => set[j] ?? set[0] ?? 0n);
 
-/** The public predicate inputs (predicates padded with op none over slot 0). */
+/** The (private) predicate descriptor inputs (predicates padded with op none over slot 0). */
 export function queryStatement(predicates: QueryPredicate[], discloseSlot: bigint[] = []): Record<string, Signal> {
   if (predicates.length > N_PREDICATES || discloseSlot.length > N_DISCLOSED) throw new Error("query too large");
   const all = Array.from({ length: N_PREDICATES }, (_, p) => predicates[p] ?? { slot: 0n, op: OP.none });
@@ -298,6 +298,20 @@ export function queryStatement(predicates: QueryPredicate[], discloseSlot: bigin
   };
 }
 
+/**
+ * The query circuits' public `queryHash` of a descriptor (query.circom QueryDescriptorHash),
+ * computed here with the oracle's Poseidon: Poseidon(packed[0..3], Poseidon(set[0..3][..]),
+ * disclosePacked), packed[p] = slot + 2^4 op + 2^8 lo + 2^72 hi, disclosePacked = slot[0] + 2^4 slot[1].
+ * A descriptor whose fields overflow their widths gets the hash the circuit would compute too.
+ */
+export function descriptorHash(oracle: Oracle, statement: Record<string, Signal>): bigint {
+  const [slot, op, lo, hi] = (["predSlot", "predOp", "predLo", "predHi"] as const).map((k) => statement[k] as bigint[]);
+  const packed = slot!.map((s, p) => mod(s + 16n * op![p]! + (1n << 8n) * lo![p]! + (1n << 72n) * hi![p]!));
+  const sets = (statement["predSet"] as bigint[][]).map((set) => oracle.poseidon(set));
+  const disclose = (statement["discloseSlot"] as bigint[]).reduce((acc, d, i) => acc + (d << (4n * BigInt(i))), 0n);
+  return oracle.poseidon([...packed, ...sets, mod(disclose)]);
+}
+
 /** Full input of the query circuit. */
 export function queryInput(
   oracle: Oracle,
@@ -308,11 +322,13 @@ export function queryInput(
   predicates: QueryPredicate[],
   discloseSlot: bigint[] = [],
 ): Record<string, Signal> {
+  const statement = queryStatement(predicates, discloseSlot);
   return {
     ...credentialInput(oracle, issuer, c, tree, pub),
     schemaId: c.schemaId,
     attr: slots(c.attrs),
-    ...queryStatement(predicates, discloseSlot),
+    ...statement,
+    queryHash: descriptorHash(oracle, statement),
   };
 }
 

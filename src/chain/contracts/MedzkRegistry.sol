@@ -2,7 +2,6 @@
 pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {Bn254} from "./Bn254.sol";
 import {MedzkRegistryChecks} from "./MedzkRegistryChecks.sol";
 
@@ -151,8 +150,14 @@ contract MedzkRegistry is AccessControl {
 
     mapping(bytes32 => Circuit) private _circuits;
 
-    /// keccak256(verifier key, challenge) of every accepted presentation.
-    mapping(bytes32 => bool) private _answered;
+    /**
+     * The challenges of every accepted presentation, per verifier, as bitmaps: challenge c of
+     * verifier k is bit (c & 255) of the word at keccak256(abi.encode(k, c >> 8)). Exact (each
+     * (k, c) has its own bit, whatever the challenges), and cheap when a verifier's challenges share
+     * their high 246 bits in runs of up to 256 (docs/ledger.md "Replay"): a batch then sets all of its
+     * bits in one word, one fresh SSTORE (~22,100 gas) for the batch instead of one per presentation.
+     */
+    mapping(bytes32 => uint256) private _answered;
 
     mapping(bytes32 => Checkpoint[]) private _checkpoints;
 
@@ -446,10 +451,18 @@ contract MedzkRegistry is AccessControl {
         c.verifier = groth16Verifier;
         c.vkData = _storeData(vk);
         c.selector = bytes4(
-            keccak256(bytes(string.concat("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", Strings.toString(n), "])")))
+            keccak256(abi.encodePacked("verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", _decimal(n), "])"))
         );
         c.layout = layout;
         emit CircuitSet(circuitId, groth16Verifier, c.vkData, layout);
+    }
+
+    /// `n` (below 256: a uint8 count) in decimal, without leading zeros.
+    function _decimal(uint256 n) private pure returns (bytes memory out) {
+        do {
+            out = abi.encodePacked(bytes1(uint8(48 + n % 10)), out);
+            n /= 10;
+        } while (n > 0);
     }
 
     function setMaxRootAge(uint64 seconds_) external onlyRole(DEFAULT_ADMIN_ROLE) {
@@ -467,6 +480,21 @@ contract MedzkRegistry is AccessControl {
      * challenge (accepted once per verifier). `proof` is snarkjs's calldata order: A.x, A.y,
      * B.x (im, re), B.y (im, re), C.x, C.y. Emits PresentationChecked with the result, accepted or
      * not; only an accepted presentation spends its challenge. Reverts only for caller errors.
+     *
+     * NOTE: every public signal is compared with a value from the contract's own state or from
+     * the caller's `params`, or is an output (nullifier, disclosed values) reported, not judged:
+     * issuer key and revocation root (or set root) with the registry, asOfDate with the block's
+     * day, scope with the caller's registered purposes, challenge with the caller's replay bitmap,
+     * and the statement's parameters with `params`. For the query circuits those are schemaId and
+     * queryHash, a Poseidon hash of the private predicate descriptor (circuits/lib/query.circom)
+     * that the contract does not recompute (Poseidon over 82 values on chain would cost more than
+     * the proof): the caller, the registered verifier whose account alone can call for its key,
+     * computes it from the statement of the request it signed (src/chain/codec.ts statementParams,
+     * never from the presentation), as it computes minAge for ageAtLeast. The circuit proves the
+     * predicates it checked hash to that value; a holder answering another query would need a
+     * Poseidon collision (the packed words are range-checked in the circuit, so packing adds
+     * none). The event names the statement by keccak256(circuitId, params): whoever reads it
+     * recomputes queryHash from the statement, as the caller did.
      */
     function verifyPresentation(
         bytes32 circuitId,
@@ -478,10 +506,11 @@ contract MedzkRegistry is AccessControl {
         Circuit storage c = _circuit(circuitId, params.length);
         Layout memory layout = c.layout;
         if (signals.length != layout.nSignals) revert SignalCountMismatch(layout.nSignals, signals.length);
-        bytes32 replayKey;
-        (result, replayKey) = _check(layout, verifierKey, params, signals);
+        result = _check(layout, verifierKey, params, signals);
+        uint256 challenge = signals[layout.challengeAt];
+        if (result == Result.Accepted && _spent(verifierKey, challenge)) result = Result.Replayed;
         if (result == Result.Accepted) result = _proofResult(c, circuitId, proof, signals);
-        if (result == Result.Accepted) _answered[replayKey] = true;
+        if (result == Result.Accepted) _spend(verifierKey, challenge);
         emit PresentationChecked(
             verifierKey, circuitId, statementIdOf(circuitId, params), signals[layout.nullifierAt], signals[layout.challengeAt], result
         );
@@ -491,7 +520,8 @@ contract MedzkRegistry is AccessControl {
      * Verifies n presentations of one circuit and one statement with one pairing check: each item's
      * registry checks as in verifyPresentation (an item refused there reverts the whole batch with
      * BatchItemRefused(index, result), so the caller can drop it and retry), then the random linear
-     * combination of the n Groth16 equations with weights r_i from keccak256 of the whole calldata:
+     * combination of the n Groth16 equations with weights r_0 = 1 and r_i from keccak256 of the
+     * whole calldata (Bn254._item says why a fixed first weight is sound):
      *   Π e(−r_i·A_i, B_i) · e((Σ r_i)·α, β) · e(Σ_j (Σ_i r_i·s_ij)·IC_j + (Σ r_i)·IC_0, γ) · e(Σ r_i·C_i, δ) = 1.
      * A false item makes this fail except with probability ≤ 1/r (Schwartz–Zippel over the weights,
      * which the prover cannot choose: they hash everything it sends), and the batch then reverts
@@ -533,10 +563,47 @@ contract MedzkRegistry is AccessControl {
         uint256 m = layout.nSignals;
         if (signals.length != n * m) revert SignalCountMismatch(n * m, signals.length);
         for (uint256 i = 0; i < n; i++) {
-            (Result r, bytes32 key) = _check(layout, verifierKey, params, signals[i * m:(i + 1) * m]);
-            if (r == Result.Accepted && !Bn254.proofPointsValid(proofs[i])) r = Result.ProofMalformed;
+            Result r = _checkItem(layout, verifierKey, params, proofs[i], signals[i * m:(i + 1) * m]);
             if (r != Result.Accepted) revert BatchItemRefused(i, r);
-            _answered[key] = true;
+        }
+    }
+
+    /**
+     * One batch item's checks, its challenge spent as it passes: the batch's later items in the
+     * same bitmap word pay a warm read and a write to a dirty slot (~200 gas), the word's first
+     * one the fresh SSTORE.
+     */
+    function _checkItem(Layout memory layout, bytes32 verifierKey, uint256[] calldata params, uint256[8] calldata proof, uint256[] calldata s)
+        private
+        returns (Result r)
+    {
+        r = _check(layout, verifierKey, params, s);
+        if (r == Result.Accepted && !Bn254.proofPointsValid(proof)) r = Result.ProofMalformed;
+        if (r == Result.Accepted && !_spend(verifierKey, s[layout.challengeAt])) r = Result.Replayed;
+    }
+
+    /// Whether challenge `challenge` of verifier `verifierKey` was already spent.
+    function _spent(bytes32 verifierKey, uint256 challenge) private view returns (bool) {
+        (bytes32 wordKey, uint256 bit) = _replaySlot(verifierKey, challenge);
+        return _answered[wordKey] & bit != 0;
+    }
+
+    /// Spends the challenge: false (and nothing written) if it was spent already.
+    function _spend(bytes32 verifierKey, uint256 challenge) private returns (bool) {
+        (bytes32 wordKey, uint256 bit) = _replaySlot(verifierKey, challenge);
+        uint256 word = _answered[wordKey];
+        if (word & bit != 0) return false;
+        _answered[wordKey] = word | bit;
+        return true;
+    }
+
+    /// Where challenge `challenge` of verifier `verifierKey` is recorded in _answered: its word and bit.
+    function _replaySlot(bytes32 verifierKey, uint256 challenge) private pure returns (bytes32 wordKey, uint256 bit) {
+        assembly ("memory-safe") {
+            mstore(0x00, verifierKey)
+            mstore(0x20, shr(8, challenge))
+            wordKey := keccak256(0x00, 0x40)
+            bit := shl(and(challenge, 0xff), 1)
         }
     }
 
@@ -566,7 +633,8 @@ contract MedzkRegistry is AccessControl {
      * Gas the snarkjs verifier needs to finish on any well-formed input of `n` public signals: the
      * pairing of 4 pairs (EIP-1108: 45,000 + 4 × 34,000), one ecMul and one ecAdd per signal
      * (6,000 + 150) and its own work. Its cost does not depend on the values (valid points, fixed
-     * code path): measured about 182,300 + 6,650·n (222,157 gas for 6 signals to 793,799 for 92) in
+     * code path): measured about 182,300 + 6,650·n (222,157 gas for 6 signals; 793,799 for 92, the query
+     * circuit before its descriptor was hashed into one signal, now 11) in
      * test/integration/chain/verify.test.ts, which checks this bound covers every shipped verifier.
      */
     uint256 private constant PROOF_GAS_BASE = 250_000;
@@ -622,19 +690,15 @@ contract MedzkRegistry is AccessControl {
         if (nParams != c.layout.paramsAt.length) revert ParamCountMismatch(c.layout.paramsAt.length, nParams);
     }
 
-    /** Every check of one presentation except the proof itself, in a fixed order. */
+    /** Every check of one presentation except replay (its callers', with _replaySlot) and the proof itself, in a fixed order. */
     function _check(Layout memory layout, bytes32 verifierKey, uint256[] calldata params, uint256[] calldata s)
         private
         view
-        returns (Result, bytes32 replayKey)
+        returns (Result)
     {
         Result r = _checkRequest(layout, verifierKey, params, s);
-        if (r != Result.Accepted) return (r, 0);
-        r = layout.hidden ? _checkSet(layout, s) : _checkIssuer(layout, s);
-        if (r != Result.Accepted) return (r, 0);
-        replayKey = keccak256(abi.encode(verifierKey, s[layout.challengeAt]));
-        if (_answered[replayKey]) return (Result.Replayed, 0);
-        return (Result.Accepted, replayKey);
+        if (r != Result.Accepted) return r;
+        return layout.hidden ? _checkSet(layout, s) : _checkIssuer(layout, s);
     }
 
     /** Field range, scope, statement parameters, as-of day. */
@@ -815,7 +879,7 @@ contract MedzkRegistry is AccessControl {
     }
 
     function answered(bytes32 verifierKey, uint256 challenge) external view returns (bool) {
-        return _answered[keccak256(abi.encode(verifierKey, challenge))];
+        return _spent(verifierKey, challenge);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { daysBefore } from "../../../src/core/dates.js";
 import { type Holder, type IssuerKey, type ProofRequest, type Statement, createHolder, generateIssuerKey, generateVerifierKey, issueFromFhir, prove } from "../../../src/index.js";
 import { type VerifierService, createVerifierService, parseServiceConfig } from "../../../src/server.js";
-import { statementDefinition } from "../../../src/statements/registry.js";
+import { type QueryStatement, compileQuery, queryHash } from "../../../src/statements/query.js";
+import { builtinSchemas, statementDefinition } from "../../../src/statements/registry.js";
 
 /** The preset docs/service.md shows (examples/verifier-immunization.json). */
 const PRESET = JSON.parse(readFileSync("examples/verifier-immunization.json", "utf8")).presets["hepatitisB-2-doses"] as Statement;
@@ -53,17 +54,23 @@ describe("immunization proof from FHIR", () => {
     expect([hepA!.attributes, hepB!.attributes]).toMatchObject([{ vaccineGroup: "hepatitisA", doseNumber: 1 }, { vaccineGroup: "hepatitisB", doseNumber: 2 }]);
 
     const req = await request();
-    // The relative date is resolved on the request's as-of date, by the verifier from its own request.
-    const signals = statementDefinition("query").signals;
+    // The relative date is resolved on the request's as-of date, by the verifier from its own
+    // request; the bound is inside the descriptor the public queryHash commits to.
+    const definition = statementDefinition("query");
+    const signals = definition.signals;
+    const schema = definition.schema(PRESET, builtinSchemas);
     const asOf = Number(req.asOf.replaceAll("-", ""));
     const presentation = await prove({ credential: hepB!, holder: patient, request: req });
     const occurrence = PRESET.type === "query" ? PRESET.where.findIndex((p) => p.attribute === "occurrenceDate") : -1;
-    expect(presentation.publicSignals[signals.indexOf(`predHi[${occurrence}]`)]).toBe(String(daysBefore(asOf, 14)));
+    const compiled = compileQuery(PRESET as QueryStatement, schema, asOf);
+    expect(compiled.predHi[occurrence]).toBe(BigInt(daysBefore(asOf, 14)!));
+    expect(presentation.publicSignals[signals.indexOf("queryHash")]).toBe(String(queryHash(compiled)));
 
     // A bound other than the verifier's own (the holder's "as of today" moved a day) is refused
     // before the proof is even checked: the verifier derives the bound from its request.
     const moved = structuredClone(presentation);
-    moved.publicSignals[signals.indexOf(`predHi[${occurrence}]`)] = String(daysBefore(asOf, 13));
+    const movedBound = { ...compiled, predHi: compiled.predHi.map((hi, p) => (p === occurrence ? BigInt(daysBefore(asOf, 13)!) : hi)) };
+    moved.publicSignals[signals.indexOf("queryHash")] = String(queryHash(movedBound));
     const refused = (await (await post("/v1/verify", { presentation: moved, expected: req })).json()) as { result: { ok: boolean; error?: { code: string } } };
     expect(refused.result).toMatchObject({ ok: false, error: { code: "STATEMENT_MISMATCH" } });
 

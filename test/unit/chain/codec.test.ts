@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import circuits from "../../../circuits/circuits.json" with { type: "json" };
 import { CHAIN_CIRCUITS, circuitId, circuitLayout, proofWords, statementParams, verificationKeyBytes } from "../../../src/chain.js";
 import { BUILTIN_SCHEMAS, schemaIdField } from "../../../src/core/schemas.js";
+import { compileQuery, queryHash } from "../../../src/statements/query.js";
 
 const NO_INDEX = 255;
 
@@ -45,10 +46,17 @@ describe("circuit layouts", () => {
   it("take statement parameters from the statement, in the layout's order", () => {
     expect(statementParams("age_at_least", { type: "ageAtLeast", minAge: 21 })).toEqual([21n]);
     expect(statementParams("age_at_least_hidden", { type: "ageAtLeast", minAge: 21 })).toEqual([21n]);
-    const q = statementParams("query", {
+    const statement = {
       type: "query", schema: "insurance-coverage/v1", where: [{ attribute: "plan", op: "IN", values: ["gold", "silver"] }], disclose: ["coverageEnd"],
-    } as never);
-    expect(q).toHaveLength(1 + 4 * 4 + 64 + 2);
-    expect(q[0]).toBe(schemaIdField(BUILTIN_SCHEMAS["insurance-coverage/v1"]!));
+    } as const;
+    const schema = BUILTIN_SCHEMAS["insurance-coverage/v1"]!;
+    // The query's two parameters: its schema id and the hash of the descriptor compiled from the statement.
+    const hash = queryHash(compileQuery(statement as never, schema));
+    expect(statementParams("query", statement as never)).toEqual([schemaIdField(schema), hash]);
+    expect(statementParams("query_hidden", statement as never)).toEqual([schemaIdField(schema), hash]);
+    // Another set, disclosure or bound is another hash.
+    const other = { ...statement, where: [{ attribute: "plan", op: "IN", values: ["gold"] }] };
+    expect(statementParams("query", other as never)[1]).not.toBe(hash);
+    expect(statementParams("query", { ...statement, disclose: [] } as never)[1]).not.toBe(hash);
   });
 });
