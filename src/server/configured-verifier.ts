@@ -115,7 +115,12 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
     maxRootAgeSeconds: config.maxRootAgeSeconds,
     clock,
   };
-  if (config.microBatch) policy.microBatch = config.microBatch;
+  if (config.microBatch) {
+    policy.microBatch = { windowMs: config.microBatch.windowMs, maxBatch: config.microBatch.maxBatch };
+    // A batch of 8 or more spreads its per-proof curve work over worker threads, one per core
+    // (the verifier's `parallel`); the event loop meanwhile keeps parsing and refusing calls.
+    if (config.microBatch.workers) policy.parallel = true;
+  }
   const issuers: IssuerRegistry | undefined = registry ?? chainRegistry;
   if (issuers) policy.issuers = hooks.onRegistryLookup ? reportingRegistry(issuers, hooks.onRegistryLookup) : issuers;
   if (config.schemas) policy.schemas = config.schemas;
