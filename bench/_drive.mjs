@@ -28,6 +28,7 @@ export async function drive({ urls, bodies, connections, duration, amount, onAcc
         return { ...request, body };
       },
       onResponse: (status, body) => {
+        lastResponse = performance.now();
         statuses[status] = (statuses[status] ?? 0) + 1;
         let code;
         try {
@@ -47,6 +48,7 @@ export async function drive({ urls, bodies, connections, duration, amount, onAcc
     },
   ];
   const started = performance.now();
+  let lastResponse = started;
   const result = await autocannon({
     url: urls,
     // autocannon refuses more connections than calls.
@@ -56,7 +58,10 @@ export async function drive({ urls, bodies, connections, duration, amount, onAcc
     timeout: 30,
     requests,
   });
-  const seconds = (performance.now() - started) / 1000;
+  // Up to the last response, not until autocannon resolves: a counted run ends on its next
+  // one-second tick (measured: every run lasted a whole number of seconds plus ~20 ms), which
+  // made 20,000 replays in 4.3 s read as 5.0 s.
+  const seconds = (lastResponse - started) / 1000;
   const calls = Object.values(statuses).reduce((a, b) => a + b, 0);
   return {
     calls,
