@@ -88,9 +88,9 @@ export interface ServiceConfig {
    * Micro-batching of single verifications (`"microBatch"`, the verifier policy's option): `false`,
    * or the window and size of a batch and whether its curve work goes to worker threads
    * (`workers`, the policy's `parallel`). Default (and `true`): `{ windowMs: 2, maxBatch: 64,
-   * workers: false }`: one instance at 64 connections accepted 2.8x the valid presentations per
-   * second at about a third of the CPU per call, against micro-batching off in the same run
-   * (docs/operations.md, "Micro-batching", with the figures and the load they were measured at).
+   * workers: false }`: one instance at 64 connections accepted 1.6–3.0x the valid presentations
+   * per second (five runs) at about 40% of the CPU per call, against micro-batching off in the
+   * same run (docs/operations.md, "Micro-batching", with the figures and their load averages).
    */
   microBatch: { windowMs: number; maxBatch: number; workers: boolean } | false;
   /** Exact origins (scheme://host[:port]) allowed to call the service from a browser. */
