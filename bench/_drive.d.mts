@@ -15,4 +15,14 @@ export interface DriveResult {
   accepted: Map<string, number>;
 }
 
-export declare function drive(options: { urls: string[]; bodies: string[]; connections: number; duration?: number }): Promise<DriveResult>;
+export declare function drive(options: {
+  urls: string[];
+  bodies: string[];
+  connections: number;
+  /** Seconds to run (the bodies cycled); otherwise `amount` calls. */
+  duration?: number;
+  /** Calls to send, the bodies cycled; default `bodies.length`. */
+  amount?: number;
+  /** Called with the challenge of every accepted presentation. */
+  onAccepted?: (challenge: string) => void;
+}): Promise<DriveResult>;

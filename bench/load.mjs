@@ -1,23 +1,41 @@
 #!/usr/bin/env node
-// Load on the verifier service (issue 21): two service instances (processes of their own)
-// sharing one real redis-server, driven over loopback by autocannon, with micro-batching off and
-// then on in the same run. Per instance pair, four mixes of POST /v1/verify:
-//   invalid  each valid presentation with another's proof (an unused challenge: full pairing, refused)
+// Load on the verifier service (issue 21), over loopback with autocannon, against service
+// instances in processes of their own and one real redis-server. The load generator runs in this
+// process; the CPU time of every process (services with their worker threads, this one, Redis) is
+// read for each phase, so the cost of a call can be stated per core even on a busy machine.
+//
+// Default: two instances sharing Redis, micro-batching off, on, and on with worker threads, in
+// the same run. Per setting, four mixes of POST /v1/verify, in this order:
 //   valid    each of N distinct valid presentations once (accepted once)
 //   replay   R calls re-sending the now-used presentations (refused by the store read)
+//   invalid  after FLUSHDB: each valid presentation with another's proof (an unused challenge: full pairing, refused)
 //   mixed    after FLUSHDB: each presentation, an invalid one and an earlier presentation again, interleaved
 // Checks: no 5xx other than 503 OVERLOADED (documented shedding), no challenge accepted twice
 // across the two instances, every valid presentation accepted exactly once per epoch.
-// Prints a table, writes bench/results/load.json. Everything is bounded in count and time.
-// Usage: npm run load [-- --count 300 --replays 4000 --connections 64 --soak [seconds]]
+//
+// --single: the issue's goal figures directly: one instance, `--connections` (64), two phases per
+// setting: "valid" (V calls, all accepted: the N presentations cycled, each one's used challenge
+// deleted from Redis by this process right after it was accepted, as if its request had expired,
+// so a few hundred proofs serve thousands of acceptances) and "replay" (R calls re-sending used
+// presentations). Every valid call must be accepted, every replay refused.
+//
+// --soak [seconds]: two instances (micro-batching on) under a mix for 300 s (or the seconds
+// given); resident memory sampled every 10 s; fails on a growth of 10% or more.
+// --profile: the services run with --cpu-prof (profiles in bench/results/profiles/).
+// --bare: the services without request logs and metrics (default: both on, logs to /dev/null).
+//
+// Prints a table, writes bench/results/load.json (load-single.json with --single). Everything is
+// bounded in count and time.
+// Usage: npm run load [-- --single] [-- --count 300 --replays 20000 --valid-calls 3000
+//        --connections 64 --modes off,on,workers --soak [seconds] --profile]
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { drive } from "./_drive.mjs";
+import { freePort } from "../test/helpers/free-port.mjs";
 import { PURPOSE, SIGNING_KEY, STATEMENT, TTL_SECONDS, presentations } from "./_presentations.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -27,19 +45,22 @@ const arg = (name, fallback) => {
   const v = process.argv[i + 1];
   return v === undefined || v.startsWith("--") ? true : Number(v);
 };
+const SINGLE = arg("single", false) === true;
 const COUNT = arg("count", 300);
-const REPLAYS = arg("replays", 4000);
+const REPLAYS = arg("replays", SINGLE ? 20_000 : 4000);
+const VALID_CALLS = arg("valid-calls", 3000);
 const CONNECTIONS = arg("connections", 64);
 const soakArg = arg("soak", false);
 const SOAK_SECONDS = soakArg === true ? 300 : soakArg;
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
+const PROFILE = arg("profile", false) === true;
+// As deployed: request logs (to /dev/null) and the Prometheus metrics on; --bare turns both off,
+// to see what they cost.
+const BARE = arg("bare", false) === true;
+const modesArg = process.argv.indexOf("--modes");
+const MODES = modesArg < 0 ? ["off", "on", "workers"] : process.argv[modesArg + 1].split(",");
+// What each setting passes as the service's "microBatch".
+const MICRO_BATCH = { off: false, on: { windowMs: 2, maxBatch: 64, workers: false }, workers: { windowMs: 2, maxBatch: 64, workers: true } };
+for (const m of MODES) if (!(m in MICRO_BATCH)) throw new Error(`--modes: unknown setting ${m} (off, on, workers)`);
 
 async function startRedis() {
   const port = await freePort();
@@ -55,13 +76,14 @@ async function startRedis() {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return { url: `redis://127.0.0.1:${port}`, client, stop: () => (client.disconnect(), child.kill("SIGTERM")) };
+  return { url: `redis://127.0.0.1:${port}`, pid: child.pid, client, stop: () => (client.disconnect(), child.kill("SIGTERM")) };
 }
 
 /** A service instance in a process of its own; resolves once it listens. */
 function startService(config) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "bench", "_service.mjs"), JSON.stringify(config)], { stdio: ["ignore", "pipe", "inherit"] });
+    const flags = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${join(ROOT, "bench", "results", "profiles")}`] : [];
+    const child = spawn(process.execPath, [...flags, join(ROOT, "bench", "_service.mjs"), JSON.stringify(config), BARE ? "bare" : "logs"], { stdio: ["ignore", "pipe", "inherit"] });
     child.once("exit", (code) => reject(new Error(`service exited (${code})`)));
     child.stdout.once("data", (line) => {
       const { url, pid } = JSON.parse(String(line));
@@ -70,22 +92,63 @@ function startService(config) {
   });
 }
 
+/** CPU time (user + system, all threads) a process has used so far, in seconds (Linux /proc). */
+async function cpuSeconds(pid) {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces) start at the state, field 3.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100; // USER_HZ, 100 on Linux
+
+/**
+ * Runs `phase` and adds, per process, the CPU seconds it used meanwhile and the load average,
+ * so a figure measured on a shared machine comes with what it cost and what else was running.
+ */
+async function measured(pids, phase) {
+  const before = await Promise.all(pids.services.map(cpuSeconds));
+  const redisBefore = await cpuSeconds(pids.redis);
+  const self = process.cpuUsage();
+  const run = await phase();
+  const after = await Promise.all(pids.services.map(cpuSeconds));
+  const own = process.cpuUsage(self);
+  const cpu = {
+    services: round2(after.reduce((a, x, i) => a + x - before[i], 0)),
+    generator: round2((own.user + own.system) / 1e6),
+    redis: round2((await cpuSeconds(pids.redis)) - redisBefore),
+  };
+  return { ...run, cpu, load1: round2(os.loadavg()[0]) };
+}
+const round2 = (x) => Math.round(x * 100) / 100;
+
 /** Resident set size of a process, in MB (Linux /proc). */
 async function rssMb(pid) {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)[1]) / 1024;
 }
 
-function check(name, run, expectAccepted) {
+function check(name, run, expect = {}) {
   const fiveHundreds = Object.entries(run.statuses).filter(([s]) => Number(s) >= 500).reduce((a, [, n]) => a + n, 0);
   const shed = run.codes["HTTP OVERLOADED"] ?? 0;
-  const doubles = [...run.accepted.values()].filter((n) => n > 1).length;
+  // In a --single valid phase each challenge is deleted after its acceptance and accepted again
+  // on the next cycle: acceptances per challenge are counted by `expect.everyCall` there instead.
+  const doubles = expect.cycled ? 0 : [...run.accepted.values()].filter((n) => n > 1).length;
   const problems = [];
   if (fiveHundreds !== shed) problems.push(`${fiveHundreds - shed} 5xx other than OVERLOADED`);
   if (doubles > 0) problems.push(`${doubles} challenges accepted twice`);
   if (run.errors > 0 || run.timeouts > 0) problems.push(`${run.errors} connection errors, ${run.timeouts} timeouts`);
-  if (expectAccepted !== undefined && run.accepted.size + shed < expectAccepted) problems.push(`${run.accepted.size} accepted, expected ${expectAccepted}`);
-  return { mix: name, calls: run.calls, rps: run.rps, p50: run.p50, p99: run.p99, seconds: run.seconds, shed, doubles, codes: run.codes, problems };
+  if (expect.accepted !== undefined && run.accepted.size + shed < expect.accepted) problems.push(`${run.accepted.size} accepted, expected ${expect.accepted}`);
+  if (expect.everyCall !== undefined && (run.codes[expect.everyCall] ?? 0) !== run.calls) {
+    problems.push(`expected ${expect.everyCall} for all ${run.calls} calls, got ${Object.entries(run.codes).map(([c, n]) => `${c}:${n}`).join(" ")}`);
+  }
+  if (expect.only !== undefined && Object.keys(run.codes).some((c) => !expect.only.includes(c))) {
+    problems.push(`expected only ${expect.only.join(", ")}, got ${Object.entries(run.codes).map(([c, n]) => `${c}:${n}`).join(" ")}`);
+  }
+  // CPU per call in µs: the services' (all their threads), the load generator's and Redis's.
+  const perCall = (seconds) => Math.round((seconds / Math.max(1, run.calls)) * 1e6);
+  const cpuUsPerCall = run.cpu ? { services: perCall(run.cpu.services), generator: perCall(run.cpu.generator), redis: perCall(run.cpu.redis) } : undefined;
+  const acceptedPerSecond = round2((run.codes["OK"] ?? 0) / run.seconds);
+  return { mix: name, calls: run.calls, rps: run.rps, acceptedPerSecond, p50: run.p50, p99: run.p99, seconds: run.seconds, shed, doubles, codes: run.codes, cpu: run.cpu, cpuUsPerCall, load1: run.load1, problems };
 }
 
 const serviceConfig = (redisUrl, microBatch, prefix) => ({
@@ -97,10 +160,13 @@ const serviceConfig = (redisUrl, microBatch, prefix) => ({
   requestTtlSeconds: TTL_SECONDS,
   redis: { url: redisUrl, keyPrefix: prefix },
   microBatch,
-  metrics: false,
+  ...(BARE ? { metrics: false } : {}),
 });
 
-console.log(`load: ${COUNT} valid presentations, ${REPLAYS} replays per mode, ${CONNECTIONS} connections, ${os.cpus().length} cores (${os.loadavg()[0].toFixed(1)} load average)`);
+const instances = SINGLE ? 1 : 2;
+console.log(
+  `load${SINGLE ? " --single" : ""}: ${instances} instance(s), ${COUNT} valid presentations, ${SINGLE ? `${VALID_CALLS} valid calls, ` : ""}${REPLAYS} replays per setting, ${CONNECTIONS} connections, settings ${MODES.join(",")}, ${os.cpus().length} cores (load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})`,
+);
 const { issuer, presentations: valid } = await presentations(COUNT, (m) => console.log(m));
 const body = (p) => JSON.stringify({ presentation: p, expected: p.request.challenge });
 const validBodies = valid.map(body);
@@ -110,39 +176,67 @@ const replayBodies = Array.from({ length: REPLAYS }, (_, i) => validBodies[i % v
 const mixedBodies = validBodies.flatMap((b, i) => [b, invalidBodies[(i + 7) % invalidBodies.length], validBodies[Math.max(0, i - 5)]]);
 
 const redis = await startRedis();
-const report = { date: new Date().toISOString(), cores: os.cpus().length, loadAverage: os.loadavg(), count: COUNT, connections: CONNECTIONS, modes: {} };
+const report = { date: new Date().toISOString(), single: SINGLE, logsAndMetrics: !BARE, instances, cores: os.cpus().length, loadAverage: os.loadavg(), count: COUNT, connections: CONNECTIONS, modes: {} };
 const rows = [];
 let failed = false;
+const pushRows = (mode, mixes) => {
+  for (const m of mixes) {
+    rows.push({ microBatch: mode, ...m, codes: Object.entries(m.codes).map(([c, n]) => `${c}:${n}`).join(" "), problems: m.problems.join("; ") || "none" });
+    if (m.problems.length > 0) failed = true;
+  }
+};
 try {
-  for (const mode of ["off", "on"]) {
-    const microBatch = mode === "on" ? { windowMs: 2, maxBatch: 64 } : false;
+  for (const mode of MODES) {
     const prefix = `load:${mode}:`;
-    const services = await Promise.all([startService(serviceConfig(redis.url, microBatch, prefix)), startService(serviceConfig(redis.url, microBatch, prefix))]);
+    const services = await Promise.all(Array.from({ length: instances }, () => startService(serviceConfig(redis.url, MICRO_BATCH[mode], prefix))));
+    const pids = { services: services.map((s) => s.pid), redis: redis.pid };
     const urls = services.map((s) => `${s.url}/v1/verify`);
-    const run = (bodies, duration) => drive({ urls, bodies, connections: CONNECTIONS, duration });
+    const run = (bodies, options = {}) => measured(pids, () => drive({ urls, bodies, connections: CONNECTIONS, ...options }));
+    // A used challenge forgotten right after its acceptance (--single's valid phase).
+    const forget = (challenge) => void redis.client.del(prefix + challenge).catch(() => {});
+    const mixes = [];
     try {
-      // Warm-up (prepared keys, JIT), not measured: invalid calls use no challenge up.
-      await run(invalidBodies.slice(0, 32));
-      const mixes = [];
-      mixes.push(check("invalid", await run(invalidBodies)));
-      mixes.push(check("valid", await run(validBodies), validBodies.length));
-      mixes.push(check("replay", await run(replayBodies)));
-      await redis.client.flushdb();
-      mixes.push(check("mixed", await run(mixedBodies), validBodies.length));
-      report.modes[mode] = mixes;
-      for (const m of mixes) {
-        rows.push({ microBatch: mode, ...m, codes: Object.entries(m.codes).map(([c, n]) => `${c}:${n}`).join(" "), problems: m.problems.join("; ") || "none" });
-        if (m.problems.length > 0) failed = true;
+      if (SINGLE) {
+        // Warm-up (prepared keys, JIT, worker threads) with valid calls, not measured: an invalid
+        // warm-up would leave the micro-batcher checking one by one (SOLO_AFTER_FAILURE).
+        await drive({ urls, bodies: validBodies, connections: CONNECTIONS, amount: Math.min(validBodies.length, 4 * CONNECTIONS), onAccepted: forget });
+        // A presentation whose answer took longer than a whole cycle is re-sent before its
+        // challenge was deleted, and refused as a replay: counted, not a failure ("accepted/s").
+        mixes.push(check("valid", await run(validBodies, { amount: VALID_CALLS, onAccepted: forget }), { cycled: true, only: ["OK", "REQUEST_REPLAYED"] }));
+        // Every presentation used (once), then only replays.
+        await drive({ urls, bodies: validBodies, connections: CONNECTIONS });
+        mixes.push(check("replay", await run(replayBodies), { everyCall: "REQUEST_REPLAYED" }));
+      } else {
+        // Warm-up (prepared keys, JIT), not measured, with valid calls, then their challenges
+        // forgotten. Valid before invalid: after a bad proof the micro-batcher checks the next 64
+        // one by one (SOLO_AFTER_FAILURE), which would otherwise be measured as the valid mix.
+        await drive({ urls, bodies: validBodies.slice(0, 2 * CONNECTIONS), connections: CONNECTIONS });
+        await redis.client.flushdb();
+        mixes.push(check("valid", await run(validBodies), { accepted: validBodies.length }));
+        mixes.push(check("replay", await run(replayBodies)));
+        // Invalid calls need unused challenges (a used one is refused before the pairing).
+        await redis.client.flushdb();
+        mixes.push(check("invalid", await run(invalidBodies)));
+        await redis.client.flushdb();
+        mixes.push(check("mixed", await run(mixedBodies), { accepted: validBodies.length }));
       }
     } finally {
       await Promise.all(services.map((s) => s.stop()));
     }
+    report.modes[mode] = mixes;
+    pushRows(mode, mixes);
   }
-  const rate = (mode, mix) => report.modes[mode].find((m) => m.mix === mix).rps;
-  report.ratios = Object.fromEntries(["invalid", "valid", "replay", "mixed"].map((mix) => [mix, Math.round((rate("on", mix) / rate("off", mix)) * 100) / 100]));
+  // Each micro-batching setting against "off", in throughput, per mix.
+  if (MODES.includes("off")) {
+    report.ratios = {};
+    for (const mode of MODES.filter((m) => m !== "off")) {
+      report.ratios[mode] = Object.fromEntries(report.modes.off.map(({ mix, rps }) => [mix, round2(report.modes[mode].find((m) => m.mix === mix).rps / rps)]));
+    }
+  }
 
   if (SOAK_SECONDS) {
-    const services = await Promise.all([0, 1].map(() => startService(serviceConfig(redis.url, { windowMs: 2, maxBatch: 64 }, "load:soak:"))));
+    const soakMode = MODES.includes("workers") ? "workers" : "on";
+    const services = await Promise.all([0, 1].map(() => startService(serviceConfig(redis.url, MICRO_BATCH[soakMode], "load:soak:"))));
     const urls = services.map((s) => `${s.url}/v1/verify`);
     // Warm up, then measure RSS from there: what grows with traffic, not start-up allocation.
     // The first half of the presentations are accepted (then replayed); the second half's
@@ -153,7 +247,7 @@ try {
     const samples = [];
     const sampler = setInterval(async () => samples.push(await Promise.all(services.map((s) => rssMb(s.pid)))), 10_000);
     const soakBodies = validBodies.slice(0, half).flatMap((b, i) => [b, b, b, invalidBodies[half + (i % (validBodies.length - half))]]);
-    const soak = check("soak", await drive({ urls, bodies: soakBodies, connections: CONNECTIONS, duration: SOAK_SECONDS }));
+    const soak = check("soak", await measured({ services: services.map((s) => s.pid), redis: redis.pid }, () => drive({ urls, bodies: soakBodies, connections: CONNECTIONS, duration: SOAK_SECONDS })));
     clearInterval(sampler);
     const after = await Promise.all(services.map((s) => rssMb(s.pid)));
     await Promise.all(services.map((s) => s.stop()));
@@ -165,18 +259,37 @@ try {
       const [first, last] = [median(samples.slice(0, third).map((s) => s[i])), median(samples.slice(-third).map((s) => s[i]))];
       return Math.round(((last - first) / first) * 1000) / 10;
     });
-    report.soak = { seconds: SOAK_SECONDS, ...soak, rssBeforeMb: before.map(Math.round), rssAfterMb: after.map(Math.round), rssGrowthPercent: growth, samplesMb: samples.map((s) => s.map(Math.round)) };
-    rows.push({ microBatch: "on", ...soak, codes: Object.entries(soak.codes).map(([c, n]) => `${c}:${n}`).join(" "), problems: [...soak.problems, `RSS growth ${growth.join("% / ")}%`].join("; ") });
+    report.soak = { seconds: SOAK_SECONDS, microBatch: soakMode, ...soak, rssBeforeMb: before.map(Math.round), rssAfterMb: after.map(Math.round), rssGrowthPercent: growth, samplesMb: samples.map((s) => s.map(Math.round)) };
+    rows.push({ microBatch: soakMode, ...soak, codes: Object.entries(soak.codes).map(([c, n]) => `${c}:${n}`).join(" "), problems: [...soak.problems, `RSS growth ${growth.join("% / ")}%`].join("; ") });
     if (soak.problems.length > 0 || growth.some((g) => g >= 10)) failed = true;
   }
 } finally {
   redis.stop();
 }
 
-console.table(rows.map(({ microBatch, mix, calls, rps, p50, p99, shed, doubles, problems }) => ({ microBatch, mix, calls, "calls/s": rps, "p50 ms": p50, "p99 ms": p99, shed, "accepted twice": doubles, problems })));
-console.log("on/off throughput ratio:", report.ratios);
+console.table(
+  rows.map(({ microBatch, mix, calls, rps, acceptedPerSecond, p50, p99, shed, doubles, cpuUsPerCall, load1, problems }) => ({
+    microBatch,
+    mix,
+    calls,
+    "calls/s": rps,
+    "accepted/s": acceptedPerSecond,
+    "p50 ms": p50,
+    "p99 ms": p99,
+    "service CPU µs/call": cpuUsPerCall?.services,
+    "generator µs/call": cpuUsPerCall?.generator,
+    "redis µs/call": cpuUsPerCall?.redis,
+    load: load1,
+    shed,
+    "accepted twice": doubles,
+    problems,
+  })),
+);
+if (report.ratios) console.log("throughput against micro-batching off:", report.ratios);
 for (const r of rows) console.log(`${r.microBatch} ${r.mix}: ${r.codes}`);
-const out = join(ROOT, "bench", "results", "load.json");
+report.loadAverageAfter = os.loadavg();
+await mkdir(join(ROOT, "bench", "results"), { recursive: true });
+const out = join(ROOT, "bench", "results", SINGLE ? "load-single.json" : "load.json");
 await writeFile(out, JSON.stringify(report, null, 2) + "\n");
 console.log(`wrote ${out}`);
 process.exit(failed ? 1 : 0);

@@ -115,7 +115,12 @@ export async function configuredVerifier(config: ServiceConfig, hooks: VerifierH
     maxRootAgeSeconds: config.maxRootAgeSeconds,
     clock,
   };
-  if (config.microBatch) policy.microBatch = config.microBatch;
+  if (config.microBatch) {
+    policy.microBatch = { windowMs: config.microBatch.windowMs, maxBatch: config.microBatch.maxBatch };
+    // A batch of 8 or more spreads its per-proof curve work over worker threads, one per core
+    // (the verifier's `parallel`); the event loop meanwhile keeps parsing and refusing calls.
+    if (config.microBatch.workers) policy.parallel = true;
+  }
   const issuers: IssuerRegistry | undefined = registry ?? chainRegistry;
   if (issuers) policy.issuers = hooks.onRegistryLookup ? reportingRegistry(issuers, hooks.onRegistryLookup) : issuers;
   if (config.schemas) policy.schemas = config.schemas;
@@ -232,6 +237,13 @@ async function connectRedis(url: string, hooks: VerifierHooks): Promise<RedisCon
     connectTimeout: 2000,
     // Reconnect forever, at most every 2 s: /readyz reports the outage meanwhile.
     retryStrategy: (times: number) => Math.min(times * 200, 2000),
+    // The commands of one event-loop turn (the EXISTS of every replay and the SET NX of every
+    // acceptance that arrived together) go out as one pipeline, in one socket write: profiled
+    // under 64 concurrent replays, a write per command was the largest single cost of a refusal
+    // (docs/operations.md, "What a call costs"). Semantics are unchanged: each command is still
+    // its own atomic Redis command with its own reply (a pipeline is not a transaction), and a
+    // connection that fails rejects every queued command, so the verifier still fails closed.
+    enableAutoPipelining: true,
   });
   let down = false;
   // Without an error listener ioredis reports every failed reconnect as an unhandled error event.

@@ -72,8 +72,12 @@ describe("load shedding", () => {
     expect(() => parseServiceConfig({ ...base, limits: { inFlight: 0 } })).toThrow(/"limits.inFlight"/);
     expect(() => parseServiceConfig({ ...base, limits: { eventLoopDelayMs: -1 } })).toThrow(/"limits.eventLoopDelayMs"/);
     expect(() => parseServiceConfig({ ...base, microBatch: { windowMs: 2, size: 3 } })).toThrow(/microBatch/);
-    expect(parseServiceConfig({ ...base }).microBatch).toBe(false);
-    expect(parseServiceConfig({ ...base, microBatch: true }).microBatch).toEqual({ windowMs: 2, maxBatch: 64 });
+    expect(() => parseServiceConfig({ ...base, microBatch: { workers: "yes" } })).toThrow(/"microBatch.workers"/);
+    // On by default since the measurements of docs/operations.md; false turns it off.
+    expect(parseServiceConfig({ ...base }).microBatch).toEqual({ windowMs: 2, maxBatch: 64, workers: false });
+    expect(parseServiceConfig({ ...base, microBatch: true }).microBatch).toEqual({ windowMs: 2, maxBatch: 64, workers: false });
+    expect(parseServiceConfig({ ...base, microBatch: false }).microBatch).toBe(false);
+    expect(parseServiceConfig({ ...base, microBatch: { workers: true } }).microBatch).toEqual({ windowMs: 2, maxBatch: 64, workers: true });
   });
 });
 

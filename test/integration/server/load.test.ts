@@ -7,13 +7,13 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drive } from "../../../bench/_drive.mjs";
 import { type Presentation, type ProofRequest, prove } from "../../../src/index.js";
 import { type VerifierService, createVerifierService, parseServiceConfig } from "../../../src/server.js";
 import { type World, makeWorld } from "../../helpers/fixtures.js";
+import { freePort } from "../../helpers/free-port.mjs";
 
 const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
 if (!hasRedis && process.env["MEDZK_REQUIRE_REDIS"] === "1") throw new Error("redis-server is required (MEDZK_REQUIRE_REDIS=1)");
@@ -24,14 +24,6 @@ let world: World;
 const services: VerifierService[] = [];
 const urls: string[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 beforeAll(async () => {
   if (!hasRedis) return;
@@ -46,8 +38,8 @@ beforeAll(async () => {
     redis: { url: `redis://127.0.0.1:${port}`, keyPrefix: `load:${Date.now()}:` },
     metrics: false,
   });
-  // One instance micro-batches, the other (the default) checks each pairing on its own.
-  services.push(await createVerifierService({ ...config, microBatch: { windowMs: 2, maxBatch: 64 } }, { logger: false }), await createVerifierService(config, { logger: false }));
+  // One instance micro-batches (the default), the other checks each pairing on its own.
+  services.push(await createVerifierService(config, { logger: false }), await createVerifierService({ ...config, microBatch: false }, { logger: false }));
   for (const s of services) urls.push(await s.listen());
   for (const url of urls) {
     for (let i = 0; i < 100 && (await fetch(url + "/readyz")).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));

@@ -4,11 +4,11 @@
  * by state and token; replays, a second response, a tampered request and an untrusted verifier.
  * One proof in all.
  */
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Wallet, createWallet, generateVerifierKey, respondOpenid4vp } from "../../../src/index.js";
 import { type VerifierService, createVerifierService, parseServiceConfig } from "../../../src/server.js";
 import { type World, makeWorld } from "../../helpers/fixtures.js";
+import { freePort } from "../../helpers/free-port.mjs";
 
 const SIGNING_KEY = generateVerifierKey();
 let world: World;
@@ -17,15 +17,6 @@ let base: string;
 let wallet: Wallet;
 const posted: string[] = [];
 
-/** A free port on 127.0.0.1: the service's public URL must be known before it listens. */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.once("error", reject);
-  });
 
 const post = (path: string, body: unknown) => fetch(base + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 

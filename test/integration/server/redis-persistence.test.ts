@@ -6,7 +6,6 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -14,6 +13,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { generateIssuerKey, generateVerifierKey } from "../../../src/index.js";
 import { createVerifierService, parseServiceConfig } from "../../../src/server.js";
 import { RedisChallengeStore } from "../../../src/verifier/redis-challenge-store.js";
+import { freePort } from "../../helpers/free-port.mjs";
 
 const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
 if (!hasRedis && process.env["MEDZK_REQUIRE_REDIS"] === "1") throw new Error("redis-server is required (MEDZK_REQUIRE_REDIS=1)");
@@ -22,14 +22,6 @@ if (!hasRedis) console.warn("redis-server not found on PATH: skipping the Redis 
 const started: ChildProcess[] = [];
 const clients: Redis[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /** A redis-server on `port` with its files in `dir`; resolves once a client gets PONG. */
 async function redisServer(port: number, dir: string, appendonly: boolean): Promise<{ server: ChildProcess; client: Redis }> {

@@ -400,7 +400,7 @@ describe("service configuration", () => {
       requestTtlSeconds: 300,
       maxRootAgeSeconds: 3600,
       limits: { bodyBytes: 262144, batchSize: 100, inFlight: 128, eventLoopDelayMs: 0 },
-      microBatch: false,
+      microBatch: { windowMs: 2, maxBatch: 64, workers: false },
       corsOrigins: [],
     });
   });
