@@ -28,6 +28,8 @@ import { schemaIdField } from "../core/schemas.js";
 import { builtinSchemas, parseStatement, statementDefinition, toDecimal } from "../statements/registry.js";
 import type { Credential } from "../core/credential.js";
 import type { Groth16Proof } from "../core/groth16-proof.js";
+import { sha256 } from "@noble/hashes/sha2";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils";
 
 export type ProveStage = "checking" | "loading-artifacts" | "proving" | "done";
 
@@ -201,11 +203,14 @@ const checkedCredentials = new Map<string, CheckedCredential>();
  */
 async function checkedCredential(credential: unknown): Promise<CheckedCredential> {
   if (!isPlainJson(credential)) return checkCredential(credential);
-  const key = JSON.stringify(credential);
+  const json = JSON.stringify(credential);
+  // Keyed by the serialisation's SHA-256, not the serialisation: the map keeps no second copy
+  // of the record's text (its attributes are health data).
+  const key = bytesToHex(sha256(utf8ToBytes(json)));
   const hit = checkedCredentials.get(key);
   if (hit) return hit;
   // Frozen: every later proof with this credential shares the object.
-  const result = Object.freeze(await checkCredential(JSON.parse(key)));
+  const result = Object.freeze(await checkCredential(JSON.parse(json)));
   Object.freeze(result.fields);
   if (checkedCredentials.size >= CHECKED_MAX) checkedCredentials.delete(checkedCredentials.keys().next().value!);
   checkedCredentials.set(key, result);
@@ -301,8 +306,10 @@ const calculators = new WeakMap<Uint8Array, Promise<WitnessCalculator>>();
 
 /**
  * The circuit's witness calculator, compiled once per (cached, hash-checked) wasm artifact.
- * NOTE: one instance serves concurrent proofs safely: calculateWTNSBin does all its work in one
- * synchronous run (it awaits nothing between writing inputs and reading the witness).
+ * NOTE: one wasm instance holds one witness at a time, and circom_runtime's calculateWTNSBin
+ * awaits between writing the inputs and reading the witness out: two proofs interleaved there
+ * would read each other's witness (one holder's challenge, nullifier and disclosed attributes in
+ * another's proof). {@link calculateWitness} runs them one after the other.
  */
 function witnessCalculator(wasm: Uint8Array): Promise<WitnessCalculator> {
   let calculator = calculators.get(wasm);
@@ -312,6 +319,19 @@ function witnessCalculator(wasm: Uint8Array): Promise<WitnessCalculator> {
     calculators.set(wasm, calculator);
   }
   return calculator;
+}
+
+const witnessQueues = new WeakMap<WitnessCalculator, Promise<unknown>>();
+
+/** calculateWTNSBin on `calculator`, after every earlier call on it has finished (see above). */
+function calculateWitness(calculator: WitnessCalculator, input: Record<string, unknown>): Promise<Uint8Array> {
+  const previous = witnessQueues.get(calculator) ?? Promise.resolve();
+  const run = previous.then(
+    () => calculator.calculateWTNSBin(input),
+    () => calculator.calculateWTNSBin(input),
+  );
+  witnessQueues.set(calculator, run.catch(() => undefined));
+  return run;
 }
 
 /**
@@ -351,7 +371,7 @@ export async function proveWith(
     // (its sections as compact buffers, ./proving-key.ts), and the curve with its workers.
     const key = provingKey(artifacts.zkey);
     const [calculator, curve] = await Promise.all([witnessCalculator(artifacts.wasm), provingCurve()]);
-    const witness = wtnsValues(await calculator.calculateWTNSBin(input), key.nVars);
+    const witness = wtnsValues(await calculateWitness(calculator, input), key.nVars);
     result = await groth16ProveResident(curve, key, witness);
   } catch (cause) {
     if (cause instanceof MedzkError && cause.code === "ARTIFACT_INTEGRITY") throw cause;

@@ -43,6 +43,22 @@ describe("the resident prover", () => {
     expect(await cli([files.vkey, files.pub, files.proof])).not.toContain("OK!");
   });
 
+  it("two proofs at once on one circuit each carry their own witness (one wasm instance serves both)", async () => {
+    // Two holders, two requests: interleaved in the witness calculator, each proof used to be
+    // able to come out over the other's witness (its challenge, nullifier and signals).
+    const other = createHolder();
+    const otherCredential = await issueCredential(issuer, { schema: "patient-record/v1", holder: other.commitment, attributes: { dateOfBirth: "1980-02-02" }, now });
+    const requests = [verifier.createRequest({ statement }), verifier.createRequest({ statement })];
+    const [a, b] = await Promise.all([
+      prove({ credential, holder, request: requests[0]!, now }),
+      prove({ credential: otherCredential, holder: other, request: requests[1]!, now }),
+    ]);
+    expect(a.request).toEqual(requests[0]);
+    expect(b.request).toEqual(requests[1]);
+    expect(a.publicSignals).not.toEqual(b.publicSignals);
+    for (const p of [a, b]) expect(await verifier.verify(p)).toMatchObject({ ok: true });
+  });
+
   it("proves on a single-threaded curve, with fresh randomness per proof", async () => {
     const { input } = await buildCircuitInput({ credential, holder, request: verifier.createRequest({ statement }), now });
     const { WitnessCalculatorBuilder } = await import("circom_runtime");
