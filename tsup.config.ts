@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { defineConfig } from "tsup";
 
 export default defineConfig([
@@ -26,6 +27,16 @@ export default defineConfig([
     esbuildOptions(options) {
       options.chunkNames = "cli/[name]-[hash]";
     },
+    // Chunk names carry a content hash: without this, every rebuild would leave the previous
+    // build's chunks behind in dist/cli/, unreferenced but packed (the build above skips cli/**).
+    esbuildPlugins: [
+      {
+        name: "clean-cli-chunks",
+        setup(build) {
+          build.onStart(() => rmSync("dist/cli", { recursive: true, force: true }));
+        },
+      },
+    ],
     clean: false,
     target: "node20",
   },

@@ -11,12 +11,11 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, open, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { link, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { sha256File } from "./hash.mjs";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const ARTIFACTS_DIR = join(ROOT, "artifacts");
@@ -201,25 +200,29 @@ async function readDone(dir) {
   }
 }
 
-/** Takes the lock (true), or reports that a live process holds it (false). */
+/**
+ * Takes the lock (true), or reports that a live process holds it (false). The lock file appears
+ * with its holder's pid already in it (written to a file of our own, then hard-linked to the lock
+ * name: atomic), so an empty or missing lock only means it was just released.
+ */
 async function tryLock(lock) {
-  for (;;) {
-    try {
-      const handle = await open(lock, "wx");
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return true;
-    } catch (e) {
-      if (e.code !== "EEXIST") throw e;
-      const pid = Number(await readFile(lock, "utf8").catch(() => ""));
-      if (pid && alive(pid)) return false;
-      if (!pid) {
-        await sleep(50); // being written right now
-        const again = Number(await readFile(lock, "utf8").catch(() => ""));
-        if (again && alive(again)) return false;
+  const mine = `${lock}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  await writeFile(mine, String(process.pid));
+  try {
+    for (;;) {
+      try {
+        await link(mine, lock);
+        return true;
+      } catch (e) {
+        if (e.code !== "EEXIST") throw e;
+        const pid = Number(await readFile(lock, "utf8").catch(() => ""));
+        if (pid && alive(pid)) return false;
+        // Stale (its process died mid-build): removed, then try again; released meanwhile: try again.
+        if (pid) await unlink(lock).catch(() => {});
       }
-      await unlink(lock).catch(() => {}); // stale: its process died mid-compile
     }
+  } finally {
+    await unlink(mine).catch(() => {});
   }
 }
 
@@ -249,7 +252,7 @@ export async function compiledCircuit(name, { onlyIfFree = false, log = () => {}
         // Builds of older sources are dropped (unless being written).
         for (const entry of await readdir(CACHE_DIR)) {
           const old = join(CACHE_DIR, entry);
-          if (entry.startsWith(`${name}-`) && !entry.endsWith(".lock") && old !== dir && !existsSync(`${old}.lock`)) {
+          if (entry.startsWith(`${name}-`) && !entry.endsWith(".lock") && old !== dir && !existsSync(`${old}.lock`) && !existsSync(join(old, "initial.lock"))) {
             await rm(old, { recursive: true, force: true });
           }
         }
@@ -264,7 +267,19 @@ export async function compiledCircuit(name, { onlyIfFree = false, log = () => {}
   }
 }
 
-let ptauHash;
+let inputsHash;
+
+/** What zkey new's output depends on besides the R1CS: the ptau and the snarkjs that runs it. */
+function initialInputs() {
+  inputsHash ??= (async () => {
+    const hash = createHash("sha256");
+    hash.update(await readFile(PTAU_FILE)).update("\0").update(await readFile(require.resolve("snarkjs/package.json")));
+    return hash.digest("hex");
+  })();
+  return inputsHash;
+}
+
+const fileSha256 = async (path) => createHash("sha256").update(await readFile(path)).digest("hex");
 
 /**
  * The initial zkey of `name` (snarkjs zkey new on its compiled R1CS and the committed powers of
@@ -272,20 +287,24 @@ let ptauHash;
  * computing it): { path, sha256 }. zkey new is deterministic and the slow part of every zkey
  * verification (about 50 s of CPU for age_at_least, B2's G2 multi-exponentiations the most), so
  * the artifact check, the build script and the ceremony test share one computation per circuit
- * instead of each repeating it. The entry records the ptau's SHA-256: another ptau recomputes.
+ * instead of each repeating it. The entry records the hash of the ptau and of snarkjs's
+ * package.json: another ptau or snarkjs recomputes. The returned hash is the file's, computed on
+ * every read, never the recorded one; files appear by rename, whole.
  * NOTE: trusted like the compile cache beside it (written only by this function, under the lock);
- * --fresh in check-artifacts bypasses both.
+ * --fresh in check-artifacts (and medzk artifacts check) bypasses both.
  */
 export async function initialZkey(name, { log = () => {} } = {}) {
   const files = await compiledCircuit(name, { log });
-  ptauHash ??= sha256File(PTAU_FILE);
-  const ptau = await ptauHash;
+  const inputs = await initialInputs();
   const dir = dirname(files.r1cs);
   const done = join(dir, "initial.json");
   const lock = join(dir, "initial.lock");
+  const file = `${name}_initial.zkey`;
+  const path = join(dir, file);
   const read = async () => {
     const entry = await readFile(done, "utf8").then(JSON.parse, () => undefined);
-    return entry?.ptau === ptau && existsSync(entry.path) ? { path: entry.path, sha256: entry.sha256 } : undefined;
+    if (entry?.inputs !== inputs || entry.file !== file || !existsSync(path)) return undefined;
+    return { path, sha256: await fileSha256(path) };
   };
   // zkey new of the largest circuit takes minutes on a busy 2-core machine.
   const deadline = Date.now() + 1_200_000;
@@ -297,13 +316,13 @@ export async function initialZkey(name, { log = () => {} } = {}) {
         const again = await read();
         if (again) return again;
         log(`${name}: zkey new`);
-        const path = join(dir, `${name}_initial.zkey`);
-        await rm(path, { force: true });
+        const temporary = `${path}.${process.pid}.tmp`;
         const snarkjs = await import("snarkjs");
-        await snarkjs.zKey.newZKey(files.r1cs, PTAU_FILE, path);
-        const sha256 = await sha256File(path);
-        await writeFile(done, JSON.stringify({ path, sha256, ptau }));
-        return { path, sha256 };
+        await snarkjs.zKey.newZKey(files.r1cs, PTAU_FILE, temporary);
+        await rename(temporary, path);
+        await writeFile(`${done}.${process.pid}.tmp`, JSON.stringify({ file, inputs }));
+        await rename(`${done}.${process.pid}.tmp`, done);
+        return { path, sha256: await fileSha256(path) };
       } finally {
         await unlink(lock).catch(() => {});
       }

@@ -26,7 +26,7 @@
  * they keep) is in the verified chain.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { copyFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { MedzkError } from "../core/errors.js";
@@ -185,8 +185,14 @@ export async function initCeremony(o: InitOptions): Promise<CeremonyTranscript> 
   }
   await mkdir(o.dir, { recursive: true });
   const initial = zkeyName(o.circuit, 0);
-  if (o.initial !== undefined) await copyFile(o.initial, join(o.dir, initial));
-  else {
+  if (o.initial !== undefined) {
+    // The copy is what the transcript attests: checked again (the file may have changed since).
+    await copyFile(o.initial, join(o.dir, initial));
+    if ((await sha256File(join(o.dir, initial))) !== circuitManifest(o.circuit).initialZkey) {
+      await rm(join(o.dir, initial), { force: true });
+      fail(`${o.initial} changed while it was copied: not the initial zkey the manifest pins`);
+    }
+  } else {
     const { logger } = collectingLogger();
     await (await snarkjs()).zKey.newZKey(o.r1cs, o.ptau, join(o.dir, initial), logger);
   }

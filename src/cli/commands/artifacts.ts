@@ -66,8 +66,10 @@ Exit status: 0 if everything matches, 1 if anything differs.
 
 Options:
   --fast        skip the proving-key verification (checkout only)
+  --fresh       compile and run zkey new afresh instead of reusing the checkout's cache
+                (build/circuits/cache/, shared with the tests and npm run build:circuits)
   -h, --help    show this help`,
-  options: { fast: { type: "boolean" } },
+  options: { fast: { type: "boolean" }, fresh: { type: "boolean" } },
   async run(args) {
     const root = packageRoot();
     const missing = missingToolchain(root);
@@ -75,7 +77,7 @@ Options:
     if (missing === undefined) {
       const script = pathToFileURL(join(root, "scripts", "check-artifacts.mjs")).href;
       const { checkArtifacts } = (await import(script)) as { checkArtifacts: (o: object) => Promise<string[]> };
-      problems = await checkArtifacts({ verifyZkey: args.values["fast"] !== true, log: (m: string) => process.stderr.write(`medzk: artifacts: ${m}\n`) });
+      problems = await checkArtifacts({ verifyZkey: args.values["fast"] !== true, fresh: args.values["fresh"] === true, log: (m: string) => process.stderr.write(`medzk: artifacts: ${m}\n`) });
       problems.push(...(await bundledManifestProblems(root)));
       if (problems.length === 0) process.stdout.write(`OK: artifacts match the circuit sources in ${root}\n`);
     } else {
