@@ -273,7 +273,10 @@ let inputsHash;
 function initialInputs() {
   inputsHash ??= (async () => {
     const hash = createHash("sha256");
-    hash.update(await readFile(PTAU_FILE)).update("\0").update(await readFile(require.resolve("snarkjs/package.json")));
+    // snarkjs's "exports" hide its package.json: found upwards from its entry point.
+    let pkg = dirname(require.resolve("snarkjs"));
+    while (!existsSync(join(pkg, "package.json"))) pkg = dirname(pkg);
+    hash.update(await readFile(PTAU_FILE)).update("\0").update(await readFile(join(pkg, "package.json")));
     return hash.digest("hex");
   })();
   return inputsHash;
