@@ -47,7 +47,7 @@ async function timeIt(n, fn) {
 
 async function child(mode, input) {
   const file = join(ROOT, "bench", "results", `_${mode}.json`);
-  await writeFile(file, JSON.stringify(input));
+  await writeFile(file, JSON.stringify({ ...input, verifierKey: VERIFIER_KEY, now: NOW.toISOString() }));
   const { stdout } = await run(process.execPath, [join(ROOT, "bench", "_child.mjs"), mode, file], { maxBuffer: 1 << 26 });
   return JSON.parse(stdout.trim().split("\n").at(-1));
 }

@@ -24,6 +24,35 @@ export interface VerifierKey {
   publicKey: string;
 }
 
+/**
+ * A copy of the Ed25519 base point B that noble does not know as its base point. noble multiplies
+ * its own B with a window-8 table of 4096 points that it builds on first use (~50 ms, most of a
+ * verifier's cold start); a multiplication of any other point object uses noble's same
+ * constant-time wNAF with window 1 and no table (~5 ms). A verifier multiplies B by its secret
+ * scalar once or twice at start (below) and never again on its checking path, so the table is
+ * never worth building there. (Signing requests still uses noble's `sign`, and its table.)
+ */
+const UNTABLED_BASE = ed25519.ExtendedPoint.fromAffine(ed25519.ExtendedPoint.BASE.toAffine());
+/** noble's Ed25519 clamping (RFC 8032 §5.1.5: clear bits 0-2 and 255, set bit 254); always defined for ed25519. */
+const clamp = ed25519.CURVE.adjustScalarBytes ?? ((): never => {
+  throw new Error("noble's ed25519 has no adjustScalarBytes");
+});
+
+/**
+ * RFC 8032 §5.1.5 key expansion of a 32-byte seed: h = SHA-512(seed), s = clamp(h[0..32]) mod L,
+ * prefix = h[32..64], A = [s]B encoded (§5.1.2). What noble's utils.getExtendedPublicKey returns,
+ * from noble's own SHA-512, clamping (adjustScalarBytes), scalar reduction, constant-time
+ * multiplication and encoding, on {@link UNTABLED_BASE}; test/unit/verifier/verifier-key.test.ts
+ * compares the public keys with noble's getPublicKey on many seeds, and ownSignatureCheck's
+ * results with noble's signatures.
+ */
+function expandSeed(seed: Uint8Array): { prefix: Uint8Array; scalar: bigint; pointBytes: Uint8Array } {
+  if (seed.length !== 32) throw new MedzkError("INVALID_KEY", "an Ed25519 private key is 32 bytes");
+  const hashed = sha512(seed);
+  const scalar = mod(bytesToNumberLE(clamp(hashed.slice(0, 32))), ed25519.CURVE.n);
+  return { prefix: hashed.slice(32, 64), scalar, pointBytes: UNTABLED_BASE.multiply(scalar).toRawBytes() };
+}
+
 /** A new verifier signing key pair, from the platform's secure random source. */
 export function generateVerifierKey(): VerifierKey {
   return verifierKeyFromPrivate(bytesToHex(ed25519.utils.randomPrivateKey()));
@@ -35,7 +64,7 @@ export function generateVerifierKey(): VerifierKey {
  */
 export function verifierKeyFromPrivate(privateKey: unknown, name = "privateKey"): VerifierKey {
   if (!checkHex(privateKey, name, 32).ok) throw new MedzkError("INVALID_KEY", `"${name}" must be 32 bytes of lowercase hex (an Ed25519 private key)`);
-  return { privateKey: privateKey as string, publicKey: bytesToHex(ed25519.getPublicKey(hexToBytes(privateKey as string))) };
+  return { privateKey: privateKey as string, publicKey: bytesToHex(expandSeed(hexToBytes(privateKey as string)).pointBytes) };
 }
 
 /**
@@ -79,7 +108,7 @@ export function signRequest(privateKey: Uint8Array, unsigned: UnsignedRequest): 
  * extended key (RFC 8032 §5.1.5), the scalar field; nothing here verifies anyone else's signature.
  */
 export function ownSignatureCheck(privateKey: Uint8Array): (message: Uint8Array, signature: Uint8Array) => boolean {
-  const { prefix, scalar, pointBytes } = ed25519.utils.getExtendedPublicKey(privateKey);
+  const { prefix, scalar, pointBytes } = expandSeed(privateKey);
   const L = ed25519.CURVE.n;
   const hashToScalar = (...parts: Uint8Array[]) => mod(bytesToNumberLE(sha512(concatBytes(...parts))), L);
   return (message, signature) => {
