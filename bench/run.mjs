@@ -33,6 +33,25 @@ const PROVE_RUNS = QUICK ? 3 : 7;
 const BATCH_SIZES = QUICK ? [1, 10] : [1, 10, 100];
 const run = promisify(execFile);
 
+/**
+ * Medians of n samples each of a and b, taken alternately (a, b, a, b, ...) after one warm-up
+ * call of each: a ratio of the two stays meaningful when the machine's load changes during the run.
+ */
+async function timePair(n, a, b) {
+  await a(0);
+  await b(0);
+  const [sa, sb] = [[], []];
+  for (let i = 0; i < n; i++) {
+    for (const [fn, samples] of [[a, sa], [b, sb]]) {
+      const t0 = performance.now();
+      await fn(i);
+      samples.push(performance.now() - t0);
+    }
+  }
+  const median = (xs) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return [median(sa), median(sb)];
+}
+
 async function timeIt(n, fn) {
   await fn(0); // warm-up
   const samples = [];
@@ -47,7 +66,7 @@ async function timeIt(n, fn) {
 
 async function child(mode, input) {
   const file = join(ROOT, "bench", "results", `_${mode}.json`);
-  await writeFile(file, JSON.stringify(input));
+  await writeFile(file, JSON.stringify({ ...input, verifierKey: VERIFIER_KEY, now: NOW.toISOString() }));
   const { stdout } = await run(process.execPath, [join(ROOT, "bench", "_child.mjs"), mode, file], { maxBuffer: 1 << 26 });
   return JSON.parse(stdout.trim().split("\n").at(-1));
 }
@@ -111,13 +130,17 @@ const vk = artifacts[AGE.circuit].vkey;
 // of single use is not what is measured (snarkjs has none).
 const reusable = { trustedIssuers: [w.publicKey], key: VERIFIER_KEY, purpose: "bench", clock: () => NOW, requestTtlSeconds: 86400, challengeStore: { consume: async () => true } };
 const warmVerifier = createVerifier(reusable);
-const single = {
-  warmMs: await timeIt(50, async (i) => {
+// medzk and its baseline alternate sample by sample (timePair), so that a change in the machine's
+// load during the run weighs on both alike.
+const [singleMs, singleBaseMs] = await timePair(
+  50,
+  async (i) => {
     const r = await warmVerifier.verify(presentations[i % presentations.length]);
     if (!r.ok) throw new Error(`verify refused a valid presentation: ${r.error.code}`);
-  }),
-  baselineWarmMs: await timeIt(50, (i) => snarkjs.groth16.verify(vk, presentations[i % presentations.length].publicSignals, presentations[i % presentations.length].proof)),
-};
+  },
+  (i) => snarkjs.groth16.verify(vk, presentations[i % presentations.length].publicSignals, presentations[i % presentations.length].proof),
+);
+const single = { warmMs: singleMs, baselineWarmMs: singleBaseMs };
 single.ratio = single.warmMs / single.baselineWarmMs;
 const colds = [];
 for (let i = 0; i < 3; i++) colds.push(await child("verify-cold", { presentation: presentations[i], publicKey: w.publicKey }));
@@ -131,29 +154,45 @@ const batches = [];
 const inProcess = createVerifier(reusable);
 // The same with the curve work spread over worker threads (one per core).
 const inParallel = createVerifier({ ...reusable, parallel: { minBatch: 2 } });
+// NOTE: both medzk's worker pool and snarkjs take their multi-threaded curve from ffjavascript's
+// cache, globalThis.curve_bn128, which the first one to need it fills. snarkjs filled it above
+// (with ffjavascript's own wasm, which lacks medzk's multi-Miller loop and fused field functions),
+// so medzk's pool would run on snarkjs's module, which no verifier service does (it loads no
+// snarkjs), and a snarkjs baseline on medzk's module would not be snarkjs. Each side gets its own
+// curve here, swapped in before each of its calls.
+const snarkjsCurve = globalThis.curve_bn128;
+globalThis.curve_bn128 = null;
+await inParallel.verifyBatch(presentations.slice(0, 2));
+const medzkCurve = globalThis.curve_bn128;
+const onCurve = (curve, fn) => (...args) => {
+  globalThis.curve_bn128 = curve;
+  return fn(...args);
+};
 for (const n of BATCH_SIZES) {
   step(`batch ${n}`);
   const items = presentations.slice(0, n);
-  const timeBatch = (v) =>
-    timeIt(5, async () => {
-      const results = await v.verifyBatch(items);
-      if (!results.every((r) => r.ok)) throw new Error("batch refused a valid presentation");
-    });
-  const medzk = await timeBatch(inProcess);
-  const threaded = await timeBatch(inParallel);
-  const base = await timeIt(3, async () => {
+  const batchOf = (v) => async () => {
+    const results = await v.verifyBatch(items);
+    if (!results.every((r) => r.ok)) throw new Error("batch refused a valid presentation");
+  };
+  const serialSnarkjs = async () => {
     for (const p of items) if (!(await snarkjs.groth16.verify(vk, p.publicSignals, p.proof))) throw new Error("snarkjs refused");
-  });
+  };
+  // Each medzk mode alternates with its own baseline samples (see timePair).
+  const baseline = onCurve(snarkjsCurve, serialSnarkjs);
+  const [medzk, base] = await timePair(n >= 100 ? 3 : 5, batchOf(inProcess), baseline);
+  const [threaded, base2] = await timePair(n >= 100 ? 3 : 5, onCurve(medzkCurve, batchOf(inParallel)), baseline);
   batches.push({
     n,
     medzkMs: medzk,
     parallelMs: threaded,
     baselineMs: base,
+    parallelBaselineMs: base2,
     medzkPerSecond: (n * 1000) / medzk,
     parallelPerSecond: (n * 1000) / threaded,
     baselinePerSecond: (n * 1000) / base,
     speedup: base / medzk,
-    parallelSpeedup: base / threaded,
+    parallelSpeedup: base2 / threaded,
   });
 }
 const batchRss = await child("verify-batch", { presentations: presentations.slice(0, maxN), publicKey: w.publicKey });

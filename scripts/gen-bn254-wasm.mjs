@@ -2,7 +2,8 @@
 /**
  * Writes src/groth16/generated/bn254-wasm.ts: the BN254 arithmetic module that ffjavascript generates at
  * run time (wasmcurves + wasmbuilder, ~270 ms of BigInt-heavy code generation on every start),
- * plus medzk's multi-Miller loop (scripts/bn254-multi-miller.mjs), generated once here and shipped
+ * with medzk's fused Fq addition, subtraction and reductions (scripts/bn254-fast-field.mjs) and its
+ * multi-Miller loop (scripts/bn254-multi-miller.mjs), generated once here and shipped
  * as bytes, so a verifier process only compiles it (~40 ms).
  *
  * `node scripts/gen-bn254-wasm.mjs` rewrites the file; `--check` exits 1 if the committed file
@@ -25,7 +26,7 @@ if (process.argv.includes("--check")) {
     console.error("src/groth16/generated/bn254-wasm.ts is out of date: run node scripts/gen-bn254-wasm.mjs");
     process.exit(1);
   }
-  console.log("src/groth16/generated/bn254-wasm.ts matches the installed wasmcurves and scripts/bn254-multi-miller.mjs");
+  console.log("src/groth16/generated/bn254-wasm.ts matches the installed wasmcurves and scripts/bn254-fast-field.mjs, bn254-multi-miller.mjs");
 } else {
   writeFileSync(out, fresh);
   console.log(`wrote ${out} (sha256 ${createHash("sha256").update(fresh).digest("hex").slice(0, 16)}…)`);

@@ -110,7 +110,7 @@ async function batchCheck(
     cPoints.set(g1(c, item.proof.c), k * g1Affine);
     // e(r_i·A_i, B_i): B_i differs per proof, so this is one Miller loop per item.
     terms.push({
-      p: c.G1.toJacobian(g1(c, item.proof.a)),
+      p: g1(c, item.proof.a), // affine: scaled with mixed additions
       scalar: rBytes.slice(k * WEIGHT_BYTES, (k + 1) * WEIGHT_BYTES),
       q: c.G2.toJacobian(g2(c, item.proof.b)),
     });

@@ -18,13 +18,24 @@ import { type Bn254Wasm, type Curve, type PointBytes, verifierCurve } from "./cu
 import { g1, g2 } from "./points.js";
 import { type PreparedKey, publicInputPoint } from "./prepared-key.js";
 import type { ProofPoints } from "./proof.js";
-import { FP, G1_JAC, G2_JAC, GT, type Step, call, le, v } from "./thread-task.js";
+import { FP, G1_AFF, G1_JAC, G2_JAC, GT, type Step, call, le, v } from "./thread-task.js";
 
-/** A Miller-loop term: G1 point p (Jacobian), optionally scaled by a little-endian scalar, and G2 point q (Jacobian). */
+/**
+ * A Miller-loop term: G1 point p, optionally scaled by a little-endian scalar, and G2 point q
+ * (Jacobian). p is Jacobian, or affine when scaled (then scaled with wasmcurves' mixed additions,
+ * g1m_timesScalarAffine).
+ */
 export interface MillerTerm {
   p: PointBytes;
   scalar?: Uint8Array;
   q: PointBytes;
+}
+
+/** The wasm scalar multiplication for a G1 point of either form. */
+function timesScalar(p: PointBytes): string {
+  if (p.length === G1_AFF) return "g1m_timesScalarAffine";
+  if (p.length === G1_JAC) return "g1m_timesScalar";
+  throw new Error("a G1 point is 64 (affine) or 96 (Jacobian) bytes");
 }
 
 /**
@@ -53,7 +64,7 @@ export function millerProductTask(terms: readonly MillerTerm[], prePSize: number
       if (term.scalar.length > FP) throw new Error("scalar wider than 32 bytes");
       task.push(
         { cmd: "SET", var: S, buff: term.scalar },
-        call("g1m_timesScalar", v(P), v(S), { val: term.scalar.length }, v(SP)),
+        call(timesScalar(term.p), v(P), v(S), { val: term.scalar.length }, v(SP)),
         call("bn128_prepareG1", v(SP), v(PRE_P, k * prePSize)),
       );
     } else {
@@ -89,7 +100,7 @@ function millerLoopsTask(terms: readonly MillerTerm[], prePSize: number, preQSiz
     if (term.scalar) {
       task.push(
         { cmd: "SET", var: S, buff: term.scalar },
-        call("g1m_timesScalar", v(P), v(S), { val: term.scalar.length }, v(SP)),
+        call(timesScalar(term.p), v(P), v(S), { val: term.scalar.length }, v(SP)),
         call("bn128_prepareG1", v(SP), v(PRE_P)),
       );
     } else {

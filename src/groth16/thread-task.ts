@@ -14,8 +14,10 @@ export type Step =
 
 type Param = { var: number; offset?: number } | { val: number };
 
-/** Bytes of a Jacobian G1 point, a Jacobian G2 point, an Fq and an Fq2 element, and a G_T (Fq12) element. */
+/** Bytes of a G1 and a G2 point (affine, Jacobian), an Fq and an Fq2 element, and a G_T (Fq12) element. */
+export const G1_AFF = 64;
 export const G1_JAC = 96;
+export const G2_AFF = 128;
 export const G2_JAC = 192;
 export const FP = 32;
 export const FP2 = 64;

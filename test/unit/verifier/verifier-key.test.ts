@@ -16,6 +16,19 @@ describe("verifier keys", () => {
     expect(generateVerifierKey().privateKey).not.toBe(key.privateKey);
   });
 
+  it("derive the public key noble's ed25519.getPublicKey gives (without noble's base-point table): edge and random seeds", () => {
+    const bytesToHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+    for (const seed of [new Uint8Array(32), new Uint8Array(32).fill(0xff), Uint8Array.from({ length: 32 }, (_, i) => i)]) {
+      expect(verifierKeyFromPrivate(bytesToHex(seed)).publicKey).toBe(bytesToHex(ed25519.getPublicKey(seed)));
+    }
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (seed) => {
+        expect(verifierKeyFromPrivate(bytesToHex(seed)).publicKey).toBe(bytesToHex(ed25519.getPublicKey(seed)));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it("refuses a pair whose public key is not the private key's, and malformed keys, without echoing them", () => {
     const key = generateVerifierKey();
     const cases: unknown[] = [

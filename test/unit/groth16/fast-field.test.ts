@@ -1,0 +1,97 @@
+/**
+ * The shipped BN254 wasm's fused Fq functions (scripts/bn254-fast-field.mjs replaces wasmcurves'
+ * f1m_add, f1m_sub and the final reductions of f1m_mul and f1m_square) against BigInt arithmetic:
+ * canonical results (< q) on edge values around 0, q and the 32-bit limb boundaries, on random
+ * elements, and with the output aliasing an input. The pairing-level comparisons with
+ * ffjavascript's own module are in ./curve.test.ts and ./multi-miller.test.ts.
+ */
+import { describe, expect, it } from "vitest";
+import { BN254_WASM_BASE64 } from "../../../src/groth16/generated/bn254-wasm.js";
+
+const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+const R = 1n << 256n;
+const mod = (x: bigint) => ((x % Q) + Q) % Q;
+function inverse(a: bigint): bigint {
+  let [t, newT, r, newR] = [0n, 1n, Q, mod(a)];
+  while (newR !== 0n) {
+    const k = r / newR;
+    [t, newT] = [newT, t - k * newT];
+    [r, newR] = [newR, r - k * newR];
+  }
+  return mod(t);
+}
+const R_INV = inverse(R);
+
+type Fq = Record<"f1m_add" | "f1m_sub" | "f1m_mul", (x: number, y: number, r: number) => void> & { f1m_square(x: number, r: number): void };
+
+async function shippedField(): Promise<{ fq: Fq; u8: () => Uint8Array }> {
+  const memory = new WebAssembly.Memory({ initial: 25 });
+  const { instance } = await WebAssembly.instantiate(Buffer.from(BN254_WASM_BASE64, "base64"), { env: { memory } });
+  return { fq: instance.exports as unknown as Fq, u8: () => new Uint8Array(memory.buffer) };
+}
+
+function le(v: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = Number((v >> BigInt(8 * i)) & 0xffn);
+  return out;
+}
+function fromLe(b: Uint8Array): bigint {
+  let v = 0n;
+  for (let i = 31; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
+  return v;
+}
+
+/** A deterministic generator of elements < q (xorshift64*, so failures reproduce). */
+function elements(seed: bigint): () => bigint {
+  let s = seed;
+  const next = () => {
+    s ^= s << 13n;
+    s &= (1n << 64n) - 1n;
+    s ^= s >> 7n;
+    s ^= s << 17n;
+    s &= (1n << 64n) - 1n;
+    return s;
+  };
+  return () => ((next() << 192n) | (next() << 128n) | (next() << 64n) | next()) % Q;
+}
+
+const EDGES = [0n, 1n, 2n, Q - 1n, Q - 2n, (Q - 1n) / 2n, (Q + 1n) / 2n, (1n << 32n) - 1n, 1n << 32n, (1n << 224n) - 1n, Q - (1n << 32n), Q - (1n << 224n), R - 1n - (R - Q)];
+
+describe("fused Fq arithmetic in the shipped BN254 wasm", () => {
+  it("add, sub, mul and square equal BigInt arithmetic mod q (Montgomery mul: x·y·2^-256), also in place", async () => {
+    const { fq, u8 } = await shippedField();
+    const [X, Y, OUT] = [1 << 20, (1 << 20) + 32, (1 << 20) + 64];
+    const expected = {
+      f1m_add: (x: bigint, y: bigint) => mod(x + y),
+      f1m_sub: (x: bigint, y: bigint) => mod(x - y),
+      f1m_mul: (x: bigint, y: bigint) => mod(x * y * R_INV),
+      f1m_square: (x: bigint) => mod(x * x * R_INV),
+    };
+    const random = elements(0x9e3779b97f4a7c15n);
+    const pairs: Array<[bigint, bigint]> = [];
+    for (const x of EDGES) for (const y of EDGES) pairs.push([x, y]);
+    for (let i = 0; i < 2000; i++) {
+      const x = random();
+      // Sums landing exactly on q − 1, q and q + 1, and differences around 0.
+      pairs.push([x, random()], [x, Q - 1n - x], [x, mod(Q - x)], [x, mod(Q + 1n - x)], [x, x], [x, mod(x + 1n)]);
+    }
+    const failures: string[] = [];
+    for (const [x, y] of pairs) {
+      for (const op of ["f1m_add", "f1m_sub", "f1m_mul", "f1m_square"] as const) {
+        const want = op === "f1m_square" ? expected[op](x) : expected[op](x, y);
+        for (const inPlace of [false, true]) {
+          const mem = u8();
+          mem.set(le(x), X);
+          mem.set(le(y), Y);
+          const out = inPlace ? X : OUT;
+          if (op === "f1m_square") fq.f1m_square(X, out);
+          else fq[op](X, Y, out);
+          const got = fromLe(u8().subarray(out, out + 32));
+          if (got !== want) failures.push(`${op}(${x}, ${y})${inPlace ? " in place" : ""} = ${got}, want ${want}`);
+        }
+      }
+    }
+    expect(failures.slice(0, 5)).toEqual([]);
+    expect(pairs.length).toBeGreaterThan(12000);
+  });
+});
