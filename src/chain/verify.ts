@@ -27,7 +27,7 @@ import { ISSUER_MODES, STATEMENT_TYPES, parseStatement, statementDefinition } fr
 import { Refusal, refuse } from "../verifier/refusal.js";
 import { checkKey, checkSignals, parseStep } from "../verifier/steps.js";
 import { type ChainWriter, loadViem, read, revertError, send } from "./client.js";
-import { type Hex, type PresentationCall, circuitId, proofWords, statementParams } from "./codec.js";
+import { type Hex, type PresentationCall, circuitFor, circuitId, proofWords, statementParams } from "./codec.js";
 import { medzkRegistryAbi } from "./generated/abi.js";
 
 /** MedzkRegistry.Result, by number: 0 is "Accepted". */
@@ -259,9 +259,47 @@ function renumbered(error: unknown, sent: readonly number[]): unknown {
 }
 
 /**
+ * The statement parameters a batch of the caller's own requests sends, one set for all items:
+ * verifyPresentations takes one `params` and checks every item's signals against it
+ * (MedzkRegistry._checkItem), all in one transaction that accepts every item or none. So every
+ * request must ask the same statement in the same issuer mode AND resolve to the same
+ * parameters: a query with a relative date ("daysBeforeAsOf", src/statements/query.ts) resolves
+ * on each request's own as-of day, so the same statement asked on either side of UTC midnight
+ * gives two queryHash values, and sending one of them would make the contract refuse the other
+ * items (and with them the whole batch) although each answers its own request. They cannot share
+ * one call, and splitting them into several transactions would break the batch's all-or-nothing
+ * outcome (a later transaction reverting after an earlier one spent its challenges), so they are
+ * the caller's mistake: INVALID_ARGUMENT naming the items of each set of parameters, to be sent
+ * as separate batches. Internal (exported for its unit test).
+ */
+export function batchParams(own: readonly ProofRequest[]): bigint[] {
+  own.forEach((r, i) => {
+    if (JSON.stringify(r.statement) !== JSON.stringify(own[0]!.statement) || (r.issuerSet === undefined) !== (own[0]!.issuerSet === undefined)) {
+      throw new MedzkError("INVALID_ARGUMENT", `"expected[${i}]" asks another statement or issuer mode than expected[0]: a batch is one statement`);
+    }
+  });
+  const circuit = circuitFor(own[0]!.statement.type, own[0]!.issuerSet !== undefined);
+  const groups = new Map<string, { params: bigint[]; items: number[] }>();
+  own.forEach((r, i) => {
+    const params = statementParams(circuit, r.statement, r.asOf);
+    const id = params.join(",");
+    const group = groups.get(id) ?? groups.set(id, { params, items: [] }).get(id)!;
+    group.items.push(i);
+  });
+  if (groups.size > 1) {
+    const sets = [...groups.values()].map((g) => `expected[${g.items.join(", ")}] (as of ${[...new Set(g.items.map((i) => own[i]!.asOf))].join(", ")})`);
+    throw new MedzkError(
+      "INVALID_ARGUMENT",
+      `the requests resolve the statement to ${groups.size} different sets of parameters (a relative date resolved on different as-of days): ${sets.join("; ")}; the contract checks one set per batch, send each as its own batch`,
+    );
+  }
+  return [...groups.values()][0]!.params;
+}
+
+/**
  * Verifies presentations (untrusted input) of one statement with one pairing check, each against
- * the caller's own request `options.expected[i]` (all of one statement and issuer mode, or
- * INVALID_ARGUMENT). Resolves with one outcome per presentation, in order: items that do not
+ * the caller's own request `options.expected[i]` (all of one statement and issuer mode, resolving
+ * to the same statement parameters, or INVALID_ARGUMENT: {@link batchParams}). Resolves with one outcome per presentation, in order: items that do not
  * answer their request are refused before sending ({@link ChainRefusal}); the others go in one
  * transaction and are all accepted, or the call throws CHAIN_TRANSACTION_FAILED:
  * "BatchItemRefused(i, code)" names the first item the contract refused (i is its index in
@@ -278,18 +316,14 @@ export async function verifyBatchOnChain(writer: ChainWriter, presentations: rea
   const keys = keyIds((options as ChainVerifyBatchOptions | undefined)?.keys);
   const verifierKey = await writerVerifierKey(writer);
   const own = expected.map((e, i) => ownRequest(e, `expected[${i}]`, verifierKey));
-  own.forEach((r, i) => {
-    if (JSON.stringify(r.statement) !== JSON.stringify(own[0]!.statement) || (r.issuerSet === undefined) !== (own[0]!.issuerSet === undefined)) {
-      throw new MedzkError("INVALID_ARGUMENT", `"expected[${i}]" asks another statement or issuer mode than expected[0]: a batch is one statement`);
-    }
-  });
+  const params = batchParams(own);
   const now = clock().getTime();
   const outcomes: Array<PresentationCall | ChainRefusal> = presentations.map((p, i) => precheck(p, own[i]!, now, keys));
   const calls = outcomes.filter((o): o is PresentationCall => !isRefusal(o));
   if (calls.length === 0) return outcomes as ChainRefusal[];
   const first = calls[0]!;
   const sent = outcomes.flatMap((o, i) => (isRefusal(o) ? [] : [i]));
-  const receipt = await send(writer, "verifyPresentations", [first.circuitId, first.params, calls.map((c) => c.proof), calls.flatMap((c) => c.signals)]).catch(
+  const receipt = await send(writer, "verifyPresentations", [first.circuitId, params, calls.map((c) => c.proof), calls.flatMap((c) => c.signals)]).catch(
     (error: unknown) => {
       throw renumbered(error, sent);
     },

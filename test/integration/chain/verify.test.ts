@@ -2,7 +2,8 @@
  * Presentations verified on chain with real proofs (src/prover, the shipped keys): a true proof
  * accepted once, every public signal tampered refused with the contract's reason, replay, key
  * status and root freshness from registry state, scope and purpose, and the one-pairing batch:
- * accepts what single verification accepts, refuses a batch with one false proof or one refused item.
+ * accepts what single verification accepts, refuses a batch with one false proof (the first or a later
+ * one) or one refused item; a query (one queryHash parameter) alone and in a batch.
  */
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
@@ -29,6 +30,7 @@ import {
   rotateVerifierAccount,
   setIssuerKeyStatus,
   setVerifierStatus,
+  statementParams,
   verifyBatchOnChain,
   verifyOnChain,
 } from "../../../src/chain.js";
@@ -49,6 +51,16 @@ let verifierWriter: ChainWriter;
 const key = generateVerifierKey();
 let age: Presentation[];
 let coverage: Presentation;
+let query: Presentation;
+/** A query with a relative date: coverage started at least 30 days before the request's as-of day, on a gold or platinum plan. */
+const queryStatement = {
+  type: "query",
+  schema: "insurance-coverage/v1",
+  where: [
+    { attribute: "plan", op: "IN", values: ["gold", "platinum"] },
+    { attribute: "coverageStart", op: "LTE", value: { daysBeforeAsOf: 30 } },
+  ],
+} as const;
 const as = (i: number): ChainWriter => ({ client: chain.client, wallet: chain.wallet(i), registry });
 
 /** The registry error a failed call reverted with ("reverted" when it carries none, as when it ran out of gas). */
@@ -69,7 +81,7 @@ async function simulate(call: ReturnType<typeof presentationCall>, account = cha
 beforeAll(async () => {
   chain = await startChain();
   world = await makeWorld();
-  ({ registry } = await deployMedzk({ client: chain.client, wallet: chain.wallet(0), maxRootAgeSeconds: 3600, circuits: ["age_at_least", "insurance_active", "age_at_least_hidden"] }));
+  ({ registry } = await deployMedzk({ client: chain.client, wallet: chain.wallet(0), maxRootAgeSeconds: 3600, circuits: ["age_at_least", "insurance_active", "age_at_least_hidden", "query"] }));
   const admin = as(0);
   await addIssuer(admin, { account: chain.accounts[1]!, name: "St Elsewhere", schemas: ["patient-record/v1"] });
   await addIssuerKey(admin, { issuer: chain.accounts[1]!, publicKey: world.hospital.publicKey });
@@ -85,6 +97,7 @@ beforeAll(async () => {
   age = [];
   for (let i = 0; i < 4; i++) age.push(await present(verifier, world.record, world.patient, { type: "ageAtLeast", minAge: 18 }, now));
   coverage = await present(verifier, world.coverage, world.patient, { type: "insuranceActive", insurerId: "acme-health" }, now);
+  query = await present(verifier, world.coverage, world.patient, queryStatement as never, now);
 });
 
 describe("verifyPresentation", () => {
@@ -95,6 +108,14 @@ describe("verifyPresentation", () => {
       expect(first.result).toBe("Accepted");
       expect((first as ChainVerification).nullifier).toBe(coverage.publicSignals[0]);
       expect((await verifyOnChain(verifierWriter, coverage, { expected: coverage.request })).result).toBe("Replayed");
+      // The replay bitmap (MedzkRegistry._replaySlot: word keccak(key, c >> 8), bit c & 0xff) marks
+      // exactly this verifier's challenge: not its neighbour bit, not the same bit of the next word,
+      // not the same challenge of another verifier key.
+      const c = BigInt(coverage.request.challenge);
+      const answered = (verifierKey: string, challenge: bigint) =>
+        chain.client.readContract({ address: registry, abi: medzkRegistryAbi, functionName: "answered", args: [`0x${verifierKey}`, challenge] });
+      const other = generateVerifierKey().publicKey;
+      expect(await Promise.all([answered(key.publicKey, c), answered(key.publicKey, c ^ 1n), answered(key.publicKey, c + 256n), answered(other, c)])).toEqual([true, false, false, false]);
     } finally {
       await chain.revert(snap);
     }
@@ -173,6 +194,49 @@ describe("verifyPresentation", () => {
     } finally {
       await chain.revert(snap);
     }
+  });
+});
+
+describe("a query (one queryHash parameter) on chain", () => {
+  it("accepts a query proof once, alone or in a batch, refuses its replay, and refuses the parameters of another query", async () => {
+    const call = presentationCall(query, query.request);
+    expect(call.circuit).toBe("query");
+    expect(await simulate(call)).toBe("Accepted");
+    // The verifier asking another set, or the same relative date resolved on another as-of day:
+    // another queryHash, refused before the proof.
+    const anotherSet = { ...queryStatement, where: [{ attribute: "plan", op: "IN", values: ["gold"] }, queryStatement.where[1]] };
+    expect(await simulate({ ...call, params: statementParams("query", anotherSet as never, query.request.asOf) })).toBe("StatementMismatch");
+    const dayBefore = new Date(Date.parse(`${query.request.asOf}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    expect(await simulate({ ...call, params: statementParams("query", queryStatement as never, dayBefore) })).toBe("StatementMismatch");
+    const snap = await chain.snapshot();
+    try {
+      const batch = await verifyBatchOnChain(verifierWriter, [query], { expected: [query.request] });
+      expect(batch.map((o) => o.result)).toEqual(["Accepted"]);
+      expect((await verifyOnChain(verifierWriter, query, { expected: query.request })).result).toBe("Replayed");
+    } finally {
+      await chain.revert(snap);
+    }
+    const snap2 = await chain.snapshot();
+    try {
+      const first = await verifyOnChain(verifierWriter, query, { expected: query.request });
+      expect([first.result, (first as ChainVerification).nullifier]).toEqual(["Accepted", query.publicSignals[0]]);
+      expect((await verifyOnChain(verifierWriter, query, { expected: query.request })).result).toBe("Replayed");
+    } finally {
+      await chain.revert(snap2);
+    }
+  });
+
+  it("refuses, before sending, a batch whose requests resolve a relative date on two as-of days", async () => {
+    // The same query asked a second apart across UTC midnight: two queryHash values, which one
+    // verifyPresentations call (one params) cannot carry. Nothing is sent.
+    const on = (iso: string) => createVerifier({ trustedIssuers: [world.insurerKey.publicKey], key, clock: () => new Date(iso) }).createRequest({ statement: queryStatement as never });
+    const own = [on("2026-12-06T23:59:59Z"), on("2026-12-07T00:00:01Z")];
+    const before = await chain.client.getBlockNumber({ cacheTime: 0 });
+    await expect(verifyBatchOnChain(verifierWriter, [query, query], { expected: own })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: expect.stringMatching(/expected\[0\] \(as of 2026-12-06\); expected\[1\] \(as of 2026-12-07\)/),
+    });
+    expect(await chain.client.getBlockNumber({ cacheTime: 0 })).toBe(before);
   });
 });
 
@@ -459,6 +523,9 @@ describe("verifyPresentations (one pairing check)", () => {
     // Item 2's proof for item 3's challenge: the registry checks pass, the pairing product does not.
     const falseProof = calls.map((c, i) => (i === 2 ? { ...c, proof: calls[3]!.proof } : c));
     await expect(send(falseProof)).rejects.toThrow(/BatchProofInvalid/);
+    // The first item, whose weight is fixed to 1 (Bn254._item): item 1's proof for item 0's challenge.
+    const falseFirst = calls.map((c, i) => (i === 0 ? { ...c, proof: calls[1]!.proof } : c));
+    await expect(send(falseFirst)).rejects.toThrow(/BatchProofInvalid/);
     // A and B swapped between two items: each pair changes, the sum must not cancel.
     const swappedB = calls.map((c, i) => (i === 1 ? { ...c, proof: [...c.proof.slice(0, 2), ...calls[0]!.proof.slice(2, 6), ...c.proof.slice(6)] as unknown as typeof c.proof } : c));
     await expect(send(swappedB)).rejects.toThrow(/BatchProofInvalid/);
