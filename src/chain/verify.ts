@@ -299,7 +299,7 @@ export function batchParams(own: readonly ProofRequest[]): bigint[] {
 /**
  * Verifies presentations (untrusted input) of one statement with one pairing check, each against
  * the caller's own request `options.expected[i]` (all of one statement and issuer mode, resolving
- * to the same statement parameters, or INVALID_ARGUMENT: {@link batchParams}). Resolves with one outcome per presentation, in order: items that do not
+ * to the same statement parameters, or INVALID_ARGUMENT: a relative date resolved on different days gives different parameters). Resolves with one outcome per presentation, in order: items that do not
  * answer their request are refused before sending ({@link ChainRefusal}); the others go in one
  * transaction and are all accepted, or the call throws CHAIN_TRANSACTION_FAILED:
  * "BatchItemRefused(i, code)" names the first item the contract refused (i is its index in

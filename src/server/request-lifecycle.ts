@@ -58,11 +58,12 @@ const lifecycle: FastifyPluginAsync<RequestLifecycleOptions> = async (app, { con
   app.addHook("onRequest", async (request, reply) => {
     if (draining()) return sendError(request, reply.header("connection", "close"), 503, "SERVICE_UNAVAILABLE", "the service is shutting down");
   });
-  // A request in flight when the service starts closing is answered with "connection: close",
-  // so Node ends its socket after the reply: otherwise close() waited for the client's keep-alive
-  // connection to time out (Fastify's keepAliveTimeout, 72 s) before it returned.
-  app.addHook("onSend", async (_request, reply) => {
-    if (draining()) reply.header("connection", "close");
+  // Once a request in flight while the service closes is answered, its keep-alive connection is
+  // idle: closed then (a request already pipelined behind it is not idle, and gets the 503
+  // above), or close() waited for the client's keep-alive to time out (Fastify's
+  // keepAliveTimeout, 72 s). setImmediate: after Node has marked the connection idle.
+  app.addHook("onResponse", async () => {
+    if (draining()) setImmediate(() => app.server.closeIdleConnections());
   });
 
   app.addHook("onResponse", async (request, reply) => {

@@ -13,7 +13,7 @@ import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installFootprint, packFullPackage } from "../../scripts/pack-footprint.mjs";
-import { FORBIDDEN, packVerifierPackage } from "../../scripts/pack-verifier.mjs";
+import { FORBIDDEN, VERIFIER_PACKAGE_DIR, packVerifierPackage } from "../../scripts/pack-verifier.mjs";
 
 const run = promisify(execFile);
 const MB = 1024 * 1024;
@@ -24,7 +24,9 @@ let full: Footprint;
 
 beforeAll(async () => {
   // One after the other: npm installs share its cache, and the machine has few cores.
-  verifier = await installFootprint(await packVerifierPackage(), { name: "@medzk/verifier" });
+  // Its own build directory: package.test.ts builds the same package into the default one, and
+  // vitest may run the two files at the same time (each build starts by emptying its directory).
+  verifier = await installFootprint(await packVerifierPackage({ outDir: join(VERIFIER_PACKAGE_DIR, "..", "verifier-install") }), { name: "@medzk/verifier" });
   full = await installFootprint(packFullPackage(), { name: "medzk" });
 }, 600_000);
 
