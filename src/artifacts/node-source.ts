@@ -20,8 +20,9 @@ import { assertObject } from "../core/validate.js";
 export type ArtifactSource = string | URL;
 
 /**
- * The package's own artifacts/ folder: beside dist/ once built (dist/index.js), two levels up
- * from this module when run from source (src/artifacts/node-source.ts).
+ * The package's own artifacts/ folder: beside dist/ once built (one level up from dist/index.js),
+ * two levels up from this module when run from source (src/artifacts/node-source.ts) or from a
+ * chunk of the CLI build (dist/cli/*.js).
  */
 export function defaultDirectory(): URL {
   const built = new URL("../artifacts/", import.meta.url);
