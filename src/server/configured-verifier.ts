@@ -19,10 +19,11 @@ import { loadKeys } from "../artifacts/node-source.js";
 import { type InternalErrorHook, createVerifier, type Verifier, type VerifierPolicy } from "../verifier/create-verifier.js";
 import { type ServiceAudit, openAudit } from "./audit.js";
 import type { ServiceConfig } from "./config.js";
+import type { RedisTransactionClient } from "./openid4vp-redis-transactions.js";
 import { type PresetIndex, presetIndex } from "./presets.js";
 
-/** The subset of an ioredis client this module uses. */
-export interface RedisConnection {
+/** The subset of an ioredis client the service uses (with the OpenID4VP transactions' commands). */
+export interface RedisConnection extends RedisTransactionClient {
   readonly status: string;
   set(key: string, value: string, px: "PX", ttlMs: number, nx: "NX"): Promise<string | null>;
   exists(key: string): Promise<number>;

@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { MedzkError } from "../core/errors.js";
 import { STATEMENT_TYPES } from "../statements/registry.js";
+import { STORE_UNAVAILABLE } from "./openid4vp-redis-transactions.js";
 import type { HttpErrorCode } from "./schemas.js";
 
 /** What the onResponse log line reports about a request, filled in by the handlers. */
@@ -54,6 +55,7 @@ export function classify(error: FastifyError): [number, HttpErrorCode, string] {
       return [400, "BAD_REQUEST", "the body is empty; send a JSON object"];
   }
   const status = error.statusCode ?? 500;
+  if (error.code === STORE_UNAVAILABLE) return [503, "SERVICE_UNAVAILABLE", "the OpenID4VP transaction store is unreachable; retry later"];
   if (status === 503) return [503, "SERVICE_UNAVAILABLE", "the service is shutting down"];
   // Parse errors carry a quote of the body in their message; it may hold personal data.
   if (error instanceof SyntaxError || error.code === "FST_ERR_CTP_INVALID_JSON_BODY") return [400, "BAD_REQUEST", "the body is not valid JSON"];

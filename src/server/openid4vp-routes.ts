@@ -10,7 +10,8 @@ import type { FastifyPluginAsync } from "fastify";
 import { authorizationLink, clientIdOf, signAuthorizationRequest } from "../openid4vp/authorization-request.js";
 import { checkVpToken } from "../openid4vp/dcql.js";
 import { sendError } from "./http-errors.js";
-import { Openid4vpTransactions } from "./openid4vp-transactions.js";
+import { RedisOpenid4vpTransactions } from "./openid4vp-redis-transactions.js";
+import { MemoryOpenid4vpTransactions, type Openid4vpTransactionStore, holdsToken } from "./openid4vp-transactions.js";
 import { type ServiceVerifyResult, withPreset } from "./presets.js";
 import type { ServiceContext } from "./service-context.js";
 
@@ -24,34 +25,33 @@ export const openid4vpRoutes: FastifyPluginAsync<{ context: ServiceContext }> = 
   const publicUrl = config.openid4vp!.publicUrl;
   const responseUri = `${publicUrl}/v1/openid4vp/response`;
   const clientId = clientIdOf(config.signingKey.publicKey);
-  const transactions = new Openid4vpTransactions();
+  // Shared by the instances when they share Redis; this instance's own otherwise.
+  const transactions: Openid4vpTransactionStore = configured.redis ? new RedisOpenid4vpTransactions(configured.redis, config.redis!.keyPrefix) : new MemoryOpenid4vpTransactions();
 
   context.route(app, "createOpenid4vpRequest", async (request, reply) => {
     const { preset, by = "reference" } = request.body as { preset: string; by?: "reference" | "value" };
     const made = await context.requestFor(preset, responseUri);
     if (made === undefined) return context.unknownPreset(request, reply, preset);
     const now = clock();
-    const opened = transactions.open(made.request, now.getTime());
+    const opened = await transactions.open(made.request, now.getTime());
     if (opened === undefined) return sendError(request, reply, 503, "SERVICE_UNAVAILABLE", "too many OpenID4VP transactions are open; retry later");
-    const { transaction, resultToken } = opened;
-    const jws = await signAuthorizationRequest({ request: made.request, privateKey: config.signingKey.privateKey, state: transaction.state, now });
-    const answer = { state: transaction.state, resultToken, expiresAt: made.request.expiresAt };
+    const { state, requestId, resultToken } = opened;
+    const jws = await signAuthorizationRequest({ request: made.request, privateKey: config.signingKey.privateKey, state, now });
+    const answer = { state, resultToken, expiresAt: made.request.expiresAt };
     if (by === "value") return reply.code(201).send({ link: authorizationLink({ clientId, request: jws }), ...answer });
-    transaction.requestObject = jws;
-    const requestUri = `${publicUrl}/v1/openid4vp/requests/${transaction.requestId}`;
+    await transactions.putRequestObject(requestId, made.request, jws, now.getTime());
+    const requestUri = `${publicUrl}/v1/openid4vp/requests/${requestId}`;
     return reply.code(201).send({ link: authorizationLink({ clientId, requestUri }), requestUri, ...answer });
   });
 
   context.route(app, "getOpenid4vpRequestObject", async (request, reply) => {
     const { id } = request.params as { id: string };
-    const transaction = transactions.byRequestId(id, clock().getTime());
-    if (transaction === undefined) return sendError(request, reply, 404, "OPENID4VP_UNKNOWN_TRANSACTION", "no such request, or it expired");
-    const jws = transaction.requestObject;
     // Single use: whoever fetched first holds the request; a second fetch (a photographed QR
-    // code, a replay) gets nothing.
-    if (jws === undefined) return sendError(request, reply, 410, "OPENID4VP_REQUEST_USED", "this request_uri was fetched already: it is single use");
-    transaction.requestObject = undefined;
-    return reply.type("application/oauth-authz-req+jwt").header("cache-control", "no-store").send(jws);
+    // code, a replay), on any instance, gets nothing.
+    const taken = await transactions.takeRequestObject(id, clock().getTime());
+    if (taken.status === "unknown") return sendError(request, reply, 404, "OPENID4VP_UNKNOWN_TRANSACTION", "no such request, or it expired");
+    if (taken.status === "used") return sendError(request, reply, 410, "OPENID4VP_REQUEST_USED", "this request_uri was fetched already: it is single use");
+    return reply.type("application/oauth-authz-req+jwt").header("cache-control", "no-store").send(taken.jws);
   });
 
   // direct_post is a form (OpenID4VP 1.0 §8.2), and only direct_post: in a scope of its own, so
@@ -73,13 +73,14 @@ export const openid4vpRoutes: FastifyPluginAsync<{ context: ServiceContext }> = 
 
     context.route(scope, "postOpenid4vpResponse", async (request, reply) => {
       const { vp_token: vpToken, state } = request.body as { vp_token: string; state: string };
-      const transaction = transactions.byState(state, clock().getTime());
+      const transaction = await transactions.byState(state, clock().getTime());
       if (transaction === undefined) return sendError(request, reply, 404, "OPENID4VP_UNKNOWN_TRANSACTION", "no transaction with this state, or it expired");
-      // Claimed before anything is awaited: of two responses racing, exactly one is verified.
       if (transaction.answer.status !== "pending") return sendError(request, reply, 409, "OPENID4VP_ALREADY_ANSWERED", "this state was answered already");
       const presentation = checkVpToken(vpToken);
       if (!presentation.ok) return sendError(request, reply, 400, "OPENID4VP_RESPONSE_INVALID", presentation.message);
-      transaction.answer = { status: "verifying" };
+      // One atomic step of the store: of two responses racing (on this instance or on two), exactly one is verified.
+      const claim = await transactions.claim(state, clock().getTime());
+      if (claim === undefined) return sendError(request, reply, 409, "OPENID4VP_ALREADY_ANSWERED", "this state was answered already");
       const started = performance.now();
       const expected = transaction.request;
       let result: ServiceVerifyResult;
@@ -89,22 +90,22 @@ export const openid4vpRoutes: FastifyPluginAsync<{ context: ServiceContext }> = 
         context.record(request, "openid4vp", started, [result]);
         audited = await context.audited(request, [{ result, presentation: presentation.value, expected }]);
       } catch (error) {
-        // Not left "verifying" for ever (every later response 409): the error handler answers 500.
-        transaction.answer = { status: "pending" };
+        // Not left "verifying" (every later response 409): the error handler answers 500.
+        await transactions.release(state, claim).catch(() => {});
         throw error;
       }
       if (!audited) {
-        transaction.answer = { status: "pending" };
+        await transactions.release(state, claim);
         return context.auditUnavailable(request, reply);
       }
       // Only an answer to this state's request decides it: a presentation that is not one, or
       // answers another request (another state's, posted here by whoever learned this state),
       // is refused and the transaction stays open for the wallet's real answer.
       if (!result.ok && NOT_AN_ANSWER.has(result.error.code)) {
-        transaction.answer = { status: "pending" };
+        await transactions.release(state, claim);
         return sendError(request, reply, 400, "OPENID4VP_RESPONSE_INVALID", `the presentation does not answer this state's request (${result.error.code})`);
       }
-      transaction.answer = { status: "answered", result };
+      await transactions.settle(state, claim, result, clock().getTime());
       // §8.2: 200 with an empty object (no redirect_uri: cross-device, the insurer's page moves on).
       return {};
     });
@@ -112,9 +113,9 @@ export const openid4vpRoutes: FastifyPluginAsync<{ context: ServiceContext }> = 
 
   context.route(app, "getOpenid4vpResults", async (request, reply) => {
     const { state, resultToken } = request.body as { state: string; resultToken: string };
-    const transaction = transactions.byState(state, clock().getTime());
+    const transaction = await transactions.byState(state, clock().getTime());
     if (transaction === undefined) return sendError(request, reply, 404, "OPENID4VP_UNKNOWN_TRANSACTION", "no transaction with this state, or it expired");
-    if (!Openid4vpTransactions.holdsToken(transaction, resultToken)) return sendError(request, reply, 403, "OPENID4VP_RESULT_TOKEN_INVALID", "not this transaction's resultToken");
+    if (!holdsToken(transaction, resultToken)) return sendError(request, reply, 403, "OPENID4VP_RESULT_TOKEN_INVALID", "not this transaction's resultToken");
     const answer = transaction.answer;
     return answer.status === "answered" ? { status: "answered", result: answer.result } : { status: "pending" };
   });

@@ -1,17 +1,23 @@
 /**
  * Two verifier services sharing one real redis-server (started here on a free loopback port, as
  * in redis-store.test.ts) accept a presentation once between them, and an audit answer reads a
- * holder's trail once between them; when Redis goes away /readyz turns 503 and verification and
- * audit reads fail closed.
+ * holder's trail once between them; an OpenID4VP transaction opened on one is fetched, answered
+ * and collected on the others (the transaction store's contract, test/helpers, holds on Redis
+ * too); when Redis goes away /readyz turns 503 and verification, audit reads and OpenID4VP fail
+ * closed.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Presentation, type ProofRequest, prove } from "../../../src/index.js";
+import { Redis } from "ioredis";
+import { type Presentation, type ProofRequest, createWallet, prove, respondOpenid4vp } from "../../../src/index.js";
 import { type VerifierService, createVerifierService, parseServiceConfig } from "../../../src/server.js";
+import { RedisOpenid4vpTransactions } from "../../../src/server/openid4vp-redis-transactions.js";
+import { verifierKeyFromPrivate } from "../../../src/verifier/verifier-key.js";
 import { type World, makeWorld } from "../../helpers/fixtures.js";
 import { freePort } from "../../helpers/free-port.mjs";
+import { openid4vpStoreContract } from "../../helpers/openid4vp-store-contract.js";
 
 const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
 if (!hasRedis && process.env["MEDZK_REQUIRE_REDIS"] === "1") throw new Error("redis-server is required (MEDZK_REQUIRE_REDIS=1)");
@@ -24,6 +30,10 @@ let a: VerifierService;
 let b: VerifierService;
 let urlA: string;
 let urlB: string;
+let redis: Redis | undefined;
+/** The origin in the OpenID4VP links: a load balancer in front of both instances (the tests route its calls). */
+let balancer: string;
+const SIGNING_KEY = "7e".repeat(32);
 
 
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
@@ -54,11 +64,15 @@ beforeAll(async () => {
   const dir = await mkdtemp(`${tmpdir()}/medzk-redis-`);
   server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
   world = await makeWorld("1980-01-01");
+  balancer = `http://127.0.0.1:${await freePort()}`;
+  redis = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on("error", () => {}); // the outage test stops the server under it
   const config = parseServiceConfig({
     listen: { host: "127.0.0.1", port: 0 },
     presets: { adult: { type: "ageAtLeast", minAge: 18 } },
     trustedIssuers: [world.hospital.publicKey],
-    signingKey: { hex: "7e".repeat(32) },
+    signingKey: { hex: SIGNING_KEY },
+    openid4vp: { publicUrl: balancer },
     redis: { url: `redis://127.0.0.1:${port}`, keyPrefix: `test:${Date.now()}:` },
     audit: { file: `${dir}/audit.jsonl` },
   });
@@ -68,6 +82,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  redis?.disconnect();
   await Promise.all([a?.close(), b?.close()]);
   server?.kill("SIGTERM");
 });
@@ -83,6 +98,38 @@ describe.skipIf(!hasRedis)("verifier services sharing Redis", () => {
     const results = await Promise.all(responses.map(async (r) => ((await r.json()) as { result: { ok: boolean; error?: { code: string } } }).result));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => r.error?.code === "REQUEST_REPLAYED")).toHaveLength(9);
+  });
+
+  it("serve one OpenID4VP transaction from any instance: opened on A, request object from B (once), two racing answers on A and B (one verified), collected on either", async () => {
+    const opened = (await (await post(urlA, "/v1/openid4vp/requests", { preset: "adult" })).json()) as { link: string; requestUri: string; state: string; resultToken: string };
+    expect(opened.requestUri.startsWith(`${balancer}/v1/openid4vp/requests/`)).toBe(true);
+    const results = async (url: string) => (await post(url, "/v1/openid4vp/results", { state: opened.state, resultToken: opened.resultToken })).json();
+    expect(await results(urlB)).toEqual({ status: "pending" });
+    const statuses: number[] = [];
+    // The balancer: the wallet's fetch of the request object goes to B; its answer is posted to A and B at once.
+    const balanced: typeof fetch = async (input, init) => {
+      const path = String(input).slice(balancer.length);
+      if (init?.method !== "POST") return fetch(urlB + path, init);
+      const both = await Promise.all([fetch(urlA + path, init), fetch(urlB + path, init)]);
+      statuses.push(...both.map((r) => r.status));
+      return both.find((r) => r.ok) ?? both[0]!;
+    };
+    const wallet = createWallet({ holder: world.patient, credentials: [world.record], trustedVerifiers: [{ publicKey: verifierKeyFromPrivate(SIGNING_KEY).publicKey, name: "Acme Health" }] });
+    const answer = await respondOpenid4vp(wallet, opened.link, { fetch: balanced });
+    expect(answer.state).toBe(opened.state);
+    expect(statuses.sort()).toEqual([200, 409]);
+    for (const url of [urlA, urlB]) expect(await results(url)).toMatchObject({ status: "answered", result: { ok: true, preset: "adult" } });
+    // The request_uri was fetched on B: A has nothing left to hand out.
+    const again = await fetch(urlA + opened.requestUri.slice(balancer.length));
+    expect([again.status, ((await again.json()) as { error: { code: string } }).error.code]).toEqual([410, "OPENID4VP_REQUEST_USED"]);
+    // The presentation itself was accepted once, by whichever instance verified it.
+    const replay = await post(urlB, "/v1/verify", { presentation: answer.presentation, expected: answer.presentation.request });
+    expect(await replay.json()).toMatchObject({ result: { ok: false, error: { code: "REQUEST_REPLAYED" } } });
+  });
+
+  describe("the OpenID4VP transaction store's contract, on Redis", () => {
+    let n = 0;
+    openid4vpStoreContract((max) => new RedisOpenid4vpTransactions(redis!, `test:${process.pid}:${Date.now()}:${n++}:`, max));
   });
 
   it("turn /readyz to 503 and refuse with STORE_UNAVAILABLE when Redis is down, and recover", async () => {
@@ -103,6 +150,9 @@ describe.skipIf(!hasRedis)("verifier services sharing Redis", () => {
     // An audit read cannot use its challenge up: the service's outage, not the holder's refusal.
     const down = await post(urlB, "/v1/audit/entries", q);
     expect([down.status, ((await down.json()) as { error: { code: string } }).error.code]).toEqual([503, "SERVICE_UNAVAILABLE"]);
+    // Nor can an OpenID4VP transaction be opened (or read) without its store.
+    const noStore = await post(urlA, "/v1/openid4vp/requests", { preset: "adult" });
+    expect([noStore.status, await noStore.json()]).toEqual([503, { error: { code: "SERVICE_UNAVAILABLE", message: "the OpenID4VP transaction store is unreachable; retry later" } }]);
 
     // A restarted Redis is picked up again without restarting the services.
     const dir = await mkdtemp(`${tmpdir()}/medzk-redis-`);

@@ -1,30 +1,29 @@
-import { expect, it } from "vitest";
-import type { ProofRequest } from "../../../src/core/request.js";
-import { Openid4vpTransactions } from "../../../src/server/openid4vp-transactions.js";
+import { describe, expect, it } from "vitest";
+import { CLAIM_MS, MemoryOpenid4vpTransactions, RESULT_GRACE_MS } from "../../../src/server/openid4vp-transactions.js";
+import { CONTRACT_REQUEST, openid4vpStoreContract } from "../../helpers/openid4vp-store-contract.js";
 
-const EXPIRES = Date.parse("2026-12-07T10:05:00.000Z");
-const request = { expiresAt: new Date(EXPIRES).toISOString() } as ProofRequest;
+describe("the in-memory OpenID4VP transaction store", () => {
+  openid4vpStoreContract((max) => new MemoryOpenid4vpTransactions(max));
 
-it("opens a transaction under a fresh state and request id, finds it by either until 10 minutes after expiry, and checks the token", () => {
-  const store = new Openid4vpTransactions();
-  const { transaction, resultToken } = store.open(request, EXPIRES - 60_000)!;
-  const other = store.open(request, EXPIRES - 60_000)!;
-  expect(transaction.state).toMatch(/^[A-Za-z0-9_-]{22}$/);
-  expect(resultToken).toMatch(/^[0-9a-f]{64}$/);
-  expect(new Set([transaction.state, other.transaction.state, transaction.requestId, other.transaction.requestId]).size).toBe(4);
-  expect(store.byState(transaction.state, EXPIRES)).toBe(transaction);
-  expect(store.byRequestId(transaction.requestId, EXPIRES)).toBe(transaction);
-  expect(store.byRequestId(transaction.state, EXPIRES)).toBeUndefined();
-  expect(Openid4vpTransactions.holdsToken(transaction, resultToken)).toBe(true);
-  expect(Openid4vpTransactions.holdsToken(transaction, other.resultToken)).toBe(false);
-  expect(Openid4vpTransactions.holdsToken(transaction, "")).toBe(false);
-  expect(store.byState(transaction.state, EXPIRES + 10 * 60_000 - 1)).toBe(transaction);
-  expect(store.byState(transaction.state, EXPIRES + 10 * 60_000)).toBeUndefined();
-});
+  const expires = Date.parse(CONTRACT_REQUEST.expiresAt);
 
-it("holds at most its bound of open transactions, and drops expired ones to make room", () => {
-  const store = new Openid4vpTransactions(3);
-  for (let i = 0; i < 3; i++) expect(store.open(request, EXPIRES)).toBeDefined();
-  expect(store.open(request, EXPIRES)).toBeUndefined();
-  expect(store.open(request, EXPIRES + 10 * 60_000)).toBeDefined();
+  it("keeps a transaction until 10 minutes after its request expires, and frees its room then", async () => {
+    const store = new MemoryOpenid4vpTransactions(1);
+    const t = (await store.open(CONTRACT_REQUEST, expires))!;
+    expect(await store.byState(t.state, expires + RESULT_GRACE_MS - 1)).toBeDefined();
+    expect(await store.byState(t.state, expires + RESULT_GRACE_MS)).toBeUndefined();
+    expect(await store.open(CONTRACT_REQUEST, expires)).toBeUndefined();
+    expect(await store.open(CONTRACT_REQUEST, expires + RESULT_GRACE_MS)).toBeDefined();
+  });
+
+  it("lets a claim that was never settled lapse after CLAIM_MS, and ignores its holder after that", async () => {
+    const store = new MemoryOpenid4vpTransactions();
+    const t = (await store.open(CONTRACT_REQUEST, expires - 120_000))!;
+    const first = (await store.claim(t.state, expires - 120_000))!;
+    expect(await store.claim(t.state, expires - 120_000 + CLAIM_MS - 1)).toBeUndefined();
+    const second = await store.claim(t.state, expires - 120_000 + CLAIM_MS);
+    expect(second).toBeDefined();
+    await store.release(t.state, first);
+    expect((await store.byState(t.state, expires - 60_000))!.answer).toEqual({ status: "verifying" });
+  });
 });
