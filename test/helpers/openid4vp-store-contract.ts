@@ -50,14 +50,14 @@ export function openid4vpStoreContract(make: (max?: number) => Openid4vpTransact
     expect(held).toHaveLength(1);
     expect((await store.byState(t.state, NOW))!.answer).toEqual({ status: "verifying" });
     await store.release(t.state, "someone else");
-    await store.settle(t.state, "someone else", RESULT, NOW);
+    expect(await store.settle(t.state, "someone else", RESULT, NOW)).toBe(false);
     expect((await store.byState(t.state, NOW))!.answer).toEqual({ status: "verifying" });
     await store.release(t.state, held[0]!);
     expect((await store.byState(t.state, NOW))!.answer).toEqual({ status: "pending" });
     const again = (await store.claim(t.state, NOW))!;
-    await store.settle(t.state, held[0]!, RESULT, NOW); // a stale claim
+    expect(await store.settle(t.state, held[0]!, RESULT, NOW)).toBe(false); // a stale claim
     expect((await store.byState(t.state, NOW))!.answer).toEqual({ status: "verifying" });
-    await store.settle(t.state, again, RESULT, NOW);
+    expect(await store.settle(t.state, again, RESULT, NOW)).toBe(true);
     expect((await store.byState(t.state, NOW))!.answer).toEqual({ status: "answered", result: RESULT });
     expect(await store.claim(t.state, NOW)).toBeUndefined();
     expect(await store.claim("unknown", NOW)).toBeUndefined();
