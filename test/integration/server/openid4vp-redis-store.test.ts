@@ -47,6 +47,13 @@ describe.skipIf(!hasRedis)("the Redis OpenID4VP transaction store", () => {
     openid4vpStoreContract(store);
   });
 
+  it("holds the bound across instances sharing the key prefix: of 12 racing opens on two instances with room for 5, 5 open", async () => {
+    const prefix = `test:${process.pid}:shared:`;
+    const [a, b] = [new RedisOpenid4vpTransactions(redis!, prefix, 5), new RedisOpenid4vpTransactions(redis!, prefix, 5)];
+    const opened = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).open(CONTRACT_REQUEST, Date.now())));
+    expect(opened.filter((o) => o !== undefined)).toHaveLength(5);
+  });
+
   it("records the result of a holder whose claim lapsed while it verified, when no other response holds the transaction", async () => {
     const s = store();
     const t = (await s.open(CONTRACT_REQUEST, Date.now()))!;
