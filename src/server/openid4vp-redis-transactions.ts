@@ -7,7 +7,7 @@
  *   tx:{state}       the transaction (request, request id, result token hash), JSON
  *   st:{state}       absent while pending; "verifying:<claim id>" (at most CLAIM_MS); "answered:<result JSON>"
  *   rq:{requestId}   the state of a request id
- *   ro:{requestId}   the request object until fetched (GETDEL: single use)
+ *   ro:{requestId}   the request object until fetched (GET and DEL in one script: single use)
  *   open             a sorted set of open states by drop time, for the bound
  * Every key expires when its transaction is dropped (10 minutes after the request expires), the
  * TTL computed on the service's clock as the challenge store does (./../verifier/redis-challenge-store.ts).
@@ -35,7 +35,6 @@ import type { ServiceVerifyResult } from "./presets.js";
 export interface RedisTransactionClient {
   set(key: string, value: string, px: "PX", ttlMs: number, nx?: "NX"): Promise<string | null>;
   mget(...keys: string[]): Promise<Array<string | null>>;
-  getdel(key: string): Promise<string | null>;
   exists(key: string): Promise<number>;
   eval(script: string, numKeys: number, ...args: Array<string | number>): Promise<unknown>;
 }
@@ -45,8 +44,15 @@ const OPEN = `redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
 return 1`;
-// Compare-and-set on st: only the claim's holder moves it on (to the result, or back to pending).
-const SETTLE = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+// GETDEL (Redis >= 6.2) as a script, so Redis 6.0 (Debian 11, Ubuntu 22.04) serves it too.
+const TAKE = `local v = redis.call('GET', KEYS[1])
+if v then redis.call('DEL', KEYS[1]) end
+return v`;
+// Compare-and-set on st: the claim's holder moves it on (to the result, or back to pending); so
+// does a holder whose claim lapsed (a verification slower than CLAIM_MS) while nobody else holds
+// or decided the transaction: the wallet is answered 200 for it.
+const SETTLE = `local v = redis.call('GET', KEYS[1])
+if v and v ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1`;
 const RELEASE = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -72,7 +78,6 @@ function failingClosed(client: RedisTransactionClient): RedisTransactionClient {
   return {
     set: (...args: Parameters<RedisTransactionClient["set"]>) => client.set(...args).catch(fail),
     mget: (...keys) => client.mget(...keys).catch(fail),
-    getdel: (key) => client.getdel(key).catch(fail),
     exists: (key) => client.exists(key).catch(fail),
     eval: (script, numKeys, ...args) => client.eval(script, numKeys, ...args).catch(fail),
   };
@@ -114,7 +119,7 @@ export class RedisOpenid4vpTransactions implements Openid4vpTransactionStore {
   }
 
   async takeRequestObject(requestId: string): Promise<RequestObjectTake> {
-    const jws = await this.#client.getdel(this.#key("ro", requestId));
+    const jws = (await this.#client.eval(TAKE, 1, this.#key("ro", requestId))) as string | null;
     if (jws !== null) return { status: "taken", jws };
     return (await this.#client.exists(this.#key("rq", requestId))) > 0 ? { status: "used" } : { status: "unknown" };
   }
@@ -140,11 +145,11 @@ export class RedisOpenid4vpTransactions implements Openid4vpTransactionStore {
     await this.#client.eval(RELEASE, 1, this.#key("st", state), `verifying:${claim}`);
   }
 
-  async settle(state: string, claim: string, result: ServiceVerifyResult, now: number): Promise<void> {
+  async settle(state: string, claim: string, result: ServiceVerifyResult, now: number): Promise<boolean> {
     const transaction = await this.byState(state);
-    if (transaction === undefined) return;
+    if (transaction === undefined) return false;
     const ttl = ttlMs(dropTime(transaction.request), now);
-    await this.#client.eval(SETTLE, 1, this.#key("st", state), `verifying:${claim}`, `answered:${JSON.stringify(result)}`, ttl);
+    return (await this.#client.eval(SETTLE, 1, this.#key("st", state), `verifying:${claim}`, `answered:${JSON.stringify(result)}`, ttl)) === 1;
   }
 }
 

@@ -105,7 +105,8 @@ export const openid4vpRoutes: FastifyPluginAsync<{ context: ServiceContext }> = 
         await transactions.release(state, claim);
         return sendError(request, reply, 400, "OPENID4VP_RESPONSE_INVALID", `the presentation does not answer this state's request (${result.error.code})`);
       }
-      await transactions.settle(state, claim, result, clock().getTime());
+      // A claim that lapsed (verification slower than CLAIM_MS) and was taken by another response: that one decides.
+      if (!(await transactions.settle(state, claim, result, clock().getTime()))) return sendError(request, reply, 409, "OPENID4VP_ALREADY_ANSWERED", "this state was answered already");
       // §8.2: 200 with an empty object (no redirect_uri: cross-device, the insurer's page moves on).
       return {};
     });

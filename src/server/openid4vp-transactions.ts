@@ -65,8 +65,12 @@ export interface Openid4vpTransactionStore {
   claim(state: string, now: number): Promise<string | undefined>;
   /** Gives a claimed transaction back to "pending" (the response did not answer it). */
   release(state: string, claim: string): Promise<void>;
-  /** Records the result of a claimed transaction. */
-  settle(state: string, claim: string, result: ServiceVerifyResult, now: number): Promise<void>;
+  /**
+   * Records the result of a claimed transaction: true when recorded, false when another response
+   * holds or decided it (the claim lapsed and was taken). A lapsed claim nobody else took still
+   * records: its holder verified (and used the challenge up) and answers the wallet 200.
+   */
+  settle(state: string, claim: string, result: ServiceVerifyResult, now: number): Promise<boolean>;
 }
 
 export const tokenHash = (token: string): string => createHash("sha256").update(token).digest("hex");
@@ -169,11 +173,14 @@ export class MemoryOpenid4vpTransactions implements Openid4vpTransactionStore {
     entry.claim = undefined;
   }
 
-  async settle(state: string, claim: string, result: ServiceVerifyResult): Promise<void> {
+  async settle(state: string, claim: string, result: ServiceVerifyResult): Promise<boolean> {
     const entry = this.#byState.get(state);
-    if (entry?.claim?.id !== claim) return;
+    if (entry === undefined) return false;
+    const lapsedUntaken = entry.claim === undefined && entry.answer.status === "pending";
+    if (entry.claim?.id !== claim && !lapsedUntaken) return false;
     entry.answer = { status: "answered", result };
     entry.claim = undefined;
+    return true;
   }
 
   #live(state: string, now: number): Entry | undefined {

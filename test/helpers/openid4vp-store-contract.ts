@@ -5,7 +5,7 @@
  */
 import { expect, it } from "vitest";
 import type { ProofRequest } from "../../src/core/request.js";
-import { type Openid4vpTransactionStore, holdsToken } from "../../src/server/openid4vp-transactions.js";
+import { type Openid4vpTransactionStore, dropTime, holdsToken } from "../../src/server/openid4vp-transactions.js";
 import type { ServiceVerifyResult } from "../../src/server/presets.js";
 
 const NOW = Date.now();
@@ -50,14 +50,14 @@ export function openid4vpStoreContract(make: (max?: number) => Openid4vpTransact
     expect(held).toHaveLength(1);
     expect((await store.byState(t.state, NOW))!.answer).toEqual({ status: "verifying" });
     await store.release(t.state, "someone else");
-    await store.settle(t.state, "someone else", RESULT, NOW);
+    expect(await store.settle(t.state, "someone else", RESULT, NOW)).toBe(false);
     expect((await store.byState(t.state, NOW))!.answer).toEqual({ status: "verifying" });
     await store.release(t.state, held[0]!);
     expect((await store.byState(t.state, NOW))!.answer).toEqual({ status: "pending" });
     const again = (await store.claim(t.state, NOW))!;
-    await store.settle(t.state, held[0]!, RESULT, NOW); // a stale claim
+    expect(await store.settle(t.state, held[0]!, RESULT, NOW)).toBe(false); // a stale claim
     expect((await store.byState(t.state, NOW))!.answer).toEqual({ status: "verifying" });
-    await store.settle(t.state, again, RESULT, NOW);
+    expect(await store.settle(t.state, again, RESULT, NOW)).toBe(true);
     expect((await store.byState(t.state, NOW))!.answer).toEqual({ status: "answered", result: RESULT });
     expect(await store.claim(t.state, NOW)).toBeUndefined();
     expect(await store.claim("unknown", NOW)).toBeUndefined();
@@ -67,5 +67,7 @@ export function openid4vpStoreContract(make: (max?: number) => Openid4vpTransact
     const store = make(3);
     for (let i = 0; i < 3; i++) expect(await store.open(CONTRACT_REQUEST, NOW)).toBeDefined();
     expect(await store.open(CONTRACT_REQUEST, NOW)).toBeUndefined();
+    // Dropped transactions make room (the service's clock says when, not the store's).
+    expect(await store.open(CONTRACT_REQUEST, dropTime(CONTRACT_REQUEST))).toBeDefined();
   });
 }

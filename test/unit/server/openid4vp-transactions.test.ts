@@ -26,4 +26,17 @@ describe("the in-memory OpenID4VP transaction store", () => {
     await store.release(t.state, first);
     expect((await store.byState(t.state, expires - 60_000))!.answer).toEqual({ status: "verifying" });
   });
+
+  it("records the result of a holder whose claim lapsed while it verified (a results poll saw the lapse), when no other response holds the transaction", async () => {
+    const store = new MemoryOpenid4vpTransactions();
+    const t0 = expires - 120_000;
+    const t = (await store.open(CONTRACT_REQUEST, t0))!;
+    const claim = (await store.claim(t.state, t0))!;
+    // The back end's poll after CLAIM_MS: the claim lapses back to pending.
+    expect((await store.byState(t.state, t0 + CLAIM_MS))!.answer).toEqual({ status: "pending" });
+    // The slow verification ends; the route answers the wallet 200, so the result must be kept.
+    const result = { ok: true, preset: "adult" } as never;
+    expect(await store.settle(t.state, claim, result)).toBe(true);
+    expect((await store.byState(t.state, t0 + CLAIM_MS))!.answer).toEqual({ status: "answered", result });
+  });
 });
