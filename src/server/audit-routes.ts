@@ -6,13 +6,12 @@
 import type { FastifyPluginAsync } from "fastify";
 import { auditEntriesFor } from "../audit/inclusion.js";
 import { auditChallengeOf, auditTicket } from "./audit-access.js";
-import { sendError } from "./http-errors.js";
+import { OUTAGE_CODES, sendError } from "./http-errors.js";
 import { errorFacts } from "./logger.js";
 import { withPreset } from "./presets.js";
 import type { ServiceContext } from "./service-context.js";
 
 /** Refusals that say a dependency of the verifier failed, not that the presentation is wrong. */
-const OUTAGES: ReadonlySet<string> = new Set(["STORE_UNAVAILABLE", "REGISTRY_UNAVAILABLE", "INTERNAL_ERROR"]);
 
 export const auditRoutes: FastifyPluginAsync<{ context: ServiceContext }> = async (app, { context }) => {
   const { config, configured, metrics } = context;
@@ -38,7 +37,7 @@ export const auditRoutes: FastifyPluginAsync<{ context: ServiceContext }> = asyn
     if (!(await context.audited(request, [{ result, presentation, expected: challenge }]))) return context.auditUnavailable(request, reply);
     if (!result.ok) {
       // A dependency down is the service's failure, not the holder's: retry later.
-      if (OUTAGES.has(result.error.code)) return sendError(request, reply, 503, "SERVICE_UNAVAILABLE", `the presentation cannot be checked now (${result.error.code})`);
+      if (OUTAGE_CODES.has(result.error.code)) return sendError(request, reply, 503, "SERVICE_UNAVAILABLE", `the presentation cannot be checked now (${result.error.code})`);
       return sendError(request, reply, 403, "AUDIT_PROOF_REFUSED", `the presentation was refused (${result.error.code}): no entries are read`);
     }
     try {

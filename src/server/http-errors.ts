@@ -23,6 +23,13 @@ declare module "fastify" {
   }
 }
 
+/**
+ * Verification refusals that are the service's outage, not the presentation's fault: a route that
+ * acts on a verification (an audit read, an OpenID4VP answer) answers 503 for them and decides
+ * nothing, so the holder can send the same answer again once the service is back.
+ */
+export const OUTAGE_CODES: ReadonlySet<string> = new Set(["STORE_UNAVAILABLE", "REGISTRY_UNAVAILABLE", "INTERNAL_ERROR"]);
+
 /** Answers with the service's error shape, and notes the code for the request's log line. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: HttpErrorCode, message: string): FastifyReply {
   if (request.medzk) request.medzk.errorCode = code;

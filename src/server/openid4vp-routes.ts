@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 import type { FastifyPluginAsync } from "fastify";
 import { authorizationLink, clientIdOf, signAuthorizationRequest } from "../openid4vp/authorization-request.js";
 import { checkVpToken } from "../openid4vp/dcql.js";
-import { sendError } from "./http-errors.js";
+import { OUTAGE_CODES, sendError } from "./http-errors.js";
 import { RedisOpenid4vpTransactions } from "./openid4vp-redis-transactions.js";
 import { MemoryOpenid4vpTransactions, type Openid4vpTransactionStore, holdsToken } from "./openid4vp-transactions.js";
 import { type ServiceVerifyResult, withPreset } from "./presets.js";
@@ -104,6 +104,12 @@ export const openid4vpRoutes: FastifyPluginAsync<{ context: ServiceContext }> = 
       if (!result.ok && NOT_AN_ANSWER.has(result.error.code)) {
         await transactions.release(state, claim);
         return sendError(request, reply, 400, "OPENID4VP_RESPONSE_INVALID", `the presentation does not answer this state's request (${result.error.code})`);
+      }
+      // Nor does the service's own outage (its challenge store, registry or a bug): the wallet
+      // may post the same answer again once the service is back (its challenge was not used).
+      if (!result.ok && OUTAGE_CODES.has(result.error.code)) {
+        await transactions.release(state, claim);
+        return sendError(request, reply, 503, "SERVICE_UNAVAILABLE", `the presentation cannot be checked now (${result.error.code}); send it again later`);
       }
       // A claim that lapsed (verification slower than CLAIM_MS) and was taken by another response: that one decides.
       if (!(await transactions.settle(state, claim, result, clock().getTime()))) return sendError(request, reply, 409, "OPENID4VP_ALREADY_ANSWERED", "this state was answered already");

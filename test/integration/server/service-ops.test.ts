@@ -10,9 +10,10 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Presentation, type ProofRequest, generateVerifierKey, prove } from "../../../src/index.js";
+import { type Presentation, type ProofRequest, createWallet, generateVerifierKey, prove, respondOpenid4vp } from "../../../src/index.js";
 import { type ServiceConfig, type VerifierService, createVerifierService, parseServiceConfig } from "../../../src/server.js";
 import { type World, makeWorld } from "../../helpers/fixtures.js";
+import { freePort } from "../../helpers/free-port.mjs";
 
 const SIGNING_KEY = generateVerifierKey();
 const ORIGIN = "https://wallet.example";
@@ -279,6 +280,37 @@ describe("failures are JSON lines", () => {
       const text = await scrape(url + "/metrics");
       expect(sample(text, "medzk_issuer_registry_errors_total")).toBeGreaterThanOrEqual(2);
       expect(sample(text, "medzk_verification_results_total", { endpoint: "verify", code: "REGISTRY_UNAVAILABLE" })).toBe(2);
+    } finally {
+      await chained.close();
+    }
+  });
+
+  it("leaves an OpenID4VP transaction open when the registry is down at the answer: 503 to the wallet, pending to the back end, nothing used up", async () => {
+    const port = await freePort();
+    const chained = await createVerifierService(
+      parseServiceConfig({
+        listen: { host: "127.0.0.1", port },
+        presets: { adult: { type: "ageAtLeast", minAge: 18 } },
+        chain: { rpcUrl: "http://127.0.0.1:1", registry: "0x" + "11".repeat(20) },
+        signingKey: { hex: SIGNING_KEY.privateKey },
+        openid4vp: { publicUrl: `http://127.0.0.1:${port}` },
+      }),
+      { logger: false },
+    );
+    const url = await chained.listen();
+    try {
+      const opened = (await (await post("/v1/openid4vp/requests", { preset: "adult" }, {}, url)).json()) as { link: string; state: string; resultToken: string };
+      const statuses: number[] = [];
+      const recording: typeof fetch = async (input, init) => {
+        const res = await fetch(input, init);
+        if (init?.method === "POST") statuses.push(res.status);
+        return res;
+      };
+      const wallet = createWallet({ holder: world.patient, credentials: [world.record], trustedVerifiers: [{ publicKey: SIGNING_KEY.publicKey, name: "Acme Health" }] });
+      await expect(respondOpenid4vp(wallet, opened.link, { fetch: recording })).rejects.toMatchObject({ code: "OPENID4VP_RESPONSE_REFUSED" });
+      expect(statuses).toEqual([503]);
+      // Not decided by the outage: the back end still sees it open, and the wallet's answer can come again.
+      expect(await (await post("/v1/openid4vp/results", { state: opened.state, resultToken: opened.resultToken }, {}, url)).json()).toEqual({ status: "pending" });
     } finally {
       await chained.close();
     }
