@@ -296,14 +296,14 @@ export function serviceSchemas(limits: { batchSize: number }, presets: Readonly<
       additionalProperties: false,
       properties: {
         vp_token: { type: "string", maxLength: 1_000_000, description: "JSON: { \"medzk\": [<medzk-presentation/v2>] } (OpenID4VP 1.0 §8.1, DCQL)." },
-        state: { type: "string", maxLength: 64 },
+        state: { type: "string", minLength: 1, maxLength: 64 },
       },
     },
     Openid4vpResultsBody: {
       type: "object",
       required: ["state", "resultToken"],
       additionalProperties: false,
-      properties: { state: { type: "string", maxLength: 64 }, resultToken: { type: "string", maxLength: 64 } },
+      properties: { state: { type: "string", minLength: 1, maxLength: 64 }, resultToken: { type: "string", maxLength: 64 } },
     },
     Openid4vpResults: {
       type: "object",
@@ -440,7 +440,7 @@ export const OPENID4VP_ROUTES: readonly RouteSpec[] = [
     responses: {
       201: ["The link and transaction", "Openid4vpRequestResponse"],
       400: ["Malformed body, or a preset this verifier does not have (UNKNOWN_PRESET)", "Error"],
-      503: ["Too many transactions open (SERVICE_UNAVAILABLE)", "Error"],
+      503: ["Too many transactions open, or the transaction store (Redis) unreachable (SERVICE_UNAVAILABLE)", "Error"],
       ...JSON_BODY_REFUSALS,
     },
   },
@@ -454,6 +454,7 @@ export const OPENID4VP_ROUTES: readonly RouteSpec[] = [
       200: ["The request object, a JWS (typ oauth-authz-req+jwt, alg EdDSA)"],
       404: ["No such request (OPENID4VP_UNKNOWN_TRANSACTION)", "Error"],
       410: ["Already fetched: a request_uri is single use (OPENID4VP_REQUEST_USED)", "Error"],
+      503: ["The transaction store (Redis) is unreachable (SERVICE_UNAVAILABLE)", "Error"],
     },
   },
   {
@@ -470,7 +471,7 @@ export const OPENID4VP_ROUTES: readonly RouteSpec[] = [
       409: ["This state was answered already; the first answer's result stands (OPENID4VP_ALREADY_ANSWERED)", "Error"],
       413: ["Body larger than limits.bodyBytes", "Error"],
       415: ["Content type is not application/x-www-form-urlencoded", "Error"],
-      503: ["The audit trail (if configured) cannot be written (AUDIT_UNAVAILABLE)", "Error"],
+      503: ["The audit trail (if configured) cannot be written (AUDIT_UNAVAILABLE), or the service cannot check the presentation now: its challenge store, issuer registry or transaction store is unreachable (SERVICE_UNAVAILABLE; the transaction stays open, send the answer again)", "Error"],
     },
   },
   {
@@ -484,6 +485,7 @@ export const OPENID4VP_ROUTES: readonly RouteSpec[] = [
       400: ["Malformed body", "Error"],
       403: ["Not the transaction's resultToken (OPENID4VP_RESULT_TOKEN_INVALID)", "Error"],
       404: ["No transaction with this state, or it expired (OPENID4VP_UNKNOWN_TRANSACTION)", "Error"],
+      503: ["The transaction store (Redis) is unreachable (SERVICE_UNAVAILABLE)", "Error"],
       ...JSON_BODY_REFUSALS,
     },
   },
