@@ -53,14 +53,14 @@ function storeLimbs(c, name) {
 }
 
 /** Resets a FunctionBuilder's code and locals, keeping its params (and so its index and signature). */
-function resetBody(f) {
+export function resetBody(f) {
   f.code = [];
   f.locals = [];
   f.nextLocal = f.params.length;
   for (const name of Object.keys(f.localIdxByName)) if (f.localIdxByName[name] >= f.params.length) delete f.localIdxByName[name];
 }
 
-function fnByName(module, name) {
+export function fnByName(module, name) {
   const idx = module.functionIdxByName[name];
   const f = idx === undefined ? undefined : module.functions[idx];
   if (!f || f.fnName !== name) throw new Error(`wasmcurves has no ${name}`);

@@ -43,37 +43,6 @@ function bits(n) {
 }
 
 /**
- * bn128__mulXi(a, r): r = ξ·a in Fq2 = Fq[u]/(u² + 1), ξ = 9 + u (the sextic non-residue of
- * BN254's tower): (a0 + a1·u)(9 + u) = (9·a0 − a1) + (a0 + 9·a1)·u, by additions only, where
- * wasmcurves multiplies by ξ as by any Fq2 element (3 Fq multiplications). r may alias a.
- */
-function buildMulXi(module) {
-  const f = module.addFunction("bn128__mulXi");
-  f.addParam("a", "i32");
-  f.addParam("r", "i32");
-  const c = f.getCodeBuilder();
-  const a0 = c.getLocal("a");
-  const a1 = c.i32_add(c.getLocal("a"), c.i32_const(F1_SIZE));
-  const r0 = c.getLocal("r");
-  const r1 = c.i32_add(c.getLocal("r"), c.i32_const(F1_SIZE));
-  const T0 = c.i32_const(module.alloc(F1_SIZE));
-  const T1 = c.i32_const(module.alloc(F1_SIZE));
-  const times9 = (x, t) => [
-    ...c.call("f1m_add", x, x, t), // 2x
-    ...c.call("f1m_add", t, t, t), // 4x
-    ...c.call("f1m_add", t, t, t), // 8x
-    ...c.call("f1m_add", t, x, t), // 9x
-  ];
-  f.addCode(
-    ...times9(a0, T0),
-    ...times9(a1, T1),
-    c.call("f1m_add", T1, a0, T1), // a0 + 9·a1
-    c.call("f1m_sub", T0, a1, r0), // 9·a0 − a1 (a0 no longer read)
-    c.call("f1m_copy", T1, r1),
-  );
-}
-
-/**
  * bn128__mulBy024Xi(ell0, ellVW, ellVV, f): f *= the sparse line (ell0, ellVV, ellVW in the 0, 2
  * and 4 slots), the algorithm of wasmcurves' bn128__mulBy024 (libff's mul_by_024) step for step,
  * with its four multiplications by the non-residue ξ done by bn128__mulXi.
@@ -165,7 +134,7 @@ export function buildMultiMillerLoop(module) {
   const nCoefs = (preQSize - 3 * F2_SIZE) / ATE_COEF_SIZE;
   const expected = loopBits.length - 1 + loopBits.reduce((a, b) => a + b, 0) + 1;
   if (nCoefs !== expected) throw new Error(`wasmcurves' preQSize holds ${nCoefs} lines, the loop needs ${expected}`);
-  buildMulXi(module);
+  if (module.functionIdxByName.bn128__mulXi === undefined) throw new Error("buildMultiMillerLoop needs ./bn254-tower.mjs's bn128__mulXi");
   buildMulBy024Xi(module);
 
   // bn128__mulLines(pPreP, pPreQ, n, off, pF): f *= Π_k line_k(P_k), line_k at byte `off` of Q_k's coefficients.

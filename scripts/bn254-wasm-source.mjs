@@ -10,6 +10,7 @@ import { buildBn128 } from "wasmcurves";
 import { ModuleBuilder } from "wasmbuilder";
 import { buildFastField } from "./bn254-fast-field.mjs";
 import { buildMultiMillerLoop } from "./bn254-multi-miller.mjs";
+import { buildTower } from "./bn254-tower.mjs";
 
 export function bn254WasmSource() {
   // Exactly what ffjavascript's buildBn128 does before it compiles the module.
@@ -17,6 +18,7 @@ export function bn254WasmSource() {
   builder.setMemory(25);
   buildBn128(builder);
   buildFastField(builder);
+  buildTower(builder);
   buildMultiMillerLoop(builder);
   const code = Buffer.from(builder.build());
   const m = builder.modules.bn128;
