@@ -10,6 +10,7 @@ import { buildBn128 } from "wasmcurves";
 import { ModuleBuilder } from "wasmbuilder";
 import { buildFastField } from "./bn254-fast-field.mjs";
 import { buildMultiMillerLoop } from "./bn254-multi-miller.mjs";
+import { buildPrepareG2Steps } from "./bn254-prepare-g2.mjs";
 import { buildTower } from "./bn254-tower.mjs";
 
 export function bn254WasmSource() {
@@ -19,6 +20,7 @@ export function bn254WasmSource() {
   buildBn128(builder);
   buildFastField(builder);
   buildTower(builder);
+  buildPrepareG2Steps(builder);
   buildMultiMillerLoop(builder);
   const code = Buffer.from(builder.build());
   const m = builder.modules.bn128;

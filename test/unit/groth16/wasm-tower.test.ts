@@ -6,7 +6,9 @@
  * byte for byte: random Fq12 elements (not in any subgroup: the rewritten functions must agree on
  * every input), edge elements (0, 1, −1, one nonzero slot, coordinates q − 1), conjugates and
  * elements of the cyclotomic subgroup, where x^u is also checked against ffjavascript's generic
- * exponentiation (Gt.exp).
+ * exponentiation (Gt.exp). Also the Miller loop's sparse products (scripts/bn254-multi-miller.mjs)
+ * against full Fq12 products, and bn128_prepareG2 with its regenerated steps
+ * (scripts/bn254-prepare-g2.mjs) against ffjavascript's on random, generator and negated points.
  */
 import { buildBn128 } from "ffjavascript";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -123,5 +125,41 @@ describe("BN254 wasm tower (scripts/bn254-tower.mjs) against ffjavascript's own 
     const p = c.G1.timesScalar(c.G1.g, c.Fr.random());
     const q = c.G2.timesScalar(c.G2.g, c.Fr.random());
     expect(c.Gt.toObject(c.pairing(p, q))).toEqual(ref.Gt.toObject(ref.pairing(p, q)));
+  });
+
+  it("the line products: two 024-sparse lines multiplied together, and f by the 5-sparse product, equal full Fq12 products", () => {
+    const slot = (x: Uint8Array, i: number) => x.slice(64 * i, 64 * i + 64);
+    /** The Fq12 element with `x`'s slots `keep` and zeros elsewhere. */
+    const sparse = (x: Uint8Array, keep: readonly number[]) => {
+      const out = new Uint8Array(F12);
+      for (const i of keep) out.set(slot(x, i), 64 * i);
+      return out;
+    };
+    for (const [x, y] of [...Array.from({ length: 8 }, () => [randomF12(), randomF12()]), [allQm1, minusOne], [slots[0]!, slots[4]!]]) {
+      const [a, b] = [sparse(x!, [0, 2, 4]), sparse(y!, [0, 2, 4])];
+      const l = run(c, "bn128__mul024by024", [0, 2, 4, 0, 2, 4].map((i, k) => slot(k < 3 ? a : b, i)), F12);
+      expect(Buffer.from(l).equals(run(ref, "ftm_mul", [a, b], F12))).toBe(true);
+      // bn128__mulBy01234 multiplies in place: f·L for L with slot 5 zero.
+      for (const f of [randomF12(), one, allQm1]) {
+        const tm = c.tm;
+        tm.startSyncOp();
+        try {
+          const [pL, pF] = [tm.allocBuff(l), tm.allocBuff(f)];
+          (tm.instance.exports as unknown as Record<string, Call>).bn128__mulBy01234!(pL, pF);
+          expect(Buffer.from(tm.getBuff(pF, F12)).equals(run(ref, "ftm_mul", [f, l], F12))).toBe(true);
+        } finally {
+          tm.endSyncOp();
+        }
+      }
+    }
+  });
+
+  it("bn128_prepareG2 (regenerated doubling and addition steps) writes the same coefficients as ffjavascript's", () => {
+    const points = [c.G2.g, c.G2.neg(c.G2.g), ...Array.from({ length: 4 }, () => c.G2.timesScalar(c.G2.g, c.Fr.random()))];
+    for (const q of points) expect(Buffer.from(run(c, "bn128_prepareG2", [q], c.preQSize)).equals(run(ref, "bn128_prepareG2", [q], ref.preQSize))).toBe(true);
+    // Its halving: x/2 equals the product by (1/2, 0) on even, odd and edge coordinates.
+    const half = f12([(Q + 1n) / 2n, 0n]).slice(0, 64);
+    const inputs = [zero, one, minusOne, allQm1, ...slots].map((x) => x.slice(0, 64)).concat(Array.from({ length: 16 }, () => randomFq(2)));
+    for (const x of inputs) expect(Buffer.from(run(c, "bn128__f2mHalf", [x], 64)).equals(run(ref, "f2m_mul", [x, half], 64))).toBe(true);
   });
 });
