@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { buildBn128 } from "wasmcurves";
 import { ModuleBuilder } from "wasmbuilder";
 import { buildFastField } from "./bn254-fast-field.mjs";
+import { buildFq2Mul } from "./bn254-fq2-mul.mjs";
 import { buildMultiMillerLoop } from "./bn254-multi-miller.mjs";
 import { buildPrepareG2Steps } from "./bn254-prepare-g2.mjs";
 import { buildTower } from "./bn254-tower.mjs";
@@ -19,6 +20,7 @@ export function bn254WasmSource() {
   builder.setMemory(25);
   buildBn128(builder);
   buildFastField(builder);
+  buildFq2Mul(builder);
   buildTower(builder);
   buildPrepareG2Steps(builder);
   buildMultiMillerLoop(builder);

@@ -3,7 +3,8 @@
  * f1m_add, f1m_sub and the final reductions of f1m_mul and f1m_square) against BigInt arithmetic:
  * canonical results (< q) on edge values around 0, q and the 32-bit limb boundaries, on random
  * elements, and with the output aliasing an input; likewise bn128__mulXi, the multiplication of an
- * Fq2 element by ξ = 9 + u (scripts/bn254-tower.mjs: one reduction of values up to 10·q). The pairing-level comparisons with
+ * Fq2 element by ξ = 9 + u (scripts/bn254-tower.mjs: one reduction of values up to 10·q), and
+ * f2m_mul (scripts/bn254-fq2-mul.mjs: Karatsuba with two Montgomery reductions). The pairing-level comparisons with
  * ffjavascript's own module are in ./curve.test.ts and ./multi-miller.test.ts.
  */
 import { describe, expect, it } from "vitest";
@@ -26,6 +27,7 @@ const R_INV = inverse(R);
 type Fq = Record<"f1m_add" | "f1m_sub" | "f1m_mul", (x: number, y: number, r: number) => void> & {
   f1m_square(x: number, r: number): void;
   bn128__mulXi(a: number, r: number): void;
+  f2m_mul(x: number, y: number, r: number): void;
 };
 
 async function shippedField(): Promise<{ fq: Fq; u8: () => Uint8Array }> {
@@ -127,5 +129,35 @@ describe("fused Fq arithmetic in the shipped BN254 wasm", () => {
       }
     }
     expect(failures.slice(0, 5)).toEqual([]);
+  });
+
+  it("f2m_mul equals (a0·b0 − a1·b1, a0·b1 + a1·b0)·2^-256 mod q, with the output aliasing either input", async () => {
+    const { fq, u8 } = await shippedField();
+    const [X, Y, OUT] = [1 << 20, (1 << 20) + 64, (1 << 20) + 128];
+    const random = elements(0x94d049bb133111ebn);
+    const quads: Array<[bigint, bigint, bigint, bigint]> = [];
+    // Every edge pair as x against a spread of edge pairs as y: r0's sum P0 − P1 + q·2^256 from
+    // near 0 to near 2q·2^256 (its result up to 3q before the two subtractions), r1's up to 2q².
+    const edgePairs = EDGES.flatMap((a) => EDGES.map((b) => [a, b] as const));
+    edgePairs.forEach(([a0, a1], i) => {
+      for (let j = 0; j < edgePairs.length; j += 7) quads.push([a0, a1, ...edgePairs[(i + j) % edgePairs.length]!]);
+    });
+    for (let i = 0; i < 3000; i++) quads.push([random(), random(), random(), random()]);
+    const failures: string[] = [];
+    for (const [a0, a1, b0, b1] of quads) {
+      const want = [mod((a0 * b0 - a1 * b1) * R_INV), mod((a0 * b1 + a1 * b0) * R_INV)];
+      for (const out of [OUT, X, Y]) {
+        const mem = u8();
+        mem.set(le(a0), X);
+        mem.set(le(a1), X + 32);
+        mem.set(le(b0), Y);
+        mem.set(le(b1), Y + 32);
+        fq.f2m_mul(X, Y, out);
+        const got = [fromLe(u8().subarray(out, out + 32)), fromLe(u8().subarray(out + 32, out + 64))];
+        if (got[0] !== want[0] || got[1] !== want[1]) failures.push(`f2m_mul((${a0}, ${a1}), (${b0}, ${b1})) into ${out} = ${got}, want ${want}`);
+      }
+    }
+    expect(failures.slice(0, 5)).toEqual([]);
+    expect(quads.length).toBeGreaterThan(7000);
   });
 });
