@@ -1,7 +1,7 @@
 /**
- * A fused Fq2 multiplication for wasmcurves' BN254 module (Fq2 = Fq[u]/(u² + 1)), applied by
- * scripts/bn254-wasm-source.mjs after ./bn254-fast-field.mjs: f2m_mul keeps its index, name,
- * signature and result and gets a new body.
+ * A fused Fq2 multiplication and squaring for wasmcurves' BN254 module (Fq2 = Fq[u]/(u² + 1)),
+ * applied by scripts/bn254-wasm-source.mjs after ./bn254-fast-field.mjs: f2m_mul and f2m_square
+ * keep their index, name, signature and result and get new bodies (f2m_square: see buildSquare).
  *
  * wasmcurves' f2m_mul is Karatsuba over calls: three f1m_mul (each a 256×256-bit product and a
  * Montgomery reduction, interleaved column by column) and five additions. Here the same Karatsuba
@@ -28,18 +28,26 @@ const N32 = 8;
 const F1_SIZE = 32;
 const MASK32 = 0xffffffff;
 
-export function buildFq2Mul(module) {
-  const q = module.modules.f1m.q;
-  const ql = Array.from({ length: N32 }, (_, i) => Number((q >> BigInt(32 * i)) & 0xffffffffn));
-  // q' = −q^−1 mod 2^32.
+/** q' = −q^−1 mod 2^32, the Montgomery constant of wasmcurves' f1m_mul. */
+function montgomeryConstant(q) {
   const W = 1n << 32n;
   let inv = 1n; // q^−1 mod 2^32 by Newton's iteration (q is odd): each step doubles the correct bits.
   for (let i = 0; i < 6; i++) inv = (inv * (((2n - q * inv) % W) + W)) % W;
   const np32 = Number((W - inv) % W);
   if ((BigInt(np32) * q + 1n) % W !== 0n) throw new Error("q' = −q^−1 mod 2^32 is wrong");
+  return np32;
+}
 
-  const f = fnByName(module, "f2m_mul");
-  if (f.params.length !== 3) throw new Error("f2m_mul: unexpected signature");
+/**
+ * Resets `name`'s body and declares the limb locals; returns the code array and the column
+ * helpers (product, REDC, subtraction of q) that write into it.
+ */
+function engine(module, name) {
+  const q = module.modules.f1m.q;
+  const ql = Array.from({ length: N32 }, (_, i) => Number((q >> BigInt(32 * i)) & 0xffffffffn));
+  const np32 = montgomeryConstant(q);
+  const f = fnByName(module, name);
+  if (f.params.length < 2) throw new Error(`${name}: unexpected signature`);
   resetBody(f);
   const names = [];
   for (const p of ["xa", "xb", "ya", "yb", "sa", "sb", "m"]) for (let i = 0; i < N32; i++) names.push(`${p}${i}`);
@@ -53,23 +61,31 @@ export function buildFq2Mul(module) {
   const M = k64(MASK32);
   const code = [];
 
-  // x = (a0, a1) in limbs xa, xb; y = (b0, b1) in ya, yb.
-  for (let i = 0; i < N32; i++) {
-    code.push(
-      c.setLocal(`xa${i}`, c.i64_load32_u(L("x"), 4 * i)),
-      c.setLocal(`xb${i}`, c.i64_load32_u(L("x"), F1_SIZE + 4 * i)),
-      c.setLocal(`ya${i}`, c.i64_load32_u(L("y"), 4 * i)),
-      c.setLocal(`yb${i}`, c.i64_load32_u(L("y"), F1_SIZE + 4 * i)),
-    );
-  }
-  // sa = a0 + a1, sb = b0 + b1 (< 2q < 2^255: 8 limbs).
-  for (const [s, u, v] of [["sa", "xa", "xb"], ["sb", "ya", "yb"]]) {
+  /** Loads the Fq element at byte `off` of pointer local `p` into limbs `${dst}0..7`. */
+  const load = (p, off, dst) => {
+    for (let i = 0; i < N32; i++) code.push(c.setLocal(`${dst}${i}`, c.i64_load32_u(L(p), off + 4 * i)));
+  };
+  /** dst = u + v + addend (limbs; the caller bounds the sum below 2^256). */
+  const sum = (dst, u, v, addend = 0n) => {
     for (let i = 0; i < N32; i++) {
-      let e = c.i64_add(L(`${u}${i}`), L(`${v}${i}`));
-      if (i > 0) e = c.i64_add(e, c.i64_shr_u(L("c0"), k64(32)));
-      code.push(c.setLocal("c0", e), c.setLocal(`${s}${i}`, c.i64_and(L("c0"), M)));
+      let e = c.i64_add(L(`${u}${i}`), v === null ? k64(0) : L(`${v}${i}`));
+      e = c.i64_add(e, k64(Number((addend >> BigInt(32 * i)) & 0xffffffffn)));
+      if (i > 0) e = c.i64_add(e, c.i64_shr_s(L("c0"), k64(32)));
+      code.push(c.setLocal("c0", e), c.setLocal(`${dst}${i}`, c.i64_and(L("c0"), M)));
     }
-  }
+  };
+  /** dst = u − v + addend (limbs; the caller keeps it in [0, 2^256)). */
+  const diff = (dst, u, v, addend) => {
+    for (let i = 0; i < N32; i++) {
+      let e = c.i64_sub(c.i64_add(L(`${u}${i}`), k64(Number((addend >> BigInt(32 * i)) & 0xffffffffn))), L(`${v}${i}`));
+      if (i > 0) e = c.i64_add(e, c.i64_shr_s(L("c0"), k64(32)));
+      code.push(c.setLocal("c0", e), c.setLocal(`${dst}${i}`, c.i64_and(L("c0"), M)));
+    }
+  };
+  /** Stores limbs `${src}0..7` at byte `off` of r. */
+  const store = (src, off) => {
+    for (let i = 0; i < N32; i++) code.push(c.i64_store32(L("r"), off + 4 * i, L(`${src}${i}`)));
+  };
 
   /**
    * c0 = low(c0) + term; c1 += c0 >> 32. A 32×32-bit product can reach 2^64 − 2^33 + 1, so with
@@ -142,6 +158,19 @@ export function buildFq2Mul(module) {
   };
   const borrowed = () => c.i64_ne(c.i64_shr_s(L("c0"), k64(32)), k64(0));
 
+  return { f, code, q, ql, load, sum, diff, store, product, productTerms, redc, subQ, copy, borrowed, L, k64, c };
+}
+
+/** f2m_mul(x, y, r). */
+function buildMul(module) {
+  const { f, code, ql, load, sum, store, product, productTerms, redc, subQ, copy, borrowed, L, k64, c } = engine(module, "f2m_mul");
+  // x = (a0, a1) in limbs xa, xb; y = (b0, b1) in ya, yb; sa = a0 + a1, sb = b0 + b1 (< 2q < 2^255).
+  load("x", 0, "xa");
+  load("x", F1_SIZE, "xb");
+  load("y", 0, "ya");
+  load("y", F1_SIZE, "yb");
+  sum("sa", "xa", "xb");
+  sum("sb", "ya", "yb");
   product("xa", "ya", "P"); // P0
   product("xb", "yb", "R"); // P1
   // r0 = REDC(P0 − P1 + q·2^256) < 3q, then into [0, q).
@@ -150,10 +179,38 @@ export function buildFq2Mul(module) {
     ...subQ("r", "e", 2n),
     c.if(borrowed(), [...subQ("r", "g", 1n), ...c.if(borrowed(), [], copy("g", "r"))], copy("e", "r")),
   );
-  for (let i = 0; i < N32; i++) code.push(c.i64_store32(L("r"), 4 * i, L(`r${i}`)));
+  store("r", 0);
   // r1 = REDC(sa·sb − P0 − P1) < 2q, then into [0, q).
   redc((k) => [c.i64_sub(k64(0), c.i64_add(L(`P${k}`), L(`R${k}`)))], (k) => productTerms("sa", "sb", k), "r");
   code.push(...subQ("r", "e", 1n), c.if(borrowed(), [], copy("e", "r")));
-  for (let i = 0; i < N32; i++) code.push(c.i64_store32(L("r"), F1_SIZE + 4 * i, L(`r${i}`)));
+  store("r", F1_SIZE);
   f.addCode(...code);
+}
+
+/**
+ * f2m_square(x, r): (a0 + a1·u)² = (a0 + a1)(a0 − a1) + 2·a0·a1·u, as wasmcurves computes it, with
+ *   r0 = REDC((a0 + a1)·(a0 + q − a1))   (both factors < 2q: T < 4q² < q·2^256, so REDC < 2q)
+ *   r1 = REDC(a0·(a1 + a1))               (T < 2q², REDC < 2q)
+ * each one subtraction of q from canonical; two products and two reductions as before, no calls.
+ */
+function buildSquare(module) {
+  const { f, code, q, load, sum, diff, store, redc, productTerms, subQ, copy, borrowed, c } = engine(module, "f2m_square");
+  load("x", 0, "xa");
+  load("x", F1_SIZE, "xb");
+  sum("sa", "xa", "xb"); // a0 + a1
+  diff("sb", "xa", "xb", q); // a0 − a1 + q
+  sum("ya", "xb", "xb"); // 2·a1
+  redc(() => [], (k) => productTerms("sa", "sb", k), "r");
+  code.push(...subQ("r", "e", 1n), c.if(borrowed(), [], copy("e", "r")));
+  store("r", 0);
+  redc(() => [], (k) => productTerms("xa", "ya", k), "r");
+  code.push(...subQ("r", "e", 1n), c.if(borrowed(), [], copy("e", "r")));
+  store("r", F1_SIZE);
+  f.addCode(...code);
+}
+
+/** Replaces f2m_mul's and f2m_square's bodies (wasmcurves' bn128 built in `module`). */
+export function buildFq2Mul(module) {
+  buildMul(module);
+  buildSquare(module);
 }

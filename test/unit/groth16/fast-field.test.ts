@@ -4,7 +4,8 @@
  * canonical results (< q) on edge values around 0, q and the 32-bit limb boundaries, on random
  * elements, and with the output aliasing an input; likewise bn128__mulXi, the multiplication of an
  * Fq2 element by ξ = 9 + u (scripts/bn254-tower.mjs: one reduction of values up to 10·q), and
- * f2m_mul (scripts/bn254-fq2-mul.mjs: Karatsuba with two Montgomery reductions). The pairing-level comparisons with
+ * f2m_mul and f2m_square (scripts/bn254-fq2-mul.mjs: Karatsuba with two Montgomery reductions,
+ * fused squaring). The pairing-level comparisons with
  * ffjavascript's own module are in ./curve.test.ts and ./multi-miller.test.ts.
  */
 import { describe, expect, it } from "vitest";
@@ -28,6 +29,7 @@ type Fq = Record<"f1m_add" | "f1m_sub" | "f1m_mul", (x: number, y: number, r: nu
   f1m_square(x: number, r: number): void;
   bn128__mulXi(a: number, r: number): void;
   f2m_mul(x: number, y: number, r: number): void;
+  f2m_square(x: number, r: number): void;
 };
 
 async function shippedField(): Promise<{ fq: Fq; u8: () => Uint8Array }> {
@@ -131,7 +133,7 @@ describe("fused Fq arithmetic in the shipped BN254 wasm", () => {
     expect(failures.slice(0, 5)).toEqual([]);
   });
 
-  it("f2m_mul equals (a0·b0 − a1·b1, a0·b1 + a1·b0)·2^-256 mod q, with the output aliasing either input", async () => {
+  it("f2m_mul equals (a0·b0 − a1·b1, a0·b1 + a1·b0)·2^-256 mod q and f2m_square the square, with the output aliasing an input", async () => {
     const { fq, u8 } = await shippedField();
     const [X, Y, OUT] = [1 << 20, (1 << 20) + 64, (1 << 20) + 128];
     const random = elements(0x94d049bb133111ebn);
@@ -155,6 +157,15 @@ describe("fused Fq arithmetic in the shipped BN254 wasm", () => {
         fq.f2m_mul(X, Y, out);
         const got = [fromLe(u8().subarray(out, out + 32)), fromLe(u8().subarray(out + 32, out + 64))];
         if (got[0] !== want[0] || got[1] !== want[1]) failures.push(`f2m_mul((${a0}, ${a1}), (${b0}, ${b1})) into ${out} = ${got}, want ${want}`);
+      }
+      const wantSq = [mod((a0 * a0 - a1 * a1) * R_INV), mod(2n * a0 * a1 * R_INV)];
+      for (const out of [OUT, X]) {
+        const mem = u8();
+        mem.set(le(a0), X);
+        mem.set(le(a1), X + 32);
+        fq.f2m_square(X, out);
+        const got = [fromLe(u8().subarray(out, out + 32)), fromLe(u8().subarray(out + 32, out + 64))];
+        if (got[0] !== wantSq[0] || got[1] !== wantSq[1]) failures.push(`f2m_square((${a0}, ${a1})) into ${out} = ${got}, want ${wantSq}`);
       }
     }
     expect(failures.slice(0, 5)).toEqual([]);
