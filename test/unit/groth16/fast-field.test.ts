@@ -5,7 +5,7 @@
  * elements, and with the output aliasing an input; likewise bn128__mulXi, the multiplication of an
  * Fq2 element by ξ = 9 + u (scripts/bn254-tower.mjs: one reduction of values up to 10·q), and
  * f2m_mul and f2m_square (scripts/bn254-fq2-mul.mjs: Karatsuba with two Montgomery reductions,
- * fused squaring). The pairing-level comparisons with
+ * fused squaring), and f2m_add and f2m_sub (the fused Fq code for both coordinates). The pairing-level comparisons with
  * ffjavascript's own module are in ./curve.test.ts and ./multi-miller.test.ts.
  */
 import { describe, expect, it } from "vitest";
@@ -30,6 +30,8 @@ type Fq = Record<"f1m_add" | "f1m_sub" | "f1m_mul", (x: number, y: number, r: nu
   bn128__mulXi(a: number, r: number): void;
   f2m_mul(x: number, y: number, r: number): void;
   f2m_square(x: number, r: number): void;
+  f2m_add(x: number, y: number, r: number): void;
+  f2m_sub(x: number, y: number, r: number): void;
 };
 
 async function shippedField(): Promise<{ fq: Fq; u8: () => Uint8Array }> {
@@ -133,7 +135,7 @@ describe("fused Fq arithmetic in the shipped BN254 wasm", () => {
     expect(failures.slice(0, 5)).toEqual([]);
   });
 
-  it("f2m_mul equals (a0·b0 − a1·b1, a0·b1 + a1·b0)·2^-256 mod q and f2m_square the square, with the output aliasing an input", async () => {
+  it("f2m_mul equals (a0·b0 − a1·b1, a0·b1 + a1·b0)·2^-256 mod q, f2m_square the square, f2m_add and f2m_sub the sum and difference, with the output aliasing an input", async () => {
     const { fq, u8 } = await shippedField();
     const [X, Y, OUT] = [1 << 20, (1 << 20) + 64, (1 << 20) + 128];
     const random = elements(0x94d049bb133111ebn);
@@ -157,6 +159,18 @@ describe("fused Fq arithmetic in the shipped BN254 wasm", () => {
         fq.f2m_mul(X, Y, out);
         const got = [fromLe(u8().subarray(out, out + 32)), fromLe(u8().subarray(out + 32, out + 64))];
         if (got[0] !== want[0] || got[1] !== want[1]) failures.push(`f2m_mul((${a0}, ${a1}), (${b0}, ${b1})) into ${out} = ${got}, want ${want}`);
+      }
+      for (const [op, f] of [["f2m_add", (x: bigint, y: bigint) => mod(x + y)], ["f2m_sub", (x: bigint, y: bigint) => mod(x - y)]] as const) {
+        for (const out of [OUT, X, Y]) {
+          const mem = u8();
+          mem.set(le(a0), X);
+          mem.set(le(a1), X + 32);
+          mem.set(le(b0), Y);
+          mem.set(le(b1), Y + 32);
+          fq[op](X, Y, out);
+          const got = [fromLe(u8().subarray(out, out + 32)), fromLe(u8().subarray(out + 32, out + 64))];
+          if (got[0] !== f(a0, b0) || got[1] !== f(a1, b1)) failures.push(`${op}((${a0}, ${a1}), (${b0}, ${b1})) into ${out} = ${got}`);
+        }
       }
       const wantSq = [mod((a0 * a0 - a1 * a1) * R_INV), mod(2n * a0 * a1 * R_INV)];
       for (const out of [OUT, X]) {
