@@ -16,11 +16,16 @@
  *   - pPreQ: n G2 points' line coefficients as bn128_prepareG2 writes them, one every preQSize
  *     (19776) bytes.
  *
- * Each step multiplies f by the line through the prepared coefficients (ell_0, ell_VW, ell_VV)
- * evaluated at P_k, ell_0 + ell_VW·y_P·w + ell_VV·x_P·vw, which has 3 of 6 Fq2 coefficients
- * nonzero: wasmcurves' sparse `__mulBy024` algorithm (13 Fq2 multiplications instead of 18 for a
- * full Fq12 product), here with its four multiplications by ξ = 9 + u done by additions
- * (`bn128__mulBy024Xi`), after two Fq2-by-Fq scalings (`f2m_mul1`). Line coefficients come from
+ * Each step multiplies f by every pair's line through the prepared coefficients (ell_0, ell_VW,
+ * ell_VV) evaluated at P_k: ell_0 + ell_VV·x_P·v² + ell_VW·y_P·vw, Fq2 slots 0, 2 and 4 of
+ * wasmcurves' Fq12 (Fq6[w]/(w² − v) over Fq6 = Fq2[v]/(v³ − ξ), slots 1, v, v², w, vw, v²w), after
+ * two Fq2-by-Fq scalings (`f2m_mul1`). Lines go two pairs at a time: the two sparse lines are
+ * multiplied together first (`bn128__mul024by024`, 6 Fq2 products, a product with slot 5 zero),
+ * then f by that product (`bn128__mulBy01234`, 17), 23 Fq2 products per two lines where
+ * wasmcurves' sparse `__mulBy024` (13 each, 18 for a full Fq12 product) takes 26 (the idea of
+ * gnark-crypto's mulBy034by034 and MulBy01234 for its own line layout). An odd last pair takes
+ * `bn128__mulBy024Xi`, wasmcurves' algorithm with its four products by ξ = 9 + u done by
+ * additions. Line coefficients come from
  * bn128_prepareG2 (homogeneous projective doubling and mixed addition with the line folded in,
  * Costello, Lange and Naehrig, PKC 2010, §4-5: no inversions), computed once per G2 point; a
  * verification key's β, γ and δ are prepared once and stay resident.
@@ -147,7 +152,7 @@ function buildMul024By024(module) {
     mul(a0, b0, A0),
     mul(a2, b2, A2),
     mul(a4, b4, A4),
-    // Slots 2, 4, then 3 (through T), before slots 0 and 1 overwrite nothing the cross terms read.
+    // L is scratch of the caller's, apart from the inputs: any order of writes will do.
     ...cross(a0, a2, b0, b2, A0, A2, l(2)),
     ...cross(a0, a4, b0, b4, A0, A4, l(4)),
     ...cross(a2, a4, b2, b4, A2, A4, T),

@@ -42,7 +42,7 @@ const FT_SIZE = 12 * F1_SIZE;
 const N32 = 8;
 const MASK32 = 0xffffffff;
 /** BN254's u (positive, so x^u needs no final conjugation). */
-export const BN254_U = 4965661367192848881n;
+const BN254_U = 4965661367192848881n;
 
 /**
  * bn128__mulXi(a, r): r = ξ·a. Each coordinate is s = 9·x ± y (+ q for the difference, so s ≥ 0),
