@@ -213,6 +213,10 @@ function bestWnaf(n) {
 /**
  * bn128__expByU(x, r): r = x^u for x in the cyclotomic subgroup (where the conjugate is the inverse).
  * r must not alias x.
+ *
+ * NOTE: outside the cyclotomic subgroup the result is not x^u (negative digits use conjugates).
+ * Its only caller, bn128__finalExponentiationLastChunk, gets the first chunk's output
+ * f^((q^6 − 1)(q^2 + 1)), which is in the subgroup (or 0, which stays 0).
  */
 function buildExpByU(module) {
   const { w, digits } = bestWnaf(BN254_U);
