@@ -46,28 +46,32 @@ function subConst(c, s, ql, d) {
 }
 
 /** Flat bytes (c.if splices its branches as bytes). */
-function storeLimbs(c, name) {
+function storeLimbs(c, name, off = 0) {
   const code = [];
-  for (let i = 0; i < N32; i++) code.push(...c.i64_store32(c.getLocal("r"), 4 * i, c.getLocal(name(i))));
+  for (let i = 0; i < N32; i++) code.push(...c.i64_store32(c.getLocal("r"), off + 4 * i, c.getLocal(name(i))));
   return code;
 }
 
 /** Resets a FunctionBuilder's code and locals, keeping its params (and so its index and signature). */
-function resetBody(f) {
+export function resetBody(f) {
   f.code = [];
   f.locals = [];
   f.nextLocal = f.params.length;
   for (const name of Object.keys(f.localIdxByName)) if (f.localIdxByName[name] >= f.params.length) delete f.localIdxByName[name];
 }
 
-function fnByName(module, name) {
+export function fnByName(module, name) {
   const idx = module.functionIdxByName[name];
   const f = idx === undefined ? undefined : module.functions[idx];
   if (!f || f.fnName !== name) throw new Error(`wasmcurves has no ${name}`);
   return f;
 }
 
-function buildAdd(module, prefix, ql) {
+/**
+ * `${prefix}_add` as one function; with offsets [0, 32] (f2m_add) both Fq coordinates of an Fq2
+ * sum, one after the other, as wasmcurves' two f1m_add calls do, in one function.
+ */
+function buildAdd(module, prefix, ql, offsets = [0]) {
   const f = fnByName(module, `${prefix}_add`);
   if (f.params.length !== 3 || f.returnType) throw new Error(`${prefix}_add: unexpected signature`);
   resetBody(f);
@@ -78,25 +82,28 @@ function buildAdd(module, prefix, ql) {
     f.addLocal(`d${i}`, "i64");
   }
   const c = f.getCodeBuilder();
-  for (let i = 0; i < N32; i++) {
-    const sum = c.i64_add(c.i64_load32_u(c.getLocal("x"), 4 * i), c.i64_load32_u(c.getLocal("y"), 4 * i));
+  for (const off of offsets) {
+    for (let i = 0; i < N32; i++) {
+      const sum = c.i64_add(c.i64_load32_u(c.getLocal("x"), off + 4 * i), c.i64_load32_u(c.getLocal("y"), off + 4 * i));
+      f.addCode(
+        c.setLocal("cy", i === 0 ? sum : c.i64_add(sum, c.i64_shr_u(c.getLocal("cy"), c.i64_const(32)))),
+        c.setLocal(`s${i}`, c.i64_and(c.getLocal("cy"), c.i64_const(MASK32))),
+      );
+    }
     f.addCode(
-      c.setLocal("cy", i === 0 ? sum : c.i64_add(sum, c.i64_shr_u(c.getLocal("cy"), c.i64_const(32)))),
-      c.setLocal(`s${i}`, c.i64_and(c.getLocal("cy"), c.i64_const(MASK32))),
+      ...subConst(c, (i) => c.getLocal(`s${i}`), ql, (i) => `d${i}`),
+      // Reduce iff the sum carried out of 256 bits or x + y − q did not borrow (x + y ≥ q).
+      c.if(
+        c.i32_or(c.i64_ne(c.i64_shr_u(c.getLocal("cy"), c.i64_const(32)), c.i64_const(0)), c.i64_eqz(c.i64_shr_s(c.getLocal("bw"), c.i64_const(32)))),
+        storeLimbs(c, (i) => `d${i}`, off),
+        storeLimbs(c, (i) => `s${i}`, off),
+      ),
     );
   }
-  f.addCode(
-    ...subConst(c, (i) => c.getLocal(`s${i}`), ql, (i) => `d${i}`),
-    // Reduce iff the sum carried out of 256 bits or x + y − q did not borrow (x + y ≥ q).
-    c.if(
-      c.i32_or(c.i64_ne(c.i64_shr_u(c.getLocal("cy"), c.i64_const(32)), c.i64_const(0)), c.i64_eqz(c.i64_shr_s(c.getLocal("bw"), c.i64_const(32)))),
-      storeLimbs(c, (i) => `d${i}`),
-      storeLimbs(c, (i) => `s${i}`),
-    ),
-  );
 }
 
-function buildSub(module, prefix, ql) {
+/** `${prefix}_sub` as one function (offsets as in buildAdd). */
+function buildSub(module, prefix, ql, offsets = [0]) {
   const f = fnByName(module, `${prefix}_sub`);
   if (f.params.length !== 3 || f.returnType) throw new Error(`${prefix}_sub: unexpected signature`);
   resetBody(f);
@@ -107,13 +114,6 @@ function buildSub(module, prefix, ql) {
     f.addLocal(`d${i}`, "i64");
   }
   const c = f.getCodeBuilder();
-  for (let i = 0; i < N32; i++) {
-    const diff = c.i64_sub(c.i64_load32_u(c.getLocal("x"), 4 * i), c.i64_load32_u(c.getLocal("y"), 4 * i));
-    f.addCode(
-      c.setLocal("bw", i === 0 ? diff : c.i64_add(diff, c.i64_shr_s(c.getLocal("bw"), c.i64_const(32)))),
-      c.setLocal(`s${i}`, c.i64_and(c.getLocal("bw"), c.i64_const(MASK32))),
-    );
-  }
   // x − y + q (mod 2^256), stored iff x − y borrowed.
   const addQ = [];
   for (let i = 0; i < N32; i++) {
@@ -123,13 +123,22 @@ function buildSub(module, prefix, ql) {
       ...c.setLocal(`d${i}`, c.i64_and(c.getLocal("cy"), c.i64_const(MASK32))),
     );
   }
-  f.addCode(
-    c.if(
-      c.i64_ne(c.i64_shr_s(c.getLocal("bw"), c.i64_const(32)), c.i64_const(0)),
-      [...addQ, ...storeLimbs(c, (i) => `d${i}`)],
-      storeLimbs(c, (i) => `s${i}`),
-    ),
-  );
+  for (const off of offsets) {
+    for (let i = 0; i < N32; i++) {
+      const diff = c.i64_sub(c.i64_load32_u(c.getLocal("x"), off + 4 * i), c.i64_load32_u(c.getLocal("y"), off + 4 * i));
+      f.addCode(
+        c.setLocal("bw", i === 0 ? diff : c.i64_add(diff, c.i64_shr_s(c.getLocal("bw"), c.i64_const(32)))),
+        c.setLocal(`s${i}`, c.i64_and(c.getLocal("bw"), c.i64_const(MASK32))),
+      );
+    }
+    f.addCode(
+      c.if(
+        c.i64_ne(c.i64_shr_s(c.getLocal("bw"), c.i64_const(32)), c.i64_const(0)),
+        [...addQ, ...storeLimbs(c, (i) => `d${i}`, off)],
+        storeLimbs(c, (i) => `s${i}`, off),
+      ),
+    );
+  }
 }
 
 /**
@@ -173,6 +182,11 @@ export function buildFastField(module, prefix = "f1m") {
   const ql = limbs32(field.q);
   buildAdd(module, prefix, ql);
   buildSub(module, prefix, ql);
+  // Fq2's addition and subtraction (wasmcurves: two calls each) fused the same way.
+  if (prefix === "f1m") {
+    buildAdd(module, "f2m", ql, [0, 32]);
+    buildSub(module, "f2m", ql, [0, 32]);
+  }
   replaceReduction(module, prefix, `${prefix}_mul`, ql);
   replaceReduction(module, prefix, `${prefix}_square`, ql);
 }

@@ -16,11 +16,16 @@
  *   - pPreQ: n G2 points' line coefficients as bn128_prepareG2 writes them, one every preQSize
  *     (19776) bytes.
  *
- * Each step multiplies f by the line through the prepared coefficients (ell_0, ell_VW, ell_VV)
- * evaluated at P_k, ell_0 + ell_VW·y_P·w + ell_VV·x_P·vw, which has 3 of 6 Fq2 coefficients
- * nonzero: wasmcurves' sparse `__mulBy024` algorithm (13 Fq2 multiplications instead of 18 for a
- * full Fq12 product), here with its four multiplications by ξ = 9 + u done by additions
- * (`bn128__mulBy024Xi`), after two Fq2-by-Fq scalings (`f2m_mul1`). Line coefficients come from
+ * Each step multiplies f by every pair's line through the prepared coefficients (ell_0, ell_VW,
+ * ell_VV) evaluated at P_k: ell_0 + ell_VV·x_P·v² + ell_VW·y_P·vw, Fq2 slots 0, 2 and 4 of
+ * wasmcurves' Fq12 (Fq6[w]/(w² − v) over Fq6 = Fq2[v]/(v³ − ξ), slots 1, v, v², w, vw, v²w), after
+ * two Fq2-by-Fq scalings (`f2m_mul1`). Lines go two pairs at a time: the two sparse lines are
+ * multiplied together first (`bn128__mul024by024`, 6 Fq2 products, a product with slot 5 zero),
+ * then f by that product (`bn128__mulBy01234`, 17), 23 Fq2 products per two lines where
+ * wasmcurves' sparse `__mulBy024` (13 each, 18 for a full Fq12 product) takes 26 (the idea of
+ * gnark-crypto's mulBy034by034 and MulBy01234 for its own line layout). An odd last pair takes
+ * `bn128__mulBy024Xi`, wasmcurves' algorithm with its four products by ξ = 9 + u done by
+ * additions. Line coefficients come from
  * bn128_prepareG2 (homogeneous projective doubling and mixed addition with the line folded in,
  * Costello, Lange and Naehrig, PKC 2010, §4-5: no inversions), computed once per G2 point; a
  * verification key's β, γ and δ are prepared once and stay resident.
@@ -40,37 +45,6 @@ function bits(n) {
   const out = [];
   for (let e = n; e > 0n; e >>= 1n) out.push(Number(e & 1n));
   return out;
-}
-
-/**
- * bn128__mulXi(a, r): r = ξ·a in Fq2 = Fq[u]/(u² + 1), ξ = 9 + u (the sextic non-residue of
- * BN254's tower): (a0 + a1·u)(9 + u) = (9·a0 − a1) + (a0 + 9·a1)·u, by additions only, where
- * wasmcurves multiplies by ξ as by any Fq2 element (3 Fq multiplications). r may alias a.
- */
-function buildMulXi(module) {
-  const f = module.addFunction("bn128__mulXi");
-  f.addParam("a", "i32");
-  f.addParam("r", "i32");
-  const c = f.getCodeBuilder();
-  const a0 = c.getLocal("a");
-  const a1 = c.i32_add(c.getLocal("a"), c.i32_const(F1_SIZE));
-  const r0 = c.getLocal("r");
-  const r1 = c.i32_add(c.getLocal("r"), c.i32_const(F1_SIZE));
-  const T0 = c.i32_const(module.alloc(F1_SIZE));
-  const T1 = c.i32_const(module.alloc(F1_SIZE));
-  const times9 = (x, t) => [
-    ...c.call("f1m_add", x, x, t), // 2x
-    ...c.call("f1m_add", t, t, t), // 4x
-    ...c.call("f1m_add", t, t, t), // 8x
-    ...c.call("f1m_add", t, x, t), // 9x
-  ];
-  f.addCode(
-    ...times9(a0, T0),
-    ...times9(a1, T1),
-    c.call("f1m_add", T1, a0, T1), // a0 + 9·a1
-    c.call("f1m_sub", T0, a1, r0), // 9·a0 − a1 (a0 no longer read)
-    c.call("f1m_copy", T1, r1),
-  );
 }
 
 /**
@@ -153,6 +127,105 @@ function buildMulBy024Xi(module) {
 }
 
 /**
+ * bn128__mul024by024(a0, a2, a4, b0, b2, b4, pL): L = a·b for two lines a = a0 + a2·v² + a4·vw and
+ * b likewise (slots 0, 2, 4 of wasmcurves' Fq12 = Fq6[w]/(w² − v), Fq6 = Fq2[v]/(v³ − ξ), slot
+ * order 1, v, v², w, vw, v²w). With v³ = ξ, v⁴ = ξ·v, v³w = ξ·w and v²w² = v³ = ξ:
+ *   a·b = (a0b0 + ξ·a4b4) + ξ·a2b2·v + (a0b2 + a2b0)·v² + ξ·(a2b4 + a4b2)·w + (a0b4 + a4b0)·vw,
+ * nothing in slot 5 (v²w), which is written as 0. Karatsuba on the three cross terms: 6 Fq2
+ * products (the idea of gnark's mulBy034by034 for its own line layout), and 3 bn128__mulXi.
+ */
+function buildMul024By024(module) {
+  const f = module.addFunction("bn128__mul024by024");
+  for (const name of ["a0", "a2", "a4", "b0", "b2", "b4", "pL"]) f.addParam(name, "i32");
+  const c = f.getCodeBuilder();
+  const [a0, a2, a4, b0, b2, b4] = ["a0", "a2", "a4", "b0", "b2", "b4"].map((name) => c.getLocal(name));
+  const l = (i) => c.i32_add(c.getLocal("pL"), c.i32_const(i * F2_SIZE));
+  const tmp = () => c.i32_const(module.alloc(F2_SIZE));
+  const [A0, A2, A4, SA, SB, T] = Array.from({ length: 6 }, tmp);
+  const mul = (x, y, r) => c.call("f2m_mul", x, y, r);
+  const add = (x, y, r) => c.call("f2m_add", x, y, r);
+  const sub = (x, y, r) => c.call("f2m_sub", x, y, r);
+  const xi = (x, r) => c.call("bn128__mulXi", x, r);
+  /** r = (x + y)(z + t) − X − Y: the cross term x·t + y·z. */
+  const cross = (x, y, z, t, X, Y, r) => [...add(x, y, SA), ...add(z, t, SB), ...mul(SA, SB, r), ...sub(r, X, r), ...sub(r, Y, r)];
+  f.addCode(
+    mul(a0, b0, A0),
+    mul(a2, b2, A2),
+    mul(a4, b4, A4),
+    // L is scratch of the caller's, apart from the inputs: any order of writes will do.
+    ...cross(a0, a2, b0, b2, A0, A2, l(2)),
+    ...cross(a0, a4, b0, b4, A0, A4, l(4)),
+    ...cross(a2, a4, b2, b4, A2, A4, T),
+    xi(T, l(3)),
+    xi(A4, T),
+    add(A0, T, l(0)),
+    xi(A2, l(1)),
+    c.call("f2m_zero", l(5)),
+  );
+  module.exportFunction("bn128__mul024by024");
+}
+
+/**
+ * bn128__mulBy01234(pL, pF): f *= L for an Fq12 element L whose slot 5 (v²w) is 0, as
+ * bn128__mul024by024 writes it. With f = F0 + F1·w and L = L0 + L1·w (L1 = l3 + l4·v):
+ *   f·L = (F0·L0 + v·F1·L1) + ((F0 + F1)(L0 + L1) − F0·L0 − F1·L1)·w,
+ * two full Fq6 products (f6m_mul) and F1·L1 with a 2-sparse factor:
+ *   (c0 + c1·v + c2·v²)(d0 + d1·v) = (c0d0 + ξ·c2d1) + ((c0 + c1)(d0 + d1) − c0d0 − c1d1)·v + (c1d1 + c2d0)·v²,
+ * 5 Fq2 products: 17 for the whole, where a general Fq12 product takes 18. v·(x0, x1, x2) = (ξ·x2, x0, x1).
+ */
+function buildMulBy01234(module) {
+  const f = module.addFunction("bn128__mulBy01234");
+  f.addParam("pL", "i32");
+  f.addParam("pF", "i32");
+  const c = f.getCodeBuilder();
+  const at = (p, i) => c.i32_add(c.getLocal(p), c.i32_const(i * F2_SIZE));
+  const F0 = c.getLocal("pF");
+  const F1 = at("pF", 3);
+  const L0 = c.getLocal("pL");
+  const F6 = 3 * F2_SIZE;
+  const t6 = () => module.alloc(F6);
+  const [pT0, pT1, pT2, pS, pSL] = Array.from({ length: 5 }, t6);
+  const k = (p, i = 0) => c.i32_const(p + i * F2_SIZE);
+  const tmp = () => c.i32_const(module.alloc(F2_SIZE));
+  const [C0D0, C1D1, SA, SB] = Array.from({ length: 4 }, tmp);
+  const [c0, c1, c2] = [0, 1, 2].map((i) => at("pF", 3 + i));
+  const [d0, d1] = [at("pL", 3), at("pL", 4)];
+  const mul = (x, y, r) => c.call("f2m_mul", x, y, r);
+  const add = (x, y, r) => c.call("f2m_add", x, y, r);
+  const sub = (x, y, r) => c.call("f2m_sub", x, y, r);
+  f.addCode(
+    c.call("f6m_mul", F0, L0, k(pT0)),
+    // T1 = F1·(d0 + d1·v)
+    mul(c0, d0, C0D0),
+    mul(c1, d1, C1D1),
+    mul(c2, d1, SA),
+    c.call("bn128__mulXi", SA, k(pT1, 0)),
+    add(k(pT1, 0), C0D0, k(pT1, 0)),
+    add(c0, c1, SA),
+    add(d0, d1, SB),
+    mul(SA, SB, k(pT1, 1)),
+    sub(k(pT1, 1), C0D0, k(pT1, 1)),
+    sub(k(pT1, 1), C1D1, k(pT1, 1)),
+    mul(c2, d0, k(pT1, 2)),
+    add(k(pT1, 2), C1D1, k(pT1, 2)),
+    // T2 = (F0 + F1)(L0 + L1), L0 + L1 = (l0 + l3, l1 + l4, l2)
+    c.call("f6m_add", F0, F1, k(pS)),
+    add(at("pL", 0), d0, k(pSL, 0)),
+    add(at("pL", 1), d1, k(pSL, 1)),
+    c.call("f2m_copy", at("pL", 2), k(pSL, 2)),
+    c.call("f6m_mul", k(pS), k(pSL), k(pT2)),
+    // F1 = T2 − T0 − T1, F0 = T0 + v·T1
+    c.call("f6m_sub", k(pT2), k(pT0), k(pT2)),
+    c.call("f6m_sub", k(pT2), k(pT1), F1),
+    c.call("bn128__mulXi", k(pT1, 2), SA),
+    add(k(pT0, 0), SA, at("pF", 0)),
+    add(k(pT0, 1), k(pT1, 0), at("pF", 1)),
+    add(k(pT0, 2), k(pT1, 1), at("pF", 2)),
+  );
+  module.exportFunction("bn128__mulBy01234");
+}
+
+/**
  * Adds bn128_multiMillerLoop (exported) to `module`, which must already hold wasmcurves' bn128
  * (its prepareG1/prepareG2 layout and its `__mulBy024`).
  */
@@ -165,10 +238,15 @@ export function buildMultiMillerLoop(module) {
   const nCoefs = (preQSize - 3 * F2_SIZE) / ATE_COEF_SIZE;
   const expected = loopBits.length - 1 + loopBits.reduce((a, b) => a + b, 0) + 1;
   if (nCoefs !== expected) throw new Error(`wasmcurves' preQSize holds ${nCoefs} lines, the loop needs ${expected}`);
-  buildMulXi(module);
+  if (module.functionIdxByName.bn128__mulXi === undefined) throw new Error("buildMultiMillerLoop needs ./bn254-tower.mjs's bn128__mulXi");
   buildMulBy024Xi(module);
+  buildMul024By024(module);
+  buildMulBy01234(module);
 
-  // bn128__mulLines(pPreP, pPreQ, n, off, pF): f *= Π_k line_k(P_k), line_k at byte `off` of Q_k's coefficients.
+  // bn128__mulLines(pPreP, pPreQ, n, off, pF): f *= Π_k line_k(P_k), line_k at byte `off` of Q_k's
+  // coefficients. Two pairs at a time: their lines multiplied together first (bn128__mul024by024,
+  // 6 Fq2 products), then f by the 5-sparse product (bn128__mulBy01234, 17): 23 Fq2 products per
+  // two lines where two bn128__mulBy024Xi take 26. An odd last pair's line goes by bn128__mulBy024Xi.
   {
     const f = module.addFunction("bn128__mulLines");
     f.addParam("pPreP", "i32");
@@ -180,29 +258,38 @@ export function buildMultiMillerLoop(module) {
     f.addLocal("p", "i32");
     f.addLocal("coef", "i32");
     const c = f.getCodeBuilder();
-    const VW = c.i32_const(module.alloc(F2_SIZE));
-    const VV = c.i32_const(module.alloc(F2_SIZE));
-    const PX = c.getLocal("p");
-    const PY = c.i32_add(c.getLocal("p"), c.i32_const(F1_SIZE));
-    const ELL_0 = c.getLocal("coef");
-    const ELL_VW = c.i32_add(c.getLocal("coef"), c.i32_const(F2_SIZE));
-    const ELL_VV = c.i32_add(c.getLocal("coef"), c.i32_const(2 * F2_SIZE));
+    const tmp = () => c.i32_const(module.alloc(F2_SIZE));
+    const [VW, VV, VW2, VV2] = Array.from({ length: 4 }, tmp);
+    const L = c.i32_const(module.alloc(6 * F2_SIZE));
+    const PX = (k) => c.i32_add(c.getLocal("p"), c.i32_const(k * prePSize));
+    const PY = (k) => c.i32_add(c.getLocal("p"), c.i32_const(k * prePSize + F1_SIZE));
+    const ELL_0 = (k) => c.i32_add(c.getLocal("coef"), c.i32_const(k * preQSize));
+    const ELL_VW = (k) => c.i32_add(c.getLocal("coef"), c.i32_const(k * preQSize + F2_SIZE));
+    const ELL_VV = (k) => c.i32_add(c.getLocal("coef"), c.i32_const(k * preQSize + 2 * F2_SIZE));
     f.addCode(
       c.setLocal("k", c.i32_const(0)),
       c.setLocal("p", c.getLocal("pPreP")),
       c.setLocal("coef", c.i32_add(c.getLocal("pPreQ"), c.getLocal("off"))),
       c.block(
         c.loop(
-          c.br_if(1, c.i32_ge_u(c.getLocal("k"), c.getLocal("n"))),
-          c.call("f2m_mul1", ELL_VW, PY, VW),
-          c.call("f2m_mul1", ELL_VV, PX, VV),
-          c.call("bn128__mulBy024Xi", ELL_0, VW, VV, c.getLocal("pF")),
-          c.setLocal("k", c.i32_add(c.getLocal("k"), c.i32_const(1))),
-          c.setLocal("p", c.i32_add(c.getLocal("p"), c.i32_const(prePSize))),
-          c.setLocal("coef", c.i32_add(c.getLocal("coef"), c.i32_const(preQSize))),
+          c.br_if(1, c.i32_ge_u(c.i32_add(c.getLocal("k"), c.i32_const(1)), c.getLocal("n"))),
+          c.call("f2m_mul1", ELL_VW(0), PY(0), VW),
+          c.call("f2m_mul1", ELL_VV(0), PX(0), VV),
+          c.call("f2m_mul1", ELL_VW(1), PY(1), VW2),
+          c.call("f2m_mul1", ELL_VV(1), PX(1), VV2),
+          c.call("bn128__mul024by024", ELL_0(0), VV, VW, ELL_0(1), VV2, VW2, L),
+          c.call("bn128__mulBy01234", L, c.getLocal("pF")),
+          c.setLocal("k", c.i32_add(c.getLocal("k"), c.i32_const(2))),
+          c.setLocal("p", c.i32_add(c.getLocal("p"), c.i32_const(2 * prePSize))),
+          c.setLocal("coef", c.i32_add(c.getLocal("coef"), c.i32_const(2 * preQSize))),
           c.br(0),
         ),
       ),
+      c.if(c.i32_lt_u(c.getLocal("k"), c.getLocal("n")), [
+        ...c.call("f2m_mul1", ELL_VW(0), PY(0), VW),
+        ...c.call("f2m_mul1", ELL_VV(0), PX(0), VV),
+        ...c.call("bn128__mulBy024Xi", ELL_0(0), VW, VV, c.getLocal("pF")),
+      ]),
     );
   }
 

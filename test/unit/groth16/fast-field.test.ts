@@ -2,7 +2,10 @@
  * The shipped BN254 wasm's fused Fq functions (scripts/bn254-fast-field.mjs replaces wasmcurves'
  * f1m_add, f1m_sub and the final reductions of f1m_mul and f1m_square) against BigInt arithmetic:
  * canonical results (< q) on edge values around 0, q and the 32-bit limb boundaries, on random
- * elements, and with the output aliasing an input. The pairing-level comparisons with
+ * elements, and with the output aliasing an input; likewise bn128__mulXi, the multiplication of an
+ * Fq2 element by ξ = 9 + u (scripts/bn254-tower.mjs: one reduction of values up to 10·q), and
+ * f2m_mul and f2m_square (scripts/bn254-fq2-mul.mjs: Karatsuba with two Montgomery reductions,
+ * fused squaring), and f2m_add and f2m_sub (the fused Fq code for both coordinates). The pairing-level comparisons with
  * ffjavascript's own module are in ./curve.test.ts and ./multi-miller.test.ts.
  */
 import { describe, expect, it } from "vitest";
@@ -22,7 +25,14 @@ function inverse(a: bigint): bigint {
 }
 const R_INV = inverse(R);
 
-type Fq = Record<"f1m_add" | "f1m_sub" | "f1m_mul", (x: number, y: number, r: number) => void> & { f1m_square(x: number, r: number): void };
+type Fq = Record<"f1m_add" | "f1m_sub" | "f1m_mul", (x: number, y: number, r: number) => void> & {
+  f1m_square(x: number, r: number): void;
+  bn128__mulXi(a: number, r: number): void;
+  f2m_mul(x: number, y: number, r: number): void;
+  f2m_square(x: number, r: number): void;
+  f2m_add(x: number, y: number, r: number): void;
+  f2m_sub(x: number, y: number, r: number): void;
+};
 
 async function shippedField(): Promise<{ fq: Fq; u8: () => Uint8Array }> {
   const memory = new WebAssembly.Memory({ initial: 25 });
@@ -93,5 +103,86 @@ describe("fused Fq arithmetic in the shipped BN254 wasm", () => {
     }
     expect(failures.slice(0, 5)).toEqual([]);
     expect(pairs.length).toBeGreaterThan(12000);
+  });
+
+  it("bn128__mulXi equals (9·a0 − a1, a0 + 9·a1) mod q (Montgomery form is linear), also in place", async () => {
+    const { fq, u8 } = await shippedField();
+    const [A, OUT] = [1 << 20, (1 << 20) + 64];
+    const random = elements(0x2545f4914f6cdd1dn);
+    // Edge pairs put 9·a0 − a1 + q and a0 + 9·a1 at 0, just under and over multiples of q, up to ~10·q.
+    const pairs: Array<[bigint, bigint]> = [];
+    for (const x of EDGES) for (const y of EDGES) pairs.push([x, y]);
+    for (let k = 0n; k < 10n; k++) {
+      for (const d of [-1n, 0n, 1n]) {
+        const x = random();
+        pairs.push([x, mod(9n * x - k * Q + d)], [mod(k * Q + d - 9n * x), x]);
+      }
+    }
+    for (let i = 0; i < 1000; i++) pairs.push([random(), random()]);
+    const failures: string[] = [];
+    for (const [a0, a1] of pairs) {
+      const want = [mod(9n * a0 - a1), mod(a0 + 9n * a1)];
+      for (const inPlace of [false, true]) {
+        const mem = u8();
+        mem.set(le(a0), A);
+        mem.set(le(a1), A + 32);
+        const out = inPlace ? A : OUT;
+        fq.bn128__mulXi(A, out);
+        const got = [fromLe(u8().subarray(out, out + 32)), fromLe(u8().subarray(out + 32, out + 64))];
+        if (got[0] !== want[0] || got[1] !== want[1]) failures.push(`mulXi(${a0}, ${a1})${inPlace ? " in place" : ""} = ${got}, want ${want}`);
+      }
+    }
+    expect(failures.slice(0, 5)).toEqual([]);
+  });
+
+  it("f2m_mul equals (a0·b0 − a1·b1, a0·b1 + a1·b0)·2^-256 mod q, f2m_square the square, f2m_add and f2m_sub the sum and difference, with the output aliasing an input", async () => {
+    const { fq, u8 } = await shippedField();
+    const [X, Y, OUT] = [1 << 20, (1 << 20) + 64, (1 << 20) + 128];
+    const random = elements(0x94d049bb133111ebn);
+    const quads: Array<[bigint, bigint, bigint, bigint]> = [];
+    // Every edge pair as x against a spread of edge pairs as y: r0's sum P0 − P1 + q·2^256 from
+    // near 0 to near 2q·2^256 (its result up to 3q before the two subtractions), r1's up to 2q².
+    const edgePairs = EDGES.flatMap((a) => EDGES.map((b) => [a, b] as const));
+    edgePairs.forEach(([a0, a1], i) => {
+      for (let j = 0; j < edgePairs.length; j += 13) quads.push([a0, a1, ...edgePairs[(i + j) % edgePairs.length]!]);
+    });
+    for (let i = 0; i < 1000; i++) quads.push([random(), random(), random(), random()]);
+    const failures: string[] = [];
+    for (const [a0, a1, b0, b1] of quads) {
+      const want = [mod((a0 * b0 - a1 * b1) * R_INV), mod((a0 * b1 + a1 * b0) * R_INV)];
+      for (const out of [OUT, X, Y]) {
+        const mem = u8();
+        mem.set(le(a0), X);
+        mem.set(le(a1), X + 32);
+        mem.set(le(b0), Y);
+        mem.set(le(b1), Y + 32);
+        fq.f2m_mul(X, Y, out);
+        const got = [fromLe(u8().subarray(out, out + 32)), fromLe(u8().subarray(out + 32, out + 64))];
+        if (got[0] !== want[0] || got[1] !== want[1]) failures.push(`f2m_mul((${a0}, ${a1}), (${b0}, ${b1})) into ${out} = ${got}, want ${want}`);
+      }
+      for (const [op, f] of [["f2m_add", (x: bigint, y: bigint) => mod(x + y)], ["f2m_sub", (x: bigint, y: bigint) => mod(x - y)]] as const) {
+        for (const out of [OUT, X, Y]) {
+          const mem = u8();
+          mem.set(le(a0), X);
+          mem.set(le(a1), X + 32);
+          mem.set(le(b0), Y);
+          mem.set(le(b1), Y + 32);
+          fq[op](X, Y, out);
+          const got = [fromLe(u8().subarray(out, out + 32)), fromLe(u8().subarray(out + 32, out + 64))];
+          if (got[0] !== f(a0, b0) || got[1] !== f(a1, b1)) failures.push(`${op}((${a0}, ${a1}), (${b0}, ${b1})) into ${out} = ${got}`);
+        }
+      }
+      const wantSq = [mod((a0 * a0 - a1 * a1) * R_INV), mod(2n * a0 * a1 * R_INV)];
+      for (const out of [OUT, X]) {
+        const mem = u8();
+        mem.set(le(a0), X);
+        mem.set(le(a1), X + 32);
+        fq.f2m_square(X, out);
+        const got = [fromLe(u8().subarray(out, out + 32)), fromLe(u8().subarray(out + 32, out + 64))];
+        if (got[0] !== wantSq[0] || got[1] !== wantSq[1]) failures.push(`f2m_square((${a0}, ${a1})) into ${out} = ${got}, want ${wantSq}`);
+      }
+    }
+    expect(failures.slice(0, 5)).toEqual([]);
+    expect(quads.length).toBeGreaterThan(3000);
   });
 });
