@@ -21,6 +21,7 @@
  */
 import { MedzkError } from "../core/errors.js";
 import type { Curve, CurveGroup, PointBytes } from "../groth16/curve.js";
+import { type FixedBaseTable, buildFixedBaseTable, fixedBaseMultiExp } from "./fixed-base.js";
 import type { ProvingKey } from "./proving-key.js";
 
 const N8 = 32;
@@ -35,6 +36,7 @@ interface ProverFr {
   /** The coset shift used when the domain is the largest (2^s). */
   readonly shift: Uint8Array;
   random(): Uint8Array;
+  e(value: number): Uint8Array;
   mul(a: Uint8Array, b: Uint8Array): Uint8Array;
   neg(a: Uint8Array): Uint8Array;
 }
@@ -181,6 +183,58 @@ const decimal = (x: unknown): string => {
   return x.toString();
 };
 
+/** The fixed-base tables of one key's five multi-exponentiations (./fixed-base.ts). */
+interface KeyTables {
+  A: FixedBaseTable;
+  B1: FixedBaseTable;
+  B2: FixedBaseTable;
+  C: FixedBaseTable;
+  H: FixedBaseTable;
+}
+
+/**
+ * Keys with tables (or tables being built), at most {@link TABLE_KEYS}, oldest first: a table set
+ * is ~50 MB for a 10k-constraint circuit (~100 MB for query_hidden), so only the keys in use keep
+ * one. `null`: the key's first proof is running; its tables are built once it is done.
+ */
+const tableCache = new Map<ProvingKey, Promise<KeyTables | undefined> | null>();
+const TABLE_KEYS = 2;
+/** One table at most this large (the digit width shrinks to fit). */
+const TABLE_MAX_BYTES = 32 * 2 ** 20;
+
+async function buildKeyTables(curve: Curve, key: ProvingKey): Promise<KeyTables> {
+  const tm = curve.tm;
+  const Fr = curve.Fr as unknown as ProverFr;
+  const frBits = (c: number) => ({ twoC: Fr.e(2 ** c), one: Fr.one });
+  const parts = Math.max(1, tm.concurrency);
+  const g1 = (bases: Uint8Array) => buildFixedBaseTable(tm, "g1m", bases, 2 * N8, frBits, { parts, maxBytes: TABLE_MAX_BYTES, chunk: 1024 });
+  // B2 first: G2 doublings cost ~3x, and the largest tasks go first so the last ones even out.
+  const B2 = buildFixedBaseTable(tm, "g2m", key.B2, 4 * N8, frBits, { parts, maxBytes: TABLE_MAX_BYTES, chunk: 512 });
+  const [A, B1, C, H] = [g1(key.A), g1(key.B1), g1(key.C), g1(key.H)];
+  return { A: await A, B1: await B1, B2: await B2, C: await C, H: await H };
+}
+
+/**
+ * The key's tables if they exist (awaiting them if they are being built), else undefined: the
+ * first proof on a key runs without (building takes a few proofs' worth of work, and a wallet's
+ * first proof should not wait for it), and starts the build once it is done (`start`). Only on a
+ * threaded curve: on the single-threaded one the build would block the calling thread for seconds.
+ */
+async function keyTables(curve: Curve, key: ProvingKey): Promise<{ tables?: KeyTables; start?: () => void }> {
+  if ((curve.tm as { singleThread?: boolean }).singleThread || curve.tm.concurrency < 2) return {};
+  const entry = tableCache.get(key);
+  if (entry === null) return {};
+  if (entry) return { tables: await entry };
+  tableCache.set(key, null);
+  const start = () => {
+    if (tableCache.get(key) !== null) return;
+    // A failed build (memory, say) leaves the key on the windowed path.
+    tableCache.set(key, buildKeyTables(curve, key).catch(() => undefined));
+    while (tableCache.size > TABLE_KEYS) tableCache.delete(tableCache.keys().next().value!);
+  };
+  return { start };
+}
+
 /**
  * Proves with a resident key: `witness` is the circuit's full witness (nVars values, 32 bytes
  * little-endian, normal form), `curve` ffjavascript's BN254 curve (threaded or not).
@@ -202,17 +256,26 @@ export async function groth16ProveResident(curve: Curve, key: ProvingKey, witnes
   // The coset shift: a primitive 2n-th root of unity, or Fr.shift when 2n exceeds the two-adicity
   // (snarkjs's `inc`).
   const inc = key.power === Fr.s ? Fr.shift : Fr.w[key.power + 1]!;
+  const { tables, start } = await keyTables(curve, key);
   const hDone = tm.queueAction(hTask(key, witness, Fr.one, inc)).then((r) => {
     if (phases) phases.h = performance.now() - t0;
     return r[0]!;
   });
-  const B2 = multiExp(G2, "g2m", tm, key.B2, witness, 6 * N8);
-  const A = multiExp(G1, "g1m", tm, key.A, witness, 3 * N8);
-  const B1 = multiExp(G1, "g1m", tm, key.B1, witness, 3 * N8);
-  const C = multiExp(G1, "g1m", tm, key.C, witness.subarray((key.nPublic + 1) * N8), 3 * N8);
+  const parts = Math.max(1, tm.concurrency);
+  const msm = (group: ProverGroup, prefix: "g1m" | "g2m", table: FixedBaseTable | undefined, bases: Uint8Array, scalars: Uint8Array, pointBytes: number) =>
+    table ? fixedBaseMultiExp(group, tm, table, scalars, parts) : multiExp(group, prefix, tm, bases, scalars, pointBytes);
+  const B2 = msm(G2, "g2m", tables?.B2, key.B2, witness, 6 * N8);
+  const A = msm(G1, "g1m", tables?.A, key.A, witness, 3 * N8);
+  const B1 = msm(G1, "g1m", tables?.B1, key.B1, witness, 3 * N8);
+  const C = msm(G1, "g1m", tables?.C, key.C, witness.subarray((key.nPublic + 1) * N8), 3 * N8);
   if (phases) phases.queue = performance.now() - t0;
-  const H = multiExp(G1, "g1m", tm, key.H, await hDone, 3 * N8);
-  const [a, b1, b2, c, h] = await Promise.all([A, B1, B2, C, H]);
+  const H = msm(G1, "g1m", tables?.H, key.H, await hDone, 3 * N8);
+  let a, b1, b2, c, h;
+  try {
+    [a, b1, b2, c, h] = await Promise.all([A, B1, B2, C, H]);
+  } finally {
+    start?.();
+  }
   const t1 = performance.now();
   if (phases) phases.msm = t1 - t0;
 
