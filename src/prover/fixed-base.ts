@@ -14,7 +14,7 @@
  * Bernstein, Doumen, Lange, Oosterwijk, "Faster batch forgery identification", INDOCRYPT 2012, §4,
  * and the fixed-base MSM of gnark/arkworks provers).
  *
- * No curve arithmetic is written here: the multiples come from wasmcurves' `_batchApplyKeyMixed`
+ * No curve arithmetic is written here: the multiples come from wasmcurves' `_timesScalarAffine`
  * (P·2^c per point) and `_batchToAffine`, the bucket sum from `_multiexpAffine_chunk` run over the
  * table with 16-bit digits as its "scalars" (scalarSize 2, startBit 0, chunkSize c), all through
  * ffjavascript's thread manager; test/unit/prover/fixed-base.test.ts holds every result against
@@ -54,15 +54,15 @@ export interface FixedBaseTable {
  * The digit width for `n` kept bases: the bucket sum runs once per task (`parts` tasks), so it
  * minimises n·⌈254/c⌉ mixed additions + parts·2^(c+1)·1.4 bucket additions (a full Jacobian
  * addition costs ~1.4 mixed ones: 11M+5S against 7M+4S, wasmcurves' `_add` and `_addMixed`),
- * with c ≤ 16 (`_getChunk` reads 16-bit digits) and a table of at most `maxLevels` levels
- * kept in check by `maxBytes`.
+ * with c ≤ 16 (`_getChunk` reads 16-bit digits) among the widths whose table fits in `maxBytes`.
  */
 export function tableDigitBits(n: number, parts: number, pointBytes: number, maxBytes: number): number {
-  let best = 0;
+  // 16 has the fewest levels: the choice when no width fits in maxBytes.
+  let best = 16;
   let bestCost = Infinity;
   for (let c = 4; c <= 16; c++) {
     const windows = Math.ceil(SCALAR_BITS / c);
-    if (best !== 0 && windows * n * pointBytes > maxBytes) continue;
+    if (windows * n * pointBytes > maxBytes) continue;
     const cost = windows * n + parts * 2 ** (c + 1) * 1.4;
     if (cost < bestCost) [best, bestCost] = [c, cost];
   }
@@ -72,17 +72,16 @@ export function tableDigitBits(n: number, parts: number, pointBytes: number, max
 type Tm = Curve["tm"];
 
 /**
- * Builds the table of `bases` (affine, Montgomery, the zkey's bytes; `scalarIndex` maps each base
- * to its scalar). `two_c` is 2^c as an Fr element in Montgomery form and `one` Fr's one (the
- * factor and step of `_batchApplyKeyMixed`, which multiplies point i by first·inc^i).
- * The work is cut into tasks of `chunk` bases, each computing all levels of its bases.
+ * Builds the table of `bases` (affine, Montgomery, the zkey's bytes; base i goes with scalar i,
+ * zero bases are left out). The work is cut into tasks of `chunk` bases, each computing all
+ * levels of its bases: level k+1 = 2^c·level k by wasmcurves' `_timesScalarAffine`, then
+ * `_batchToAffine` (one field inversion per level, Montgomery's trick).
  */
 export async function buildFixedBaseTable(
   tm: Tm,
   prefix: GroupPrefix,
   bases: Uint8Array,
   pointBytes: number,
-  frBits: (c: number) => { twoC: Uint8Array; one: Uint8Array },
   options: { parts: number; maxBytes: number; chunk: number },
 ): Promise<FixedBaseTable> {
   const total = bases.length / pointBytes;
@@ -101,7 +100,9 @@ export async function buildFixedBaseTable(
   const windows = Math.ceil(SCALAR_BITS / c);
   const points = new Uint8Array(sharedBuffer(windows * n * pointBytes));
   for (let j = 0; j < n; j++) points.set(bases.subarray(keep[j]! * pointBytes, (keep[j]! + 1) * pointBytes), j * pointBytes);
-  const { twoC, one } = frBits(c);
+  // 2^c as a 3-byte little-endian scalar (c ≤ 16).
+  const twoC = Uint8Array.of(0, 0, 0, 0);
+  twoC[c >> 3] = 1 << (c & 7);
   const jacobian = (pointBytes * 3) / 2;
   const jobs: Promise<void>[] = [];
   for (let lo = 0; lo < n && windows > 1; lo += options.chunk) {
@@ -112,17 +113,17 @@ export async function buildFixedBaseTable(
       { cmd: "ALLOC", var: 1, len: (windows - 1) * levelBytes },
       { cmd: "ALLOC", var: 2, len: m * jacobian },
       { cmd: "ALLOCSET", var: 3, buff: twoC },
-      { cmd: "ALLOCSET", var: 4, buff: one },
       // _batchToAffine takes its scratch (m field elements) from the free pointer, past every
       // allocation: this last one makes the thread manager grow the memory to cover it.
       { cmd: "ALLOC", var: 5, len: m * jacobian },
     ];
     for (let k = 1; k < windows; k++) {
-      const from = k === 1 ? { var: 0 } : { var: 1, offset: (k - 2) * levelBytes };
-      task.push(
-        { cmd: "CALL", fnName: `${prefix}_batchApplyKeyMixed`, params: [from, { val: m }, { var: 3 }, { var: 4 }, { var: 2 }] },
-        { cmd: "CALL", fnName: `${prefix}_batchToAffine`, params: [{ var: 2 }, { val: m }, { var: 1, offset: (k - 1) * levelBytes }] },
-      );
+      const from = (i: number) => (k === 1 ? { var: 0, offset: i * pointBytes } : { var: 1, offset: (k - 2) * levelBytes + i * pointBytes });
+      // 2^c·P point by point with a 2-byte scalar: _batchApplyKeyMixed would run each through
+      // _timesFrAffine, a 256-bit double-and-add whose ~240 leading zero bits cost more than the
+      // c doublings that matter.
+      for (let i = 0; i < m; i++) task.push({ cmd: "CALL", fnName: `${prefix}_timesScalarAffine`, params: [from(i), { var: 3 }, { val: 3 }, { var: 2, offset: i * jacobian }] });
+      task.push({ cmd: "CALL", fnName: `${prefix}_batchToAffine`, params: [{ var: 2 }, { val: m }, { var: 1, offset: (k - 1) * levelBytes }] });
     }
     task.push({ cmd: "GET", out: 0, var: 1, len: (windows - 1) * levelBytes });
     jobs.push(

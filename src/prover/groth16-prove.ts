@@ -14,7 +14,10 @@
  *   bases once, and the window width follows the number of non-zero scalars;
  * - the five multi-exponentiations and the FFTs run one after the other, so workers idle at every
  *   join: here everything is queued at once and the H polynomial is computed while the four
- *   witness multi-exponentiations run.
+ *   witness multi-exponentiations run;
+ * - every multi-exponentiation pays ~29 bucket sums and 254 doublings per proof: once a process
+ *   has proved {@link TABLE_AFTER_PROOFS} times with a key, it keeps fixed-base tables of the
+ *   key's bases (./fixed-base.ts), which leave one bucket sum per task and ~25% fewer additions.
  * No curve or field arithmetic is written here: every operation is a wasmcurves export (through
  * ffjavascript's thread manager) or an ffjavascript curve method, and proofs are checked against
  * snarkjs's verifier and CLI in test/integration/prover-resident.test.ts.
@@ -36,7 +39,6 @@ interface ProverFr {
   /** The coset shift used when the domain is the largest (2^s). */
   readonly shift: Uint8Array;
   random(): Uint8Array;
-  e(value: number): Uint8Array;
   mul(a: Uint8Array, b: Uint8Array): Uint8Array;
   neg(a: Uint8Array): Uint8Array;
 }
@@ -195,44 +197,68 @@ interface KeyTables {
 /**
  * Keys with tables (or tables being built), at most {@link TABLE_KEYS}, oldest first: a table set
  * is ~50 MB for a 10k-constraint circuit (~100 MB for query_hidden), so only the keys in use keep
- * one. `null`: the key's first proof is running; its tables are built once it is done.
+ * one.
  */
-const tableCache = new Map<ProvingKey, Promise<KeyTables | undefined> | null>();
+const tableCache = new Map<ProvingKey, Promise<KeyTables | undefined>>();
 const TABLE_KEYS = 2;
 /** One table at most this large (the digit width shrinks to fit). */
 const TABLE_MAX_BYTES = 32 * 2 ** 20;
+/** Proofs per key without tables, counted until the build starts. */
+const proofCounts = new WeakMap<ProvingKey, number>();
+/**
+ * A key's tables are built once it has proved this many times in the process. Building costs
+ * ~254 doublings per base (measured for insurance_active: ~8 s of CPU, ~4 s on two workers, the
+ * CPU saving of ~25 proofs), so only a process that proves again and again with a key (a prover
+ * service, a benchmark, a busy wallet) gains from it; one that proves a few times, as most test
+ * files and a wallet's session do, never pays for it.
+ */
+export const TABLE_AFTER_PROOFS = 8;
 
 async function buildKeyTables(curve: Curve, key: ProvingKey): Promise<KeyTables> {
   const tm = curve.tm;
-  const Fr = curve.Fr as unknown as ProverFr;
-  const frBits = (c: number) => ({ twoC: Fr.e(2 ** c), one: Fr.one });
   const parts = Math.max(1, tm.concurrency);
-  const g1 = (bases: Uint8Array) => buildFixedBaseTable(tm, "g1m", bases, 2 * N8, frBits, { parts, maxBytes: TABLE_MAX_BYTES, chunk: 1024 });
+  const g1 = (bases: Uint8Array) => buildFixedBaseTable(tm, "g1m", bases, 2 * N8, { parts, maxBytes: TABLE_MAX_BYTES, chunk: 1024 });
   // B2 first: G2 doublings cost ~3x, and the largest tasks go first so the last ones even out.
-  const B2 = buildFixedBaseTable(tm, "g2m", key.B2, 4 * N8, frBits, { parts, maxBytes: TABLE_MAX_BYTES, chunk: 512 });
+  const B2 = buildFixedBaseTable(tm, "g2m", key.B2, 4 * N8, { parts, maxBytes: TABLE_MAX_BYTES, chunk: 512 });
   const [A, B1, C, H] = [g1(key.A), g1(key.B1), g1(key.C), g1(key.H)];
   return { A: await A, B1: await B1, B2: await B2, C: await C, H: await H };
 }
 
 /**
- * The key's tables if they exist (awaiting them if they are being built), else undefined: the
- * first proof on a key runs without (building takes a few proofs' worth of work, and a wallet's
- * first proof should not wait for it), and starts the build once it is done (`start`). Only on a
- * threaded curve: on the single-threaded one the build would block the calling thread for seconds.
+ * The key's tables if they exist (awaiting them if they are being built), else undefined, with
+ * `start` on the key's {@link TABLE_AFTER_PROOFS}-th proof: it starts the build once that proof is
+ * done (queued before it, the build's tasks would hold up the proof's own). Only on a threaded
+ * curve: on the single-threaded one the build would block the calling thread for seconds.
  */
 async function keyTables(curve: Curve, key: ProvingKey): Promise<{ tables?: KeyTables; start?: () => void }> {
   if ((curve.tm as { singleThread?: boolean }).singleThread || curve.tm.concurrency < 2) return {};
   const entry = tableCache.get(key);
-  if (entry === null) return {};
   if (entry) return { tables: await entry };
-  tableCache.set(key, null);
-  const start = () => {
-    if (tableCache.get(key) !== null) return;
-    // A failed build (memory, say) leaves the key on the windowed path.
-    tableCache.set(key, buildKeyTables(curve, key).catch(() => undefined));
-    while (tableCache.size > TABLE_KEYS) tableCache.delete(tableCache.keys().next().value!);
-  };
-  return { start };
+  const count = (proofCounts.get(key) ?? 0) + 1;
+  proofCounts.set(key, count);
+  if (count !== TABLE_AFTER_PROOFS) return {};
+  return { start: () => void provingTables(curve, key) };
+}
+
+/**
+ * Builds the key's tables now (or awaits the build under way) and keeps them for its later
+ * proofs: for a caller that knows it will prove many times with the key (bench/_prove-parts.ts).
+ * Resolves to false where no tables are built (a single-threaded curve, or a failed build).
+ */
+export async function provingTables(curve: Curve, key: ProvingKey): Promise<boolean> {
+  if ((curve.tm as { singleThread?: boolean }).singleThread || curve.tm.concurrency < 2) return false;
+  let entry = tableCache.get(key);
+  if (!entry) {
+    // A failed build (out of memory, say) leaves the key on the windowed path.
+    entry = buildKeyTables(curve, key).catch(() => undefined);
+    tableCache.set(key, entry);
+    while (tableCache.size > TABLE_KEYS) {
+      const oldest = tableCache.keys().next().value!;
+      tableCache.delete(oldest);
+      proofCounts.delete(oldest); // counted afresh: used again often enough, it is built again
+    }
+  }
+  return (await entry) !== undefined;
 }
 
 /**
