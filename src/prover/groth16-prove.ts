@@ -207,12 +207,12 @@ const TABLE_MAX_BYTES = 32 * 2 ** 20;
 const proofCounts = new WeakMap<ProvingKey, number>();
 /**
  * A key's tables are built once it has proved this many times in the process. Building costs
- * ~254 doublings per base (measured for insurance_active: ~8 s of CPU, ~4 s on two workers, the
- * CPU saving of ~25 proofs), so only a process that proves again and again with a key (a prover
- * service, a benchmark, a busy wallet) gains from it; one that proves a few times, as most test
- * files and a wallet's session do, never pays for it.
+ * ~254 doublings per base (insurance_active: ~8 s of CPU, ~4 s on two quiet workers: the CPU
+ * that ~25 proofs with tables save), so only a process that proves again and again with a key
+ * (a prover service, a benchmark) gains from it; one that proves a few times, as a wallet's
+ * session, a test file or `npm run bench`'s 8 timed proofs per statement do, never pays for it.
  */
-export const TABLE_AFTER_PROOFS = 8;
+export const TABLE_AFTER_PROOFS = 16;
 
 async function buildKeyTables(curve: Curve, key: ProvingKey): Promise<KeyTables> {
   const tm = curve.tm;
