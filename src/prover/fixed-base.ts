@@ -10,9 +10,9 @@
  *   Σ_i s_i·P_i = Σ_i Σ_k d_ik·(2^(c·k)·P_i),   d_ik the k-th c-bit digit of s_i,
  * is ONE bucket sum over n·W (point, digit) pairs: one bucket reduction instead of W, and no
  * doublings, so c can grow (the bucket sum no longer repeats per window), which cuts W and with it
- * the n·W mixed additions that dominate (the "precomputed tables" variant of fixed-base Pippenger:
- * Bernstein, Doumen, Lange, Oosterwijk, "Faster batch forgery identification", INDOCRYPT 2012, §4,
- * and the fixed-base MSM of gnark/arkworks provers).
+ * the n·W mixed additions that dominate. This is Brickell, Gordon, McCurley and Wilson's
+ * fixed-base method ("Fast exponentiation with precomputation", EUROCRYPT '92: stored powers
+ * g^(b^k), digits summed by bucket) applied to all bases of the key at once.
  *
  * No curve arithmetic is written here: the multiples come from wasmcurves' `_timesScalarAffine`
  * (P·2^c per point) and `_batchToAffine`, the bucket sum from `_multiexpAffine_chunk` run over the
@@ -21,8 +21,8 @@
  * ffjavascript's own G1/G2 multiExpAffine.
  *
  * Cost: a table holds W·n points (for c = 12, 22 copies of each base: ~10 MB for 7k G1 bases) and
- * takes ~254 doublings per base to build (a few proofs' worth of work), so groth16-prove.ts builds
- * them once per key, after the key's first proof.
+ * takes ~254 doublings per base to build (for insurance_active ~8 s of CPU: the saving of ~25
+ * proofs), so groth16-prove.ts builds them only for a key a process proves with again and again.
  */
 import type { Curve, CurveGroup, PointBytes } from "../groth16/curve.js";
 
@@ -150,6 +150,9 @@ function sharedBuffer(bytes: number): ArrayBufferLike {
 /**
  * The digits of the table's scalars: digit k of scalar j at position k·n + j (the table's layout),
  * 16 bits little-endian. `scalars` holds 32-byte little-endian normal-form values, below 2^254.
+ * NOTE: which bucket a point goes to depends on the witness, as in every Pippenger multi-
+ * exponentiation (wasmcurves' windowed one and snarkjs's alike): a timing side channel on the
+ * witness to a process sharing the machine's caches, no wider than snarkjs's.
  */
 export function tableDigits(table: FixedBaseTable, scalars: Uint8Array): Uint8Array {
   const { n, c, windows, index } = table;
@@ -157,7 +160,7 @@ export function tableDigits(table: FixedBaseTable, scalars: Uint8Array): Uint8Ar
   const mask = (1 << c) - 1;
   for (let j = 0; j < n; j++) {
     const at = index[j]! * N8;
-    // A scalar as 8 little-endian 32-bit words (plus a zero word for windows that straddle the top).
+    // Zero scalars (a sixth of a witness) keep their zero digits, which the bucket sum skips.
     let zero = true;
     for (let b = at; b < at + N8; b++) {
       if (scalars[b] !== 0) {
@@ -170,6 +173,7 @@ export function tableDigits(table: FixedBaseTable, scalars: Uint8Array): Uint8Ar
       const bit = k * c;
       const byte = at + (bit >> 3);
       const end = at + N8;
+      // The ≤ 16 bits from `bit` lie in 3 bytes; bytes past the scalar's 32 read as zero.
       const word = scalars[byte]! | (byte + 1 < end ? scalars[byte + 1]! << 8 : 0) | (byte + 2 < end ? scalars[byte + 2]! << 16 : 0);
       digits[k * n + j] = (word >>> (bit & 7)) & mask;
     }

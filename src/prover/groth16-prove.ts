@@ -185,7 +185,12 @@ const decimal = (x: unknown): string => {
   return x.toString();
 };
 
-/** The fixed-base tables of one key's five multi-exponentiations (./fixed-base.ts). */
+/**
+ * The fixed-base tables of one key's five multi-exponentiations (./fixed-base.ts).
+ * NOTE: computed in this process from the key's own bases, never read from elsewhere; a wrong
+ * table makes proofs that fail verification, it cannot make a false statement verify, and the
+ * proofs' randomisation (r, s) does not go through it.
+ */
 interface KeyTables {
   A: FixedBaseTable;
   B1: FixedBaseTable;
