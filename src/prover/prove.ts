@@ -349,11 +349,6 @@ export async function proveWith(
   const keys = options?.keys === undefined ? undefined : checkKeySet(options.keys);
   if (keys && options.artifacts !== undefined) throw new MedzkError("INVALID_ARGUMENT", `give "keys" (production keys) or "artifacts", not both`);
   const location = locate(keys ? (options.keys as KeySet).base : options?.artifacts);
-  // The curve (worker threads, each compiling the BN254 wasm) starts now, while the holder checks
-  // run and the artifacts load, rather than after them: on a page's first proof that is most of
-  // its cost off the critical path. It is built once and kept, so a refused request loses nothing.
-  const curveReady = provingCurve();
-  curveReady.catch(() => undefined); // awaited below; a failure surfaces there
   progress("checking");
   const { circuit, request, input } = await buildCircuitInput(options);
   let pinned: CheckedKey["prover"];
@@ -375,7 +370,7 @@ export async function proveWith(
     // Everything per circuit is kept: the compiled witness calculator, the parsed proving key
     // (its sections as compact buffers, ./proving-key.ts), and the curve with its workers.
     const key = provingKey(artifacts.zkey);
-    const [calculator, curve] = await Promise.all([witnessCalculator(artifacts.wasm), curveReady]);
+    const [calculator, curve] = await Promise.all([witnessCalculator(artifacts.wasm), provingCurve()]);
     const witness = wtnsValues(await calculateWitness(calculator, input), key.nVars);
     result = await groth16ProveResident(curve, key, witness);
   } catch (cause) {
