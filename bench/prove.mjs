@@ -2,7 +2,9 @@
 // Proving benchmark (npm run bench:prove): for every (statement, issuer mode) of the circuit
 // registry, medzk.prove warm (all holder checks, resident key) against snarkjs.groth16.fullProve
 // on the same artifacts and witness input, the two interleaved sample by sample so that load
-// changes on a shared machine hit both alike; then the per-phase split of one proof
+// changes on a shared machine hit both alike, twice: on the windowed path (a key's first proofs)
+// and with the fixed-base tables the prover keeps once a key has proved 16 times (with the first
+// proof's and the build's wall times); then the per-phase split of one proof
 // (bench/_prove-parts.ts) for medzk's prover and snarkjs's groth16.prove on the same witness.
 // Prints tables with the load average and writes bench/results/prove.json.
 // Usage: npm run bench:prove [-- --quick] [-- --only <statement label>] [-- --no-parts]
@@ -20,6 +22,8 @@ const QUICK = process.argv.includes("--quick");
 const PARTS = !process.argv.includes("--no-parts");
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const RUNS = QUICK ? 3 : 7;
+/** src/prover/groth16-prove.ts's TABLE_AFTER_PROOFS (not exported by the package). */
+const TABLE_AFTER_PROOFS = 16;
 const step = (m) => process.stderr.write(`[bench:prove] ${m}\n`);
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -58,39 +62,61 @@ for (const e of ENTRIES) {
   const vkey = JSON.parse(await readFile(join(ROOT, "artifacts", `${e.circuit}.vkey.json`), "utf8"));
   const options = await proveOptions(e);
   const { input } = await buildCircuitInput(options);
-  // Warm-up of both, and a check that medzk's proof verifies with snarkjs.
-  const first = await prove(options);
-  if (!(await snarkjs.groth16.verify(vkey, first.publicSignals, first.proof))) throw new Error(`snarkjs refused medzk's ${e.label} proof`);
-  await snarkjs.groth16.fullProve(input, wasm, zkey);
-  const ours = [];
-  const base = [];
   // CPU time of the whole process (all threads, workers included): on a shared machine the wall
   // time depends on what else runs, the work done does not.
-  const oursCpu = [];
-  const baseCpu = [];
   const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-  const loadBefore = os.loadavg()[0];
-  for (let i = 0; i < RUNS; i++) {
-    let t0 = performance.now();
-    let c0 = cpu();
-    await prove(options);
-    ours.push(performance.now() - t0);
-    oursCpu.push(cpu() - c0);
-    t0 = performance.now();
-    c0 = cpu();
-    await snarkjs.groth16.fullProve(input, wasm, zkey);
-    base.push(performance.now() - t0);
-    baseCpu.push(cpu() - c0);
-  }
-  const ratios = ours.map((x, i) => x / base[i]);
-  rows.push({ statement: e.label, circuit: e.circuit, warmMs: median(ours), baselineWarmMs: median(base), ratio: median(ours) / median(base), pairedRatioMedian: median(ratios), cpuMs: median(oursCpu), baselineCpuMs: median(baseCpu), cpuRatio: median(oursCpu) / median(baseCpu), load1: [loadBefore, os.loadavg()[0]] });
+  /** `n` interleaved pairs (medzk.prove, then snarkjs.groth16.fullProve), with their medians. */
+  const pairs = async (n) => {
+    const ours = [], base = [], oursCpu = [], baseCpu = [];
+    const loadBefore = os.loadavg()[0];
+    for (let i = 0; i < n; i++) {
+      let t0 = performance.now();
+      let c0 = cpu();
+      await prove(options);
+      ours.push(performance.now() - t0);
+      oursCpu.push(cpu() - c0);
+      t0 = performance.now();
+      c0 = cpu();
+      await snarkjs.groth16.fullProve(input, wasm, zkey);
+      base.push(performance.now() - t0);
+      baseCpu.push(cpu() - c0);
+    }
+    const ratios = ours.map((x, i) => x / base[i]);
+    return { warmMs: median(ours), baselineWarmMs: median(base), ratio: median(ours) / median(base), pairedRatioMedian: median(ratios), cpuMs: median(oursCpu), baselineCpuMs: median(baseCpu), cpuRatio: median(oursCpu) / median(baseCpu), load1: [loadBefore, os.loadavg()[0]] };
+  };
+  // The key's first proof (cold: artifacts, witness calculator, key parse), and snarkjs's
+  // warm-up; then the windowed path (the key's next proofs), then the table build, which the
+  // prover starts after a key's 16th proof (TABLE_AFTER_PROOFS in src/prover/groth16-prove.ts) and
+  // the 17th proof awaits; then the fixed-base table path. Proofs of both paths are checked with
+  // snarkjs.
+  let t = performance.now();
+  const first = await prove(options);
+  const firstMs = performance.now() - t;
+  await snarkjs.groth16.fullProve(input, wasm, zkey);
+  const windowedRuns = Math.min(RUNS, TABLE_AFTER_PROOFS - 1);
+  const windowed = await pairs(windowedRuns);
+  for (let i = 1 + windowedRuns; i < TABLE_AFTER_PROOFS; i++) await prove(options);
+  t = performance.now();
+  const afterBuild = await prove(options);
+  const buildMs = performance.now() - t;
+  for (const p of [first, afterBuild]) if (!(await snarkjs.groth16.verify(vkey, p.publicSignals, p.proof))) throw new Error(`snarkjs refused medzk's ${e.label} proof`);
+  const tabled = await pairs(RUNS);
+  rows.push({ statement: e.label, circuit: e.circuit, ...tabled, windowed, firstMs, buildProofMs: buildMs });
   if (parts) splits[e.label] = await parts({ wasm, zkey, input, runs: RUNS });
 }
 
 console.log(`\nmedzk proving: ${os.cpus()[0]?.model ?? "cpu"} x${os.cpus().length}, Node ${process.version}, ${new Date().toISOString()}, load ${load()}`);
 console.log(`warm, median of ${RUNS} interleaved pairs ("paired": median of per-pair ratios; cpu: process CPU time, all threads); baseline snarkjs.groth16.fullProve on the same artifacts and input; goal ratio <= 0.70`);
-console.log(`${"statement".padEnd(24)}${"medzk ms".padStart(10)}${"base ms".padStart(9)}${"ratio".padStart(7)}${"paired".padStart(8)}${"cpu ms".padStart(8)}${"base cpu".padStart(9)}${"cpu ratio".padStart(10)}${"load1".padStart(12)}`);
-for (const r of rows) console.log(`${r.statement.padEnd(24)}${r.warmMs.toFixed(0).padStart(10)}${r.baselineWarmMs.toFixed(0).padStart(9)}${r.ratio.toFixed(2).padStart(7)}${r.pairedRatioMedian.toFixed(2).padStart(8)}${r.cpuMs.toFixed(0).padStart(8)}${r.baselineCpuMs.toFixed(0).padStart(9)}${r.cpuRatio.toFixed(2).padStart(10)}${r.load1.map((x) => x.toFixed(1)).join("-").padStart(12)}`);
+const header = `${"statement".padEnd(24)}${"medzk ms".padStart(10)}${"base ms".padStart(9)}${"ratio".padStart(7)}${"paired".padStart(8)}${"cpu ms".padStart(8)}${"base cpu".padStart(9)}${"cpu ratio".padStart(10)}${"load1".padStart(12)}`;
+const line = (label, r) => `${label.padEnd(24)}${r.warmMs.toFixed(0).padStart(10)}${r.baselineWarmMs.toFixed(0).padStart(9)}${r.ratio.toFixed(2).padStart(7)}${r.pairedRatioMedian.toFixed(2).padStart(8)}${r.cpuMs.toFixed(0).padStart(8)}${r.baselineCpuMs.toFixed(0).padStart(9)}${r.cpuRatio.toFixed(2).padStart(10)}${r.load1.map((x) => x.toFixed(1)).join("-").padStart(12)}`;
+console.log(`\nwarm with fixed-base tables (a key's proofs after its ${TABLE_AFTER_PROOFS}th: a prover that proves again and again with it)`);
+console.log(header);
+for (const r of rows) console.log(line(r.statement, r));
+console.log(`\nwindowed (a key's proofs before its ${TABLE_AFTER_PROOFS}th, no tables yet)`);
+console.log(header);
+for (const r of rows) console.log(line(r.statement, r.windowed));
+console.log(`\ncold and build: the key's first proof, and the ${TABLE_AFTER_PROOFS + 1}th (it waits for the table build)`);
+for (const r of rows) console.log(`${r.statement.padEnd(24)}${`${r.firstMs.toFixed(0)} ms`.padStart(10)}${`${r.buildProofMs.toFixed(0)} ms`.padStart(12)}`);
 for (const [label, s] of Object.entries(splits)) {
   console.log(`\nper phase, ${label} (ms, medians of ${RUNS}; phases of one proof, sub-rows indented)`);
   for (const [name, ms] of Object.entries(s)) console.log(`${name.padEnd(56)}${ms.toFixed(1).padStart(9)}`);

@@ -14,13 +14,17 @@
  *   bases once, and the window width follows the number of non-zero scalars;
  * - the five multi-exponentiations and the FFTs run one after the other, so workers idle at every
  *   join: here everything is queued at once and the H polynomial is computed while the four
- *   witness multi-exponentiations run.
+ *   witness multi-exponentiations run;
+ * - every multi-exponentiation pays ~29 bucket sums and 254 doublings per proof: once a process
+ *   has proved {@link TABLE_AFTER_PROOFS} times with a key, it keeps fixed-base tables of the
+ *   key's bases (./fixed-base.ts), which leave one bucket sum per task and ~25% fewer additions.
  * No curve or field arithmetic is written here: every operation is a wasmcurves export (through
  * ffjavascript's thread manager) or an ffjavascript curve method, and proofs are checked against
  * snarkjs's verifier and CLI in test/integration/prover-resident.test.ts.
  */
 import { MedzkError } from "../core/errors.js";
 import type { Curve, CurveGroup, PointBytes } from "../groth16/curve.js";
+import { type FixedBaseTable, buildFixedBaseTable, fixedBaseMultiExp } from "./fixed-base.js";
 import type { ProvingKey } from "./proving-key.js";
 
 const N8 = 32;
@@ -182,6 +186,87 @@ const decimal = (x: unknown): string => {
 };
 
 /**
+ * The fixed-base tables of one key's five multi-exponentiations (./fixed-base.ts).
+ * NOTE: computed in this process from the key's own bases, never read from elsewhere; a wrong
+ * table makes proofs that fail verification, it cannot make a false statement verify, and the
+ * proofs' randomisation (r, s) does not go through it.
+ */
+interface KeyTables {
+  A: FixedBaseTable;
+  B1: FixedBaseTable;
+  B2: FixedBaseTable;
+  C: FixedBaseTable;
+  H: FixedBaseTable;
+}
+
+/**
+ * Keys with tables (or tables being built), at most {@link TABLE_KEYS}, oldest first: a table set
+ * is ~50 MB for a 10k-constraint circuit (~100 MB for query_hidden), so only the keys in use keep
+ * one.
+ */
+const tableCache = new Map<ProvingKey, Promise<KeyTables | undefined>>();
+const TABLE_KEYS = 2;
+/** One table at most this large (the digit width shrinks to fit). */
+const TABLE_MAX_BYTES = 32 * 2 ** 20;
+/** Proofs per key without tables, counted until the build starts. */
+const proofCounts = new WeakMap<ProvingKey, number>();
+/**
+ * A key's tables are built once it has proved this many times in the process. Building costs
+ * ~254 doublings per base (insurance_active: ~8 s of CPU, ~4 s on two quiet workers: the CPU
+ * that ~25 proofs with tables save), so only a process that proves again and again with a key
+ * (a prover service, a benchmark) gains from it; one that proves a few times, as a wallet's
+ * session, a test file or `npm run bench`'s 8 timed proofs per statement do, never pays for it.
+ */
+export const TABLE_AFTER_PROOFS = 16;
+
+async function buildKeyTables(curve: Curve, key: ProvingKey): Promise<KeyTables> {
+  const tm = curve.tm;
+  const parts = Math.max(1, tm.concurrency);
+  const g1 = (bases: Uint8Array) => buildFixedBaseTable(tm, "g1m", bases, 2 * N8, { parts, maxBytes: TABLE_MAX_BYTES, chunk: 1024 });
+  // B2 first: G2 doublings cost ~3x, and the largest tasks go first so the last ones even out.
+  const B2 = buildFixedBaseTable(tm, "g2m", key.B2, 4 * N8, { parts, maxBytes: TABLE_MAX_BYTES, chunk: 512 });
+  const [A, B1, C, H] = [g1(key.A), g1(key.B1), g1(key.C), g1(key.H)];
+  return { A: await A, B1: await B1, B2: await B2, C: await C, H: await H };
+}
+
+/**
+ * The key's tables if they exist (awaiting them if they are being built), else undefined, with
+ * `start` on the key's {@link TABLE_AFTER_PROOFS}-th proof: it starts the build once that proof is
+ * done (queued before it, the build's tasks would hold up the proof's own). Only on a threaded
+ * curve: on the single-threaded one the build would block the calling thread for seconds.
+ */
+async function keyTables(curve: Curve, key: ProvingKey): Promise<{ tables?: KeyTables; start?: () => void }> {
+  if ((curve.tm as { singleThread?: boolean }).singleThread || curve.tm.concurrency < 2) return {};
+  const entry = tableCache.get(key);
+  if (entry) return { tables: await entry };
+  const count = (proofCounts.get(key) ?? 0) + 1;
+  proofCounts.set(key, count);
+  if (count !== TABLE_AFTER_PROOFS) return {};
+  return { start: () => void provingTables(curve, key) };
+}
+
+/**
+ * Builds the key's tables now (or awaits the build under way) and keeps them for its later
+ * proofs: for a caller that knows it will prove many times with the key (bench/_prove-parts.ts).
+ * Resolves to false where no tables are built (a single-threaded curve, or a failed build).
+ */
+export async function provingTables(curve: Curve, key: ProvingKey): Promise<boolean> {
+  if ((curve.tm as { singleThread?: boolean }).singleThread || curve.tm.concurrency < 2) return false;
+  let entry = tableCache.get(key);
+  if (!entry) {
+    // A failed build (out of memory, say) leaves the key on the windowed path.
+    entry = buildKeyTables(curve, key).catch(() => undefined);
+    tableCache.set(key, entry);
+    while (tableCache.size > TABLE_KEYS) {
+      const oldest = tableCache.keys().next().value!;
+      tableCache.delete(oldest);
+      proofCounts.delete(oldest); // counted afresh: used again often enough, it is built again
+    }
+  }
+  return (await entry) !== undefined;
+}
+
+/**
  * Proves with a resident key: `witness` is the circuit's full witness (nVars values, 32 bytes
  * little-endian, normal form), `curve` ffjavascript's BN254 curve (threaded or not).
  * NOTE: soundness does not rest on this code (a wrong proof fails verification); zero knowledge
@@ -202,17 +287,26 @@ export async function groth16ProveResident(curve: Curve, key: ProvingKey, witnes
   // The coset shift: a primitive 2n-th root of unity, or Fr.shift when 2n exceeds the two-adicity
   // (snarkjs's `inc`).
   const inc = key.power === Fr.s ? Fr.shift : Fr.w[key.power + 1]!;
+  const { tables, start } = await keyTables(curve, key);
   const hDone = tm.queueAction(hTask(key, witness, Fr.one, inc)).then((r) => {
     if (phases) phases.h = performance.now() - t0;
     return r[0]!;
   });
-  const B2 = multiExp(G2, "g2m", tm, key.B2, witness, 6 * N8);
-  const A = multiExp(G1, "g1m", tm, key.A, witness, 3 * N8);
-  const B1 = multiExp(G1, "g1m", tm, key.B1, witness, 3 * N8);
-  const C = multiExp(G1, "g1m", tm, key.C, witness.subarray((key.nPublic + 1) * N8), 3 * N8);
+  const parts = Math.max(1, tm.concurrency);
+  const msm = (group: ProverGroup, prefix: "g1m" | "g2m", table: FixedBaseTable | undefined, bases: Uint8Array, scalars: Uint8Array, pointBytes: number) =>
+    table ? fixedBaseMultiExp(group, tm, table, scalars, parts) : multiExp(group, prefix, tm, bases, scalars, pointBytes);
+  const B2 = msm(G2, "g2m", tables?.B2, key.B2, witness, 6 * N8);
+  const A = msm(G1, "g1m", tables?.A, key.A, witness, 3 * N8);
+  const B1 = msm(G1, "g1m", tables?.B1, key.B1, witness, 3 * N8);
+  const C = msm(G1, "g1m", tables?.C, key.C, witness.subarray((key.nPublic + 1) * N8), 3 * N8);
   if (phases) phases.queue = performance.now() - t0;
-  const H = multiExp(G1, "g1m", tm, key.H, await hDone, 3 * N8);
-  const [a, b1, b2, c, h] = await Promise.all([A, B1, B2, C, H]);
+  const H = msm(G1, "g1m", tables?.H, key.H, await hDone, 3 * N8);
+  let a, b1, b2, c, h;
+  try {
+    [a, b1, b2, c, h] = await Promise.all([A, B1, B2, C, H]);
+  } finally {
+    start?.();
+  }
   const t1 = performance.now();
   if (phases) phases.msm = t1 - t0;
 
