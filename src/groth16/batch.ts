@@ -26,7 +26,7 @@ import { FIELD_ORDER } from "../core/field.js";
 import { type Curve, verifierCurve } from "./curve.js";
 import { type MillerTerm, type PairingTerm, millerProduct, pairingCheck, pairingProductIs } from "./pairing.js";
 import { chunks, g1, g2 } from "./points.js";
-import { type PreparedKey, publicInputPoint } from "./prepared-key.js";
+import { type PreparedKey, alphaTimes, publicInputPoint } from "./prepared-key.js";
 import type { ProofPoints } from "./proof.js";
 import { le } from "./thread-task.js";
 
@@ -92,7 +92,6 @@ async function batchCheck(
 ): Promise<boolean> {
   const n = idx.length;
   const r = drawWeights(n, rand);
-  const n8r = c.Fr.n8;
   const g1Affine = c.G1.F.n8 * 2;
 
   // Σ r_i, and per public input j the aggregated scalar Σ_i r_i·s_ij, all mod r.
@@ -116,8 +115,6 @@ async function batchCheck(
     });
   }
   sumR %= FIELD_ORDER;
-  const aggBytes = new Uint8Array(n8r * key.nPublic);
-  for (let j = 0; j < key.nPublic; j++) aggBytes.set(le(agg[j]! % FIELD_ORDER, n8r), j * n8r);
 
   const partial = pool
     ? Promise.all(chunks(terms, pool.tm.concurrency).map((part) => millerProduct(pool, part)))
@@ -125,9 +122,9 @@ async function batchCheck(
 
   // While the workers run: the fixed terms e(−Σ r_i·L_i, γ) · e(−Σ r_i·C_i, δ) · e(−(Σ r_i)·α, β).
   const fixed: PairingTerm[] = [
-    { p: c.G1.neg(publicInputPoint(c, key, aggBytes, sumR)), preparedQ: key.resident.gamma },
+    { p: c.G1.neg(publicInputPoint(c, key, agg.map((s) => s % FIELD_ORDER), sumR)), preparedQ: key.resident.gamma },
     { p: c.G1.neg(await c.G1.multiExpAffine(cPoints, rBytes)), preparedQ: key.resident.delta },
-    { p: c.G1.neg(c.G1.timesScalar(key.alpha, sumR)), preparedQ: key.resident.beta },
+    { p: c.G1.neg(alphaTimes(c, key, sumR)), preparedQ: key.resident.beta },
   ];
   return pairingProductIs(c, fixed, await partial);
 }

@@ -76,7 +76,6 @@ export interface Bn254Wasm {
   /** Π_k of the Miller loops of n pairs: prepared G1 points every prePSize bytes, line coefficients every preQSize. */
   bn128_multiMillerLoop(preP: number, preQ: number, n: number, out: number): void;
   bn128_finalExponentiation(f: number, out: number): void;
-  g1m_multiexpAffine(points: number, scalars: number, scalarBytes: number, n: number, out: number): void;
 }
 
 /** ffjavascript's thread manager: the wasm instance's memory in this thread, and the worker queue. */

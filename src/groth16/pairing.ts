@@ -18,7 +18,7 @@ import { type Bn254Wasm, type Curve, type PointBytes, verifierCurve } from "./cu
 import { g1, g2 } from "./points.js";
 import { type PreparedKey, publicInputPoint } from "./prepared-key.js";
 import type { ProofPoints } from "./proof.js";
-import { FP, G1_AFF, G1_JAC, G2_JAC, GT, type Step, call, le, v } from "./thread-task.js";
+import { FP, G1_AFF, G1_JAC, G2_JAC, GT, type Step, call, v } from "./thread-task.js";
 
 /**
  * A Miller-loop term: G1 point p, optionally scaled by a little-endian scalar, and G2 point q
@@ -177,13 +177,6 @@ export function pairingProductIs(c: Curve, terms: readonly PairingTerm[], factor
   }
 }
 
-/** Little-endian scalars of the signals, n8r bytes each. */
-export function signalBytes(c: Curve, signals: readonly bigint[]): Uint8Array {
-  const out = new Uint8Array(c.Fr.n8 * signals.length);
-  signals.forEach((s, i) => out.set(le(s, c.Fr.n8), i * c.Fr.n8));
-  return out;
-}
-
 /**
  * Whether e(A, B) = e(α, β)·e(L, γ)·e(C, δ), L = IC_0 + Σ_i s_i·IC_i, computed as
  * FE(f_{A,B} · f_{−L,γ} · f_{−C,δ}) = e(α, β): one multi-Miller loop over three pairs (two on
@@ -193,7 +186,7 @@ export function signalBytes(c: Curve, signals: readonly bigint[]): Uint8Array {
  */
 export async function pairingCheck(key: PreparedKey, signals: readonly bigint[], proof: ProofPoints): Promise<boolean> {
   const c = await verifierCurve();
-  const l = publicInputPoint(c, key, signalBytes(c, signals.slice(0, key.nPublic)), undefined);
+  const l = publicInputPoint(c, key, signals.slice(0, key.nPublic), undefined);
   return pairingProductIs(
     c,
     [

@@ -1,10 +1,12 @@
 /**
  * A Groth16 verification key prepared once for the verifier curve: its points in the curve's
- * internal form, β, γ and δ as Miller-loop line coefficients, and e(α, β), kept resident in the
- * curve's wasm memory so that a verification does not copy them in again.
+ * internal form, β, γ and δ as Miller-loop line coefficients, e(α, β), and fixed-base tables of
+ * IC_0..IC_n and α (./fixed-base.ts), kept resident in the curve's wasm memory so that a
+ * verification does not copy them in again.
  */
 import type { VerificationKey } from "../core/verification-key.js";
 import { type Curve, type PointBytes, verifierCurve } from "./curve.js";
+import { type FixedBaseTable, buildFixedBaseTable, fixedBaseSum } from "./fixed-base.js";
 
 /** A verification key with its points converted once to the verifier curve's internal form. */
 export interface PreparedKey {
@@ -13,10 +15,11 @@ export interface PreparedKey {
   alpha: PointBytes;
   /**
    * Pointers into the verifier curve's wasm memory: β, γ and δ prepared for the Miller loop
-   * (their line coefficients, ~19 KB each), e(α, β), and IC_1..IC_n as affine points.
+   * (their line coefficients, ~19 KB each) and e(α, β).
    */
-  resident: { beta: number; gamma: number; delta: number; alphaBeta: number; ic: number };
-  ic0: PointBytes;
+  resident: { beta: number; gamma: number; delta: number; alphaBeta: number };
+  /** Resident fixed-base tables of IC_0, IC_1..IC_n and α, in that order (~2 KB per point). */
+  bases: FixedBaseTable;
 }
 
 /** Copies `bytes` into the verifier curve's wasm memory for good; returns the pointer. */
@@ -37,11 +40,8 @@ export async function prepareKey(vk: VerificationKey): Promise<PreparedKey> {
   const big = (xs: string[]) => xs.map(BigInt);
   const point2 = (xs: string[][]) => c.G2.fromObject(xs.map(big));
   const prepare = (q: Uint8Array): Uint8Array => c.prepareG2(c.G2.toJacobian(q));
-  const ic = new Uint8Array(c.G1.F.n8 * 2 * vk.nPublic);
-  for (let i = 0; i < vk.nPublic; i++) {
-    // fromObject of an [x, y, 1] point gives the affine form the multiexp wants.
-    ic.set(c.G1.fromObject(big(vk.IC[i + 1]!)), i * c.G1.F.n8 * 2);
-  }
+  // fromObject of an [x, y, 1] point gives the affine form.
+  const ic = vk.IC.slice(0, vk.nPublic + 1).map((point) => c.G1.fromObject(big(point)));
   const alpha = c.G1.fromObject(big(vk.vk_alpha_1));
   const beta = point2(vk.vk_beta_2);
   return {
@@ -52,28 +52,25 @@ export async function prepareKey(vk: VerificationKey): Promise<PreparedKey> {
       gamma: resident(c, prepare(point2(vk.vk_gamma_2))),
       delta: resident(c, prepare(point2(vk.vk_delta_2))),
       alphaBeta: resident(c, c.pairing(alpha, beta)),
-      ic: resident(c, ic),
     },
-    ic0: c.G1.fromObject(big(vk.IC[0]!)),
+    bases: buildFixedBaseTable(c, [...ic, alpha]),
   };
 }
 
 /**
- * L = IC_0 + Σ_j s_j·IC_j for little-endian scalars s (n8r bytes each); IC_0 scaled by `ic0Times`
- * if given. One call into the wasm multiexp over the resident IC points: for the few public
- * inputs of a proof, ffjavascript's chunked multiExpAffine spends more in JavaScript than in wasm.
+ * L = IC_0 + Σ_j s_j·IC_j for the signals s (each in [0, r)); IC_0 scaled by `ic0Times` (in
+ * [0, r)) if given. A fixed-base sum over the key's resident tables (./fixed-base.ts): for the few
+ * public inputs of a proof, wasmcurves' Pippenger multiexp spends far more on its buckets than on
+ * the sum.
  */
-export function publicInputPoint(c: Curve, key: PreparedKey, scalars: Uint8Array, ic0Times: bigint | undefined): PointBytes {
-  const tm = c.tm;
-  let sum: Uint8Array;
-  tm.startSyncOp();
-  try {
-    const pScalars = tm.allocBuff(scalars);
-    const pSum = tm.alloc(c.G1.F.n8 * 3);
-    tm.instance.exports.g1m_multiexpAffine(key.resident.ic, pScalars, c.Fr.n8, key.nPublic, pSum);
-    sum = tm.getBuff(pSum, c.G1.F.n8 * 3);
-  } finally {
-    tm.endSyncOp();
-  }
-  return c.G1.add(sum, ic0Times === undefined ? key.ic0 : c.G1.timesScalar(key.ic0, ic0Times));
+export function publicInputPoint(c: Curve, key: PreparedKey, signals: readonly bigint[], ic0Times: bigint | undefined): PointBytes {
+  if (signals.length !== key.nPublic) throw new Error(`publicInputPoint takes ${key.nPublic} signals, got ${signals.length}`);
+  return fixedBaseSum(c, key.bases, [ic0Times ?? 1n, ...signals, 0n]);
+}
+
+/** s·α (Jacobian) for s in [0, r), over the key's resident table of α. */
+export function alphaTimes(c: Curve, key: PreparedKey, s: bigint): PointBytes {
+  const scalars = new Array<bigint>(key.nPublic + 2).fill(0n);
+  scalars[key.nPublic + 1] = s;
+  return fixedBaseSum(c, key.bases, scalars);
 }
