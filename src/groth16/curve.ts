@@ -82,6 +82,8 @@ export interface Bn254Wasm {
 export interface ThreadManager {
   /** Worker threads (1 for a single-threaded curve). */
   readonly concurrency: number;
+  /** True for a curve without worker threads (its tasks run in this thread, on a second instance). */
+  readonly singleThread: boolean;
   readonly instance: { readonly exports: Bn254Wasm };
   alloc(length: number): number;
   allocBuff(bytes: Uint8Array): number;

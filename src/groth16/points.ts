@@ -137,9 +137,90 @@ export function g2SubgroupTask(c: Curve, points: readonly Uint8Array[]): Step[] 
   return task;
 }
 
-/** Runs {@link g2SubgroupTask}: one boolean per affine point, true iff it is in G2's subgroup. */
+/**
+ * The non-adjacent form of u, most significant digit first: 24 nonzero digits instead of u's 28
+ * one bits, so [u]P costs 62 doublings and 23 mixed additions or subtractions.
+ */
+const SEED_NAF: readonly number[] = (() => {
+  const digits: number[] = [];
+  for (let k = BN254_SEED; k > 0n; k >>= 1n) {
+    const d = k & 1n ? 2n - (k & 3n) : 0n; // ±1 leaves k ≡ 0 (mod 4): no two adjacent nonzero digits
+    digits.push(Number(d));
+    k -= d;
+  }
+  return digits.reverse();
+})();
+
+/** The G2 exports the in-thread membership test calls. */
+interface G2Wasm {
+  g2m_copyAffine(a: number, out: number): void;
+  g2m_toJacobian(a: number, out: number): void;
+  g2m_double(a: number, out: number): void;
+  g2m_add(a: number, b: number, out: number): void;
+  g2m_sub(a: number, b: number, out: number): void;
+  g2m_addMixed(a: number, b: number, out: number): void;
+  g2m_subMixed(a: number, b: number, out: number): void;
+  g2m_isZero(a: number): number;
+  f2m_conjugate(a: number, out: number): void;
+  f2m_mul(a: number, b: number, out: number): void;
+}
+
+/**
+ * The same test as {@link g2SubgroupTask}, run in this thread on `c`'s own wasm instance: [u]P by
+ * the NAF of u (the task interpreter's per-step cost would eat the saved additions, the direct
+ * calls' does not), and no copies in and out of a task.
+ */
+function inG2SubgroupHere(c: Curve, points: readonly Uint8Array[]): boolean[] {
+  const { cx, cy } = psiConstants(c);
+  const tm = c.tm;
+  const w = tm.instance.exports as unknown as G2Wasm;
+  tm.startSyncOp();
+  try {
+    const [p, up, t, q, d] = [tm.alloc(G2_AFF), tm.alloc(G2_JAC), tm.alloc(G2_JAC), tm.alloc(G2_JAC), tm.alloc(G2_JAC)];
+    const pcx = tm.allocBuff(cx);
+    const pcy = tm.allocBuff(cy);
+    /** dst = ψ(src) on Jacobian points (see psiConstants). */
+    const psiHere = (src: number, dst: number): void => {
+      w.f2m_conjugate(src, dst);
+      w.f2m_mul(dst, pcx, dst);
+      w.f2m_conjugate(src + FP2, dst + FP2);
+      w.f2m_mul(dst + FP2, pcy, dst + FP2);
+      w.f2m_conjugate(src + 2 * FP2, dst + 2 * FP2);
+    };
+    return points.map((point) => {
+      if (point.length !== G2_AFF) throw new Error("inG2Subgroup takes affine points");
+      tm.setBuff(p, point);
+      w.g2m_toJacobian(p, up); // the leading NAF digit is 1
+      for (let i = 1; i < SEED_NAF.length; i++) {
+        w.g2m_double(up, up);
+        if (SEED_NAF[i] === 1) w.g2m_addMixed(up, p, up);
+        else if (SEED_NAF[i] === -1) w.g2m_subMixed(up, p, up);
+      }
+      w.g2m_addMixed(up, p, t); // [u+1]P
+      psiHere(up, q); // ψ([u]P)
+      w.g2m_add(t, q, t);
+      psiHere(q, d); // ψ²([u]P)
+      w.g2m_add(t, d, t);
+      w.g2m_double(up, d); // [2u]P
+      psiHere(d, q);
+      psiHere(q, d);
+      psiHere(d, q); // ψ³([2u]P)
+      w.g2m_sub(t, q, d);
+      return !!w.g2m_isZero(d);
+    });
+  } finally {
+    tm.endSyncOp();
+  }
+}
+
+/**
+ * One boolean per affine point, true iff it is in G2's subgroup: on a single-threaded curve in
+ * this thread ({@link inG2SubgroupHere}), on a multi-threaded one as a worker task
+ * ({@link g2SubgroupTask}).
+ */
 export async function inG2Subgroup(c: Curve, points: readonly Uint8Array[]): Promise<boolean[]> {
   if (points.length === 0) return [];
+  if (c.tm.singleThread) return inG2SubgroupHere(c, points);
   const out = await c.tm.queueAction(g2SubgroupTask(c, points));
   return out.map((d) => c.G2.isZero(d));
 }

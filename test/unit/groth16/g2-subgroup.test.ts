@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Curve, buildCurve } from "../../../src/groth16/curve.js";
-import { BN254_SEED, g2SubgroupChecks, inG2Subgroup, pointsOnCurve } from "../../../src/groth16/points.js";
+import { BN254_SEED, g2SubgroupChecks, g2SubgroupTask, inG2Subgroup, pointsOnCurve } from "../../../src/groth16/points.js";
 import { parseProof } from "../../../src/groth16/proof.js";
 
 let c: Curve;
@@ -51,7 +51,11 @@ describe("G2 subgroup membership", () => {
     const shifted = inGroup.map((p, i) => c.G2.add(p, c.G2.timesScalar(random[i]!, c.r)));
     for (const points of [inGroup, random, shifted]) {
       expect(points.every((p) => c.G2.isValid(p))).toBe(true);
-      expect(await inG2Subgroup(c, points.map((p) => c.G2.toAffine(p)))).toEqual(points.map(bySubgroupOrder));
+      const expected = points.map(bySubgroupOrder);
+      // In this thread (NAF of u, direct calls), and as the worker task a pool runs.
+      expect(await inG2Subgroup(c, points.map((p) => c.G2.toAffine(p)))).toEqual(expected);
+      const viaTask = await c.tm.queueAction(g2SubgroupTask(c, points.map((p) => c.G2.toAffine(p))));
+      expect(viaTask.map((d) => c.G2.isZero(d))).toEqual(expected);
     }
     const affine = (points: Uint8Array[]) => points.map((p) => c.G2.toAffine(p));
     expect((await inG2Subgroup(c, affine(inGroup))).every(Boolean)).toBe(true);
