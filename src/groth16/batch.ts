@@ -5,14 +5,19 @@
  *
  * Each proof i (signals s_i, points A_i, B_i, C_i) is valid iff
  *   X_i = e(A_i, B_i) · e(−L_i, γ) · e(−C_i, δ) · e(−α, β) = 1,   L_i = IC_0 + Σ_j s_ij·IC_j.
- * The batch draws an independent, uniformly random, nonzero 128-bit weight r_i per proof and checks
+ * The batch draws an independent random weight r_i per proof (r_i = a_i + λ·b_i with (a_i, b_i) a
+ * uniform nonzero pair of 64-bit values: 2^128 − 1 distinct values, ./glv.ts) and checks
  *   Π_i X_i^{r_i} = Π_i e(r_i·A_i, B_i) · e(−Σ r_i·L_i, γ) · e(−Σ r_i·C_i, δ) · e(−(Σ r_i)·α, β) = 1,
- * where Σ r_i·L_i = (Σ r_i)·IC_0 + Σ_j (Σ_i r_i·s_ij mod r)·IC_j is one multiexp over the IC points.
+ * where Σ r_i·L_i = (Σ r_i)·IC_0 + Σ_j (Σ_i r_i·s_ij mod r)·IC_j is one fixed-base sum over the
+ * key's IC tables (./fixed-base.ts).
  *
  * SOUNDNESS: G_T has prime order r, so if some X_k ≠ 1 it generates G_T and, whatever the other
- * weights are, exactly one residue of r_k mod r makes the product 1. r_k is uniform over the
- * 2^128 − 1 nonzero 128-bit values (all < r), so an invalid batch passes one check with
- * probability at most 1/(2^128 − 1) ≈ 2^-128. The weights must be random and unknown to the
+ * weights are, exactly one residue of r_k mod r makes the product 1. r_k is uniform over
+ * 2^128 − 1 distinct nonzero residues mod r (the NOTE of ./glv.ts shows the GLV pairs (a, b) map
+ * to distinct residues), so an invalid batch passes one check with probability at most
+ * 1/(2^128 − 1) ≈ 2^-128. Every side uses the same r_i: r_i·A_i = a_i·A_i + b_i·φ(A_i) and
+ * Σ r_i·C_i = Σ a_i·C_i + b_i·φ(C_i) because φ = [λ] on all of G1, and the signal and α sides
+ * take r_i = a_i + λ·b_i mod r itself. The weights must be random and unknown to the
  * prover: with all weights 1 the check is Π X_i = 1, and errors can cancel across proofs. For
  * example, the same valid proof submitted once with signal s_0 + 1 and once with s_0 − 1 gives
  * L_1 + L_2 = 2·L, so the unweighted product is 1 although both items are invalid.
@@ -25,6 +30,7 @@ import { randomBytes as cryptoRandomBytes } from "@noble/hashes/utils";
 import { FIELD_ORDER } from "../core/field.js";
 import { type Curve, verifierCurve } from "./curve.js";
 import { type MillerTerm, type PairingTerm, millerProduct, pairingCheck, pairingProductIs } from "./pairing.js";
+import { type GlvWeight, endomorphismImages, glvWeight, timesGlvWeights } from "./glv.js";
 import { chunks, g1, g2 } from "./points.js";
 import { type PreparedKey, alphaTimes, publicInputPoint } from "./prepared-key.js";
 import type { ProofPoints } from "./proof.js";
@@ -43,19 +49,16 @@ export interface BatchOptions {
   pool?: Curve;
 }
 
-/** Bytes per weight: 128-bit weights. */
+/** Bytes per weight: two 64-bit halves (a, b) of a GLV weight a + λ·b (./glv.ts). */
 const WEIGHT_BYTES = 16;
 /** Redraws of a zero weight before giving up on the random source (2^-512 odds for a real CSPRNG). */
 const MAX_ZERO_REDRAWS = 4;
 
-function readLE(bytes: Uint8Array, offset: number, width: number): bigint {
-  let v = 0n;
-  for (let j = width - 1; j >= 0; j--) v = (v << 8n) | BigInt(bytes[offset + j]!);
-  return v;
-}
-
-/** n independent uniform nonzero 128-bit weights (rejection sampling of zero). */
-function drawWeights(n: number, rand: (n: number) => Uint8Array): bigint[] {
+/**
+ * n independent weights r = a + λ·b, (a, b) uniform over the nonzero pairs of 64-bit values
+ * (rejection sampling of (0, 0)): 2^128 − 1 distinct nonzero residues mod r (./glv.ts NOTE).
+ */
+function drawWeights(n: number, rand: (n: number) => Uint8Array): GlvWeight[] {
   const take = (len: number): Uint8Array => {
     const bytes = rand(len);
     if (!(bytes instanceof Uint8Array) || bytes.length !== len) {
@@ -64,12 +67,12 @@ function drawWeights(n: number, rand: (n: number) => Uint8Array): bigint[] {
     return bytes;
   };
   const buf = take(WEIGHT_BYTES * n);
-  const weights: bigint[] = [];
+  const weights: GlvWeight[] = [];
   for (let i = 0; i < n; i++) {
-    let w = readLE(buf, i * WEIGHT_BYTES, WEIGHT_BYTES);
-    for (let tries = 0; w === 0n; tries++) {
+    let w = glvWeight(buf, i * WEIGHT_BYTES, FIELD_ORDER);
+    for (let tries = 0; w.a === 0n && w.b === 0n; tries++) {
       if (tries >= MAX_ZERO_REDRAWS) throw new Error("randomBytes keeps returning zero: not a usable random source");
-      w = readLE(take(WEIGHT_BYTES), 0, WEIGHT_BYTES);
+      w = glvWeight(take(WEIGHT_BYTES), 0, FIELD_ORDER);
     }
     weights.push(w);
   }
@@ -79,8 +82,8 @@ function drawWeights(n: number, rand: (n: number) => Uint8Array): bigint[] {
 /**
  * One randomized check of the items at `idx`: true iff Π X_i^{r_i} = 1 for fresh weights r_i.
  * Always true if all those items are valid; false with probability ≥ 1 − 2^-128 otherwise.
- * The n per-item Miller loops (r_i·A_i scaled in the same task) run on `pool`'s workers when given,
- * in one task per worker; the three fixed terms run here, on prepared β, γ, δ.
+ * r_i·A_i is computed here (GLV halves, ./glv.ts); the n per-item Miller loops run on `pool`'s
+ * workers when given, in one task per worker; the three fixed terms run here, on prepared β, γ, δ.
  */
 async function batchCheck(
   c: Curve,
@@ -91,39 +94,42 @@ async function batchCheck(
   rand: (n: number) => Uint8Array,
 ): Promise<boolean> {
   const n = idx.length;
-  const r = drawWeights(n, rand);
+  const weights = drawWeights(n, rand);
   const g1Affine = c.G1.F.n8 * 2;
 
   // Σ r_i, and per public input j the aggregated scalar Σ_i r_i·s_ij, all mod r.
   let sumR = 0n;
   const agg = new Array<bigint>(key.nPublic).fill(0n);
+  // Σ r_i·C_i = Σ a_i·C_i + b_i·φ(C_i): one multiexp over 2n points with 64-bit scalars.
   const cPoints = new Uint8Array(g1Affine * n);
-  const rBytes = new Uint8Array(WEIGHT_BYTES * n);
-  const terms: MillerTerm[] = [];
+  const halves = new Uint8Array(2 * 8 * n);
+  const aPoints: Uint8Array[] = [];
   for (let k = 0; k < n; k++) {
     const item = items[idx[k]!]!;
-    const w = r[k]!;
-    sumR += w;
-    for (let j = 0; j < key.nPublic; j++) agg[j] = agg[j]! + w * item.signals[j]!;
-    rBytes.set(le(w, WEIGHT_BYTES), k * WEIGHT_BYTES);
+    const w = weights[k]!;
+    sumR += w.r;
+    for (let j = 0; j < key.nPublic; j++) agg[j] = agg[j]! + w.r * item.signals[j]!;
+    halves.set(le(w.a, 8), k * 8);
+    halves.set(le(w.b, 8), (n + k) * 8);
     cPoints.set(g1(c, item.proof.c), k * g1Affine);
-    // e(r_i·A_i, B_i): B_i differs per proof, so this is one Miller loop per item.
-    terms.push({
-      p: g1(c, item.proof.a), // affine: scaled with mixed additions
-      scalar: rBytes.slice(k * WEIGHT_BYTES, (k + 1) * WEIGHT_BYTES),
-      q: c.G2.toJacobian(g2(c, item.proof.b)),
-    });
+    aPoints.push(g1(c, item.proof.a));
   }
   sumR %= FIELD_ORDER;
+  // e(r_i·A_i, B_i): B_i differs per proof, so this is one Miller loop per item.
+  const scaled = timesGlvWeights(c, aPoints, weights);
+  const terms: MillerTerm[] = idx.map((i, k) => ({ p: scaled[k]!, q: c.G2.toJacobian(g2(c, items[i]!.proof.b)) }));
 
   const partial = pool
     ? Promise.all(chunks(terms, pool.tm.concurrency).map((part) => millerProduct(pool, part)))
     : millerProduct(c, terms).then((f) => [f]);
 
   // While the workers run: the fixed terms e(−Σ r_i·L_i, γ) · e(−Σ r_i·C_i, δ) · e(−(Σ r_i)·α, β).
+  const cBoth = new Uint8Array(2 * cPoints.length);
+  cBoth.set(cPoints);
+  cBoth.set(endomorphismImages(c, cPoints), cPoints.length);
   const fixed: PairingTerm[] = [
     { p: c.G1.neg(publicInputPoint(c, key, agg.map((s) => s % FIELD_ORDER), sumR)), preparedQ: key.resident.gamma },
-    { p: c.G1.neg(await c.G1.multiExpAffine(cPoints, rBytes)), preparedQ: key.resident.delta },
+    { p: c.G1.neg(await c.G1.multiExpAffine(cBoth, halves)), preparedQ: key.resident.delta },
     { p: c.G1.neg(alphaTimes(c, key, sumR)), preparedQ: key.resident.beta },
   ];
   return pairingProductIs(c, fixed, await partial);
