@@ -28,8 +28,8 @@
  */
 import { randomBytes as cryptoRandomBytes } from "@noble/hashes/utils";
 import { FIELD_ORDER } from "../core/field.js";
-import { type Curve, verifierCurve } from "./curve.js";
-import { type MillerTerm, type PairingTerm, millerProduct, pairingCheck, pairingProductIs } from "./pairing.js";
+import { type Curve, type PointBytes, verifierCurve } from "./curve.js";
+import { type MillerTerm, type PairingTerm, millerProduct, millerProductHere, pairingCheck, pairingProductIs } from "./pairing.js";
 import { type GlvWeight, endomorphismImages, glvWeight, timesGlvWeights } from "./glv.js";
 import { chunks, g1, g2 } from "./points.js";
 import { type PreparedKey, alphaTimes, publicInputPoint } from "./prepared-key.js";
@@ -82,8 +82,9 @@ function drawWeights(n: number, rand: (n: number) => Uint8Array): GlvWeight[] {
 /**
  * One randomized check of the items at `idx`: true iff Π X_i^{r_i} = 1 for fresh weights r_i.
  * Always true if all those items are valid; false with probability ≥ 1 − 2^-128 otherwise.
- * r_i·A_i is computed here (GLV halves, ./glv.ts); the n per-item Miller loops run on `pool`'s
- * workers when given, in one task per worker; the three fixed terms run here, on prepared β, γ, δ.
+ * r_i·A_i is computed here (GLV halves, ./glv.ts), or was with the weights `ahead` (indexed like
+ * `items`); the n per-item Miller loops run on `pool`'s workers when given, in up to two tasks per
+ * worker; the three fixed terms run here, on prepared β, γ, δ.
  */
 async function batchCheck(
   c: Curve,
@@ -92,9 +93,10 @@ async function batchCheck(
   items: ReadonlyArray<BatchItem>,
   idx: readonly number[],
   rand: (n: number) => Uint8Array,
+  ahead?: ScaledWeights,
 ): Promise<boolean> {
   const n = idx.length;
-  const weights = drawWeights(n, rand);
+  const weights = ahead ? idx.map((i) => ahead.weights[i]!) : drawWeights(n, rand);
   const g1Affine = c.G1.F.n8 * 2;
 
   // Σ r_i, and per public input j the aggregated scalar Σ_i r_i·s_ij, all mod r.
@@ -112,15 +114,17 @@ async function batchCheck(
     halves.set(le(w.a, 8), k * 8);
     halves.set(le(w.b, 8), (n + k) * 8);
     cPoints.set(g1(c, item.proof.c), k * g1Affine);
-    aPoints.push(g1(c, item.proof.a));
+    if (!ahead) aPoints.push(g1(c, item.proof.a));
   }
   sumR %= FIELD_ORDER;
   // e(r_i·A_i, B_i): B_i differs per proof, so this is one Miller loop per item.
-  const scaled = timesGlvWeights(c, aPoints, weights);
+  const scaled = ahead ? idx.map((i) => ahead.scaled[i]!) : timesGlvWeights(c, aPoints, weights);
   const terms: MillerTerm[] = idx.map((i, k) => ({ p: scaled[k]!, q: c.G2.toJacobian(g2(c, items[i]!.proof.b)) }));
 
+  // Up to two tasks per worker (≥ 8 items each): a worker slowed by other work hands its second
+  // part to the other one; each extra task costs only its own share of squarings.
   const partial = pool
-    ? Promise.all(chunks(terms, pool.tm.concurrency).map((part) => millerProduct(pool, part)))
+    ? Promise.all(chunks(terms, Math.min(2 * pool.tm.concurrency, Math.ceil(n / 8))).map((part) => millerProduct(pool, part)))
     : millerProduct(c, terms).then((f) => [f]);
 
   // While the workers run: the fixed terms e(−Σ r_i·L_i, γ) · e(−Σ r_i·C_i, δ) · e(−(Σ r_i)·α, β).
@@ -132,14 +136,37 @@ async function batchCheck(
     { p: c.G1.neg(await c.G1.multiExpAffine(cBoth, halves)), preparedQ: key.resident.delta },
     { p: c.G1.neg(alphaTimes(c, key, sumR)), preparedQ: key.resident.beta },
   ];
-  return pairingProductIs(c, fixed, await partial);
+  // Their Miller loop too, so that only the products and the final exponentiation wait for the workers.
+  const fixedMiller = millerProductHere(c, fixed);
+  return pairingProductIs(c, [], [fixedMiller, ...(await partial)]);
+}
+
+/** Weights drawn, and r_i·A_i computed, ahead of a batch's first check (see {@link scaleAhead}). */
+export interface ScaledWeights {
+  readonly weights: readonly GlvWeight[];
+  /** r_i·A_i, Jacobian. */
+  readonly scaled: readonly PointBytes[];
+}
+
+/**
+ * Draws the weights of a batch's first check and computes r_i·A_i, in this thread: `checkProofs`
+ * calls it while a pool's workers run the subgroup checks, so that the workers start the Miller
+ * loops as soon as those end. Drawing the weights before the checks changes nothing for
+ * soundness: they are independent of the proofs and never leave the verifier. The proofs' A must
+ * be on G1 and not zero.
+ */
+export async function scaleAhead(proofs: readonly ProofPoints[], options: BatchOptions = {}): Promise<ScaledWeights> {
+  const c = await verifierCurve();
+  const weights = drawWeights(proofs.length, options.randomBytes ?? cryptoRandomBytes);
+  return { weights, scaled: timesGlvWeights(c, proofs.map((p) => g1(c, p.a)), weights) };
 }
 
 /**
  * The pairing equations of many Groth16 proofs under one key; returns one boolean per item, in
  * order (exactly what {@link pairingCheck} would return per item, except with probability
- * ≤ 2^-128 per check). All items are checked at once with random weights; if that fails the
- * batch is bisected to find exactly the invalid items. Empty input gives [].
+ * ≤ 2^-128 per check). All items are checked at once with random weights (`ahead`, if given,
+ * aligned with `items`: from {@link scaleAhead}); if that fails the batch is bisected to find
+ * exactly the invalid items. Empty input gives [].
  *
  * NOTE: like {@link pairingCheck}, this only does the arithmetic. Callers must pass, for every
  * item, canonical signals (each < r) of exactly key.nPublic entries and points that passed
@@ -151,7 +178,9 @@ export async function batchPairingCheck(
   key: PreparedKey,
   items: ReadonlyArray<BatchItem>,
   options: BatchOptions = {},
+  ahead?: ScaledWeights,
 ): Promise<boolean[]> {
+  if (ahead && (ahead.weights.length !== items.length || ahead.scaled.length !== items.length)) throw new Error("batchPairingCheck: one weight per item");
   const results = new Array<boolean>(items.length).fill(false);
   if (items.length === 0) return results;
   const rand = options.randomBytes ?? cryptoRandomBytes;
@@ -169,7 +198,10 @@ export async function batchPairingCheck(
       results[i] = await pairingCheck(key, item.signals, item.proof);
       return results[i];
     }
-    if (!knownBad && (await batchCheck(c, options.pool, key, items, idx, rand))) {
+    // The weights drawn ahead serve the first (whole-batch) check only; the halves of a
+    // bisection draw fresh ones.
+    const first = idx.length === items.length ? ahead : undefined;
+    if (!knownBad && (await batchCheck(c, options.pool, key, items, idx, rand, first))) {
       for (const i of idx) results[i] = true;
       return true;
     }

@@ -133,38 +133,65 @@ export async function millerProduct(c: Curve, terms: readonly MillerTerm[]): Pro
 export type PairingTerm = { p: PointBytes; preparedQ: number } | { p: PointBytes; q: PointBytes };
 
 /**
+ * Π_k f_{p_k, q_k} (before the final exponentiation) on the verifier curve's own wasm instance:
+ * a batch computes its fixed terms with this while the workers run, so that only the
+ * multiplications and the final exponentiation wait for them.
+ */
+export function millerProductHere(c: Curve, terms: readonly PairingTerm[]): Uint8Array {
+  const tm = c.tm;
+  tm.startSyncOp();
+  try {
+    const f = tm.alloc(c.Gt.n8);
+    millerInto(c, terms, f);
+    return tm.getBuff(f, c.Gt.n8);
+  } finally {
+    tm.endSyncOp();
+  }
+}
+
+/**
+ * Writes Π_k f_{p_k, q_k} of the terms to `f` (inside the caller's sync operation). Terms whose G1
+ * point is zero are skipped (e(O, Q) = 1, and O must not enter the loop).
+ */
+function millerInto(c: Curve, terms: readonly PairingTerm[], f: number): void {
+  const live = terms.filter((t) => !c.G1.isZero(t.p)).map((t) => ({ ...t, p: c.G1.toJacobian(t.p) }));
+  const tm = c.tm;
+  const wasm = tm.instance.exports;
+  const p = tm.alloc(c.G1.F.n8 * 3);
+  const q = tm.alloc(c.G2.F.n8 * 3);
+  // The multi-Miller loop reads its pairs from two contiguous arrays: G1 points prepared here,
+  // and line coefficients, prepared here or copied from the key's resident ones (~19 KB each,
+  // a memcpy, far below a line evaluation).
+  const preP = tm.alloc(c.prePSize * live.length);
+  const preQ = tm.alloc(c.preQSize * live.length);
+  live.forEach((term, k) => {
+    tm.setBuff(p, term.p);
+    wasm.bn128_prepareG1(p, preP + k * c.prePSize);
+    if ("preparedQ" in term) {
+      tm.u8.copyWithin(preQ + k * c.preQSize, term.preparedQ, term.preparedQ + c.preQSize);
+    } else {
+      tm.setBuff(q, term.q);
+      wasm.bn128_prepareG2(q, preQ + k * c.preQSize);
+    }
+  });
+  if (live.length > 0) wasm.bn128_multiMillerLoop(preP, preQ, live.length, f);
+  else wasm.ftm_one(f);
+}
+
+/**
  * Whether FE(Π_k f_{p_k, q_k} · Π factors) equals the resident G_T element `target` (default 1):
  * one multi-Miller loop over the terms and the final exponentiation, in one pass on the verifier
  * curve's own wasm instance, without copying prepared coefficients in or out of it.
  * Terms whose G1 point is zero are skipped (e(O, Q) = 1, and O must not enter the loop).
  */
 export function pairingProductIs(c: Curve, terms: readonly PairingTerm[], factors: readonly Uint8Array[], target?: number): boolean {
-  const live = terms.filter((t) => !c.G1.isZero(t.p)).map((t) => ({ ...t, p: c.G1.toJacobian(t.p) }));
   const tm = c.tm;
   const wasm = tm.instance.exports;
   tm.startSyncOp();
   try {
     const f = tm.alloc(c.Gt.n8);
     const t = tm.alloc(c.Gt.n8);
-    const p = tm.alloc(c.G1.F.n8 * 3);
-    const q = tm.alloc(c.G2.F.n8 * 3);
-    // The multi-Miller loop reads its pairs from two contiguous arrays: G1 points prepared here,
-    // and line coefficients, prepared here or copied from the key's resident ones (~19 KB each,
-    // a memcpy, far below a line evaluation).
-    const preP = tm.alloc(c.prePSize * live.length);
-    const preQ = tm.alloc(c.preQSize * live.length);
-    live.forEach((term, k) => {
-      tm.setBuff(p, term.p);
-      wasm.bn128_prepareG1(p, preP + k * c.prePSize);
-      if ("preparedQ" in term) {
-        tm.u8.copyWithin(preQ + k * c.preQSize, term.preparedQ, term.preparedQ + c.preQSize);
-      } else {
-        tm.setBuff(q, term.q);
-        wasm.bn128_prepareG2(q, preQ + k * c.preQSize);
-      }
-    });
-    if (live.length > 0) wasm.bn128_multiMillerLoop(preP, preQ, live.length, f);
-    else wasm.ftm_one(f);
+    millerInto(c, terms, f);
     for (const factor of factors) {
       tm.setBuff(t, factor);
       wasm.ftm_mul(f, t, f);

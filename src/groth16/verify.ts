@@ -11,11 +11,12 @@
  *
  * The curve work runs in this thread on the verifier's single-threaded curve; a batch may pass a
  * multi-threaded `pool` (see `threadedCurve`) to spread its subgroup checks and per-proof Miller
- * loops over worker threads.
+ * loops over worker threads, while this thread draws the weights, scales A (./glv.ts) and
+ * computes the fixed terms.
  */
 import { MedzkError } from "../core/errors.js";
 import { FIELD_ORDER } from "../core/field.js";
-import { type BatchOptions, batchPairingCheck } from "./batch.js";
+import { type BatchOptions, batchPairingCheck, scaleAhead } from "./batch.js";
 import { verifierCurve } from "./curve.js";
 import { g2SubgroupChecks, pointsOnCurve } from "./points.js";
 import type { PreparedKey } from "./prepared-key.js";
@@ -72,7 +73,12 @@ export async function checkProofs(key: PreparedKey, items: readonly ProofItem[],
     }
   }
   const onCurve = [...parsed];
-  const inSubgroup = await g2SubgroupChecks(c, onCurve.map(([, proof]) => proof), options.pool);
+  // With a pool, its workers run the subgroup checks while this thread draws the first batch
+  // check's weights and computes r_i·A_i (A is on G1 already; B enters no Miller loop before its
+  // check has passed).
+  const subgroup = g2SubgroupChecks(c, onCurve.map(([, proof]) => proof), options.pool);
+  const ahead = onCurve.length >= 2 ? await scaleAhead(onCurve.map(([, proof]) => proof), options) : undefined;
+  const inSubgroup = await subgroup;
   onCurve.forEach(([i], k) => {
     if (!inSubgroup[k]) {
       results[i] = NOT_A_POINT;
@@ -80,7 +86,14 @@ export async function checkProofs(key: PreparedKey, items: readonly ProofItem[],
     }
   });
   const pending = [...parsed];
-  const valid = await batchPairingCheck(key, pending.map(([i, proof]) => ({ signals: items[i]!.signals, proof })), options);
+  // The weights drawn ahead, for the items still pending (independent per item, so dropping some is harmless).
+  const kept = ahead && onCurve.flatMap((_, k) => (inSubgroup[k] ? [k] : []));
+  const valid = await batchPairingCheck(
+    key,
+    pending.map(([i, proof]) => ({ signals: items[i]!.signals, proof })),
+    options,
+    ahead && kept ? { weights: kept.map((k) => ahead.weights[k]!), scaled: kept.map((k) => ahead.scaled[k]!) } : undefined,
+  );
   pending.forEach(([i], k) => {
     if (!valid[k]) results[i] = FAILS;
   });

@@ -14,7 +14,7 @@ import { type PreparedKey, prepareKey } from "../../../src/groth16/prepared-key.
 import { parseProof } from "../../../src/groth16/proof.js";
 import type { Groth16Proof } from "../../../src/core/groth16-proof.js";
 import { checkProof, checkProofs } from "../../../src/groth16/verify.js";
-import { threadedCurve } from "../../../src/groth16/curve.js";
+import { threadedCurve, verifierCurve } from "../../../src/groth16/curve.js";
 import { createHolder, createVerifier, generateIssuerKey, generateVerifierKey, issueCredential, prove } from "../../../src/index.js";
 
 const NOW = "2026-06-15T12:00:00Z";
@@ -252,6 +252,31 @@ describe("checkProofs on real proofs", () => {
       expect(results.map((r) => (r.ok ? "ok" : r.reason))).toEqual(["ok", "MALFORMED_PROOF", ...wire.slice(2).map(() => "ok")]);
       // One batch equation over the other seven items: the malformed one never reached a Miller loop.
       expect(weights).toEqual([(N_PROOFS - 1) * 16]);
+    }
+  });
+
+  it("a B on the twist outside G2's subgroup among valid proofs: NOT_A_POINT, and one batch equation over the others (the weights drawn ahead stay with their items), in this thread and on worker threads", async () => {
+    const c = await verifierCurve();
+    let b: Uint8Array | undefined;
+    while (!b) {
+      const x = c.F2.random();
+      const rhs = c.F2.add(c.F2.mul(c.F2.square(x), x), c.G2.b);
+      if (c.F2.isSquare(rhs)) b = c.G2.fromObject([c.F2.toObject(x), c.F2.toObject(c.F2.sqrt(rhs)), [1n, 0n]]);
+    }
+    const [x, y] = c.G2.toObject(c.G2.toAffine(b)) as [[bigint, bigint], [bigint, bigint]];
+    const items: Array<{ signals: bigint[]; proof: unknown }> = [...wire];
+    items[2] = { signals: wire[2]!.signals, proof: { ...wire[2]!.proof, pi_b: [x.map(String), y.map(String), ["1", "0"]] } };
+    for (const pool of [undefined, await threadedCurve()]) {
+      const draws: number[] = [];
+      const randomBytes = (n: number) => {
+        draws.push(n);
+        return crypto.getRandomValues(new Uint8Array(n));
+      };
+      const results = await checkProofs(key, items, { randomBytes, ...(pool ? { pool } : {}) });
+      expect(results.map((r) => (r.ok ? "ok" : r.reason))).toEqual(items.map((_, i) => (i === 2 ? "INVALID_PROOF" : "ok")));
+      expect(results[2]).toEqual({ ok: false, reason: "INVALID_PROOF", message: "a proof point is not a valid curve point" });
+      // Drawn once, ahead, for all eight; the first equation passes, so no bisection draws more.
+      expect(draws).toEqual([N_PROOFS * 16]);
     }
   });
 
