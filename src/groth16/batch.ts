@@ -31,7 +31,7 @@ import { FIELD_ORDER } from "../core/field.js";
 import { type Curve, type PointBytes, verifierCurve } from "./curve.js";
 import { type MillerTerm, type PairingTerm, millerProduct, millerProductHere, pairingCheck, pairingProductIs } from "./pairing.js";
 import { type GlvWeight, endomorphismImages, glvWeight, timesGlvWeights } from "./glv.js";
-import { chunks, g1, g2 } from "./points.js";
+import { chunks, internalPoints } from "./points.js";
 import { type PreparedKey, alphaTimes, publicInputPoint } from "./prepared-key.js";
 import type { ProofPoints } from "./proof.js";
 import { le } from "./thread-task.js";
@@ -113,13 +113,14 @@ async function batchCheck(
     for (let j = 0; j < key.nPublic; j++) agg[j] = agg[j]! + w.r * item.signals[j]!;
     halves.set(le(w.a, 8), k * 8);
     halves.set(le(w.b, 8), (n + k) * 8);
-    cPoints.set(g1(c, item.proof.c), k * g1Affine);
-    if (!ahead) aPoints.push(g1(c, item.proof.a));
+    const points = internalPoints(c, item.proof);
+    cPoints.set(points.c, k * g1Affine);
+    if (!ahead) aPoints.push(points.a);
   }
   sumR %= FIELD_ORDER;
   // e(r_i·A_i, B_i): B_i differs per proof, so this is one Miller loop per item.
   const scaled = ahead ? idx.map((i) => ahead.scaled[i]!) : timesGlvWeights(c, aPoints, weights);
-  const terms: MillerTerm[] = idx.map((i, k) => ({ p: scaled[k]!, q: c.G2.toJacobian(g2(c, items[i]!.proof.b)) }));
+  const terms: MillerTerm[] = idx.map((i, k) => ({ p: scaled[k]!, q: c.G2.toJacobian(internalPoints(c, items[i]!.proof).b) }));
 
   // Up to two tasks per worker (≥ 8 items each): a worker slowed by other work hands its second
   // part to the other one; each extra task costs only its own share of squarings.
@@ -158,7 +159,7 @@ export interface ScaledWeights {
 export async function scaleAhead(proofs: readonly ProofPoints[], options: BatchOptions = {}): Promise<ScaledWeights> {
   const c = await verifierCurve();
   const weights = drawWeights(proofs.length, options.randomBytes ?? cryptoRandomBytes);
-  return { weights, scaled: timesGlvWeights(c, proofs.map((p) => g1(c, p.a)), weights) };
+  return { weights, scaled: timesGlvWeights(c, proofs.map((p) => internalPoints(c, p).a), weights) };
 }
 
 /**

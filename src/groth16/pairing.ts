@@ -15,7 +15,7 @@
  * call that guarantees both.
  */
 import { type Bn254Wasm, type Curve, type PointBytes, verifierCurve } from "./curve.js";
-import { g1, g2 } from "./points.js";
+import { internalPoints } from "./points.js";
 import { type PreparedKey, publicInputPoint } from "./prepared-key.js";
 import type { ProofPoints } from "./proof.js";
 import { FP, G1_AFF, G1_JAC, G2_JAC, GT, type Step, call, v } from "./thread-task.js";
@@ -213,13 +213,14 @@ export function pairingProductIs(c: Curve, terms: readonly PairingTerm[], factor
  */
 export async function pairingCheck(key: PreparedKey, signals: readonly bigint[], proof: ProofPoints): Promise<boolean> {
   const c = await verifierCurve();
+  const points = internalPoints(c, proof);
   const l = publicInputPoint(c, key, signals.slice(0, key.nPublic), undefined);
   return pairingProductIs(
     c,
     [
-      { p: g1(c, proof.a), q: c.G2.toJacobian(g2(c, proof.b)) },
+      { p: points.a, q: c.G2.toJacobian(points.b) },
       { p: c.G1.neg(l), preparedQ: key.resident.gamma },
-      { p: c.G1.neg(g1(c, proof.c)), preparedQ: key.resident.delta },
+      { p: c.G1.neg(points.c), preparedQ: key.resident.delta },
     ],
     [],
     key.resident.alphaBeta,

@@ -21,11 +21,31 @@ export function g2(c: Curve, xy: readonly [readonly [bigint, bigint], readonly [
   return c.G2.fromObject([xy[0], xy[1], [1n, 0n]]);
 }
 
+/** A proof's points in a curve's internal affine form. */
+export interface InternalPoints {
+  readonly a: PointBytes;
+  readonly b: PointBytes;
+  readonly c: PointBytes;
+}
+
+const internalCache = new WeakMap<ProofPoints, { curve: Curve; points: InternalPoints }>();
+
+/**
+ * The proof's points in `c`'s internal affine form, converted once per proof object (the checks
+ * and the batch read each point two or three times; a conversion from bigints costs a few µs).
+ * Callers must not write into the returned bytes (every curve operation copies its operands).
+ */
+export function internalPoints(c: Curve, p: ProofPoints): InternalPoints {
+  const hit = internalCache.get(p);
+  if (hit && hit.curve === c) return hit.points;
+  const points = { a: g1(c, p.a), b: g2(c, p.b), c: g1(c, p.c) };
+  internalCache.set(p, { curve: c, points });
+  return points;
+}
+
 /** A and C on G1, B on the twist, none of them the point at infinity. */
 export function pointsOnCurve(c: Curve, p: ProofPoints): boolean {
-  const a = g1(c, p.a);
-  const b = g2(c, p.b);
-  const cc = g1(c, p.c);
+  const { a, b, c: cc } = internalPoints(c, p);
   return !c.G1.isZero(a) && !c.G1.isZero(cc) && !c.G2.isZero(b) && c.G1.isValid(a) && c.G1.isValid(cc) && c.G2.isValid(b);
 }
 
@@ -35,7 +55,7 @@ export function pointsOnCurve(c: Curve, p: ProofPoints): boolean {
  * workers; without it they run in this thread on `c`.
  */
 export async function g2SubgroupChecks(c: Curve, proofs: readonly ProofPoints[], pool?: Curve): Promise<boolean[]> {
-  const points = proofs.map((p) => g2(c, p.b));
+  const points = proofs.map((p) => internalPoints(c, p).b);
   if (!pool) return inG2Subgroup(c, points);
   const parts = await Promise.all(chunks(points, pool.tm.concurrency).map((part) => inG2Subgroup(pool, part)));
   return parts.flat();
