@@ -33,6 +33,7 @@ const internalCache = new WeakMap<ProofPoints, { curve: Curve; points: InternalP
 /**
  * The proof's points in `c`'s internal affine form, converted once per proof object (the checks
  * and the batch read each point two or three times; a conversion from bigints costs a few µs).
+ * Keyed by the object: proofs are immutable (parseProof freezes them, ProofPoints is readonly).
  * Callers must not write into the returned bytes (every curve operation copies its operands).
  */
 export function internalPoints(c: Curve, p: ProofPoints): InternalPoints {
@@ -173,7 +174,6 @@ const SEED_NAF: readonly number[] = (() => {
 
 /** The G2 exports the in-thread membership test calls. */
 interface G2Wasm {
-  g2m_copyAffine(a: number, out: number): void;
   g2m_toJacobian(a: number, out: number): void;
   g2m_double(a: number, out: number): void;
   g2m_add(a: number, b: number, out: number): void;
