@@ -124,10 +124,11 @@ function scheduleDigits(s: bigint, tableOfBase: number, schedule: number[][]): v
 }
 
 /**
- * Σ_j scalars[j]·B_j over the table's bases (Jacobian bytes; zero scalars skipped). Each scalar
- * must be in [0, r): callers pass signals checked below r, or sums reduced mod r.
+ * Σ_j scalars[j]·B_j over the table's bases, plus the Jacobian points `extra` (Jacobian bytes;
+ * zero scalars skipped). Each scalar must be in [0, r): callers pass signals checked below r, or
+ * sums reduced mod r.
  */
-export function fixedBaseSum(c: Curve, table: FixedBaseTable, scalars: readonly bigint[]): PointBytes {
+export function fixedBaseSum(c: Curve, table: FixedBaseTable, scalars: readonly bigint[], extra: readonly PointBytes[] = []): PointBytes {
   if (scalars.length !== table.bases) throw new Error(`fixedBaseSum takes ${table.bases} scalars, got ${scalars.length}`);
   const schedule: number[][] = Array.from({ length: WINDOW_BITS }, () => []);
   scalars.forEach((s, j) => {
@@ -147,6 +148,14 @@ export function fixedBaseSum(c: Curve, table: FixedBaseTable, scalars: readonly 
         if (entry & 1) wasm.g1m_subMixed(acc, entry ^ 1, acc);
         else wasm.g1m_addMixed(acc, entry, acc);
         started = true;
+      }
+    }
+    if (extra.length > 0) {
+      const point = tm.alloc(G1_JAC);
+      for (const p of extra) {
+        if (p.length !== G1_JAC) throw new Error("fixedBaseSum adds Jacobian points");
+        tm.setBuff(point, p);
+        wasm.g1m_add(acc, point, acc);
       }
     }
     return tm.getBuff(acc, G1_JAC);

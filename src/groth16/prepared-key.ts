@@ -57,15 +57,64 @@ export async function prepareKey(vk: VerificationKey): Promise<PreparedKey> {
   };
 }
 
+/** Signal values below this cost a few additions in a fixed-base sum: not worth keeping. */
+const MEMO_MIN = 1n << 64n;
+/** Products kept per public input (the most recent distinct values). */
+const MEMO_PER_SIGNAL = 4;
+
+/**
+ * Per key and public input j: the value s_j of the previous single check, and the products s·IC_j
+ * kept for values that came twice in a row. Many signals repeat from proof to proof (an issuer's
+ * key, a revocation root, the verifier's own scope, a query's hash) and only a few change (the
+ * challenge, the nullifier); a kept product costs one addition instead of ~42.
+ */
+interface TermMemo {
+  readonly last: Array<bigint | undefined>;
+  readonly products: Array<Map<bigint, PointBytes>>;
+}
+const memos = new WeakMap<PreparedKey, TermMemo>();
+
+function memoOf(key: PreparedKey): TermMemo {
+  let memo = memos.get(key);
+  if (!memo) {
+    memo = { last: new Array<bigint | undefined>(key.nPublic), products: Array.from({ length: key.nPublic }, () => new Map()) };
+    memos.set(key, memo);
+  }
+  return memo;
+}
+
 /**
  * L = IC_0 + Σ_j s_j·IC_j for the signals s (each in [0, r)); IC_0 scaled by `ic0Times` (in
  * [0, r)) if given. A fixed-base sum over the key's resident tables (./fixed-base.ts): for the few
  * public inputs of a proof, wasmcurves' Pippenger multiexp spends far more on its buckets than on
- * the sum.
+ * the sum. For a single check (no `ic0Times`), products s_j·IC_j of values that repeat are kept
+ * per key and added instead of recomputed (exact: the same point either way).
  */
 export function publicInputPoint(c: Curve, key: PreparedKey, signals: readonly bigint[], ic0Times: bigint | undefined): PointBytes {
   if (signals.length !== key.nPublic) throw new Error(`publicInputPoint takes ${key.nPublic} signals, got ${signals.length}`);
-  return fixedBaseSum(c, key.bases, [ic0Times ?? 1n, ...signals, 0n]);
+  const scalars = [ic0Times ?? 1n, ...signals, 0n];
+  if (ic0Times !== undefined) return fixedBaseSum(c, key.bases, scalars);
+  const memo = memoOf(key);
+  const kept: PointBytes[] = [];
+  signals.forEach((s, j) => {
+    if (s < MEMO_MIN) return;
+    let product = memo.products[j]!.get(s);
+    if (!product && memo.last[j] === s) {
+      // The second time in a row: a value that repeats. Its product alone, once, then kept.
+      const unit = new Array<bigint>(scalars.length).fill(0n);
+      unit[j + 1] = s;
+      product = fixedBaseSum(c, key.bases, unit);
+      const values = memo.products[j]!;
+      if (values.size >= MEMO_PER_SIGNAL) values.delete(values.keys().next().value!);
+      values.set(s, product);
+    }
+    memo.last[j] = s;
+    if (product) {
+      kept.push(product);
+      scalars[j + 1] = 0n;
+    }
+  });
+  return fixedBaseSum(c, key.bases, scalars, kept);
 }
 
 /** s·α (Jacobian) for s in [0, r), over the key's resident table of α. */

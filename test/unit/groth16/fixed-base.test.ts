@@ -65,7 +65,7 @@ describe("fixed-base sums", () => {
     expect(() => fixedBaseSum(c, table, [1n, 1n])).toThrow(/1 scalars/);
   });
 
-  it("give the key's L = IC_0 + Σ s_j·IC_j and s·α", () => {
+  it("give the key's L = IC_0 + Σ s_j·IC_j (with products of repeating signals kept) and s·α", () => {
     const vk = verificationKey("query");
     const point = (xy: readonly string[]) => c.G1.fromObject(xy.map(BigInt));
     const ic = vk.IC.map(point);
@@ -76,6 +76,15 @@ describe("fixed-base sums", () => {
     }
     const s = randomScalar(254);
     expect(eq(alphaTimes(c, key, s), c.G1.timesScalar(point(vk.vk_alpha_1), s))).toBe(true);
+    // Repeating values (kept products, from the second time in a row on), changing ones, small
+    // ones, and more distinct repeating values than are kept per signal: L is the same point.
+    const fixed = ic.slice(1).map(() => randomScalar(254));
+    const pool = Array.from({ length: 6 }, () => randomScalar(254));
+    for (let call = 0; call < 24; call++) {
+      const signals = fixed.map((f, j) => (j === 0 ? randomScalar(254) : j === 1 ? pool[Math.floor(call / 2) % pool.length]! : j === 2 ? BigInt(call) : f));
+      expect(eq(publicInputPoint(c, key, signals, undefined), reference(ic, [1n, ...signals]))).toBe(true);
+    }
+    expect(eq(fixedBaseSum(c, key.bases, new Array(ic.length + 1).fill(0n), [c.G1.toJacobian(ic[0]!), c.G1.toJacobian(ic[1]!)]), c.G1.add(ic[0]!, ic[1]!))).toBe(true);
     expect(() => publicInputPoint(c, key, [1n], undefined)).toThrow(/signals/);
   });
 });
