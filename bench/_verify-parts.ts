@@ -103,6 +103,9 @@ export async function verifyParts(input: Input): Promise<Record<string, number>>
     w.ftm_one!(m.out);
     w.bn128_finalExponentiation!(m.out, m.out);
   }));
-  parts["public input point L (once, per check)"] = await perItem(1, 9, () => publicInputPoint(c, key, signals[0]!.signals, undefined));
+  // Through the presentations in turn, as a verifier meets them: values that repeat (issuer key,
+  // revocation root, scope) have their products kept, the challenge changes every time.
+  let next = 0;
+  parts["public input point L (once, per check)"] = await perItem(1, 9, () => publicInputPoint(c, key, signals[next++ % n]!.signals, undefined));
   return parts;
 }
