@@ -31,7 +31,7 @@ import { FIELD_ORDER } from "../core/field.js";
 import { type Curve, type PointBytes, verifierCurve } from "./curve.js";
 import { type MillerTerm, type PairingTerm, millerProduct, millerProductHere, pairingCheck, pairingProductIs } from "./pairing.js";
 import { type GlvWeight, endomorphismImages, glvWeight, timesGlvWeights } from "./glv.js";
-import { chunks, internalPoints } from "./points.js";
+import { chunks, inG2Subgroup, internalPoints } from "./points.js";
 import { type PreparedKey, alphaTimes, publicInputPoint } from "./prepared-key.js";
 import type { ProofPoints } from "./proof.js";
 import { le } from "./thread-task.js";
@@ -83,8 +83,8 @@ function drawWeights(n: number, rand: (n: number) => Uint8Array): GlvWeight[] {
  * One randomized check of the items at `idx`: true iff Π X_i^{r_i} = 1 for fresh weights r_i.
  * Always true if all those items are valid; false with probability ≥ 1 − 2^-128 otherwise.
  * r_i·A_i is computed here (GLV halves, ./glv.ts), or was with the weights `ahead` (indexed like
- * `items`); the n per-item Miller loops run on `pool`'s workers when given, in up to two tasks per
- * worker; the three fixed terms run here, on prepared β, γ, δ.
+ * `items`, their Miller loops possibly started too); the n per-item Miller loops run on `pool`'s
+ * workers when given; the three fixed terms run here, on prepared β, γ, δ.
  */
 async function batchCheck(
   c: Curve,
@@ -118,15 +118,9 @@ async function batchCheck(
     if (!ahead) aPoints.push(points.a);
   }
   sumR %= FIELD_ORDER;
-  // e(r_i·A_i, B_i): B_i differs per proof, so this is one Miller loop per item.
-  const scaled = ahead ? idx.map((i) => ahead.scaled[i]!) : timesGlvWeights(c, aPoints, weights);
-  const terms: MillerTerm[] = idx.map((i, k) => ({ p: scaled[k]!, q: c.G2.toJacobian(internalPoints(c, items[i]!.proof).b) }));
-
-  // Up to two tasks per worker (≥ 8 items each): a worker slowed by other work hands its second
-  // part to the other one; each extra task costs only its own share of squarings.
-  const partial = pool
-    ? Promise.all(chunks(terms, Math.min(2 * pool.tm.concurrency, Math.ceil(n / 8))).map((part) => millerProduct(pool, part)))
-    : millerProduct(c, terms).then((f) => [f]);
+  // e(r_i·A_i, B_i): B_i differs per proof, so this is one Miller loop per item; on a pool,
+  // checkAndStartOnPool may have started them already.
+  const partial = ahead?.partial ?? startMillerLoops(c, pool, idx.map((i) => items[i]!.proof), ahead ? idx.map((i) => ahead.scaled[i]!) : timesGlvWeights(c, aPoints, weights));
 
   // While the workers run: the fixed terms e(−Σ r_i·L_i, γ) · e(−Σ r_i·C_i, δ) · e(−(Σ r_i)·α, β).
   const cBoth = new Uint8Array(2 * cPoints.length);
@@ -142,32 +136,79 @@ async function batchCheck(
   return pairingProductIs(c, [], [fixedMiller, ...(await partial)]);
 }
 
-/** Weights drawn, and r_i·A_i computed, ahead of a batch's first check (see {@link scaleAhead}). */
+/**
+ * The products Π f_{r_i·A_i, B_i} of the items, on `pool`'s workers (up to two tasks per worker,
+ * ≥ 8 items each: a worker slowed by other work hands its second part to the other one; each
+ * extra task costs only its own share of squarings) or here.
+ */
+function startMillerLoops(c: Curve, pool: Curve | undefined, proofs: readonly ProofPoints[], scaled: readonly PointBytes[]): Promise<Uint8Array[]> {
+  const terms: MillerTerm[] = proofs.map((proof, k) => ({ p: scaled[k]!, q: c.G2.toJacobian(internalPoints(c, proof).b) }));
+  if (!pool) return millerProduct(c, terms).then((f) => [f]);
+  return Promise.all(chunks(terms, Math.min(2 * pool.tm.concurrency, Math.ceil(terms.length / 8))).map((part) => millerProduct(pool, part)));
+}
+
+/** A batch's first check begun ahead (see {@link checkAndStartOnPool}), for the items it kept. */
 export interface ScaledWeights {
   readonly weights: readonly GlvWeight[];
   /** r_i·A_i, Jacobian. */
   readonly scaled: readonly PointBytes[];
+  /** The Miller loops of e(r_i·A_i, B_i) over every item, started on a pool. */
+  readonly partial?: Promise<Uint8Array[]>;
+}
+
+/** Lets this thread's event loop run: a worker's reply (and its next queued task) waits for it. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 /**
- * Draws the weights of a batch's first check and computes r_i·A_i, in this thread: `checkProofs`
- * calls it while a pool's workers run the subgroup checks, so that the workers start the Miller
- * loops as soon as those end. Drawing the weights before the checks changes nothing for
- * soundness: they are independent of the proofs and never leave the verifier. The proofs' A must
- * be on G1 and not zero.
+ * For a batch on a pool: the G2 subgroup checks of the proofs' B in this thread (the direct,
+ * cheapest form, ./points.ts), part by part, and each part's weighted Miller loops sent to the
+ * workers as soon as its checks are done, so the workers start after the first part instead of
+ * after every check, and this thread does a share of the per-proof work. Returns the checks and,
+ * for the proofs that passed (in order), their weights, r_i·A_i and the started Miller loops, for
+ * the batch's first check.
+ * NOTE: a B enters a Miller loop only after passing its subgroup check, as everywhere. The weights
+ * are drawn for all the proofs at once, before the checks: they are independent of the proofs and
+ * never leave the verifier, so dropping the weights of refused proofs changes nothing for
+ * soundness. The proofs' points must be on their curves and not zero.
  */
-export async function scaleAhead(proofs: readonly ProofPoints[], options: BatchOptions = {}): Promise<ScaledWeights> {
+export async function checkAndStartOnPool(
+  proofs: readonly ProofPoints[],
+  pool: Curve,
+  options: BatchOptions = {},
+): Promise<{ inSubgroup: boolean[]; ahead: ScaledWeights }> {
   const c = await verifierCurve();
   const weights = drawWeights(proofs.length, options.randomBytes ?? cryptoRandomBytes);
-  return { weights, scaled: timesGlvWeights(c, proofs.map((p) => internalPoints(c, p).a), weights) };
+  const size = Math.max(8, Math.ceil(proofs.length / (4 * pool.tm.concurrency)));
+  const inSubgroup: boolean[] = [];
+  const kept: GlvWeight[] = [];
+  const scaled: PointBytes[] = [];
+  const parts: Array<Promise<Uint8Array>> = [];
+  for (let start = 0; start < proofs.length; start += size) {
+    const part = proofs.slice(start, start + size);
+    const ok = await inG2Subgroup(c, part.map((p) => internalPoints(c, p).b));
+    inSubgroup.push(...ok);
+    const passed = part.flatMap((p, k) => (ok[k] ? [{ p, w: weights[start + k]! }] : []));
+    if (passed.length === 0) continue;
+    const s = timesGlvWeights(c, passed.map(({ p }) => internalPoints(c, p).a), passed.map(({ w }) => w));
+    kept.push(...passed.map(({ w }) => w));
+    scaled.push(...s);
+    parts.push(millerProduct(pool, passed.map(({ p }, k) => ({ p: s[k]!, q: c.G2.toJacobian(internalPoints(c, p).b) }))));
+    await yieldToEvents();
+  }
+  const partial = Promise.all(parts);
+  // Awaited by the first batch check, or dropped with it (fewer than two proofs left): never unhandled.
+  partial.catch(() => undefined);
+  return { inSubgroup, ahead: { weights: kept, scaled, partial } };
 }
 
 /**
  * The pairing equations of many Groth16 proofs under one key; returns one boolean per item, in
  * order (exactly what {@link pairingCheck} would return per item, except with probability
  * ≤ 2^-128 per check). All items are checked at once with random weights (`ahead`, if given,
- * aligned with `items`: from {@link scaleAhead}); if that fails the batch is bisected to find
- * exactly the invalid items. Empty input gives [].
+ * aligned with `items`: from {@link checkAndStartOnPool}); if that fails the batch is bisected to
+ * find exactly the invalid items. Empty input gives [].
  *
  * NOTE: like {@link pairingCheck}, this only does the arithmetic. Callers must pass, for every
  * item, canonical signals (each < r) of exactly key.nPublic entries and points that passed

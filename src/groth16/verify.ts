@@ -10,13 +10,13 @@
  * two calls do arithmetic only and trust their callers; nothing outside src/groth16 calls them.
  *
  * The curve work runs in this thread on the verifier's single-threaded curve; a batch may pass a
- * multi-threaded `pool` (see `threadedCurve`) to spread its subgroup checks and per-proof Miller
- * loops over worker threads, while this thread draws the weights, scales A (./glv.ts) and
- * computes the fixed terms.
+ * multi-threaded `pool` (see `threadedCurve`) to spread its per-proof Miller loops over worker
+ * threads, while this thread does the subgroup checks, draws the weights, scales A (./glv.ts)
+ * and computes the fixed terms.
  */
 import { MedzkError } from "../core/errors.js";
 import { FIELD_ORDER } from "../core/field.js";
-import { type BatchOptions, batchPairingCheck, scaleAhead } from "./batch.js";
+import { type BatchOptions, batchPairingCheck, checkAndStartOnPool } from "./batch.js";
 import { verifierCurve } from "./curve.js";
 import { g2SubgroupChecks, pointsOnCurve } from "./points.js";
 import type { PreparedKey } from "./prepared-key.js";
@@ -73,12 +73,13 @@ export async function checkProofs(key: PreparedKey, items: readonly ProofItem[],
     }
   }
   const onCurve = [...parsed];
-  // With a pool, its workers run the subgroup checks while this thread draws the first batch
-  // check's weights and computes r_i·A_i (A is on G1 already; B enters no Miller loop before its
-  // check has passed).
-  const subgroup = g2SubgroupChecks(c, onCurve.map(([, proof]) => proof), options.pool);
-  const ahead = onCurve.length >= 2 ? await scaleAhead(onCurve.map(([, proof]) => proof), options) : undefined;
-  const inSubgroup = await subgroup;
+  const proofs = onCurve.map(([, proof]) => proof);
+  // With a pool and a batch, the subgroup checks run here part by part while the workers already
+  // run the Miller loops of the parts that passed (./batch.ts, checkAndStartOnPool).
+  const { inSubgroup, ahead } =
+    options.pool && proofs.length >= 2
+      ? await checkAndStartOnPool(proofs, options.pool, options)
+      : { inSubgroup: await g2SubgroupChecks(c, proofs), ahead: undefined };
   onCurve.forEach(([i], k) => {
     if (!inSubgroup[k]) {
       results[i] = NOT_A_POINT;
@@ -86,14 +87,7 @@ export async function checkProofs(key: PreparedKey, items: readonly ProofItem[],
     }
   });
   const pending = [...parsed];
-  // The weights drawn ahead, for the items still pending (independent per item, so dropping some is harmless).
-  const kept = ahead && onCurve.flatMap((_, k) => (inSubgroup[k] ? [k] : []));
-  const valid = await batchPairingCheck(
-    key,
-    pending.map(([i, proof]) => ({ signals: items[i]!.signals, proof })),
-    options,
-    ahead && kept ? { weights: kept.map((k) => ahead.weights[k]!), scaled: kept.map((k) => ahead.scaled[k]!) } : undefined,
-  );
+  const valid = await batchPairingCheck(key, pending.map(([i, proof]) => ({ signals: items[i]!.signals, proof })), options, ahead);
   pending.forEach(([i], k) => {
     if (!valid[k]) results[i] = FAILS;
   });

@@ -255,7 +255,7 @@ describe("checkProofs on real proofs", () => {
     }
   });
 
-  it("a B on the twist outside G2's subgroup among valid proofs: NOT_A_POINT, and one batch equation over the others (the weights drawn ahead stay with their items), in this thread and on worker threads", async () => {
+  it("a B on the twist outside G2's subgroup among valid proofs: NOT_A_POINT, and one batch equation over the others (on workers the weights drawn ahead stay with their items), in this thread and on worker threads", async () => {
     const c = await verifierCurve();
     let b: Uint8Array | undefined;
     while (!b) {
@@ -264,20 +264,32 @@ describe("checkProofs on real proofs", () => {
       if (c.F2.isSquare(rhs)) b = c.G2.fromObject([c.F2.toObject(x), c.F2.toObject(c.F2.sqrt(rhs)), [1n, 0n]]);
     }
     const [x, y] = c.G2.toObject(c.G2.toAffine(b)) as [[bigint, bigint], [bigint, bigint]];
-    const items: Array<{ signals: bigint[]; proof: unknown }> = [...wire];
-    items[2] = { signals: wire[2]!.signals, proof: { ...wire[2]!.proof, pi_b: [x.map(String), y.map(String), ["1", "0"]] } };
-    for (const pool of [undefined, await threadedCurve()]) {
+    const offSubgroup = (i: number) => ({ signals: wire[i % N_PROOFS]!.signals, proof: { ...wire[i % N_PROOFS]!.proof, pi_b: [x.map(String), y.map(String), ["1", "0"]] } });
+    const workers = await threadedCurve();
+    // Sixteen items go to the workers in two parts of eight, the bad B in the second.
+    for (const [pool, n, bad] of [[undefined, N_PROOFS, 2], [workers, N_PROOFS, 2], [workers, 2 * N_PROOFS, 10]] as const) {
+      const items: Array<{ signals: bigint[]; proof: unknown }> = Array.from({ length: n }, (_, i) => (i === bad ? offSubgroup(i) : wire[i % N_PROOFS]!));
       const draws: number[] = [];
       const randomBytes = (n: number) => {
         draws.push(n);
         return crypto.getRandomValues(new Uint8Array(n));
       };
       const results = await checkProofs(key, items, { randomBytes, ...(pool ? { pool } : {}) });
-      expect(results.map((r) => (r.ok ? "ok" : r.reason))).toEqual(items.map((_, i) => (i === 2 ? "INVALID_PROOF" : "ok")));
-      expect(results[2]).toEqual({ ok: false, reason: "INVALID_PROOF", message: "a proof point is not a valid curve point" });
-      // Drawn once, ahead, for all eight; the first equation passes, so no bisection draws more.
-      expect(draws).toEqual([N_PROOFS * 16]);
+      expect(results.map((r) => (r.ok ? "ok" : r.reason))).toEqual(items.map((_, i) => (i === bad ? "INVALID_PROOF" : "ok")));
+      expect(results[bad]).toEqual({ ok: false, reason: "INVALID_PROOF", message: "a proof point is not a valid curve point" });
+      // One draw: on workers ahead of the subgroup checks, for every item; in this thread for the
+      // items that passed. The first equation passes, so no bisection draws more.
+      expect(draws).toEqual([(pool ? n : n - 1) * 16]);
     }
+  });
+
+  it("on worker threads, the parts sent ahead keep independent weights: a cancelling pair across two parts is caught", async () => {
+    // Items 1 and 9 hold the same proof with signal 0 moved by +1 and −1: with equal weights their
+    // errors cancel (see "defeat the cancellation attack"); they sit in different parts of eight.
+    const shifted = (delta: bigint) => ({ signals: wire[1]!.signals.map((s, j) => (j === 0 ? (((s + delta) % FIELD_ORDER) + FIELD_ORDER) % FIELD_ORDER : s)), proof: wire[1]!.proof });
+    const items = Array.from({ length: 2 * N_PROOFS }, (_, i) => (i === 1 ? shifted(1n) : i === 9 ? shifted(-1n) : wire[i % N_PROOFS]!));
+    const results = await checkProofs(key, items, { pool: (await threadedCurve())! });
+    expect(results.map((r) => r.ok)).toEqual(items.map((_, i) => i !== 1 && i !== 9));
   });
 
   it("finds an invalid item among valid ones", async () => {
