@@ -5,11 +5,12 @@
  *
  * `buildBn128()` generates its wasm module with BigInt-heavy JavaScript on every start, which is
  * most of a verifier's cold start, before compiling it. The module is a pure function of wasmcurves
- * and wasmbuilder, which ffjavascript pins exactly, so medzk generates it once, with its Fq
- * addition, subtraction and reductions fused (scripts/bn254-fast-field.mjs: same results, about a
- * quarter less wasm time) and its own multi-Miller loop appended (scripts/gen-bn254-wasm.mjs,
- * scripts/bn254-fast-field.mjs and scripts/bn254-multi-miller.mjs ->
- * src/groth16/generated/bn254-wasm.ts, checked against a fresh generation by
+ * and wasmbuilder, which ffjavascript pins exactly, so medzk generates it once, with faster bodies
+ * for some of wasmcurves' functions (same results on every input they are given) and its own
+ * functions appended (scripts/gen-bn254-wasm.mjs composes them, scripts/bn254-wasm-source.mjs
+ * lists each step: fused Fq and Fq2 arithmetic, the tower's ξ by additions, the cyclotomic
+ * squaring and x^u of the final exponentiation, cheaper line preparation, the multi-Miller loop;
+ * -> src/groth16/generated/bn254-wasm.ts, checked against a fresh generation by
  * test/unit/groth16/curve.test.ts) and hands the bytes to ffjavascript's own engine builder. Every
  * wasmcurves function keeps its place and results, so snarkjs proves on this module unchanged.
  *
