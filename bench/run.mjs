@@ -21,6 +21,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build as esbuild } from "esbuild";
 import { promisify } from "node:util";
+import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import { buildCircuitInput, createVerifier, prove } from "../dist/index.js";
 import { NOW, VERIFIER_KEY, STATEMENTS, verifierFor, world } from "./_fixtures.mjs";
@@ -81,6 +82,25 @@ const missing = [...new Set(ENTRIES.map((e) => e.statement))].filter((s) => !(s 
 if (missing.length > 0) throw new Error(`bench/_fixtures.mjs has no example statement for ${missing.join(", ")}`);
 
 await mkdir(join(ROOT, "bench", "results"), { recursive: true });
+// snarkjs as its users run it: on the multi-threaded curve ffjavascript builds from its own wasm
+// generation (buildBn128). snarkjs takes its curve from ffjavascript's cache, globalThis.curve_bn128,
+// which medzk's prover and worker pool fill with medzk's module when they find it empty; a
+// baseline run on that module would be snarkjs sped up by medzk's wasm (on 2026-12-07, ~28% for
+// fullProve). So the stock curve is built first, and every baseline call runs with it swapped
+// in (onStock), every medzk call with medzk's own (the cache holds it otherwise).
+globalThis.curve_bn128 = null;
+const stockCurve = await buildBn128();
+globalThis.curve_bn128 = null;
+if (typeof stockCurve.tm.instance.exports.bn128_multiMillerLoop === "function") throw new Error("the baseline curve is not ffjavascript's own");
+const onStock = (fn) => async (...args) => {
+  const medzkOwn = globalThis.curve_bn128;
+  globalThis.curve_bn128 = stockCurve;
+  try {
+    return await fn(...args);
+  } finally {
+    globalThis.curve_bn128 = medzkOwn;
+  }
+};
 const w = await world();
 const verifier = verifierFor(w.publicKey);
 const artifacts = {};
@@ -114,7 +134,7 @@ for (const e of VERIFY_ONLY ? [] : ENTRIES) {
   step(`proving ${e.label}`);
   const medzk = await timeIt(PROVE_RUNS, () => proveOnce(e));
   const { input } = await buildCircuitInput(await proveOptions(e));
-  const base = await timeIt(PROVE_RUNS, () => snarkjs.groth16.fullProve(input, artifacts[e.circuit].wasm, artifacts[e.circuit].zkey));
+  const base = await timeIt(PROVE_RUNS, onStock(() => snarkjs.groth16.fullProve(input, artifacts[e.circuit].wasm, artifacts[e.circuit].zkey)));
   const { credential, holder, request, issuerSet } = await proveOptions(e);
   const cold = await child("prove-cold", { credential, holder, request, ...(issuerSet ? { issuerSet } : {}), publicKey: w.publicKey });
   proving.push({ statement: e.label, circuit: e.circuit, warmMs: medzk, baselineWarmMs: base, ratio: medzk / base, coldMs: cold.ms, coldUptimeMs: cold.uptimeMs, peakRssMb: cold.maxRssMb });
@@ -138,7 +158,7 @@ const [singleMs, singleBaseMs] = await timePair(
     const r = await warmVerifier.verify(presentations[i % presentations.length]);
     if (!r.ok) throw new Error(`verify refused a valid presentation: ${r.error.code}`);
   },
-  (i) => snarkjs.groth16.verify(vk, presentations[i % presentations.length].publicSignals, presentations[i % presentations.length].proof),
+  onStock((i) => snarkjs.groth16.verify(vk, presentations[i % presentations.length].publicSignals, presentations[i % presentations.length].proof)),
 );
 const single = { warmMs: singleMs, baselineWarmMs: singleBaseMs };
 single.ratio = single.warmMs / single.baselineWarmMs;
@@ -155,15 +175,12 @@ const inProcess = createVerifier(reusable);
 // The same with the curve work spread over worker threads (one per core).
 const inParallel = createVerifier({ ...reusable, parallel: { minBatch: 2 } });
 // NOTE: both medzk's worker pool and snarkjs take their multi-threaded curve from ffjavascript's
-// cache, globalThis.curve_bn128, which the first one to need it fills. snarkjs filled it above
-// (with ffjavascript's own wasm, which lacks medzk's multi-Miller loop and fused field functions),
-// so medzk's pool would run on snarkjs's module, which no verifier service does (it loads no
-// snarkjs), and a snarkjs baseline on medzk's module would not be snarkjs. Each side gets its own
-// curve here, swapped in before each of its calls.
-const snarkjsCurve = globalThis.curve_bn128;
-globalThis.curve_bn128 = null;
+// cache, globalThis.curve_bn128: each side gets its own curve here (snarkjs the stock one, see
+// onStock), swapped in before each of its calls.
+const snarkjsCurve = stockCurve;
 await inParallel.verifyBatch(presentations.slice(0, 2));
 const medzkCurve = globalThis.curve_bn128;
+if (medzkCurve === stockCurve || typeof medzkCurve?.tm.instance.exports.bn128_multiMillerLoop !== "function") throw new Error("medzk's pool is not on medzk's module");
 const onCurve = (curve, fn) => (...args) => {
   globalThis.curve_bn128 = curve;
   return fn(...args);
