@@ -12,8 +12,9 @@
 //     authenticity, signal and trust checks, point and subgroup checks, scalar multiplication,
 //     line preparation, Miller loop) beside the floor it gives, and issue 22's targets, met or not;
 //   - peak RSS of a proving process and of a verifier handling a batch of 100;
+//   - the wallet page's Share in headless Chromium, first and later (bench/wallet-share.mjs);
 //   - constraint counts beside iden3's credentialAtomicQueryV3 and Semaphore (depth 20).
-// Prints tables and writes bench/results/latest.json. Usage: npm run bench [-- --quick] [-- --verify-only]
+// Prints tables and writes bench/results/latest.json. Usage: npm run bench [-- --quick] [-- --verify-only] [-- --no-wallet]
 import { execFile } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -242,6 +243,14 @@ const manifest = JSON.parse(await readFile(join(ROOT, "artifacts", "manifest.jso
 const constraints = Object.keys(registry.circuits).map((name) => ({ circuit: name, constraints: manifest.circuits[name].constraints }));
 constraints.push({ circuit: "iden3 credentialAtomicQueryV3 (one predicate)", constraints: 56215 }, { circuit: "Semaphore v4, depth 20", constraints: 6431 });
 
+// ---- the wallet page's Share in headless Chromium (bench/wallet-share.mjs), in a process of its own ----
+let walletShare;
+if (!VERIFY_ONLY && !process.argv.includes("--no-wallet")) {
+  step("wallet page Share (bench/wallet-share.mjs; --no-wallet skips it)");
+  await run(process.execPath, [join(ROOT, "bench", "wallet-share.mjs"), "--shares", QUICK ? "3" : "8"], { cwd: ROOT, maxBuffer: 16 << 20 });
+  walletShare = JSON.parse(await readFile(join(ROOT, "bench", "results", "wallet-share.json"), "utf8")).summary;
+}
+
 // ---- report ----
 const f = (x, d = 1) => x.toFixed(d).padStart(9);
 console.log(`\nmedzk benchmark: ${os.cpus()[0]?.model ?? "cpu"} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString()}`);
@@ -267,9 +276,15 @@ console.log(
   `targets (issue 22): single warm <= 0.25x snarkjs: ${single.ratio.toFixed(2)}x ${met(single.ratio <= 0.25)}; cold < 150 ms: ${single.coldMs.toFixed(0)} ms ${met(single.coldMs < 150)}; ` +
     `batch n=${biggest.n} >= 12x on one thread: ${biggest.speedup.toFixed(1)}x ${met(biggest.speedup >= 12)}; >= 20x on all cores: ${biggest.parallelSpeedup.toFixed(1)}x ${met(biggest.parallelSpeedup >= 20)}`,
 );
+if (walletShare) {
+  console.log(
+    `wallet page Share in headless Chromium (the page's clock, bench/wallet-share.mjs): first ${walletShare.firstTotalMs} ms, goal < 1500: ${met(walletShare.goalFirstMet)}; ` +
+      `later median ${walletShare.laterTotalMedianMs} ms, max ${walletShare.laterTotalMaxMs} ms, goal < 1000 each: ${met(walletShare.goalLaterMet)}`,
+  );
+}
 console.log("\nconstraints");
 for (const c of constraints) console.log(`${c.circuit.padEnd(48)}${String(c.constraints).padStart(8)}`);
 
 const out = join(ROOT, "bench", "results", "latest.json");
-await writeFile(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, proving, single, batches, batchPeakRssMb: batchRss.maxRssMb, verificationSplit: split, constraints }, null, 2));
+await writeFile(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, proving, single, batches, batchPeakRssMb: batchRss.maxRssMb, verificationSplit: split, walletShare, constraints }, null, 2));
 console.log(`\nwrote ${out}`);
