@@ -3,7 +3,9 @@
  * `prove` (threaded curve) verifies with the snarkjs CLI, and the same prover on the
  * single-threaded curve (the browser's fallback where workers cannot start, where every task runs
  * in the calling thread) gives randomised proofs of the witness's public signals that
- * snarkjs.groth16.verify accepts, and that it refuses once one coordinate is changed.
+ * snarkjs.groth16.verify accepts, and that it refuses once one coordinate is changed; and the
+ * fixed-base path (the tables a key gets after its 16th proof in a process) proves what the
+ * snarkjs CLI verifies, the same public signals as the windowed path.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -12,9 +14,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import * as snarkjs from "snarkjs";
 import { afterAll, describe, expect, it } from "vitest";
-import { verifierCurve } from "../../src/groth16/curve.js";
+import { threadedCurve, verifierCurve } from "../../src/groth16/curve.js";
 import { buildCircuitInput, createHolder, createVerifier, generateIssuerKey, generateVerifierKey, issueCredential, prove } from "../../src/index.js";
-import { groth16ProveResident } from "../../src/prover/groth16-prove.js";
+import { groth16ProveResident, provingTables } from "../../src/prover/groth16-prove.js";
 import { parseProvingKey, wtnsValues } from "../../src/prover/proving-key.js";
 
 const now = new Date("2026-06-15T12:00:00Z");
@@ -26,22 +28,50 @@ const statement = { type: "ageAtLeast", minAge: 18 } as const;
 const vkey = JSON.parse(await readFile("artifacts/age_at_least.vkey.json", "utf8")) as object;
 const dir = await mkdtemp(join(tmpdir(), "medzk-prover-"));
 afterAll(() => rm(dir, { recursive: true, force: true }));
+const snarkjsCli = (args: string[]) => promisify(execFile)(process.execPath, ["node_modules/snarkjs/build/cli.cjs", "groth16", "verify", ...args]).then((r) => r.stdout, (e: { stdout: string }) => e.stdout);
+/** The snarkjs CLI's verdict on `proof` with `publicSignals` under the age_at_least key. */
+async function cliVerifies(name: string, publicSignals: string[], proof: object): Promise<boolean> {
+  const files = { vkey: join(dir, `${name}-vkey.json`), pub: join(dir, `${name}-public.json`), proof: join(dir, `${name}-proof.json`) };
+  await writeFile(files.vkey, JSON.stringify(vkey));
+  await writeFile(files.pub, JSON.stringify(publicSignals));
+  await writeFile(files.proof, JSON.stringify(proof));
+  return (await snarkjsCli([files.vkey, files.pub, files.proof])).includes("OK!");
+}
+async function ageWitness(): Promise<{ key: ReturnType<typeof parseProvingKey>; witness: Uint8Array; expected: string[] }> {
+  const { input } = await buildCircuitInput({ credential, holder, request: verifier.createRequest({ statement }), now });
+  const { WitnessCalculatorBuilder } = await import("circom_runtime");
+  const calculator = await WitnessCalculatorBuilder(await readFile("artifacts/age_at_least.wasm"));
+  const key = parseProvingKey(new Uint8Array(await readFile("artifacts/age_at_least.zkey")));
+  const witness = wtnsValues(await calculator.calculateWTNSBin(input), key.nVars);
+  const expected = (await calculator.calculateWitness(input)).slice(1, key.nPublic + 1).map(String);
+  return { key, witness, expected };
+}
 
 describe("the resident prover", () => {
   it("proves presentations the snarkjs CLI verifies", async () => {
     const presentation = await prove({ credential, holder, request: verifier.createRequest({ statement }), now });
-    const files = { vkey: join(dir, "vkey.json"), pub: join(dir, "public.json"), proof: join(dir, "proof.json") };
-    await writeFile(files.vkey, JSON.stringify(vkey));
-    await writeFile(files.pub, JSON.stringify(presentation.publicSignals));
-    await writeFile(files.proof, JSON.stringify(presentation.proof));
-    const cli = (args: string[]) => promisify(execFile)(process.execPath, ["node_modules/snarkjs/build/cli.cjs", "groth16", "verify", ...args]).then((r) => r.stdout, (e: { stdout: string }) => e.stdout);
-    expect(await cli([files.vkey, files.pub, files.proof])).toContain("OK!");
+    expect(await cliVerifies("windowed", presentation.publicSignals, presentation.proof)).toBe(true);
     // The CLI does refuse: the same proof under another challenge.
     const other = [...presentation.publicSignals];
     other[6] = (BigInt(other[6]!) + 1n).toString();
-    await writeFile(files.pub, JSON.stringify(other));
-    expect(await cli([files.vkey, files.pub, files.proof])).not.toContain("OK!");
+    expect(await cliVerifies("windowed-other", other, presentation.proof)).toBe(false);
   });
+
+  it("with the key's fixed-base tables, proves what the snarkjs CLI verifies", async () => {
+    const { key, witness, expected } = await ageWitness();
+    const curve = (await threadedCurve())!;
+    expect(curve.tm.concurrency).toBeGreaterThan(1);
+    const windowed = await groth16ProveResident(curve, key, witness);
+    // Built now rather than after the key's 16th proof (the same tables, the same cache).
+    expect(await provingTables(curve, key)).toBe(true);
+    const [p1, p2] = [await groth16ProveResident(curve, key, witness), await groth16ProveResident(curve, key, witness)];
+    for (const p of [windowed, p1, p2]) expect(p.publicSignals).toEqual(expected);
+    expect(p1.proof.pi_a).not.toEqual(p2.proof.pi_a);
+    expect(await cliVerifies("table-1", p1.publicSignals, p1.proof)).toBe(true);
+    expect(await cliVerifies("table-2", p2.publicSignals, p2.proof)).toBe(true);
+    // Refused when mixed up: p1's A with p2's B and C.
+    expect(await cliVerifies("table-mixed", p1.publicSignals, { ...p2.proof, pi_a: p1.proof.pi_a })).toBe(false);
+  }, 120_000);
 
   it("two proofs at once on one circuit each carry their own witness (one wasm instance serves both)", async () => {
     // Two holders, two requests: interleaved in the witness calculator, each proof used to be
@@ -60,15 +90,10 @@ describe("the resident prover", () => {
   });
 
   it("proves on a single-threaded curve, with fresh randomness per proof", async () => {
-    const { input } = await buildCircuitInput({ credential, holder, request: verifier.createRequest({ statement }), now });
-    const { WitnessCalculatorBuilder } = await import("circom_runtime");
-    const calculator = await WitnessCalculatorBuilder(await readFile("artifacts/age_at_least.wasm"));
-    const key = parseProvingKey(new Uint8Array(await readFile("artifacts/age_at_least.zkey")));
-    const witness = wtnsValues(await calculator.calculateWTNSBin(input), key.nVars);
+    const { key, witness, expected } = await ageWitness();
     const curve = await verifierCurve();
     expect(curve.tm.concurrency).toBe(1);
     const [p1, p2] = [await groth16ProveResident(curve, key, witness), await groth16ProveResident(curve, key, witness)];
-    const expected = (await calculator.calculateWitness(input)).slice(1, key.nPublic + 1).map(String);
     expect(p1.publicSignals).toEqual(expected);
     expect(p2.publicSignals).toEqual(expected);
     expect(p1.proof.pi_a).not.toEqual(p2.proof.pi_a);
