@@ -2,7 +2,7 @@ import { parseOpenid4vpAuthorizationRequest, resolveOpenid4vpAuthorizationReques
 import { createHash } from "node:crypto";
 import { DcqlPresentation } from "dcql";
 import { SignJWT, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from "jose";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ProofRequest } from "../../../src/core/request.js";
 import {
   authorizationLink,
@@ -141,7 +141,11 @@ describe("DCQL", () => {
 });
 
 describe("interoperability: @openid4vc/openid4vp (an independent OpenID4VP 1.0 implementation)", () => {
+  // The library checks the request object's exp against the system clock (its verifyJwt takes no
+  // `now` here): the clock is set to the fixtures' NOW (Date only), so the test does not expire.
+  afterEach(() => void vi.useRealTimers());
   it("parses the link, resolves the signed request object as decentralized_identifier, and validates a vp_token response", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: NOW });
     const request = medzkRequest();
     const jws = await sign(request);
     const clientId = clientIdOf(key.publicKey);
