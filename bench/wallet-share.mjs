@@ -20,7 +20,8 @@
 // reported as a ratio of it.
 //
 // Prints a table with the load average and writes bench/results/wallet-share.json.
-// Usage: npm run bench:wallet [-- --shares N]
+// Usage: npm run bench:wallet [-- --shares N] [-- --read-ms M (a pause on the question before
+// "Share", as a patient reading it; default 0: every Share right after its question)]
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -40,6 +41,9 @@ if (!Number.isInteger(SHARES) || SHARES < 2) throw new Error("--shares: an integ
 const CHROMIUM = [process.env["MEDZK_CHROMIUM"], "/usr/bin/chromium", "/usr/lib/chromium/chromium"].find((p) => !!p && existsSync(p));
 if (!CHROMIUM) throw new Error("no chromium binary: apt-get install chromium, or set MEDZK_CHROMIUM");
 const PASSPHRASE = "correct horse battery staple";
+const readArg = process.argv.indexOf("--read-ms");
+const READ_MS = readArg < 0 ? 0 : Number(process.argv[readArg + 1]);
+if (!Number.isInteger(READ_MS) || READ_MS < 0) throw new Error("--read-ms: a whole number of milliseconds");
 const GOAL_FIRST_MS = 1500;
 const GOAL_LATER_MS = 1000;
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
@@ -90,6 +94,7 @@ try {
     await page.click("#prove");
     await page.waitForSelector("#consent:not([hidden])", { timeout: 60_000 });
     const t1 = performance.now();
+    if (READ_MS > 0) await new Promise((resolve) => setTimeout(resolve, READ_MS));
     await page.click("#share");
     await settled();
     const t2 = performance.now();
@@ -167,7 +172,7 @@ console.table([
 ]);
 await mkdir(join(ROOT, "bench", "results"), { recursive: true });
 const out = join(ROOT, "bench", "results", "wallet-share.json");
-await writeFile(out, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: os.cpus().length, loadBefore, loadAfter: os.loadavg(), shares, summary }, null, 2)}\n`);
+await writeFile(out, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: os.cpus().length, readMs: READ_MS, loadBefore, loadAfter: os.loadavg(), shares, summary }, null, 2)}\n`);
 console.log(`wrote ${out}`);
 // The curves' worker threads (the service's, snarkjs's) would keep the process alive.
 process.exit(0);
