@@ -3,13 +3,12 @@
 // module (the real verifier service, the page, the bundle, the artifacts and the demo hospital on
 // one origin) and the page in headless Chromium at a phone's width, driven with playwright-core.
 // One wallet with one demo record answers the verifier's "adult" question `--shares` times (default
-// 8) in one page load; each answer is timed on the page's own clock, as the patient sees it, in two
-// parts: "ask" (the click on "Ask me" until the
-// question is on screen: the request fetched, its signature and the trust list checked) and
-// "share" (the click on "Share" until "Accepted" is on screen: the proving files fetched the first
-// time, the witness, the proof, the answer posted and verified by the service), with prove()'s own
-// split of it (the proof files loaded; the witness and proof). "total" is the two together, the
-// patient's own reading time left out. Issue 22's goals: the first total under 1.5 s, every later
+// 8) in one page load; each answer is timed on the page's own clock, as the patient sees it, in
+// two parts: "ask" (the click on "Ask me" until the question is on screen: the request fetched,
+// its signature and the trust list checked) and "share" (the click on "Share" until "Accepted" is
+// on screen: the proving files fetched the first time, the witness, the proof, the answer posted
+// and verified by the service), with prove()'s own split of it (the proof files loaded; the
+// witness and proof). "total" is the two together, the patient's own reading time left out. Issue 22's goals: the first total under 1.5 s, every later
 // one under 1.0 s. The driver's wall time of the same steps is reported beside it: it runs late,
 // by Playwright's round trips and because waitForSelector polls at growing intervals (up to
 // 500 ms apart) when what it waits for takes long, which is not what the patient sees.
@@ -151,15 +150,16 @@ try {
 
 const [first, ...later] = shares;
 const laterTotal = later.map((s) => s.totalMs);
+const laterShareMedianMs = median(later.map((s) => s.shareMs));
 const summary = {
   firstTotalMs: first.totalMs,
   laterTotalMedianMs: median(laterTotal),
   laterTotalMaxMs: Math.max(...laterTotal),
-  laterShareMedianMs: median(later.map((s) => s.shareMs)),
+  laterShareMedianMs,
   driverFirstTotalMs: first.driverTotalMs,
   driverLaterTotalMaxMs: Math.max(...later.map((s) => s.driverTotalMs)),
   snarkjsFullProveNodeMs: baseline,
-  laterShareVsSnarkjs: Math.round((median(later.map((s) => s.shareMs)) / baseline) * 100) / 100,
+  laterShareVsSnarkjs: Math.round((laterShareMedianMs / baseline) * 100) / 100,
   goalFirstMet: first.totalMs < GOAL_FIRST_MS,
   goalLaterMet: Math.max(...laterTotal) < GOAL_LATER_MS,
 };
