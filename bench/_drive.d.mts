@@ -26,3 +26,15 @@ export declare function drive(options: {
   /** Called with the challenge of every accepted presentation. */
   onAccepted?: (challenge: string) => void;
 }): Promise<DriveResult>;
+
+export declare function pace(options: {
+  urls: string[];
+  bodies: string[];
+  /** The most calls in flight over all `urls` (keep-alive sockets, split evenly between them). */
+  connections: number;
+  /** Calls per second offered: call k is due at k / rate s. */
+  rate: number;
+  /** Calls to send, the bodies cycled. */
+  amount: number;
+  onAccepted?: (challenge: string) => void;
+}): Promise<DriveResult & { offered: number; lateStarts: number }>;

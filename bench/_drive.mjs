@@ -1,8 +1,10 @@
-// Drives POST /v1/verify on one or more service instances with autocannon (loopback, a fixed
-// number of calls), each call's body taken in order from `bodies`, and tallies what came back:
+// Drives POST /v1/verify on one or more service instances (loopback, a fixed number of calls),
+// closed loop with autocannon (drive) or open loop at a fixed rate over node:http (pace), each
+// call's body taken in order from `bodies`, and tallies what came back:
 // status codes, result codes, and which challenges were accepted, by whom (to count double
 // acceptances across instances). Shared by bench/load.mjs and the short load test
 // (test/integration/server/load.test.ts).
+import http from "node:http";
 import autocannon from "autocannon";
 
 /**
@@ -14,9 +16,7 @@ import autocannon from "autocannon";
  */
 export async function drive({ urls, bodies, connections, duration, amount, onAccepted }) {
   let next = 0;
-  const statuses = {};
-  const codes = {};
-  const accepted = new Map();
+  const { statuses, codes, accepted, tally } = tallies(onAccepted);
   const requests = [
     {
       method: "POST",
@@ -29,21 +29,7 @@ export async function drive({ urls, bodies, connections, duration, amount, onAcc
       },
       onResponse: (status, body) => {
         lastResponse = performance.now();
-        statuses[status] = (statuses[status] ?? 0) + 1;
-        let code;
-        try {
-          const json = JSON.parse(body);
-          if (json.result) {
-            code = json.result.ok ? "OK" : json.result.error.code;
-            if (json.result.ok) {
-              accepted.set(json.result.challenge, (accepted.get(json.result.challenge) ?? 0) + 1);
-              onAccepted?.(json.result.challenge);
-            }
-          } else code = `HTTP ${json.error?.code ?? status}`;
-        } catch {
-          code = `HTTP ${status} (not JSON)`;
-        }
-        codes[code] = (codes[code] ?? 0) + 1;
+        tally(status, body);
       },
     },
   ];
@@ -75,6 +61,114 @@ export async function drive({ urls, bodies, connections, duration, amount, onAcc
     codes,
     accepted,
   };
+}
+
+/**
+ * Open loop at a fixed offered rate, the way a latency objective is stated ("p99 under 100 ms at
+ * 500 calls/s"): call k is due at k / rate seconds whether or not earlier calls have answered,
+ * round-robin over `urls`, over at most `connections` keep-alive sockets in all (a call due while
+ * all are busy waits for one, as in a client with that many connections). Each call's latency
+ * runs from when it was due, not from when a socket took it, so a stalled service shows in the
+ * figures instead of slowing the sender down (the "coordinated omission" of closed loops).
+ * autocannon's own rate option does not do this: each connection sends its quota for the second
+ * back to back and then waits for the next second, so the calls come in bursts.
+ * Resolves like drive(), plus `offered` (the rate asked) and `lateStarts` (calls a socket took
+ * more than 1 ms after they were due).
+ */
+export async function pace({ urls, bodies, connections, rate, amount, onAccepted }) {
+  const { statuses, codes, accepted, tally } = tallies(onAccepted);
+  // maxSockets counts per host and port: `connections` in all, split between the instances.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(1, Math.floor(connections / urls.length)) });
+  const targets = urls.map((u) => new URL(u));
+  const latencies = new Float64Array(amount);
+  let errors = 0;
+  let lateStarts = 0;
+  let sent = 0;
+  let done = 0;
+  let lastResponse;
+  const started = performance.now();
+  const send = (k, due) =>
+    new Promise((resolve) => {
+      const target = targets[k % targets.length];
+      const body = bodies[k % bodies.length];
+      const request = http.request(
+        { agent, host: target.hostname, port: target.port, path: target.pathname, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        (response) => {
+          const chunks = [];
+          response.on("data", (c) => chunks.push(c));
+          response.on("end", () => {
+            lastResponse = performance.now();
+            latencies[k] = lastResponse - due;
+            tally(response.statusCode, Buffer.concat(chunks).toString("utf8"));
+            resolve();
+          });
+        },
+      );
+      request.on("socket", () => {
+        if (performance.now() - due > 1) lateStarts++;
+      });
+      request.on("error", () => {
+        errors++;
+        latencies[k] = performance.now() - due;
+        resolve();
+      });
+      request.end(body);
+    });
+  await new Promise((resolve) => {
+    const tick = () => {
+      // Every call due by now, at its own due time (a timer fires late by a few ms at times).
+      const now = performance.now();
+      while (sent < amount && started + (sent * 1000) / rate <= now) {
+        const k = sent++;
+        void send(k, started + (k * 1000) / rate).then(() => ++done === amount && resolve());
+      }
+      if (sent < amount) setTimeout(tick, Math.max(0, started + (sent * 1000) / rate - performance.now()));
+    };
+    tick();
+  });
+  agent.destroy();
+  const sorted = latencies.toSorted();
+  const at = (q) => Math.round(sorted[Math.min(amount - 1, Math.ceil(q * amount) - 1)]);
+  const seconds = (lastResponse - started) / 1000;
+  return {
+    calls: done,
+    errors,
+    timeouts: 0,
+    seconds: round(seconds),
+    rps: round(done / seconds),
+    offered: rate,
+    lateStarts,
+    p50: at(0.5),
+    p99: at(0.99),
+    statuses,
+    codes,
+    accepted,
+  };
+}
+
+/** Counters of what came back: statuses, result codes, and how often each challenge was accepted. */
+function tallies(onAccepted) {
+  const statuses = {};
+  const codes = {};
+  const accepted = new Map();
+  const tally = (status, body) => {
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    let code;
+    try {
+      const json = JSON.parse(body);
+      if (json.result) {
+        code = json.result.ok ? "OK" : json.result.error.code;
+        if (json.result.ok) {
+          accepted.set(json.result.challenge, (accepted.get(json.result.challenge) ?? 0) + 1);
+          onAccepted?.(json.result.challenge);
+        }
+      } else code = `HTTP ${json.error?.code ?? status}`;
+    } catch {
+      code = `HTTP ${status} (not JSON)`;
+    }
+    codes[code] = (codes[code] ?? 0) + 1;
+  };
+  return { statuses, codes, accepted, tally };
 }
 
 const round = (x) => Math.round(x * 10) / 10;

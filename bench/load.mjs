@@ -13,11 +13,16 @@
 // Checks: no 5xx other than 503 OVERLOADED (documented shedding), no challenge accepted twice
 // across the two instances, every valid presentation accepted exactly once per epoch.
 //
-// --single: the issue's goal figures directly: one instance, `--connections` (64), two phases per
-// setting: "valid" (V calls, all accepted: the N presentations cycled, each one's used challenge
-// deleted from Redis by this process right after it was accepted, as if its request had expired,
-// so a few hundred proofs serve thousands of acceptances) and "replay" (R calls re-sending used
-// presentations). Every valid call must be accepted, every replay refused.
+// --single: the issue's goal figures directly: one instance, `--connections` (64), three phases
+// per setting: "valid" (V calls in a closed loop, all accepted: the N presentations cycled, each
+// one's used challenge deleted from Redis by this process right after it was accepted, as if its
+// request had expired, so a few hundred proofs serve thousands of acceptances), "valid@500/s"
+// (P valid calls in an open loop at a fixed offered rate, `--rate`, over the same connections:
+// latency from when each call was due, bench/_drive.mjs pace()) and "replay" (R calls
+// re-sending used presentations). Every valid call must be accepted, every replay refused.
+// A closed loop measures the most a setting can answer, and its latency is the queue that the
+// 64 callers themselves keep full (mean latency = 64 / throughput); the open loop measures the
+// latency a service answering that rate gives its callers.
 //
 // --soak [seconds]: two instances (micro-batching on) under a mix for 300 s (or the seconds
 // given); resident memory sampled every 10 s; fails on a growth of 10% or more.
@@ -27,14 +32,14 @@
 // Prints a table, writes bench/results/load.json (load-single.json with --single). Everything is
 // bounded in count and time.
 // Usage: npm run load [-- --single] [-- --count 300 --replays 20000 --valid-calls 10000
-//        --connections 64 --modes off,on,workers --soak [seconds] --profile]
+//        --rate 500 --paced-calls 10000 --connections 64 --modes off,on,workers --soak [seconds] --profile]
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { drive } from "./_drive.mjs";
+import { drive, pace } from "./_drive.mjs";
 import { freePort } from "../test/helpers/free-port.mjs";
 import { PURPOSE, SIGNING_KEY, STATEMENT, TTL_SECONDS, presentations } from "./_presentations.mjs";
 
@@ -52,6 +57,9 @@ const REPLAYS = arg("replays", SINGLE ? 20_000 : 4000);
 // p99s of 121–126 ms and 12,000 gave 100–115 ms (quiet machine, several runs).
 const VALID_CALLS = arg("valid-calls", 10_000);
 const CONNECTIONS = arg("connections", 64);
+// The open-loop phase of --single: the issue's goal rate, 20 s of it by default.
+const RATE = arg("rate", 500);
+const PACED_CALLS = arg("paced-calls", 10_000);
 const soakArg = arg("soak", false);
 const SOAK_SECONDS = soakArg === true ? 300 : soakArg;
 const PROFILE = arg("profile", false) === true;
@@ -150,7 +158,7 @@ function check(name, run, expect = {}) {
   const perCall = (seconds) => Math.round((seconds / Math.max(1, run.calls)) * 1e6);
   const cpuUsPerCall = run.cpu ? { services: perCall(run.cpu.services), generator: perCall(run.cpu.generator), redis: perCall(run.cpu.redis) } : undefined;
   const acceptedPerSecond = round2((run.codes["OK"] ?? 0) / run.seconds);
-  return { mix: name, calls: run.calls, rps: run.rps, acceptedPerSecond, p50: run.p50, p99: run.p99, seconds: run.seconds, shed, doubles, codes: run.codes, cpu: run.cpu, cpuUsPerCall, load1: run.load1, problems };
+  return { mix: name, calls: run.calls, ...(run.offered ? { offered: run.offered, lateStarts: run.lateStarts } : {}), rps: run.rps, acceptedPerSecond, p50: run.p50, p99: run.p99, seconds: run.seconds, shed, doubles, codes: run.codes, cpu: run.cpu, cpuUsPerCall, load1: run.load1, problems };
 }
 
 const serviceConfig = (redisUrl, microBatch, prefix) => ({
@@ -167,7 +175,7 @@ const serviceConfig = (redisUrl, microBatch, prefix) => ({
 
 const instances = SINGLE ? 1 : 2;
 console.log(
-  `load${SINGLE ? " --single" : ""}: ${instances} instance(s), ${COUNT} valid presentations, ${SINGLE ? `${VALID_CALLS} valid calls, ` : ""}${REPLAYS} replays per setting, ${CONNECTIONS} connections, settings ${MODES.join(",")}, ${os.cpus().length} cores (load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})`,
+  `load${SINGLE ? " --single" : ""}: ${instances} instance(s), ${COUNT} valid presentations, ${SINGLE ? `${VALID_CALLS} valid calls, ${PACED_CALLS} at ${RATE}/s, ` : ""}${REPLAYS} replays per setting, ${CONNECTIONS} connections, settings ${MODES.join(",")}, ${os.cpus().length} cores (load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})`,
 );
 const { issuer, presentations: valid } = await presentations(COUNT, (m) => console.log(m));
 const body = (p) => JSON.stringify({ presentation: p, expected: p.request.challenge });
@@ -178,7 +186,7 @@ const replayBodies = Array.from({ length: REPLAYS }, (_, i) => validBodies[i % v
 const mixedBodies = validBodies.flatMap((b, i) => [b, invalidBodies[(i + 7) % invalidBodies.length], validBodies[Math.max(0, i - 5)]]);
 
 const redis = await startRedis();
-const report = { date: new Date().toISOString(), single: SINGLE, logsAndMetrics: !BARE, instances, cores: os.cpus().length, loadAverage: os.loadavg(), count: COUNT, connections: CONNECTIONS, modes: {} };
+const report = { date: new Date().toISOString(), single: SINGLE, logsAndMetrics: !BARE, instances, cores: os.cpus().length, loadAverage: os.loadavg(), count: COUNT, connections: CONNECTIONS, ...(SINGLE ? { rate: RATE } : {}), modes: {} };
 const rows = [];
 let failed = false;
 const pushRows = (mode, mixes) => {
@@ -205,6 +213,8 @@ try {
         // A presentation whose answer took longer than a whole cycle is re-sent before its
         // challenge was deleted, and refused as a replay: counted, not a failure ("accepted/s").
         mixes.push(check("valid", await run(validBodies, { amount: VALID_CALLS, onAccepted: forget }), { cycled: true, only: ["OK", "REQUEST_REPLAYED"] }));
+        const paced = await measured(pids, () => pace({ urls, bodies: validBodies, connections: CONNECTIONS, rate: RATE, amount: PACED_CALLS, onAccepted: forget }));
+        mixes.push(check(`valid@${RATE}/s`, paced, { cycled: true, only: ["OK", "REQUEST_REPLAYED"] }));
         // Every presentation used (once), then only replays.
         await drive({ urls, bodies: validBodies, connections: CONNECTIONS });
         mixes.push(check("replay", await run(replayBodies), { everyCall: "REQUEST_REPLAYED" }));
@@ -270,10 +280,11 @@ try {
 }
 
 console.table(
-  rows.map(({ microBatch, mix, calls, rps, acceptedPerSecond, p50, p99, shed, doubles, cpuUsPerCall, load1, problems }) => ({
+  rows.map(({ microBatch, mix, calls, offered, rps, acceptedPerSecond, p50, p99, shed, doubles, cpuUsPerCall, load1, problems }) => ({
     microBatch,
     mix,
     calls,
+    "offered/s": offered ?? "all",
     "calls/s": rps,
     "accepted/s": acceptedPerSecond,
     "p50 ms": p50,

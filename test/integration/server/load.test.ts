@@ -2,14 +2,15 @@
  * The short version of `npm run load` (bench/load.mjs): two verifier services sharing a real
  * redis-server, driven by autocannon over loopback with a mix of valid presentations, replays of
  * them and invalid ones, concurrently. Correctness only (timings are bench/load.mjs's): no 5xx,
- * every valid presentation accepted exactly once across both instances, nothing else accepted.
- * Three proofs.
+ * every valid presentation accepted exactly once across both instances, nothing else accepted;
+ * then the same bodies again through the open-loop pacer (`npm run load -- --single`'s fixed-rate
+ * phase): every call sent and answered, all refused as replays. Three proofs.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { drive } from "../../../bench/_drive.mjs";
+import { drive, pace } from "../../../bench/_drive.mjs";
 import { type Presentation, type ProofRequest, prove } from "../../../src/index.js";
 import { type VerifierService, createVerifierService, parseServiceConfig } from "../../../src/server.js";
 import { type World, makeWorld } from "../../helpers/fixtures.js";
@@ -21,6 +22,8 @@ if (!hasRedis) console.warn("redis-server not found on PATH: skipping the short 
 
 let server: ChildProcess | undefined;
 let world: World;
+/** The first test's bodies, replayed by the second. */
+let sent: string[] = [];
 const services: VerifierService[] = [];
 const urls: string[] = [];
 
@@ -61,6 +64,7 @@ describe.skipIf(!hasRedis)("two instances under a mixed load", () => {
     const body = (p: Presentation) => JSON.stringify({ presentation: p, expected: p.request.challenge });
     // Each valid one 20 times (one acceptance, the rest replays), each with another's proof 10 times.
     const bodies = Array.from({ length: 20 }, () => valid.flatMap((p, i) => [body(p), ...(i % 2 === 0 ? [body({ ...p, proof: valid[(i + 1) % 3]!.proof })] : [])])).flat();
+    sent = bodies;
     const run = await drive({ urls: urls.map((u) => u + "/v1/verify"), bodies, connections: 16 });
     expect(run.calls).toBe(bodies.length);
     expect([run.errors, run.timeouts]).toEqual([0, 0]);
@@ -69,5 +73,18 @@ describe.skipIf(!hasRedis)("two instances under a mixed load", () => {
     expect(Object.keys(run.codes).sort()).toEqual(expect.arrayContaining(["OK", "REQUEST_REPLAYED"]));
     expect(Object.keys(run.codes).every((c) => ["OK", "REQUEST_REPLAYED", "INVALID_PROOF"].includes(c))).toBe(true);
     expect([...run.accepted.entries()].sort()).toEqual(valid.map((p) => [p.request.challenge, 1]).sort());
+  });
+
+  it("through the open-loop pacer: every call sent once and answered, and (all used by now) refused", async () => {
+    expect(sent.length).toBeGreaterThan(0);
+    // Fewer connections than calls in flight at times (40/s for 2 s, one socket per instance): a call that waits
+    // for a socket must still be sent, once, and timed from when it was due.
+    const run = await pace({ urls: urls.map((u) => u + "/v1/verify"), bodies: sent, connections: 2, rate: 40, amount: 80 });
+    expect(run.calls).toBe(80);
+    expect(run.errors).toBe(0);
+    expect(run.statuses).toEqual({ 200: 80 });
+    expect(run.codes).toEqual({ REQUEST_REPLAYED: 80 });
+    expect(run.accepted.size).toBe(0);
+    expect(run.p99).toBeGreaterThanOrEqual(run.p50);
   });
 });
