@@ -549,7 +549,9 @@ contract MedzkRegistry is AccessControl {
     /**
      * The registry checks of every batch item, spending each challenge as it passes (a second item
      * with the same challenge is then Replayed; if the pairing check fails, the revert undoes it).
-     * Reverts BatchItemRefused at the first refused item.
+     * Reverts BatchItemRefused at the first refused item. The items of a batch share circuit,
+     * statement and caller, and mostly issuer, root, scope and day: an item whose judged signals
+     * equal the item's before it (_sameJudged) repeats only the checks that read its other signals.
      */
     function _checkItems(
         Layout memory layout,
@@ -563,23 +565,46 @@ contract MedzkRegistry is AccessControl {
         uint256 m = layout.nSignals;
         if (signals.length != n * m) revert SignalCountMismatch(n * m, signals.length);
         for (uint256 i = 0; i < n; i++) {
-            Result r = _checkItem(layout, verifierKey, params, proofs[i], signals[i * m:(i + 1) * m]);
+            bool same = i > 0 && _sameJudged(layout, signals[(i - 1) * m:i * m], signals[i * m:(i + 1) * m]);
+            Result r = _checkItem(layout, verifierKey, params, proofs[i], signals[i * m:(i + 1) * m], same);
             if (r != Result.Accepted) revert BatchItemRefused(i, r);
         }
     }
 
     /**
-     * One batch item's checks, its challenge spent as it passes: the batch's later items in the
-     * same bitmap word pay a warm read and a write to a dirty slot (~200 gas), the word's first
-     * one the fresh SSTORE.
+     * One batch item's checks (only _checkSignals' when `same`: _sameJudged), its challenge spent
+     * as it passes: the batch's later items in the same bitmap word pay a warm read and a write to
+     * a dirty slot (~200 gas), the word's first one the fresh SSTORE.
      */
-    function _checkItem(Layout memory layout, bytes32 verifierKey, uint256[] calldata params, uint256[8] calldata proof, uint256[] calldata s)
-        private
-        returns (Result r)
-    {
-        r = _check(layout, verifierKey, params, s);
+    function _checkItem(
+        Layout memory layout,
+        bytes32 verifierKey,
+        uint256[] calldata params,
+        uint256[8] calldata proof,
+        uint256[] calldata s,
+        bool same
+    ) private returns (Result r) {
+        r = same ? _checkSignals(layout, params, s) : _check(layout, verifierKey, params, s);
         if (r == Result.Accepted && !Bn254.proofPointsValid(proof)) r = Result.ProofMalformed;
         if (r == Result.Accepted && !_spend(verifierKey, s[layout.challengeAt])) r = Result.Replayed;
+    }
+
+    /**
+     * Whether the signals of `s` that _check compares with the registry's state, the block's day or
+     * the caller's scopes (scope, as-of day, issuer key and revocation root or set root, schema)
+     * equal those of `prev`, the batch item before it.
+     * NOTE: then _check gives `s` the result it gave `prev` (Accepted, or the batch had reverted)
+     * in all but its checks of the other signals, _checkSignals: the state it reads does not change
+     * during _checkItems (which writes only _answered, which _check does not read, and calls no
+     * other contract), nor does block.timestamp, and the circuit, `params` and caller are the
+     * batch's. _checkSignals' checks come in _check's order, so a refused item's result is the same.
+     */
+    function _sameJudged(Layout memory layout, uint256[] calldata prev, uint256[] calldata s) private pure returns (bool) {
+        uint256 at = layout.issuerAt;
+        if (s[at] != prev[at]) return false;
+        if (!layout.hidden && (s[at + 1] != prev[at + 1] || s[at + 2] != prev[at + 2])) return false;
+        if (layout.schemaAt != NO_INDEX && s[layout.schemaAt] != prev[layout.schemaAt]) return false;
+        return s[layout.scopeAt] == prev[layout.scopeAt] && s[layout.asOfAt] == prev[layout.asOfAt];
     }
 
     /// Whether challenge `challenge` of verifier `verifierKey` was already spent.
@@ -615,11 +640,24 @@ contract MedzkRegistry is AccessControl {
         uint256 n,
         uint256[] calldata signals
     ) private {
-        uint256 m = layout.nSignals;
-        for (uint256 i = 0; i < n; i++) {
-            emit PresentationChecked(
-                verifierKey, circuitId, statementId, signals[i * m + layout.nullifierAt], signals[i * m + layout.challengeAt], Result.Accepted
-            );
+        uint256 stride = uint256(layout.nSignals) * 32;
+        uint256 nullifierAt = uint256(layout.nullifierAt) * 32;
+        uint256 challengeAt = uint256(layout.challengeAt) * 32;
+        bytes32 topic = PresentationChecked.selector;
+        // PresentationChecked(verifierKey, circuitId, statementId, nullifier, challenge, Accepted)
+        // per item, as `emit` would log it (topics: the event's selector and the three indexed
+        // values; data: the ABI words of nullifier, challenge and the result), without Solidity's
+        // per-item bounds checks and encoder: _checkItems checked signals.length == n · nSignals,
+        // and setCircuit that nullifierAt and challengeAt are below nSignals.
+        assembly ("memory-safe") {
+            let data := mload(0x40) // temporary memory past the free memory pointer
+            mstore(add(data, 64), 0) // Result.Accepted
+            let end := add(signals.offset, mul(n, stride))
+            for { let s := signals.offset } lt(s, end) { s := add(s, stride) } {
+                mstore(data, calldataload(add(s, nullifierAt)))
+                mstore(add(data, 32), calldataload(add(s, challengeAt)))
+                log4(data, 96, topic, verifierKey, circuitId, statementId)
+            }
         }
     }
 
@@ -707,10 +745,7 @@ contract MedzkRegistry is AccessControl {
         view
         returns (Result)
     {
-        // An out-of-field signal would alias s - r in the proof but not in the replay key.
-        for (uint256 i = 0; i < s.length; i++) {
-            if (s[i] >= Bn254.R) return Result.SignalOutOfField;
-        }
+        if (!_inField(s)) return Result.SignalOutOfField;
         uint256[] storage scopes = _verifiers[verifierKey].scopes;
         uint256 scope = s[layout.scopeAt];
         uint256 found = scopes.length;
@@ -721,11 +756,40 @@ contract MedzkRegistry is AccessControl {
             }
         }
         if (found == scopes.length) return Result.ScopeMismatch;
-        for (uint256 k = 0; k < params.length; k++) {
-            if (s[uint8(layout.paramsAt[k])] != params[k]) return Result.StatementMismatch;
-        }
+        if (!_paramsMatch(layout, params, s)) return Result.StatementMismatch;
         if (!Bn254.dayNearNow(s[layout.asOfAt])) return Result.AsOfNotCurrent;
         return Result.Accepted;
+    }
+
+    /** _check's checks that read no state: field range, statement parameters (for _sameJudged items). */
+    function _checkSignals(Layout memory layout, uint256[] calldata params, uint256[] calldata s) private pure returns (Result) {
+        if (!_inField(s)) return Result.SignalOutOfField;
+        if (!_paramsMatch(layout, params, s)) return Result.StatementMismatch;
+        return Result.Accepted;
+    }
+
+    /// Every signal below R: an out-of-field signal would alias s - R in the proof but not in the replay key.
+    function _inField(uint256[] calldata s) private pure returns (bool ok) {
+        uint256 r = Bn254.R;
+        // A plain loop over calldata, without Solidity's per-read bounds check: s lies within the
+        // calldata (the ABI decoder checked the array, and slices of it are checked when taken).
+        assembly ("memory-safe") {
+            ok := 1
+            let end := add(s.offset, shl(5, s.length))
+            for { let p := s.offset } lt(p, end) { p := add(p, 32) } {
+                if iszero(lt(calldataload(p), r)) {
+                    ok := 0
+                    break
+                }
+            }
+        }
+    }
+
+    function _paramsMatch(Layout memory layout, uint256[] calldata params, uint256[] calldata s) private pure returns (bool) {
+        for (uint256 k = 0; k < params.length; k++) {
+            if (s[uint8(layout.paramsAt[k])] != params[k]) return false;
+        }
+        return true;
     }
 
     /** Hidden issuer: the set's leaves bind each key's validity days, revocation root and schema (core/issuer-set.ts). */
