@@ -521,7 +521,7 @@ contract MedzkRegistry is AccessControl {
      * registry checks as in verifyPresentation (an item refused there reverts the whole batch with
      * BatchItemRefused(index, result), so the caller can drop it and retry), then the random linear
      * combination of the n Groth16 equations with weights r_0 = 1 and r_i from keccak256 of the
-     * whole calldata (Bn254._item says why a fixed first weight is sound):
+     * whole calldata (Bn254.batchVerify says why a fixed first weight is sound):
      *   Π e(−r_i·A_i, B_i) · e((Σ r_i)·α, β) · e(Σ_j (Σ_i r_i·s_ij)·IC_j + (Σ r_i)·IC_0, γ) · e(Σ r_i·C_i, δ) = 1.
      * A false item makes this fail except with probability ≤ 1/r (Schwartz–Zippel over the weights,
      * which the prover cannot choose: they hash everything it sends), and the batch then reverts
@@ -679,8 +679,10 @@ contract MedzkRegistry is AccessControl {
     uint256 private constant PROOF_GAS_PER_SIGNAL = 7_500;
     /**
      * What the batch check needs after the registry checks: 3 fixed pairings and the base pairing
-     * cost, one ecMul per signal, and per item one pairing, two ecMuls, an ecAdd and its
-     * bookkeeping (about 64,000 measured, docs/ledger.md's gas table).
+     * cost, one ecMul per signal, and per item one pairing, two ecMuls and an ecAdd (46,150) and
+     * its bookkeeping (under 1,000 in Bn254.batchVerify's assembly; about 18,000 when it was
+     * Solidity, which these bounds were set for: kept, as the margin costs nothing but a revert
+     * InsufficientGasForProof a little earlier for a caller that sends far too little gas).
      */
     uint256 private constant BATCH_GAS_BASE = 150_000;
     uint256 private constant BATCH_GAS_PER_ITEM = 75_000;

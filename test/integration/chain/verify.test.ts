@@ -523,7 +523,7 @@ describe("verifyPresentations (one pairing check)", () => {
     // Item 2's proof for item 3's challenge: the registry checks pass, the pairing product does not.
     const falseProof = calls.map((c, i) => (i === 2 ? { ...c, proof: calls[3]!.proof } : c));
     await expect(send(falseProof)).rejects.toThrow(/BatchProofInvalid/);
-    // The first item, whose weight is fixed to 1 (Bn254._item): item 1's proof for item 0's challenge.
+    // The first item, whose weight is fixed to 1 (Bn254.batchVerify): item 1's proof for item 0's challenge.
     const falseFirst = calls.map((c, i) => (i === 0 ? { ...c, proof: calls[1]!.proof } : c));
     await expect(send(falseFirst)).rejects.toThrow(/BatchProofInvalid/);
     // A and B swapped between two items: each pair changes, the sum must not cancel.
