@@ -30,38 +30,57 @@ library Bn254 {
         return addmod(mulmod(BJJ_A, x2, R), y2, R) == addmod(1, mulmod(BJJ_D, mulmod(x2, y2, R), R), R);
     }
 
-    /// A G1 point: coordinates in F_q and on y^2 = x^3 + 3, or (0, 0), EIP-196's encoding of infinity.
-    function g1Valid(uint256 x, uint256 y) internal pure returns (bool) {
-        if (x >= Q || y >= Q) return false;
-        if (x == 0 && y == 0) return true;
-        return mulmod(y, y, Q) == addmod(mulmod(mulmod(x, x, Q), x, Q), 3, Q);
+    /// A, B, C of a proof in snarkjs calldata order are well-formed points (proofPointsValidAt).
+    function proofPointsValid(uint256[8] calldata p) internal pure returns (bool) {
+        uint256 at;
+        assembly ("memory-safe") {
+            at := p
+        }
+        return proofPointsValidAt(at);
     }
 
     /**
-     * A G2 point in EIP-197's order (x_im, x_re, y_im, y_re): coordinates in F_q and on the twist.
+     * The 8 words at calldata offset `p`, A, B, C in snarkjs calldata order, are well-formed points.
+     * A and C (G1): coordinates in F_q and on y^2 = x^3 + 3, or (0, 0), EIP-196's encoding of
+     * infinity. B (G2, EIP-197's order x_im, x_re, y_im, y_re): coordinates in F_q and on the twist
+     * y^2 = x^3 + b', or all four 0 (infinity).
      * NOTE: membership in the order-q subgroup is left to the pairing precompile. EIP-197 defines
      * G_2 as that subgroup of the twist and specifies: "If the length of the input is incorrect or
      * any of the inputs are not elements of the respective group or are not encoded correctly, the
      * call fails." The batch maps that failure to PairingInputInvalid, the single path (snarkjs's
      * verifier returns false on a failed call) to ProofInvalid.
+     * NOTE: the caller guarantees that p .. p + 255 lies within the calldata (the ABI decoder
+     * checked `uint256[8]` and `uint256[8][]` arguments); calldataload past the end would read 0s.
+     * In assembly for gas (the batch checks every item): only the stack, no memory.
      */
-    function g2Valid(uint256 xIm, uint256 xRe, uint256 yIm, uint256 yRe) internal pure returns (bool) {
-        if (xIm >= Q || xRe >= Q || yIm >= Q || yRe >= Q) return false;
-        if ((xIm | xRe | yIm | yRe) == 0) return true;
-        // (a + b·u)(c + d·u) = (ac − bd) + (ad + bc)·u, u^2 = −1.
-        (uint256 x2Re, uint256 x2Im) = _mul2(xRe, xIm, xRe, xIm);
-        (uint256 x3Re, uint256 x3Im) = _mul2(x2Re, x2Im, xRe, xIm);
-        (uint256 y2Re, uint256 y2Im) = _mul2(yRe, yIm, yRe, yIm);
-        return y2Re == addmod(x3Re, B2_RE, Q) && y2Im == addmod(x3Im, B2_IM, Q);
-    }
-
-    function _mul2(uint256 a, uint256 b, uint256 c, uint256 d) private pure returns (uint256, uint256) {
-        return (addmod(mulmod(a, c, Q), Q - mulmod(b, d, Q), Q), addmod(mulmod(a, d, Q), mulmod(b, c, Q), Q));
-    }
-
-    /// A, B, C of a proof in snarkjs calldata order are well-formed points.
-    function proofPointsValid(uint256[8] calldata p) internal pure returns (bool) {
-        return g1Valid(p[0], p[1]) && g2Valid(p[2], p[3], p[4], p[5]) && g1Valid(p[6], p[7]);
+    function proofPointsValidAt(uint256 p) internal pure returns (bool ok) {
+        assembly ("memory-safe") {
+            function g1(x, y) -> v {
+                v := and(lt(x, Q), lt(y, Q))
+                if and(v, iszero(iszero(or(x, y)))) {
+                    v := eq(mulmod(y, y, Q), addmod(mulmod(mulmod(x, x, Q), x, Q), 3, Q))
+                }
+            }
+            // (a + b·u)(c + d·u) = (ac − bd) + (ad + bc)·u, u^2 = −1.
+            function mul2(a, b, c, d) -> re, im {
+                re := addmod(mulmod(a, c, Q), sub(Q, mulmod(b, d, Q)), Q)
+                im := addmod(mulmod(a, d, Q), mulmod(b, c, Q), Q)
+            }
+            function g2(xIm, xRe, yIm, yRe) -> v {
+                v := and(and(lt(xIm, Q), lt(xRe, Q)), and(lt(yIm, Q), lt(yRe, Q)))
+                if and(v, iszero(iszero(or(or(xIm, xRe), or(yIm, yRe))))) {
+                    let x2Re, x2Im := mul2(xRe, xIm, xRe, xIm)
+                    let x3Re, x3Im := mul2(x2Re, x2Im, xRe, xIm)
+                    let y2Re, y2Im := mul2(yRe, yIm, yRe, yIm)
+                    v := and(eq(y2Re, addmod(x3Re, B2_RE, Q)), eq(y2Im, addmod(x3Im, B2_IM, Q)))
+                }
+            }
+            ok := g1(calldataload(p), calldataload(add(p, 32)))
+            if ok {
+                ok := g2(calldataload(add(p, 64)), calldataload(add(p, 96)), calldataload(add(p, 128)), calldataload(add(p, 160)))
+            }
+            if ok { ok := g1(calldataload(add(p, 192)), calldataload(add(p, 224))) }
+        }
     }
 
     /// A calendar day YYYYMMDD from 0001-01-01 to 9999-12-31 (core/dates.ts's range).
@@ -117,10 +136,10 @@ library Bn254 {
      * is a precompile call (EIP-196 ecAdd 0x06, ecMul 0x07; EIP-197 pairing 0x08), and every call's
      * success is checked: a failed one ends the check at once with BATCH_BAD_INPUT (a failed call
      * consumes the gas it was given, so nothing more is attempted).
-     * NOTE: the caller must have checked every item's A, B and C with proofPointsValid (and its
+     * NOTE: the caller must have checked every item's A, B and C with proofPointsValidAt (and its
      * signals below R, which the replay key needs, not this arithmetic): item 0's A and C are used
      * without the ecMul and ecAdd that would otherwise refuse an off-curve point, and B goes to the
-     * pairing precompile as sent, which checks its subgroup (g2Valid's note). It must also have
+     * pairing precompile as sent, which checks its subgroup (proofPointsValidAt's note). It must also have
      * checked signals.length == proofs.length · m; the ABI decoder of the external call has checked
      * that both arrays lie within the calldata.
      */

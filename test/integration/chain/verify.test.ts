@@ -616,6 +616,30 @@ describe("verifyPresentations' assembly (Bn254.batchVerify, the batch's registry
     expect(await batch(withProof(calls, 0, [...calls[0]!.proof.slice(0, 2), ...B_OFF_SUBGROUP, ...calls[0]!.proof.slice(6)]).slice(0, 1))).toBe("PairingInputInvalid()");
   });
 
+  it("refuses a coordinate ≥ Q with ProofMalformed, even one that is its point's coordinate + Q or Q itself (0 mod Q)", async () => {
+    const p = calls[5]!.proof;
+    const plusQ = (j: number) => p.map((v, at) => (at === j ? v + Q : v));
+    // Each of B's four coordinates + Q (im and re of x and y): the same point mod Q, not its encoding.
+    // A.x + Q, C.y + Q: on the curve mod Q. (Q, 0) for A and (0, Q) for C: infinity mod Q.
+    const cases = [plusQ(2), plusQ(3), plusQ(4), plusQ(5), plusQ(0), plusQ(7), [Q, 0n, ...p.slice(2)], [...p.slice(0, 6), 0n, Q]];
+    for (const [c, proof] of cases.entries()) {
+      const items = withProof(calls, 5, proof);
+      expect([c, await simulate(items[5]!)]).toEqual([c, "ProofMalformed"]);
+      expect([c, await batch(items)]).toEqual([c, "BatchItemRefused(5, 13)"]);
+    }
+  });
+
+  it("passes the point at infinity, (0, 0) for A or C or 0s for B, to the pairing, which refuses the proof (as before the checks were assembly)", async () => {
+    const p = calls[5]!.proof;
+    const cases = [[0n, 0n, ...p.slice(2)], [...p.slice(0, 6), 0n, 0n], [...p.slice(0, 2), 0n, 0n, 0n, 0n, ...p.slice(6)]];
+    for (const [c, proof] of cases.entries()) {
+      expect([c, await simulate(withProof(calls, 5, proof)[5]!)]).toEqual([c, "ProofInvalid"]);
+      expect([c, await batch(withProof(calls, 5, proof))]).toEqual([c, "BatchProofInvalid()"]);
+      // Item 0: weight 1, its A and C used without an ecMul.
+      expect([c, await batch(withProof(calls, 0, proof).slice(0, 2))]).toEqual([c, "BatchProofInvalid()"]);
+    }
+  });
+
   it("refuses a signal ≥ R at its index, whether or not its other signals repeat the item's before it", async () => {
     // The nullifier (not compared with the previous item), the scope (compared), each + R.
     for (const [k, j] of [[3, 0], [11, 7], [16, 6], [0, 4]] as const) {
@@ -699,6 +723,40 @@ describe("hidden issuer on chain", () => {
       // verifyOnChain compares it with the set the caller's request names, and sends nothing.
       const otherSet = { ...p, publicSignals: p.publicSignals.map((v, i) => (i === 1 ? String(BigInt(v) + 1n) : v)) };
       expect(await verifyOnChain(verifierWriter, otherSet, { expected: p.request })).toMatchObject({ result: "NotSent", error: { code: "ISSUER_SET_MISMATCH" } });
+    } finally {
+      await chain.revert(snap);
+    }
+  });
+
+  it("accepts a batch of hidden-issuer proofs sharing a set root, and refuses one whose item k names another root at k", async () => {
+    const snap = await chain.snapshot();
+    try {
+      const verifier = createVerifier({ issuers: new ChainIssuerRegistry({ client: chain.client, registry, ttlMs: 0 }), key });
+      const statement = { type: "ageAtLeast", minAge: 18 } as const;
+      const { prove } = await import("../../../src/index.js");
+      const calls: Array<ReturnType<typeof presentationCall>> = [];
+      let set: Awaited<ReturnType<typeof verifier.createHiddenRequest>>["issuerSet"] | undefined;
+      for (let i = 0; i < 3; i++) {
+        const made = await verifier.createHiddenRequest({ statement });
+        set = made.issuerSet;
+        const p = await prove({ credential: world.record, holder: world.patient, request: made.request, issuerSet: made.issuerSet });
+        calls.push(presentationCall(p, p.request));
+      }
+      await publishIssuerSet(as(0), set!);
+      const batch = (items: typeof calls) =>
+        chain.client
+          .simulateContract({
+            address: registry, abi: medzkRegistryAbi, functionName: "verifyPresentations",
+            args: [items[0]!.circuitId, items[0]!.params, items.map((c) => c.proof), items.flatMap((c) => c.signals)], account: chain.accounts[3]!,
+          })
+          .then(() => "Accepted", (error: unknown) => revertReason(error) ?? String(error));
+      // age_at_least_hidden: the set root at 1, the only issuer signal (_sameJudged compares it, not 2 and 3).
+      expect(calls.every((c) => c.signals[1] === calls[0]!.signals[1])).toBe(true);
+      expect(await batch(calls)).toBe("Accepted");
+      for (const k of [1, 2]) {
+        const items = calls.map((c, i) => (i === k ? { ...c, signals: c.signals.map((v, j) => (j === 1 ? v + 1n : v)) } : c));
+        expect([k, await batch(items)]).toEqual([k, `BatchItemRefused(${k}, ${CHAIN_RESULTS.indexOf("IssuerSetRootNotAccepted")})`]);
+      }
     } finally {
       await chain.revert(snap);
     }
