@@ -557,7 +557,7 @@ describe("verifyPresentations' assembly (Bn254.batchVerify, the batch's registry
   const withSignal = (items: Call[], k: number, j: number, value: bigint) => items.map((c, i) => (i === k ? { ...c, signals: c.signals.map((s, at) => (at === j ? value : s)) } : c));
   /** −A: still on the curve, so only the pairing product can refuse it. */
   const negA = (p: Proof) => [p[0], (Q - p[1]) % Q, ...p.slice(2)];
-  /** A point of the twist outside G2's prime-order subgroup (x = 1, y = √(1 + b')): g2Valid accepts it, the pairing precompile must not (EIP-197). */
+  /** A point of the twist outside G2's prime-order subgroup (x = 1, y = √(1 + b')): proofPointsValidAt accepts it, the pairing precompile must not (EIP-197). */
   const B_OFF_SUBGROUP = [0n, 1n, 15975588672102553735566230729081043132501226101599136527557730645158523614371n, 3610091866386166428467545612961983990332663701371483510632385378352395651980n];
 
   beforeAll(async () => {
