@@ -30,38 +30,57 @@ library Bn254 {
         return addmod(mulmod(BJJ_A, x2, R), y2, R) == addmod(1, mulmod(BJJ_D, mulmod(x2, y2, R), R), R);
     }
 
-    /// A G1 point: coordinates in F_q and on y^2 = x^3 + 3, or (0, 0), EIP-196's encoding of infinity.
-    function g1Valid(uint256 x, uint256 y) internal pure returns (bool) {
-        if (x >= Q || y >= Q) return false;
-        if (x == 0 && y == 0) return true;
-        return mulmod(y, y, Q) == addmod(mulmod(mulmod(x, x, Q), x, Q), 3, Q);
+    /// A, B, C of a proof in snarkjs calldata order are well-formed points (proofPointsValidAt).
+    function proofPointsValid(uint256[8] calldata p) internal pure returns (bool) {
+        uint256 at;
+        assembly ("memory-safe") {
+            at := p
+        }
+        return proofPointsValidAt(at);
     }
 
     /**
-     * A G2 point in EIP-197's order (x_im, x_re, y_im, y_re): coordinates in F_q and on the twist.
+     * The 8 words at calldata offset `p`, A, B, C in snarkjs calldata order, are well-formed points.
+     * A and C (G1): coordinates in F_q and on y^2 = x^3 + 3, or (0, 0), EIP-196's encoding of
+     * infinity. B (G2, EIP-197's order x_im, x_re, y_im, y_re): coordinates in F_q and on the twist
+     * y^2 = x^3 + b', or all four 0 (infinity).
      * NOTE: membership in the order-q subgroup is left to the pairing precompile. EIP-197 defines
      * G_2 as that subgroup of the twist and specifies: "If the length of the input is incorrect or
      * any of the inputs are not elements of the respective group or are not encoded correctly, the
      * call fails." The batch maps that failure to PairingInputInvalid, the single path (snarkjs's
      * verifier returns false on a failed call) to ProofInvalid.
+     * NOTE: the caller guarantees that p .. p + 255 lies within the calldata (the ABI decoder
+     * checked `uint256[8]` and `uint256[8][]` arguments); calldataload past the end would read 0s.
+     * In assembly for gas (the batch checks every item): only the stack, no memory.
      */
-    function g2Valid(uint256 xIm, uint256 xRe, uint256 yIm, uint256 yRe) internal pure returns (bool) {
-        if (xIm >= Q || xRe >= Q || yIm >= Q || yRe >= Q) return false;
-        if ((xIm | xRe | yIm | yRe) == 0) return true;
-        // (a + b·u)(c + d·u) = (ac − bd) + (ad + bc)·u, u^2 = −1.
-        (uint256 x2Re, uint256 x2Im) = _mul2(xRe, xIm, xRe, xIm);
-        (uint256 x3Re, uint256 x3Im) = _mul2(x2Re, x2Im, xRe, xIm);
-        (uint256 y2Re, uint256 y2Im) = _mul2(yRe, yIm, yRe, yIm);
-        return y2Re == addmod(x3Re, B2_RE, Q) && y2Im == addmod(x3Im, B2_IM, Q);
-    }
-
-    function _mul2(uint256 a, uint256 b, uint256 c, uint256 d) private pure returns (uint256, uint256) {
-        return (addmod(mulmod(a, c, Q), Q - mulmod(b, d, Q), Q), addmod(mulmod(a, d, Q), mulmod(b, c, Q), Q));
-    }
-
-    /// A, B, C of a proof in snarkjs calldata order are well-formed points.
-    function proofPointsValid(uint256[8] calldata p) internal pure returns (bool) {
-        return g1Valid(p[0], p[1]) && g2Valid(p[2], p[3], p[4], p[5]) && g1Valid(p[6], p[7]);
+    function proofPointsValidAt(uint256 p) internal pure returns (bool ok) {
+        assembly ("memory-safe") {
+            function g1(x, y) -> v {
+                v := and(lt(x, Q), lt(y, Q))
+                if and(v, iszero(iszero(or(x, y)))) {
+                    v := eq(mulmod(y, y, Q), addmod(mulmod(mulmod(x, x, Q), x, Q), 3, Q))
+                }
+            }
+            // (a + b·u)(c + d·u) = (ac − bd) + (ad + bc)·u, u^2 = −1.
+            function mul2(a, b, c, d) -> re, im {
+                re := addmod(mulmod(a, c, Q), sub(Q, mulmod(b, d, Q)), Q)
+                im := addmod(mulmod(a, d, Q), mulmod(b, c, Q), Q)
+            }
+            function g2(xIm, xRe, yIm, yRe) -> v {
+                v := and(and(lt(xIm, Q), lt(xRe, Q)), and(lt(yIm, Q), lt(yRe, Q)))
+                if and(v, iszero(iszero(or(or(xIm, xRe), or(yIm, yRe))))) {
+                    let x2Re, x2Im := mul2(xRe, xIm, xRe, xIm)
+                    let x3Re, x3Im := mul2(x2Re, x2Im, xRe, xIm)
+                    let y2Re, y2Im := mul2(yRe, yIm, yRe, yIm)
+                    v := and(eq(y2Re, addmod(x3Re, B2_RE, Q)), eq(y2Im, addmod(x3Im, B2_IM, Q)))
+                }
+            }
+            ok := g1(calldataload(p), calldataload(add(p, 32)))
+            if ok {
+                ok := g2(calldataload(add(p, 64)), calldataload(add(p, 96)), calldataload(add(p, 128)), calldataload(add(p, 160)))
+            }
+            if ok { ok := g1(calldataload(add(p, 192)), calldataload(add(p, 224))) }
+        }
     }
 
     /// A calendar day YYYYMMDD from 0001-01-01 to 9999-12-31 (core/dates.ts's range).
@@ -95,153 +114,172 @@ library Bn254 {
         return era * 146097 + doe - 719468;
     }
 
-    /// The running sums of a batch: the pairing input, Σ_i r_i·s_ij, Σ r_i·C_i and Σ r_i.
-    struct Acc {
-        uint256[] input;
-        uint256[] sums;
-        uint256 cx;
-        uint256 cy;
-        uint256 sumR;
-        uint256 m;
-        bytes32 seed;
-    }
-
     /**
      * The batched Groth16 check (see MedzkRegistry.verifyPresentations). `vkData` holds the key as
      * contract code: alpha (2 words), beta, gamma, delta (4 each, EIP-197 order), IC_0..IC_m (2 each).
-     * Cost: 2 ecMul + 1 ecAdd + 1 pairing per item but the first (no ecMul), m + 2 ecMul once,
-     * n + 3 pairings in one call.
+     * Cost: 2 ecMul + 1 ecAdd + 1 pairing per item but the first (no ecMul, no ecAdd), m + 2 ecMul
+     * once, n + 3 pairings in one call.
+     *
+     * Item i has the weight r_i (r_0 = 1; r_i = keccak256(abi.encode(seed, i)) mod R, 1 if that is
+     * 0, for i > 0): sums[j] += r_i·s_ij, Σ r_i and Σ r_i·C_i are updated, and its pairing pair
+     * (−r_i·A_i, B_i) goes into input[6i..6i+5]; then the three fixed pairs ((Σ r_i)·α, β),
+     * (vk_x, γ), (Σ r_i·C_i, δ) with vk_x = (Σ r_i)·IC_0 + Σ_j (Σ_i r_i·s_ij)·IC_{j+1}.
+     * NOTE: a fixed r_0 = 1 keeps the check sound (the standard small-exponent batch argument):
+     * writing each item's Groth16 equation as g^{x_i} in the order-R target group, the batch accepts
+     * iff Σ r_i·x_i = 0 mod R. If only x_0 ≠ 0 the sum is x_0 ≠ 0; otherwise some x_j ≠ 0 with j > 0
+     * and r_j, hashed from the whole calldata (which fixes every x_i), hits the one bad value with
+     * probability 1/R. It saves item 0's two ecMuls and its ecAdd (12,150 gas a batch).
+     *
+     * One assembly block, for gas: written in Solidity the per-item path (bounds-checked reads of
+     * `uint256[8][] calldata`, a memory struct, internal calls, the sums loop) cost ~16,000 gas per
+     * item besides its precompile calls. Nothing here does curve arithmetic: every group operation
+     * is a precompile call (EIP-196 ecAdd 0x06, ecMul 0x07; EIP-197 pairing 0x08), and every call's
+     * success is checked: a failed one ends the check at once with BATCH_BAD_INPUT (a failed call
+     * consumes the gas it was given, so nothing more is attempted).
+     * NOTE: the caller must have checked every item's A, B and C with proofPointsValidAt (and its
+     * signals below R, which the replay key needs, not this arithmetic): item 0's A and C are used
+     * without the ecMul and ecAdd that would otherwise refuse an off-curve point, and B goes to the
+     * pairing precompile as sent, which checks its subgroup (proofPointsValidAt's note). It must also have
+     * checked signals.length == proofs.length · m; the ABI decoder of the external call has checked
+     * that both arrays lie within the calldata.
      */
     function batchVerify(address vkData, uint256 m, uint256[8][] calldata proofs, uint256[] calldata signals, bytes32 seed)
         internal
         view
-        returns (uint8)
+        returns (uint8 outcome)
     {
-        Acc memory acc = Acc(new uint256[](6 * (proofs.length + 3)), new uint256[](m), 0, 0, 0, m, seed);
-        if (!_items(acc, proofs, signals)) return BATCH_BAD_INPUT;
-        if (!_tail(acc, _readWords(vkData, 14 + 2 * (m + 1)), 6 * proofs.length)) return BATCH_BAD_INPUT;
-        uint256[] memory input = acc.input;
-        bool success;
-        uint256 result;
+        // memory-safe: only the scratch space (0x00-0x3f: the weights' hash input, the pairing's
+        // output) and memory from the free memory pointer on, used as temporary memory within this
+        // block and never read by Solidity code afterwards (the Solidity docs' "memory-safe" rules).
+        // Split into functions for the legacy code generator's 16-slot stack reach.
         assembly ("memory-safe") {
-            let len := mul(mload(input), 32)
-            success := staticcall(gas(), 0x08, add(input, 32), len, 0x00, 0x20)
-            result := mload(0x00)
-        }
-        if (!success) return BATCH_BAD_INPUT;
-        return result == 1 ? BATCH_VALID : BATCH_INVALID;
-    }
+            /// The weight of item i > 0: keccak256(abi.encode(seed, i)) mod R, 1 if that is 0; the
+            /// seed sits at 0x00 for the whole item loop.
+            function weight(i) -> r {
+                mstore(0x20, i)
+                r := mod(keccak256(0x00, 0x40), R)
+                if iszero(r) { r := 1 }
+            }
 
-    function _items(Acc memory acc, uint256[8][] calldata proofs, uint256[] calldata signals) private view returns (bool) {
-        for (uint256 i = 0; i < proofs.length; i++) {
-            if (!_item(acc, proofs[i], signals[i * acc.m:(i + 1) * acc.m], i)) return false;
-        }
-        return true;
-    }
+            /// sums[j] += r·s_j for the words from j to end, the signals from s on; returns the next item's signals.
+            function addSums(j, end, s, r) -> next {
+                for {} lt(j, end) { j := add(j, 32) } {
+                    mstore(j, addmod(mload(j), mulmod(r, calldataload(s), R), R))
+                    s := add(s, 32)
+                }
+                next := s
+            }
 
-    /**
-     * Item i with weight r_i (r_0 = 1; r_i = keccak256(seed, i) mod R, never 0, for i > 0):
-     * sums[j] += r_i·s_j, Σ r_i·C_i and Σ r_i updated, and its pairing pair (−r_i·A, B) into
-     * input[6i..6i+5]. NOTE: a fixed r_0 = 1 keeps the check sound (the standard small-exponent
-     * batch argument): writing each item's Groth16 equation as g^{x_i} in the order-R target group,
-     * the batch accepts iff Σ r_i·x_i = 0 mod R. If only x_0 ≠ 0 the sum is x_0 ≠ 0; otherwise some
-     * x_j ≠ 0 with j > 0 and r_j, hashed from the whole calldata (which fixes every x_i), hits the
-     * one bad value with probability 1/R. It saves item 0's two ecMuls (12,000 gas a batch).
-     */
-    function _item(Acc memory acc, uint256[8] calldata p, uint256[] calldata s, uint256 i) private view returns (bool) {
-        uint256 r = 1;
-        if (i > 0) {
-            r = uint256(keccak256(abi.encode(acc.seed, i))) % R;
-            if (r == 0) r = 1;
-        }
-        acc.sumR = addmod(acc.sumR, r, R);
-        uint256[] memory sums = acc.sums;
-        for (uint256 j = 0; j < s.length; j++) sums[j] = addmod(sums[j], mulmod(r, s[j], R), R);
-        return _pairA(acc.input, p, r, 6 * i) && _addC(acc, p, r);
-    }
+            /// Item i's pair (−r·A, B) into o[0..5] and r·C added to t[0..1]; A at p, B at p + 64, C at p + 192.
+            function pair(i, r, p, o, t) -> ok {
+                switch i
+                case 0 {
+                    // r_0 = 1: 1·A = A, and the sum of the C's starts at C_0 (O + C_0).
+                    calldatacopy(o, p, 64)
+                    calldatacopy(t, add(p, 192), 64)
+                    ok := 1
+                }
+                default {
+                    calldatacopy(add(t, 64), p, 64)
+                    mstore(add(t, 128), r)
+                    ok := staticcall(gas(), 0x07, add(t, 64), 96, o, 64)
+                    if ok {
+                        calldatacopy(add(t, 64), add(p, 192), 64)
+                        mstore(add(t, 128), r)
+                        ok := staticcall(gas(), 0x07, add(t, 64), 96, add(t, 64), 64)
+                    }
+                    if ok { ok := staticcall(gas(), 0x06, t, 128, t, 64) }
+                }
+                // −(r·A): y negated in F_q (infinity, (0, 0), stays itself); then B as sent.
+                let y := mload(add(o, 32))
+                if y { mstore(add(o, 32), sub(Q, y)) }
+                calldatacopy(add(o, 64), add(p, 64), 128)
+            }
 
-    function _pairA(uint256[] memory input, uint256[8] calldata p, uint256 r, uint256 o) private view returns (bool ok) {
-        (uint256 ax, uint256 ay, bool okA) = _mul(p[0], p[1], r);
-        input[o] = ax;
-        input[o + 1] = ay == 0 ? 0 : Q - ay;
-        input[o + 2] = p[2];
-        input[o + 3] = p[3];
-        input[o + 4] = p[4];
-        input[o + 5] = p[5];
-        return okA;
-    }
+            /// The n items from p (8 words each) and s (mSignals words each) into the pairing input at o (6
+            /// words each) and the running sums: sums[0..mSignals-1], then t (5 words), right after the input.
+            function items(o, n, mSignals, p, s) -> ok, sumR {
+                let sums := add(o, mul(192, add(n, 3)))
+                let t := add(sums, shl(5, mSignals))
+                ok := 1
+                for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                    let r := 1
+                    if i { r := weight(i) }
+                    sumR := addmod(sumR, r, R)
+                    s := addSums(sums, t, s, r)
+                    // A failed call consumed the gas it was given: stop at once.
+                    if iszero(pair(i, r, p, o, t)) {
+                        ok := 0
+                        break
+                    }
+                    p := add(p, 256)
+                    o := add(o, 192)
+                }
+            }
 
-    function _addC(Acc memory acc, uint256[8] calldata p, uint256 r) private view returns (bool) {
-        (uint256 px, uint256 py, bool okC) = _mul(p[6], p[7], r);
-        (uint256 cx, uint256 cy, bool okAdd) = _add(acc.cx, acc.cy, px, py);
-        acc.cx = cx;
-        acc.cy = cy;
-        return okC && okAdd;
-    }
+            /// k·(px, py) into out[0..1] by ecMul from 3 words of scratch (out may be scratch); 1·P is
+            /// P without the call (6,000 gas): P is the verification key's, and a point the key
+            /// holds that is not on the curve still fails the batch at the next ecAdd or the pairing.
+            function mulInto(scratch, px, py, k, out) -> ok {
+                if eq(k, 1) {
+                    mstore(out, px)
+                    mstore(add(out, 32), py)
+                    ok := 1
+                    leave
+                }
+                mstore(scratch, px)
+                mstore(add(scratch, 32), py)
+                mstore(add(scratch, 64), k)
+                ok := staticcall(gas(), 0x07, scratch, 96, out, 64)
+            }
 
-    /// The three fixed pairs: ((Σ r_i)·α, β), (vk_x, γ), (Σ r_i·C_i, δ), into input[o..o+17].
-    function _tail(Acc memory acc, uint256[] memory vk, uint256 o) private view returns (bool ok) {
-        uint256[] memory input = acc.input;
-        uint256[] memory sums = acc.sums;
-        // vk_x = (Σ r_i)·IC_0 + Σ_j (Σ_i r_i·s_ij)·IC_{j+1}: one multi-scalar product for the batch.
-        (uint256 vx, uint256 vy, bool okV) = _mul(vk[14], vk[15], acc.sumR);
-        ok = okV;
-        for (uint256 j = 0; j < sums.length; j++) {
-            (uint256 px, uint256 py, bool okT) = _mul(vk[16 + 2 * j], vk[17 + 2 * j], sums[j]);
-            bool okAdd;
-            (vx, vy, okAdd) = _add(vx, vy, px, py);
-            ok = ok && okT && okAdd;
-        }
-        input[o + 6] = vx;
-        input[o + 7] = vy;
-        (uint256 alx, uint256 aly, bool okAl) = _mul(vk[0], vk[1], acc.sumR);
-        input[o] = alx;
-        input[o + 1] = aly;
-        input[o + 12] = acc.cx;
-        input[o + 13] = acc.cy;
-        for (uint256 k = 0; k < 4; k++) {
-            input[o + 2 + k] = vk[2 + k]; // beta
-            input[o + 8 + k] = vk[6 + k]; // gamma
-            input[o + 14 + k] = vk[10 + k]; // delta
-        }
-        return ok && okAl;
-    }
+            /// The three fixed pairs into o[0..17], the last 18 words of the pairing input, from the
+            /// key read from the data contract (mSignals + 8 points) after the sums and t.
+            function fixedPairs(data, mSignals, o, sumR) -> ok {
+                let sums := add(o, 576)
+                let t := add(sums, shl(5, mSignals))
+                let vk := add(t, 160)
+                extcodecopy(data, vk, 1, shl(5, add(16, shl(1, mSignals)))) // 14 + 2(m + 1) words after the STOP byte
+                // (Σ r_i·C_i, δ): Σ r_i·C_i moved out of t, which the multi-scalar product reuses.
+                mstore(add(o, 384), mload(t))
+                mstore(add(o, 416), mload(add(t, 32)))
+                mcopy(add(o, 448), add(vk, 320), 128)
+                // (vk_x, γ): one multi-scalar product for the batch, accumulated in t[0..1].
+                ok := mulInto(add(t, 64), mload(add(vk, 448)), mload(add(vk, 480)), sumR, t)
+                for { let j := 0 } and(ok, lt(j, mSignals)) { j := add(j, 1) } {
+                    let ic := add(vk, shl(6, add(8, j))) // IC_{j+1}: words 16 + 2j, 17 + 2j
+                    ok := mulInto(add(t, 64), mload(ic), mload(add(ic, 32)), mload(add(sums, shl(5, j))), add(t, 64))
+                    if ok { ok := staticcall(gas(), 0x06, t, 128, t, 64) }
+                }
+                mstore(add(o, 192), mload(t))
+                mstore(add(o, 224), mload(add(t, 32)))
+                mcopy(add(o, 256), add(vk, 192), 128)
+                // ((Σ r_i)·α, β).
+                if ok { ok := mulInto(add(t, 64), mload(vk), mload(add(vk, 32)), sumR, o) }
+                mcopy(add(o, 64), add(vk, 64), 128)
+            }
 
-    /**
-     * s·(x, y) by ecMul; 1·P is P itself without the call (6,000 gas): every point multiplied here
-     * is already known valid (proofPointsValid, or the verification key's), as ecMul would check.
-     */
-    function _mul(uint256 x, uint256 y, uint256 s) private view returns (uint256 rx, uint256 ry, bool ok) {
-        if (s == 1) return (x, y, true);
-        assembly ("memory-safe") {
-            let p := mload(0x40)
-            mstore(p, x)
-            mstore(add(p, 32), y)
-            mstore(add(p, 64), s)
-            ok := staticcall(gas(), 0x07, p, 96, p, 64)
-            rx := mload(p)
-            ry := mload(add(p, 32))
-        }
-    }
+            /// The pairing input from the free memory pointer on: 6 words per pair (n + 3 pairs); then
+            /// m words of Σ_i r_i·s_ij; then t, 5 words: t[0..1] the running Σ r_i·C_i, t[2..4] an
+            /// ecMul's input and output; then the key.
+            function run(data, mSignals, p, n, s) -> result {
+                let input := mload(0x40)
+                // Memory past the free pointer may hold what earlier code left: the sums and t start
+                // at zero ((0, 0) is EIP-196's point at infinity), copied from past the calldata's end.
+                calldatacopy(add(input, mul(192, add(n, 3))), calldatasize(), shl(5, add(mSignals, 5)))
+                let ok, sumR := items(input, n, mSignals, p, s)
+                result := 2 // BATCH_BAD_INPUT
+                if ok { ok := fixedPairs(data, mSignals, add(input, mul(192, n)), sumR) }
+                if ok {
+                    if staticcall(gas(), 0x08, input, mul(192, add(n, 3)), 0x00, 0x20) {
+                        // The product is 1: BATCH_VALID (0); any other answer: BATCH_INVALID (1).
+                        result := iszero(eq(mload(0x00), 1))
+                    }
+                }
+            }
 
-    function _add(uint256 x1, uint256 y1, uint256 x2, uint256 y2) private view returns (uint256 rx, uint256 ry, bool ok) {
-        assembly ("memory-safe") {
-            let p := mload(0x40)
-            mstore(p, x1)
-            mstore(add(p, 32), y1)
-            mstore(add(p, 64), x2)
-            mstore(add(p, 96), y2)
-            ok := staticcall(gas(), 0x06, p, 128, p, 64)
-            rx := mload(p)
-            ry := mload(add(p, 32))
-        }
-    }
-
-    /// `count` words of the data contract's code after its leading STOP byte (the SSTORE2 pattern).
-    function _readWords(address data, uint256 count) private view returns (uint256[] memory words) {
-        words = new uint256[](count);
-        assembly ("memory-safe") {
-            extcodecopy(data, add(words, 32), 1, mul(count, 32))
+            mstore(0x00, seed)
+            outcome := run(vkData, m, proofs.offset, proofs.length, signals.offset)
         }
     }
 }

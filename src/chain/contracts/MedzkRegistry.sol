@@ -521,7 +521,7 @@ contract MedzkRegistry is AccessControl {
      * registry checks as in verifyPresentation (an item refused there reverts the whole batch with
      * BatchItemRefused(index, result), so the caller can drop it and retry), then the random linear
      * combination of the n Groth16 equations with weights r_0 = 1 and r_i from keccak256 of the
-     * whole calldata (Bn254._item says why a fixed first weight is sound):
+     * whole calldata (Bn254.batchVerify says why a fixed first weight is sound):
      *   Π e(−r_i·A_i, B_i) · e((Σ r_i)·α, β) · e(Σ_j (Σ_i r_i·s_ij)·IC_j + (Σ r_i)·IC_0, γ) · e(Σ r_i·C_i, δ) = 1.
      * A false item makes this fail except with probability ≤ 1/r (Schwartz–Zippel over the weights,
      * which the prover cannot choose: they hash everything it sends), and the batch then reverts
@@ -549,7 +549,9 @@ contract MedzkRegistry is AccessControl {
     /**
      * The registry checks of every batch item, spending each challenge as it passes (a second item
      * with the same challenge is then Replayed; if the pairing check fails, the revert undoes it).
-     * Reverts BatchItemRefused at the first refused item.
+     * Reverts BatchItemRefused at the first refused item. The items of a batch share circuit,
+     * statement and caller, and mostly issuer, root, scope and day: an item whose judged signals
+     * equal the item's before it (_sameJudged) repeats only the checks that read its other signals.
      */
     function _checkItems(
         Layout memory layout,
@@ -562,47 +564,118 @@ contract MedzkRegistry is AccessControl {
         if (n == 0) revert EmptyBatch();
         uint256 m = layout.nSignals;
         if (signals.length != n * m) revert SignalCountMismatch(n * m, signals.length);
+        uint256 judged = _judgedSignals(layout);
+        uint256 p;
+        uint256 s;
+        assembly ("memory-safe") {
+            p := proofs.offset
+            s := signals.offset
+        }
+        // Item i's proof at p + 256·i, its signals at s + 32·m·i: within the calldata, as the ABI
+        // decoder checked both arrays and signals.length == n·m was checked above.
         for (uint256 i = 0; i < n; i++) {
-            Result r = _checkItem(layout, verifierKey, params, proofs[i], signals[i * m:(i + 1) * m]);
+            Result r = _checkItem(layout, verifierKey, params, p + 256 * i, s + 32 * m * i, i == 0 ? 0 : judged);
             if (r != Result.Accepted) revert BatchItemRefused(i, r);
         }
     }
 
     /**
-     * One batch item's checks, its challenge spent as it passes: the batch's later items in the
-     * same bitmap word pay a warm read and a write to a dirty slot (~200 gas), the word's first
-     * one the fresh SSTORE.
+     * One batch item's checks, its proof's 8 words at calldata offset `p` and its nSignals signals at
+     * `s`, the previous item's right before them: _check's, or only _checkSignals' when the signals
+     * in `judged` equal the previous item's (_sameJudged; `judged` 0 for the first item: the full
+     * check), then the points (ProofMalformed), then the challenge, spent as it passes (Replayed):
+     * the batch's later items in the same bitmap word pay a warm read and a write to a dirty slot
+     * (~200 gas), the word's first one the fresh SSTORE.
      */
-    function _checkItem(Layout memory layout, bytes32 verifierKey, uint256[] calldata params, uint256[8] calldata proof, uint256[] calldata s)
+    function _checkItem(Layout memory layout, bytes32 verifierKey, uint256[] calldata params, uint256 p, uint256 s, uint256 judged)
         private
         returns (Result r)
     {
-        r = _check(layout, verifierKey, params, s);
-        if (r == Result.Accepted && !Bn254.proofPointsValid(proof)) r = Result.ProofMalformed;
-        if (r == Result.Accepted && !_spend(verifierKey, s[layout.challengeAt])) r = Result.Replayed;
+        uint256[] calldata signals = _calldataWords(s, layout.nSignals);
+        r = judged != 0 && _sameJudged(s, layout.nSignals, judged)
+            ? _checkSignals(layout, params, signals)
+            : _check(layout, verifierKey, params, signals);
+        if (r == Result.Accepted && !Bn254.proofPointsValidAt(p)) r = Result.ProofMalformed;
+        if (r == Result.Accepted && !_spend(verifierKey, signals[layout.challengeAt])) r = Result.Replayed;
+    }
+
+    /// The `n` words at calldata offset `at` as an array. NOTE: the caller guarantees they lie within the calldata.
+    function _calldataWords(uint256 at, uint256 n) private pure returns (uint256[] calldata words) {
+        assembly ("memory-safe") {
+            words.offset := at
+            words.length := n
+        }
+    }
+
+    /**
+     * The signals _check compares with the registry's state, the block's day or the caller's scopes
+     * (scope, as-of day, issuer key and revocation root or set root, schema when a signal), as a
+     * list of 16-bit entries from the low end, each its index + 1 (an index is below 256: nSignals
+     * is a uint8), ended by a 0 entry: at most 6 entries, 96 bits.
+     */
+    function _judgedSignals(Layout memory layout) private pure returns (uint256 list) {
+        list = (uint256(layout.scopeAt) + 1) | (uint256(layout.asOfAt) + 1) << 16 | (uint256(layout.issuerAt) + 1) << 32;
+        if (!layout.hidden) list |= (uint256(layout.issuerAt) + 2) << 48 | (uint256(layout.issuerAt) + 3) << 64;
+        if (layout.schemaAt != NO_INDEX) list |= (uint256(layout.schemaAt) + 1) << (layout.hidden ? 48 : 80);
+    }
+
+    /**
+     * Whether the signals in `judged` (_judgedSignals) of the item whose m signals are at calldata
+     * offset `s` equal those of the batch item right before it (at s − 32·m).
+     * NOTE: then _check gives the item the result it gave the previous one (Accepted, or the batch
+     * had reverted) in all but its checks of the other signals, _checkSignals: the state it reads
+     * does not change during _checkItems (which writes only _answered, which _check does not read,
+     * and calls no other contract), nor does block.timestamp, and the circuit, `params` and caller
+     * are the batch's. _checkSignals' checks come in _check's order, so a refused item's result is
+     * the same. NOTE: the caller guarantees both items lie within the calldata and every index in
+     * `judged` is below m (setCircuit checked the layout's indices against nSignals).
+     */
+    function _sameJudged(uint256 s, uint256 m, uint256 judged) private pure returns (bool same) {
+        assembly ("memory-safe") {
+            let prev := sub(s, shl(5, m))
+            same := 1
+            for {} judged { judged := shr(16, judged) } {
+                let k := shl(5, sub(and(judged, 0xffff), 1))
+                if iszero(eq(calldataload(add(s, k)), calldataload(add(prev, k)))) {
+                    same := 0
+                    break
+                }
+            }
+        }
     }
 
     /// Whether challenge `challenge` of verifier `verifierKey` was already spent.
-    function _spent(bytes32 verifierKey, uint256 challenge) private view returns (bool) {
-        (bytes32 wordKey, uint256 bit) = _replaySlot(verifierKey, challenge);
-        return _answered[wordKey] & bit != 0;
+    function _spent(bytes32 verifierKey, uint256 challenge) private view returns (bool spent) {
+        (uint256 slot, uint256 bit) = _replaySlot(verifierKey, challenge);
+        assembly ("memory-safe") {
+            spent := iszero(iszero(and(sload(slot), bit)))
+        }
     }
 
     /// Spends the challenge: false (and nothing written) if it was spent already.
-    function _spend(bytes32 verifierKey, uint256 challenge) private returns (bool) {
-        (bytes32 wordKey, uint256 bit) = _replaySlot(verifierKey, challenge);
-        uint256 word = _answered[wordKey];
-        if (word & bit != 0) return false;
-        _answered[wordKey] = word | bit;
-        return true;
+    function _spend(bytes32 verifierKey, uint256 challenge) private returns (bool fresh) {
+        (uint256 slot, uint256 bit) = _replaySlot(verifierKey, challenge);
+        assembly ("memory-safe") {
+            let word := sload(slot)
+            fresh := iszero(and(word, bit))
+            if fresh { sstore(slot, or(word, bit)) }
+        }
     }
 
-    /// Where challenge `challenge` of verifier `verifierKey` is recorded in _answered: its word and bit.
-    function _replaySlot(bytes32 verifierKey, uint256 challenge) private pure returns (bytes32 wordKey, uint256 bit) {
+    /**
+     * Where challenge `challenge` of verifier `verifierKey` is recorded: the storage slot of
+     * _answered[wordKey], wordKey = keccak256(abi.encode(verifierKey, challenge >> 8)), and its bit
+     * challenge & 255. The slot is Solidity's for a mapping with a value-type key,
+     * keccak256(abi.encode(key, _answered.slot)), so `_answered` keeps its layout; only the
+     * scratch space (0x00-0x3f) is written.
+     */
+    function _replaySlot(bytes32 verifierKey, uint256 challenge) private pure returns (uint256 slot, uint256 bit) {
         assembly ("memory-safe") {
             mstore(0x00, verifierKey)
             mstore(0x20, shr(8, challenge))
-            wordKey := keccak256(0x00, 0x40)
+            mstore(0x00, keccak256(0x00, 0x40))
+            mstore(0x20, _answered.slot)
+            slot := keccak256(0x00, 0x40)
             bit := shl(and(challenge, 0xff), 1)
         }
     }
@@ -615,11 +688,24 @@ contract MedzkRegistry is AccessControl {
         uint256 n,
         uint256[] calldata signals
     ) private {
-        uint256 m = layout.nSignals;
-        for (uint256 i = 0; i < n; i++) {
-            emit PresentationChecked(
-                verifierKey, circuitId, statementId, signals[i * m + layout.nullifierAt], signals[i * m + layout.challengeAt], Result.Accepted
-            );
+        uint256 stride = uint256(layout.nSignals) * 32;
+        uint256 nullifierAt = uint256(layout.nullifierAt) * 32;
+        uint256 challengeAt = uint256(layout.challengeAt) * 32;
+        bytes32 topic = PresentationChecked.selector;
+        // PresentationChecked(verifierKey, circuitId, statementId, nullifier, challenge, Accepted)
+        // per item, as `emit` would log it (topics: the event's selector and the three indexed
+        // values; data: the ABI words of nullifier, challenge and the result), without Solidity's
+        // per-item bounds checks and encoder: _checkItems checked signals.length == n · nSignals,
+        // and setCircuit that nullifierAt and challengeAt are below nSignals.
+        assembly ("memory-safe") {
+            let data := mload(0x40) // temporary memory past the free memory pointer
+            mstore(add(data, 64), 0) // Result.Accepted
+            let end := add(signals.offset, mul(n, stride))
+            for { let s := signals.offset } lt(s, end) { s := add(s, stride) } {
+                mstore(data, calldataload(add(s, nullifierAt)))
+                mstore(add(data, 32), calldataload(add(s, challengeAt)))
+                log4(data, 96, topic, verifierKey, circuitId, statementId)
+            }
         }
     }
 
@@ -641,8 +727,10 @@ contract MedzkRegistry is AccessControl {
     uint256 private constant PROOF_GAS_PER_SIGNAL = 7_500;
     /**
      * What the batch check needs after the registry checks: 3 fixed pairings and the base pairing
-     * cost, one ecMul per signal, and per item one pairing, two ecMuls, an ecAdd and its
-     * bookkeeping (about 64,000 measured, docs/ledger.md's gas table).
+     * cost, one ecMul per signal, and per item one pairing, two ecMuls and an ecAdd (46,150) and
+     * its bookkeeping (under 1,000 in Bn254.batchVerify's assembly; about 18,000 when it was
+     * Solidity, which these bounds were set for: kept, as the margin costs nothing but a revert
+     * InsufficientGasForProof a little earlier for a caller that sends far too little gas).
      */
     uint256 private constant BATCH_GAS_BASE = 150_000;
     uint256 private constant BATCH_GAS_PER_ITEM = 75_000;
@@ -707,10 +795,7 @@ contract MedzkRegistry is AccessControl {
         view
         returns (Result)
     {
-        // An out-of-field signal would alias s - r in the proof but not in the replay key.
-        for (uint256 i = 0; i < s.length; i++) {
-            if (s[i] >= Bn254.R) return Result.SignalOutOfField;
-        }
+        if (!_inField(s)) return Result.SignalOutOfField;
         uint256[] storage scopes = _verifiers[verifierKey].scopes;
         uint256 scope = s[layout.scopeAt];
         uint256 found = scopes.length;
@@ -721,11 +806,54 @@ contract MedzkRegistry is AccessControl {
             }
         }
         if (found == scopes.length) return Result.ScopeMismatch;
-        for (uint256 k = 0; k < params.length; k++) {
-            if (s[uint8(layout.paramsAt[k])] != params[k]) return Result.StatementMismatch;
-        }
+        if (!_paramsMatch(layout, params, s)) return Result.StatementMismatch;
         if (!Bn254.dayNearNow(s[layout.asOfAt])) return Result.AsOfNotCurrent;
         return Result.Accepted;
+    }
+
+    /** _check's checks that read no state: field range, statement parameters (for _sameJudged items). */
+    function _checkSignals(Layout memory layout, uint256[] calldata params, uint256[] calldata s) private pure returns (Result) {
+        if (!_inField(s)) return Result.SignalOutOfField;
+        if (!_paramsMatch(layout, params, s)) return Result.StatementMismatch;
+        return Result.Accepted;
+    }
+
+    /// Every signal below R: an out-of-field signal would alias s - R in the proof but not in the replay key.
+    function _inField(uint256[] calldata s) private pure returns (bool ok) {
+        uint256 r = Bn254.R;
+        // A plain loop over calldata, without Solidity's per-read bounds check: s lies within the
+        // calldata (the ABI decoder checked the array, and slices of it are checked when taken).
+        assembly ("memory-safe") {
+            ok := 1
+            let end := add(s.offset, shl(5, s.length))
+            for { let p := s.offset } lt(p, end) { p := add(p, 32) } {
+                if iszero(lt(calldataload(p), r)) {
+                    ok := 0
+                    break
+                }
+            }
+        }
+    }
+
+    /**
+     * Each statement parameter equals its signal: params[k] == s[paramsAt[k]].
+     * NOTE: the callers guarantee params.length == paramsAt.length (_circuit), s.length ==
+     * nSignals and every paramsAt[k] < nSignals (setCircuit); both arrays lie within the calldata.
+     * In assembly for gas: reads calldata and `paramsAt`'s bytes only.
+     */
+    function _paramsMatch(Layout memory layout, uint256[] calldata params, uint256[] calldata s) private pure returns (bool ok) {
+        bytes memory at = layout.paramsAt;
+        assembly ("memory-safe") {
+            ok := 1
+            let idx := add(at, 32)
+            for { let k := 0 } lt(k, params.length) { k := add(k, 1) } {
+                let j := byte(0, mload(add(idx, k)))
+                if iszero(eq(calldataload(add(s.offset, shl(5, j))), calldataload(add(params.offset, shl(5, k))))) {
+                    ok := 0
+                    break
+                }
+            }
+        }
     }
 
     /** Hidden issuer: the set's leaves bind each key's validity days, revocation root and schema (core/issuer-set.ts). */

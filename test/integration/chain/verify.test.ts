@@ -523,7 +523,7 @@ describe("verifyPresentations (one pairing check)", () => {
     // Item 2's proof for item 3's challenge: the registry checks pass, the pairing product does not.
     const falseProof = calls.map((c, i) => (i === 2 ? { ...c, proof: calls[3]!.proof } : c));
     await expect(send(falseProof)).rejects.toThrow(/BatchProofInvalid/);
-    // The first item, whose weight is fixed to 1 (Bn254._item): item 1's proof for item 0's challenge.
+    // The first item, whose weight is fixed to 1 (Bn254.batchVerify): item 1's proof for item 0's challenge.
     const falseFirst = calls.map((c, i) => (i === 0 ? { ...c, proof: calls[1]!.proof } : c));
     await expect(send(falseFirst)).rejects.toThrow(/BatchProofInvalid/);
     // A and B swapped between two items: each pair changes, the sum must not cancel.
@@ -535,6 +535,139 @@ describe("verifyPresentations (one pairing check)", () => {
     await expect(send(twice)).rejects.toThrow(/BatchItemRefused\(2, 12\)/);
     const offTwist = calls.map((c, i) => (i === 3 ? { ...c, proof: [...c.proof.slice(0, 2), 1n, 2n, 3n, 4n, ...c.proof.slice(6)] as unknown as typeof c.proof } : c));
     await expect(send(offTwist)).rejects.toThrow(/BatchItemRefused\(3, 13\)/);
+  });
+});
+
+describe("verifyPresentations' assembly (Bn254.batchVerify, the batch's registry checks) agrees with verifyPresentation", () => {
+  const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+  const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+  type Call = ReturnType<typeof presentationCall>;
+  type Proof = Call["proof"];
+  let all: Presentation[];
+  let calls: Call[];
+  /** The batch's outcome without a transaction: "Accepted" or the error it reverted with, and its arguments. */
+  const batch = (items: Call[]) =>
+    chain.client
+      .simulateContract({
+        address: registry, abi: medzkRegistryAbi, functionName: "verifyPresentations",
+        args: [items[0]!.circuitId, items[0]!.params, items.map((c) => c.proof), items.flatMap((c) => c.signals)], account: chain.accounts[3]!,
+      })
+      .then(() => "Accepted", (error: unknown) => revertReason(error) ?? String(error));
+  const withProof = (items: Call[], k: number, proof: readonly bigint[]) => items.map((c, i) => (i === k ? { ...c, proof: proof as unknown as Proof } : c));
+  const withSignal = (items: Call[], k: number, j: number, value: bigint) => items.map((c, i) => (i === k ? { ...c, signals: c.signals.map((s, at) => (at === j ? value : s)) } : c));
+  /** −A: still on the curve, so only the pairing product can refuse it. */
+  const negA = (p: Proof) => [p[0], (Q - p[1]) % Q, ...p.slice(2)];
+  /** A point of the twist outside G2's prime-order subgroup (x = 1, y = √(1 + b')): proofPointsValidAt accepts it, the pairing precompile must not (EIP-197). */
+  const B_OFF_SUBGROUP = [0n, 1n, 15975588672102553735566230729081043132501226101599136527557730645158523614371n, 3610091866386166428467545612961983990332663701371483510632385378352395651980n];
+
+  beforeAll(async () => {
+    // 17 items: the pairing input (6 words a pair) and the sums past several 32-byte and 256-byte
+    // boundaries, and past the 16 of the bench. Thirteen proofs more than the file's four.
+    const verifier = createVerifier({ trustedIssuers: [world.hospital.publicKey], key });
+    const more: Presentation[] = [];
+    for (let i = 0; i < 13; i++) more.push(await present(verifier, world.record, world.patient, { type: "ageAtLeast", minAge: 18 }, new Date()));
+    all = [...age, ...more];
+    calls = all.map((p) => presentationCall(p, p.request));
+  }, 60_000);
+
+  it("accepts batches of 1, 2 and 17 true proofs, as verifyPresentation accepts each", async () => {
+    expect(await Promise.all(calls.map((c) => simulate(c)))).toEqual(calls.map(() => "Accepted"));
+    expect([await batch(calls.slice(0, 1)), await batch(calls.slice(0, 2)), await batch(calls)]).toEqual(["Accepted", "Accepted", "Accepted"]);
+    const snap = await chain.snapshot();
+    try {
+      // Sent: one PresentationChecked per item (logged in assembly) naming its nullifier, and every challenge spent.
+      const events = await verifyBatchOnChain(verifierWriter, all, { expected: all.map((p) => p.request) });
+      expect(events.map((e) => e.result)).toEqual(all.map(() => "Accepted"));
+      expect(events.map((e) => (e as ChainVerification).nullifier)).toEqual(all.map((p) => p.publicSignals[0]));
+      const spent = await Promise.all(all.map((p) => chain.client.readContract({ address: registry, abi: medzkRegistryAbi, functionName: "answered", args: [`0x${key.publicKey}`, BigInt(p.request.challenge)] })));
+      expect(spent).toEqual(all.map(() => true));
+    } finally {
+      await chain.revert(snap);
+    }
+  });
+
+  it("refuses a false proof where verifyPresentation does: the first, a middle or the last item, in batches of 1 and 17", async () => {
+    for (const k of [0, 8, 16]) {
+      const tampered = withProof(calls, k, negA(calls[k]!.proof));
+      expect([k, await simulate(tampered[k]!)]).toEqual([k, "ProofInvalid"]);
+      expect([k, await batch(tampered)]).toEqual([k, "BatchProofInvalid()"]);
+    }
+    expect(await batch(withProof(calls, 0, negA(calls[0]!.proof)).slice(0, 1))).toBe("BatchProofInvalid()");
+    // Two false items whose errors could cancel in an unweighted sum: A and −A, and C swapped.
+    const c9 = calls[9]!.proof;
+    const c10 = calls[10]!.proof;
+    const swappedC = withProof(withProof(calls, 9, [...c9.slice(0, 6), ...c10.slice(6)]), 10, [...c10.slice(0, 6), ...c9.slice(6)]);
+    expect(await batch(swappedC)).toBe("BatchProofInvalid()");
+  });
+
+  it("refuses a point off its curve with ProofMalformed at its index, and B outside G2's subgroup with PairingInputInvalid", async () => {
+    // A = (1, 3), C = (1, 3) and B = (1, 2, 3, 4) are on no curve: refused before any precompile call.
+    const offA = [1n, 3n, ...calls[5]!.proof.slice(2)];
+    const offC = [...calls[5]!.proof.slice(0, 6), 1n, 3n];
+    const offB = [...calls[5]!.proof.slice(0, 2), 1n, 2n, 3n, 4n, ...calls[5]!.proof.slice(6)];
+    for (const proof of [offA, offC, offB]) {
+      const items = withProof(calls, 5, proof);
+      expect(await simulate(items[5]!)).toBe("ProofMalformed");
+      expect(await batch(items)).toBe("BatchItemRefused(5, 13)");
+    }
+    // On the twist, outside the subgroup: proofPointsValid passes it, the pairing precompile fails.
+    const items = withProof(calls, 12, [...calls[12]!.proof.slice(0, 2), ...B_OFF_SUBGROUP, ...calls[12]!.proof.slice(6)]);
+    expect(await batch(items)).toBe("PairingInputInvalid()");
+    expect(await batch(withProof(calls, 0, [...calls[0]!.proof.slice(0, 2), ...B_OFF_SUBGROUP, ...calls[0]!.proof.slice(6)]).slice(0, 1))).toBe("PairingInputInvalid()");
+  });
+
+  it("refuses a coordinate ≥ Q with ProofMalformed, even one that is its point's coordinate + Q or Q itself (0 mod Q)", async () => {
+    const p = calls[5]!.proof;
+    const plusQ = (j: number) => p.map((v, at) => (at === j ? v + Q : v));
+    // Each of B's four coordinates + Q (im and re of x and y): the same point mod Q, not its encoding.
+    // A.x + Q, C.y + Q: on the curve mod Q. (Q, 0) for A and (0, Q) for C: infinity mod Q.
+    const cases = [plusQ(2), plusQ(3), plusQ(4), plusQ(5), plusQ(0), plusQ(7), [Q, 0n, ...p.slice(2)], [...p.slice(0, 6), 0n, Q]];
+    for (const [c, proof] of cases.entries()) {
+      const items = withProof(calls, 5, proof);
+      expect([c, await simulate(items[5]!)]).toEqual([c, "ProofMalformed"]);
+      expect([c, await batch(items)]).toEqual([c, "BatchItemRefused(5, 13)"]);
+    }
+  });
+
+  it("passes the point at infinity, (0, 0) for A or C or 0s for B, to the pairing, which refuses the proof (as before the checks were assembly)", async () => {
+    const p = calls[5]!.proof;
+    const cases = [[0n, 0n, ...p.slice(2)], [...p.slice(0, 6), 0n, 0n], [...p.slice(0, 2), 0n, 0n, 0n, 0n, ...p.slice(6)]];
+    for (const [c, proof] of cases.entries()) {
+      expect([c, await simulate(withProof(calls, 5, proof)[5]!)]).toEqual([c, "ProofInvalid"]);
+      expect([c, await batch(withProof(calls, 5, proof))]).toEqual([c, "BatchProofInvalid()"]);
+      // Item 0: weight 1, its A and C used without an ecMul.
+      expect([c, await batch(withProof(calls, 0, proof).slice(0, 2))]).toEqual([c, "BatchProofInvalid()"]);
+    }
+  });
+
+  it("refuses a signal ≥ R at its index, whether or not its other signals repeat the item's before it", async () => {
+    // The nullifier (not compared with the previous item), the scope (compared), each + R.
+    for (const [k, j] of [[3, 0], [11, 7], [16, 6], [0, 4]] as const) {
+      const items = withSignal(calls, k, j, calls[k]!.signals[j]! + R);
+      expect([k, j, await simulate(items[k]!)]).toEqual([k, j, "SignalOutOfField"]);
+      expect([k, j, await batch(items)]).toEqual([k, j, `BatchItemRefused(${k}, 1)`]);
+    }
+  });
+
+  it("still checks an item's issuer key, revocation root, as-of day and scope against the registry when they differ from the item's before it", async () => {
+    // age_at_least: issuerAx 1, issuerAy 2, revocationRoot 3, asOf 4, challenge 6, scope 7.
+    const cases: Array<[number, number, bigint, string]> = [
+      [4, 1, calls[4]!.signals[1]! + 1n, "IssuerUnknown"],
+      [9, 3, calls[9]!.signals[3]! + 1n, "RevocationRootNotAccepted"],
+      [13, 4, 20000101n, "AsOfNotCurrent"],
+      [15, 7, calls[15]!.signals[7]! + 1n, "ScopeMismatch"],
+      [16, 5, calls[16]!.signals[5]! + 1n, "StatementMismatch"],
+    ];
+    for (const [k, j, value, result] of cases) {
+      const items = withSignal(calls, k, j, value);
+      expect([k, await simulate(items[k]!)]).toEqual([k, result]);
+      expect([k, await batch(items)]).toEqual([k, `BatchItemRefused(${k}, ${CHAIN_RESULTS.indexOf(result as never)})`]);
+    }
+  });
+
+  it("refuses a challenge repeated in the same batch as Replayed, next to its first use or far from it", async () => {
+    expect(await batch([calls[0]!, calls[0]!])).toBe("BatchItemRefused(1, 12)");
+    expect(await batch([...calls, calls[3]!])).toBe("BatchItemRefused(17, 12)");
   });
 });
 
@@ -590,6 +723,40 @@ describe("hidden issuer on chain", () => {
       // verifyOnChain compares it with the set the caller's request names, and sends nothing.
       const otherSet = { ...p, publicSignals: p.publicSignals.map((v, i) => (i === 1 ? String(BigInt(v) + 1n) : v)) };
       expect(await verifyOnChain(verifierWriter, otherSet, { expected: p.request })).toMatchObject({ result: "NotSent", error: { code: "ISSUER_SET_MISMATCH" } });
+    } finally {
+      await chain.revert(snap);
+    }
+  });
+
+  it("accepts a batch of hidden-issuer proofs sharing a set root, and refuses one whose item k names another root at k", async () => {
+    const snap = await chain.snapshot();
+    try {
+      const verifier = createVerifier({ issuers: new ChainIssuerRegistry({ client: chain.client, registry, ttlMs: 0 }), key });
+      const statement = { type: "ageAtLeast", minAge: 18 } as const;
+      const { prove } = await import("../../../src/index.js");
+      const calls: Array<ReturnType<typeof presentationCall>> = [];
+      let set: Awaited<ReturnType<typeof verifier.createHiddenRequest>>["issuerSet"] | undefined;
+      for (let i = 0; i < 3; i++) {
+        const made = await verifier.createHiddenRequest({ statement });
+        set = made.issuerSet;
+        const p = await prove({ credential: world.record, holder: world.patient, request: made.request, issuerSet: made.issuerSet });
+        calls.push(presentationCall(p, p.request));
+      }
+      await publishIssuerSet(as(0), set!);
+      const batch = (items: typeof calls) =>
+        chain.client
+          .simulateContract({
+            address: registry, abi: medzkRegistryAbi, functionName: "verifyPresentations",
+            args: [items[0]!.circuitId, items[0]!.params, items.map((c) => c.proof), items.flatMap((c) => c.signals)], account: chain.accounts[3]!,
+          })
+          .then(() => "Accepted", (error: unknown) => revertReason(error) ?? String(error));
+      // age_at_least_hidden: the set root at 1, the only issuer signal (_sameJudged compares it, not 2 and 3).
+      expect(calls.every((c) => c.signals[1] === calls[0]!.signals[1])).toBe(true);
+      expect(await batch(calls)).toBe("Accepted");
+      for (const k of [1, 2]) {
+        const items = calls.map((c, i) => (i === k ? { ...c, signals: c.signals.map((v, j) => (j === 1 ? v + 1n : v)) } : c));
+        expect([k, await batch(items)]).toEqual([k, `BatchItemRefused(${k}, ${CHAIN_RESULTS.indexOf("IssuerSetRootNotAccepted")})`]);
+      }
     } finally {
       await chain.revert(snap);
     }
