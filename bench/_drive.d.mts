@@ -37,4 +37,4 @@ export declare function pace(options: {
   /** Calls to send, the bodies cycled. */
   amount: number;
   onAccepted?: (challenge: string) => void;
-}): Promise<DriveResult & { offered: number; lateStarts: number }>;
+}): Promise<DriveResult & { offered: number; lateStarts: number; peakInFlight: number }>;

@@ -72,8 +72,8 @@ export async function drive({ urls, bodies, connections, duration, amount, onAcc
  * figures instead of slowing the sender down (the "coordinated omission" of closed loops).
  * autocannon's own rate option does not do this: each connection sends its quota for the second
  * back to back and then waits for the next second, so the calls come in bursts.
- * Resolves like drive(), plus `offered` (the rate asked) and `lateStarts` (calls a socket took
- * more than 1 ms after they were due).
+ * Resolves like drive(), plus `offered` (the rate asked), `lateStarts` (calls a socket took
+ * more than 1 ms after they were due) and `peakInFlight` (the most calls sent and not yet answered).
  */
 export async function pace({ urls, bodies, connections, rate, amount, onAccepted }) {
   const { statuses, codes, accepted, tally } = tallies(onAccepted);
@@ -85,6 +85,7 @@ export async function pace({ urls, bodies, connections, rate, amount, onAccepted
   let lateStarts = 0;
   let sent = 0;
   let done = 0;
+  let peakInFlight = 0;
   let lastResponse;
   const started = performance.now();
   const send = (k, due) =>
@@ -120,6 +121,7 @@ export async function pace({ urls, bodies, connections, rate, amount, onAccepted
       const now = performance.now();
       while (sent < amount && started + (sent * 1000) / rate <= now) {
         const k = sent++;
+        peakInFlight = Math.max(peakInFlight, sent - done);
         void send(k, started + (k * 1000) / rate).then(() => ++done === amount && resolve());
       }
       if (sent < amount) setTimeout(tick, Math.max(0, started + (sent * 1000) / rate - performance.now()));
@@ -138,6 +140,7 @@ export async function pace({ urls, bodies, connections, rate, amount, onAccepted
     rps: round(done / seconds),
     offered: rate,
     lateStarts,
+    peakInFlight,
     p50: at(0.5),
     p99: at(0.99),
     statuses,

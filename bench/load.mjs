@@ -158,7 +158,7 @@ function check(name, run, expect = {}) {
   const perCall = (seconds) => Math.round((seconds / Math.max(1, run.calls)) * 1e6);
   const cpuUsPerCall = run.cpu ? { services: perCall(run.cpu.services), generator: perCall(run.cpu.generator), redis: perCall(run.cpu.redis) } : undefined;
   const acceptedPerSecond = round2((run.codes["OK"] ?? 0) / run.seconds);
-  return { mix: name, calls: run.calls, ...(run.offered ? { offered: run.offered, lateStarts: run.lateStarts } : {}), rps: run.rps, acceptedPerSecond, p50: run.p50, p99: run.p99, seconds: run.seconds, shed, doubles, codes: run.codes, cpu: run.cpu, cpuUsPerCall, load1: run.load1, problems };
+  return { mix: name, calls: run.calls, ...(run.offered ? { offered: run.offered, lateStarts: run.lateStarts, peakInFlight: run.peakInFlight } : {}), rps: run.rps, acceptedPerSecond, p50: run.p50, p99: run.p99, seconds: run.seconds, shed, doubles, codes: run.codes, cpu: run.cpu, cpuUsPerCall, load1: run.load1, problems };
 }
 
 const serviceConfig = (redisUrl, microBatch, prefix) => ({
@@ -299,7 +299,7 @@ console.table(
   })),
 );
 if (report.ratios) console.log("throughput against micro-batching off:", report.ratios);
-for (const r of rows) console.log(`${r.microBatch} ${r.mix}: ${r.codes}`);
+for (const r of rows) console.log(`${r.microBatch} ${r.mix}: ${r.codes}${r.offered ? ` (at most ${r.peakInFlight} calls in flight, ${r.lateStarts} waited over 1 ms for a connection)` : ""}`);
 report.loadAverageAfter = os.loadavg();
 await mkdir(join(ROOT, "bench", "results"), { recursive: true });
 const out = join(ROOT, "bench", "results", SINGLE ? "load-single.json" : "load.json");
