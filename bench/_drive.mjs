@@ -72,8 +72,10 @@ export async function drive({ urls, bodies, connections, duration, amount, onAcc
  * figures instead of slowing the sender down (the "coordinated omission" of closed loops).
  * autocannon's own rate option does not do this: each connection sends its quota for the second
  * back to back and then waits for the next second, so the calls come in bursts.
- * Resolves like drive(), plus `offered` (the rate asked), `lateStarts` (calls a socket took
- * more than 1 ms after they were due) and `peakInFlight` (the most calls sent and not yet answered).
+ * Resolves like drive(), plus `offered` (the rate asked), `lateStarts` (calls that got their
+ * socket more than 1 ms after they were due: no connection free, or this process's own event loop
+ * late) and `peakInFlight` (the most calls due and not yet answered, those waiting for a
+ * connection included).
  */
 export async function pace({ urls, bodies, connections, rate, amount, onAccepted }) {
   const { statuses, codes, accepted, tally } = tallies(onAccepted);

@@ -299,7 +299,7 @@ console.table(
   })),
 );
 if (report.ratios) console.log("throughput against micro-batching off:", report.ratios);
-for (const r of rows) console.log(`${r.microBatch} ${r.mix}: ${r.codes}${r.offered ? ` (at most ${r.peakInFlight} calls in flight, ${r.lateStarts} waited over 1 ms for a connection)` : ""}`);
+for (const r of rows) console.log(`${r.microBatch} ${r.mix}: ${r.codes}${r.offered ? ` (at most ${r.peakInFlight} calls unanswered at once, ${r.lateStarts} sent over 1 ms after they were due)` : ""}`);
 report.loadAverageAfter = os.loadavg();
 await mkdir(join(ROOT, "bench", "results"), { recursive: true });
 const out = join(ROOT, "bench", "results", SINGLE ? "load-single.json" : "load.json");
