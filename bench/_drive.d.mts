@@ -30,11 +30,13 @@ export declare function drive(options: {
 export declare function pace(options: {
   urls: string[];
   bodies: string[];
-  /** The most calls in flight over all `urls` (keep-alive sockets, split evenly between them). */
+  /** The most calls in flight over all `urls`: keep-alive sockets, split evenly between them (rounded down; each url its own host and port). */
   connections: number;
   /** Calls per second offered: call k is due at k / rate s. */
   rate: number;
-  /** Calls to send, the bodies cycled. */
+  /** Calls to send (≥ 1), the bodies cycled. */
   amount: number;
   onAccepted?: (challenge: string) => void;
+  /** A call unanswered this long is given up and counted in `timeouts`; default 30. */
+  timeoutSeconds?: number;
 }): Promise<DriveResult & { offered: number; lateStarts: number; peakInFlight: number }>;

@@ -77,44 +77,69 @@ export async function drive({ urls, bodies, connections, duration, amount, onAcc
  * late) and `peakInFlight` (the most calls due and not yet answered, those waiting for a
  * connection included).
  */
-export async function pace({ urls, bodies, connections, rate, amount, onAccepted }) {
+export async function pace({ urls, bodies, connections, rate, amount, onAccepted, timeoutSeconds = 30 }) {
+  if (!(Number.isInteger(amount) && amount >= 1) || !(rate > 0) || !(Number.isInteger(connections) && connections >= urls.length) || urls.length === 0) {
+    throw new Error(`pace: amount (${amount}) a whole number ≥ 1, rate (${rate}) > 0, connections (${connections}) at least one per url (${urls.length})`);
+  }
   const { statuses, codes, accepted, tally } = tallies(onAccepted);
-  // maxSockets counts per host and port: `connections` in all, split between the instances.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(1, Math.floor(connections / urls.length)) });
+  // maxSockets counts per host and port: `connections` in all, split evenly between the
+  // instances (rounded down), which must each have a host and port of their own.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Math.floor(connections / urls.length) });
   const targets = urls.map((u) => new URL(u));
   const latencies = new Float64Array(amount);
   let errors = 0;
+  let timeouts = 0;
   let lateStarts = 0;
   let sent = 0;
   let done = 0;
   let peakInFlight = 0;
-  let lastResponse;
-  const started = performance.now();
+  let lastResponse = performance.now();
+  const started = lastResponse;
+  // Call k, due at `due`: settles exactly once, on its answer, an error, a closed connection or
+  // `timeoutSeconds` without an answer (counted, as autocannon does, and timed like the others:
+  // a failed call belongs in the tail a caller sees).
   const send = (k, due) =>
     new Promise((resolve) => {
       const target = targets[k % targets.length];
       const body = bodies[k % bodies.length];
+      let settled = false;
+      const settle = (outcome, status, text) => {
+        if (settled) return;
+        settled = true;
+        lastResponse = performance.now();
+        latencies[k] = lastResponse - due;
+        if (outcome === "answer") tally(status, text);
+        else if (outcome === "timeout") timeouts++;
+        else errors++;
+        resolve();
+      };
       const request = http.request(
-        { agent, host: target.hostname, port: target.port, path: target.pathname, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname + target.search,
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
         (response) => {
           const chunks = [];
           response.on("data", (c) => chunks.push(c));
-          response.on("end", () => {
-            lastResponse = performance.now();
-            latencies[k] = lastResponse - due;
-            tally(response.statusCode, Buffer.concat(chunks).toString("utf8"));
-            resolve();
-          });
+          response.on("end", () => settle("answer", response.statusCode, Buffer.concat(chunks).toString("utf8")));
+          response.on("error", () => settle("error"));
+          // A connection closed mid-answer emits neither "end" nor "error" on the response.
+          response.on("close", () => settle("error"));
         },
       );
+      request.setTimeout(timeoutSeconds * 1000, () => {
+        settle("timeout");
+        request.destroy();
+      });
       request.on("socket", () => {
         if (performance.now() - due > 1) lateStarts++;
       });
-      request.on("error", () => {
-        errors++;
-        latencies[k] = performance.now() - due;
-        resolve();
-      });
+      request.on("error", () => settle("error"));
+      request.on("close", () => settle("error")); // a no-op once answered
       request.end(body);
     });
   await new Promise((resolve) => {
@@ -133,13 +158,13 @@ export async function pace({ urls, bodies, connections, rate, amount, onAccepted
   agent.destroy();
   const sorted = latencies.toSorted();
   const at = (q) => Math.round(sorted[Math.min(amount - 1, Math.ceil(q * amount) - 1)]);
-  const seconds = (lastResponse - started) / 1000;
+  const seconds = Math.max(1e-3, (lastResponse - started) / 1000);
   return {
-    calls: done,
+    calls: done - errors - timeouts,
     errors,
-    timeouts: 0,
+    timeouts,
     seconds: round(seconds),
-    rps: round(done / seconds),
+    rps: round((done - errors - timeouts) / seconds),
     offered: rate,
     lateStarts,
     peakInFlight,

@@ -610,6 +610,10 @@ describe("verifyPresentations' assembly (Bn254.batchVerify, the batch's registry
       expect(await simulate(items[5]!)).toBe("ProofMalformed");
       expect(await batch(items)).toBe("BatchItemRefused(5, 13)");
     }
+    // Item 0, whose A and C enter the check without an ecMul or ecAdd (weight 1) that would refuse them.
+    for (const [c, proof] of [[...offA.slice(0, 2), ...calls[0]!.proof.slice(2)], [...calls[0]!.proof.slice(0, 6), ...offC.slice(6)]].entries()) {
+      expect([c, await batch(withProof(calls, 0, proof).slice(0, 3))]).toEqual([c, "BatchItemRefused(0, 13)"]);
+    }
     // On the twist, outside the subgroup: proofPointsValid passes it, the pairing precompile fails.
     const items = withProof(calls, 12, [...calls[12]!.proof.slice(0, 2), ...B_OFF_SUBGROUP, ...calls[12]!.proof.slice(6)]);
     expect(await batch(items)).toBe("PairingInputInvalid()");
@@ -653,6 +657,7 @@ describe("verifyPresentations' assembly (Bn254.batchVerify, the batch's registry
     // age_at_least: issuerAx 1, issuerAy 2, revocationRoot 3, asOf 4, challenge 6, scope 7.
     const cases: Array<[number, number, bigint, string]> = [
       [4, 1, calls[4]!.signals[1]! + 1n, "IssuerUnknown"],
+      [6, 2, calls[6]!.signals[2]! + 1n, "IssuerUnknown"],
       [9, 3, calls[9]!.signals[3]! + 1n, "RevocationRootNotAccepted"],
       [13, 4, 20000101n, "AsOfNotCurrent"],
       [15, 7, calls[15]!.signals[7]! + 1n, "ScopeMismatch"],
@@ -664,6 +669,30 @@ describe("verifyPresentations' assembly (Bn254.batchVerify, the batch's registry
       expect([k, await batch(items)]).toEqual([k, `BatchItemRefused(${k}, ${CHAIN_RESULTS.indexOf(result as never)})`]);
     }
   });
+
+  it("checks a query batch's judged signals (11 signals, the schema among them) as verifyPresentation does", async () => {
+    // query: issuerAx 3, issuerAy 4, revocationRoot 5, asOf 6, schemaId 7, challenge 8, scope 9.
+    // Two proofs made at one instant, so they resolve the relative date on one as-of day.
+    const verifier = createVerifier({ trustedIssuers: [world.insurerKey.publicKey], key });
+    const now = new Date();
+    const items: Call[] = [];
+    for (let i = 0; i < 2; i++) {
+      const p = await present(verifier, world.coverage, world.patient, queryStatement as never, now);
+      items.push(presentationCall(p, p.request));
+    }
+    expect(await batch(items)).toBe("Accepted");
+    const cases: Array<[number, bigint, string]> = [
+      [4, items[1]!.signals[4]! + 1n, "IssuerUnknown"],
+      [5, items[1]!.signals[5]! + 1n, "RevocationRootNotAccepted"],
+      [6, 20000101n, "AsOfNotCurrent"],
+      [9, items[1]!.signals[9]! + 1n, "ScopeMismatch"],
+    ];
+    for (const [j, value, result] of cases) {
+      const tampered = withSignal(items, 1, j, value);
+      expect([j, await simulate(tampered[1]!)]).toEqual([j, result]);
+      expect([j, await batch(tampered)]).toEqual([j, `BatchItemRefused(1, ${CHAIN_RESULTS.indexOf(result as never)})`]);
+    }
+  }, 30_000);
 
   it("refuses a challenge repeated in the same batch as Replayed, next to its first use or far from it", async () => {
     expect(await batch([calls[0]!, calls[0]!])).toBe("BatchItemRefused(1, 12)");
