@@ -18,18 +18,16 @@ import { readFileSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ed25519 } from "@noble/curves/ed25519";
-import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
+import { bytesToHex } from "@noble/hashes/utils";
 import { encodeFunctionData } from "viem";
-import { addIssuer, addIssuerKey, deployMedzk, medzkRegistryAbi, presentationCall, publishRevocationRoot, registerVerifier } from "../dist/chain.js";
-import { createVerifier, prove } from "../dist/index.js";
-import { STATEMENTS, VERIFIER_KEY, world } from "./_fixtures.mjs";
-import { startChain } from "./_edr.mjs";
+import { medzkRegistryAbi, presentationCall } from "../dist/chain.js";
+import { prove } from "../dist/index.js";
+import { STATEMENTS } from "./_fixtures.mjs";
+import { benchRegistry, withChallenge } from "./_registry.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CONTRACTS = join(ROOT, "src", "chain", "contracts");
 const require = createRequire(import.meta.url);
-const EMPTY_ROOT = "12848805869306190323636404927060402794679102677145469772979902111093008224192";
 
 // ---- the registry's source map (the settings of src/chain/generated: see its header)
 function sourceMapOfRegistry() {
@@ -92,24 +90,8 @@ function sourceMapOfRegistry() {
   };
 }
 
-// ---- the chain and the presentations (as bench/gas.mjs)
-const chain = await startChain();
-const deployment = await deployMedzk({ client: chain.client, wallet: chain.wallet(0) });
-const registry = deployment.registry;
-const as = (i) => ({ client: chain.client, wallet: chain.wallet(i), registry });
-const w = await world();
-await addIssuer(as(0), { account: chain.accounts[1], name: "Issuer" });
-await addIssuerKey(as(0), { issuer: chain.accounts[1], publicKey: w.publicKey });
-await publishRevocationRoot(as(1), EMPTY_ROOT);
-await registerVerifier(as(0), { publicKey: VERIFIER_KEY.publicKey, account: chain.accounts[2], name: "Bench", purposes: ["bench"] });
-const verifier = createVerifier({ trustedIssuers: [w.publicKey], key: VERIFIER_KEY, purpose: "bench" });
-/** The request with another challenge, signed again (bench/gas.mjs's withChallenge). */
-function withChallenge(request, challenge) {
-  const { signature: _, ...unsigned } = { ...request, challenge: challenge.toString() };
-  const fields = [unsigned.format, unsigned.verifier, unsigned.purpose ?? null, unsigned.responseUrl ?? null, unsigned.challenge, unsigned.asOf, unsigned.statement, unsigned.expiresAt];
-  const message = utf8ToBytes("medzk-request/v2\0" + JSON.stringify(fields));
-  return { ...unsigned, signature: bytesToHex(ed25519.sign(message, hexToBytes(VERIFIER_KEY.privateKey))) };
-}
+// ---- the chain (bench/_registry.mjs, as bench/gas.mjs) and the presentations
+const { chain, registry, w, verifier } = await benchRegistry();
 // Challenges sharing their high bits, the low byte counting: one replay bitmap word for the batch.
 const base = BigInt(`0x${bytesToHex(randomBytes(30))}`) >> 6n;
 const calls = [];

@@ -11,47 +11,19 @@
 // Usage: npm run bench:gas
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
-import { ed25519 } from "@noble/curves/ed25519";
-import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils";
+import { bytesToHex } from "@noble/hashes/utils";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodeFunctionData } from "viem";
-import {
-  addIssuer, addIssuerKey, deployMedzk, groth16VerifierAbi, medzkRegistryAbi, presentationCall, publishRevocationRoot, registerVerifier,
-} from "../dist/chain.js";
-import { createVerifier, prove } from "../dist/index.js";
-import { STATEMENTS, VERIFIER_KEY, world } from "./_fixtures.mjs";
-import { startChain } from "./_edr.mjs";
+import { groth16VerifierAbi, medzkRegistryAbi, presentationCall } from "../dist/chain.js";
+import { prove } from "../dist/index.js";
+import { STATEMENTS } from "./_fixtures.mjs";
+import { benchRegistry, withChallenge } from "./_registry.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BATCH = 16;
-const EMPTY_ROOT = "12848805869306190323636404927060402794679102677145469772979902111093008224192";
-
-const chain = await startChain();
-const admin = { client: chain.client, wallet: chain.wallet(0) };
-const deployment = await deployMedzk({ ...admin });
-const registry = deployment.registry;
-const as = (i) => ({ client: chain.client, wallet: chain.wallet(i), registry });
-const w = await world();
-await addIssuer(as(0), { account: chain.accounts[1], name: "Issuer" });
-await addIssuerKey(as(0), { issuer: chain.accounts[1], publicKey: w.publicKey });
-await publishRevocationRoot(as(1), EMPTY_ROOT);
-await registerVerifier(as(0), { publicKey: VERIFIER_KEY.publicKey, account: chain.accounts[2], name: "Bench", purposes: ["bench"] });
-// The chain's clock is the wall clock: requests are made on today's date.
-const verifier = createVerifier({ trustedIssuers: [w.publicKey], key: VERIFIER_KEY, purpose: "bench" });
+const { chain, deployment, registry, w, verifier } = await benchRegistry();
 const credentialFor = { ageAtLeast: w.record, insuranceActive: w.coverage, query: w.coverage };
-/**
- * The request with another challenge, signed again with the verifier's key (src/core/request.ts
- * requestSigningInput: the domain, then JSON of the fields in a fixed order; prove() refuses a
- * request whose signature does not verify, so a drift here fails the bench).
- */
-function withChallenge(request, challenge) {
-  const { signature: _, ...unsigned } = { ...request, challenge: challenge.toString() };
-  const fields = [unsigned.format, unsigned.verifier, unsigned.purpose ?? null, unsigned.responseUrl ?? null, unsigned.challenge, unsigned.asOf, unsigned.statement, unsigned.expiresAt];
-  if (unsigned.issuerSet !== undefined) fields.push(unsigned.issuerSet);
-  const message = utf8ToBytes("medzk-request/v2\0" + JSON.stringify(fields));
-  return { ...unsigned, signature: bytesToHex(ed25519.sign(message, hexToBytes(VERIFIER_KEY.privateKey))) };
-}
 const presentationOf = async (statement, challenge) => {
   const request = verifier.createRequest({ statement });
   return prove({ credential: credentialFor[statement.type], holder: w.holder, request: challenge === undefined ? request : withChallenge(request, challenge), allowDisclosure: ["coverageEnd"] });
